@@ -1,0 +1,151 @@
+"""A demo hall for training and first runs: tariffs like a real city's, a few hundred customers.
+
+Everything is created through the services, so demo data obeys the same rules as real data.
+Names, IDs and phone numbers are generated: the IDs pass the GB 11643 checksum but belong to
+nobody.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.context import Context
+from app.domain.identity import make_resident_id
+from app.domain.money import VOLUME_SCALE
+from app.errors import Conflict
+from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest, open_account
+from app.services.common import Actor
+from app.services.sales import PurchaseRequest, purchase
+from app.services.setup import (
+    TariffInput,
+    add_tariff,
+    add_user,
+    ensure_counter,
+    ensure_hall,
+    flat_rate,
+    residential_ladder,
+)
+from db.models import Account, User
+
+HALL_CODE = "01"
+HALL_NAME = "城东燃气客户服务中心"
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢"
+    "宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平"
+    "刚桂英华玉萍红建文辉力鹏云飞海燕晓宇欣怡浩然子轩梓涵"
+)
+ROADS = ["解放路", "人民路", "建设大道", "幸福街", "和平路", "中山路", "光明巷", "长江路", "黄河路"]
+ESTATES = ["阳光花园", "锦绣家园", "翠湖小区", "金桂苑", "东方明珠城", "康乐新村"]
+REGIONS = ["110101", "310104", "440106", "330106", "510107", "420106", "320102"]
+
+DEMO_USERS = [
+    ("admin", "王建国", "administrator"),
+    ("lina", "李娜", "clerk"),
+    ("chenxiao", "陈晓", "clerk"),
+    ("zhoujie", "周杰", "team_leader"),
+    ("sunwei", "孙伟", "department_manager"),
+    ("zhaomin", "赵敏", "finance"),
+    ("wugang", "吴刚", "vice_president"),
+]
+
+
+@dataclass(frozen=True)
+class DemoHall:
+    hall_id: int
+    counter_ids: list[int]
+    users: dict[str, int]  # username → id
+    accounts: int
+
+
+def random_customer(rng: random.Random, index: int) -> CustomerInput:
+    name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 50))
+    address = (
+        f"{rng.choice(ROADS)}{rng.randint(1, 300)}号{rng.choice(ESTATES)}"
+        f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元"
+        f"{rng.randint(1, 30)}{rng.randint(1, 4):02d}室"
+    )
+    return CustomerInput(
+        kind="residential",
+        name=name,
+        id_type="resident_id",
+        id_number=make_resident_id(rng.choice(REGIONS), birth, index % 1000),
+        phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+        address=address,
+        household_size=rng.choice((1, 2, 3, 3, 4, 5, 6)),
+    )
+
+
+def seed_hall(ctx: Context) -> tuple[int, list[int], dict[str, int]]:
+    """Hall, counters, users and tariffs, each created only when missing."""
+    hall_id = ensure_hall(ctx, HALL_CODE, HALL_NAME)
+    counters = [ensure_counter(ctx, hall_id, str(n)) for n in range(1, 5)]
+    with ctx.unit_of_work() as session:
+        users = {u.username: u.id for u in session.scalars(select(User))}
+    for username, name, role in DEMO_USERS:
+        if username not in users:
+            users[username] = add_user(ctx, username, name, role)
+    tariffs = [
+        TariffInput(
+            "residential",
+            "居民阶梯气价（2025）",
+            dt.date(2025, 1, 1),
+            residential_ladder((252, 277, 414)),
+        ),
+        TariffInput(
+            "residential",
+            "居民阶梯气价（2026）",
+            dt.date(2026, 1, 1),
+            residential_ladder((261, 283, 423)),
+        ),
+        TariffInput("commercial", "工商业气价（2025）", dt.date(2025, 1, 1), flat_rate(320)),
+        TariffInput("commercial", "工商业气价（2026）", dt.date(2026, 1, 1), flat_rate(335)),
+    ]
+    for tariff in tariffs:
+        with contextlib.suppress(Conflict):  # already published
+            add_tariff(ctx, tariff)
+    return hall_id, counters, users
+
+
+def create_demo_hall(ctx: Context, customers: int = 300, seed: int = 2026) -> DemoHall:
+    """Seed the hall and open ``customers`` accounts, a third of them with a purchase."""
+    hall_id, counters, users = seed_hall(ctx)
+    with ctx.unit_of_work() as session:
+        existing = session.scalar(select(func.count(Account.id)))
+    rng = random.Random(seed)
+    actor = Actor(users["lina"], counters[1])
+    for index in range(existing, customers):
+        rng.seed(seed * 100_000 + index)
+        opened = open_account(
+            ctx,
+            actor,
+            OpenAccountRequest(
+                request_id=uuid.uuid5(uuid.NAMESPACE_URL, f"gasdesk-demo-open-{index}"),
+                customer=random_customer(rng, index),
+                meter_no=f"18A{index:07d}",
+                card_serial=f"DEMO{index:08d}",
+                contract=ContractInput(f"HT-DEMO-{index:05d}", dt.date(2026, 1, 1)),
+                meter_model="IC卡智能燃气表 G2.5",
+            ),
+        )
+        if index % 3 == 0:
+            purchase(
+                ctx,
+                actor,
+                PurchaseRequest(
+                    request_id=uuid.uuid5(uuid.NAMESPACE_URL, f"gasdesk-demo-buy-{index}"),
+                    card_serial=opened.card_serial,
+                    volume=rng.choice((20, 30, 50, 100)) * VOLUME_SCALE,
+                ),
+            )
+    return DemoHall(hall_id, counters, users, max(existing, customers))

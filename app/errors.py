@@ -1,0 +1,49 @@
+"""Typed errors raised by services.
+
+Each error carries a Chinese message for the clerk (``user_message``) and an English message for
+the log and the developer (``str(error)``). The UI shows ``user_message`` (or a translation keyed
+by ``code``) and never builds sentences from the English text.
+"""
+
+from __future__ import annotations
+
+
+class GasDeskError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, user_message: str, dev_message: str | None = None, **details: object):
+        super().__init__(dev_message or user_message)
+        self.user_message = user_message
+        self.details = details
+
+
+class InvalidInput(GasDeskError):
+    """The caller's input is malformed or out of range; nothing was written."""
+
+    code = "invalid_input"
+
+
+class NotFound(GasDeskError):
+    """The account, card, customer or user asked for does not exist."""
+
+    code = "not_found"
+
+
+class RuleViolation(GasDeskError):
+    """The input is well formed but a hall rule forbids the operation."""
+
+    code = "rule_violation"
+
+
+class Conflict(GasDeskError):
+    """The operation clashes with stored state (duplicate number, reused request id...)."""
+
+    code = "conflict"
+
+
+class PermissionDenied(GasDeskError):
+    """The acting user may not do this."""
+
+    code = "permission_denied"

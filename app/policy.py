@@ -1,0 +1,48 @@
+"""Hall-wide business settings, stored in the ``settings`` table with defaults here."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.money import VOLUME_SCALE
+from app.errors import InvalidInput
+from db.models import Setting
+
+
+@dataclass(frozen=True)
+class HallPolicy:
+    sale_step: int = 1 * VOLUME_SCALE  # smallest sellable volume step (0.01 m³ units)
+    max_purchase_volume: int = 5000 * VOLUME_SCALE  # one sale above this is refused as absurd
+    max_purchase_amount_fen: int = 5_000_000  # 50,000.00 yuan
+    card_fee_fen: int = 2000  # replacement card when the customer is at fault
+    # refund/supplement approval thresholds (enforced by the security layer)
+    approval_second_level_volume: int = 500 * VOLUME_SCALE
+    approval_third_level_volume: int = 1000 * VOLUME_SCALE
+
+
+def load_policy(session: Session) -> HallPolicy:
+    stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
+    values = {}
+    for f in dataclasses.fields(HallPolicy):
+        if f.name in stored:
+            values[f.name] = json.loads(stored[f.name])
+    return HallPolicy(**values)
+
+
+def save_setting(session: Session, key: str, value: object) -> None:
+    """Store one policy value (validated against the policy's fields)."""
+    names = {f.name for f in dataclasses.fields(HallPolicy)}
+    if key not in names:
+        raise InvalidInput("未知的设置项", f"unknown setting {key!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise InvalidInput("设置值必须是正整数", f"setting {key} must be a positive int: {value!r}")
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)

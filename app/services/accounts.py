@@ -1,0 +1,509 @@
+"""Account life cycle at the counter: opening (开户), ownership transfer (过户), closing (销户)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.domain.cards import CardReading
+from app.domain.identity import (
+    normalize_phone,
+    normalize_resident_id,
+    phone_problem,
+    resident_id_problem,
+)
+from app.domain.money import segment_amount
+from app.domain.pricing import Segment, ladder_year_start, price_volume, total_amount
+from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.services.common import (
+    CUSTOMER_KINDS,
+    RESIDENTIAL,
+    Actor,
+    account_by_no,
+    ladder_usage,
+    lock_account,
+    next_number,
+    record_transaction,
+    require_active,
+    require_text,
+    resolve_actor,
+    run_once,
+    tariff_in_force,
+    tariff_rule,
+)
+from app.services.sales import (
+    PURCHASE,
+    SUPPLEMENT,
+    SaleResult,
+    check_tendered,
+    sale_result,
+)
+from db.models import (
+    Account,
+    Card,
+    Contract,
+    CounterTransaction,
+    Customer,
+    Meter,
+    OwnershipChange,
+)
+from db.search import search_text_for
+
+OPENING = "opening"
+TRANSFER = "transfer"
+CLOSING = "closing"
+
+ID_TYPES = {
+    "resident_id": "居民身份证",
+    "business_license": "统一社会信用代码",
+    "passport": "护照",
+    "other": "其他证件",
+}
+MAX_HOUSEHOLD = 30
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    kind: str  # "residential" (民用) or "commercial" (工商业)
+    name: str
+    id_type: str  # a key of ID_TYPES
+    id_number: str
+    phone: str | None
+    address: str
+    household_size: int = 1
+
+
+@dataclass(frozen=True)
+class ContractInput:
+    """供用气合同; proxy (代办人) fields all present or all absent."""
+
+    number: str
+    signed_on: dt.date
+    proxy_name: str | None = None
+    proxy_id_number: str | None = None
+    proxy_relation: str | None = None
+
+
+def _clean_customer(data: CustomerInput) -> CustomerInput:
+    if data.kind not in CUSTOMER_KINDS:
+        raise InvalidInput("用户类型无效（民用户或工商业户）", f"bad kind {data.kind!r}")
+    name = require_text(data.name, "姓名/单位名称", max_length=100)
+    if data.id_type not in ID_TYPES:
+        raise InvalidInput("证件类型无效", f"bad id type {data.id_type!r}")
+    id_number = normalize_resident_id(data.id_number or "")
+    if data.id_type == "resident_id":
+        problem = resident_id_problem(id_number)
+        if problem:
+            raise InvalidInput(problem, f"invalid resident id {id_number!r}")
+    else:
+        id_number = require_text(id_number, "证件号码", max_length=40)
+    phone = normalize_phone(data.phone) if data.phone else None
+    if phone:
+        problem = phone_problem(phone)
+        if problem:
+            raise InvalidInput(problem, f"invalid phone {phone!r}")
+    address = require_text(data.address, "用气地址")
+    size = data.household_size
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_HOUSEHOLD:
+        raise InvalidInput(f"家庭人口应在1到{MAX_HOUSEHOLD}之间", f"bad household size {size!r}")
+    return CustomerInput(data.kind, name, data.id_type, id_number, phone, address, size)
+
+
+def _clean_contract(data: ContractInput | None, *, required: bool) -> ContractInput | None:
+    if data is None:
+        if required:
+            raise InvalidInput("民用户须签订供用气合同，请填写合同编号", "contract required")
+        return None
+    number = require_text(data.number, "合同编号", max_length=50)
+    if not isinstance(data.signed_on, dt.date):
+        raise InvalidInput("请填写合同签订日期", "signed_on missing")
+    proxy = (data.proxy_name, data.proxy_id_number, data.proxy_relation)
+    if any(proxy):
+        if not all(p and p.strip() for p in proxy):
+            raise InvalidInput("代办人须填写姓名、身份证号和与户主关系", "incomplete proxy")
+        proxy_id = normalize_resident_id(data.proxy_id_number or "")
+        problem = resident_id_problem(proxy_id)
+        if problem:
+            raise InvalidInput("代办人" + problem, f"invalid proxy id {proxy_id!r}")
+        return ContractInput(
+            number, data.signed_on, data.proxy_name.strip(), proxy_id, data.proxy_relation.strip()
+        )
+    return ContractInput(number, data.signed_on)
+
+
+def check_serial(value: str, what: str) -> str:
+    text = require_text(value, what, max_length=30)
+    if not text.isascii() or not text.replace("-", "").isalnum():
+        raise InvalidInput(f"{what}只能包含字母和数字", f"bad {what} {text!r}")
+    return text
+
+
+def _customer_row(session: Session, ctx: Context, data: CustomerInput) -> Customer:
+    """The registered customer with this ID, or a new one. Never rewrites an existing customer."""
+    existing = session.scalar(
+        select(Customer).where(
+            Customer.id_type == data.id_type, Customer.id_number == data.id_number
+        )
+    )
+    if existing is not None:
+        if existing.name != data.name:
+            raise Conflict(
+                "该证件号已登记为其他姓名，请核对证件",
+                f"id {data.id_number} registered as {existing.name!r}",
+            )
+        return existing
+    customer = Customer(
+        kind=data.kind,
+        name=data.name,
+        id_type=data.id_type,
+        id_number=data.id_number,
+        phone=data.phone,
+        address=data.address,
+        household_size=data.household_size,
+        search_text=search_text_for(data.name, data.address),
+        created_at=ctx.now(),
+    )
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def _contract_row(
+    session: Session, account: Account, customer: Customer, data: ContractInput | None
+) -> Contract | None:
+    if data is None:
+        return None
+    if session.scalar(select(Contract.id).where(Contract.number == data.number)):
+        raise Conflict("合同编号已存在", f"contract {data.number} exists")
+    contract = Contract(
+        account_id=account.id,
+        customer_id=customer.id,
+        number=data.number,
+        signed_on=data.signed_on,
+        proxy_name=data.proxy_name,
+        proxy_id_number=data.proxy_id_number,
+        proxy_relation=data.proxy_relation,
+    )
+    session.add(contract)
+    session.flush()
+    return contract
+
+
+def new_card(session: Session, ctx: Context, account: Account, serial: str) -> Card:
+    """Register a card for the account; the serial must never have been used."""
+    if session.scalar(select(Card.id).where(Card.serial == serial)):
+        raise Conflict("该卡号已被使用，请换一张新卡", f"card {serial} already registered")
+    card = Card(serial=serial, account_id=account.id, status="active", issued_at=ctx.now())
+    session.add(card)
+    session.flush()
+    return card
+
+
+def retire_cards(ctx: Context, account: Account, status: str) -> list[str]:
+    """Take the account's active cards out of use; returns their serials."""
+    serials = []
+    for card in account.cards:
+        if card.status == "active":
+            card.status = status
+            card.status_changed_at = ctx.now()
+            serials.append(card.serial)
+    return serials
+
+
+@dataclass(frozen=True)
+class OpenAccountRequest:
+    request_id: uuid.UUID
+    customer: CustomerInput
+    meter_no: str
+    card_serial: str
+    contract: ContractInput | None = None
+    meter_model: str = ""
+    initial_reading: int = 0  # the meter's register when installed (0.01 m³)
+
+
+@dataclass(frozen=True)
+class OpenAccountResult:
+    transaction_id: int
+    request_id: uuid.UUID
+    receipt_no: str
+    account_no: str
+    customer_id: int
+    customer_name: str
+    meter_no: str
+    card_serial: str
+    contract_no: str | None
+
+
+def _open_result(session: Session, txn: CounterTransaction) -> OpenAccountResult:
+    account = session.get(Account, txn.account_id)
+    contract = session.scalar(
+        select(Contract).where(Contract.account_id == account.id).order_by(Contract.id).limit(1)
+    )
+    return OpenAccountResult(
+        transaction_id=txn.id,
+        request_id=txn.request_id,
+        receipt_no=txn.receipt.number,
+        account_no=account.account_no,
+        customer_id=account.customer_id,
+        customer_name=account.customer.name,
+        meter_no=account.meter.meter_no,
+        card_serial=session.get(Card, txn.card_id).serial,
+        contract_no=contract.number if contract else None,
+    )
+
+
+def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
+    """Register the customer (or reuse them), bind the meter, sign the contract, issue a card."""
+
+    def work(session: Session) -> CounterTransaction:
+        customer_data = _clean_customer(req.customer)
+        contract_data = _clean_contract(req.contract, required=customer_data.kind == RESIDENTIAL)
+        meter_no = check_serial(req.meter_no, "表号")
+        card_serial = check_serial(req.card_serial, "卡号")
+        reading = req.initial_reading
+        if not isinstance(reading, int) or reading < 0:
+            raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
+        desk = resolve_actor(session, actor)
+
+        meter = session.scalar(select(Meter).where(Meter.meter_no == meter_no))
+        if meter is not None and meter.account_id is not None:
+            raise Conflict("该燃气表已绑定其他户号", f"meter {meter_no} already bound")
+        customer = _customer_row(session, ctx, customer_data)
+        seq = next_number(session, f"account:{desk.hall.code}")
+        account = Account(
+            account_no=f"{desk.hall.code}{seq:08d}",
+            hall_id=desk.hall.id,
+            customer_id=customer.id,
+            status="active",
+            purchase_count=0,
+            opened_at=ctx.now(),
+        )
+        session.add(account)
+        session.flush()
+        if meter is None:
+            meter = Meter(meter_no=meter_no, model=(req.meter_model or "").strip())
+            session.add(meter)
+        meter.account_id = account.id
+        meter.initial_reading = reading
+        _contract_row(session, account, customer, contract_data)
+        card = new_card(session, ctx, account, card_serial)
+        return record_transaction(
+            session,
+            ctx,
+            desk,
+            request_id=req.request_id,
+            kind=OPENING,
+            account=account,
+            card_id=card.id,
+            purchase_count=0,
+            meter_reading=reading,
+        )
+
+    return run_once(ctx, req.request_id, OPENING, work, _open_result)
+
+
+def _check_reading(session: Session, account: Account, reading: object) -> int:
+    """A meter reading may never go below the installation reading or an earlier reading."""
+    if not isinstance(reading, int) or isinstance(reading, bool) or reading < 0:
+        raise InvalidInput("表读数无效", f"bad reading {reading!r}")
+    floor = max(
+        account.meter.initial_reading if account.meter else 0,
+        session.scalar(
+            select(func.coalesce(func.max(CounterTransaction.meter_reading), 0)).where(
+                CounterTransaction.account_id == account.id
+            )
+        ),
+    )
+    if reading < floor:
+        raise InvalidInput("表读数小于上次记录的读数", f"reading {reading} below {floor}")
+    return reading
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    """过户: the new owner takes over the account from a meter reading taken on site."""
+
+    request_id: uuid.UUID
+    account_no: str
+    new_owner: CustomerInput
+    contract: ContractInput | None
+    meter_reading: int
+    new_card_serial: str | None = None  # a new card for the new owner; the old one is blacklisted
+
+
+def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
+    def work(session: Session) -> CounterTransaction:
+        owner_data = _clean_customer(req.new_owner)
+        contract_data = _clean_contract(req.contract, required=owner_data.kind == RESIDENTIAL)
+        card_serial = check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
+        desk = resolve_actor(session, actor)
+        account = account_by_no(session, req.account_no)
+        account = lock_account(session, account.id)
+        require_active(account)
+        reading = _check_reading(session, account, req.meter_reading)
+        previous_owner = account.customer_id
+        owner = _customer_row(session, ctx, owner_data)
+        if owner.id == previous_owner:
+            raise RuleViolation("新户主与原户主相同，无需过户", "transfer to the same customer")
+        contract = _contract_row(session, account, owner, contract_data)
+        account.customer_id = owner.id
+        card_id = None
+        if card_serial:
+            retire_cards(ctx, account, "blacklisted")
+            card_id = new_card(session, ctx, account, card_serial).id
+        txn = record_transaction(
+            session,
+            ctx,
+            desk,
+            request_id=req.request_id,
+            kind=TRANSFER,
+            account=account,
+            card_id=card_id,
+            purchase_count=account.purchase_count,
+            meter_reading=reading,
+        )
+        session.add(
+            OwnershipChange(
+                transaction_id=txn.id,
+                account_id=account.id,
+                from_customer_id=previous_owner,
+                to_customer_id=owner.id,
+                contract_id=contract.id if contract else None,
+            )
+        )
+        return txn
+
+    return run_once(ctx, req.request_id, TRANSFER, work, sale_result)
+
+
+@dataclass(frozen=True)
+class CloseAccountRequest:
+    """销户 from the final meter reading taken on site."""
+
+    request_id: uuid.UUID
+    account_no: str
+    final_reading: int
+    reason: str
+    cash_tendered_fen: int | None = None  # when the customer owes a supplementary payment
+    card: CardReading | None = None  # the card, when the customer brought it
+
+
+def unused_gas_value(
+    session: Session, account: Account, volume: int
+) -> list[tuple[dt.date, Segment]]:
+    """Value ``volume`` of unused gas at the prices it was bought, newest purchases first.
+
+    Gas from supplements (补气) was free and is given back at no charge. The result is a list of
+    negative segments that restore tier usage in the ladder years the gas was bought in.
+    """
+    refunded = select(CounterTransaction.reverses_id).where(
+        CounterTransaction.account_id == account.id,
+        CounterTransaction.reverses_id.is_not(None),
+    )
+    credits = session.scalars(
+        select(CounterTransaction)
+        .where(
+            CounterTransaction.account_id == account.id,
+            CounterTransaction.kind.in_((PURCHASE, SUPPLEMENT)),
+            CounterTransaction.id.not_in(refunded),
+        )
+        .order_by(CounterTransaction.id.desc())
+    )
+    result: list[tuple[dt.date, Segment]] = []
+    left = volume
+    for txn in credits:
+        if left == 0:
+            break
+        if txn.kind == SUPPLEMENT:
+            left -= min(left, txn.volume)
+            continue
+        for row in sorted(txn.segments, key=lambda r: -r.tier):
+            take = min(left, row.volume)
+            if take:
+                amount = segment_amount(take, row.price_fen)
+                result.append((row.ladder_year, Segment(row.tier, -take, row.price_fen, -amount)))
+                left -= take
+    return result
+
+
+def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleResult:
+    """Close the account and settle: refund unused gas, or charge for gas used beyond credit.
+
+    Gas credited = everything put on the account's cards net of refunds; gas used = final
+    reading − installation reading. Unused gas is refunded at the prices it was bought at (newest
+    first); gas used beyond the credit is charged like a purchase at today's tariff.
+    """
+
+    def work(session: Session) -> CounterTransaction:
+        reason = require_text(req.reason, "销户原因")
+        check_tendered(req.cash_tendered_fen)
+        desk = resolve_actor(session, actor)
+        account = account_by_no(session, req.account_no)
+        account = lock_account(session, account.id)
+        require_active(account)
+        if account.meter is None:
+            raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
+        if req.card is not None and req.card.has_unloaded_purchase:
+            raise RuleViolation(
+                "卡内还有未插表的气量，请先退气或插表后再销户", "unloaded purchase on the card"
+            )
+        reading = _check_reading(session, account, req.final_reading)
+        used = reading - account.meter.initial_reading
+        credited = session.scalar(
+            select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
+                CounterTransaction.account_id == account.id
+            )
+        )
+        balance = credited - used  # > 0: unused gas to refund; < 0: gas owed
+        tariff_id = None
+        if balance > 0:
+            segments = unused_gas_value(session, account, balance)
+        elif balance < 0:
+            today = ctx.today()
+            tariff = tariff_in_force(session, account.customer.kind, today)
+            tariff_id = tariff.id
+            rule = tariff_rule(tariff)
+            year = ladder_year_start(today, rule.ladder_start_month)
+            priced = price_volume(
+                rule,
+                account.customer.household_size,
+                ladder_usage(session, account.id, year),
+                -balance,
+            )
+            segments = [(year, s) for s in priced]
+        else:
+            segments = []
+        amount = total_amount([s for _, s in segments])
+        tendered = change = None
+        if amount > 0:
+            tendered = amount if req.cash_tendered_fen is None else req.cash_tendered_fen
+            if tendered < amount:
+                raise InvalidInput("实收金额少于应收金额", f"tendered {tendered} < {amount}")
+            change = tendered - amount
+        retire_cards(ctx, account, "retired")
+        account.status = "closed"
+        account.closed_at = ctx.now()
+        return record_transaction(
+            session,
+            ctx,
+            desk,
+            request_id=req.request_id,
+            kind=CLOSING,
+            account=account,
+            segments=segments,
+            amount_fen=amount,
+            volume=-balance,
+            purchase_count=account.purchase_count,
+            tariff_id=tariff_id,
+            cash_tendered_fen=tendered,
+            change_fen=change,
+            reason=reason,
+            meter_reading=reading,
+        )
+
+    return run_once(ctx, req.request_id, CLOSING, work, sale_result)

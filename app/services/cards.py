@@ -1,0 +1,83 @@
+"""Card replacement (补卡): lost, damaged by the customer (fee) or defective (free)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.errors import InvalidInput
+from app.policy import load_policy
+from app.services.accounts import check_serial, new_card, retire_cards
+from app.services.common import (
+    Actor,
+    account_by_no,
+    lock_account,
+    record_transaction,
+    require_active,
+    resolve_actor,
+    run_once,
+)
+from app.services.sales import SaleResult, check_tendered, sale_result
+from db.models import CounterTransaction
+
+CARD_REPLACEMENT = "card_replacement"
+
+# reason code → (label recorded on the transaction, customer at fault: a fee is charged)
+REPLACEMENT_REASONS = {
+    "lost": ("挂失补卡（客户遗失）", True),
+    "damaged": ("损坏补卡（客户原因）", True),
+    "defect": ("卡片质量问题（非客户原因）", False),
+}
+
+
+@dataclass(frozen=True)
+class ReplaceCardRequest:
+    request_id: uuid.UUID
+    account_no: str
+    new_card_serial: str
+    reason_code: str  # a key of REPLACEMENT_REASONS
+    note: str = ""
+    cash_tendered_fen: int | None = None
+
+
+def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
+    """Blacklist the account's card and issue a new one carrying the purchase count forward."""
+
+    def work(session: Session) -> CounterTransaction:
+        if req.reason_code not in REPLACEMENT_REASONS:
+            raise InvalidInput("请选择补卡原因", f"bad reason code {req.reason_code!r}")
+        label, customer_at_fault = REPLACEMENT_REASONS[req.reason_code]
+        serial = check_serial(req.new_card_serial, "新卡号")
+        check_tendered(req.cash_tendered_fen)
+        desk = resolve_actor(session, actor)
+        account = lock_account(session, account_by_no(session, req.account_no).id)
+        require_active(account)
+        fee = load_policy(session).card_fee_fen if customer_at_fault else 0
+        tendered = change = None
+        if fee:
+            tendered = fee if req.cash_tendered_fen is None else req.cash_tendered_fen
+            if tendered < fee:
+                raise InvalidInput("实收金额少于补卡费", f"tendered {tendered} < fee {fee}")
+            change = tendered - fee
+        retire_cards(ctx, account, "blacklisted")
+        card = new_card(session, ctx, account, serial)
+        note = (req.note or "").strip()
+        return record_transaction(
+            session,
+            ctx,
+            desk,
+            request_id=req.request_id,
+            kind=CARD_REPLACEMENT,
+            account=account,
+            card_id=card.id,
+            amount_fen=fee,
+            purchase_count=account.purchase_count,
+            cash_tendered_fen=tendered,
+            change_fen=change,
+            reason=f"{label}：{note}" if note else label,
+        )
+
+    return run_once(ctx, req.request_id, CARD_REPLACEMENT, work, sale_result)

@@ -1,0 +1,221 @@
+"""Read-only questions the counter asks: find an account, show it, its history and tier usage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.domain.identity import normalize_resident_id
+from app.domain.pricing import ladder_year_start
+from app.errors import RuleViolation
+from app.services.common import account_by_no, tariff_in_force, tariff_rule
+from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
+from db.search import matching_customer_ids
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    account_no: str
+    status: str
+    customer_name: str
+    customer_kind: str
+    phone: str | None
+    id_number: str
+    address: str
+    meter_no: str | None
+    card_serial: str | None  # the active card
+
+
+def _summaries(session: Session, account_ids: list[int]) -> list[AccountSummary]:
+    if not account_ids:
+        return []
+    rows = session.execute(
+        select(Account, Customer, Meter.meter_no, Card.serial)
+        .join(Customer, Customer.id == Account.customer_id)
+        .outerjoin(Meter, Meter.account_id == Account.id)
+        .outerjoin(Card, (Card.account_id == Account.id) & (Card.status == "active"))
+        .where(Account.id.in_(account_ids))
+        .order_by(Account.id.desc())
+    )
+    return [
+        AccountSummary(
+            account_no=account.account_no,
+            status=account.status,
+            customer_name=customer.name,
+            customer_kind=customer.kind,
+            phone=customer.phone,
+            id_number=customer.id_number,
+            address=customer.address,
+            meter_no=meter_no,
+            card_serial=serial,
+        )
+        for account, customer, meter_no, serial in rows
+    ]
+
+
+def exact_account_ids(session: Session, key: str) -> list[int]:
+    """Accounts whose 户号, card serial (any status), meter number, phone or ID equals ``key``."""
+    id_number = normalize_resident_id(key)
+    query = union(
+        select(Account.id).where(Account.account_no == key),
+        select(Card.account_id).where(Card.serial == key),
+        select(Meter.account_id).where(Meter.meter_no == key, Meter.account_id.is_not(None)),
+        select(Account.id)
+        .join(Customer, Customer.id == Account.customer_id)
+        .where(Customer.phone == key),
+        select(Account.id)
+        .join(Customer, Customer.id == Account.customer_id)
+        .where(Customer.id_number == id_number),
+    )
+    return list(session.scalars(query))
+
+
+def find_accounts(ctx: Context, text: str, limit: int = 50) -> list[AccountSummary]:
+    """Exact matches on 户号/card/meter/phone/ID first; otherwise name or address substring."""
+    key = (text or "").strip()
+    if not key:
+        return []
+    with ctx.unit_of_work() as session:
+        ids = exact_account_ids(session, key)
+        if not ids:
+            customer_ids = matching_customer_ids(session, key, limit)
+            if customer_ids:
+                ids = list(
+                    session.scalars(
+                        select(Account.id)
+                        .where(Account.customer_id.in_(customer_ids))
+                        .order_by(Account.id.desc())
+                        .limit(limit)
+                    )
+                )
+        return _summaries(session, ids[:limit])
+
+
+@dataclass(frozen=True)
+class TierUse:
+    tier: int
+    lower: int  # annual breakpoints for this household (0.01 m³)
+    upper: int | None
+    price_fen: int
+    used: int  # volume bought in this tier this ladder year, net of refunds
+
+
+@dataclass(frozen=True)
+class TierUsage:
+    ladder_year: dt.date
+    tariff_name: str
+    total_used: int
+    tiers: tuple[TierUse, ...]
+
+
+def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
+    tariff = tariff_in_force(session, account.customer.kind, day)
+    rule = tariff_rule(tariff)
+    year = ladder_year_start(day, rule.ladder_start_month)
+    by_tier: dict[int, int] = {}
+    for tier, volume in session.execute(
+        select(TransactionSegment.tier, TransactionSegment.volume).where(
+            TransactionSegment.account_id == account.id, TransactionSegment.ladder_year == year
+        )
+    ):
+        by_tier[tier] = by_tier.get(tier, 0) + volume
+    uppers = rule.breakpoints(account.customer.household_size)
+    tiers = []
+    lower = 0
+    for number, (tier, upper) in enumerate(zip(rule.tiers, uppers, strict=True), start=1):
+        tiers.append(TierUse(number, lower, upper, tier.price_fen, by_tier.get(number, 0)))
+        lower = upper or lower
+    return TierUsage(year, tariff.name, sum(by_tier.values()), tuple(tiers))
+
+
+def tier_usage(ctx: Context, account_no: str, day: dt.date | None = None) -> TierUsage:
+    with ctx.unit_of_work() as session:
+        return _tier_usage(session, account_by_no(session, account_no), day or ctx.today())
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    transaction_id: int
+    kind: str
+    created_at: dt.datetime
+    receipt_no: str
+    card_serial: str | None
+    purchase_count: int | None
+    volume: int
+    amount_fen: int
+    reason: str | None
+
+
+def _history(session: Session, account: Account, limit: int) -> list[HistoryEntry]:
+    txns = session.scalars(
+        select(CounterTransaction)
+        .where(CounterTransaction.account_id == account.id)
+        .order_by(CounterTransaction.id.desc())
+        .limit(limit)
+    )
+    serials = {card.id: card.serial for card in account.cards}
+    return [
+        HistoryEntry(
+            transaction_id=t.id,
+            kind=t.kind,
+            created_at=t.created_at,
+            receipt_no=t.receipt.number,
+            card_serial=serials.get(t.card_id),
+            purchase_count=t.purchase_count,
+            volume=t.volume,
+            amount_fen=t.amount_fen,
+            reason=t.reason,
+        )
+        for t in txns
+    ]
+
+
+def history(ctx: Context, account_no: str, limit: int = 100) -> list[HistoryEntry]:
+    with ctx.unit_of_work() as session:
+        return _history(session, account_by_no(session, account_no), limit)
+
+
+@dataclass(frozen=True)
+class CardInfo:
+    serial: str
+    status: str
+    issued_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AccountView:
+    summary: AccountSummary
+    household_size: int
+    purchase_count: int
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    meter_model: str | None
+    cards: tuple[CardInfo, ...]
+    tier_usage: TierUsage | None
+    recent: tuple[HistoryEntry, ...]
+
+
+def account_view(ctx: Context, account_no: str, history_limit: int = 20) -> AccountView:
+    """Everything the account screen shows about one account."""
+    with ctx.unit_of_work() as session:
+        account = account_by_no(session, account_no)
+        summary = _summaries(session, [account.id])[0]
+        try:
+            usage = _tier_usage(session, account, ctx.today())
+        except RuleViolation:  # no tariff configured yet
+            usage = None
+        return AccountView(
+            summary=summary,
+            household_size=account.customer.household_size,
+            purchase_count=account.purchase_count,
+            opened_at=account.opened_at,
+            closed_at=account.closed_at,
+            meter_model=account.meter.model if account.meter else None,
+            cards=tuple(CardInfo(c.serial, c.status, c.issued_at) for c in account.cards),
+            tier_usage=usage,
+            recent=tuple(_history(session, account, history_limit)),
+        )

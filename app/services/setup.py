@@ -1,0 +1,125 @@
+"""Setting up a hall: the hall itself, its counters, users and tariffs (administrator tasks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.context import Context
+from app.domain.pricing import TariffRule, Tier
+from app.errors import Conflict, InvalidInput
+from app.services.common import CUSTOMER_KINDS, require_text
+from db.models import Counter, Hall, Tariff, TariffTier, User
+
+ROLES = {
+    "clerk": "营业员",
+    "team_leader": "班长",
+    "department_manager": "部门经理",
+    "finance": "财务",
+    "vice_president": "分管副总",
+    "administrator": "系统管理员",
+}
+
+
+def ensure_hall(ctx: Context, code: str, name: str) -> int:
+    """The hall with ``code``, created if missing; returns its id."""
+    code = require_text(code, "营业厅代码", max_length=8)
+    with ctx.unit_of_work() as session:
+        hall = session.scalar(select(Hall).where(Hall.code == code))
+        if hall is None:
+            hall = Hall(code=code, name=require_text(name, "营业厅名称", max_length=100))
+            session.add(hall)
+            session.commit()
+        return hall.id
+
+
+def ensure_counter(ctx: Context, hall_id: int, code: str, name: str | None = None) -> int:
+    code = require_text(code, "柜台编号", max_length=8)
+    with ctx.unit_of_work() as session:
+        counter = session.scalar(
+            select(Counter).where(Counter.hall_id == hall_id, Counter.code == code)
+        )
+        if counter is None:
+            counter = Counter(hall_id=hall_id, code=code, name=name or f"{code}号柜台")
+            session.add(counter)
+            session.commit()
+        return counter.id
+
+
+def add_user(ctx: Context, username: str, display_name: str, role: str) -> int:
+    """Register a user; passwords are set by the security layer."""
+    username = require_text(username, "用户名", max_length=50)
+    display_name = require_text(display_name, "姓名", max_length=50)
+    if role not in ROLES:
+        raise InvalidInput("角色无效", f"unknown role {role!r}")
+    with ctx.unit_of_work() as session:
+        if session.scalar(select(User.id).where(User.username == username)):
+            raise Conflict("用户名已存在", f"user {username} exists")
+        user = User(
+            username=username,
+            display_name=display_name,
+            role=role,
+            active=True,
+            created_at=ctx.now(),
+        )
+        session.add(user)
+        session.commit()
+        return user.id
+
+
+@dataclass(frozen=True)
+class TariffInput:
+    customer_class: str
+    name: str
+    effective_from: dt.date
+    rule: TariffRule
+
+
+def add_tariff(ctx: Context, data: TariffInput) -> int:
+    """Publish a tariff version. Tariffs are never edited: a price change is a new version."""
+    if data.customer_class not in CUSTOMER_KINDS:
+        raise InvalidInput("用户类型无效", f"bad class {data.customer_class!r}")
+    name = require_text(data.name, "气价名称", max_length=100)
+    with ctx.unit_of_work() as session:
+        clash = session.scalar(
+            select(Tariff.id).where(
+                Tariff.customer_class == data.customer_class,
+                Tariff.effective_from == data.effective_from,
+            )
+        )
+        if clash:
+            raise Conflict("该日期已有同类气价", f"tariff for {data.effective_from} exists")
+        tariff = Tariff(
+            customer_class=data.customer_class,
+            name=name,
+            effective_from=data.effective_from,
+            ladder_start_month=data.rule.ladder_start_month,
+            household_threshold=data.rule.household_threshold,
+            extra_per_member=data.rule.extra_per_member,
+            created_at=ctx.now(),
+            tiers=[
+                TariffTier(tier_no=n, upper=t.upper, price_fen=t.price_fen)
+                for n, t in enumerate(data.rule.tiers, start=1)
+            ],
+        )
+        session.add(tariff)
+        session.commit()
+        return tariff.id
+
+
+def residential_ladder(
+    prices: tuple[int, int, int], *, start_month: int = 1, threshold: int = 4, extra: int = 5000
+) -> TariffRule:
+    """A three-tier residential ladder at 350 / 500 m³ a year (the common city pattern)."""
+    return TariffRule(
+        tiers=(Tier(35000, prices[0]), Tier(50000, prices[1]), Tier(None, prices[2])),
+        ladder_start_month=start_month,
+        household_threshold=threshold,
+        extra_per_member=extra,
+    )
+
+
+def flat_rate(price_fen: int) -> TariffRule:
+    return TariffRule(tiers=(Tier(None, price_fen),))

@@ -1,0 +1,93 @@
+"""DDL shared by migrations: append-only triggers and the customer search index.
+
+Kept as plain functions of the table names so each migration states exactly which tables it
+guards; the functions themselves never change meaning once a migration uses them.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+PG_REFUSE_FUNCTION = """
+CREATE OR REPLACE FUNCTION gasdesk_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'gasdesk: % is append-only (write a reversing row)', TG_TABLE_NAME;
+END $$;
+"""
+
+
+def add_append_only_triggers(tables: list[str]) -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(PG_REFUSE_FUNCTION)
+    for table in tables:
+        if dialect == "sqlite":
+            for event in ("UPDATE", "DELETE"):
+                op.execute(
+                    f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'gasdesk: {table} is append-only'); END"
+                )
+        elif dialect == "postgresql":
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION gasdesk_refuse_change()"
+            )
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION gasdesk_refuse_change()"
+            )
+
+
+def drop_append_only_triggers(tables: list[str]) -> None:
+    dialect = op.get_bind().dialect.name
+    for table in tables:
+        if dialect == "sqlite":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+        elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+
+
+def add_customer_search() -> None:
+    """Full-text index over ``customers.search_text`` (characters separated by spaces).
+
+    Chinese names are two or three characters, too short for trigram indexes, so each character
+    is its own token and a phrase query finds any substring (see ``db.search``).
+    """
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE customer_search USING fts5(search_text, content='customers', "
+            "content_rowid='id', tokenize='unicode61')"
+        )
+        op.execute(
+            "CREATE TRIGGER customers_search_ai AFTER INSERT ON customers BEGIN "
+            "INSERT INTO customer_search(rowid, search_text) VALUES (new.id, new.search_text); END"
+        )
+        op.execute(
+            "CREATE TRIGGER customers_search_ad AFTER DELETE ON customers BEGIN "
+            "INSERT INTO customer_search(customer_search, rowid, search_text) "
+            "VALUES ('delete', old.id, old.search_text); END"
+        )
+        op.execute(
+            "CREATE TRIGGER customers_search_au AFTER UPDATE OF search_text ON customers BEGIN "
+            "INSERT INTO customer_search(customer_search, rowid, search_text) "
+            "VALUES ('delete', old.id, old.search_text); "
+            "INSERT INTO customer_search(rowid, search_text) VALUES (new.id, new.search_text); END"
+        )
+    elif dialect == "postgresql":
+        op.execute(
+            "CREATE INDEX ix_customers_search ON customers "
+            "USING gin (to_tsvector('simple', search_text))"
+        )
+
+
+def drop_customer_search() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        for name in ("customers_search_ai", "customers_search_ad", "customers_search_au"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TABLE IF EXISTS customer_search")
+    elif dialect == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_customers_search")

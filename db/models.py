@@ -1,0 +1,304 @@
+"""SQLAlchemy 2 models of the hall's records.
+
+Money is integer fen, volume integer 0.01 m³ (``app.domain.money``). Tables whose class derives
+from ``AppendOnly`` hold money, gas or evidence: rows are only ever inserted. The session refuses
+to flush an update or delete of them (``db.session``) and the migrations add database triggers
+that refuse it too; corrections are new, reversing rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AppendOnly:
+    """Marker: rows of this table are never updated or deleted."""
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps are stored in UTC and always come back timezone-aware (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime: pass an aware datetime")
+            value = value.astimezone(dt.UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):  # type: ignore[no-untyped-def]
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+Money = BigInteger  # fen
+Volume = BigInteger  # 0.01 m³
+Timestamp = UtcDateTime()
+
+
+class Hall(Base):
+    __tablename__ = "halls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("hall_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    code: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(50))
+    hall: Mapped[Hall] = relationship()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class Setting(Base):
+    """Hall-wide business settings shared by every counter (sale step, fees, thresholds)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class NumberSequence(Base):
+    """Gapless counters (receipt numbers per hall and year, account numbers per hall).
+
+    Incremented with an UPDATE inside the same transaction as the row that uses the number, so
+    the number and the row commit or vanish together and concurrent counters queue on the row.
+    """
+
+    __tablename__ = "number_sequences"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_value: Mapped[int] = mapped_column(BigInteger)
+
+
+class Tariff(Base):
+    __tablename__ = "tariffs"
+    __table_args__ = (UniqueConstraint("customer_class", "effective_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_class: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(100))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    ladder_start_month: Mapped[int] = mapped_column(Integer)
+    household_threshold: Mapped[int] = mapped_column(Integer, default=0)
+    extra_per_member: Mapped[int] = mapped_column(Volume, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    tiers: Mapped[list[TariffTier]] = relationship(
+        order_by="TariffTier.tier_no", cascade="all, delete-orphan"
+    )
+
+
+class TariffTier(Base):
+    __tablename__ = "tariff_tiers"
+    __table_args__ = (UniqueConstraint("tariff_id", "tier_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
+    tier_no: Mapped[int] = mapped_column(Integer)
+    upper: Mapped[int | None] = mapped_column(Volume)
+    price_fen: Mapped[int] = mapped_column(Money)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # residential / commercial
+    name: Mapped[str] = mapped_column(String(100))
+    id_type: Mapped[str] = mapped_column(String(20))
+    id_number: Mapped[str] = mapped_column(String(40), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    household_size: Mapped[int] = mapped_column(Integer, default=1)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class Account(Base):
+    """户号: the supply account. ``purchase_count`` mirrors the count on the account's card."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_no: Mapped[str] = mapped_column(String(20), unique=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10))  # active / closed
+    purchase_count: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    customer: Mapped[Customer] = relationship()
+    meter: Mapped[Meter | None] = relationship(back_populates="account", uselist=False)
+    cards: Mapped[list[Card]] = relationship(back_populates="account", order_by="Card.id")
+
+
+class Meter(Base):
+    __tablename__ = "meters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meter_no: Mapped[str] = mapped_column(String(30), unique=True)
+    model: Mapped[str] = mapped_column(String(50), default="")
+    initial_reading: Mapped[int] = mapped_column(Volume, default=0)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    account: Mapped[Account | None] = relationship(back_populates="meter")
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(30), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))  # active / blacklisted / retired
+    issued_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    status_changed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    account: Mapped[Account] = relationship(back_populates="cards")
+
+
+class Contract(Base):
+    """供用气合同, with the proxy (代办人) who signed on the owner's behalf, if any."""
+
+    __tablename__ = "contracts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    number: Mapped[str] = mapped_column(String(50), unique=True)
+    signed_on: Mapped[dt.date] = mapped_column(Date)
+    proxy_name: Mapped[str | None] = mapped_column(String(100))
+    proxy_id_number: Mapped[str | None] = mapped_column(String(40))
+    proxy_relation: Mapped[str | None] = mapped_column(String(50))
+
+
+class CounterTransaction(AppendOnly, Base):
+    """One counter operation, money and gas signed from the hall's point of view.
+
+    ``amount_fen`` > 0: the customer pays; < 0: the hall pays back. ``volume`` > 0: gas put on
+    the account's card; < 0: gas taken back. ``request_id`` is generated by the client before the
+    first submit, so a retried submit finds the first row instead of making a second one.
+    """
+
+    __tablename__ = "counter_transactions"
+    __table_args__ = (Index("ix_counter_transactions_account_created", "account_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    business_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount_fen: Mapped[int] = mapped_column(Money, default=0)
+    volume: Mapped[int] = mapped_column(Volume, default=0)
+    purchase_count: Mapped[int | None] = mapped_column(Integer)
+    tariff_id: Mapped[int | None] = mapped_column(ForeignKey("tariffs.id"))
+    cash_tendered_fen: Mapped[int | None] = mapped_column(Money)
+    change_fen: Mapped[int | None] = mapped_column(Money)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("counter_transactions.id"))
+    meter_reading: Mapped[int | None] = mapped_column(Volume)
+    segments: Mapped[list[TransactionSegment]] = relationship(order_by="TransactionSegment.tier")
+    approvals: Mapped[list[Approval]] = relationship(order_by="Approval.id")
+    receipt: Mapped[Receipt] = relationship(uselist=False)
+
+
+class TransactionSegment(AppendOnly, Base):
+    """The part of a transaction priced at one tier of one ladder year."""
+
+    __tablename__ = "transaction_segments"
+    __table_args__ = (Index("ix_transaction_segments_usage", "account_id", "ladder_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    ladder_year: Mapped[dt.date] = mapped_column(Date)
+    tier: Mapped[int] = mapped_column(Integer)
+    volume: Mapped[int] = mapped_column(Volume)
+    price_fen: Mapped[int] = mapped_column(Money)
+    amount_fen: Mapped[int] = mapped_column(Money)
+
+
+class Approval(AppendOnly, Base):
+    """Who approved a refund, supplement or other guarded operation, in which role, and why."""
+
+    __tablename__ = "approvals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), index=True)
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    approved_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class Receipt(AppendOnly, Base):
+    """The receipt number given to a transaction: gapless per hall and year."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (UniqueConstraint("hall_id", "year", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), unique=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+
+
+class OwnershipChange(AppendOnly, Base):
+    """过户 evidence: who owned the account before and after, and under which contract."""
+
+    __tablename__ = "ownership_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    from_customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    to_customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+
+
+APPEND_ONLY_TABLES = tuple(
+    mapper.class_.__tablename__
+    for mapper in Base.registry.mappers
+    if issubclass(mapper.class_, AppendOnly)
+)
