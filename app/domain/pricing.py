@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.domain.money import segment_amount
+from app.domain.money import VOLUME_SCALE, segment_amount
 from app.errors import InvalidInput
 
 
@@ -137,7 +137,9 @@ def volume_for_amount(
     if step <= 0:
         raise InvalidInput("售气步长必须大于零", f"sale step must be positive, got {step}")
     cheapest = min(t.price_fen for t in rule.tiers)
-    low, high = 0, amount_fen * 100 // (cheapest * step) + 1  # high steps always cost too much
+    # Rounding can lower a segment by at most half a fen, so ``high`` steps always cost too much.
+    slack = len(rule.tiers)
+    low, high = 0, (amount_fen + slack) * VOLUME_SCALE // (cheapest * step) + 1
 
     def cost(steps: int) -> int:
         return total_amount(price_volume(rule, household_size, used, steps * step))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.context import Context
 from app.domain.pricing import TariffRule, Tier
 from app.errors import Conflict, InvalidInput
 from app.services.common import CUSTOMER_KINDS, require_text
-from db.models import Counter, Hall, Tariff, TariffTier, User
+from db.models import Account, Counter, Hall, Tariff, TariffTier, User
 
 ROLES = {
     "clerk": "营业员",
@@ -123,3 +123,37 @@ def residential_ladder(
 
 def flat_rate(price_fen: int) -> TariffRule:
     return TariffRule(tiers=(Tier(None, price_fen),))
+
+
+def hall_is_empty(ctx: Context) -> bool:
+    """True on a fresh database: no hall has been set up."""
+    with ctx.unit_of_work() as session:
+        return session.scalar(select(Hall.id).limit(1)) is None
+
+
+@dataclass(frozen=True)
+class DeskInfo:
+    hall_name: str
+    counter_name: str
+    counter_id: int | None
+    accounts: int
+
+
+def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
+    """Names shown in the window title and status bar."""
+    with ctx.unit_of_work() as session:
+        hall = session.scalar(select(Hall).where(Hall.code == hall_code))
+        if hall is None:
+            hall = session.scalar(select(Hall).order_by(Hall.id).limit(1))
+        counter = None
+        if hall is not None:
+            counter = session.scalar(
+                select(Counter).where(Counter.hall_id == hall.id, Counter.code == counter_code)
+            )
+        accounts = session.scalar(select(func.count(Account.id)))
+        return DeskInfo(
+            hall_name=hall.name if hall else "",
+            counter_name=counter.name if counter else "",
+            counter_id=counter.id if counter else None,
+            accounts=accounts,
+        )

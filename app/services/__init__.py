@@ -1,0 +1,1 @@
+"""Counter services: plain inputs, one unit of work each, typed results or typed errors."""

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Set up GasDesk from a fresh checkout and run it (`run`) or its test suite (`test`).
+#
+# Needs Python 3.11+. As root on Debian/Ubuntu it also installs the system packages Qt and the
+# tests need (missing ones only); without root it says what it could not install and goes on.
+# Extra arguments go to the app (`run`) or to pytest (`test`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-run}
+shift || true
+python=${PYTHON:-python3}
+
+# Qt's xcb/offscreen plugins and a CJK font (without one, Chinese renders as boxes).
+run_packages=(libxcb-cursor0 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1
+              libdbus-1-3 libglib2.0-0 fonts-wqy-zenhei)
+test_packages=("${run_packages[@]}")
+
+install_debian_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  ((${#missing[@]})) || return 0
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    echo "setup: cannot install ${missing[*]} (needs root and apt-get); continuing without" >&2
+    return 0
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+           --no-install-recommends "${missing[@]}" >/dev/null; }; then
+    echo "setup: apt-get could not install ${missing[*]}; continuing without" >&2
+  fi
+}
+
+if command -v dpkg-query >/dev/null; then
+  if [[ $mode == test ]]; then install_debian_packages "${test_packages[@]}"
+  else install_debian_packages "${run_packages[@]}"; fi
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+case $mode in
+  run)
+    exec .venv/bin/gasdesk "$@"
+    ;;
+  test)
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: installer/setup.sh run|test [args...]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,59 @@
+"""GasDesk entry point and composition root: configuration → context → window or admin task."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from app.admin_cli import add_admin_parser, run_admin
+
+log = logging.getLogger("gasdesk")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gasdesk", description="GasDesk 燃气营业厅柜台系统")
+    parser.add_argument("--demo", action="store_true", help="create demo data if the hall is empty")
+    parser.add_argument("--training", action="store_true", help="培训模式: separate database")
+    parser.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"))
+    parser.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)  # smoke tests
+    subparsers = parser.add_subparsers(dest="command")
+    add_admin_parser(subparsers)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.command == "admin":
+        return run_admin(args)
+
+    from app.bootstrap import build_context
+    from app.config import config_path, load_config
+    from app.logging_setup import setup_logging
+    from app.services.setup import hall_is_empty
+
+    config = load_config(training=args.training)
+    setup_logging(config.data_dir)
+    ctx = build_context(config)
+    nothing_configured = not config_path().exists() and "GASDESK_DB_URL" not in os.environ
+    if hall_is_empty(ctx) and (args.demo or args.training or nothing_configured):
+        from app.demo import HALL_CODE, create_demo_hall
+
+        log.info("empty hall: creating demo data")
+        create_demo_hall(ctx)
+        config.hall_code = HALL_CODE
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        log.warning(
+            "no display found: running with QT_QPA_PLATFORM=%s", os.environ["QT_QPA_PLATFORM"]
+        )
+    from ui.app import run_gui
+
+    return run_gui(ctx, config, lang=args.lang, quit_after=args.quit_after)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

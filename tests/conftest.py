@@ -1,0 +1,68 @@
+"""Fixtures: every service test runs on SQLite and on PostgreSQL (skipped when unreachable)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from app.context import Context
+from tests.support import (
+    SHANGHAI,
+    FakeClock,
+    Hall,
+    PostgresTemplate,
+    SqliteTemplate,
+    postgres_problem,
+    seed_hall,
+)
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    problem = postgres_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have PostgreSQL: {problem}")
+        pytest.skip(problem)
+    template = PostgresTemplate()
+    yield template
+    template.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request):
+    return request.param
+
+
+@pytest.fixture
+def database(request, backend):
+    """A fresh, migrated database on the parametrised backend."""
+    template = request.getfixturevalue(f"{backend}_template")
+    db, url = template.new()
+    db.url = url  # type: ignore[attr-defined]
+    yield db
+    db.dispose()
+    template.drop(url)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def ctx(database, clock):
+    return Context(db=database, clock=clock, tz=SHANGHAI)
+
+
+@pytest.fixture
+def hall(ctx, clock) -> Hall:
+    return seed_hall(ctx, clock)

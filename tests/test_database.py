@@ -1,0 +1,148 @@
+"""The database itself: pragmas, migrations matching the models, append-only money rows."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+
+from db import migrate
+from db.engine import AppendOnlyViolation
+from db.models import APPEND_ONLY_TABLES, Base, CounterTransaction, TransactionSegment
+from tests.support import buy, m3, open_customer
+
+
+def test_sqlite_pragmas_on_every_connection(tmp_path):
+    from db.engine import open_database
+
+    db = open_database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    for _ in range(3):  # several pooled connections, each configured
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    db.dispose()
+
+
+def test_migrations_match_the_models(database):
+    def include(obj, name, type_, reflected, compare_to):
+        # the search index lives outside the models on purpose (db/guards.py)
+        return not (name or "").startswith(("customer_search", "ix_customers_search"))
+
+    with database.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_object": include, "compare_type": True}
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_migrations_go_down_and_up_again(database):
+    migrate.downgrade(database, "base")
+    assert migrate.current_revision(database) is None
+    migrate.upgrade(database)
+    assert migrate.current_revision(database) == "0001"
+
+
+def test_foreign_keys_are_enforced(ctx):
+    with ctx.unit_of_work() as s, pytest.raises(DatabaseError):
+        s.execute(
+            text(
+                "INSERT INTO cards (serial, account_id, status, issued_at) VALUES ('X', 999, 'active', '2026-01-01')"
+            )
+        )
+        s.flush()
+
+
+def test_money_rows_cannot_be_changed_through_the_orm(hall):
+    account = open_customer(hall)
+    buy(hall, account.card_serial, volume=m3(10))
+    with hall.ctx.unit_of_work() as s:
+        txn = s.scalar(select(CounterTransaction).where(CounterTransaction.kind == "purchase"))
+        txn.amount_fen = 1
+        with pytest.raises(AppendOnlyViolation):
+            s.flush()
+    with hall.ctx.unit_of_work() as s:
+        segment = s.scalar(select(TransactionSegment))
+        s.delete(segment)
+        with pytest.raises(AppendOnlyViolation):
+            s.flush()
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_money_rows_cannot_be_changed_in_sql(hall, table):
+    _every_kind_of_row(hall)
+    for statement in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
+        with hall.ctx.unit_of_work() as s, pytest.raises(DatabaseError) as error:
+            s.execute(text(statement))
+        assert "append-only" in str(error.value)
+
+
+def _every_kind_of_row(hall):
+    """A purchase, an approved refund and a transfer: a row in every append-only table."""
+    import datetime as dt
+    import uuid
+
+    from app.services.accounts import ContractInput, TransferRequest, transfer
+    from app.services.common import ApprovalInput
+    from app.services.sales import RefundRequest, refund
+    from tests.support import customer_input, unloaded
+
+    account = open_customer(hall)
+    sale = buy(hall, account.card_serial, volume=m3(10))
+    refund(
+        hall.ctx,
+        hall.clerk,
+        RefundRequest(uuid.uuid4(), unloaded(sale), "退气", (ApprovalInput(hall.users["admin"]),)),
+    )
+    transfer(
+        hall.ctx,
+        hall.clerk,
+        TransferRequest(
+            uuid.uuid4(),
+            account.account_no,
+            customer_input("新户主"),
+            ContractInput("HT-X1", dt.date(2026, 3, 1)),
+            m3(1),
+        ),
+    )
+    with hall.ctx.unit_of_work() as s:
+        for table in APPEND_ONLY_TABLES:
+            assert s.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
+
+
+def test_append_only_tables_are_the_money_and_evidence_tables():
+    assert set(APPEND_ONLY_TABLES) == {
+        "counter_transactions",
+        "transaction_segments",
+        "approvals",
+        "receipts",
+        "ownership_changes",
+    }
+
+
+def test_no_update_or_delete_of_money_rows_in_the_code():
+    """No statement in app/ or db/ updates or deletes an append-only table."""
+    import pathlib
+    import re
+
+    names = "|".join(
+        [
+            "CounterTransaction",
+            "TransactionSegment",
+            "Approval",
+            "Receipt",
+            "OwnershipChange",
+            *APPEND_ONLY_TABLES,
+        ]
+    )
+    pattern = re.compile(rf"(update|delete)\(\s*({names})\b|(UPDATE|DELETE FROM)\s+({names})\b")
+    offenders = [
+        str(path)
+        for root in ("app", "db")
+        for path in pathlib.Path(root).rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8")) and "guards.py" not in path.name
+    ]
+    assert offenders == []

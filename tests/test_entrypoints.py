@@ -1,0 +1,71 @@
+"""The README's run command path: admin CLI, a fresh start with demo data, the window."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.context import Context
+from app.demo import create_demo_hall
+from app.services.setup import describe_desk
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def gasdesk(tmp_path, *args, timeout=180):
+    env = {
+        **os.environ,
+        "GASDESK_DATA_DIR": str(tmp_path / "data"),
+        "GASDESK_CONFIG": str(tmp_path / "absent.toml"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    env.pop("GASDESK_DB_URL", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=tmp_path,
+    )
+
+
+def test_admin_db_upgrade_and_demo(tmp_path):
+    upgraded = gasdesk(tmp_path, "admin", "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "schema revision: 0001" in upgraded.stdout
+    demo = gasdesk(tmp_path, "admin", "demo", "--customers", "12")
+    assert demo.returncode == 0, demo.stderr
+    assert "12 accounts" in demo.stdout
+    assert (tmp_path / "data" / "gasdesk.sqlite3").exists()
+
+
+def test_fresh_start_creates_demo_hall_and_opens_the_window(tmp_path):
+    started = gasdesk(tmp_path, "--quit-after", "0.5")
+    assert started.returncode == 0, started.stderr
+    log = (tmp_path / "data" / "logs" / "gasdesk.log").read_text(encoding="utf-8")
+    assert "GasDesk 0.1.0 on Python" in log
+    assert "empty hall: creating demo data" in log
+
+
+def test_training_mode_uses_its_own_database(tmp_path):
+    started = gasdesk(tmp_path, "--training", "--quit-after", "0.2")
+    assert started.returncode == 0, started.stderr
+    assert (tmp_path / "data" / "training.sqlite3").exists()
+    assert not (tmp_path / "data" / "gasdesk.sqlite3").exists()
+
+
+def test_window_searches_as_you_type(qtbot, database, clock):
+    from ui.main_window import MainWindow
+
+    ctx = Context(db=database, clock=clock)
+    create_demo_hall(ctx, customers=15)
+    desk = describe_desk(ctx, "01", "1")
+    window = MainWindow(ctx, desk)
+    qtbot.addWidget(window)
+    assert "城东燃气客户服务中心" in window.windowTitle()
+    qtbot.keyClicks(window.search, "0100000003")
+    qtbot.waitUntil(lambda: window.results.rowCount() == 1, timeout=5000)
+    assert window.results.item(0, 0).text() == "0100000003"

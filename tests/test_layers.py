@@ -1,0 +1,27 @@
+"""Dependency direction ui -> app -> db, no Qt outside ui, pure domain (import-linter)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold():
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_no_qt_import_anywhere_under_app():
+    """Belt and braces: a plain text scan, including imports inside functions."""
+    offenders = [
+        str(path)
+        for path in (ROOT / "app").rglob("*.py")
+        if any(
+            line.strip().startswith(("import PySide6", "from PySide6", "from ui", "import ui"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert offenders == []

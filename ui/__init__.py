@@ -1,0 +1,1 @@
+"""Qt user interface. Talks to ``app`` services only; never to SQL or devices directly."""
