@@ -35,3 +35,7 @@ class Context:
         Leaving the block without ``commit()`` rolls everything back.
         """
         return self.db.sessions()
+
+    def reading(self) -> Session:
+        """A session for queries that write nothing (no write lock on SQLite)."""
+        return self.db.readers()

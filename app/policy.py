@@ -25,8 +25,13 @@ class HallPolicy:
     approval_third_level_volume: int = 1000 * VOLUME_SCALE
 
 
+_SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)
+
+
 def load_policy(session: Session) -> HallPolicy:
-    stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
+    """The hall's settings as stored now (read on every operation: another counter may change
+    them)."""
+    stored = dict(session.connection().execute(_SETTINGS).all())
     values = {}
     for f in dataclasses.fields(HallPolicy):
         if f.name in stored:

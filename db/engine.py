@@ -9,7 +9,7 @@ On PostgreSQL the services lock the account row (SELECT ... FOR UPDATE) for the 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -27,16 +27,26 @@ SQLITE_PRAGMAS = (
 )
 
 
+READ_ONLY = "gasdesk_read_only"
+
+
 class AppendOnlyViolation(RuntimeError):
     """Code tried to update or delete a money/gas/evidence row. Always a programming error."""
 
 
 @dataclass
 class Database:
-    """An engine plus the session factory the services use."""
+    """An engine plus the session factories the services use.
+
+    ``sessions`` write (BEGIN IMMEDIATE on SQLite); ``readers`` only read and start deferred
+    transactions, so lookups never queue behind another counter's sale. ``cache`` holds values
+    derived from immutable rows (tariff rules), per database.
+    """
 
     engine: Engine
     sessions: sessionmaker[Session]
+    readers: sessionmaker[Session]
+    cache: dict[object, object] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
@@ -71,7 +81,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def open_database(url: str, *, echo: bool = False) -> Database:
@@ -82,8 +93,13 @@ def open_database(url: str, *, echo: bool = False) -> Database:
         _configure_sqlite(engine)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    return Database(engine, sessions)
+    cache: dict[object, object] = {}
+    info = {"db_cache": cache}  # every session sees the same per-database cache
+    sessions = sessionmaker(engine, expire_on_commit=False, info=info)
+    readers = sessionmaker(
+        engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, info=info
+    )
+    return Database(engine, sessions, readers, cache)
 
 
 @event.listens_for(Session, "before_flush")

@@ -118,7 +118,6 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "counter_transactions",
         "transaction_segments",
         "approvals",
-        "receipts",
         "ownership_changes",
     }
 
@@ -133,7 +132,6 @@ def test_no_update_or_delete_of_money_rows_in_the_code():
             "CounterTransaction",
             "TransactionSegment",
             "Approval",
-            "Receipt",
             "OwnershipChange",
             *APPEND_ONLY_TABLES,
         ]

@@ -79,4 +79,4 @@ def test_concurrent_duplicate_submits_make_one_sale(hall):
     assert len({r.transaction_id for r in results}) == 1
     after = row_counts(hall.ctx)
     assert after["counter_transactions"] == before["counter_transactions"] + 1
-    assert after["receipts"] == before["receipts"] + 1
+    assert after["transaction_segments"] == before["transaction_segments"] + 1

@@ -44,6 +44,20 @@ TABLE = [
     ("by amount within tier 1", 3, 0, {"amount": yuan("100")}, 38, "99.18", "100.00", "0.82"),
     ("large household of 6", 6, 400, {"volume": m3(100)}, 100, "272.00", None, "0.00"),
     ("household of 5 stays in tier 1", 5, 300, {"volume": m3(100)}, 100, "261.00", None, "0.00"),
+    ("household of 5 crossing two", 5, 390, {"volume": m3(200)}, 200, "619.80", "620.00", "0.20"),
+    ("household of 6 by amount", 6, 440, {"amount": yuan("100")}, 36, "99.68", "100.00", "0.32"),
+    ("all in tier 3", 3, 600, {"volume": m3(5)}, 5, "21.15", "50.00", "28.85"),
+    (
+        "by amount buys exact whole steps",
+        3,
+        0,
+        {"amount": yuan("26.10")},
+        10,
+        "26.10",
+        None,
+        "0.00",
+    ),
+    ("by amount in tier 3", 3, 700, {"amount": yuan("50")}, 11, "46.53", "50.00", "3.47"),
 ]
 
 

@@ -23,7 +23,7 @@ from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.common import ApprovalInput
 from app.services.queries import account_view, find_accounts, history, tier_usage
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
-from db.models import Approval, Card, Contract, CounterTransaction, Receipt
+from db.models import Approval, Card, Contract, CounterTransaction
 from tests.support import buy, customer_input, loaded, m3, open_customer, rid, unloaded
 
 
@@ -353,7 +353,11 @@ def test_receipt_numbers_are_gapless_across_counters_and_kinds(hall):
         hall.ctx, hall.clerk, ReplaceCardRequest(rid(), a.account_no, "SLE0000300", "defect")
     )
     with hall.ctx.unit_of_work() as s:
-        seqs = list(s.scalars(select(Receipt.seq).order_by(Receipt.seq)))
+        seqs = list(
+            s.scalars(
+                select(CounterTransaction.receipt_seq).order_by(CounterTransaction.receipt_seq)
+            )
+        )
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) == 5
 
 

@@ -34,7 +34,6 @@ from app.services.common import (
     resolve_actor,
     run_once,
     tariff_in_force,
-    tariff_rule,
 )
 from app.services.sales import (
     PURCHASE,
@@ -42,6 +41,7 @@ from app.services.sales import (
     SaleResult,
     check_tendered,
     sale_result,
+    settle_cash,
 )
 from db.models import (
     Account,
@@ -239,7 +239,8 @@ class OpenAccountResult:
     contract_no: str | None
 
 
-def _open_result(session: Session, txn: CounterTransaction) -> OpenAccountResult:
+def _open_result(session: Session, transaction_id: int) -> OpenAccountResult:
+    txn = session.get(CounterTransaction, transaction_id)
     account = session.get(Account, txn.account_id)
     contract = session.scalar(
         select(Contract).where(Contract.account_id == account.id).order_by(Contract.id).limit(1)
@@ -247,7 +248,7 @@ def _open_result(session: Session, txn: CounterTransaction) -> OpenAccountResult
     return OpenAccountResult(
         transaction_id=txn.id,
         request_id=txn.request_id,
-        receipt_no=txn.receipt.number,
+        receipt_no=txn.receipt_no,
         account_no=account.account_no,
         customer_id=account.customer_id,
         customer_name=account.customer.name,
@@ -260,7 +261,7 @@ def _open_result(session: Session, txn: CounterTransaction) -> OpenAccountResult
 def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
     """Register the customer (or reuse them), bind the meter, sign the contract, issue a card."""
 
-    def work(session: Session) -> CounterTransaction:
+    def work(session: Session) -> OpenAccountResult:
         customer_data = _clean_customer(req.customer)
         contract_data = _clean_contract(req.contract, required=customer_data.kind == RESIDENTIAL)
         meter_no = check_serial(req.meter_no, "表号")
@@ -274,10 +275,10 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         if meter is not None and meter.account_id is not None:
             raise Conflict("该燃气表已绑定其他户号", f"meter {meter_no} already bound")
         customer = _customer_row(session, ctx, customer_data)
-        seq = next_number(session, f"account:{desk.hall.code}")
+        seq = next_number(session, f"account:{desk.hall_code}")
         account = Account(
-            account_no=f"{desk.hall.code}{seq:08d}",
-            hall_id=desk.hall.id,
+            account_no=f"{desk.hall_code}{seq:08d}",
+            hall_id=desk.hall_id,
             customer_id=customer.id,
             status="active",
             purchase_count=0,
@@ -292,17 +293,18 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         meter.initial_reading = reading
         _contract_row(session, account, customer, contract_data)
         card = new_card(session, ctx, account, card_serial)
-        return record_transaction(
+        recorded = record_transaction(
             session,
             ctx,
             desk,
             request_id=req.request_id,
             kind=OPENING,
-            account=account,
+            account_id=account.id,
             card_id=card.id,
             purchase_count=0,
             meter_reading=reading,
         )
+        return _open_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, OPENING, work, _open_result)
 
@@ -337,14 +339,14 @@ class TransferRequest:
 
 
 def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
-    def work(session: Session) -> CounterTransaction:
+    def work(session: Session) -> SaleResult:
         owner_data = _clean_customer(req.new_owner)
         contract_data = _clean_contract(req.contract, required=owner_data.kind == RESIDENTIAL)
         card_serial = check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
         desk = resolve_actor(session, actor)
         account = account_by_no(session, req.account_no)
         account = lock_account(session, account.id)
-        require_active(account)
+        require_active(account.status, account.account_no)
         reading = _check_reading(session, account, req.meter_reading)
         previous_owner = account.customer_id
         owner = _customer_row(session, ctx, owner_data)
@@ -356,27 +358,27 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         if card_serial:
             retire_cards(ctx, account, "blacklisted")
             card_id = new_card(session, ctx, account, card_serial).id
-        txn = record_transaction(
+        recorded = record_transaction(
             session,
             ctx,
             desk,
             request_id=req.request_id,
             kind=TRANSFER,
-            account=account,
+            account_id=account.id,
             card_id=card_id,
             purchase_count=account.purchase_count,
             meter_reading=reading,
         )
         session.add(
             OwnershipChange(
-                transaction_id=txn.id,
+                transaction_id=recorded.id,
                 account_id=account.id,
                 from_customer_id=previous_owner,
                 to_customer_id=owner.id,
                 contract_id=contract.id if contract else None,
             )
         )
-        return txn
+        return sale_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, TRANSFER, work, sale_result)
 
@@ -439,13 +441,13 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
     first); gas used beyond the credit is charged like a purchase at today's tariff.
     """
 
-    def work(session: Session) -> CounterTransaction:
+    def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "销户原因")
         check_tendered(req.cash_tendered_fen)
         desk = resolve_actor(session, actor)
         account = account_by_no(session, req.account_no)
         account = lock_account(session, account.id)
-        require_active(account)
+        require_active(account.status, account.account_no)
         if account.meter is None:
             raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
         if req.card is not None and req.card.has_unloaded_purchase:
@@ -467,7 +469,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             today = ctx.today()
             tariff = tariff_in_force(session, account.customer.kind, today)
             tariff_id = tariff.id
-            rule = tariff_rule(tariff)
+            rule = tariff.rule
             year = ladder_year_start(today, rule.ladder_start_month)
             priced = price_volume(
                 rule,
@@ -479,22 +481,17 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         else:
             segments = []
         amount = total_amount([s for _, s in segments])
-        tendered = change = None
-        if amount > 0:
-            tendered = amount if req.cash_tendered_fen is None else req.cash_tendered_fen
-            if tendered < amount:
-                raise InvalidInput("实收金额少于应收金额", f"tendered {tendered} < {amount}")
-            change = tendered - amount
+        tendered, change = settle_cash(amount, req.cash_tendered_fen)
         retire_cards(ctx, account, "retired")
         account.status = "closed"
         account.closed_at = ctx.now()
-        return record_transaction(
+        recorded = record_transaction(
             session,
             ctx,
             desk,
             request_id=req.request_id,
             kind=CLOSING,
-            account=account,
+            account_id=account.id,
             segments=segments,
             amount_fen=amount,
             volume=-balance,
@@ -505,5 +502,6 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             reason=reason,
             meter_reading=reading,
         )
+        return sale_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, CLOSING, work, sale_result)

@@ -20,8 +20,7 @@ from app.services.common import (
     resolve_actor,
     run_once,
 )
-from app.services.sales import SaleResult, check_tendered, sale_result
-from db.models import CounterTransaction
+from app.services.sales import SaleResult, check_tendered, sale_result, settle_cash
 
 CARD_REPLACEMENT = "card_replacement"
 
@@ -46,7 +45,7 @@ class ReplaceCardRequest:
 def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
     """Blacklist the account's card and issue a new one carrying the purchase count forward."""
 
-    def work(session: Session) -> CounterTransaction:
+    def work(session: Session) -> SaleResult:
         if req.reason_code not in REPLACEMENT_REASONS:
             raise InvalidInput("请选择补卡原因", f"bad reason code {req.reason_code!r}")
         label, customer_at_fault = REPLACEMENT_REASONS[req.reason_code]
@@ -54,24 +53,19 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         check_tendered(req.cash_tendered_fen)
         desk = resolve_actor(session, actor)
         account = lock_account(session, account_by_no(session, req.account_no).id)
-        require_active(account)
+        require_active(account.status, account.account_no)
         fee = load_policy(session).card_fee_fen if customer_at_fault else 0
-        tendered = change = None
-        if fee:
-            tendered = fee if req.cash_tendered_fen is None else req.cash_tendered_fen
-            if tendered < fee:
-                raise InvalidInput("实收金额少于补卡费", f"tendered {tendered} < fee {fee}")
-            change = tendered - fee
+        tendered, change = settle_cash(fee, req.cash_tendered_fen)
         retire_cards(ctx, account, "blacklisted")
         card = new_card(session, ctx, account, serial)
         note = (req.note or "").strip()
-        return record_transaction(
+        recorded = record_transaction(
             session,
             ctx,
             desk,
             request_id=req.request_id,
             kind=CARD_REPLACEMENT,
-            account=account,
+            account_id=account.id,
             card_id=card.id,
             amount_fen=fee,
             purchase_count=account.purchase_count,
@@ -79,5 +73,6 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
             change_fen=change,
             reason=f"{label}：{note}" if note else label,
         )
+        return sale_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, CARD_REPLACEMENT, work, sale_result)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, union
+from sqlalchemy import bindparam, select, union
 from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.identity import normalize_resident_id
 from app.domain.pricing import ladder_year_start
 from app.errors import RuleViolation
-from app.services.common import account_by_no, tariff_in_force, tariff_rule
+from app.services.common import account_by_no, tariff_in_force
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
 
@@ -30,48 +30,60 @@ class AccountSummary:
     card_serial: str | None  # the active card
 
 
+_SUMMARIES = (
+    select(
+        Account.account_no,
+        Account.status,
+        Customer.name,
+        Customer.kind,
+        Customer.phone,
+        Customer.id_number,
+        Customer.address,
+        Meter.meter_no,
+        Card.serial,
+    )
+    .join(Customer, Customer.id == Account.customer_id)
+    .outerjoin(Meter, Meter.account_id == Account.id)
+    .outerjoin(Card, (Card.account_id == Account.id) & (Card.status == "active"))
+    .where(Account.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Account.id.desc())
+)
+
+
 def _summaries(session: Session, account_ids: list[int]) -> list[AccountSummary]:
     if not account_ids:
         return []
-    rows = session.execute(
-        select(Account, Customer, Meter.meter_no, Card.serial)
-        .join(Customer, Customer.id == Account.customer_id)
-        .outerjoin(Meter, Meter.account_id == Account.id)
-        .outerjoin(Card, (Card.account_id == Account.id) & (Card.status == "active"))
-        .where(Account.id.in_(account_ids))
-        .order_by(Account.id.desc())
-    )
-    return [
-        AccountSummary(
-            account_no=account.account_no,
-            status=account.status,
-            customer_name=customer.name,
-            customer_kind=customer.kind,
-            phone=customer.phone,
-            id_number=customer.id_number,
-            address=customer.address,
-            meter_no=meter_no,
-            card_serial=serial,
-        )
-        for account, customer, meter_no, serial in rows
-    ]
+    rows = session.connection().execute(_SUMMARIES, {"ids": account_ids})
+    return [AccountSummary(*row) for row in rows]
+
+
+# Accounts whose 户号, card serial (any status), meter number, phone or ID equals the key.
+_EXACT = union(
+    select(Account.id).where(Account.account_no == bindparam("key")),
+    select(Card.account_id).where(Card.serial == bindparam("key")),
+    select(Meter.account_id).where(
+        Meter.meter_no == bindparam("key"), Meter.account_id.is_not(None)
+    ),
+    select(Account.id)
+    .join(Customer, Customer.id == Account.customer_id)
+    .where(Customer.phone == bindparam("key")),
+    select(Account.id)
+    .join(Customer, Customer.id == Account.customer_id)
+    .where(Customer.id_number == bindparam("id_number")),
+)
 
 
 def exact_account_ids(session: Session, key: str) -> list[int]:
-    """Accounts whose 户号, card serial (any status), meter number, phone or ID equals ``key``."""
-    id_number = normalize_resident_id(key)
-    query = union(
-        select(Account.id).where(Account.account_no == key),
-        select(Card.account_id).where(Card.serial == key),
-        select(Meter.account_id).where(Meter.meter_no == key, Meter.account_id.is_not(None)),
-        select(Account.id)
-        .join(Customer, Customer.id == Account.customer_id)
-        .where(Customer.phone == key),
-        select(Account.id)
-        .join(Customer, Customer.id == Account.customer_id)
-        .where(Customer.id_number == id_number),
-    )
-    return list(session.scalars(query))
+    params = {"key": key, "id_number": normalize_resident_id(key)}
+    return list(session.connection().execute(_EXACT, params).scalars())
+
+
+_OF_CUSTOMERS = (
+    select(Account.id)
+    .where(Account.customer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Account.id.desc())
+    .limit(bindparam("limit"))
+)
 
 
 def find_accounts(ctx: Context, text: str, limit: int = 50) -> list[AccountSummary]:
@@ -79,19 +91,13 @@ def find_accounts(ctx: Context, text: str, limit: int = 50) -> list[AccountSumma
     key = (text or "").strip()
     if not key:
         return []
-    with ctx.unit_of_work() as session:
+    with ctx.reading() as session:
         ids = exact_account_ids(session, key)
         if not ids:
             customer_ids = matching_customer_ids(session, key, limit)
             if customer_ids:
-                ids = list(
-                    session.scalars(
-                        select(Account.id)
-                        .where(Account.customer_id.in_(customer_ids))
-                        .order_by(Account.id.desc())
-                        .limit(limit)
-                    )
-                )
+                params = {"ids": customer_ids, "limit": limit}
+                ids = list(session.connection().execute(_OF_CUSTOMERS, params).scalars())
         return _summaries(session, ids[:limit])
 
 
@@ -114,7 +120,7 @@ class TierUsage:
 
 def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
     tariff = tariff_in_force(session, account.customer.kind, day)
-    rule = tariff_rule(tariff)
+    rule = tariff.rule
     year = ladder_year_start(day, rule.ladder_start_month)
     by_tier: dict[int, int] = {}
     for tier, volume in session.execute(
@@ -133,7 +139,7 @@ def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
 
 
 def tier_usage(ctx: Context, account_no: str, day: dt.date | None = None) -> TierUsage:
-    with ctx.unit_of_work() as session:
+    with ctx.reading() as session:
         return _tier_usage(session, account_by_no(session, account_no), day or ctx.today())
 
 
@@ -163,7 +169,7 @@ def _history(session: Session, account: Account, limit: int) -> list[HistoryEntr
             transaction_id=t.id,
             kind=t.kind,
             created_at=t.created_at,
-            receipt_no=t.receipt.number,
+            receipt_no=t.receipt_no,
             card_serial=serials.get(t.card_id),
             purchase_count=t.purchase_count,
             volume=t.volume,
@@ -175,7 +181,7 @@ def _history(session: Session, account: Account, limit: int) -> list[HistoryEntr
 
 
 def history(ctx: Context, account_no: str, limit: int = 100) -> list[HistoryEntry]:
-    with ctx.unit_of_work() as session:
+    with ctx.reading() as session:
         return _history(session, account_by_no(session, account_no), limit)
 
 
@@ -201,7 +207,7 @@ class AccountView:
 
 def account_view(ctx: Context, account_no: str, history_limit: int = 20) -> AccountView:
     """Everything the account screen shows about one account."""
-    with ctx.unit_of_work() as session:
+    with ctx.reading() as session:
         account = account_by_no(session, account_no)
         summary = _summaries(session, [account.id])[0]
         try:

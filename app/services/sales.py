@@ -1,4 +1,8 @@
-"""Selling gas (购气), refunding an unloaded purchase (退气) and supplementing gas (补气)."""
+"""Selling gas (购气), refunding an unloaded purchase (退气) and supplementing gas (补气).
+
+These are the counter's hot path: plain Core statements on the locked account row, results
+built from the values just written (a retried submit rebuilds them from the rows instead).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -25,19 +29,23 @@ from app.policy import HallPolicy, load_policy
 from app.services.common import (
     Actor,
     ApprovalInput,
+    CardAccount,
+    Desk,
+    accounts,
     card_for_sale,
+    cards,
     check_approvals,
     ladder_usage,
-    lock_account,
     record_transaction,
     require_active,
     require_text,
     resolve_actor,
     run_once,
+    segments_table,
     tariff_in_force,
-    tariff_rule,
+    tariffs,
+    transactions,
 )
-from db.models import Account, Card, CounterTransaction, Tariff, TransactionSegment
 
 PURCHASE = "purchase"
 REFUND = "refund"
@@ -66,49 +74,64 @@ class SaleResult:
     segments: tuple[Segment, ...] = field(default_factory=tuple)
 
 
-def segment_row(row: TransactionSegment) -> Segment:
-    return Segment(row.tier, row.volume, row.price_fen, row.amount_fen)
+_SEGMENTS = (
+    select(segments_table)
+    .where(segments_table.c.transaction_id == bindparam("transaction_id"))
+    .order_by(segments_table.c.ladder_year, segments_table.c.tier)
+)
+_STORED = (
+    select(
+        transactions,
+        accounts.c.account_no,
+        cards.c.serial.label("card_serial"),
+        tariffs.c.name.label("tariff_name"),
+    )
+    .join_from(transactions, accounts, accounts.c.id == transactions.c.account_id)
+    .outerjoin(cards, cards.c.id == transactions.c.card_id)
+    .outerjoin(tariffs, tariffs.c.id == transactions.c.tariff_id)
+    .where(transactions.c.id == bindparam("transaction_id"))
+)
 
 
-def segments_of(txn: CounterTransaction) -> tuple[Segment, ...]:
-    return tuple(segment_row(s) for s in txn.segments)
+def stored_segments(session: Session, transaction_id: int) -> list[tuple[dt.date, Segment]]:
+    rows = session.connection().execute(_SEGMENTS, {"transaction_id": transaction_id})
+    return [(r.ladder_year, Segment(r.tier, r.volume, r.price_fen, r.amount_fen)) for r in rows]
 
 
-def sale_result(session: Session, txn: CounterTransaction) -> SaleResult:
+def sale_result(session: Session, transaction_id: int) -> SaleResult:
     """Rebuild the result of a stored transaction (used for retried submits too)."""
-    account = session.get(Account, txn.account_id)
-    card = session.get(Card, txn.card_id) if txn.card_id else None
-    tariff_name = session.get(Tariff, txn.tariff_id).name if txn.tariff_id else None
+    row = session.connection().execute(_STORED, {"transaction_id": transaction_id}).one()
+    segments = stored_segments(session, transaction_id)
     return SaleResult(
-        transaction_id=txn.id,
-        request_id=txn.request_id,
-        kind=txn.kind,
-        receipt_no=txn.receipt.number,
-        account_no=account.account_no,
-        card_serial=card.serial if card else None,
-        purchase_count=txn.purchase_count,
-        volume=txn.volume,
-        amount_fen=txn.amount_fen,
-        cash_tendered_fen=txn.cash_tendered_fen,
-        change_fen=txn.change_fen,
-        tariff_name=tariff_name,
-        ladder_year=txn.segments[0].ladder_year if txn.segments else None,
-        created_at=txn.created_at,
-        reason=txn.reason,
-        segments=segments_of(txn),
+        transaction_id=row.id,
+        request_id=row.request_id,
+        kind=row.kind,
+        receipt_no=row.receipt_no,
+        account_no=row.account_no,
+        card_serial=row.card_serial,
+        purchase_count=row.purchase_count,
+        volume=row.volume,
+        amount_fen=row.amount_fen,
+        cash_tendered_fen=row.cash_tendered_fen,
+        change_fen=row.change_fen,
+        tariff_name=row.tariff_name,
+        ladder_year=segments[0][0] if segments else None,
+        created_at=row.created_at,
+        reason=row.reason,
+        segments=tuple(s for _, s in segments),
     )
 
 
-def check_card_reading(card: Card, account: Account, reading: CardReading | None) -> None:
+def check_card_reading(card: CardAccount, reading: CardReading | None) -> None:
     """Refuse to put more gas on a card that disagrees with the records or is not loaded yet."""
     if reading is None:
         return
     if reading.serial != card.serial:
         raise InvalidInput("读卡结果与所选卡不符", f"read {reading.serial}, expected {card.serial}")
-    if reading.purchase_count != account.purchase_count:
+    if reading.purchase_count != card.purchase_count:
         raise RuleViolation(
             "卡内购气次数与系统记录不一致，请先处理未完成的业务",
-            f"card count {reading.purchase_count} != account count {account.purchase_count}",
+            f"card count {reading.purchase_count} != account count {card.purchase_count}",
         )
     if reading.has_unloaded_purchase:
         raise RuleViolation(
@@ -141,6 +164,31 @@ def check_tendered(tendered: object) -> None:
         raise InvalidInput("实收金额无效", f"bad cash tendered {tendered!r}")
 
 
+def settle_cash(amount: int, tendered: int | None) -> tuple[int | None, int | None]:
+    """Cash tendered and change for ``amount`` (None, None when nothing is to be paid)."""
+    if amount <= 0:
+        return None, None
+    paid = amount if tendered is None else tendered
+    if paid < amount:
+        raise InvalidInput("实收金额少于应收金额", f"tendered {paid} < {amount}")
+    return paid, paid - amount
+
+
+_COUNT = (
+    update(accounts)
+    .where(accounts.c.id == bindparam("account_id"))
+    .values(purchase_count=accounts.c.purchase_count + bindparam("step"))
+    .returning(accounts.c.purchase_count)
+)
+
+
+def step_purchase_count(session: Session, account_id: int, step: int) -> int:
+    """Move the account's purchase count (the count the card will carry) by ``step``."""
+    return (
+        session.connection().execute(_COUNT, {"account_id": account_id, "step": step}).scalar_one()
+    )
+
+
 @dataclass(frozen=True)
 class PurchaseRequest:
     """Sell gas by volume (0.01 m³) or by amount (fen): exactly one of the two."""
@@ -169,50 +217,64 @@ def _check_purchase_input(req: PurchaseRequest, policy: HallPolicy) -> None:
 def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
     """Sell gas onto the account of the presented card, priced by the tier ladder."""
 
-    def work(session: Session) -> CounterTransaction:
+    def work(session: Session) -> SaleResult:
         policy = load_policy(session)
         _check_purchase_input(req, policy)
         desk = resolve_actor(session, actor)
         card = card_for_sale(session, req.card_serial)
-        account = lock_account(session, card.account_id)
-        require_active(account)
-        check_card_reading(card, account, req.card)
+        require_active(card.account_status, card.account_no)
+        check_card_reading(card, req.card)
 
         today = ctx.today()
-        tariff = tariff_in_force(session, account.customer.kind, today)
-        rule = tariff_rule(tariff)
-        ladder_year = ladder_year_start(today, rule.ladder_start_month)
-        used = ladder_usage(session, account.id, ladder_year)
-        household = account.customer.household_size
+        tariff = tariff_in_force(session, card.customer_kind, today)
+        year = ladder_year_start(today, tariff.rule.ladder_start_month)
+        used = ladder_usage(session, card.account_id, year)
         if req.volume is not None:
-            segments = price_volume(rule, household, used, req.volume)
+            priced = price_volume(tariff.rule, card.household_size, used, req.volume)
         else:
-            segments = volume_for_amount(rule, household, used, req.amount_fen, policy.sale_step)
-            if not segments:
+            priced = volume_for_amount(
+                tariff.rule, card.household_size, used, req.amount_fen, policy.sale_step
+            )
+            if not priced:
                 raise RuleViolation(
                     "金额不足以购买最小售气量", f"{req.amount_fen} buys less than one step"
                 )
-        amount = total_amount(segments)
-        tendered = amount if req.cash_tendered_fen is None else req.cash_tendered_fen
-        if tendered < amount:
-            raise InvalidInput("实收金额少于应收金额", f"tendered {tendered} < {amount}")
-
-        account.purchase_count += 1
-        return record_transaction(
+        amount = total_amount(priced)
+        tendered, change = settle_cash(amount, req.cash_tendered_fen)
+        count = step_purchase_count(session, card.account_id, +1)
+        segments = [(year, s) for s in priced]
+        values = dict(
+            amount_fen=amount,
+            volume=total_volume(priced),
+            cash_tendered_fen=tendered,
+            change_fen=change,
+        )
+        recorded = record_transaction(
             session,
             ctx,
             desk,
             request_id=req.request_id,
             kind=PURCHASE,
-            account=account,
-            card_id=card.id,
-            segments=[(ladder_year, s) for s in segments],
-            amount_fen=amount,
-            volume=total_volume(segments),
-            purchase_count=account.purchase_count,
+            account_id=card.account_id,
+            card_id=card.card_id,
+            segments=segments,
+            purchase_count=count,
             tariff_id=tariff.id,
-            cash_tendered_fen=tendered,
-            change_fen=tendered - amount,
+            **values,
+        )
+        return SaleResult(
+            transaction_id=recorded.id,
+            request_id=req.request_id,
+            kind=PURCHASE,
+            receipt_no=recorded.receipt_no,
+            account_no=card.account_no,
+            card_serial=card.serial,
+            purchase_count=count,
+            tariff_name=tariff.name,
+            ladder_year=year,
+            created_at=recorded.created_at,
+            segments=priced,
+            **values,
         )
 
     return run_once(ctx, req.request_id, PURCHASE, work, sale_result)
@@ -226,18 +288,22 @@ class RefundRequest:
     approvals: tuple[ApprovalInput, ...]
 
 
-def last_gas_transaction(session: Session, account: Account) -> CounterTransaction | None:
-    """The purchase or supplement that put the account's current purchase count on the card."""
-    return session.scalar(
-        select(CounterTransaction)
-        .where(
-            CounterTransaction.account_id == account.id,
-            CounterTransaction.purchase_count == account.purchase_count,
-            CounterTransaction.kind.in_((PURCHASE, SUPPLEMENT)),
-        )
-        .order_by(CounterTransaction.id.desc())
-        .limit(1)
+_LAST_GAS = (
+    select(transactions)
+    .where(
+        transactions.c.account_id == bindparam("account_id"),
+        transactions.c.purchase_count == bindparam("purchase_count"),
+        transactions.c.kind.in_((PURCHASE, SUPPLEMENT)),
     )
+    .order_by(transactions.c.id.desc())
+    .limit(1)
+)
+
+
+def last_gas_transaction(session: Session, account_id: int, purchase_count: int):
+    """The purchase or supplement that put the account's current purchase count on the card."""
+    params = {"account_id": account_id, "purchase_count": purchase_count}
+    return session.connection().execute(_LAST_GAS, params).first()
 
 
 def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
@@ -247,14 +313,13 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
     what they were before it; the card's purchase count goes back by one.
     """
 
-    def work(session: Session) -> CounterTransaction:
+    def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "退气原因")
         desk = resolve_actor(session, actor)
         card = card_for_sale(session, req.card.serial)
-        account = lock_account(session, card.account_id)
-        require_active(account)
-        approvals = check_approvals(session, desk, tuple(req.approvals))
-        sale = last_gas_transaction(session, account)
+        require_active(card.account_status, card.account_no)
+        approvals = check_approvals(session, desk, req.approvals)
+        sale = last_gas_transaction(session, card.account_id, card.purchase_count)
         if sale is None or sale.kind != PURCHASE:
             raise RuleViolation("只能退最后一次购气", "last gas operation is not a purchase")
         if req.card.purchase_count != sale.purchase_count:
@@ -267,24 +332,25 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
                 "该笔购气已插表（气量已进入燃气表），不能退气",
                 f"purchase {sale.id} already loaded into the meter",
             )
-        account.purchase_count -= 1
-        return record_transaction(
+        segments = [(y, s.reversed()) for y, s in stored_segments(session, sale.id)]
+        count = step_purchase_count(session, card.account_id, -1)
+        values = dict(amount_fen=-sale.amount_fen, volume=-sale.volume, reason=reason)
+        recorded = record_transaction(
             session,
             ctx,
             desk,
             request_id=req.request_id,
             kind=REFUND,
-            account=account,
-            card_id=card.id,
-            segments=[(s.ladder_year, segment_row(s).reversed()) for s in sale.segments],
+            account_id=card.account_id,
+            card_id=card.card_id,
+            segments=segments,
             approvals=approvals,
-            amount_fen=-sale.amount_fen,
-            volume=-sale.volume,
-            purchase_count=account.purchase_count,
+            purchase_count=count,
             tariff_id=sale.tariff_id,
-            reason=reason,
             reverses_id=sale.id,
+            **values,
         )
+        return sale_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, REFUND, work, sale_result)
 
@@ -304,29 +370,29 @@ class SupplementRequest:
 def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult:
     """Put ``volume`` on the card without charge. It is not a sale: tier usage is unchanged."""
 
-    def work(session: Session) -> CounterTransaction:
+    def work(session: Session) -> SaleResult:
         policy = load_policy(session)
         check_volume(req.volume, policy, "补气量")
         reason = require_text(req.reason, "补气原因")
-        desk = resolve_actor(session, actor)
+        desk: Desk = resolve_actor(session, actor)
         card = card_for_sale(session, req.card_serial)
-        account = lock_account(session, card.account_id)
-        require_active(account)
-        check_card_reading(card, account, req.card)
-        approvals = check_approvals(session, desk, tuple(req.approvals))
-        account.purchase_count += 1
-        return record_transaction(
+        require_active(card.account_status, card.account_no)
+        check_card_reading(card, req.card)
+        approvals = check_approvals(session, desk, req.approvals)
+        count = step_purchase_count(session, card.account_id, +1)
+        recorded = record_transaction(
             session,
             ctx,
             desk,
             request_id=req.request_id,
             kind=SUPPLEMENT,
-            account=account,
-            card_id=card.id,
+            account_id=card.account_id,
+            card_id=card.card_id,
             approvals=approvals,
             volume=req.volume,
-            purchase_count=account.purchase_count,
+            purchase_count=count,
             reason=reason,
         )
+        return sale_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, SUPPLEMENT, work, sale_result)

@@ -18,7 +18,6 @@ APPEND_ONLY = [
     "counter_transactions",
     "transaction_segments",
     "approvals",
-    "receipts",
     "ownership_changes",
 ]
 
@@ -212,6 +211,9 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("reverses_id", sa.Integer(), nullable=True),
         sa.Column("meter_reading", sa.BigInteger(), nullable=True),
+        sa.Column("receipt_year", sa.Integer(), nullable=False),
+        sa.Column("receipt_seq", sa.Integer(), nullable=False),
+        sa.Column("receipt_no", sa.String(length=30), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.id"],
@@ -240,6 +242,7 @@ def upgrade() -> None:
             ["tariff_id"], ["tariffs.id"], name=op.f("fk_counter_transactions_tariff_id_tariffs")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_counter_transactions")),
+        sa.UniqueConstraint("receipt_no", name=op.f("uq_counter_transactions_receipt_no")),
         sa.UniqueConstraint("request_id", name=op.f("uq_counter_transactions_request_id")),
     )
     with op.batch_alter_table("counter_transactions", schema=None) as batch_op:
@@ -313,25 +316,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "receipts",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("transaction_id", sa.Integer(), nullable=False),
-        sa.Column("hall_id", sa.Integer(), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("number", sa.String(length=30), nullable=False),
-        sa.ForeignKeyConstraint(["hall_id"], ["halls.id"], name=op.f("fk_receipts_hall_id_halls")),
-        sa.ForeignKeyConstraint(
-            ["transaction_id"],
-            ["counter_transactions.id"],
-            name=op.f("fk_receipts_transaction_id_counter_transactions"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_receipts")),
-        sa.UniqueConstraint("hall_id", "year", "seq", name=op.f("uq_receipts_hall_id")),
-        sa.UniqueConstraint("number", name=op.f("uq_receipts_number")),
-        sa.UniqueConstraint("transaction_id", name=op.f("uq_receipts_transaction_id")),
-    )
-    op.create_table(
         "transaction_segments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("transaction_id", sa.Integer(), nullable=False),
@@ -373,7 +357,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_transaction_segments_transaction_id"))
 
     op.drop_table("transaction_segments")
-    op.drop_table("receipts")
     with op.batch_alter_table("ownership_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ownership_changes_account_id"))
 

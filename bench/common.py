@@ -1,0 +1,45 @@
+"""Helpers for benchmarks: timing, percentiles, a throw-away hall database."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.context import Context
+from db import migrate
+from db.engine import open_database
+
+
+@dataclass
+class Metric:
+    name: str
+    value: float
+    unit: str
+    goal: str
+    note: str = ""
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def fresh_context(directory: Path, name: str = "bench.sqlite3") -> Context:
+    db = open_database(f"sqlite:///{directory / name}")
+    migrate.upgrade(db)
+    return Context(db=db, tz=ZoneInfo("Asia/Shanghai"))
