@@ -39,6 +39,16 @@ if command -v dpkg-query >/dev/null; then
   else install_debian_packages "${run_packages[@]}"; fi
 fi
 
+# The PostgreSQL half of the suite needs a server on 127.0.0.1:5432; start a local cluster that
+# is installed but stopped (the tests skip, or fail under CI, when none answers).
+if [[ $mode == test ]] && command -v pg_isready >/dev/null \
+   && ! pg_isready -q -h 127.0.0.1 -p 5432 && [[ $(id -u) -eq 0 ]] \
+   && command -v pg_ctlcluster >/dev/null; then
+  for version in /etc/postgresql/*/; do
+    pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start || true
+  done
+fi
+
 if [[ ! -x .venv/bin/python ]]; then
   "$python" -m venv .venv
 fi

@@ -110,6 +110,12 @@ class PostgresTemplate:
         url = self._url(name)
         return open_database(url), url
 
+    def new_empty(self) -> str:
+        """The URL of a new database without any schema."""
+        name = f"{self.prefix}_{next(self.counter)}"
+        self._recreate(name)
+        return self._url(name)
+
     def drop(self, url: str) -> None:
         name = url.rsplit("/", 1)[1]
         with self.admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

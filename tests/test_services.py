@@ -415,3 +415,20 @@ def test_blacklisted_card_rows_remain(hall):
     with hall.ctx.unit_of_work() as s:
         old = s.scalar(select(Card).where(Card.serial == account.card_serial))
         assert old.status == "blacklisted" and old.status_changed_at is not None
+
+
+def test_sale_step_is_a_hall_setting(hall):
+    from app.errors import InvalidInput
+    from app.policy import save_setting
+
+    with hall.ctx.unit_of_work() as s:
+        save_setting(s, "sale_step", 10)  # 0.1 m³
+        s.commit()
+    account = open_customer(hall)
+    sale = buy(hall, account.card_serial, amount=yuan("10"))
+    assert sale.volume == m3(3.8)  # 3.8 m³ × 2.61 = 9.918 → 9.92; 3.9 m³ would cost 10.18
+    assert sale.amount_fen == yuan("9.92")
+    with pytest.raises(InvalidInput):
+        buy(hall, account.card_serial, volume=m3(1.25))
+    with hall.ctx.unit_of_work() as s, pytest.raises(InvalidInput):
+        save_setting(s, "sale_step", -1)

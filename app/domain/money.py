@@ -15,32 +15,28 @@ FEN_PER_YUAN = 100
 VOLUME_SCALE = 100  # volume units per m³: volumes are stored in 0.01 m³
 
 
+def _scaled(text: str | int | Decimal, scale: int, what: str) -> int:
+    """``text`` times ``scale`` as an exact integer; ``what`` names the quantity (Chinese)."""
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput(f"{what}格式不正确", f"not a {what}: {text!r}") from None
+    if not value.is_finite():
+        raise InvalidInput(f"{what}格式不正确", f"not a finite {what}: {text!r}")
+    units = value * scale
+    if units != units.to_integral_value():
+        raise InvalidInput(f"{what}最多两位小数", f"more than 2 decimals: {text!r}")
+    return int(units)
+
+
 def yuan(amount: str | int | Decimal) -> int:
     """Parse an amount in yuan ("522", "522.00") into fen; more than 2 decimals is an error."""
-    try:
-        value = Decimal(str(amount).strip().replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput("金额格式不正确", f"not a yuan amount: {amount!r}") from None
-    if not value.is_finite():
-        raise InvalidInput("金额格式不正确", f"not a finite amount: {amount!r}")
-    fen = value * FEN_PER_YUAN
-    if fen != fen.to_integral_value():
-        raise InvalidInput("金额最多两位小数", f"more than 2 decimals: {amount!r}")
-    return int(fen)
+    return _scaled(amount, FEN_PER_YUAN, "金额")
 
 
 def m3(volume: str | int | Decimal) -> int:
     """Parse a volume in m³ into 0.01 m³ units; more than 2 decimals is an error."""
-    try:
-        value = Decimal(str(volume).strip())
-    except InvalidOperation:
-        raise InvalidInput("气量格式不正确", f"not a volume: {volume!r}") from None
-    if not value.is_finite():
-        raise InvalidInput("气量格式不正确", f"not a finite volume: {volume!r}")
-    units = value * VOLUME_SCALE
-    if units != units.to_integral_value():
-        raise InvalidInput("气量最多两位小数", f"more than 2 decimals: {volume!r}")
-    return int(units)
+    return _scaled(volume, VOLUME_SCALE, "气量")
 
 
 def format_money(fen: int) -> str:
