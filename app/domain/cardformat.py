@@ -1,0 +1,221 @@
+"""The GasDesk layout of an SLE4442 gas card (format version 1); see docs/card-format.md.
+
+Pure functions over the card's 256-byte memory image: parse it, check its MAC, derive its PSC,
+and build the image after an issue, a purchase, a refund or a meter load. Nothing here talks to
+a reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import struct
+from dataclasses import dataclass
+
+from app.errors import GasDeskError
+
+MEMORY_SIZE = 256
+PROTECTED_SIZE = 32  # bytes 0x00-0x1F can be write-protected for ever
+FACTORY_HEADER = bytes.fromhex("A2131091")  # bytes 0-3 of an SLE4442, the ATR's history bytes
+FACTORY_PSC = b"\xff\xff\xff"
+FORMAT_VERSION = 1
+USER_CARD = 0x01
+
+# offsets
+UTILITY = slice(0x04, 0x08)
+VERSION = 0x08
+CARD_TYPE = 0x09
+SERIAL = slice(0x0A, 0x16)
+ACCOUNT = slice(0x20, 0x2C)
+METER = slice(0x2C, 0x3C)
+COUNT = slice(0x40, 0x42)
+PENDING = slice(0x42, 0x46)
+MAC = slice(0x46, 0x4E)
+REMAINING = slice(0x50, 0x54)
+CUMULATIVE = slice(0x54, 0x58)
+METER_STATUS = 0x58
+LOADED_COUNT = slice(0x59, 0x5B)
+USED_SIZE = 0x60  # bytes 0x00-0x5F carry the format; a "full read" reads these
+
+SERIAL_LENGTH = SERIAL.stop - SERIAL.start
+ACCOUNT_LENGTH = ACCOUNT.stop - ACCOUNT.start
+METER_LENGTH = METER.stop - METER.start
+
+
+class CardFormatError(GasDeskError):
+    """The card's content is not a valid GasDesk card of this utility."""
+
+    code = "card_format"
+
+
+class BlankCard(CardFormatError):
+    code = "blank_card"
+
+
+class ForeignCard(CardFormatError):
+    code = "foreign_card"
+
+
+class WrongCardType(CardFormatError):
+    code = "wrong_card_type"
+
+
+class MacMismatch(CardFormatError):
+    code = "mac_mismatch"
+
+
+@dataclass(frozen=True)
+class CardKey:
+    """The utility's card key and code. Kept in local configuration, never in the database."""
+
+    secret: bytes
+    utility_code: bytes  # 4 ASCII bytes identifying the utility on its cards
+
+    def __post_init__(self) -> None:
+        if len(self.utility_code) != 4 or not self.utility_code.isascii():
+            raise ValueError("utility code must be 4 ASCII bytes")
+        if len(self.secret) < 16:
+            raise ValueError("card key must be at least 16 bytes")
+
+    def psc(self, serial: str) -> bytes:
+        """The card's PSC, derived from the key and the serial (never a fixed PSC)."""
+        digest = hmac.new(self.secret, b"PSC" + _text(serial, SERIAL_LENGTH), hashlib.sha256)
+        psc = digest.digest()[:3]
+        return psc if psc != FACTORY_PSC else b"\xfe\xff\xff"
+
+    def mac(self, memory: bytes) -> bytes:
+        """MAC over everything the counter and the meter write (utility code to meter area)."""
+        covered = memory[UTILITY.start : MAC.start] + memory[REMAINING.start : USED_SIZE]
+        return hmac.new(self.secret, b"GDv1" + covered, hashlib.sha256).digest()[:8]
+
+
+def _text(value: str, length: int) -> bytes:
+    raw = value.encode("ascii")
+    if len(raw) > length:
+        raise ValueError(f"{value!r} longer than {length} bytes")
+    return raw.ljust(length, b" ")
+
+
+def _untext(raw: bytes) -> str:
+    return raw.rstrip(b" \x00").decode("ascii", errors="replace")
+
+
+@dataclass(frozen=True)
+class CardImage:
+    """A parsed, MAC-checked GasDesk card."""
+
+    serial: str
+    account_no: str
+    meter_no: str
+    purchase_count: int
+    pending_volume: int  # 0.01 m³ of the last purchase, until the meter takes it
+    remaining_volume: int  # written back by the meter
+    cumulative_volume: int  # written back by the meter
+    meter_status: int
+    meter_loaded_count: int  # count of the last purchase the meter took
+
+
+def is_blank(memory: bytes) -> bool:
+    return memory[UTILITY] == b"\xff\xff\xff\xff"
+
+
+def parse(memory: bytes, key: CardKey) -> CardImage:
+    """Check and decode a card image; raises a typed error for anything not ours or edited."""
+    if len(memory) < USED_SIZE:
+        raise WrongCardType("卡片类型不符（读取数据不完整）", f"only {len(memory)} bytes")
+    if memory[:4] != FACTORY_HEADER:
+        raise WrongCardType("卡片类型不符，请使用燃气IC卡", f"header {memory[:4].hex()}")
+    if is_blank(memory):
+        raise BlankCard("这是一张空白卡，尚未发卡", "blank card")
+    if memory[UTILITY] != key.utility_code:
+        raise ForeignCard(
+            "这不是本公司的燃气卡", f"utility code {memory[UTILITY]!r} != {key.utility_code!r}"
+        )
+    if memory[VERSION] != FORMAT_VERSION or memory[CARD_TYPE] != USER_CARD:
+        raise WrongCardType(
+            "卡片格式版本不支持", f"version {memory[VERSION]} type {memory[CARD_TYPE]}"
+        )
+    if not hmac.compare_digest(memory[MAC], key.mac(memory)):
+        raise MacMismatch("卡内数据校验失败（卡片可能被非法改写），请联系班长", "MAC mismatch")
+    return CardImage(
+        serial=_untext(memory[SERIAL]),
+        account_no=_untext(memory[ACCOUNT]),
+        meter_no=_untext(memory[METER]),
+        purchase_count=struct.unpack(">H", memory[COUNT])[0],
+        pending_volume=struct.unpack(">I", memory[PENDING])[0],
+        remaining_volume=struct.unpack(">I", memory[REMAINING])[0],
+        cumulative_volume=struct.unpack(">I", memory[CUMULATIVE])[0],
+        meter_status=memory[METER_STATUS],
+        meter_loaded_count=struct.unpack(">H", memory[LOADED_COUNT])[0],
+    )
+
+
+def serial_of(memory: bytes) -> str:
+    """The serial written in the protected area (also on a card whose MAC is broken)."""
+    return _untext(memory[SERIAL])
+
+
+def _sealed(memory: bytearray, key: CardKey) -> bytes:
+    memory[MAC] = key.mac(memory)
+    return bytes(memory)
+
+
+def issued(
+    blank: bytes, key: CardKey, *, serial: str, account_no: str, meter_no: str, purchase_count: int
+) -> bytes:
+    """The image of a newly issued card (a replacement carries ``purchase_count`` forward)."""
+    memory = bytearray(blank[:MEMORY_SIZE].ljust(MEMORY_SIZE, b"\xff"))
+    memory[UTILITY] = key.utility_code
+    memory[VERSION] = FORMAT_VERSION
+    memory[CARD_TYPE] = USER_CARD
+    memory[SERIAL] = _text(serial, SERIAL_LENGTH)
+    memory[0x16:0x20] = bytes(10)
+    memory[ACCOUNT] = _text(account_no, ACCOUNT_LENGTH)
+    memory[METER] = _text(meter_no, METER_LENGTH)
+    memory[0x3C:0x40] = bytes(4)
+    memory[COUNT] = struct.pack(">H", purchase_count)
+    memory[PENDING] = struct.pack(">I", 0)
+    memory[0x4E:0x50] = bytes(2)
+    memory[REMAINING] = struct.pack(">I", 0)
+    memory[CUMULATIVE] = struct.pack(">I", 0)
+    memory[METER_STATUS] = 0
+    # a replacement card starts as if the meter had taken every earlier purchase
+    memory[LOADED_COUNT] = struct.pack(">H", purchase_count)
+    memory[0x5B:USED_SIZE] = bytes(USED_SIZE - 0x5B)
+    return _sealed(memory, key)
+
+
+def with_purchase(memory: bytes, key: CardKey, purchase_count: int, pending_volume: int) -> bytes:
+    """The image after a purchase (count + 1, volume pending) or a refund (count back, 0)."""
+    if not 0 <= purchase_count <= 0xFFFF or not 0 <= pending_volume <= 0xFFFFFFFF:
+        raise ValueError("purchase count or volume out of the card's range")
+    updated = bytearray(memory)
+    updated[COUNT] = struct.pack(">H", purchase_count)
+    updated[PENDING] = struct.pack(">I", pending_volume)
+    return _sealed(updated, key)
+
+
+def with_meter_load(
+    memory: bytes, key: CardKey, *, remaining: int, cumulative: int, status: int, loaded: int
+) -> bytes:
+    """The image a meter writes back after taking (or refusing) the card's purchase."""
+    updated = bytearray(memory)
+    updated[PENDING] = struct.pack(">I", 0) if loaded == _count(memory) else updated[PENDING]
+    updated[REMAINING] = struct.pack(">I", remaining)
+    updated[CUMULATIVE] = struct.pack(">I", cumulative)
+    updated[METER_STATUS] = status
+    updated[LOADED_COUNT] = struct.pack(">H", loaded)
+    return _sealed(updated, key)
+
+
+def _count(memory: bytes) -> int:
+    return struct.unpack(">H", memory[COUNT])[0]
+
+
+def changed_span(old: bytes, new: bytes) -> tuple[int, bytes] | None:
+    """The smallest contiguous range covering every changed byte: (address, new bytes)."""
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    if not changed:
+        return None
+    start, stop = changed[0], changed[-1] + 1
+    return start, new[start:stop]
