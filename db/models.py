@@ -288,6 +288,36 @@ class OwnershipChange(AppendOnly, Base):
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
 
 
+class CardWrite(AppendOnly, Base):
+    """A card write the counter started for a transaction (PENDING until it has an outcome).
+
+    The card's purchase count decides it: ``target_count`` on the card means the write landed,
+    ``previous_count`` means it did not (docs/sale-protocol.md).
+    """
+
+    __tablename__ = "card_writes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    previous_count: Mapped[int] = mapped_column(Integer)
+    target_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class CardWriteOutcome(AppendOnly, Base):
+    """How a card write ended: completed, or voided (the money given back by a void row)."""
+
+    __tablename__ = "card_write_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_write_id: Mapped[int] = mapped_column(ForeignKey("card_writes.id"), unique=True)
+    outcome: Mapped[str] = mapped_column(String(10))  # completed / voided
+    evidence: Mapped[str] = mapped_column(String(20))  # verified / card_count
+    settled_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    settled_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    void_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("counter_transactions.id"))
+
+
 APPEND_ONLY_TABLES = tuple(
     mapper.class_.__tablename__
     for mapper in Base.registry.mappers

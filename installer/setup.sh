@@ -11,9 +11,12 @@ mode=${1:-run}
 shift || true
 python=${PYTHON:-python3}
 
-# Qt's xcb/offscreen plugins and a CJK font (without one, Chinese renders as boxes).
+# Qt's xcb/offscreen plugins and a CJK font (without one, Chinese renders as boxes); the PC/SC
+# service with the virtual reader vpcd (training mode's emulated card); what pyscard needs to
+# build from source (gcc, swig, libpcsclite-dev).
 run_packages=(libxcb-cursor0 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1
-              libdbus-1-3 libglib2.0-0 fonts-wqy-zenhei)
+              libdbus-1-3 libglib2.0-0 fonts-wqy-zenhei
+              pcscd vsmartcard-vpcd libpcsclite-dev swig gcc)
 test_packages=("${run_packages[@]}")
 
 install_debian_packages() {

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from app.context import Context
+from tests.pcsc_fixtures import pcsc_stack, virtual_card  # noqa: E402, F401
 from tests.support import (
     SHANGHAI,
     FakeClock,
@@ -66,3 +67,17 @@ def ctx(database, clock):
 @pytest.fixture
 def hall(ctx, clock) -> Hall:
     return seed_hall(ctx, clock)
+
+
+@pytest.fixture(params=["inprocess", pytest.param("pcsc", marks=pytest.mark.pcsc)])
+def station(request):
+    """A card reader slot: in-process chip, or pyscard → pcscd → vpcd → emulated card."""
+    from tests.card_support import Station
+
+    if request.param == "pcsc":
+        request.getfixturevalue("pcsc_stack")
+        station = Station("pcsc", request.getfixturevalue("virtual_card"))
+    else:
+        station = Station("inprocess")
+    yield station
+    station.close()

@@ -43,7 +43,7 @@ def test_migrations_go_down_and_up_again(database):
     migrate.downgrade(database, "base")
     assert migrate.current_revision(database) is None
     migrate.upgrade(database)
-    assert migrate.current_revision(database) == "0001"
+    assert migrate.current_revision(database) == "0002"
 
 
 def test_foreign_keys_are_enforced(ctx):
@@ -81,7 +81,7 @@ def test_money_rows_cannot_be_changed_in_sql(hall, table):
 
 
 def _every_kind_of_row(hall):
-    """A purchase, an approved refund and a transfer: a row in every append-only table."""
+    """A purchase, a refund, a transfer and a card write: a row in every append-only table."""
     import datetime as dt
     import uuid
 
@@ -108,6 +108,13 @@ def _every_kind_of_row(hall):
             m3(1),
         ),
     )
+    from app.services.card_writes import complete_card_write
+    from app.services.sales import PurchaseRequest, purchase
+
+    request = PurchaseRequest(uuid.uuid4(), account.card_serial, m3(5), writes_card=True)
+    complete_card_write(
+        hall.ctx, hall.clerk, purchase(hall.ctx, hall.clerk, request).transaction_id
+    )
     with hall.ctx.unit_of_work() as s:
         for table in APPEND_ONLY_TABLES:
             assert s.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
@@ -119,6 +126,8 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "transaction_segments",
         "approvals",
         "ownership_changes",
+        "card_writes",
+        "card_write_outcomes",
     }
 
 

@@ -28,8 +28,10 @@ from app.services.common import (
     ladder_usage,
     lock_account,
     next_number,
+    pending_write_of,
     record_transaction,
     require_active,
+    require_no_pending_write,
     require_text,
     resolve_actor,
     run_once,
@@ -347,6 +349,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         account = account_by_no(session, req.account_no)
         account = lock_account(session, account.id)
         require_active(account.status, account.account_no)
+        require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         reading = _check_reading(session, account, req.meter_reading)
         previous_owner = account.customer_id
         owner = _customer_row(session, ctx, owner_data)
@@ -448,6 +451,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         account = account_by_no(session, req.account_no)
         account = lock_account(session, account.id)
         require_active(account.status, account.account_no)
+        require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         if account.meter is None:
             raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
         if req.card is not None and req.card.has_unloaded_purchase:

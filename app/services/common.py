@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,8 @@ from db.models import (
     Account,
     Approval,
     Card,
+    CardWrite,
+    CardWriteOutcome,
     Counter,
     CounterTransaction,
     Customer,
@@ -53,6 +55,19 @@ transactions = CounterTransaction.__table__
 segments_table = TransactionSegment.__table__
 approvals_table = Approval.__table__
 sequences = NumberSequence.__table__
+card_writes = CardWrite.__table__
+card_write_outcomes = CardWriteOutcome.__table__
+
+# The account's card write still waiting for its outcome, if any (at most one: it blocks).
+PENDING_WRITE = (
+    select(card_writes.c.id)
+    .where(
+        card_writes.c.account_id == accounts.c.id,
+        ~exists().where(card_write_outcomes.c.card_write_id == card_writes.c.id),
+    )
+    .limit(1)
+    .scalar_subquery()
+)
 
 
 @dataclass(frozen=True)
@@ -198,6 +213,7 @@ class CardAccount:
     purchase_count: int
     customer_kind: str
     household_size: int
+    pending_write_id: int | None
 
 
 _CARD_ACCOUNT = (
@@ -211,6 +227,7 @@ _CARD_ACCOUNT = (
         accounts.c.purchase_count,
         customers.c.kind,
         customers.c.household_size,
+        PENDING_WRITE.label("pending_write_id"),
     )
     .join_from(cards, accounts, accounts.c.id == cards.c.account_id)
     .join(customers, customers.c.id == accounts.c.customer_id)
@@ -219,8 +236,29 @@ _CARD_ACCOUNT = (
 )
 
 
+PENDING_MESSAGE = "该户有一笔写卡未确认的业务，请插入该户的卡，系统按卡内购气次数自动确认后再办理"
+
+
+def require_no_pending_write(pending_write_id: int | None, account_no: str) -> None:
+    """A card write waiting for its outcome blocks every other operation on the account."""
+    if pending_write_id is not None:
+        raise RuleViolation(PENDING_MESSAGE, f"account {account_no} has pending card write")
+
+
+def pending_write_of(session: Session, account_id: int) -> int | None:
+    query = select(PENDING_WRITE).select_from(accounts).where(accounts.c.id == account_id)
+    return session.connection().execute(query).scalar()
+
+
 def card_for_sale(session: Session, serial: str) -> CardAccount:
-    """The presented card, which must be its account's active card; locks the account row."""
+    """The presented card, its account's active card, with no write pending; locks the account."""
+    card = card_and_account(session, serial)
+    require_no_pending_write(card.pending_write_id, card.account_no)
+    return card
+
+
+def card_and_account(session: Session, serial: str) -> CardAccount:
+    """The presented active card and its account (locked), pending write or not."""
     serial = (serial or "").strip()
     row = session.connection().execute(_CARD_ACCOUNT, {"serial": serial}).first()
     if row is None:
@@ -238,6 +276,7 @@ def card_for_sale(session: Session, serial: str) -> CardAccount:
         row.purchase_count,
         row.kind,
         row.household_size,
+        row.pending_write_id,
     )
 
 
@@ -408,6 +447,23 @@ def record_transaction(
             ],
         )
     return Recorded(txn_id, receipt_no, now)
+
+
+def record_card_write(
+    session: Session, ctx: Context, txn_id: int, card: CardAccount, target_count: int
+) -> None:
+    """Mark the transaction's card write PENDING (committed before the card is touched)."""
+    session.connection().execute(
+        insert(card_writes),
+        {
+            "transaction_id": txn_id,
+            "account_id": card.account_id,
+            "card_id": card.card_id,
+            "previous_count": card.purchase_count,
+            "target_count": target_count,
+            "created_at": ctx.now(),
+        },
+    )
 
 
 R = TypeVar("R")

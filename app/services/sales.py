@@ -36,6 +36,7 @@ from app.services.common import (
     cards,
     check_approvals,
     ladder_usage,
+    record_card_write,
     record_transaction,
     require_active,
     require_text,
@@ -199,6 +200,7 @@ class PurchaseRequest:
     amount_fen: int | None = None
     cash_tendered_fen: int | None = None  # None: the customer pays exactly the price
     card: CardReading | None = None  # what the reader saw, when a reader is in use
+    writes_card: bool = False  # True: the card is written after commit (PENDING until settled)
 
 
 def _check_purchase_input(req: PurchaseRequest, policy: HallPolicy) -> None:
@@ -262,6 +264,8 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             tariff_id=tariff.id,
             **values,
         )
+        if req.writes_card:
+            record_card_write(session, ctx, recorded.id, card, count)
         return SaleResult(
             transaction_id=recorded.id,
             request_id=req.request_id,
@@ -286,6 +290,7 @@ class RefundRequest:
     card: CardReading  # the refund is decided by what is on the card now
     reason: str
     approvals: tuple[ApprovalInput, ...]
+    writes_card: bool = False
 
 
 _LAST_GAS = (
@@ -350,6 +355,8 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             reverses_id=sale.id,
             **values,
         )
+        if req.writes_card:
+            record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, REFUND, work, sale_result)
@@ -365,6 +372,7 @@ class SupplementRequest:
     reason: str
     approvals: tuple[ApprovalInput, ...]
     card: CardReading | None = None
+    writes_card: bool = False
 
 
 def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult:
@@ -393,6 +401,8 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
             purchase_count=count,
             reason=reason,
         )
+        if req.writes_card:
+            record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, SUPPLEMENT, work, sale_result)

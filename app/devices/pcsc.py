@@ -1,0 +1,239 @@
+"""The PC/SC card reader over pyscard (``PcscTransport``) and its card insertion events.
+
+All pyscard calls run on one named thread, "card-reader": pcsc-lite contexts are not meant to
+be shared across threads, and one thread makes the order of APDUs to the card obvious. Callers
+on other threads (the UI's workers) block on a future with a timeout.
+pyscard's CardMonitor calls observers on its own thread; subscribers get plain ``CardEvent``s
+there and must hop to their own thread (the Qt UI re-emits them as signals).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.devices.cardreader import (
+    CardReaderError,
+    CardRemoved,
+    CardTimeout,
+    NoCard,
+    NoReader,
+    ReaderUnplugged,
+)
+
+log = logging.getLogger(__name__)
+
+
+class DeviceThread:
+    """One worker thread that runs every call to a device, in submission order."""
+
+    def __init__(self, name: str):
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+
+    def call(self, fn: Callable[..., Any], *args: Any, timeout: float = 10.0) -> Any:
+        future = self._pool.submit(fn, *args)
+        try:
+            return future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            raise CardTimeout("读卡器无响应，请检查读卡器", f"{fn.__name__} timed out") from None
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def reader_names() -> list[str]:
+    """The PC/SC readers present now (empty when pcscd is not running)."""
+    from smartcard.Exceptions import ListReadersException
+    from smartcard.System import readers
+
+    try:
+        return [str(r) for r in readers()]
+    except ListReadersException:
+        return []
+
+
+def _translate(error: Exception, reader: str) -> CardReaderError:
+    """pyscard's exceptions as typed errors with Chinese messages.
+
+    A card pulled mid-command surfaces as a generic CardConnectionException (0x80100016,
+    SCARD_W_REMOVED_CARD or a transmit failure), so every connection error after a successful
+    connect is treated as "card removed" and the sale is settled by reading the card again.
+    """
+    from smartcard.Exceptions import CardConnectionException, NoCardException
+
+    text = str(error)
+    if isinstance(error, NoCardException):
+        return NoCard("请插入燃气卡", f"{reader}: {text}")
+    if reader not in reader_names():
+        return ReaderUnplugged("读卡器已断开，请检查连接", f"{reader}: {text}")
+    if isinstance(error, CardConnectionException):
+        return CardRemoved("卡片已拔出或接触不良，请重新插卡", f"{reader}: {text}")
+    return CardReaderError("读卡器错误，请重新插卡", f"{reader}: {text}")
+
+
+class PcscTransport:
+    """APDUs to the card in one PC/SC reader, on the reader's device thread."""
+
+    def __init__(self, reader_name: str | None = None, *, timeout: float = 10.0):
+        self.reader_name = reader_name
+        self.timeout = timeout
+        self.apdu_count = 0
+        self._thread = DeviceThread("card-reader")
+        self._connection = None
+
+    def _reader(self):  # type: ignore[no-untyped-def]
+        from smartcard.System import readers
+
+        try:
+            available = readers()
+        except Exception as error:  # pcscd not running: no reader service at all
+            raise NoReader("未找到读卡器（读卡服务未运行）", str(error)) from error
+        if not available:
+            raise NoReader("未找到读卡器，请连接读卡器", "no PC/SC reader")
+        if self.reader_name is None:
+            return available[0]
+        for reader in available:
+            if str(reader) == self.reader_name:
+                return reader
+        raise NoReader(f"未找到读卡器 {self.reader_name}", f"{self.reader_name} not present")
+
+    def _connect(self) -> bytes:
+        reader = self._reader()
+        self.reader_name = str(reader)
+        # A card just inserted can be "unpowered" or "reset" for a moment while the reader
+        # powers it up; connecting changes nothing on the card, so try a few times.
+        for attempt in range(5):
+            connection = reader.createConnection()
+            try:
+                connection.connect()
+            except Exception as error:
+                translated = _translate(error, self.reader_name)
+                if not isinstance(translated, CardRemoved) or attempt == 4:
+                    raise translated from error
+                time.sleep(0.2)
+            else:
+                self._connection = connection
+                return bytes(connection.getATR())
+        raise AssertionError("unreachable")
+
+    def _transmit(self, apdu: bytes) -> bytes:
+        if self._connection is None:
+            raise NoCard("请插入燃气卡", "not connected")
+        self.apdu_count += 1
+        try:
+            data, sw1, sw2 = self._connection.transmit(list(apdu))
+        except Exception as error:
+            self._drop()
+            raise _translate(error, self.reader_name or "") from error
+        return bytes(data) + bytes([sw1, sw2])
+
+    def _drop(self) -> None:
+        if self._connection is not None:
+            for release in (self._connection.disconnect, self._connection.release):
+                try:
+                    release()
+                except Exception as error:  # already gone; nothing to release
+                    log.debug("releasing the card connection: %s", error)
+            self._connection = None
+
+    def connect(self) -> bytes:
+        return self._thread.call(self._connect, timeout=self.timeout)
+
+    def transmit(self, apdu: bytes) -> bytes:
+        return self._thread.call(self._transmit, apdu, timeout=self.timeout)
+
+    def disconnect(self) -> None:
+        self._thread.call(self._drop, timeout=self.timeout)
+
+    def close(self) -> None:
+        try:
+            self.disconnect()
+        finally:
+            self._thread.close()
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    kind: str  # "inserted" or "removed"
+    reader: str
+    atr: bytes
+
+
+class CardEvents:
+    """Insertion and removal events from pyscard's CardMonitor, as plain ``CardEvent``s."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[Callable[[CardEvent], None]] = []
+        self._monitor = None
+        self._observer = None
+        self._lock = threading.Lock()
+
+    def subscribe(self, callback: Callable[[CardEvent], None]) -> None:
+        """Call ``callback`` (on pyscard's monitor thread) for every insertion and removal."""
+        from smartcard.CardMonitoring import CardMonitor, CardObserver
+
+        events = self
+
+        class _Observer(CardObserver):
+            def update(self, observable, actions):  # type: ignore[no-untyped-def]
+                added, removed = actions
+                for card in added:
+                    events._emit(CardEvent("inserted", str(card.reader), bytes(card.atr)))
+                for card in removed:
+                    events._emit(CardEvent("removed", str(card.reader), bytes(card.atr)))
+
+        with self._lock:
+            self._subscribers.append(callback)
+            if self._monitor is None:
+                self._monitor = CardMonitor()
+                self._observer = _Observer()
+                self._monitor.addObserver(self._observer)
+
+    def _emit(self, event: CardEvent) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception:  # one subscriber's bug must not stop the others
+                log.exception("card event subscriber failed")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._monitor is not None:
+                self._monitor.deleteObserver(self._observer)
+                self._monitor = None
+            self._subscribers.clear()
+
+
+def wait_for_card(reader: str, present: bool, timeout: float = 5.0) -> bool:
+    """Wait until the PC/SC service reports the reader's card present (powered) or absent.
+
+    pcscd notices insertions and removals by polling its drivers; an emulated card swapped
+    faster than that is seen as a reset card. Training mode and the tests wait with this.
+    """
+    from smartcard import scard
+
+    result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if result != scard.SCARD_S_SUCCESS:
+        return False
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result, states = scard.SCardGetStatusChange(
+                context, 0, [(reader, scard.SCARD_STATE_UNAWARE)]
+            )
+            if result == scard.SCARD_S_SUCCESS:
+                state = states[0][1]
+                is_present = bool(state & scard.SCARD_STATE_PRESENT) and not (
+                    state & scard.SCARD_STATE_MUTE
+                )
+                if is_present == present:
+                    return True
+            time.sleep(0.05)
+        return False
+    finally:
+        scard.SCardReleaseContext(context)

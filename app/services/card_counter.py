@@ -1,0 +1,258 @@
+"""Counter operations that touch the customer's card: read, sell, refund, supplement, issue.
+
+Each joins the reader (``GasCardReader``) and the services in the order the crash-safe sale
+protocol needs (docs/sale-protocol.md): read the card and settle whatever was left pending,
+commit the transaction as PENDING, write only the changed bytes, read them back, then record the
+write completed. A failure after the commit leaves the sale PENDING; the next read of the card
+settles it by its purchase count. Runs on a worker thread, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from app.context import Context
+from app.devices.cardreader import CardRead, CardReaderError, GasCardReader
+from app.domain import cardformat
+from app.domain.cardformat import CardImage
+from app.domain.cards import CardReading
+from app.errors import GasDeskError, NotFound, RuleViolation
+from app.services.accounts import OpenAccountRequest, OpenAccountResult, open_account
+from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
+from app.services.cards import ReplaceCardRequest, replace_card
+from app.services.common import Actor
+from app.services.queries import AccountView, account_view
+from app.services.sales import (
+    PurchaseRequest,
+    RefundRequest,
+    SaleResult,
+    SupplementRequest,
+    purchase,
+    refund,
+    supplement,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SaleUnsettled(GasDeskError):
+    """The card write was interrupted and the card is not readable now: re-insert to settle."""
+
+    code = "sale_unsettled"
+
+
+class SaleVoided(GasDeskError):
+    """The card write did not land: the sale was voided and the cash must be given back."""
+
+    code = "sale_voided"
+
+    def __init__(self, settlement: Settlement):
+        amount = settlement.sale.amount_fen
+        from app.domain.money import format_money
+
+        message = (
+            f"写卡未成功，本笔已作废，请退还客户 {format_money(amount)} 元"
+            if amount > 0
+            else "写卡未成功，本笔已作废"
+        )
+        super().__init__(message, f"transaction {settlement.sale.transaction_id} voided")
+        self.settlement = settlement
+
+
+def reading_of(image: CardImage) -> CardReading:
+    return CardReading(
+        image.serial, image.purchase_count, image.pending_volume, image.meter_loaded_count
+    )
+
+
+@dataclass(frozen=True)
+class CardAtCounter:
+    """What the counter knows after reading the card in the reader."""
+
+    image: CardImage | None  # None: a blank card
+    account: AccountView | None
+    settlement: Settlement | None  # a pending write this read decided
+
+
+@dataclass(frozen=True)
+class SaleOnCard:
+    sale: SaleResult
+    settlement: Settlement
+
+
+class CardCounter:
+    """The card operations of one counter: one reader, one utility key."""
+
+    def __init__(self, ctx: Context, reader: GasCardReader):
+        self.ctx = ctx
+        self.reader = reader
+        self.key = reader.key
+
+    def _read_and_settle(self, actor: Actor) -> tuple[CardRead, Settlement | None]:
+        read = self.reader.read()
+        if read.image is None:
+            return read, None
+        settlement = settle_card(self.ctx, actor, reading_of(read.image))
+        return read, settlement
+
+    def read(self, actor: Actor) -> CardAtCounter:
+        """Read the inserted card, settle any pending write of its account, load the account."""
+        read, settlement = self._read_and_settle(actor)
+        if read.image is None:
+            return CardAtCounter(None, None, None)
+        view = account_view(self.ctx, read.image.account_no)
+        return CardAtCounter(read.image, view, settlement)
+
+    def _write_then_complete(
+        self, actor: Actor, read: CardRead, result: SaleResult, pending_volume: int
+    ) -> SaleOnCard:
+        state = write_state(self.ctx, result.transaction_id)
+        if state != "pending":  # a retried submit of a sale already settled: never write again
+            return self._settled(actor, result)
+        new_memory = cardformat.with_purchase(
+            read.memory, self.key, result.purchase_count, pending_volume
+        )
+        try:
+            self.reader.write(read, new_memory)
+        except CardReaderError as error:
+            log.warning("card write for %s failed: %s", result.receipt_no, error)
+            return self._settle_after_failure(actor, result, error)
+        settlement = complete_card_write(self.ctx, actor, result.transaction_id)
+        return SaleOnCard(result, settlement)
+
+    def _settled(self, actor: Actor, result: SaleResult) -> SaleOnCard:
+        settlement = complete_card_write(self.ctx, actor, result.transaction_id)
+        if settlement.outcome == "voided":
+            raise SaleVoided(settlement)
+        return SaleOnCard(result, settlement)
+
+    def _settle_after_failure(
+        self, actor: Actor, result: SaleResult, error: CardReaderError
+    ) -> SaleOnCard:
+        """Read the card once more: if it is still there its count settles the sale now."""
+        try:
+            read, settlement = self._read_and_settle(actor)
+        except GasDeskError as again:
+            raise SaleUnsettled(
+                "写卡中断，本笔业务尚未确认。请客户重新插卡，系统将按卡内购气次数自动确认"
+                "（写入成功则完成出票，未成功则作废并退还现金）",
+                f"{result.receipt_no}: {error}; re-read failed: {again}",
+            ) from error
+        if settlement is None or settlement.sale.transaction_id != result.transaction_id:
+            raise RuleViolation("写卡状态异常，请联系班长", f"{result.receipt_no}: {read}")
+        if settlement.outcome == "voided":
+            raise SaleVoided(settlement)
+        return SaleOnCard(result, settlement)
+
+    def _fresh_read(self, actor: Actor) -> CardRead:
+        read, _settlement = self._read_and_settle(actor)
+        if read.image is None:
+            raise cardformat.BlankCard("这是一张空白卡，尚未发卡", "blank card")
+        self.reader.require_unlockable(read)  # before the sale is committed, not after
+        return read
+
+    def sell(
+        self,
+        actor: Actor,
+        request_id: uuid.UUID,
+        *,
+        volume: int | None = None,
+        amount_fen: int | None = None,
+        cash_tendered_fen: int | None = None,
+    ) -> SaleOnCard:
+        """购气 on the inserted card."""
+        read = self._fresh_read(actor)
+        result = purchase(
+            self.ctx,
+            actor,
+            PurchaseRequest(
+                request_id=request_id,
+                card_serial=read.image.serial,
+                volume=volume,
+                amount_fen=amount_fen,
+                cash_tendered_fen=cash_tendered_fen,
+                card=reading_of(read.image),
+                writes_card=True,
+            ),
+        )
+        return self._write_then_complete(actor, read, result, result.volume)
+
+    def refund(self, actor: Actor, request_id: uuid.UUID, reason: str, approvals) -> SaleOnCard:  # type: ignore[no-untyped-def]
+        """退气: take the unloaded last purchase off the card and give the money back."""
+        read = self._fresh_read(actor)
+        result = refund(
+            self.ctx,
+            actor,
+            RefundRequest(request_id, reading_of(read.image), reason, approvals, writes_card=True),
+        )
+        return self._write_then_complete(actor, read, result, 0)
+
+    def supplement(  # type: ignore[no-untyped-def]
+        self, actor: Actor, request_id: uuid.UUID, volume: int, reason: str, approvals
+    ) -> SaleOnCard:
+        """补气 onto the inserted card."""
+        read = self._fresh_read(actor)
+        result = supplement(
+            self.ctx,
+            actor,
+            SupplementRequest(
+                request_id,
+                read.image.serial,
+                volume,
+                reason,
+                approvals,
+                card=reading_of(read.image),
+                writes_card=True,
+            ),
+        )
+        return self._write_then_complete(actor, read, result, volume)
+
+    def issue(self, actor: Actor, account_no: str) -> CardImage:
+        """Personalise the blank card in the reader as the account's active card.
+
+        Used after opening, replacement and transfer; safe to call again after a failure: a
+        card already carrying this account's serial is accepted as issued.
+        """
+        view = account_view(self.ctx, account_no)
+        serial = view.summary.card_serial
+        if serial is None:
+            raise NotFound("该户没有有效的卡", f"account {account_no} has no active card")
+        read = self.reader.read()
+        if read.image is not None:
+            if read.image.serial == serial and read.image.account_no == account_no:
+                return read.image
+            raise cardformat.WrongCardType("读卡器中不是空白卡，请放入空白卡", "not blank")
+        memory = cardformat.issued(
+            read.memory,
+            self.key,
+            serial=serial,
+            account_no=account_no,
+            meter_no=view.summary.meter_no or "",
+            purchase_count=view.purchase_count,
+        )
+        self.reader.issue(read, memory, serial)
+        return cardformat.parse(memory, self.key)
+
+    def _require_blank(self) -> None:
+        read = self.reader.read()
+        self.reader.require_unlockable(read)
+        if read.image is not None:
+            raise cardformat.WrongCardType(
+                "请放入一张空白卡", f"card {read.image.serial} in reader"
+            )
+
+    def open_account(self, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
+        """开户 and 开卡: the blank card in the reader becomes the new account's card."""
+        self._require_blank()
+        opened = open_account(self.ctx, actor, req)
+        self.issue(actor, opened.account_no)
+        return opened
+
+    def replace(self, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
+        """补卡: blacklist the old card, issue the blank one carrying the purchase count forward."""
+        self._require_blank()
+        result = replace_card(self.ctx, actor, req)
+        self.issue(actor, req.account_no)
+        return result

@@ -1,0 +1,174 @@
+"""Settling card writes: the crash-safe half of a sale (docs/sale-protocol.md).
+
+A purchase, supplement or refund that writes the card is committed first with a PENDING card
+write. After the write has been read back and verified, ``complete_card_write`` records it
+completed. If anything failed, or the process died, the next read of that card decides it with
+``settle_card``: the card's purchase count equals the write's target → completed; it equals the
+count before the write → voided, and a void row reverses the money, gas and tier usage (the
+clerk gives back the cash of a voided sale). A card is never written twice for one sale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.domain.cards import CardReading
+from app.errors import NotFound, RuleViolation
+from app.services.common import (
+    Actor,
+    card_and_account,
+    card_write_outcomes,
+    card_writes,
+    record_transaction,
+    resolve_actor,
+    transactions,
+)
+from app.services.sales import SaleResult, sale_result, step_purchase_count, stored_segments
+
+VOID = "void"
+COMPLETED = "completed"
+VOIDED = "voided"
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """How a pending card write ended."""
+
+    outcome: str  # completed / voided
+    sale: SaleResult  # the transaction that wrote (or tried to write) the card
+    void: SaleResult | None  # the reversing row of a voided sale
+
+
+_PENDING = (
+    select(card_writes)
+    .where(
+        card_writes.c.id.not_in(select(card_write_outcomes.c.card_write_id)),
+        card_writes.c.account_id == bindparam("account_id"),
+    )
+    .order_by(card_writes.c.id)
+)
+_BY_TRANSACTION = select(card_writes).where(
+    card_writes.c.transaction_id == bindparam("transaction_id")
+)
+_OUTCOME = select(card_write_outcomes).where(
+    card_write_outcomes.c.card_write_id == bindparam("card_write_id")
+)
+
+
+def _record_outcome(
+    session: Session,
+    ctx: Context,
+    actor: Actor,
+    write_id: int,
+    outcome: str,
+    evidence: str,
+    void_id: int | None = None,
+) -> None:
+    session.connection().execute(
+        insert(card_write_outcomes),
+        {
+            "card_write_id": write_id,
+            "outcome": outcome,
+            "evidence": evidence,
+            "settled_at": ctx.now(),
+            "settled_by": actor.user_id,
+            "void_transaction_id": void_id,
+        },
+    )
+
+
+def _settled(session: Session, write) -> Settlement:  # type: ignore[no-untyped-def]
+    done = session.connection().execute(_OUTCOME, {"card_write_id": write.id}).one()
+    void = sale_result(session, done.void_transaction_id) if done.void_transaction_id else None
+    return Settlement(done.outcome, sale_result(session, write.transaction_id), void)
+
+
+def complete_card_write(ctx: Context, actor: Actor, transaction_id: int) -> Settlement:
+    """The card was written and read back as expected: the sale is complete."""
+    with ctx.unit_of_work() as session:
+        resolve_actor(session, actor)
+        write = session.connection().execute(_BY_TRANSACTION, {"transaction_id": transaction_id})
+        write = write.first()
+        if write is None:
+            raise NotFound("没有这笔写卡记录", f"no card write for transaction {transaction_id}")
+        if session.connection().execute(_OUTCOME, {"card_write_id": write.id}).first():
+            return _settled(session, write)  # settled already (e.g. by a card read): same answer
+        _record_outcome(session, ctx, actor, write.id, COMPLETED, "verified")
+        settlement = _settled(session, write)
+        session.commit()
+        return settlement
+
+
+def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement | None:
+    """Decide the account's pending card write from the card's purchase count, if one waits.
+
+    Returns None when nothing was pending. A count that is neither the target nor the count
+    before the write means the card and the records disagree: a supervisor must look.
+    """
+    with ctx.unit_of_work() as session:
+        desk = resolve_actor(session, actor)
+        card = card_and_account(session, reading.serial)
+        if card.pending_write_id is None:
+            return None
+        write = session.connection().execute(_PENDING, {"account_id": card.account_id}).first()
+        if reading.purchase_count == write.target_count:
+            _record_outcome(session, ctx, actor, write.id, COMPLETED, "card_count")
+        elif reading.purchase_count == write.previous_count:
+            sale = (
+                session.connection()
+                .execute(select(transactions).where(transactions.c.id == write.transaction_id))
+                .one()
+            )
+            step_purchase_count(session, card.account_id, write.previous_count - write.target_count)
+            void = record_transaction(
+                session,
+                ctx,
+                desk,
+                request_id=_void_request_id(sale.request_id),
+                kind=VOID,
+                account_id=card.account_id,
+                card_id=card.card_id,
+                segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
+                amount_fen=-sale.amount_fen,
+                volume=-sale.volume,
+                purchase_count=write.previous_count,
+                tariff_id=sale.tariff_id,
+                reason="写卡未成功，本笔业务作废",
+                reverses_id=sale.id,
+            )
+            _record_outcome(session, ctx, actor, write.id, VOIDED, "card_count", void.id)
+        else:
+            raise RuleViolation(
+                "卡内购气次数与待确认业务不符，请联系班长处理",
+                f"card count {reading.purchase_count}, write {write.previous_count}"
+                f"->{write.target_count}",
+            )
+        settlement = _settled(session, write)
+        session.commit()
+        return settlement
+
+
+def _void_request_id(request_id: uuid.UUID) -> uuid.UUID:
+    """A void's request id, derived from the sale's so that settling twice cannot void twice."""
+    return uuid.uuid5(request_id, "void")
+
+
+_STATE = (
+    select(card_writes.c.id, card_write_outcomes.c.outcome)
+    .outerjoin(card_write_outcomes, card_write_outcomes.c.card_write_id == card_writes.c.id)
+    .where(card_writes.c.transaction_id == bindparam("transaction_id"))
+)
+
+
+def write_state(ctx: Context, transaction_id: int) -> str | None:
+    """ "pending", "completed", "voided", or None when the transaction wrote no card."""
+    with ctx.reading() as session:
+        row = session.connection().execute(_STATE, {"transaction_id": transaction_id}).first()
+    if row is None:
+        return None
+    return row.outcome or "pending"

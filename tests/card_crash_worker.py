@@ -1,0 +1,44 @@
+"""A counter process that sells on the card and dies by SIGKILL at a chosen step.
+
+Run as ``python -m tests.card_crash_worker JSON``; used by tests/test_card_crash.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import sys
+import uuid
+
+from app.context import Context
+from app.devices import cardreader
+from app.devices.cardreader import GasCardReader
+from app.devices.pcsc import PcscTransport
+from app.services import card_counter
+from app.services.card_counter import CardCounter
+from app.services.common import Actor
+from db.engine import open_database
+from tests.card_support import KEY, READER
+
+
+def die(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main(argv: list[str]) -> None:
+    job = json.loads(argv[1])
+    if job["die"] == "after_pending":  # committed PENDING, card not touched
+        cardreader.GasCardReader.write = die
+    elif job["die"] == "after_write":  # card written and verified, COMPLETED not recorded
+        card_counter.complete_card_write = die
+    when = dt.datetime.fromisoformat(job["when"])
+    ctx = Context(db=open_database(job["db_url"]), clock=lambda: when)
+    counter = CardCounter(ctx, GasCardReader(PcscTransport(READER), KEY))
+    counter.sell(Actor(*job["actor"]), uuid.UUID(job["request_id"]), volume=job["volume"])
+    print("sale finished without dying", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,90 @@
+"""A counter's card station for tests: the reader over the real PC/SC stack or in-process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from app.devices.cardreader import ChipTransport, GasCardReader
+from app.devices.sle4442 import Sle4442
+from app.domain import cardformat
+from app.domain.cardformat import CardKey
+from app.services.accounts import ContractInput, OpenAccountRequest
+from app.services.card_counter import CardCounter
+from tests.support import customer_input
+
+KEY = CardKey(b"gasdesk-test-card-key-0000000001", b"CDRQ")
+OTHER_UTILITY = CardKey(b"another-utility-card-key-0000002", b"XYRQ")
+READER = "Virtual PCD 00 00"
+
+
+class Station:
+    """One reader slot; ``insert`` puts an emulated chip in it, ``remove`` pulls it out."""
+
+    def __init__(self, kind: str, virtual_card=None):  # type: ignore[no-untyped-def]
+        self.kind = kind
+        self._make_card = virtual_card
+        self.card = None
+        if kind == "pcsc":
+            from app.devices.pcsc import PcscTransport
+
+            self.transport = PcscTransport(READER)
+        else:
+            self.transport = ChipTransport(Sle4442.blank())
+            self.transport.present = False
+        self.reader = GasCardReader(self.transport, KEY)
+
+    def insert(self, chip: Sle4442, **faults) -> None:
+        self.remove()
+        if self.kind == "pcsc":
+            from app.devices.pcsc import wait_for_card
+
+            self.card = self._make_card(chip, **faults)
+            self.card.insert()
+            assert wait_for_card(READER, present=True), "pcscd did not see the card"
+        else:
+            self.transport.chip = chip
+            self.transport.present = True
+
+    def remove(self) -> None:
+        if self.kind == "pcsc":
+            if self.card is not None:
+                from app.devices.pcsc import wait_for_card
+
+                self.card.remove()
+                self.card = None
+                assert wait_for_card(READER, present=False), "pcscd did not see the removal"
+        else:
+            self.transport.present = False
+        self.reader.forget()
+
+    def counter(self, ctx) -> CardCounter:  # type: ignore[no-untyped-def]
+        return CardCounter(ctx, self.reader)
+
+    def close(self) -> None:
+        self.remove()
+        if self.kind == "pcsc":
+            self.transport.close()
+
+
+def opening_request(name: str = "张秀英", n: int = 1, **customer) -> OpenAccountRequest:
+    return OpenAccountRequest(
+        request_id=uuid.uuid4(),
+        customer=customer_input(name, **customer),
+        meter_no=f"18A{n:07d}",
+        card_serial=f"SLE{n:07d}",
+        contract=ContractInput(f"HT-2026-C{n:04d}", dt.date(2026, 3, 1)),
+    )
+
+
+def foreign_card() -> Sle4442:
+    """A card issued by another utility (its own key and code)."""
+    memory = cardformat.issued(
+        Sle4442.blank().memory,
+        OTHER_UTILITY,
+        serial="XY00000001",
+        account_no="9900000001",
+        meter_no="XY-METER-1",
+        purchase_count=3,
+    )
+    return Sle4442(memory, psc=OTHER_UTILITY.psc("XY00000001"))
