@@ -9,10 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import core
+from bench import cards, core
 from bench.common import Metric
 
-BENCHMARKS = [core.purchase_service_ratio, core.lookup_latency]
+BENCHMARKS = [core.purchase_service_ratio, core.lookup_latency, cards.card_purchase]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -55,15 +54,6 @@ def _stack_problem() -> str | None:
     return None
 
 
-def _reader_names() -> list[str]:
-    from smartcard.System import readers
-
-    try:
-        return [str(reader) for reader in readers()]
-    except Exception:  # no pcscd yet: pyscard raises EstablishContextException and friends
-        return []
-
-
 def _skip_or_fail(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must run the PC/SC card stack: {reason}")
@@ -101,39 +91,16 @@ def pcsc_stack(tmp_path_factory):
 
 
 def _running_stack(tmp_path_factory):
-    names = _reader_names()
-    if READER_NAME in names:
-        yield PcscStack(reader_names=names, started_pcscd=False)
-        return
+    from app.devices.pcsc import PcscServiceError, reader_names, virtual_readers
 
-    Path("/run/pcscd").mkdir(parents=True, exist_ok=True)
+    started = READER_NAME not in reader_names()
     log_path = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(
-            ["pcscd", "--foreground"],
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while READER_NAME not in names:
-            if process.poll() is not None or time.monotonic() > deadline:
-                tail = log_path.read_text(errors="replace")[-2000:]
-                _skip_or_fail(
-                    f"pcscd did not show {READER_NAME!r} within {STARTUP_TIMEOUT:.0f} s "
-                    f"(exit code {process.poll()}; readers {names}); log:\n{tail}"
-                )
-            time.sleep(0.1)
-            names = _reader_names()
-        yield PcscStack(reader_names=names, started_pcscd=True)
-    finally:
-        process.terminate()
+    with contextlib.ExitStack() as stack:
         try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            names = stack.enter_context(virtual_readers(str(log_path), timeout=STARTUP_TIMEOUT))
+        except PcscServiceError as error:
+            _skip_or_fail(str(error))
+        yield PcscStack(reader_names=names, started_pcscd=started)
 
 
 def reader_state(reader_name: str = READER_NAME) -> tuple[int, bool]:

@@ -158,6 +158,8 @@ class GasCardReader:
         self.commands = family(transport)
         self._connected = False
         self._verified_serial: str | None = None  # PSC accepted in this power session
+        # PSC tries left as read in this session; only our own PSC presentations change it
+        self._tries_left: int | None = None
 
     @property
     def apdu_count(self) -> int:
@@ -174,6 +176,7 @@ class GasCardReader:
             self.commands.select_card_type()
             self._connected = True
             self._verified_serial = None
+            self._tries_left = None
 
     def forget(self) -> None:
         """The card left the reader: the next operation connects afresh."""
@@ -182,6 +185,7 @@ class GasCardReader:
                 self.transport.disconnect()
         self._connected = False
         self._verified_serial = None
+        self._tries_left = None
 
     def _guard(self, operation):  # type: ignore[no-untyped-def]
         try:
@@ -207,7 +211,9 @@ class GasCardReader:
         def run() -> CardRead:
             self._ensure_connected()
             memory = self.commands.read(0, cardformat.USED_SIZE)
-            tries = self.commands.tries_left()
+            if self._tries_left is None:
+                self._tries_left = self.commands.tries_left()
+            tries = self._tries_left
             if tries == 0:
                 raise CardLocked("此卡已锁死（密码错误次数用尽），无法使用，请办理补卡", "locked")
             if cardformat.is_blank(memory) and memory[:4] == cardformat.FACTORY_HEADER:
@@ -230,6 +236,7 @@ class GasCardReader:
             return
         self.require_unlockable(read)
         left = self.commands.present_psc(psc)
+        self._tries_left = left
         if left != 3:
             raise PscTriesUsed(
                 "卡片密码校验失败，为防止锁卡请勿再次尝试，请联系班长", f"PSC refused, {left} left"

@@ -10,7 +10,11 @@ there and must hop to their own thread (the Qt UI re-emits them as signals).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
+import os
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -48,12 +52,11 @@ class DeviceThread:
 
 def reader_names() -> list[str]:
     """The PC/SC readers present now (empty when pcscd is not running)."""
-    from smartcard.Exceptions import ListReadersException
     from smartcard.System import readers
 
     try:
         return [str(r) for r in readers()]
-    except ListReadersException:
+    except Exception:  # no pcscd: pyscard raises EstablishContextException and friends
         return []
 
 
@@ -237,3 +240,53 @@ def wait_for_card(reader: str, present: bool, timeout: float = 5.0) -> bool:
         return False
     finally:
         scard.SCardReleaseContext(context)
+
+
+VIRTUAL_READER = "Virtual PCD 00 00"
+VPCD_DRIVER = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
+
+
+class PcscServiceError(RuntimeError):
+    """pcscd with vpcd's virtual readers could not be started (names what to install)."""
+
+
+@contextlib.contextmanager
+def virtual_readers(log_path: str | None = None, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+    """Make sure pcscd runs with vpcd's virtual readers (training mode, tests, benchmarks).
+
+    Reuses a running pcscd that already lists them; otherwise starts ``pcscd --foreground``
+    for the duration of the block. Yields the reader names.
+    """
+    hint = "apt-get install -y pcscd vsmartcard-vpcd"
+    if shutil.which("pcscd") is None:
+        raise PcscServiceError(f"pcscd is not installed: {hint}")
+    if not os.path.exists(VPCD_DRIVER):
+        raise PcscServiceError(f"the vpcd driver {VPCD_DRIVER} is missing: {hint}")
+    names = reader_names()
+    if VIRTUAL_READER in names:
+        yield names
+        return
+    os.makedirs("/run/pcscd", exist_ok=True)
+    log_file = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed in finally
+    process = subprocess.Popen(
+        ["pcscd", "--foreground"], stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while VIRTUAL_READER not in names:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise PcscServiceError(
+                    f"pcscd did not show {VIRTUAL_READER!r} within {timeout:.0f} s "
+                    f"(exit code {process.poll()}, readers {names}, log {log_path})"
+                )
+            time.sleep(0.1)
+            names = reader_names()
+        yield names
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log_file.close()

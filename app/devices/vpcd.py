@@ -189,9 +189,20 @@ class VirtualCard:
         return response
 
 
+def _quick_ack(sock: socket.socket) -> None:
+    """Acknowledge at once: vpcd sends a message's length and payload as two writes, and with
+    delayed ACKs here its Nagle algorithm holds the payload back ~40 ms on every APDU (Linux
+    resets TCP_QUICKACK after each receive, so it is set again before every one)."""
+    quick_ack = getattr(socket, "TCP_QUICKACK", None)
+    if quick_ack is not None:
+        with contextlib.suppress(OSError):  # socket already closed: nothing to acknowledge
+            sock.setsockopt(socket.IPPROTO_TCP, quick_ack, 1)
+
+
 def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
     chunks = bytearray()
     while len(chunks) < size:
+        _quick_ack(sock)
         chunk = sock.recv(size - len(chunks))
         if not chunk:
             return None
