@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import tempfile
@@ -101,6 +102,8 @@ def _running_stack(tmp_path_factory):
         except PcscServiceError as error:
             _skip_or_fail(str(error))
         yield PcscStack(reader_names=names, started_pcscd=started)
+        # pyscard frees its handles in __del__; do it while pcscd still answers
+        gc.collect()
 
 
 def reader_state(reader_name: str = READER_NAME) -> tuple[int, bool]:

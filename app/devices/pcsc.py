@@ -115,6 +115,8 @@ class PcscTransport:
             try:
                 connection.connect()
             except Exception as error:
+                with contextlib.suppress(Exception):  # free pcsc-lite's handle now, not in __del__
+                    connection.release()
                 translated = _translate(error, self.reader_name)
                 if not isinstance(translated, CardRemoved) or attempt == 4:
                     raise translated from error

@@ -105,6 +105,16 @@ class CardCounter:
         view = account_view(self.ctx, read.image.account_no)
         return CardAtCounter(read.image, view, settlement)
 
+    def settle_inserted(self, actor: Actor) -> Settlement | None:
+        """At start-up (after login): settle the write pending on a card left in the reader."""
+        from app.devices.cardreader import NoCard
+
+        try:
+            read, settlement = self._read_and_settle(actor)
+        except NoCard:
+            return None
+        return settlement
+
     def _write_then_complete(
         self, actor: Actor, read: CardRead, result: SaleResult, pending_volume: int
     ) -> SaleOnCard:
