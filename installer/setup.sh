@@ -17,7 +17,8 @@ python=${PYTHON:-python3}
 run_packages=(libxcb-cursor0 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1
               libdbus-1-3 libglib2.0-0 fonts-wqy-zenhei
               pcscd vsmartcard-vpcd libpcsclite-dev swig gcc)
-test_packages=("${run_packages[@]}")
+# the tests read PDFs back with pdftotext/pdffonts/pdftoppm
+test_packages=("${run_packages[@]}" poppler-utils)
 
 install_debian_packages() {
   local missing=()

@@ -1,0 +1,1 @@
+"""Printed and PDF documents: receipt layouts, PDFs with an embedded CJK font."""
