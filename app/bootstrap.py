@@ -21,4 +21,4 @@ def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
     if upgrade:
         migrate.upgrade(db)
     log.info("database ready: %s", db.engine.url.render_as_string(hide_password=True))
-    return Context(db=db, tz=ZoneInfo(config.timezone))
+    return Context(db=db, tz=ZoneInfo(config.timezone), training=config.training)

@@ -21,6 +21,7 @@ class Context:
     db: Database
     clock: Callable[[], dt.datetime] = utc_now
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    training: bool = False  # 培训模式: every receipt and document is marked 培训 · 无效
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -9,10 +9,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cards, core
+from bench import cards, core, documents, receipts
 from bench.common import Metric
 
-BENCHMARKS = [core.purchase_service_ratio, core.lookup_latency, cards.card_purchase]
+BENCHMARKS = [
+    core.purchase_service_ratio,
+    core.lookup_latency,
+    cards.card_purchase,
+    receipts.receipt_bytes,
+    documents.zreport_speed,
+]
 
 
 def main(argv: list[str] | None = None) -> int:

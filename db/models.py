@@ -318,6 +318,32 @@ class CardWriteOutcome(AppendOnly, Base):
     void_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("counter_transactions.id"))
 
 
+class PrintJob(AppendOnly, Base):
+    """A receipt to print: the original (copy 0) or the n-th reprint (重印) of a transaction."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (UniqueConstraint("transaction_id", "copy_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"))
+    copy_no: Mapped[int] = mapped_column(Integer)  # 0 original, n reprint
+    requested_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+
+
+class PrintAttempt(AppendOnly, Base):
+    """One try at printing a job: printed, or failed with the printer's problem."""
+
+    __tablename__ = "print_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("print_jobs.id"), index=True)
+    attempted_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    outcome: Mapped[str] = mapped_column(String(12))  # printed / failed / interrupted
+    printer: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[str | None] = mapped_column(Text)
+    bytes_sent: Mapped[int] = mapped_column(Integer, default=0)
+
+
 APPEND_ONLY_TABLES = tuple(
     mapper.class_.__tablename__
     for mapper in Base.registry.mappers

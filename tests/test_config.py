@@ -73,6 +73,6 @@ def test_cli_upgrades_a_postgresql_database_given_by_url(postgres_template, tmp_
             timeout=120,
         )
         assert result.returncode == 0, result.stderr
-        assert "schema revision: 0002" in result.stdout
+        assert "schema revision: 0003" in result.stdout
     finally:
         postgres_template.drop(url)

@@ -43,7 +43,7 @@ def test_migrations_go_down_and_up_again(database):
     migrate.downgrade(database, "base")
     assert migrate.current_revision(database) is None
     migrate.upgrade(database)
-    assert migrate.current_revision(database) == "0002"
+    assert migrate.current_revision(database) == "0003"
 
 
 def test_foreign_keys_are_enforced(ctx):
@@ -115,6 +115,14 @@ def _every_kind_of_row(hall):
     complete_card_write(
         hall.ctx, hall.clerk, purchase(hall.ctx, hall.clerk, request).transaction_id
     )
+    import tempfile
+
+    from app.devices.printer import printer_from_config
+    from app.services.printing import print_receipt
+
+    with tempfile.TemporaryDirectory() as spool:
+        printer = printer_from_config({"type": "file", "path": f"{spool}/receipt.bin"})
+        assert print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).printed
     with hall.ctx.unit_of_work() as s:
         for table in APPEND_ONLY_TABLES:
             assert s.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
@@ -128,6 +136,8 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "ownership_changes",
         "card_writes",
         "card_write_outcomes",
+        "print_jobs",
+        "print_attempts",
     }
 
 

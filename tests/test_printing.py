@@ -1,0 +1,200 @@
+"""Receipts through python-escpos to the ESC/POS emulator over TCP (and a file printer).
+
+Every receipt kind prints in Chinese with its receipt number and amounts; a printer fault never
+touches the sale and the receipt prints exactly once when the fault clears; copies are 重印.
+PNG previews are written to artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.devices.escpos_emulator import EscposEmulator
+from app.devices.printer import printer_from_config
+from app.services.accounts import (
+    CloseAccountRequest,
+    ContractInput,
+    TransferRequest,
+    close_account,
+    transfer,
+)
+from app.services.cards import ReplaceCardRequest, replace_card
+from app.services.common import ApprovalInput
+from app.services.printing import print_queued, print_receipt, queued_jobs, reprint
+from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
+from db.models import CounterTransaction, PrintAttempt
+from tests.support import buy, customer_input, loaded, m3, open_customer, unloaded
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture
+def emulator():
+    printer = EscposEmulator(width_dots=576)
+    printer.port = printer.start()
+    yield printer
+    printer.stop()
+
+
+@pytest.fixture
+def printer(emulator):
+    return printer_from_config({"type": "network", "host": "127.0.0.1", "port": emulator.port})
+
+
+def approve(hall):
+    return (ApprovalInput(hall.users["admin"], "同意"),)
+
+
+def test_every_receipt_kind_prints_in_chinese(hall, emulator, printer, backend):
+    opened = open_customer(hall, name="张秀英")
+    sale = buy(hall, opened.card_serial, volume=m3(200), tendered=60000)
+    back = refund(
+        hall.ctx, hall.clerk, RefundRequest(uuid.uuid4(), unloaded(sale), "客户退气", approve(hall))
+    )
+    again = buy(hall, opened.card_serial, volume=m3(50))
+    extra = supplement(
+        hall.ctx,
+        hall.clerk,
+        SupplementRequest(
+            uuid.uuid4(), opened.card_serial, m3(5), "表具故障补气", approve(hall), loaded(again)
+        ),
+    )
+    fee = replace_card(
+        hall.ctx,
+        hall.clerk,
+        ReplaceCardRequest(
+            uuid.uuid4(), opened.account_no, "SLE7000001", "lost", cash_tendered_fen=5000
+        ),
+    )
+    moved = transfer(
+        hall.ctx,
+        hall.clerk,
+        TransferRequest(
+            uuid.uuid4(),
+            opened.account_no,
+            customer_input("李明"),
+            ContractInput("HT-2026-T0001", dt.date(2026, 3, 2)),
+            m3(30),
+        ),
+    )
+    closed = close_account(
+        hall.ctx,
+        hall.clerk,
+        CloseAccountRequest(uuid.uuid4(), opened.account_no, m3(40), "搬迁销户"),
+    )
+
+    expected = [
+        (opened.transaction_id, opened.receipt_no, "开户凭证", []),
+        (
+            sale.transaction_id,
+            sale.receipt_no,
+            "燃气购气凭证",
+            ["522.00", "600.00", "78.00", "第1阶", "张*英", "[DRAWER pin 2]"],
+        ),
+        (back.transaction_id, back.receipt_no, "退气凭证", ["-522.00", "客户退气", "王建国"]),
+        (extra.transaction_id, extra.receipt_no, "补气凭证", ["表具故障补气"]),
+        (fee.transaction_id, fee.receipt_no, "补卡凭证", ["20.00", "SLE7000001"]),
+        (moved.transaction_id, moved.receipt_no, "过户凭证", ["李*"]),
+        (closed.transaction_id, closed.receipt_no, "销户结算凭证", ["搬迁销户"]),
+    ]
+    ARTIFACTS.mkdir(exist_ok=True)
+    for txn_id, receipt_no, title, figures in expected:
+        emulator.reset_output()
+        outcome = print_receipt(hall.ctx, hall.clerk, printer, txn_id)
+        assert outcome.printed, outcome.message
+        emulator.wait_idle()
+        text = emulator.transcript()
+        for needle in [title, receipt_no, "城东燃气客户服务中心", "[CUT]", *figures]:
+            assert needle in text, (title, needle, text)
+        assert any(receipt_no in line for line in text.splitlines() if line.startswith("[QR"))
+        emulator.render_png(ARTIFACTS / f"receipt-{title}-{backend}.png")
+        assert (ARTIFACTS / f"receipt-{title}-{backend}.png").stat().st_size > 1000
+
+
+def test_paper_out_keeps_the_sale_and_prints_once_after_the_fault(hall, emulator, printer):
+    opened = open_customer(hall)
+    emulator.set_state(paper_out=True)
+    sale = buy(hall, opened.card_serial, volume=m3(30))
+    outcome = print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id)
+    assert not outcome.printed and "缺纸" in outcome.message
+    emulator.wait_idle()
+    assert emulator.transcript() == ""
+    with hall.ctx.reading() as s:  # the sale stands
+        assert (
+            s.scalar(select(func.count()).where(CounterTransaction.id == sale.transaction_id)) == 1
+        )
+    assert [q[1] for q in queued_jobs(hall.ctx)] == [sale.receipt_no]
+
+    emulator.set_state(paper_out=False)
+    assert [o.printed for o in print_queued(hall.ctx, printer)] == [True]
+    assert print_queued(hall.ctx, printer) == []  # nothing left: printed exactly once
+    assert print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).printed  # no-op
+    emulator.wait_idle()
+    assert emulator.transcript().count(sale.receipt_no) == 2  # one line + the QR code
+    assert "重印" not in emulator.transcript()
+
+    copy = reprint(hall.ctx, hall.clerk, printer, sale.receipt_no)
+    assert copy.printed and copy.copy_no == 1
+    emulator.wait_idle()
+    receipts = emulator.receipts()
+    assert "重印" not in receipts[0] and "重印（第1次）" in receipts[1]
+    with hall.ctx.reading() as s:
+        outcomes = list(s.scalars(select(PrintAttempt.outcome).order_by(PrintAttempt.id)))
+    assert outcomes == ["failed", "printed", "printed"]
+
+
+def test_cover_open_and_unreachable_printer_queue_the_receipt(hall, emulator, printer):
+    opened = open_customer(hall)
+    sale = buy(hall, opened.card_serial, volume=m3(10))
+    emulator.set_state(cover_open=True)
+    assert "上盖" in print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).message
+    emulator.stop()
+    gone = print_queued(hall.ctx, printer)
+    assert not gone[0].printed and "未连接打印机" in gone[0].message
+    assert len(queued_jobs(hall.ctx)) == 1
+
+
+def test_name_outside_gbk_prints_as_raster_without_error(hall, emulator, printer):
+    opened = open_customer(hall, name="𠮷秀英")  # U+20BB7 is not in GBK
+    sale = buy(hall, opened.card_serial, volume=m3(10))
+    assert print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).printed
+    emulator.wait_idle()
+    text = emulator.transcript()
+    assert "户名" not in text  # that line went out as an image
+    assert "[IMAGE" in text and sale.receipt_no in text and "?" not in text
+
+
+def test_training_receipts_are_marked(hall, emulator, printer):
+    hall.ctx.training = True
+    opened = open_customer(hall)
+    sale = buy(hall, opened.card_serial, volume=m3(10))
+    print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id)
+    emulator.wait_idle()
+    assert "培训 · 无效" in emulator.transcript()
+
+
+def test_file_printer_and_raster_only_profile(hall, tmp_path):
+    opened = open_customer(hall)
+    sale = buy(hall, opened.card_serial, volume=m3(10))
+    path = tmp_path / "receipt.bin"
+    printer = printer_from_config({"type": "file", "path": str(path)})
+    assert print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).printed
+    decoded = EscposEmulator()
+    decoded.decode_file(path)
+    assert sale.receipt_no in decoded.transcript() and "燃气购气凭证" in decoded.transcript()
+
+    raster_path = tmp_path / "raster.bin"
+    raster = printer_from_config(
+        {"type": "file", "path": str(raster_path), "profile": "通用80mm（无中文字库）"}
+    )
+    copy = reprint(hall.ctx, hall.clerk, raster, sale.receipt_no)
+    assert copy.printed
+    only_images = EscposEmulator()
+    only_images.decode_file(raster_path)
+    assert "燃气购气凭证" not in only_images.transcript()  # every Chinese line is an image
+    assert only_images.transcript().count("[IMAGE") >= 10
