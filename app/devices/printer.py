@@ -124,7 +124,7 @@ def compose(receipt: Receipt, profile: PrinterProfile) -> bytes:
     from escpos.printer import Dummy
 
     job = Dummy()
-    job.profile.profile_data["media"]["width"]["pixel"] = profile.width_dots  # for centring
+    job.profile.profile_data["media"]["width"]["pixels"] = profile.width_dots  # centring, max width
     job.hw("INIT")
     for line in receipt.lines:
         if profile.chinese_mode and gbk_printable(line.text):
