@@ -51,3 +51,30 @@ def save_setting(session: Session, key: str, value: object) -> None:
         session.add(Setting(key=key, value=json.dumps(value)))
     else:
         row.value = json.dumps(value)
+
+
+RECEIPT_NOTICES = "receipt_notices"
+DEFAULT_RECEIPT_NOTICES = (
+    "请妥善保管燃气卡，购气后请及时插表。",
+    "燃气泄漏请立即关闭阀门、开窗通风，严禁动用明火，",
+    "并在户外拨打燃气抢修电话。",
+)
+
+
+def load_receipt_notices(session: Session) -> tuple[str, ...]:
+    """The hall's notice lines printed at the foot of every receipt."""
+    row = session.get(Setting, RECEIPT_NOTICES)
+    return tuple(json.loads(row.value)) if row else DEFAULT_RECEIPT_NOTICES
+
+
+def save_receipt_notices(session: Session, lines: list[str]) -> None:
+    """Replace the notice lines (at most 6, each at most 24 characters so it fits 58 mm paper)."""
+    cleaned = [line.strip() for line in lines if line.strip()]
+    if len(cleaned) > 6 or any(len(line) > 24 for line in cleaned):
+        raise InvalidInput("提示语最多6行，每行最多24字", f"bad notices {lines!r}")
+    row = session.get(Setting, RECEIPT_NOTICES)
+    value = json.dumps(cleaned, ensure_ascii=False)
+    if row is None:
+        session.add(Setting(key=RECEIPT_NOTICES, value=value))
+    else:
+        row.value = value

@@ -198,3 +198,20 @@ def test_file_printer_and_raster_only_profile(hall, tmp_path):
     only_images.decode_file(raster_path)
     assert "燃气购气凭证" not in only_images.transcript()  # every Chinese line is an image
     assert only_images.transcript().count("[IMAGE") >= 10
+
+
+def test_notice_lines_come_from_the_hall_settings(hall, emulator, printer):
+    from app.errors import InvalidInput
+    from app.policy import save_receipt_notices
+
+    with hall.ctx.unit_of_work() as s:
+        save_receipt_notices(s, ["春节期间营业时间：9:00-15:00", "抢修电话：96777"])
+        s.commit()
+    opened = open_customer(hall)
+    sale = buy(hall, opened.card_serial, volume=m3(10))
+    print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id)
+    emulator.wait_idle()
+    text = emulator.transcript()
+    assert "抢修电话：96777" in text and "请妥善保管燃气卡" not in text
+    with hall.ctx.unit_of_work() as s, pytest.raises(InvalidInput):
+        save_receipt_notices(s, ["太长" * 20])

@@ -17,6 +17,7 @@ from app.context import Context
 from app.devices.printer import EscposReceiptPrinter, PrinterFault
 from app.documents.receipts import ReceiptData, TierLine, layout
 from app.errors import NotFound
+from app.policy import load_receipt_notices
 from app.services.common import (
     Actor,
     accounts,
@@ -36,11 +37,6 @@ from db.models import OwnershipChange, PrintAttempt, PrintJob
 jobs_table = PrintJob.__table__
 attempts_table = PrintAttempt.__table__
 
-DEFAULT_NOTICES = (
-    "请妥善保管燃气卡，购气后请及时插表。",
-    "燃气泄漏请立即关闭阀门、开窗通风，严禁动用明火，",
-    "并在户外拨打燃气抢修电话。",
-)
 CASH_KINDS = {"purchase", "refund", "card_replacement", "closing", "void"}
 
 
@@ -105,7 +101,6 @@ def receipt_data(
     transaction_id: int,
     *,
     copy_no: int = 0,
-    notices: tuple[str, ...] = DEFAULT_NOTICES,
 ) -> ReceiptData:
     """What the receipt of a transaction says, from its rows (the same text on every copy)."""
     with ctx.reading() as session:
@@ -124,6 +119,7 @@ def receipt_data(
             .where(approvals_table.c.transaction_id == transaction_id)
             .order_by(approvals_table.c.id)
         ).scalars()
+        notices = load_receipt_notices(session)
         return ReceiptData(
             kind=row.kind,
             hall_name=row.hall_name,
