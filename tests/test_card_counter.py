@@ -11,20 +11,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import func, select
 
-from app.devices.cardreader import CardLocked, PscTriesUsed
 from app.devices.meter import GasMeterSimulator
 from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
 from app.errors import RuleViolation
-from app.services.card_counter import SaleUnsettled, SaleVoided
+from app.services.card_counter import SaleVoided
 from app.services.cards import ReplaceCardRequest
 from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
-from db.models import CardWriteOutcome, CounterTransaction
-from tests.card_support import KEY, foreign_card, opening_request
-from tests.support import buy, m3
+from tests.card_support import KEY, opening_request
+from tests.support import m3
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -127,99 +124,77 @@ def test_replacement_carries_the_count_and_the_old_card_is_refused(hall, station
         counter.read(hall.clerk)
     assert "黑名单" in error.value.user_message
 
+    # the new card carries purchase 1 as pending; the meter already has it: nothing new
+    assert meter.insert(new_chip).outcome == "nothing_new"
     station.insert(new_chip)
     sale = counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10))
     assert sale.sale.purchase_count == 2
     station.remove()
     assert meter.insert(new_chip).credited == m3(10)
+    assert meter.credited_total == m3(50)
 
 
-def test_foreign_edited_locked_and_tried_cards_are_refused(hall, station):
-    opened, chip = issue(hall, station)
+def test_lost_card_with_an_unloaded_purchase_loses_no_gas_and_makes_none(hall, station):
+    opened, old_chip = issue(hall, station)
     counter = station.counter(hall.ctx)
-
-    station.insert(foreign_card())
-    with pytest.raises(cardformat.ForeignCard):
-        counter.read(hall.clerk)
-
-    edited = Sle4442(bytes(chip.memory), psc=chip.psc)
-    edited.memory[cardformat.PENDING.start + 3] ^= 0x40  # someone added gas by hand
-    station.insert(edited)
-    with pytest.raises(cardformat.MacMismatch):
-        counter.read(hall.clerk)
-
-    station.insert(Sle4442(bytes(chip.memory), psc=chip.psc, tries_left=0))
-    with pytest.raises(CardLocked):
-        counter.read(hall.clerk)
-
-    tried = Sle4442(bytes(chip.memory), psc=chip.psc, tries_left=2)
-    station.insert(tried)
-    with pytest.raises(PscTriesUsed):
-        counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10))
-    assert tried.tries_left == 2  # no PSC was presented
-    with hall.ctx.reading() as s:
-        assert s.scalar(select(func.count()).where(CounterTransaction.kind == "purchase")) == 0
-
-
-def test_blank_card_reads_as_blank(hall, station):
-    station.insert(Sle4442.blank())
-    assert station.counter(hall.ctx).read(hall.clerk).image is None
-
-
-# On a freshly inserted card a sale sends: select card type, full read, error counter, PSC, write.
-SALE_WRITE_APDU = 5
-
-
-@pytest.mark.pcsc
-@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
-def test_card_pulled_before_the_write_voids_the_sale(hall, station):
-    opened, chip = issue(hall, station)
-    counter = station.counter(hall.ctx)
-    station.insert(chip, drop_before_apdu=SALE_WRITE_APDU)
-    with pytest.raises(SaleUnsettled) as error:
-        counter.sell(hall.clerk, uuid.uuid4(), volume=m3(30))
-    assert "重新插卡" in error.value.user_message
-    assert station.card.apdu_log[-1][:2] == b"\xff\xd0"  # it was the write that was cut
-    assert cardformat.parse(bytes(chip.memory), KEY).purchase_count == 0  # not landed
-
-    with pytest.raises(RuleViolation) as blocked:  # nothing else on this account until settled
-        buy(hall, opened.card_serial, volume=m3(10))
-    assert "未确认" in blocked.value.user_message
-
-    station.insert(chip)
-    settled = counter.read(hall.clerk).settlement
-    assert settled.outcome == "voided"
-    assert settled.void.amount_fen == -settled.sale.amount_fen == -7830
-    assert tier_usage(hall.ctx, opened.account_no).total_used == 0
-    again = counter.sell(hall.clerk, uuid.uuid4(), volume=m3(30))  # the customer buys again
-    assert again.sale.purchase_count == 1
-
-
-@pytest.mark.pcsc
-@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
-def test_card_pulled_after_the_write_landed_completes_the_sale(hall, station):
-    opened, chip = issue(hall, station)
-    counter = station.counter(hall.ctx)
-    station.insert(chip, drop_after_apdu=SALE_WRITE_APDU)  # the write lands, its answer is lost
-    with pytest.raises(SaleUnsettled):
-        counter.sell(hall.clerk, uuid.uuid4(), volume=m3(30))
-    assert cardformat.parse(bytes(chip.memory), KEY).purchase_count == 1  # landed
-    station.insert(chip)
-    settled = counter.read(hall.clerk).settlement
-    assert (settled.outcome, settled.void) == ("completed", None)
-    with hall.ctx.reading() as s:
-        assert s.scalar(select(CardWriteOutcome.evidence)) == "card_count"
+    counter.sell(hall.clerk, uuid.uuid4(), volume=m3(40))  # never reached the meter: card lost
+    new_chip = Sle4442.blank()
+    station.insert(new_chip)
+    counter.replace(
+        hall.clerk, ReplaceCardRequest(uuid.uuid4(), opened.account_no, "SLE9000002", "lost")
+    )
     station.remove()
-    assert GasMeterSimulator(opened.meter_no, KEY).insert(chip).credited == m3(30)
+    meter = GasMeterSimulator(opened.meter_no, KEY)
+    assert meter.insert(new_chip).credited == m3(40)  # the paid gas arrives with the new card
+    assert meter.insert(old_chip).credited == 0  # the old card, found again, adds nothing
+    assert meter.credited_total == m3(40)
+    station.insert(new_chip)
+    with pytest.raises(RuleViolation):  # the purchase was written on the old card
+        counter.refund(hall.clerk, uuid.uuid4(), "退气", approvals(hall))
+    assert counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10)).sale.purchase_count == 2
 
 
-@pytest.mark.pcsc
-@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
-def test_write_ignored_by_the_card_is_caught_by_the_read_back(hall, station):
+def test_retry_with_another_customers_card_writes_nothing(hall, station):
+    opened_a, chip_a = issue(hall, station, n=1)
+    opened_b, chip_b = issue(hall, station, n=2, name="王强")
+    counter = station.counter(hall.ctx)
+    request = uuid.uuid4()
+    pending_on_card(hall, chip_a, m3(30), request)  # A's sale: committed, write interrupted
+    before_b = bytes(chip_b.memory)
+    station.insert(chip_b)  # the clerk retries the same submit with B's card in the reader
+    with pytest.raises(RuleViolation) as error:
+        counter.sell(hall.clerk, request, volume=m3(30))
+    assert opened_a.card_serial in error.value.user_message
+    assert bytes(chip_b.memory) == before_b
+
+
+def pending_on_card(hall, chip, volume, request=None):  # type: ignore[no-untyped-def]
+    """A sale on ``chip``'s account committed PENDING whose card write never happened."""
+    from app.services.card_counter import reading_of
+    from app.services.sales import PurchaseRequest, purchase
+
+    image = cardformat.parse(bytes(chip.memory), KEY)
+    req = PurchaseRequest(
+        request or uuid.uuid4(), image.serial, volume, card=reading_of(image), writes_card=True
+    )
+    return purchase(hall.ctx, hall.clerk, req)
+
+
+def test_an_earlier_void_found_when_starting_a_new_sale_is_shown(hall, station):
+    from app.services.card_counter import EarlierSaleCompleted
+
     opened, chip = issue(hall, station)
     counter = station.counter(hall.ctx)
-    station.insert(chip, ignore_writes=True)
-    with pytest.raises(SaleVoided) as error:
-        counter.sell(hall.clerk, uuid.uuid4(), volume=m3(30))
-    assert "退还客户 78.30 元" in error.value.user_message
-    assert cardformat.parse(bytes(chip.memory), KEY).purchase_count == 0
+    pending_on_card(hall, chip, m3(30))
+    with pytest.raises(SaleVoided) as voided:
+        counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10))
+    assert "退还客户 78.30 元" in voided.value.user_message
+
+    done = pending_on_card(hall, chip, m3(20))  # this time the write did land on the card
+    chip.memory[:] = cardformat.with_purchase(
+        bytes(chip.memory), KEY, done.purchase_count, done.volume
+    )
+    station.insert(chip)
+    with pytest.raises(EarlierSaleCompleted) as completed:
+        counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10))
+    assert done.receipt_no in completed.value.user_message

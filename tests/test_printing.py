@@ -128,11 +128,11 @@ def test_paper_out_keeps_the_sale_and_prints_once_after_the_fault(hall, emulator
         assert (
             s.scalar(select(func.count()).where(CounterTransaction.id == sale.transaction_id)) == 1
         )
-    assert [q[1] for q in queued_jobs(hall.ctx)] == [sale.receipt_no]
+    assert [q[1] for q in queued_jobs(hall.ctx, hall.counter_id)] == [sale.receipt_no]
 
     emulator.set_state(paper_out=False)
-    assert [o.printed for o in print_queued(hall.ctx, printer)] == [True]
-    assert print_queued(hall.ctx, printer) == []  # nothing left: printed exactly once
+    assert [o.printed for o in print_queued(hall.ctx, hall.clerk, printer)] == [True]
+    assert print_queued(hall.ctx, hall.clerk, printer) == []  # nothing left: printed exactly once
     assert print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).printed  # no-op
     emulator.wait_idle()
     assert emulator.transcript().count(sale.receipt_no) == 2  # one line + the QR code
@@ -154,9 +154,9 @@ def test_cover_open_and_unreachable_printer_queue_the_receipt(hall, emulator, pr
     emulator.set_state(cover_open=True)
     assert "上盖" in print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).message
     emulator.stop()
-    gone = print_queued(hall.ctx, printer)
+    gone = print_queued(hall.ctx, hall.clerk, printer)
     assert not gone[0].printed and "未连接打印机" in gone[0].message
-    assert len(queued_jobs(hall.ctx)) == 1
+    assert len(queued_jobs(hall.ctx, hall.counter_id)) == 1
 
 
 def test_name_outside_gbk_prints_as_raster_without_error(hall, emulator, printer):

@@ -432,3 +432,50 @@ def test_sale_step_is_a_hall_setting(hall):
         buy(hall, account.card_serial, volume=m3(1.25))
     with hall.ctx.unit_of_work() as s, pytest.raises(InvalidInput):
         save_setting(s, "sale_step", -1)
+
+
+def test_closing_after_a_voided_refund_values_the_gas_kept(hall):
+    from app.services.card_writes import settle_card
+
+    account = open_customer(hall)
+    sale = buy(hall, account.card_serial, volume=m3(100))
+    refunded = refund(
+        hall.ctx,
+        hall.clerk,
+        RefundRequest(rid(), unloaded(sale), "退气", approve(hall), writes_card=True),
+    )
+    # the refund's card write never landed: the card still shows the purchase, so it is voided
+    settled = settle_card(hall.ctx, hall.clerk, unloaded(sale))
+    assert settled.outcome == "voided" and settled.sale.transaction_id == refunded.transaction_id
+    closing = close_account(
+        hall.ctx, hall.clerk, CloseAccountRequest(rid(), account.account_no, 0, "销户")
+    )
+    assert closing.amount_fen == -yuan("261.00")  # the 100 m³ kept are refunded at their price
+    assert tier_usage(hall.ctx, account.account_no).total_used == 0
+
+
+def test_buying_by_amount_respects_the_volume_limit(hall):
+    from app.errors import InvalidInput
+
+    account = open_customer(hall)
+    with pytest.raises(InvalidInput):
+        buy(hall, account.card_serial, amount=yuan("49999"))
+
+
+def test_a_closed_accounts_meter_serves_a_new_account(hall):
+    account = open_customer(hall)
+    meter_no = account_view(hall.ctx, account.account_no).summary.meter_no
+    close_account(hall.ctx, hall.clerk, CloseAccountRequest(rid(), account.account_no, 0, "销户"))
+    assert account_view(hall.ctx, account.account_no).summary.meter_no is None  # unbound
+    again = open_account(
+        hall.ctx,
+        hall.clerk,
+        OpenAccountRequest(
+            rid(),
+            customer_input("新住户"),
+            meter_no,
+            "SLE0000800",
+            ContractInput("HT-2026-R0001", dt.date(2026, 3, 2)),
+        ),
+    )
+    assert again.meter_no == meter_no and again.account_no != account.account_no

@@ -190,8 +190,10 @@ class GasCardReader:
     def _guard(self, operation):  # type: ignore[no-untyped-def]
         try:
             return operation()
-        except CardRemoved:
-            self.forget()
+        except CardTimeout:
+            raise  # the device thread may still be busy with the command: keep the session
+        except CardReaderError:
+            self.forget()  # the transport dropped its connection: start afresh next time
             raise
 
     def read(self) -> CardRead:
@@ -272,12 +274,38 @@ class GasCardReader:
             self._unlock(read, cardformat.FACTORY_PSC, "")
             body = new_memory[4 : cardformat.USED_SIZE]
             self._write_verified(4, body)
-            self.commands.protect(0, new_memory[: cardformat.PROTECTED_SIZE])
-            bits = self.commands.protection_bits()
-            if any(bits):
-                raise CardWriteFailed("写保护未成功，请换一张空白卡", f"bits {bits.hex()}")
-            self.commands.change_psc(self.key.psc(serial))
-            self._verified_serial = serial  # the session stays open until power-down
+            self._seal(new_memory, serial)
+
+        self._guard(run)
+
+    def _seal(self, memory: bytes, serial: str) -> None:
+        # The PSC changes before the protection bits are written, so a card whose bytes 0-31
+        # are all protected certainly has its derived PSC (see finish_issue).
+        self.commands.change_psc(self.key.psc(serial))
+        self._verified_serial = serial  # the session stays verified until power-down
+        self.commands.protect(0, memory[: cardformat.PROTECTED_SIZE])
+        bits = self.commands.protection_bits()
+        if any(bits):
+            raise CardWriteFailed("写保护未成功，请换一张空白卡", f"bits {bits.hex()}")
+
+    def finish_issue(self, read: CardRead) -> None:
+        """Complete an issue interrupted after the data were written (not all bytes protected).
+
+        Its PSC is still the factory one or already the derived one. The factory PSC is tried
+        first, then the derived one: at most one failed try, which the accepted one resets.
+        """
+        assert read.image is not None
+        serial = read.image.serial
+
+        def run() -> None:
+            self._ensure_connected()
+            if not any(self.commands.protection_bits()):
+                return  # finished: protected, so the derived PSC is in place
+            self.require_unlockable(read)
+            factory_ok = self.commands.present_psc(cardformat.FACTORY_PSC) == 3
+            if not factory_ok and self.commands.present_psc(self.key.psc(serial)) != 3:
+                raise PscTriesUsed("卡片密码校验失败，请联系班长", "unfinished issue, no PSC")
+            self._seal(read.memory, serial)
 
         self._guard(run)
 

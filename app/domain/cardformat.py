@@ -161,9 +161,21 @@ def _sealed(memory: bytearray, key: CardKey) -> bytes:
 
 
 def issued(
-    blank: bytes, key: CardKey, *, serial: str, account_no: str, meter_no: str, purchase_count: int
+    blank: bytes,
+    key: CardKey,
+    *,
+    serial: str,
+    account_no: str,
+    meter_no: str,
+    purchase_count: int,
+    pending_volume: int = 0,
 ) -> bytes:
-    """The image of a newly issued card (a replacement carries ``purchase_count`` forward)."""
+    """The image of a newly issued card.
+
+    A replacement carries the account's purchase count forward together with the last
+    purchase's volume as pending and a loaded count one below: the meter credits that purchase
+    only if it never took it from the lost card (its count check), so no gas is lost or created.
+    """
     memory = bytearray(blank[:MEMORY_SIZE].ljust(MEMORY_SIZE, b"\xff"))
     memory[UTILITY] = key.utility_code
     memory[VERSION] = FORMAT_VERSION
@@ -174,13 +186,13 @@ def issued(
     memory[METER] = _text(meter_no, METER_LENGTH)
     memory[0x3C:0x40] = bytes(4)
     memory[COUNT] = struct.pack(">H", purchase_count)
-    memory[PENDING] = struct.pack(">I", 0)
+    memory[PENDING] = struct.pack(">I", pending_volume)
     memory[0x4E:0x50] = bytes(2)
     memory[REMAINING] = struct.pack(">I", 0)
     memory[CUMULATIVE] = struct.pack(">I", 0)
     memory[METER_STATUS] = 0
-    # a replacement card starts as if the meter had taken every earlier purchase
-    memory[LOADED_COUNT] = struct.pack(">H", purchase_count)
+    loaded = purchase_count - 1 if pending_volume else purchase_count
+    memory[LOADED_COUNT] = struct.pack(">H", loaded)
     memory[0x5B:USED_SIZE] = bytes(USED_SIZE - 0x5B)
     return _sealed(memory, key)
 

@@ -406,16 +406,21 @@ def unused_gas_value(
     Gas from supplements (补气) was free and is given back at no charge. The result is a list of
     negative segments that restore tier usage in the ladder years the gas was bought in.
     """
+    voided = select(CounterTransaction.reverses_id).where(
+        CounterTransaction.account_id == account.id, CounterTransaction.kind == "void"
+    )
     refunded = select(CounterTransaction.reverses_id).where(
         CounterTransaction.account_id == account.id,
-        CounterTransaction.reverses_id.is_not(None),
+        CounterTransaction.kind == "refund",
+        CounterTransaction.id.not_in(voided),  # a voided refund gave nothing back
     )
+    gone = voided.union(refunded)  # purchases that were voided or really refunded
     credits = session.scalars(
         select(CounterTransaction)
         .where(
             CounterTransaction.account_id == account.id,
             CounterTransaction.kind.in_((PURCHASE, SUPPLEMENT)),
-            CounterTransaction.id.not_in(refunded),
+            CounterTransaction.id.not_in(gone),
         )
         .order_by(CounterTransaction.id.desc())
     )
@@ -433,6 +438,10 @@ def unused_gas_value(
                 amount = segment_amount(take, row.price_fen)
                 result.append((row.ladder_year, Segment(row.tier, -take, row.price_fen, -amount)))
                 left -= take
+    if left:  # more gas unused than was ever put on the cards: the records disagree
+        raise RuleViolation(
+            "剩余气量超过购气记录，无法结算，请联系班长核查", f"{left} unvalued on {account.id}"
+        )
     return result
 
 
@@ -489,6 +498,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         retire_cards(ctx, account, "retired")
         account.status = "closed"
         account.closed_at = ctx.now()
+        account.meter.account_id = None  # the meter can serve a new account (the reading stays)
         recorded = record_transaction(
             session,
             ctx,

@@ -23,7 +23,7 @@ from app.services.accounts import OpenAccountRequest, OpenAccountResult, open_ac
 from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
 from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.common import Actor
-from app.services.queries import AccountView, account_view
+from app.services.queries import AccountView, account_view, last_gas_volume
 from app.services.sales import (
     PurchaseRequest,
     RefundRequest,
@@ -58,6 +58,20 @@ class SaleVoided(GasDeskError):
             else "写卡未成功，本笔已作废"
         )
         super().__init__(message, f"transaction {settlement.sale.transaction_id} voided")
+        self.settlement = settlement
+
+
+class EarlierSaleCompleted(GasDeskError):
+    """Reading the card completed an earlier, interrupted operation: print it, then go on."""
+
+    code = "earlier_sale_completed"
+
+    def __init__(self, settlement: Settlement):
+        receipt = settlement.sale.receipt_no
+        super().__init__(
+            f"上一笔业务（凭证号 {receipt}）已按卡内数据确认完成，请打印凭证后再办理新业务",
+            f"transaction {settlement.sale.transaction_id} completed by card read",
+        )
         self.settlement = settlement
 
 
@@ -115,12 +129,17 @@ class CardCounter:
             return None
         return settlement
 
-    def _write_then_complete(
-        self, actor: Actor, read: CardRead, result: SaleResult, pending_volume: int
-    ) -> SaleOnCard:
+    def _write_then_complete(self, actor: Actor, read: CardRead, result: SaleResult) -> SaleOnCard:
         state = write_state(self.ctx, result.transaction_id)
         if state != "pending":  # a retried submit of a sale already settled: never write again
             return self._settled(actor, result)
+        if read.image.serial != result.card_serial:
+            # a retried submit with another customer's card in the reader: never write it
+            raise RuleViolation(
+                f"读卡器中的卡不是本笔业务的卡（应为 {result.card_serial}），请插入正确的卡",
+                f"{result.receipt_no} is for {result.card_serial}, read {read.image.serial}",
+            )
+        pending_volume = result.volume if result.kind in ("purchase", "supplement") else 0
         new_memory = cardformat.with_purchase(
             read.memory, self.key, result.purchase_count, pending_volume
         )
@@ -157,7 +176,13 @@ class CardCounter:
         return SaleOnCard(result, settlement)
 
     def _fresh_read(self, actor: Actor) -> CardRead:
-        read, _settlement = self._read_and_settle(actor)
+        read, settlement = self._read_and_settle(actor)
+        if settlement is not None:
+            # an earlier operation was just decided by this read: the clerk must act on it
+            # (give the cash back, or print its receipt) before starting anything new
+            if settlement.outcome == "voided":
+                raise SaleVoided(settlement)
+            raise EarlierSaleCompleted(settlement)
         if read.image is None:
             raise cardformat.BlankCard("这是一张空白卡，尚未发卡", "blank card")
         self.reader.require_unlockable(read)  # before the sale is committed, not after
@@ -187,7 +212,7 @@ class CardCounter:
                 writes_card=True,
             ),
         )
-        return self._write_then_complete(actor, read, result, result.volume)
+        return self._write_then_complete(actor, read, result)
 
     def refund(self, actor: Actor, request_id: uuid.UUID, reason: str, approvals) -> SaleOnCard:  # type: ignore[no-untyped-def]
         """退气: take the unloaded last purchase off the card and give the money back."""
@@ -197,7 +222,7 @@ class CardCounter:
             actor,
             RefundRequest(request_id, reading_of(read.image), reason, approvals, writes_card=True),
         )
-        return self._write_then_complete(actor, read, result, 0)
+        return self._write_then_complete(actor, read, result)
 
     def supplement(  # type: ignore[no-untyped-def]
         self, actor: Actor, request_id: uuid.UUID, volume: int, reason: str, approvals
@@ -217,7 +242,7 @@ class CardCounter:
                 writes_card=True,
             ),
         )
-        return self._write_then_complete(actor, read, result, volume)
+        return self._write_then_complete(actor, read, result)
 
     def issue(self, actor: Actor, account_no: str) -> CardImage:
         """Personalise the blank card in the reader as the account's active card.
@@ -232,6 +257,7 @@ class CardCounter:
         read = self.reader.read()
         if read.image is not None:
             if read.image.serial == serial and read.image.account_no == account_no:
+                self.reader.finish_issue(read)  # an earlier attempt may have stopped half-way
                 return read.image
             raise cardformat.WrongCardType("读卡器中不是空白卡，请放入空白卡", "not blank")
         memory = cardformat.issued(
@@ -241,6 +267,7 @@ class CardCounter:
             account_no=account_no,
             meter_no=view.summary.meter_no or "",
             purchase_count=view.purchase_count,
+            pending_volume=last_gas_volume(self.ctx, account_no),
         )
         self.reader.issue(read, memory, serial)
         return cardformat.parse(memory, self.key)

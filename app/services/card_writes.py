@@ -10,6 +10,7 @@ clerk gives back the cash of a voided sale). A card is never written twice for o
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from app.domain.cards import CardReading
 from app.errors import NotFound, RuleViolation
 from app.services.common import (
     Actor,
+    Desk,
     card_and_account,
     card_write_outcomes,
     card_writes,
@@ -29,6 +31,8 @@ from app.services.common import (
     transactions,
 )
 from app.services.sales import SaleResult, sale_result, step_purchase_count, stored_segments
+
+log = logging.getLogger(__name__)
 
 VOID = "void"
 COMPLETED = "completed"
@@ -117,40 +121,74 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
             return None
         write = session.connection().execute(_PENDING, {"account_id": card.account_id}).first()
         if reading.purchase_count == write.target_count:
-            _record_outcome(session, ctx, actor, write.id, COMPLETED, "card_count")
+            landed = True
         elif reading.purchase_count == write.previous_count:
-            sale = (
-                session.connection()
-                .execute(select(transactions).where(transactions.c.id == write.transaction_id))
-                .one()
-            )
-            step_purchase_count(session, card.account_id, write.previous_count - write.target_count)
-            void = record_transaction(
-                session,
-                ctx,
-                desk,
-                request_id=_void_request_id(sale.request_id),
-                kind=VOID,
-                account_id=card.account_id,
-                card_id=card.card_id,
-                segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
-                amount_fen=-sale.amount_fen,
-                volume=-sale.volume,
-                purchase_count=write.previous_count,
-                tariff_id=sale.tariff_id,
-                reason="写卡未成功，本笔业务作废",
-                reverses_id=sale.id,
-            )
-            _record_outcome(session, ctx, actor, write.id, VOIDED, "card_count", void.id)
+            landed = False
         else:
             raise RuleViolation(
                 "卡内购气次数与待确认业务不符，请联系班长处理",
                 f"card count {reading.purchase_count}, write {write.previous_count}"
                 f"->{write.target_count}",
             )
-        settlement = _settled(session, write)
+        settlement = decide(session, ctx, desk, write, landed=landed, evidence="card_count")
         session.commit()
         return settlement
+
+
+def settle_without_card(
+    session: Session, ctx: Context, desk: Desk, account_id: int
+) -> Settlement | None:
+    """Decide a write pending on a card that cannot be read any more (lost or broken).
+
+    Called inside the replacement's unit of work. Gas put on the card (purchase, supplement)
+    counts as landed: the replacement card carries it with the meter's count check, so the meter
+    credits it at most once, from whichever card reaches it first. A refund counts as not
+    landed: the customer keeps the gas and gets no money back.
+    """
+    write = session.connection().execute(_PENDING, {"account_id": account_id}).first()
+    if write is None:
+        return None
+    kind = (
+        session.connection()
+        .execute(select(transactions.c.kind).where(transactions.c.id == write.transaction_id))
+        .scalar_one()
+    )
+    landed = write.target_count > write.previous_count
+    settlement = decide(session, ctx, desk, write, landed=landed, evidence="card_replaced")
+    log.info("pending %s %s settled %s by a replacement", kind, write.id, settlement.outcome)
+    return settlement
+
+
+def decide(session: Session, ctx: Context, desk: Desk, write, *, landed: bool, evidence: str):  # type: ignore[no-untyped-def]
+    """Record the write's outcome; a write that did not land is voided by a reversing row."""
+    actor = Actor(desk.user_id, desk.counter_id)
+    if landed:
+        _record_outcome(session, ctx, actor, write.id, COMPLETED, evidence)
+        return _settled(session, write)
+    sale = (
+        session.connection()
+        .execute(select(transactions).where(transactions.c.id == write.transaction_id))
+        .one()
+    )
+    step_purchase_count(session, sale.account_id, write.previous_count - write.target_count)
+    void = record_transaction(
+        session,
+        ctx,
+        desk,
+        request_id=_void_request_id(sale.request_id),
+        kind=VOID,
+        account_id=sale.account_id,
+        card_id=sale.card_id,
+        segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
+        amount_fen=-sale.amount_fen,
+        volume=-sale.volume,
+        purchase_count=write.previous_count,
+        tariff_id=sale.tariff_id,
+        reason="写卡未成功，本笔业务作废",
+        reverses_id=sale.id,
+    )
+    _record_outcome(session, ctx, actor, write.id, VOIDED, evidence, void.id)
+    return _settled(session, write)
 
 
 def _void_request_id(request_id: uuid.UUID) -> uuid.UUID:

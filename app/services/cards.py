@@ -11,14 +11,13 @@ from app.context import Context
 from app.errors import InvalidInput
 from app.policy import load_policy
 from app.services.accounts import check_serial, new_card, retire_cards
+from app.services.card_writes import settle_without_card
 from app.services.common import (
     Actor,
     account_by_no,
     lock_account,
-    pending_write_of,
     record_transaction,
     require_active,
-    require_no_pending_write,
     resolve_actor,
     run_once,
 )
@@ -56,7 +55,8 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         desk = resolve_actor(session, actor)
         account = lock_account(session, account_by_no(session, req.account_no).id)
         require_active(account.status, account.account_no)
-        require_no_pending_write(pending_write_of(session, account.id), account.account_no)
+        # the old card cannot be read any more: its pending write is decided here
+        settle_without_card(session, ctx, desk, account.id)
         fee = load_policy(session).card_fee_fen if customer_at_fault else 0
         tendered, change = settle_cash(fee, req.cash_tendered_fen)
         retire_cards(ctx, account, "blacklisted")

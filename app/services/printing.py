@@ -232,22 +232,25 @@ def print_receipt(
     return print_job(ctx, printer, job_id)
 
 
-def queued_jobs(ctx: Context) -> list[tuple[int, str, int]]:
-    """Jobs not printed yet, oldest first: (job id, receipt number, copy number)."""
+def queued_jobs(ctx: Context, counter_id: int) -> list[tuple[int, str, int]]:
+    """This counter's jobs not printed yet, oldest first: (job id, receipt number, copy number).
+
+    Each counter prints only its own queue: its drawer, its customer, its printer.
+    """
     with ctx.reading() as session:
         rows = session.connection().execute(
             select(jobs_table.c.id, transactions.c.receipt_no, jobs_table.c.copy_no)
             .join(transactions, transactions.c.id == jobs_table.c.transaction_id)
-            .where(jobs_table.c.id.not_in(_PRINTED))
+            .where(jobs_table.c.id.not_in(_PRINTED), jobs_table.c.counter_id == counter_id)
             .order_by(jobs_table.c.id)
         )
         return [tuple(r) for r in rows]
 
 
-def print_queued(ctx: Context, printer: EscposReceiptPrinter) -> list[PrintOutcome]:
-    """Print every queued job, oldest first; stops at the first fault (the rest stay queued)."""
+def print_queued(ctx: Context, actor: Actor, printer: EscposReceiptPrinter) -> list[PrintOutcome]:
+    """Print this counter's queued jobs, oldest first; stops at the first fault."""
     outcomes = []
-    for job_id, _receipt_no, _copy in queued_jobs(ctx):
+    for job_id, _receipt_no, _copy in queued_jobs(ctx, actor.counter_id):
         outcome = print_job(ctx, printer, job_id)
         outcomes.append(outcome)
         if not outcome.printed:

@@ -225,3 +225,25 @@ def account_view(ctx: Context, account_no: str, history_limit: int = 20) -> Acco
             tier_usage=usage,
             recent=tuple(_history(session, account, history_limit)),
         )
+
+
+def last_gas_volume(ctx: Context, account_no: str) -> int:
+    """Volume of the purchase or supplement that holds the account's current purchase count.
+
+    A new card issued for the account carries it as pending (0 when the count is 0).
+    """
+    with ctx.reading() as session:
+        account = account_by_no(session, account_no)
+        if account.purchase_count == 0:
+            return 0
+        volume = session.scalar(
+            select(CounterTransaction.volume)
+            .where(
+                CounterTransaction.account_id == account.id,
+                CounterTransaction.purchase_count == account.purchase_count,
+                CounterTransaction.kind.in_(("purchase", "supplement")),
+            )
+            .order_by(CounterTransaction.id.desc())
+            .limit(1)
+        )
+        return volume or 0

@@ -241,6 +241,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
                 raise RuleViolation(
                     "金额不足以购买最小售气量", f"{req.amount_fen} buys less than one step"
                 )
+            check_volume(total_volume(priced), policy, "购气量")
         amount = total_amount(priced)
         tendered, change = settle_cash(amount, req.cash_tendered_fen)
         count = step_purchase_count(session, card.account_id, +1)
@@ -327,6 +328,11 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
         sale = last_gas_transaction(session, card.account_id, card.purchase_count)
         if sale is None or sale.kind != PURCHASE:
             raise RuleViolation("只能退最后一次购气", "last gas operation is not a purchase")
+        if sale.card_id != card.card_id:
+            # the purchase went onto another (lost) card, which may have loaded it already
+            raise RuleViolation(
+                "该笔购气写在原卡上，补卡后不能退气", f"purchase {sale.id} is on another card"
+            )
         if req.card.purchase_count != sale.purchase_count:
             raise RuleViolation(
                 "卡内购气次数与最后一次购气不符，不能退气",
