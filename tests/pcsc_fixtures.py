@@ -9,11 +9,9 @@ machine, so concurrent test sessions take turns through a lock file.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +25,6 @@ VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 READER_NAME = "Virtual PCD 00 00"
 INSTALL_HINT = "apt-get install -y pcscd vsmartcard-vpcd (and pyscard in the virtualenv)"
 STARTUP_TIMEOUT = 10.0
-LOCK_PATH = Path(tempfile.gettempdir()) / "gasdesk-pcsc-stack.lock"
 LOCK_TIMEOUT = 300.0
 
 
@@ -61,34 +58,13 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(f"PC/SC CARD STACK NOT TESTED: {reason}")
 
 
-@contextlib.contextmanager
-def _stack_lock():
-    """Hold the machine's PC/SC stack (one pcscd, one vpcd port per slot) for this session."""
-    # without it another session's cards, or its pcscd shutting down, land in our tests
-    with open(LOCK_PATH, "a") as lock_file:
-        deadline = time.monotonic() + LOCK_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    _skip_or_fail(f"another test session held {LOCK_PATH} for {LOCK_TIMEOUT:.0f} s")
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
-
-
 @pytest.fixture(scope="session")
 def pcsc_stack(tmp_path_factory):
     """pcscd with vpcd's readers, reused when already running, else started for the session."""
     problem = _stack_problem()
     if problem:
         _skip_or_fail(problem)
-    with _stack_lock():
-        yield from _running_stack(tmp_path_factory)
+    yield from _running_stack(tmp_path_factory)
 
 
 def _running_stack(tmp_path_factory):
@@ -98,7 +74,11 @@ def _running_stack(tmp_path_factory):
     log_path = tmp_path_factory.mktemp("pcscd") / "pcscd.log"
     with contextlib.ExitStack() as stack:
         try:
-            names = stack.enter_context(virtual_readers(str(log_path), timeout=STARTUP_TIMEOUT))
+            # virtual_readers also takes the machine-wide lock, so concurrent test runs, the
+            # benchmark and training mode take turns at the one vpcd slot
+            names = stack.enter_context(
+                virtual_readers(str(log_path), timeout=STARTUP_TIMEOUT, lock_wait=LOCK_TIMEOUT)
+            )
         except PcscServiceError as error:
             _skip_or_fail(str(error))
         yield PcscStack(reader_names=names, started_pcscd=started)

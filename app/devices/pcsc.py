@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import fcntl
 import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -252,13 +254,49 @@ class PcscServiceError(RuntimeError):
     """pcscd with vpcd's virtual readers could not be started (names what to install)."""
 
 
+LOCK_PATH = os.path.join(tempfile.gettempdir(), "gasdesk-pcsc-stack.lock")
+
+
 @contextlib.contextmanager
-def virtual_readers(log_path: str | None = None, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+def _machine_lock(wait: float):  # type: ignore[no-untyped-def]
+    """Hold the machine's virtual readers: one pcscd and one vpcd port per slot.
+
+    Without it, two users of the emulated cards (a test run, a benchmark, training mode) insert
+    their cards into the same virtual slot and read each other's cards.
+    """
+    with open(LOCK_PATH, "a") as lock_file:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise PcscServiceError(
+                        f"another GasDesk process held {LOCK_PATH} for {wait:.0f} s"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def virtual_readers(  # type: ignore[no-untyped-def]
+    log_path: str | None = None, timeout: float = 10.0, lock_wait: float = 300.0
+):
     """Make sure pcscd runs with vpcd's virtual readers (training mode, tests, benchmarks).
 
-    Reuses a running pcscd that already lists them; otherwise starts ``pcscd --foreground``
-    for the duration of the block. Yields the reader names.
+    Takes the machine-wide lock on the virtual readers for the duration of the block, reuses a
+    running pcscd that already lists them or starts ``pcscd --foreground`` until the block ends.
+    Yields the reader names.
     """
+    with _machine_lock(lock_wait):
+        yield from _virtual_readers(log_path, timeout)
+
+
+def _virtual_readers(log_path: str | None, timeout: float):  # type: ignore[no-untyped-def]
     hint = "apt-get install -y pcscd vsmartcard-vpcd"
     if shutil.which("pcscd") is None:
         raise PcscServiceError(f"pcscd is not installed: {hint}")

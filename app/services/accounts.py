@@ -469,9 +469,11 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             )
         reading = _check_reading(session, account, req.final_reading)
         used = reading - account.meter.initial_reading
-        credited = session.scalar(
-            select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
-                CounterTransaction.account_id == account.id
+        credited = int(  # PostgreSQL sums bigint as Decimal
+            session.scalar(
+                select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
+                    CounterTransaction.account_id == account.id
+                )
             )
         )
         balance = credited - used  # > 0: unused gas to refund; < 0: gas owed

@@ -335,7 +335,8 @@ _USAGE = select(func.coalesce(func.sum(segments_table.c.volume), 0)).where(
 
 def ladder_usage(session: Session, account_id: int, ladder_year: dt.date) -> int:
     """Volume bought on the account in the ladder year, net of refunds, from the segment rows."""
-    return (
+    # PostgreSQL sums bigint as numeric (Decimal): volumes stay int everywhere
+    return int(
         session.connection()
         .execute(_USAGE, {"account_id": account_id, "ladder_year": ladder_year})
         .scalar_one()
