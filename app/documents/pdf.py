@@ -944,6 +944,26 @@ def _receipt_range(first: str | None, last: str | None, count: int, *, clerk: bo
     return text
 
 
+def _totals(sheet, total, net_label: str) -> None:  # type: ignore[no-untyped-def]
+    """The 总计 block shared by the Z-report and the daily report."""
+    sheet.pairs(
+        [
+            ("业务笔数", f"{total.count} 笔"),
+            ("净售气量", f"{format_volume(total.volume)} m³"),
+            ("现金收入", f"{format_money(total.received_fen)} 元"),
+        ],
+        9.5,
+    )
+    sheet.pairs(
+        [
+            ("现金支出", f"{format_money(total.paid_fen)} 元"),
+            (net_label, f"{format_money(total.amount_fen)} 元"),
+        ],
+        9.5,
+        columns=3,
+    )
+
+
 def zreport(data: ZReportData) -> bytes:
     """营业员日结报表 (Z-report) as PDF bytes."""
     label = f"营业员日结报表 · {data.clerk_name} · {data.counter_name}"
@@ -994,22 +1014,7 @@ def zreport(data: ZReportData) -> bytes:
 
     sheet.heading("六、总计")
     total = data.total
-    sheet.pairs(
-        [
-            ("业务笔数", f"{total.count} 笔"),
-            ("净售气量", f"{format_volume(total.volume)} m³"),
-            ("现金收入", f"{format_money(total.received_fen)} 元"),
-        ],
-        9.5,
-    )
-    sheet.pairs(
-        [
-            ("现金支出", f"{format_money(total.paid_fen)} 元"),
-            ("应缴现金", f"{format_money(total.amount_fen)} 元"),
-        ],
-        9.5,
-        columns=3,
-    )
+    _totals(sheet, total, "应缴现金")
     sheet.signatures(["营业员签字", "班长复核", "财务签收"])
 
     sheet.heading("七、交易明细")
@@ -1084,22 +1089,7 @@ def daily_report(data: DailyReportData) -> bytes:
 
     sheet.heading("六、总计")
     total = data.total
-    sheet.pairs(
-        [
-            ("业务笔数", f"{total.count} 笔"),
-            ("净售气量", f"{format_volume(total.volume)} m³"),
-            ("现金收入", f"{format_money(total.received_fen)} 元"),
-        ],
-        9.5,
-    )
-    sheet.pairs(
-        [
-            ("现金支出", f"{format_money(total.paid_fen)} 元"),
-            ("现金净额", f"{format_money(total.amount_fen)} 元"),
-        ],
-        9.5,
-        columns=3,
-    )
+    _totals(sheet, total, "现金净额")
     receipts = _receipt_range(data.first_receipt, data.last_receipt, total.count, clerk=False)
     sheet.paragraph(f"票据号段：{receipts}", 9.5)
     sheet.signatures(["制表", "营业厅负责人", "财务"])
