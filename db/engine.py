@@ -48,14 +48,6 @@ class Database:
     readers: sessionmaker[Session]
     cache: dict[object, object] = field(default_factory=dict)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.engine.dialect.name == "postgresql"
-
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -27,7 +27,7 @@ from app.services.setup import (
 )
 from db import migrate
 from db.engine import Database, open_database
-from db.models import APPEND_ONLY_TABLES, Base
+from db.models import Base
 
 PG_URL = os.environ.get("GASDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -190,9 +190,6 @@ def row_counts(ctx: Context) -> dict[str, int]:
             table.name: session.scalar(select(func.count()).select_from(table))
             for table in Base.metadata.sorted_tables
         }
-
-
-__all__ = ["APPEND_ONLY_TABLES"]
 
 
 _serials = itertools.count(1)

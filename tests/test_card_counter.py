@@ -198,3 +198,14 @@ def test_an_earlier_void_found_when_starting_a_new_sale_is_shown(hall, station):
     with pytest.raises(EarlierSaleCompleted) as completed:
         counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10))
     assert done.receipt_no in completed.value.user_message
+
+
+def test_a_card_left_in_the_reader_is_settled_at_start_up(hall, station):
+    opened, chip = issue(hall, station)
+    pending_on_card(hall, chip, m3(30))  # the counter died before writing the card
+    counter = station.counter(hall.ctx)
+    settled = counter.settle_inserted(hall.clerk)
+    assert settled.outcome == "voided" and settled.void.amount_fen == -7830
+    assert counter.settle_inserted(hall.clerk) is None  # nothing pending any more
+    station.remove()
+    assert counter.settle_inserted(hall.clerk) is None  # no card in the reader

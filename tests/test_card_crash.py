@@ -47,7 +47,7 @@ class KillingCard(VirtualCard):
         return super()._apdu(apdu)
 
 
-def run_counter(hall, database, card_serial_chip, step: str, victim: list[int]):  # type: ignore[no-untyped-def]
+def run_counter(hall, database, step: str, victim: list[int]):  # type: ignore[no-untyped-def]
     job = {
         "die": step,
         "db_url": database.url,
@@ -98,7 +98,7 @@ def test_kill_at_each_step_settles_exactly_once(
 
     assert wait_for_card("Virtual PCD 00 00", present=True)
     worker_step = step if not step.startswith("mid_write") else "none"
-    code, output = run_counter(hall, database, chip, worker_step, victim)
+    code, output = run_counter(hall, database, worker_step, victim)
     assert code == -signal.SIGKILL, output  # the counter really died
     card.remove()
     assert wait_for_card("Virtual PCD 00 00", present=False)

@@ -26,7 +26,6 @@ from app.services.common import (
     Actor,
     account_by_no,
     ladder_usage,
-    lock_account,
     next_number,
     pending_write_of,
     record_transaction,
@@ -346,8 +345,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         contract_data = _clean_contract(req.contract, required=owner_data.kind == RESIDENTIAL)
         card_serial = check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
         desk = resolve_actor(session, actor)
-        account = account_by_no(session, req.account_no)
-        account = lock_account(session, account.id)
+        account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         reading = _check_reading(session, account, req.meter_reading)
@@ -457,8 +455,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         reason = require_text(req.reason, "销户原因")
         check_tendered(req.cash_tendered_fen)
         desk = resolve_actor(session, actor)
-        account = account_by_no(session, req.account_no)
-        account = lock_account(session, account.id)
+        account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         if account.meter is None:

@@ -15,7 +15,6 @@ from app.services.card_writes import settle_without_card
 from app.services.common import (
     Actor,
     account_by_no,
-    lock_account,
     record_transaction,
     require_active,
     resolve_actor,
@@ -53,7 +52,7 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         serial = check_serial(req.new_card_serial, "新卡号")
         check_tendered(req.cash_tendered_fen)
         desk = resolve_actor(session, actor)
-        account = lock_account(session, account_by_no(session, req.account_no).id)
+        account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         # the old card cannot be read any more: its pending write is decided here
         settle_without_card(session, ctx, desk, account.id)

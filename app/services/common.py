@@ -180,15 +180,9 @@ def next_number(session: Session, name: str) -> int:
     return value
 
 
-def lock_account(session: Session, account_id: int) -> Account:
-    """Load the account with a row lock so tier usage and purchase count cannot race."""
-    account = session.scalar(select(Account).where(Account.id == account_id).with_for_update())
-    if account is None:
-        raise NotFound("户号不存在", f"account id {account_id} not found")
-    return account
-
-
 def account_by_no(session: Session, account_no: str, *, lock: bool = False) -> Account:
+    """The account with this 户号; ``lock`` takes its row lock so tier usage and purchase count
+    cannot race another counter."""
     query = select(Account).where(Account.account_no == (account_no or "").strip())
     account = session.scalar(query.with_for_update() if lock else query)
     if account is None:

@@ -8,7 +8,6 @@ clears or on request. A job prints once as the original; every later copy is a n
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, insert, select
@@ -275,16 +274,3 @@ def reprint(
             )
         ).scalar_one()
     return print_job(ctx, printer, _new_job(ctx, actor, txn_id, copies + 1))
-
-
-def print_history(ctx: Context, receipt_no: str) -> list[tuple[int, str, dt.datetime]]:
-    """Every attempt for a receipt's jobs: (copy number, outcome, when)."""
-    with ctx.reading() as session:
-        rows = session.connection().execute(
-            select(jobs_table.c.copy_no, attempts_table.c.outcome, attempts_table.c.attempted_at)
-            .join(attempts_table, attempts_table.c.job_id == jobs_table.c.id)
-            .join(transactions, transactions.c.id == jobs_table.c.transaction_id)
-            .where(transactions.c.receipt_no == receipt_no)
-            .order_by(attempts_table.c.id)
-        )
-        return [tuple(r) for r in rows]
