@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.context import Context
+from app.domain.cash import ALIPAY, BANK_CARD, CASH, NON_CASH, WECHAT, Payment, count_of
 from app.domain.identity import make_resident_id
 from app.domain.money import VOLUME_SCALE
 from app.errors import Conflict
 from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest, open_account
-from app.services.common import Actor
+from app.services.common import Actor, resolve_actor
+from app.services.credentials import Credential, hash_password
 from app.services.sales import PurchaseRequest, purchase
 from app.services.setup import (
     TariffInput,
@@ -30,6 +32,18 @@ from app.services.setup import (
     ensure_hall,
     flat_rate,
     residential_ladder,
+)
+from app.services.shifts import (
+    CloseShiftRequest,
+    CountRequest,
+    HandoverRequest,
+    OpenShiftRequest,
+    close_shift,
+    count_drawer,
+    current_shift,
+    expected_by_method,
+    hand_over,
+    open_shift,
 )
 from db.models import Account, User
 
@@ -48,6 +62,7 @@ ROADS = ["解放路", "人民路", "建设大道", "幸福街", "和平路", "�
 ESTATES = ["阳光花园", "锦绣家园", "翠湖小区", "金桂苑", "东方明珠城", "康乐新村"]
 REGIONS = ["110101", "310104", "440106", "330106", "510107", "420106", "320102"]
 
+DEMO_PASSWORD = "gasdesk"  # every demo user's password (README); training and demo data only
 DEMO_USERS = [
     ("admin", "王建国", "administrator"),
     ("lina", "李娜", "clerk"),
@@ -92,9 +107,11 @@ def seed_hall(ctx: Context) -> tuple[int, list[int], dict[str, int]]:
     counters = [ensure_counter(ctx, hall_id, str(n)) for n in range(1, 5)]
     with ctx.unit_of_work() as session:
         users = {u.username: u.id for u in session.scalars(select(User))}
+    demo_hash = None
     for username, name, role in DEMO_USERS:
         if username not in users:
-            users[username] = add_user(ctx, username, name, role)
+            demo_hash = demo_hash or hash_password(DEMO_PASSWORD)
+            users[username] = add_user(ctx, username, name, role, password_hash=demo_hash)
     tariffs = [
         TariffInput(
             "residential",
@@ -118,12 +135,23 @@ def seed_hall(ctx: Context) -> tuple[int, list[int], dict[str, int]]:
 
 
 def create_demo_hall(ctx: Context, customers: int = 300, seed: int = 2026) -> DemoHall:
-    """Seed the hall and open ``customers`` accounts, a third of them with a purchase."""
+    """Seed the hall and open ``customers`` accounts, a third of them with a purchase.
+
+    The demo clerk works one shift: opened with a float, cash handed to finance whenever the
+    drawer passes the warning limit, counted and closed at the end, so the demo starts with
+    every shift closed and the day's reports filled in.
+    """
     hall_id, counters, users = seed_hall(ctx)
     with ctx.unit_of_work() as session:
         existing = session.scalar(select(func.count(Account.id)))
+    if existing >= customers:
+        return DemoHall(hall_id, counters, users, existing)
     rng = random.Random(seed)
     actor = Actor(users["lina"], counters[1])
+    finance = Credential(users["zhaomin"], DEMO_PASSWORD)
+    shift = current_shift(ctx, actor)
+    if shift is None:
+        open_shift(ctx, actor, OpenShiftRequest(uuid.uuid4(), count_of(50000), "finance"))
     for index in range(existing, customers):
         rng.seed(seed * 100_000 + index)
         opened = open_account(
@@ -139,13 +167,28 @@ def create_demo_hall(ctx: Context, customers: int = 300, seed: int = 2026) -> De
             ),
         )
         if index % 3 == 0:
-            purchase(
+            method = rng.choice((CASH, CASH, CASH, WECHAT, ALIPAY, BANK_CARD))
+            sale = purchase(
                 ctx,
                 actor,
                 PurchaseRequest(
                     request_id=uuid.uuid5(uuid.NAMESPACE_URL, f"gasdesk-demo-buy-{index}"),
                     card_serial=opened.card_serial,
                     volume=rng.choice((20, 30, 50, 100)) * VOLUME_SCALE,
+                    payment=Payment(method, None if method == CASH else f"DEMO{index:010d}"),
                 ),
             )
+            if sale.warning:  # the drawer passed 5000 yuan: hand 4000 to finance
+                hand_over(ctx, actor, HandoverRequest(uuid.uuid4(), count_of(400000), finance))
+    _close_balanced(ctx, actor)
     return DemoHall(hall_id, counters, users, max(existing, customers))
+
+
+def _close_balanced(ctx: Context, actor: Actor) -> None:
+    """Count exactly what the rows expect (a demo clerk never miscounts) and close the shift."""
+    with ctx.reading() as session:
+        shift_id = resolve_actor(session, actor).shift_id
+        expected = expected_by_method(session, shift_id)
+    noncash = {method: expected[method] for method in NON_CASH}
+    count_drawer(ctx, actor, CountRequest(uuid.uuid4(), count_of(expected[CASH]), noncash))
+    close_shift(ctx, actor, CloseShiftRequest(uuid.uuid4()))

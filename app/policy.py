@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.cash import WorkCalendar
 from app.domain.money import VOLUME_SCALE
 from app.errors import InvalidInput
 from db.models import Setting
@@ -23,6 +24,9 @@ class HallPolicy:
     # refund/supplement approval thresholds (enforced by the security layer)
     approval_second_level_volume: int = 500 * VOLUME_SCALE
     approval_third_level_volume: int = 1000 * VOLUME_SCALE
+    # cash in one drawer: above the warning every sale warns; above the stop no cash is taken
+    drawer_warn_limit_fen: int = 500_000  # 5,000.00 yuan (hall rule)
+    drawer_stop_limit_fen: int = 1_000_000  # 10,000.00 yuan
 
 
 _SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)
@@ -51,6 +55,24 @@ def save_setting(session: Session, key: str, value: object) -> None:
         session.add(Setting(key=key, value=json.dumps(value)))
     else:
         row.value = json.dumps(value)
+
+
+WORK_CALENDAR = "work_calendar"
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    """The hall's working days (weekends, holidays, 调休 workdays) for the two-day cash rule."""
+    row = session.get(Setting, WORK_CALENDAR)
+    return WorkCalendar.from_json(json.loads(row.value)) if row else WorkCalendar()
+
+
+def save_calendar(session: Session, calendar: WorkCalendar) -> None:
+    value = json.dumps(calendar.as_json())
+    row = session.get(Setting, WORK_CALENDAR)
+    if row is None:
+        session.add(Setting(key=WORK_CALENDAR, value=value))
+    else:
+        row.value = value
 
 
 RECEIPT_NOTICES = "receipt_notices"

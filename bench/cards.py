@@ -17,7 +17,7 @@ from app.domain.cardformat import CardKey
 from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest
 from app.services.card_counter import CardCounter
 from app.services.common import Actor
-from bench.common import Metric, fresh_context, median, timed
+from bench.common import Metric, fresh_context, median, open_bench_shift, timed
 
 KEY = CardKey(b"gasdesk-bench-card-key-000000001", b"CDRQ")
 READ_APDU = bytes.fromhex("FFB0000060")  # one full read of the card format area
@@ -38,6 +38,7 @@ def card_purchase(directory: Path, quick: bool) -> list[Metric]:
     ctx = fresh_context(directory, "cards.sqlite3")
     _, counters, users = seed_hall(ctx)
     actor = Actor(users["lina"], counters[0])
+    open_bench_shift(ctx, actor)
     with virtual_readers(str(directory / "pcscd.log")):
         transport = PcscTransport(VIRTUAL_READER)
         reader = GasCardReader(transport, KEY)

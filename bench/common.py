@@ -43,3 +43,21 @@ def fresh_context(directory: Path, name: str = "bench.sqlite3") -> Context:
     db = open_database(f"sqlite:///{directory / name}")
     migrate.upgrade(db)
     return Context(db=db, tz=ZoneInfo("Asia/Shanghai"))
+
+
+def open_bench_shift(ctx: Context, actor) -> int:  # type: ignore[no-untyped-def]
+    """Open the clerk's shift (every sale belongs to one) and lift the drawer limits: a bench
+    sells far more cash than any drawer may hold."""
+    import uuid
+
+    from app.domain.cash import count_of
+    from app.policy import save_setting
+    from app.services.shifts import OpenShiftRequest, open_shift
+
+    with ctx.unit_of_work() as session:
+        save_setting(session, "drawer_warn_limit_fen", 10**15)
+        save_setting(session, "drawer_stop_limit_fen", 10**15)
+        session.commit()
+    return open_shift(
+        ctx, actor, OpenShiftRequest(uuid.uuid4(), count_of(50000), "finance")
+    ).shift_id

@@ -11,7 +11,7 @@ from app.demo import random_customer, seed_hall
 from app.services.common import Actor
 from app.services.queries import find_accounts
 from app.services.sales import PurchaseRequest, purchase
-from bench.common import Metric, fresh_context, median, percentile, timed
+from bench.common import Metric, fresh_context, median, open_bench_shift, percentile, timed
 from db.search import search_text_for
 
 
@@ -21,6 +21,7 @@ def purchase_service_ratio(directory: Path, quick: bool) -> list[Metric]:
     _, counters, users = seed_hall(ctx)
     actor = Actor(users["lina"], counters[0])
     cards = _bulk_accounts(ctx, 200, seed=7)
+    open_bench_shift(ctx, actor)
     rounds = 300 if quick else 2000
 
     raw = ctx.db.engine.raw_connection()  # the engine's connect hook applied the same pragmas

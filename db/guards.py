@@ -91,3 +91,42 @@ def drop_customer_search() -> None:
         op.execute("DROP TABLE IF EXISTS customer_search")
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_customers_search")
+
+
+def add_shift_lock() -> None:
+    """A closed shift is locked: no column of it changes again, and no shift is ever deleted."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute(
+            "CREATE TRIGGER shifts_locked BEFORE UPDATE ON shifts WHEN old.closed_at IS NOT NULL "
+            "BEGIN SELECT RAISE(ABORT, 'gasdesk: shift is closed and locked'); END"
+        )
+        op.execute(
+            "CREATE TRIGGER shifts_no_delete BEFORE DELETE ON shifts "
+            "BEGIN SELECT RAISE(ABORT, 'gasdesk: shifts are never deleted'); END"
+        )
+    elif dialect == "postgresql":
+        op.execute(
+            """
+            CREATE OR REPLACE FUNCTION gasdesk_shift_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' OR OLD.closed_at IS NOT NULL THEN
+                    RAISE EXCEPTION 'gasdesk: shift % is closed and locked', OLD.id;
+                END IF;
+                RETURN NEW;
+            END $$;
+            """
+        )
+        op.execute(
+            "CREATE TRIGGER shifts_locked BEFORE UPDATE OR DELETE ON shifts "
+            "FOR EACH ROW EXECUTE FUNCTION gasdesk_shift_lock()"
+        )
+
+
+def drop_shift_lock() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS shifts_locked")
+        op.execute("DROP TRIGGER IF EXISTS shifts_no_delete")
+    elif dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS shifts_locked ON shifts")

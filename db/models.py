@@ -25,6 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -221,7 +222,11 @@ class CounterTransaction(AppendOnly, Base):
     """
 
     __tablename__ = "counter_transactions"
-    __table_args__ = (Index("ix_counter_transactions_account_created", "account_id", "id"),)
+    __table_args__ = (
+        Index("ix_counter_transactions_account_created", "account_id", "id"),
+        # covers the drawer sum of a shift checked on every cash sale (no table visits)
+        Index("ix_counter_transactions_shift_cash", "shift_id", "payment_method", "amount_fen"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -240,6 +245,10 @@ class CounterTransaction(AppendOnly, Base):
     change_fen: Mapped[int | None] = mapped_column(Money)
     reason: Mapped[str | None] = mapped_column(Text)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("counter_transactions.id"))
+    # the clerk's open shift the money went through, and how it was paid (None: no money)
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"))
+    payment_method: Mapped[str | None] = mapped_column(String(12))
+    payment_ref: Mapped[str | None] = mapped_column(String(64))
     meter_reading: Mapped[int | None] = mapped_column(Volume)
     # The receipt number: gapless per hall and year (``NumberSequence``), unique across counters.
     receipt_year: Mapped[int] = mapped_column(Integer)
@@ -265,15 +274,107 @@ class TransactionSegment(AppendOnly, Base):
 
 
 class Approval(AppendOnly, Base):
-    """Who approved a refund, supplement or other guarded operation, in which role, and why."""
+    """Who approved a refund, supplement, over/short or other guarded operation, in which role,
+    and why: a counter transaction or a cash movement (exactly one of the two)."""
 
     __tablename__ = "approvals"
     id: Mapped[int] = mapped_column(primary_key=True)
-    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), index=True)
+    transaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counter_transactions.id"), index=True
+    )
+    cash_movement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cash_movements.id"), index=True
+    )
     approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     role: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
     approved_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class Shift(Base):
+    """班次: one clerk at one counter from opening to close.
+
+    The only columns that ever change are the closing ones, once (a trigger refuses any change
+    to a closed shift and any delete). At most one open shift per counter and per clerk (partial
+    unique indexes). Money is never stored here: the drawer is the sum of the shift's rows.
+    """
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        Index(
+            "uq_shifts_open_counter",
+            "counter_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+        Index(
+            "uq_shifts_open_clerk",
+            "clerk_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    open_request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), index=True)
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    business_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    close_request_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    explanation: Mapped[str | None] = mapped_column(Text)
+
+
+class ShiftCount(AppendOnly, Base):
+    """A blind count of the drawer at close: cash by denomination, non-cash totals by method.
+
+    A recount adds a row; the close compares against the shift's latest count."""
+
+    __tablename__ = "shift_counts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id"), index=True)
+    counted_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    counted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    cash_fen: Mapped[int] = mapped_column(Money)
+    denominations: Mapped[str] = mapped_column(Text)  # JSON: face value (fen) → pieces, coins
+    noncash: Mapped[str] = mapped_column(Text)  # JSON: payment method → counted fen
+    # JSON: payment method → expected fen when counted; the close refuses a stale count
+    expected: Mapped[str] = mapped_column(Text)
+
+
+class CashMovement(AppendOnly, Base):
+    """Cash moved without a customer: float, cash in/out, hand-over to finance, safe, over/short.
+
+    ``drawer_fen``, ``safe_fen`` and ``finance_fen`` are the signed effect on the shift's drawer,
+    the hall's safe and finance: a hand-over from the drawer is drawer −a, finance +a. The
+    drawer's expected cash is the sum of its movements plus the shift's cash transactions.
+    ``amount_fen`` is the figure printed (signed for over/short: + 长款, − 短款).
+    """
+
+    __tablename__ = "cash_movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    shift_id: Mapped[int | None] = mapped_column(ForeignKey("shifts.id"), index=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    business_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    payment_method: Mapped[str] = mapped_column(String(12), default="cash")
+    amount_fen: Mapped[int] = mapped_column(Money)
+    drawer_fen: Mapped[int] = mapped_column(Money, default=0)
+    safe_fen: Mapped[int] = mapped_column(Money, default=0)
+    finance_fen: Mapped[int] = mapped_column(Money, default=0)
+    reason: Mapped[str | None] = mapped_column(Text)
+    denominations: Mapped[str | None] = mapped_column(Text)
+    counterpart_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    slip_no: Mapped[str | None] = mapped_column(String(30), unique=True)
 
 
 class OwnershipChange(AppendOnly, Base):

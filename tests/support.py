@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import itertools
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,6 +33,7 @@ from db.models import Base
 
 PG_URL = os.environ.get("GASDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+PASSWORD = "secret-1"  # every seeded user's password
 
 
 def postgres_problem() -> str | None:
@@ -142,20 +145,45 @@ class Hall:
     counter2_id: int
     users: dict[str, int]
 
+    shifts: dict[str, int] = field(default_factory=dict)
+
     @property
     def clerk(self) -> Actor:
         return Actor(self.users["lina"], self.counter_id)
+
+    def credential(self, username: str, password: str = PASSWORD):
+        from app.services.credentials import Credential
+
+        return Credential(self.users[username], password)
 
     def actor(self, username: str, counter: int | None = None) -> Actor:
         return Actor(self.users[username], counter or self.counter_id)
 
 
-def seed_hall(ctx: Context, clock: FakeClock) -> Hall:
+@functools.cache
+def password_hash() -> str:
+    """One argon2 hash for every seeded user (hashing costs tens of milliseconds each time)."""
+    from app.services.credentials import hash_password
+
+    return hash_password(PASSWORD)
+
+
+def open_shift(ctx: Context, actor: Actor, float_fen: int = 50000, source: str = "finance") -> int:
+    from app.domain.cash import count_of
+    from app.services.shifts import OpenShiftRequest, open_shift
+
+    request = OpenShiftRequest(rid(), count_of(float_fen), source)
+    return open_shift(ctx, actor, request).shift_id
+
+
+def seed_hall(ctx: Context, clock: FakeClock, *, shifts: bool = True) -> Hall:
+    """The scenario hall; with ``shifts``, 李娜 (counter 2) and 王芳 (counter 3) have each opened
+    a shift with a 500.00 float, so services can be called straight away."""
     hall_id = ensure_hall(ctx, "02", "城东燃气客户服务中心")
     counter = ensure_counter(ctx, hall_id, "2")
     counter2 = ensure_counter(ctx, hall_id, "3")
     users = {
-        name: add_user(ctx, name, display, role)
+        name: add_user(ctx, name, display, role, password_hash=password_hash())
         for name, display, role in (
             ("lina", "李娜", "clerk"),
             ("wangfang", "王芳", "clerk"),
@@ -171,7 +199,11 @@ def seed_hall(ctx: Context, clock: FakeClock) -> Hall:
         ),
     )
     add_tariff(ctx, TariffInput("commercial", "工商业气价", dt.date(2025, 1, 1), flat_rate(335)))
-    return Hall(ctx, clock, hall_id, counter, counter2, users)
+    hall = Hall(ctx, clock, hall_id, counter, counter2, users)
+    if shifts:
+        hall.shifts["lina"] = open_shift(ctx, hall.clerk)
+        hall.shifts["wangfang"] = open_shift(ctx, hall.actor("wangfang", counter2))
+    return hall
 
 
 def rid() -> uuid.UUID:
@@ -266,3 +298,23 @@ def loaded(sale) -> CardReading:  # noqa: F821
     from app.domain.cards import CardReading
 
     return CardReading(sale.card_serial, sale.purchase_count, 0, sale.purchase_count)
+
+
+def lift_cash_limits(ctx: Context) -> None:
+    """For tests that sell far more than one drawer may hold: no warning, no stop."""
+    from app.policy import save_setting
+
+    with ctx.unit_of_work() as session:
+        save_setting(session, "drawer_warn_limit_fen", 10**12)
+        save_setting(session, "drawer_stop_limit_fen", 10**12)
+        session.commit()
+
+
+@contextlib.contextmanager
+def refused(kind: type[Exception], fragment: str):
+    """Expect a service error of ``kind`` whose Chinese user message contains ``fragment``."""
+    import pytest
+
+    with pytest.raises(kind) as error:
+        yield error
+    assert fragment in error.value.user_message, error.value.user_message

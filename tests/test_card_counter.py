@@ -209,3 +209,32 @@ def test_a_card_left_in_the_reader_is_settled_at_start_up(hall, station):
     assert counter.settle_inserted(hall.clerk) is None  # nothing pending any more
     station.remove()
     assert counter.settle_inserted(hall.clerk) is None  # no card in the reader
+
+
+def test_card_sales_go_through_the_shift_and_a_void_gives_the_cash_back(hall, station):
+    """Real card stack too: a WeChat sale stays out of the drawer; a sale that never reached the
+    card is voided by the counter that sees the card next, out of that counter's drawer."""
+    from app.domain.cash import WECHAT, Payment
+    from app.services.shifts import expected_by_method
+
+    def drawer(shift):
+        with hall.ctx.reading() as s:
+            return expected_by_method(s, hall.shifts[shift])
+
+    opened, chip = issue(hall, station)
+    counter = station.counter(hall.ctx)
+    sold = counter.sell(
+        hall.clerk, uuid.uuid4(), volume=m3(10), payment=Payment(WECHAT, "4200000001")
+    )
+    assert (sold.sale.payment_method, sold.sale.payment_ref) == (WECHAT, "4200000001")
+    assert drawer("lina")["wechat"] == 2610 and drawer("lina")["cash"] == 50000
+    station.remove()
+    GasMeterSimulator(opened.meter_no, KEY).insert(chip)
+
+    pending_on_card(hall, chip, m3(30))  # cash sale committed at counter 2, card never written
+    assert drawer("lina")["cash"] == 50000 + 7830
+    wang = hall.actor("wangfang", hall.counter2_id)
+    station.insert(chip)
+    settled = counter.settle_inserted(wang)  # the card turns up at counter 3
+    assert settled.outcome == "voided" and settled.void.payment_method == "cash"
+    assert drawer("wangfang")["cash"] == 50000 - 7830

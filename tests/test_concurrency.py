@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from app.domain.pricing import ladder_year_start, price_volume
 from app.services.common import tariff_in_force
+from app.services.setup import ensure_counter
 from db.models import Account, Card, CounterTransaction
 from tests.concurrency_worker import sell
-from tests.support import open_customer
+from tests.support import open_customer, open_shift
 
 PROCESSES = 4
 SALES_EACH = 25
@@ -24,12 +25,15 @@ SALES_EACH = 25
 def test_concurrent_counters_lose_nothing_and_price_in_order(hall, database):
     accounts = [open_customer(hall, household=h) for h in (2, 3, 6)]
     cards = [a.card_serial for a in accounts]
+    counter4, counter5 = (ensure_counter(hall.ctx, hall.hall_id, code) for code in ("4", "5"))
     clerks = [
         ("lina", hall.counter_id),
         ("wangfang", hall.counter2_id),
-        ("admin", hall.counter_id),
-        ("zhoujie", hall.counter2_id),
+        ("admin", counter4),
+        ("zhoujie", counter5),
     ]
+    for user, counter in clerks[2:]:  # one open shift per counter
+        open_shift(hall.ctx, hall.actor(user, counter))
     start_at = time.time() + 4  # after every spawned process has imported
     jobs = [
         (database.url, hall.clock(), (hall.users[user], counter), cards, SALES_EACH, seed, start_at)

@@ -27,10 +27,11 @@ from app.documents.pdf import (
     find_cjk_font,
     zreport,
 )
+from app.domain.cash import count_of
 from app.domain.identity import make_resident_id
 from app.domain.money import format_money, format_volume, yuan
 from app.domain.privacy import mask_id, mask_phone
-from app.errors import InvalidInput
+from app.errors import NotFound
 from app.services.accounts import (
     CLOSING,
     OPENING,
@@ -41,7 +42,7 @@ from app.services.accounts import (
 )
 from app.services.card_writes import VOID
 from app.services.cards import CARD_REPLACEMENT, ReplaceCardRequest, replace_card
-from app.services.common import ApprovalInput
+from app.services.common import ApprovalInput, resolve_actor
 from app.services.reports import daily_report_data, opening_form_data, zreport_data
 from app.services.sales import (
     PURCHASE,
@@ -52,8 +53,20 @@ from app.services.sales import (
     refund,
     supplement,
 )
+from app.services.setup import ensure_counter
+from app.services.shifts import CountRequest, count_drawer
 from bench.documents import synthetic_zreport
-from tests.support import SHANGHAI, buy, customer_input, loaded, m3, open_customer, rid, unloaded
+from tests.support import (
+    SHANGHAI,
+    buy,
+    customer_input,
+    loaded,
+    m3,
+    open_customer,
+    open_shift,
+    rid,
+    unloaded,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -144,6 +157,26 @@ def approve(hall, who):
     return (ApprovalInput(hall.users[who], "同意"),)
 
 
+def reopen_shift(hall, actor) -> int:
+    """Count the actor's drawer exactly, close the shift, open a new one from the safe."""
+    from app.services.shifts import (
+        CloseShiftRequest,
+        CountRequest,
+        OpenShiftRequest,
+        close_shift,
+        count_drawer,
+        expected_by_method,
+        open_shift,
+    )
+
+    with hall.ctx.reading() as s:
+        shift_id = resolve_actor(s, actor).shift_id
+        cash = expected_by_method(s, shift_id)["cash"]
+    count_drawer(hall.ctx, actor, CountRequest(rid(), count_of(cash)))
+    close_shift(hall.ctx, actor, CloseShiftRequest(rid()))
+    return open_shift(hall.ctx, actor, OpenShiftRequest(rid(), count_of(50000), "safe")).shift_id
+
+
 def a_day(hall) -> list[Done]:
     """2026-03-02 at the hall, in time order, plus one sale the next morning."""
     clock = hall.clock
@@ -169,7 +202,11 @@ def a_day(hall) -> list[Done]:
         done.append(Done("lina", c1, OPENING, account.receipt_no, clock()))
         return account
 
-    clock.set(2026, 3, 2, 7, 30)  # before the Z-report period
+    clock.set(
+        2026, 3, 2, 7, 25
+    )  # the day shift starts: the seeded shift is closed, a new one opens
+    hall.shifts["lina"] = reopen_shift(hall, hall.clerk)
+    clock.set(2026, 3, 2, 7, 30)
     chen = opened("陈刚")
     clock.set(2026, 3, 2, 9, 0)
     a = opened("陈静")
@@ -208,9 +245,14 @@ def a_day(hall) -> list[Done]:
     sold(
         "wangfang", c2, buy(hall, chen.card_serial, volume=m3(20), actor=hall.actor("wangfang", c2))
     )
-    clock.set(2026, 3, 2, 10, 10)  # the same clerk at another counter
-    sold("lina", c2, buy(hall, chen.card_serial, volume=m3(30), actor=hall.actor("lina", c2)))
-    clock.set(2026, 3, 2, 18, 30)  # after the Z-report period
+    clock.set(2026, 3, 2, 10, 10)  # the team leader at a third counter
+    c3 = ensure_counter(hall.ctx, hall.hall_id, "4")
+    zhou = hall.actor("zhoujie", c3)
+    open_shift(hall.ctx, zhou)
+    sold("zhoujie", c3, buy(hall, chen.card_serial, volume=m3(30), actor=zhou))
+    clock.set(2026, 3, 2, 18, 0)  # 李娜 closes her day shift
+    hall.shifts["lina-evening"] = reopen_shift(hall, hall.clerk)
+    clock.set(2026, 3, 2, 18, 30)  # her evening shift
     sold("lina", c1, buy(hall, b.card_serial, volume=m3(10)))
     clock.set(2026, 3, 3, 9, 0)  # the next business day
     sold("lina", c1, buy(hall, b.card_serial, volume=m3(12)))
@@ -241,9 +283,10 @@ def money_sums(rows: list[Done]) -> tuple[int, int, int, int, int]:
 # -- Z-report --------------------------------------------------------------------------------------
 
 
-def test_zreport_adds_up_the_clerks_rows_and_prints_them(hall, backend, tmp_path):
+def test_zreport_adds_up_the_shifts_rows_and_prints_them(hall, backend, tmp_path):
     done = a_day(hall)
-    start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
+    day_shift = hall.shifts["lina"]
+    start = dt.datetime(2026, 3, 2, 7, 25, tzinfo=SHANGHAI)
     end = dt.datetime(2026, 3, 2, 18, 0, tzinfo=SHANGHAI)
     mine = [
         d
@@ -252,6 +295,7 @@ def test_zreport_adds_up_the_clerks_rows_and_prints_them(hall, backend, tmp_path
     ]
     others = [d for d in done if d not in mine]
     assert [d.kind for d in mine] == [
+        OPENING,
         OPENING,
         OPENING,
         PURCHASE,
@@ -265,9 +309,7 @@ def test_zreport_adds_up_the_clerks_rows_and_prints_them(hall, backend, tmp_path
     assert (volume, amount) == (m3(50 + 400 - 50 + 15), yuan("913.50") + yuan("141.50") + 2000)
     assert (received, paid) == (yuan("130.50") + yuan("1055.00") + 2000, -yuan("130.50"))
 
-    data = zreport_data(
-        hall.ctx, operator_id=hall.users["lina"], counter_id=hall.counter_id, start=start, end=end
-    )
+    data = zreport_data(hall.ctx, hall.actor("zhoujie"), day_shift)
 
     assert (data.hall_name, data.counter_name, data.clerk_name) == (
         "城东燃气客户服务中心",
@@ -275,7 +317,8 @@ def test_zreport_adds_up_the_clerks_rows_and_prints_them(hall, backend, tmp_path
         "李娜",
     )
     assert (data.start, data.end) == (start, end)
-    assert data.printed_at == dt.datetime(2026, 3, 3, 9, 5, tzinfo=SHANGHAI)
+    assert data.printed_at == end  # a closed shift is dated by its close
+    assert data.closed and data.shift_id == day_shift
     assert (data.total.count, data.total.volume, data.total.amount_fen) == (count, volume, amount)
     assert (data.total.received_fen, data.total.paid_fen) == (received, paid)
     by_kind = {k.kind: (k.count, k.volume, k.amount_fen) for k in data.kinds}
@@ -284,12 +327,15 @@ def test_zreport_adds_up_the_clerks_rows_and_prints_them(hall, backend, tmp_path
         rows = [d for d in mine if d.kind == kind]
         assert by_kind[kind] == money_sums(rows)[:3], kind
     assert [(p.method, p.received_fen, p.paid_fen) for p in data.payments] == [
-        ("现金", received, paid)
+        ("现金", received, paid),
+        ("银行卡", 0, 0),
+        ("微信", 0, 0),
+        ("支付宝", 0, 0),
     ]
     assert {(t.tier, t.price_fen): (t.volume, t.amount_fen) for t in data.tiers} == tier_sums(mine)
     assert [(g.kind, g.receipt_no, g.approvers) for g in data.guarded] == [
-        (REFUND, mine[4].receipt_no, (pdf.Approver("王建国", "系统管理员"),)),
-        (SUPPLEMENT, mine[5].receipt_no, (pdf.Approver("周杰", "班长"),)),
+        (REFUND, mine[5].receipt_no, (pdf.Approver("王建国", "系统管理员"),)),
+        (SUPPLEMENT, mine[6].receipt_no, (pdf.Approver("周杰", "班长"),)),
     ]
     assert (data.first_receipt, data.last_receipt) == (mine[0].receipt_no, mine[-1].receipt_no)
     assert [d.receipt_no for d in data.details] == [d.receipt_no for d in mine]
@@ -302,24 +348,26 @@ def test_zreport_adds_up_the_clerks_rows_and_prints_them(hall, backend, tmp_path
     flat = squeezed(text)
     for heading in (
         "城东燃气客户服务中心",
-        "营业员日结报表",
+        "营业员交班报表（Z报表）",
         "柜台：2号柜台",
         "营业员：李娜",
-        "统计时段：2026-03-0208:00:00至2026-03-0218:00:00",
-        "一、按业务类型汇总",
-        "二、按收款方式汇总",
-        "三、按阶梯汇总",
-        "四、退气、补气及审批明细",
-        "五、票据号段",
-        "六、总计",
-        "七、交易明细",
+        "统计时段：2026-03-0207:25:00至2026-03-0218:00:00",
+        "一、班次信息",
+        "二、按业务类型汇总",
+        "三、按收款方式汇总",
+        "四、按阶梯汇总",
+        "五、退气、补气及审批明细",
+        "六、钱箱现金",
+        "十一、票据号段",
+        "十二、总计",
+        "十三、交易明细",
         "营业员签字",
     ):
         assert heading in flat, heading
     check_page_numbers(text)
-    assert f"应缴现金：{format_money(amount)}元" in flat
-    assert f"现金收入：{format_money(received)}元" in flat
-    assert f"现金支出：{format_money(paid)}元" in flat
+    assert f"净收入：{format_money(amount)}元" in flat
+    assert f"收入合计：{format_money(received)}元" in flat
+    assert f"支出合计：{format_money(paid)}元" in flat
     assert f"净售气量：{format_volume(volume)}m³" in flat
     assert f"合计{count}{format_volume(volume)}{format_money(amount)}" in flat
     with_money = sum(1 for d in mine if d.amount_fen)
@@ -344,25 +392,22 @@ def test_zreport_adds_up_the_clerks_rows_and_prints_them(hall, backend, tmp_path
     check_fonts_embedded(path)
     render_first_page(path, f"zreport-{backend}")
 
-    again = zreport_data(
-        hall.ctx, operator_id=hall.users["lina"], counter_id=hall.counter_id, start=start, end=end
-    )
-    assert zreport(again) == document  # same rows, same clock: the same bytes
+    hall.clock.advance(days=2)
+    again = zreport_data(hall.ctx, hall.actor("zhaomin"), day_shift)
+    assert zreport(again) == document  # a closed shift: the same bytes whenever printed
 
 
-def test_zreport_period_must_be_aware_and_not_empty(hall, tmp_path):
-    start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
-    ask = dict(operator_id=hall.users["lina"], counter_id=hall.counter_id)
-    with pytest.raises(InvalidInput) as error:
-        zreport_data(hall.ctx, **ask, start=start.replace(tzinfo=None), end=start)
-    assert "时区" in error.value.user_message
-    with pytest.raises(InvalidInput):
-        zreport_data(hall.ctx, **ask, start=start, end=start)
-    empty = zreport_data(hall.ctx, **ask, start=start, end=start + dt.timedelta(hours=1))
+def test_zreport_of_a_shift_without_sales(hall, tmp_path):
+    wang = hall.actor("wangfang", hall.counter2_id)
+    with pytest.raises(NotFound):
+        zreport_data(hall.ctx, wang, 9999)
+    count_drawer(hall.ctx, wang, CountRequest(rid(), count_of(50000)))
+    empty = zreport_data(hall.ctx, wang, hall.shifts["wangfang"])
     assert (empty.total.count, empty.details, empty.first_receipt) == (0, [], None)
+    assert not empty.closed and empty.cash.expected_fen == empty.cash.counted_fen == 50000
     flat = squeezed(pdf_text(zreport(empty), tmp_path / "empty.pdf"))
-    assert "五、票据号段无票据" in flat
-    assert "七、交易明细序号票据号时间业务类型户号气量（m³）金额（元）（无）" in flat
+    assert "无票据" in flat
+    assert "（无）" in flat
 
 
 def test_zreport_detail_pages_break_and_number(tmp_path):
@@ -396,7 +441,7 @@ def test_daily_report_groups_the_halls_day_by_clerk_counter_kind_and_tier(hall, 
     today = [d for d in done if d.created_at.astimezone(SHANGHAI).date() == day]
     assert len(today) == len(done) - 1
 
-    data = daily_report_data(hall.ctx, day, hall.hall_id)
+    data = daily_report_data(hall.ctx, hall.actor("zhaomin"), day, hall.hall_id)
 
     assert data.business_date == day and data.hall_name == "城东燃气客户服务中心"
     count, volume, amount, received, paid = money_sums(today)
@@ -408,6 +453,7 @@ def test_daily_report_groups_the_halls_day_by_clerk_counter_kind_and_tier(hall, 
     assert by_clerk == {
         "李娜": money_sums([d for d in today if d.clerk == "lina"]),
         "王芳": money_sums([d for d in today if d.clerk == "wangfang"]),
+        "周杰": money_sums([d for d in today if d.clerk == "zhoujie"]),
     }
     by_counter = {
         g.name: (g.count, g.volume, g.amount_fen, g.received_fen, g.paid_fen) for g in data.counters
@@ -415,6 +461,7 @@ def test_daily_report_groups_the_halls_day_by_clerk_counter_kind_and_tier(hall, 
     assert by_counter == {
         "2号柜台": money_sums([d for d in today if d.counter_id == hall.counter_id]),
         "3号柜台": money_sums([d for d in today if d.counter_id == hall.counter2_id]),
+        "4号柜台": money_sums([d for d in today if d.clerk == "zhoujie"]),
     }
     by_kind = {k.kind: (k.count, k.volume, k.amount_fen) for k in data.kinds}
     for kind in (PURCHASE, REFUND, SUPPLEMENT, CARD_REPLACEMENT, OPENING, TRANSFER, CLOSING, VOID):
@@ -446,12 +493,13 @@ def test_daily_report_groups_the_halls_day_by_clerk_counter_kind_and_tier(hall, 
         f"合计{count}{format_volume(volume)}{format_money(received)}{format_money(paid)}{format_money(amount)}"
         in flat
     )
-    assert f"现金净额：{format_money(amount)}元" in flat
+    assert f"净收入：{format_money(amount)}元" in flat
     assert f"起始票据号{today[0].receipt_no}，截止票据号{today[-1].receipt_no}，共{count}张" in flat
     assert done[-1].receipt_no not in flat  # the next day's sale
     check_fonts_embedded(path)
     render_first_page(path, f"daily-{backend}")
-    assert daily_report(daily_report_data(hall.ctx, day, hall.hall_id)) == document
+    again = daily_report_data(hall.ctx, hall.actor("zhaomin"), day, hall.hall_id)
+    assert daily_report(again) == document
 
 
 # -- opening form ----------------------------------------------------------------------------------
@@ -595,28 +643,19 @@ def test_training_mode_marks_every_page(hall, backend, tmp_path):
     account = open_customer(hall, name="陈静")
     buy(hall, account.card_serial, volume=m3(20))
     training = replace(hall.ctx, training=True)
-    start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
-    data = zreport_data(
-        training,
-        operator_id=hall.users["lina"],
-        counter_id=hall.counter_id,
-        start=start,
-        end=start + dt.timedelta(hours=10),
-    )
+    leader = hall.actor("zhoujie")
+    data = zreport_data(training, leader, hall.shifts["lina"])
     assert data.training
-    assert not zreport_data(
-        hall.ctx,
-        operator_id=hall.users["lina"],
-        counter_id=hall.counter_id,
-        start=start,
-        end=start + dt.timedelta(hours=10),
-    ).training
+    assert not zreport_data(hall.ctx, leader, hall.shifts["lina"]).training
     big = replace(synthetic_zreport(300), training=True)
     for name, document in (
         ("zreport", zreport(data)),
         ("zreport-300", zreport(big)),
         ("opening", account_opening_form(opening_form_data(training, account.account_no))),
-        ("daily", daily_report(daily_report_data(training, dt.date(2026, 3, 2), hall.hall_id))),
+        (
+            "daily",
+            daily_report(daily_report_data(training, leader, dt.date(2026, 3, 2), hall.hall_id)),
+        ),
     ):
         path = tmp_path / f"{name}.pdf"
         text = pdf_text(document, path)

@@ -28,7 +28,7 @@ from app.services.common import ApprovalInput
 from app.services.printing import print_queued, print_receipt, queued_jobs, reprint
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
 from db.models import CounterTransaction, PrintAttempt
-from tests.support import buy, customer_input, loaded, m3, open_customer, unloaded
+from tests.support import buy, customer_input, loaded, m3, open_customer, rid, unloaded
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -215,3 +215,60 @@ def test_notice_lines_come_from_the_hall_settings(hall, emulator, printer):
     assert "抢修电话：96777" in text and "请妥善保管燃气卡" not in text
     with hall.ctx.unit_of_work() as s, pytest.raises(InvalidInput):
         save_receipt_notices(s, ["太长" * 20])
+
+
+def test_zreport_and_hand_over_slip_print_on_the_counter_printer(hall, emulator, printer):
+    """The close of 李娜's shift: a 交款单 at the hand-over, then the Z-report, on real ESC/POS."""
+    from app.domain.cash import count_of
+    from app.services.printing import print_handover_slip, print_zreport
+    from app.services.shifts import (
+        CloseShiftRequest,
+        CountRequest,
+        HandoverRequest,
+        close_shift,
+        count_drawer,
+        hand_over,
+    )
+
+    account = open_customer(hall)
+    buy(hall, account.card_serial, volume=m3(200), tendered=60000)  # 522.00
+    slip = hand_over(
+        hall.ctx, hall.clerk, HandoverRequest(rid(), count_of(45000), hall.credential("zhaomin"))
+    )
+    emulator.reset_output()
+    assert print_handover_slip(hall.ctx, hall.clerk, slip.movement_id, printer) > 0
+    emulator.wait_idle()
+    text = emulator.transcript()
+    for expected in ("交款单", slip.slip_no, "赵敏", "李娜", "450.00", "肆佰伍拾元整"):
+        assert expected in text, expected
+
+    count_drawer(hall.ctx, hall.clerk, CountRequest(rid(), count_of(50000 + 52200 - 45000 - 1000)))
+    close_shift(
+        hall.ctx, hall.clerk, CloseShiftRequest(rid(), "少10元", hall.credential("zhoujie"))
+    )
+    emulator.reset_output()
+    print_zreport(hall.ctx, hall.clerk, hall.shifts["lina"], printer)
+    emulator.wait_idle()
+    text = emulator.transcript()
+    for expected in ("522.00", "450.00", "-10.00", "周杰", slip.slip_no, "李娜"):
+        assert expected in text, expected
+    emulator.render_png(ARTIFACTS / "zreport-receipt.png")
+
+
+def test_a_non_cash_receipt_names_the_method_and_keeps_the_drawer_shut(hall):
+    from app.documents.receipts import layout
+    from app.domain.cash import Payment
+    from app.services.printing import receipt_data
+    from app.services.sales import PurchaseRequest, purchase
+
+    account = open_customer(hall)
+    request = PurchaseRequest(
+        rid(), account.card_serial, m3(10), payment=Payment("alipay", "2026030222001400001234")
+    )
+    sale = purchase(hall.ctx, hall.clerk, request)
+    data = receipt_data(hall.ctx, sale.transaction_id)
+    assert (data.payment_method, data.opens_drawer) == ("支付宝", False)
+    text = "\n".join(line.text for line in layout(data, 32).lines)
+    assert "支付宝" in text and "2026030222001400001234" in text and "实收" not in text
+    cash = receipt_data(hall.ctx, buy(hall, account.card_serial, volume=m3(1)).transaction_id)
+    assert (cash.payment_method, cash.opens_drawer) == ("现金", True)

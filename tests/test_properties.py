@@ -12,7 +12,7 @@ from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
 from app.services.sales import RefundRequest, refund
 from db.models import CounterTransaction
-from tests.support import buy, m3, open_customer, unloaded
+from tests.support import buy, lift_cash_limits, m3, open_customer, unloaded
 
 
 def cash_total(ctx, account_no):
@@ -40,6 +40,7 @@ def cash_total(ctx, account_no):
 def test_refund_after_purchase_restores_cash_and_tier_usage(
     hall, household, before, by_volume, volume, amount
 ):
+    lift_cash_limits(hall.ctx)  # many sales into one drawer
     account = open_customer(hall, household=household)
     if before:
         buy(hall, account.card_serial, volume=m3(before))

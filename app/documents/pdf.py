@@ -1,5 +1,6 @@
 """PDF documents with an embedded CJK TrueType font: the account opening form (开户申请表), the
-clerk's Z-report (营业员日结报表) and the hall's daily report (营业厅日报).
+clerk's shift Z-report (营业员交班报表), the hall's daily report (营业厅日报) and monthly report
+(营业厅月报).
 
 reportlab builds the PDF objects: font subsetting and embedding, compression, cross references.
 The page content itself is written by ``_Sheet`` as PDF operators (``Canvas.addLiteral``), with
@@ -34,6 +35,18 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from app.documents.cashdata import (
+    CashSummary,
+    DayLine,
+    HandoverLine,
+    HeldLine,
+    MethodCount,
+    OverShortLine,
+    ShiftLine,
+)
+from app.documents.receipts import KIND_LABELS as KIND_LABELS  # re-exported: kinds in order
+from app.documents.receipts import KIND_ORDER as KIND_ORDER
+from app.documents.receipts import cash_items, kind_label, over_short_label, signer
 from app.domain.money import format_money, format_volume
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import GasDeskError
@@ -138,23 +151,6 @@ def cjk_font_name() -> str:
 # --------------------------------------------------------------------------------------------
 # Data handed to the documents
 # --------------------------------------------------------------------------------------------
-
-# Counter transaction kinds (``counter_transactions.kind``) in report order, with their labels.
-KIND_LABELS: dict[str, str] = {
-    "purchase": "购气",
-    "refund": "退气",
-    "supplement": "补气",
-    "card_replacement": "补卡",
-    "opening": "开户",
-    "transfer": "过户",
-    "closing": "销户",
-    "void": "作废",
-}
-KIND_ORDER: tuple[str, ...] = tuple(KIND_LABELS)
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
 
 
 @dataclass(frozen=True)
@@ -276,7 +272,11 @@ class DetailRow:
 
 @dataclass(frozen=True)
 class ZReportData:
-    """营业员日结报表: one clerk at one counter over [start, end)."""
+    """营业员交班报表 (Z-report): one shift of one clerk at one counter, [start, end).
+
+    For a closed shift every figure, ``end`` and ``printed_at`` come from the rows (the close
+    time), so printing it again gives the same text; an open shift prints as an interim report.
+    """
 
     hall_name: str
     counter_name: str
@@ -293,6 +293,14 @@ class ZReportData:
     last_receipt: str | None
     details: Sequence[DetailRow]
     training: bool = False  # 培训模式: every page is marked 培训 · 无效
+    shift_id: int | None = None
+    closed: bool = True  # False: the shift is still open (interim report, 未交班)
+    cash: CashSummary | None = None
+    methods: tuple[MethodCount, ...] = ()  # expected vs counted per payment method at close
+    handovers: tuple[HandoverLine, ...] = ()
+    over_short: tuple[OverShortLine, ...] = ()
+    grand_total_fen: int = 0  # the counter's running grand total (累计) at the end of the shift
+    counts_taken: int = 0  # blind counts recorded (a recount adds one)
 
 
 @dataclass(frozen=True)
@@ -323,6 +331,32 @@ class DailyReportData:
     first_receipt: str | None
     last_receipt: str | None
     training: bool = False  # 培训模式: every page is marked 培训 · 无效
+    shifts: tuple[ShiftLine, ...] = ()
+    handovers: tuple[HandoverLine, ...] = ()
+    over_short: tuple[OverShortLine, ...] = ()
+    drawer_cash_fen: int = 0  # cash still in open drawers
+    safe_cash_fen: int = 0  # cash in the safe at the end of the day
+    held: tuple[HeldLine, ...] = ()  # takings not yet with finance, oldest first
+
+
+@dataclass(frozen=True)
+class MonthlyReportData:
+    """营业厅月报: every business day of one month, with the month's totals."""
+
+    hall_name: str
+    year: int
+    month: int
+    printed_at: dt.datetime
+    days: tuple[DayLine, ...]
+    clerks: tuple[GroupTotal, ...]
+    counters: tuple[GroupTotal, ...]
+    kinds: tuple[KindTotal, ...]
+    payments: tuple[PaymentTotal, ...]
+    tiers: tuple[TierTotal, ...]
+    total: Totals
+    handed_over_fen: int
+    over_short: tuple[OverShortLine, ...]
+    training: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,6 +382,15 @@ def _time(moment: dt.datetime) -> str:
 def _or_dash(value: object) -> str:
     text = "" if value is None else str(value).strip()
     return text or "—"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 13 → 十三, 21 → 二十一 (section numbers up to 99)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
+    return head + (_DIGITS[ones] if ones else "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,6 +445,7 @@ class _Sheet:
         self.canvas.setCreator("GasDesk")
         self.doc = self.canvas._doc  # the font's subset state is kept per reportlab document
         self.footer_label = footer_label
+        self.sections = 0  # numbered headings written so far (section)
         self._glyphs: dict[str, tuple[int, str]] = {}
         self._hex0: dict[int, str] = {}  # str.translate table: character → its subset-0 code
         self._widths: dict[str, float] = {}
@@ -549,8 +593,12 @@ class _Sheet:
         self.text(PAGE_WIDTH / 2, self.y - 36, title, 18, "center")
         self.y -= 52
         if self.training:
-            self.text(PAGE_WIDTH / 2, self.y - 14, f"（{TRAINING_MARK}）", 14, "center")
-            self.y -= 22
+            self.mark(f"（{TRAINING_MARK}）")
+
+    def mark(self, text: str) -> None:
+        """A centred line under the title: 培训 · 无效, 未交班 · 临时报表."""
+        self.text(PAGE_WIDTH / 2, self.y - 14, text, 14, "center")
+        self.y -= 22
 
     def _watermark(self) -> list[str]:
         """A light diagonal 培训 · 无效 across the page, drawn before its content."""
@@ -569,10 +617,15 @@ class _Sheet:
         ]
 
     def heading(self, text: str) -> None:
-        self.need(44)
+        self.need(72)  # with room under it for a table's header, a row and a total line
         self.y -= 8
         self.text(LEFT, self.y - 12, text, 11)
         self.y -= 18
+
+    def section(self, text: str) -> None:
+        """A heading numbered 一、二、… in the order the sections are written."""
+        self.sections += 1
+        self.heading(f"{chinese_number(self.sections)}、{text}")
 
     def paragraph(self, text: str, size: float = 9, indent: float = 0, leading: float = 14):
         for line in self.wrap(text, WIDTH - indent, size):
@@ -840,36 +893,395 @@ def account_opening_form(data: OpeningFormData) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
-# 营业员日结报表 (Z-report) and 营业厅日报
+# Report tables as data: typed cells, printed here and written to CSV/XLSX by export.py
 # --------------------------------------------------------------------------------------------
 
-_KIND_COLUMNS = (
-    Column("业务类型", 140),
-    Column("笔数", 90, "right"),
-    Column("气量（m³）", 140, "right"),
-    Column("金额（元）", 141, "right"),
-)
-_PAYMENT_COLUMNS = (
-    Column("收款方式", 111),
-    Column("笔数", 70, "right"),
-    Column("收入（元）", 110, "right"),
-    Column("支出（元）", 110, "right"),
-    Column("净额（元）", 110, "right"),
-)
-_TIER_COLUMNS = (
-    Column("阶梯", 140),
-    Column("单价（元/m³）", 90, "right"),
-    Column("气量（m³）", 140, "right"),
-    Column("金额（元）", 141, "right"),
-)
-_GROUP_COLUMNS = (
-    Column("", 111),
-    Column("笔数", 50, "right"),
-    Column("气量（m³）", 80, "right"),
-    Column("收入（元）", 90, "right"),
-    Column("支出（元）", 90, "right"),
-    Column("净额（元）", 90, "right"),
-)
+
+@dataclass(frozen=True)
+class Money:
+    """A money cell (fen): 元 with two decimals on paper, a number in a spreadsheet."""
+
+    fen: int
+
+    def __int__(self) -> int:
+        return self.fen
+
+
+@dataclass(frozen=True)
+class Volume:
+    """A volume cell (0.01 m³)."""
+
+    units: int
+
+    def __int__(self) -> int:
+        return self.units
+
+
+Cell = str | int | Money | Volume | dt.datetime | dt.date | None
+Row = tuple[Cell, ...]
+TOTAL_LABEL = "合计"
+OVERDUE_NOTE = "超过两个工作日，须立即上交"
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell as printed: money and volumes formatted, times hall local, None empty."""
+    if cell is None:
+        return ""
+    if isinstance(cell, Money):
+        return format_money(cell.fen)
+    if isinstance(cell, Volume):
+        return format_volume(cell.units)
+    if isinstance(cell, dt.datetime):
+        return _time(cell)
+    if isinstance(cell, dt.date):
+        return _date(cell)
+    return str(cell)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a report: columns (title, width on the page, alignment), rows, total row."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    total: Row | None = None
+    empty: str = "（无）"  # printed in place of the rows when there are none
+
+    def __post_init__(self) -> None:
+        width = len(self.columns)
+        for row in (*self.rows, *([] if self.total is None else [self.total])):
+            if len(row) != width:
+                raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return tuple(c.title for c in self.columns)
+
+    def without_last_column(self) -> Table:
+        return Table(
+            self.columns[:-1],
+            tuple(row[:-1] for row in self.rows),
+            None if self.total is None else self.total[:-1],
+            self.empty,
+        )
+
+
+Summed = type[int] | type[Money] | type[Volume]
+
+
+def _number(cell: Cell) -> int:
+    if isinstance(cell, Money | Volume | int):
+        return int(cell)
+    raise TypeError(f"not a figure: {cell!r}")
+
+
+def _total(rows: Sequence[Row], *kinds: Summed | None) -> Row:
+    """The total row of ``rows``: 合计, then per further column the sum as ``kind`` (int, Money
+    or Volume), or nothing where ``kind`` is None."""
+    return (
+        TOTAL_LABEL,
+        *(
+            None if kind is None else kind(sum(_number(row[i]) for row in rows))
+            for i, kind in enumerate(kinds, start=1)
+        ),
+    )
+
+
+def _table(
+    columns: tuple[Column, ...], rows: Sequence[Row], *kinds: Summed | None, empty: str
+) -> Table:
+    """A table whose total row sums the columns as ``kinds`` say (the columns after the last
+    kind are left empty); no total row when there are no rows."""
+    kinds += (None,) * (len(columns) - 1 - len(kinds))
+    return Table(columns, tuple(rows), _total(rows, *kinds) if rows else None, empty)
+
+
+def kinds_table(kinds: Sequence[KindTotal], total: Totals) -> Table:
+    return Table(
+        (
+            Column("业务类型", 140),
+            Column("笔数", 90, "right"),
+            Column("气量（m³）", 140, "right"),
+            Column("金额（元）", 141, "right"),
+        ),
+        tuple((kind_label(k.kind), k.count, Volume(k.volume), Money(k.amount_fen)) for k in kinds),
+        (TOTAL_LABEL, total.count, Volume(total.volume), Money(total.amount_fen)),
+    )
+
+
+def payments_table(payments: Sequence[PaymentTotal]) -> Table:
+    return _table(
+        (
+            Column("收款方式", 111),
+            Column("笔数", 70, "right"),
+            Column("收入（元）", 110, "right"),
+            Column("支出（元）", 110, "right"),
+            Column("净额（元）", 110, "right"),
+        ),
+        [
+            (p.method, p.count, Money(p.received_fen), Money(p.paid_fen), Money(p.net_fen))
+            for p in payments
+        ],
+        int,
+        Money,
+        Money,
+        Money,
+        empty="（无）",
+    )
+
+
+def tiers_table(tiers: Sequence[TierTotal]) -> Table:
+    rows = tuple(
+        (tier_label(t.tier), Money(t.price_fen), Volume(t.volume), Money(t.amount_fen))
+        for t in tiers
+    )
+    return Table(
+        (
+            Column("阶梯", 140),
+            Column("单价（元/m³）", 90, "right"),
+            Column("气量（m³）", 140, "right"),
+            Column("金额（元）", 141, "right"),
+        ),
+        rows,
+        _total(rows, None, Volume, Money),
+        "（无分阶梯计价的业务）",
+    )
+
+
+def groups_table(title: str, groups: Sequence[GroupTotal], total: Totals) -> Table:
+    """The transactions of each clerk or counter; ``title`` heads the name column."""
+    return Table(
+        (
+            Column(title, 111),
+            Column("笔数", 50, "right"),
+            Column("气量（m³）", 80, "right"),
+            Column("收入（元）", 90, "right"),
+            Column("支出（元）", 90, "right"),
+            Column("净额（元）", 90, "right"),
+        ),
+        tuple(
+            (
+                g.name,
+                g.count,
+                Volume(g.volume),
+                Money(g.received_fen),
+                Money(g.paid_fen),
+                Money(g.amount_fen),
+            )
+            for g in groups
+        ),
+        (
+            TOTAL_LABEL,
+            total.count,
+            Volume(total.volume),
+            Money(total.received_fen),
+            Money(total.paid_fen),
+            Money(total.amount_fen),
+        ),
+    )
+
+
+def hall_tables(data: DailyReportData | MonthlyReportData) -> list[tuple[str, Table]]:
+    """By clerk, counter, kind, payment method and tier, with their headings: the daily and the
+    monthly report."""
+    return [
+        ("按营业员汇总", groups_table("营业员", data.clerks, data.total)),
+        ("按柜台汇总", groups_table("柜台", data.counters, data.total)),
+        ("按业务类型汇总", kinds_table(data.kinds, data.total)),
+        ("按收款方式汇总", payments_table(data.payments)),
+        ("按阶梯汇总（已扣除退气、作废）", tiers_table(data.tiers)),
+    ]
+
+
+def cash_table(cash: CashSummary | None) -> Table:
+    rows = () if cash is None else cash_items(cash)
+    return Table(
+        (Column("项目", 150), Column("金额（元）", 150, "right"), Column("说明", 211)),
+        tuple((label, "—" if fen is None else Money(fen), note) for label, fen, note in rows),
+        empty="（无钱箱记录）",
+    )
+
+
+def denominations_table(cash: CashSummary | None) -> Table:
+    return _table(
+        (Column("面额", 170), Column("张数", 170, "right"), Column("金额（元）", 171, "right")),
+        [(d.name, d.pieces or None, Money(d.amount_fen)) for d in cash.denominations]
+        if cash is not None
+        else [],
+        None,
+        Money,
+        empty="（未盘点）",
+    )
+
+
+def methods_table(methods: Sequence[MethodCount]) -> Table:
+    return _table(
+        (
+            Column("付款方式", 131),
+            Column("应收（元）", 125, "right"),
+            Column("实点（元）", 125, "right"),
+            Column("差额（元）", 130, "right"),
+        ),
+        [
+            (m.method, Money(m.expected_fen), Money(m.counted_fen), Money(m.difference_fen))
+            for m in methods
+        ],
+        Money,
+        Money,
+        Money,
+        empty="（未盘点）",
+    )
+
+
+def handovers_table(handovers: Sequence[HandoverLine]) -> Table:
+    return _table(
+        (
+            Column("交款单号", 105),
+            Column("时间", 110),
+            Column("来源", 45),
+            Column("交款人", 70),
+            Column("收款人（财务）", 80),
+            Column("金额（元）", 101, "right"),
+        ),
+        [
+            (h.slip_no, h.handed_at, h.source, h.clerk_name, h.receiver_name, Money(h.amount_fen))
+            for h in handovers
+        ],
+        None,
+        None,
+        None,
+        None,
+        Money,
+        empty="（无交款）",
+    )
+
+
+def over_short_table(lines: Sequence[OverShortLine]) -> Table:
+    """Differences found at close; the explanation is the last column (the PDF prints it in full
+    under the table)."""
+    rows = tuple(
+        (
+            i,
+            o.clerk_name,
+            o.counter_name,
+            o.method,
+            over_short_label(o.amount_fen),
+            Money(o.amount_fen),
+            signer(o.signed_by, o.signed_role),
+            o.explanation,
+        )
+        for i, o in enumerate(lines, start=1)
+    )
+    net = sum(o.amount_fen for o in lines)
+    return Table(
+        (
+            Column("序号", 30, "right"),
+            Column("营业员", 66),
+            Column("柜台", 66),
+            Column("付款方式", 55),
+            Column("类型", 45),
+            Column("金额（元）", 75, "right"),
+            Column("签字人", 174),
+            Column("说明", 0),
+        ),
+        rows,
+        (None, TOTAL_LABEL, None, None, over_short_label(net), Money(net), None, None)
+        if rows
+        else None,
+        "（无长短款）",
+    )
+
+
+def shifts_table(shifts: Sequence[ShiftLine]) -> Table:
+    return Table(
+        (
+            Column("营业员", 70),
+            Column("柜台", 70),
+            Column("开班时间", 110),
+            Column("交班时间", 110),
+            Column("状态", 50),
+            Column("钱箱现金（元）", 101, "right"),
+        ),
+        tuple(
+            (
+                s.clerk_name,
+                s.counter_name,
+                s.opened_at,
+                s.closed_at,
+                "已交班" if s.closed_at else "未交班",
+                None if s.closed_at else Money(s.cash_fen),
+            )
+            for s in shifts
+        ),
+        empty="（无班次）",
+    )
+
+
+def held_table(held: Sequence[HeldLine]) -> Table:
+    return _table(
+        (
+            Column("营业日期", 110),
+            Column("金额（元）", 110, "right"),
+            Column("已持有（工作日）", 100, "right"),
+            Column("状态", 191),
+        ),
+        [
+            (
+                h.business_date,
+                Money(h.amount_fen),
+                h.working_days_held,
+                OVERDUE_NOTE if h.overdue else "待交财务",
+            )
+            for h in held
+        ],
+        Money,
+        empty="（无：各营业日收入均已交财务）",
+    )
+
+
+def days_table(days: Sequence[DayLine]) -> Table:
+    return _table(
+        (
+            Column("营业日期", 70),
+            Column("笔数", 45, "right"),
+            Column("气量（m³）", 70, "right"),
+            Column("金额（元）", 66, "right"),
+            Column("现金（元）", 66, "right"),
+            Column("非现金（元）", 66, "right"),
+            Column("交款（元）", 66, "right"),
+            Column("长短款（元）", 62, "right"),
+        ),
+        [
+            (
+                d.business_date,
+                d.count,
+                Volume(d.volume),
+                Money(d.amount_fen),
+                Money(d.cash_fen),
+                Money(d.noncash_fen),
+                Money(d.handed_over_fen),
+                Money(d.over_short_fen),
+            )
+            for d in days
+        ],
+        int,
+        Volume,
+        Money,
+        Money,
+        Money,
+        Money,
+        Money,
+        empty="（本月无营业日）",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 营业员交班报表 (Z-report), 营业厅日报 and 营业厅月报
+# --------------------------------------------------------------------------------------------
+
+ZREPORT_TITLE = "营业员交班报表（Z报表）"
+INTERIM_MARK = "未交班 · 临时报表"
+
 _DETAIL_COLUMNS = (
     Column("序号", 38, "right"),
     Column("票据号", 94),
@@ -881,58 +1293,22 @@ _DETAIL_COLUMNS = (
 )
 
 
-def _kinds_table(sheet: _Sheet, kinds: Sequence[KindTotal], total: Totals) -> None:
+def _put(sheet: _Sheet, table: Table, size: float = 9) -> None:
+    """Print ``table`` on ``sheet``."""
     sheet.table(
-        _KIND_COLUMNS,
-        [
-            (kind_label(k.kind), str(k.count), format_volume(k.volume), format_money(k.amount_fen))
-            for k in kinds
-        ],
-        total=(
-            "合计",
-            str(total.count),
-            format_volume(total.volume),
-            format_money(total.amount_fen),
-        ),
+        table.columns,
+        [tuple(map(cell_text, row)) for row in table.rows],
+        total=None if table.total is None else tuple(map(cell_text, table.total)),
+        empty=table.empty,
+        size=size,
     )
 
 
-def _payments_table(sheet: _Sheet, payments: Sequence[PaymentTotal]) -> None:
-    sheet.table(
-        _PAYMENT_COLUMNS,
-        [
-            (
-                p.method,
-                str(p.count),
-                format_money(p.received_fen),
-                format_money(p.paid_fen),
-                format_money(p.net_fen),
-            )
-            for p in payments
-        ],
-    )
-
-
-def _tiers_table(sheet: _Sheet, tiers: Sequence[TierTotal]) -> None:
-    sheet.table(
-        _TIER_COLUMNS,
-        [
-            (
-                tier_label(t.tier),
-                format_money(t.price_fen),
-                format_volume(t.volume),
-                format_money(t.amount_fen),
-            )
-            for t in tiers
-        ],
-        total=(
-            "合计",
-            "",
-            format_volume(sum(t.volume for t in tiers)),
-            format_money(sum(t.amount_fen for t in tiers)),
-        ),
-        empty="（无分阶梯计价的业务）",
-    )
+def _over_short(sheet: _Sheet, lines: Sequence[OverShortLine]) -> None:
+    """The differences, then each one's explanation in full (a table cell would cut it)."""
+    _put(sheet, over_short_table(lines).without_last_column())
+    for i, o in enumerate(lines, start=1):
+        sheet.paragraph(f"（{i}）说明：{_or_dash(o.explanation)}", 9, indent=6)
 
 
 def _receipt_range(first: str | None, last: str | None, count: int, *, clerk: bool) -> str:
@@ -944,43 +1320,27 @@ def _receipt_range(first: str | None, last: str | None, count: int, *, clerk: bo
     return text
 
 
-def _totals(sheet, total, net_label: str) -> None:  # type: ignore[no-untyped-def]
-    """The 总计 block shared by the Z-report and the daily report."""
+def _totals(sheet: _Sheet, total: Totals) -> None:
+    """The 总计 block of every report: all payment methods together."""
     sheet.pairs(
         [
             ("业务笔数", f"{total.count} 笔"),
             ("净售气量", f"{format_volume(total.volume)} m³"),
-            ("现金收入", f"{format_money(total.received_fen)} 元"),
+            ("收入合计", f"{format_money(total.received_fen)} 元"),
         ],
         9.5,
     )
     sheet.pairs(
         [
-            ("现金支出", f"{format_money(total.paid_fen)} 元"),
-            (net_label, f"{format_money(total.amount_fen)} 元"),
+            ("支出合计", f"{format_money(total.paid_fen)} 元"),
+            ("净收入", f"{format_money(total.amount_fen)} 元"),
         ],
         9.5,
         columns=3,
     )
 
 
-def zreport(data: ZReportData) -> bytes:
-    """营业员日结报表 (Z-report) as PDF bytes."""
-    label = f"营业员日结报表 · {data.clerk_name} · {data.counter_name}"
-    sheet = _Sheet("营业员日结报表", label, training=data.training)
-    sheet.title(data.hall_name, "营业员日结报表")
-    sheet.pairs([("柜台", data.counter_name), ("营业员", data.clerk_name)])
-    sheet.pairs([("统计时段", f"{_time(data.start)} 至 {_time(data.end)}")])
-    sheet.pairs([("打印时间", _time(data.printed_at))])
-
-    sheet.heading("一、按业务类型汇总")
-    _kinds_table(sheet, data.kinds, data.total)
-    sheet.heading("二、按收款方式汇总")
-    _payments_table(sheet, data.payments)
-    sheet.heading("三、按阶梯汇总（已扣除退气、作废）")
-    _tiers_table(sheet, data.tiers)
-
-    sheet.heading("四、退气、补气及审批明细")
+def _guarded_table(sheet: _Sheet, guarded: Sequence[GuardedRow]) -> None:
     sheet.table(
         (
             Column("票据号", 86),
@@ -1000,24 +1360,91 @@ def zreport(data: ZReportData) -> bytes:
                 g.account_no,
                 format_volume(g.volume),
                 format_money(g.amount_fen),
-                "、".join(f"{a.name}（{a.role}）" for a in g.approvers) or "—",
+                "、".join(signer(a.name, a.role) for a in g.approvers) or "—",
                 g.reason or "",
             )
-            for g in data.guarded
+            for g in guarded
         ],
         size=8,
     )
 
-    sheet.heading("五、票据号段")
+
+def _shift_no(shift_id: int | None) -> str:
+    return "—" if shift_id is None else str(shift_id)
+
+
+def zreport(data: ZReportData) -> bytes:
+    """营业员交班报表 (Z-report) of one shift as PDF bytes; an open shift is marked interim."""
+    label = f"营业员交班报表 · {data.clerk_name} · {data.counter_name}"
+    title = ZREPORT_TITLE
+    if not data.closed:
+        label = f"{INTERIM_MARK} · {label}"
+        title = f"{title}（{INTERIM_MARK}）"
+    sheet = _Sheet(title, label, training=data.training)
+    sheet.title(data.hall_name, ZREPORT_TITLE)
+    if not data.closed:
+        sheet.mark(f"【{INTERIM_MARK}】")
+    sheet.pairs(
+        [
+            ("柜台", data.counter_name),
+            ("营业员", data.clerk_name),
+            ("班次号", _shift_no(data.shift_id)),
+        ]
+    )
+    sheet.pairs([("统计时段", f"{_time(data.start)} 至 {_time(data.end)}")])
+    sheet.pairs([("打印时间", _time(data.printed_at))])
+
+    sheet.section("班次信息")
+    sheet.grid(
+        [
+            [
+                ("班次号", _shift_no(data.shift_id)),
+                ("状态", "已交班" if data.closed else "未交班（临时报表）"),
+            ],
+            [
+                ("开班时间", _time(data.start)),
+                ("交班时间", _time(data.end) if data.closed else "—（未交班）"),
+            ],
+            [("柜台", data.counter_name), ("营业员", data.clerk_name)],
+        ]
+    )
+    for heading, table in (
+        ("按业务类型汇总", kinds_table(data.kinds, data.total)),
+        ("按收款方式汇总", payments_table(data.payments)),
+        ("按阶梯汇总（已扣除退气、作废）", tiers_table(data.tiers)),
+    ):
+        sheet.section(heading)
+        _put(sheet, table)
+    sheet.section("退气、补气及审批明细")
+    _guarded_table(sheet, data.guarded)
+    for heading, table in (
+        ("钱箱现金", cash_table(data.cash)),
+        ("现金盘点（按面额）", denominations_table(data.cash)),
+        ("各付款方式核对（应收、实点、差额）", methods_table(data.methods)),
+        ("交款明细", handovers_table(data.handovers)),
+    ):
+        sheet.section(heading)
+        _put(sheet, table)
+    sheet.section("长短款")
+    _over_short(sheet, data.over_short)
+
+    sheet.section("票据号段")
     receipts = _receipt_range(data.first_receipt, data.last_receipt, data.total.count, clerk=True)
     sheet.paragraph(receipts, 9.5)
 
-    sheet.heading("六、总计")
-    total = data.total
-    _totals(sheet, total, "应缴现金")
+    sheet.section("总计")
+    _totals(sheet, data.total)
+    sheet.pairs(
+        [
+            ("累计总额", f"{format_money(data.grand_total_fen)} 元"),
+            ("盘点次数", f"{data.counts_taken} 次"),
+        ],
+        9.5,
+        columns=3,
+    )
     sheet.signatures(["营业员签字", "班长复核", "财务签收"])
 
-    sheet.heading("七、交易明细")
+    sheet.section("交易明细")
     rows = [
         (
             str(i),
@@ -1034,29 +1461,10 @@ def zreport(data: ZReportData) -> bytes:
     return sheet.finish()
 
 
-def _group_rows(groups: Sequence[GroupTotal]) -> list[tuple[str, ...]]:
-    return [
-        (
-            g.name,
-            str(g.count),
-            format_volume(g.volume),
-            format_money(g.received_fen),
-            format_money(g.paid_fen),
-            format_money(g.amount_fen),
-        )
-        for g in groups
-    ]
-
-
-def _group_total(total: Totals) -> tuple[str, ...]:
-    return (
-        "合计",
-        str(total.count),
-        format_volume(total.volume),
-        format_money(total.received_fen),
-        format_money(total.paid_fen),
-        format_money(total.amount_fen),
-    )
+def _hall_sections(sheet: _Sheet, data: DailyReportData | MonthlyReportData) -> None:
+    for heading, table in hall_tables(data):
+        sheet.section(heading)
+        _put(sheet, table)
 
 
 def daily_report(data: DailyReportData) -> bytes:
@@ -1067,30 +1475,66 @@ def daily_report(data: DailyReportData) -> bytes:
     sheet.title(data.hall_name, "营业厅日报")
     sheet.pairs([("营业日期", day), ("打印时间", _time(data.printed_at))])
 
-    first, *rest = _GROUP_COLUMNS
-    sheet.heading("一、按营业员汇总")
-    sheet.table(
-        (Column("营业员", first.width), *rest),
-        _group_rows(data.clerks),
-        total=_group_total(data.total),
-    )
-    sheet.heading("二、按柜台汇总")
-    sheet.table(
-        (Column("柜台", first.width), *rest),
-        _group_rows(data.counters),
-        total=_group_total(data.total),
-    )
-    sheet.heading("三、按业务类型汇总")
-    _kinds_table(sheet, data.kinds, data.total)
-    sheet.heading("四、按收款方式汇总")
-    _payments_table(sheet, data.payments)
-    sheet.heading("五、按阶梯汇总（已扣除退气、作废）")
-    _tiers_table(sheet, data.tiers)
-
-    sheet.heading("六、总计")
+    _hall_sections(sheet, data)
+    sheet.section("总计")
     total = data.total
-    _totals(sheet, total, "现金净额")
+    _totals(sheet, total)
     receipts = _receipt_range(data.first_receipt, data.last_receipt, total.count, clerk=False)
     sheet.paragraph(f"票据号段：{receipts}", 9.5)
+
+    sheet.section("班次")
+    _put(sheet, shifts_table(data.shifts))
+    sheet.section("交款")
+    _put(sheet, handovers_table(data.handovers))
+    sheet.section("长短款")
+    _over_short(sheet, data.over_short)
+    sheet.section("库存现金")
+    sheet.pairs(
+        [
+            ("钱箱现金（未交班）", f"{format_money(data.drawer_cash_fen)} 元"),
+            ("保险柜现金", f"{format_money(data.safe_cash_fen)} 元"),
+            ("合计", f"{format_money(data.drawer_cash_fen + data.safe_cash_fen)} 元"),
+        ],
+        9.5,
+    )
+    sheet.section("未交财务的收入")
+    _put(sheet, held_table(data.held))
+    overdue = [_date(h.business_date) for h in data.held if h.overdue]
+    if overdue:
+        sheet.paragraph(f"注意：{'、'.join(overdue)} 的收入{OVERDUE_NOTE}。", 9.5)
+    sheet.signatures(["制表", "营业厅负责人", "财务"])
+    return sheet.finish()
+
+
+def month_title(year: int, month: int) -> str:
+    return f"营业厅月报 {year}年{month:02d}月"
+
+
+def monthly_report(data: MonthlyReportData) -> bytes:
+    """营业厅月报 as PDF bytes: the month's days, then its totals grouped like the daily report."""
+    title = month_title(data.year, data.month)
+    label = f"营业厅月报 · {data.hall_name} · {data.year}年{data.month:02d}月"
+    sheet = _Sheet(title, label, training=data.training)
+    sheet.title(data.hall_name, title)
+    sheet.pairs(
+        [("统计月份", f"{data.year}年{data.month:02d}月"), ("打印时间", _time(data.printed_at))]
+    )
+
+    sheet.section("按日汇总")
+    _put(sheet, days_table(data.days), size=8.5)
+    _hall_sections(sheet, data)
+    sheet.section("交款与长短款")
+    over_short = sum(o.amount_fen for o in data.over_short)
+    sheet.pairs(
+        [
+            ("交款合计", f"{format_money(data.handed_over_fen)} 元"),
+            ("长短款合计", f"{format_money(over_short)} 元"),
+        ],
+        9.5,
+        columns=3,
+    )
+    _over_short(sheet, data.over_short)
+    sheet.section("总计")
+    _totals(sheet, data.total)
     sheet.signatures(["制表", "营业厅负责人", "财务"])
     return sheet.finish()

@@ -1,4 +1,5 @@
-"""Receipt layouts (pure): what a receipt says, line by line, for every counter transaction.
+"""Receipt layouts (pure): what a receipt says, line by line, for every counter transaction, the
+shift's Z-report (交班报表) and the hand-over slip (交款单).
 
 Every fixed text is within GBK (so "立方米", not "m³"), which every Chinese receipt printer
 has; only customer data can fall outside it. The layout knows nothing about printers:
@@ -12,10 +13,66 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from app.documents.cashdata import CashSummary, HandoverSlipData
 from app.domain.money import format_money, format_volume
 from app.domain.privacy import mask_id, mask_name
+
+if TYPE_CHECKING:  # pdf.py imports this module; the Z-report data class lives there
+    from app.documents.pdf import ZReportData
+
+# Counter transaction kinds (``counter_transactions.kind``) in report order, with their labels.
+KIND_LABELS: dict[str, str] = {
+    "purchase": "购气",
+    "refund": "退气",
+    "supplement": "补气",
+    "card_replacement": "补卡",
+    "opening": "开户",
+    "transfer": "过户",
+    "closing": "销户",
+    "void": "作废",
+}
+KIND_ORDER: tuple[str, ...] = tuple(KIND_LABELS)
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def over_short_label(fen: int) -> str:
+    """长款 (more than expected), 短款 (less) or 无差额."""
+    return "长款" if fen > 0 else "短款" if fen < 0 else "无差额"
+
+
+def signer(name: str | None, role: str | None) -> str:
+    """周杰（班长）; just the name when there is no role; — when nobody signed."""
+    if not name:
+        return "—"
+    return f"{name}（{role}）" if role else name
+
+
+def cash_items(cash: CashSummary) -> list[tuple[str, int | None, str]]:
+    """A drawer's cash summary as (label, fen or None, note), in the order it is printed."""
+    difference = None
+    if cash.expected_fen is not None and cash.counted_fen is not None:
+        difference = cash.counted_fen - cash.expected_fen
+    return [
+        ("备用金", cash.float_fen, "开班时放入钱箱"),
+        ("现金存入", cash.cash_in_fen, "班中存入钱箱"),
+        ("现金支出", cash.cash_out_fen, "班中从钱箱取出"),
+        ("现金收款", cash.cash_received_fen, "向客户收取的现金"),
+        ("现金退款", cash.cash_paid_fen, "退还客户的现金（退气、作废、销户）"),
+        ("交款", cash.handed_over_fen, "交财务"),
+        ("长短款", cash.over_short_fen, "交班盘点登记的差额"),
+        ("存入保险柜", cash.to_safe_fen, "交班后实点现金存入保险柜"),
+        ("应有现金", cash.expected_fen, "盘点时按流水应有的现金"),
+        ("实点现金", cash.counted_fen, "盲点实数"),
+        ("盘点差额", difference, "实点减应有"),
+    ]
+
 
 TITLES = {
     "purchase": "燃气购气凭证",
@@ -65,6 +122,8 @@ class ReceiptData:
     reprint_no: int = 0  # 0: the original; n: the n-th reprint (重印)
     training: bool = False
     opens_drawer: bool = False
+    payment_method: str | None = None  # label (现金, 微信 ...) when money moved
+    payment_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,14 +153,20 @@ def pair(label: str, value: str, width: int) -> str:
     return f"{label}{' ' * gap}{value}" if gap >= 1 else f"{label} {value}"
 
 
+def _checked(body: str) -> str:
+    """``body`` and a check value: the first 8 hex digits of its SHA-256."""
+    return f"{body}|{hashlib.sha256(body.encode()).hexdigest()[:8]}"
+
+
 def qr_payload(data: ReceiptData) -> str:
     """Receipt number, date, amount and a check value (first 8 hex of SHA-256 of the rest).
 
     The check value lets a supervisor see that a photographed receipt was not altered by hand;
     it is not a secret signature.
     """
-    body = f"{data.receipt_no}|{data.printed_for:%Y-%m-%d}|{format_money(data.amount_fen)}"
-    return f"{body}|{hashlib.sha256(body.encode()).hexdigest()[:8]}"
+    return _checked(
+        f"{data.receipt_no}|{data.printed_for:%Y-%m-%d}|{format_money(data.amount_fen)}"
+    )
 
 
 def layout(data: ReceiptData, width: int = 48) -> Receipt:
@@ -144,6 +209,10 @@ def layout(data: ReceiptData, width: int = 48) -> Receipt:
     if data.volume:
         lines.append(Line(pair("气量(立方米)", format_volume(data.volume), width), bold=True))
     lines.append(Line(pair("金额(元)", format_money(data.amount_fen), width), bold=True))
+    if data.payment_method:
+        lines.append(Line(pair("付款方式", data.payment_method, width)))
+    if data.payment_ref:
+        lines.extend(Line(text) for text in pair_lines("交易流水号", data.payment_ref, width))
     if data.cash_tendered_fen is not None:
         lines.append(Line(pair("实收(元)", format_money(data.cash_tendered_fen), width)))
         lines.append(Line(pair("找零(元)", format_money(data.change_fen or 0), width)))
@@ -160,4 +229,321 @@ def layout(data: ReceiptData, width: int = 48) -> Receipt:
         qr=qr_payload(data),
         open_drawer=data.opens_drawer,
         meta={"receipt_no": data.receipt_no, "kind": data.kind},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Amounts in Chinese capital numerals (大写金额)
+# --------------------------------------------------------------------------------------------
+
+_CAPITAL = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ("", "拾", "佰", "仟")
+_LARGE_UNITS = ("", "万", "亿", "万亿")
+
+
+def _yuan_in_words(yuan: int) -> str:
+    """A whole positive number of yuan in capitals: 1001 → 壹仟零壹, 100000 → 壹拾万."""
+    digits = str(yuan)
+    if len(digits) > 4 * len(_LARGE_UNITS):
+        raise ValueError(f"amount too large for words: {yuan} yuan")
+    words: list[str] = []
+    zero = False  # zeros seen since the last digit written: one 零 stands for all of them
+    for index, char in enumerate(digits):
+        place = len(digits) - 1 - index
+        if char == "0":
+            zero = True
+        else:
+            if zero and words:
+                words.append("零")
+            zero = False
+            words.append(_CAPITAL[int(char)] + _SMALL_UNITS[place % 4])
+        if place % 4 == 0 and int(digits[max(0, index - 3) : index + 1]):
+            words.append(_LARGE_UNITS[place // 4])  # 万 / 亿 after a group that is not all zeros
+    return "".join(words)
+
+
+def amount_in_words(fen: int) -> str:
+    """An amount in fen as written on Chinese financial documents (中文大写金额).
+
+    The rules of 《支付结算办法》: 壹拾 for a leading ten, one 零 for a run of zeros inside the
+    number, 零 between 元 and a 角 or 分 after a zero units digit, 整 after 元 or 角, none after
+    分. 450000 → 肆仟伍佰元整, 100110 → 壹仟零壹元壹角整, 5 → 伍分, 0 → 零元整.
+    """
+    if isinstance(fen, bool) or not isinstance(fen, int):
+        raise TypeError(f"amount in fen must be an int, not {type(fen).__name__}")
+    if fen < 0:
+        return "负" + amount_in_words(-fen)
+    if fen == 0:
+        return "零元整"
+    yuan, rest = divmod(fen, 100)
+    jiao, fen_digit = divmod(rest, 10)
+    words = f"{_yuan_in_words(yuan)}元" if yuan else ""
+    if yuan and rest and (yuan % 10 == 0 or jiao == 0):
+        words += "零"  # 壹拾元零伍角, 伍元零伍分
+    if jiao:
+        words += f"{_CAPITAL[jiao]}角"
+    return words + (f"{_CAPITAL[fen_digit]}分" if fen_digit else "整")
+
+
+# --------------------------------------------------------------------------------------------
+# Lines that fit the paper
+# --------------------------------------------------------------------------------------------
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` broken into pieces no wider than ``width`` columns (character by character)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for char in text:
+        w = display_width(char)
+        if line and used + w > width:
+            lines.append(line)
+            line, used = "", 0
+        line += char
+        used += w
+    return [*lines, line] if line or not lines else lines
+
+
+def pair_lines(label: str, value: str, width: int) -> list[str]:
+    """``pair`` when it fits on one line; else the label, then the value at the right."""
+    if display_width(label) + 1 + display_width(value) <= width:
+        return [pair(label, value, width)]
+    lines = wrap(label, width)
+    for piece in wrap(value, width):
+        lines.append(" " * (width - display_width(piece)) + piece)
+    return lines
+
+
+def _lines(texts: Sequence[str], *, bold: bool = False) -> list[Line]:
+    return [Line(text, bold=bold) for text in texts]
+
+
+def _text(text: str, width: int, *, bold: bool = False, align: str = "left") -> list[Line]:
+    return [Line(piece, bold=bold, align=align) for piece in wrap(text, width)]
+
+
+def _big(text: str, width: int) -> list[Line]:
+    """A bold double-size line, centred (it takes twice the columns of its text)."""
+    return [Line(piece, bold=True, big=True, align="center") for piece in wrap(text, width // 2)]
+
+
+def _pair(label: str, value: str, width: int, *, bold: bool = False) -> list[Line]:
+    return _lines(pair_lines(label, value, width), bold=bold)
+
+
+def _row(cells: Sequence[str], widths: Sequence[int], width: int) -> str | None:
+    """The first cell at the left, each other right-aligned in its column; None if too wide."""
+    first = width - sum(widths)
+    if display_width(cells[0]) > first:
+        return None
+    text = cells[0] + " " * (first - display_width(cells[0]))
+    for cell, w in zip(cells[1:], widths, strict=True):
+        gap = w - display_width(cell)
+        if gap < 1:
+            return None
+        text += " " * gap + cell
+    return text
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[int],
+    width: int,
+    total: Sequence[str] | None = None,
+) -> list[Line]:
+    """A small table: a row too wide for the paper prints as its first cell and then one
+    "header value" line per other cell."""
+
+    def lines(cells: Sequence[str], bold: bool = False) -> list[Line]:
+        text = _row(cells, widths, width)
+        if text is not None:
+            return [Line(text, bold=bold)]
+        out = _text(cells[0], width, bold=bold)
+        for header, cell in zip(headers[1:], cells[1:], strict=True):
+            out += _pair(f"  {header}", cell, width, bold=bold)
+        return out
+
+    out = lines(headers)
+    for cells in rows:
+        out += lines(cells)
+    if total is not None:
+        out += lines(total, bold=True)
+    return out
+
+
+def _signature(label: str, width: int) -> list[Line]:
+    head = f"{label}签字："
+    return [Line(""), Line(head + "_" * max(0, width - display_width(head)))]
+
+
+# --------------------------------------------------------------------------------------------
+# 交班报表 (Z-report) and 交款单 on the receipt printer
+# --------------------------------------------------------------------------------------------
+
+TRAINING_BANNER = "培训 · 无效"
+INTERIM_BANNER = "未交班 临时报表"
+
+
+def _wide(width: int) -> bool:
+    return width >= 48
+
+
+def zreport_receipt(data: ZReportData, width: int = 48) -> Receipt:
+    """The shift's Z-report (交班报表) for the receipt printer, ``width`` columns wide.
+
+    Kinds with no transactions are left out; the PDF has every section in full.
+    """
+    rule = Line("-" * width)
+    amounts = (6, 13, 14) if _wide(width) else (5, 10, 11)  # 笔数 / 气量, 收入 / 金额, 支出
+    checks = (13, 13, 12) if _wide(width) else (8, 9, 9)  # 应收 / 实点 / 差额
+    lines: list[Line] = [
+        *_text(data.hall_name, width, bold=True, align="center"),
+        *_big("营业员交班报表", width),
+        Line("(Z报表)", align="center"),
+    ]
+    if data.training:
+        lines += _big(TRAINING_BANNER, width)
+    if not data.closed:
+        lines += _big(INTERIM_BANNER, width)
+    lines.append(rule)
+    shift = "无" if data.shift_id is None else str(data.shift_id)
+    lines += _pair("班次号", shift, width)
+    lines += _pair("柜台", data.counter_name, width)
+    lines += _pair("营业员", data.clerk_name, width)
+    lines += _pair("开班时间", f"{data.start:%Y-%m-%d %H:%M:%S}", width)
+    closed = f"{data.end:%Y-%m-%d %H:%M:%S}" if data.closed else "未交班"
+    lines += _pair("交班时间", closed, width)
+    lines += _pair("打印时间", f"{data.printed_at:%Y-%m-%d %H:%M:%S}", width)
+
+    lines += [rule, Line("业务汇总", bold=True), *_text("(气量：立方米  金额：元)", width)]
+    total = data.total
+    lines += _table(
+        ("类型", "笔数", "气量", "金额"),
+        [
+            (kind_label(k.kind), str(k.count), format_volume(k.volume), format_money(k.amount_fen))
+            for k in data.kinds
+            if k.count
+        ],
+        amounts,
+        width,
+        ("合计", str(total.count), format_volume(total.volume), format_money(total.amount_fen)),
+    )
+    lines += [rule, Line("收款方式", bold=True)]
+    lines += _table(
+        ("方式", "笔数", "收入", "支出"),
+        [
+            (p.method, str(p.count), format_money(p.received_fen), format_money(p.paid_fen))
+            for p in data.payments
+        ],
+        amounts,
+        width,
+        ("合计", "", format_money(total.received_fen), format_money(total.paid_fen)),
+    )
+    lines += _pair("净收入(元)", format_money(total.amount_fen), width, bold=True)
+
+    lines += [rule, Line("钱箱现金(元)", bold=True)]
+    if data.cash is None:
+        lines.append(Line("无钱箱记录"))
+    else:
+        for label, fen, _note in cash_items(data.cash):
+            lines += _pair(label, "未盘点" if fen is None else format_money(fen), width)
+
+    lines += [rule, Line("盘点核对(元)", bold=True)]
+    lines += _pair("盘点次数", str(data.counts_taken), width)
+    if data.methods:
+        lines += _table(
+            ("方式", "应收", "实点", "差额"),
+            [
+                (
+                    m.method,
+                    format_money(m.expected_fen),
+                    format_money(m.counted_fen),
+                    format_money(m.difference_fen),
+                )
+                for m in data.methods
+            ],
+            checks,
+            width,
+        )
+    else:
+        lines.append(Line("未盘点"))
+
+    lines += [rule, Line("交款", bold=True)]
+    for h in data.handovers:
+        lines += _pair(h.slip_no, format_money(h.amount_fen), width)
+        lines += _pair(
+            f"  {h.handed_at:%m-%d %H:%M} {h.source}", f"收款人 {h.receiver_name}", width
+        )
+    handed = sum(h.amount_fen for h in data.handovers)
+    lines += _pair("交款合计(元)", format_money(handed) if data.handovers else "无", width)
+
+    lines += [rule, Line("长短款", bold=True)]
+    for o in data.over_short:
+        lines += _pair(
+            f"{o.method}{over_short_label(o.amount_fen)}", format_money(o.amount_fen), width
+        )
+        lines += _text(f"说明：{o.explanation or '无'}", width)
+        lines += _pair("签字", signer(o.signed_by, o.signed_role) if o.signed_by else "无", width)
+    if not data.over_short:
+        lines.append(Line("无长短款"))
+
+    lines.append(rule)
+    lines += _pair("起始票据号", data.first_receipt or "无", width)
+    lines += _pair("截止票据号", data.last_receipt or "无", width)
+    lines += _pair("累计总额(元)", format_money(data.grand_total_fen), width, bold=True)
+    lines.append(rule)
+    lines += _signature("营业员", width)
+    lines += _signature("班长", width)
+    when = f"{data.end:%Y-%m-%d %H:%M:%S}"
+    shift_no = "-" if data.shift_id is None else str(data.shift_id)
+    return Receipt(
+        lines=tuple(lines),
+        qr=_checked(f"Z|{shift_no}|{when}|{format_money(total.amount_fen)}"),
+        open_drawer=False,
+        meta={"kind": "zreport", "shift_id": shift_no},
+    )
+
+
+def handover_slip(data: HandoverSlipData, width: int = 48) -> Receipt:
+    """交款单: the cash handed to finance, by denomination, in figures and in capitals."""
+    rule = Line("-" * width)
+    lines: list[Line] = [
+        *_text(data.hall_name, width, bold=True, align="center"),
+        *_big("交款单", width),
+    ]
+    if data.training:
+        lines += _big(TRAINING_BANNER, width)
+    lines.append(rule)
+    lines += _pair("交款单号", data.slip_no, width)
+    lines += _pair("时间", f"{data.handed_at:%Y-%m-%d %H:%M:%S}", width)
+    lines += _pair("柜台", data.counter_name, width)
+    lines += _pair("交款人", data.clerk_name, width)
+    lines += _pair("收款人(财务)", data.receiver_name, width)
+    lines += _pair("款项来源", data.source, width)
+    lines.append(rule)
+    if data.denominations:
+        lines += _table(
+            ("面额", "张数", "金额(元)"),
+            [
+                (d.name, str(d.pieces) if d.pieces else "", format_money(d.amount_fen))
+                for d in data.denominations
+            ],
+            (12, 20) if _wide(width) else (8, 14),
+            width,
+            ("合计", "", format_money(sum(d.amount_fen for d in data.denominations))),
+        )
+        lines.append(rule)
+    lines += _pair("金额(元)", format_money(data.amount_fen), width, bold=True)
+    lines += _text(f"大写：人民币{amount_in_words(data.amount_fen)}", width, bold=True)
+    if data.note:
+        lines += _text(f"备注：{data.note}", width)
+    lines.append(rule)
+    lines += _signature("交款人", width)
+    lines += _signature("收款人", width)
+    return Receipt(
+        lines=tuple(lines),
+        qr=_checked(f"{data.slip_no}|{data.handed_at:%Y-%m-%d}|{format_money(data.amount_fen)}"),
+        open_drawer=False,
+        meta={"kind": "handover", "slip_no": data.slip_no},
     )

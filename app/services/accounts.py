@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.cards import CardReading
+from app.domain.cash import Payment
 from app.domain.identity import (
     normalize_phone,
     normalize_resident_id,
@@ -31,6 +33,7 @@ from app.services.common import (
     record_transaction,
     require_active,
     require_no_pending_write,
+    require_shift,
     require_text,
     resolve_actor,
     run_once,
@@ -41,9 +44,11 @@ from app.services.sales import (
     SUPPLEMENT,
     SaleResult,
     check_tendered,
+    checked_payment,
     sale_result,
-    settle_cash,
+    settle_payment,
 )
+from app.services.shifts import check_cash_sale
 from db.models import (
     Account,
     Card,
@@ -394,6 +399,7 @@ class CloseAccountRequest:
     reason: str
     cash_tendered_fen: int | None = None  # when the customer owes a supplementary payment
     card: CardReading | None = None  # the card, when the customer brought it
+    payment: Payment = Payment()  # how the balance is paid or paid back
 
 
 def unused_gas_value(
@@ -454,7 +460,9 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
     def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "销户原因")
         check_tendered(req.cash_tendered_fen)
+        payment = checked_payment(req.payment)
         desk = resolve_actor(session, actor)
+        require_shift(desk)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
@@ -493,7 +501,8 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         else:
             segments = []
         amount = total_amount([s for _, s in segments])
-        tendered, change = settle_cash(amount, req.cash_tendered_fen)
+        tendered, change = settle_payment(amount, req.cash_tendered_fen, payment)
+        warning = check_cash_sale(session, desk, payment, amount)
         retire_cards(ctx, account, "retired")
         account.status = "closed"
         account.closed_at = ctx.now()
@@ -514,7 +523,9 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             change_fen=change,
             reason=reason,
             meter_reading=reading,
+            payment_method=payment.method,
+            payment_ref=payment.reference,
         )
-        return sale_result(session, recorded.id)
+        return dataclasses.replace(sale_result(session, recorded.id), warning=warning)
 
     return run_once(ctx, req.request_id, CLOSING, work, sale_result)

@@ -18,6 +18,7 @@ from app.devices.cardreader import CardRead, CardReaderError, GasCardReader
 from app.domain import cardformat
 from app.domain.cardformat import CardImage
 from app.domain.cards import CardReading
+from app.domain.cash import Payment
 from app.errors import GasDeskError, NotFound, RuleViolation
 from app.services.accounts import OpenAccountRequest, OpenAccountResult, open_account
 from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
@@ -196,6 +197,7 @@ class CardCounter:
         volume: int | None = None,
         amount_fen: int | None = None,
         cash_tendered_fen: int | None = None,
+        payment: Payment | None = None,
     ) -> SaleOnCard:
         """购气 on the inserted card."""
         read = self._fresh_read(actor)
@@ -210,6 +212,7 @@ class CardCounter:
                 cash_tendered_fen=cash_tendered_fen,
                 card=reading_of(read.image),
                 writes_card=True,
+                payment=payment or Payment(),
             ),
         )
         return self._write_then_complete(actor, read, result)

@@ -186,6 +186,8 @@ def decide(session: Session, ctx: Context, desk: Desk, write, *, landed: bool, e
         tariff_id=sale.tariff_id,
         reason="写卡未成功，本笔业务作废",
         reverses_id=sale.id,
+        payment_method=sale.payment_method,
+        payment_ref=sale.payment_ref,
     )
     _record_outcome(session, ctx, actor, write.id, VOIDED, evidence, void.id)
     return _settled(session, write)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from app.context import Context
+from app.domain.cash import Payment
 from app.errors import InvalidInput
 from app.policy import load_policy
 from app.services.accounts import check_serial, new_card, retire_cards
@@ -17,10 +18,18 @@ from app.services.common import (
     account_by_no,
     record_transaction,
     require_active,
+    require_shift,
     resolve_actor,
     run_once,
 )
-from app.services.sales import SaleResult, check_tendered, sale_result, settle_cash
+from app.services.sales import (
+    SaleResult,
+    check_tendered,
+    checked_payment,
+    sale_result,
+    settle_payment,
+)
+from app.services.shifts import check_cash_sale
 
 CARD_REPLACEMENT = "card_replacement"
 
@@ -40,6 +49,7 @@ class ReplaceCardRequest:
     reason_code: str  # a key of REPLACEMENT_REASONS
     note: str = ""
     cash_tendered_fen: int | None = None
+    payment: Payment = Payment()
 
 
 def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
@@ -51,13 +61,16 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         label, customer_at_fault = REPLACEMENT_REASONS[req.reason_code]
         serial = check_serial(req.new_card_serial, "新卡号")
         check_tendered(req.cash_tendered_fen)
+        payment = checked_payment(req.payment)
         desk = resolve_actor(session, actor)
+        require_shift(desk)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         # the old card cannot be read any more: its pending write is decided here
         settle_without_card(session, ctx, desk, account.id)
         fee = load_policy(session).card_fee_fen if customer_at_fault else 0
-        tendered, change = settle_cash(fee, req.cash_tendered_fen)
+        tendered, change = settle_payment(fee, req.cash_tendered_fen, payment)
+        warning = check_cash_sale(session, desk, payment, fee)
         retire_cards(ctx, account, "blacklisted")
         card = new_card(session, ctx, account, serial)
         note = (req.note or "").strip()
@@ -74,7 +87,9 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
             cash_tendered_fen=tendered,
             change_fen=change,
             reason=f"{label}：{note}" if note else label,
+            payment_method=payment.method,
+            payment_ref=payment.reference,
         )
-        return sale_result(session, recorded.id)
+        return replace(sale_result(session, recorded.id), warning=warning)
 
     return run_once(ctx, req.request_id, CARD_REPLACEMENT, work, sale_result)

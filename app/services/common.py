@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.context import Context
+from app.domain.cash import CASH
 from app.domain.pricing import Segment, TariffRule, Tier
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from db.models import (
@@ -33,6 +34,7 @@ from db.models import (
     Customer,
     Hall,
     NumberSequence,
+    Shift,
     Tariff,
     TariffTier,
     TransactionSegment,
@@ -57,6 +59,7 @@ approvals_table = Approval.__table__
 sequences = NumberSequence.__table__
 card_writes = CardWrite.__table__
 card_write_outcomes = CardWriteOutcome.__table__
+shifts = Shift.__table__
 
 # The account's card write still waiting for its outcome, if any (at most one: it blocks).
 PENDING_WRITE = (
@@ -88,24 +91,33 @@ class ApprovalInput:
 
 @dataclass(frozen=True)
 class Desk:
-    """The resolved actor: who, in which role, at which counter of which hall."""
+    """The resolved actor: who, in which role, at which counter of which hall, in which open
+    shift (None before the clerk opens one)."""
 
     user_id: int
     role: str
     counter_id: int
     hall_id: int
     hall_code: str
+    shift_id: int | None = None
 
 
 _DESK = (
-    select(users.c.active, users.c.role, counters.c.hall_id, halls.c.code)
+    select(users.c.active, users.c.role, counters.c.hall_id, halls.c.code, shifts.c.id)
     .select_from(
-        users.join(counters, counters.c.id == bindparam("counter_id")).join(
-            halls, halls.c.id == counters.c.hall_id
+        users.join(counters, counters.c.id == bindparam("counter_id"))
+        .join(halls, halls.c.id == counters.c.hall_id)
+        .outerjoin(
+            shifts,
+            (shifts.c.clerk_id == users.c.id)
+            & (shifts.c.counter_id == counters.c.id)
+            & shifts.c.closed_at.is_(None),
         )
     )
     .where(users.c.id == bindparam("user_id"))
 )
+
+NO_SHIFT_MESSAGE = "请先开班（交接班 → 开班）再办理业务"
 
 
 def resolve_actor(session: Session, actor: Actor) -> Desk:
@@ -120,7 +132,37 @@ def resolve_actor(session: Session, actor: Actor) -> Desk:
         raise NotFound("柜台不存在", f"counter {actor.counter_id} not found")
     if not row.active:
         raise RuleViolation("操作员不存在或已停用", f"user {actor.user_id} disabled")
-    return Desk(actor.user_id, row.role, actor.counter_id, row.hall_id, row.code)
+    return Desk(actor.user_id, row.role, actor.counter_id, row.hall_id, row.code, row.id)
+
+
+def require_shift(desk: Desk) -> int:
+    """The actor's open shift at this counter: no counter transaction happens outside one."""
+    if desk.shift_id is None:
+        raise RuleViolation(
+            NO_SHIFT_MESSAGE, f"user {desk.user_id} has no open shift at {desk.counter_id}"
+        )
+    return desk.shift_id
+
+
+_LOCK_SHIFT = (
+    select(shifts.c.id)
+    .where(shifts.c.id == bindparam("shift_id"), shifts.c.closed_at.is_(None))
+    .with_for_update(read=True)
+)
+
+
+def lock_open_shift(session: Session, shift_id: int) -> None:
+    """Hold the open shift against a racing close until this transaction commits.
+
+    PostgreSQL: a share lock on the shift row (the close's UPDATE waits for it, then sees the
+    transaction). SQLite: the write transaction (BEGIN IMMEDIATE) in which the caller found the
+    shift open already excludes the close, so there is nothing more to take.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        return
+    if conn.execute(_LOCK_SHIFT, {"shift_id": shift_id}).first() is None:
+        raise RuleViolation("本班次已交班，请重新开班", f"shift {shift_id} closed meanwhile")
 
 
 def require_text(value: str | None, what: str, *, max_length: int = 200) -> str:
@@ -385,7 +427,14 @@ def record_transaction(
     approvals: Sequence[Approved] = (),
     **values: object,
 ) -> Recorded:
-    """Insert a counter transaction with its receipt number, segments and approvals."""
+    """Insert a counter transaction with its receipt number, segments and approvals, in the
+    actor's open shift. Money is paid in cash unless ``payment_method`` says otherwise."""
+    shift_id = require_shift(desk)
+    lock_open_shift(session, shift_id)
+    if values.get("amount_fen"):
+        values.setdefault("payment_method", CASH)
+    else:
+        values["payment_method"] = values["payment_ref"] = None
     session.flush()  # ORM changes made by the caller go first, in this same transaction
     conn: Connection = session.connection()
     now = ctx.now()
@@ -406,6 +455,7 @@ def record_transaction(
             "receipt_year": today.year,
             "receipt_seq": seq,
             "receipt_no": receipt_no,
+            "shift_id": shift_id,
             "amount_fen": 0,
             "volume": 0,
             **values,

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, insert, select
 from app.context import Context
 from app.devices.printer import EscposReceiptPrinter, PrinterFault
 from app.documents.receipts import ReceiptData, TierLine, layout
+from app.domain.cash import CASH, PAYMENT_METHODS
 from app.errors import NotFound
 from app.policy import load_receipt_notices
 from app.services.common import (
@@ -143,7 +144,9 @@ def receipt_data(
             notices=tuple(notices),
             reprint_no=copy_no,
             training=ctx.training,
-            opens_drawer=copy_no == 0 and row.kind in CASH_KINDS and row.amount_fen != 0,
+            opens_drawer=copy_no == 0 and row.kind in CASH_KINDS and row.payment_method == CASH,
+            payment_method=PAYMENT_METHODS.get(row.payment_method) if row.payment_method else None,
+            payment_ref=row.payment_ref,
         )
 
 
@@ -274,3 +277,29 @@ def reprint(
             )
         ).scalar_one()
     return print_job(ctx, printer, _new_job(ctx, actor, txn_id, copies + 1))
+
+
+def print_zreport(ctx: Context, actor: Actor, shift_id: int, printer: EscposReceiptPrinter) -> int:
+    """Print the shift's Z-report on the counter's receipt printer; returns the bytes sent.
+
+    Regenerated from the rows each time (a closed shift's report never changes), so a failed
+    print is simply printed again. Raises PrinterFault when the printer cannot print.
+    """
+    from app.documents.receipts import zreport_receipt
+    from app.services.reports import zreport_data
+
+    data = zreport_data(ctx, actor, shift_id)
+    return printer.print_receipt(zreport_receipt(data, printer.profile.columns))
+
+
+def print_handover_slip(
+    ctx: Context, actor: Actor, movement_id: int, printer: EscposReceiptPrinter
+) -> int:
+    """Print the 交款单 of a hand-over (again, if the first copy failed)."""
+    from app.documents.receipts import handover_slip
+    from app.services.reports import handover_slip_data
+
+    with ctx.reading() as session:
+        resolve_actor(session, actor)  # an active user at a known counter
+    data = handover_slip_data(ctx, movement_id)
+    return printer.print_receipt(handover_slip(data, printer.profile.columns))

@@ -10,6 +10,7 @@ PostgreSQL (SUM of BIGINT is NUMERIC) and are turned into ``int``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -17,6 +18,17 @@ from sqlalchemy import ColumnElement, Select, Table, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
+from app.documents.cashdata import (
+    CashSummary,
+    DayLine,
+    DenominationLine,
+    HandoverLine,
+    HandoverSlipData,
+    HeldLine,
+    MethodCount,
+    OverShortLine,
+    ShiftLine,
+)
 from app.documents.pdf import (
     KIND_ORDER,
     Approver,
@@ -25,6 +37,7 @@ from app.documents.pdf import (
     GroupTotal,
     GuardedRow,
     KindTotal,
+    MonthlyReportData,
     OpeningFormData,
     PaymentTotal,
     TariffTierRow,
@@ -32,11 +45,14 @@ from app.documents.pdf import (
     Totals,
     ZReportData,
 )
-from app.errors import InvalidInput, NotFound
+from app.domain.cash import CASH as CASH_METHOD
+from app.domain.cash import PAYMENT_METHODS, DrawerCount
+from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.services.accounts import ID_TYPES, OPENING
 from app.services.common import (
     CUSTOMER_KINDS,
     RESIDENTIAL,
+    Actor,
     account_by_no,
     accounts,
     approvals_table,
@@ -44,24 +60,37 @@ from app.services.common import (
     counters,
     customers,
     halls,
+    resolve_actor,
     segments_table,
+    shifts,
     tariff_in_force,
     transactions,
     users,
 )
 from app.services.sales import REFUND, SUPPLEMENT
 from app.services.setup import ROLES
+from app.services.shifts import (
+    CASH_IN,
+    CASH_OUT,
+    FLOAT,
+    HANDOVER,
+    OVER_SHORT,
+    SAFE_DEPOSIT,
+    counts,
+    drawer_cash,
+    held_cash,
+    movements,
+)
 from db.models import Contract, Meter
 
 meters = Meter.__table__
 contracts = Contract.__table__
 
-# All counter money is cash until payment methods are recorded on the transactions.
-CASH = "现金"
 # Transactions listed with their approvers even when (wrongly) recorded without an approval.
 GUARDED_KINDS = (REFUND, SUPPLEMENT)
 
 t = transactions
+m = movements
 
 
 def _sum(column: ColumnElement[int]) -> ColumnElement[int]:
@@ -97,8 +126,17 @@ def _kinds(session: Session, where: Sequence[ColumnElement[bool]]) -> tuple[Kind
 
 
 def _payments(session: Session, where: Sequence[ColumnElement[bool]]) -> tuple[PaymentTotal, ...]:
-    row = session.connection().execute(select(_WITH_MONEY, _RECEIVED, _PAID).where(*where)).one()
-    return (PaymentTotal(CASH, int(row[0]), int(row[1]), int(row[2])),)
+    """One line per payment method (zero lines included), from the transactions' own method."""
+    query = (
+        select(t.c.payment_method, _WITH_MONEY, _RECEIVED, _PAID)
+        .where(*where, t.c.payment_method.is_not(None))
+        .group_by(t.c.payment_method)
+    )
+    found = {row[0]: row[1:] for row in session.connection().execute(query)}
+    return tuple(
+        PaymentTotal(label, *(int(value) for value in found.get(method, (0, 0, 0))))
+        for method, label in PAYMENT_METHODS.items()
+    )
 
 
 def _tiers(session: Session, where: Sequence[ColumnElement[bool]]) -> tuple[TierTotal, ...]:
@@ -207,46 +245,193 @@ def _one_snapshot(session: Session) -> None:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
-def _check_period(start: dt.datetime, end: dt.datetime) -> None:
-    for moment in (start, end):
-        if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
-            raise InvalidInput("统计时段须为带时区的时间", f"naive or missing time: {moment!r}")
-    if start >= end:
-        raise InvalidInput("统计时段的开始时间须早于结束时间", f"empty period {start} .. {end}")
-
-
-def zreport_data(
-    ctx: Context, *, operator_id: int, counter_id: int, start: dt.datetime, end: dt.datetime
-) -> ZReportData:
-    """The Z-report of one clerk at one counter: transactions created in [start, end)."""
-    _check_period(start, end)
-    where = (
-        t.c.operator_id == operator_id,
-        t.c.counter_id == counter_id,
-        t.c.created_at >= start,
-        t.c.created_at < end,
+def _shift_header(session: Session, shift_id: int):  # type: ignore[no-untyped-def]
+    row = (
+        session.connection()
+        .execute(
+            select(
+                shifts,
+                counters.c.name.label("counter_name"),
+                halls.c.name.label("hall_name"),
+                users.c.display_name.label("clerk_name"),
+            )
+            .join(counters, counters.c.id == shifts.c.counter_id)
+            .join(halls, halls.c.id == shifts.c.hall_id)
+            .join(users, users.c.id == shifts.c.clerk_id)
+            .where(shifts.c.id == shift_id)
+        )
+        .first()
     )
+    if row is None:
+        raise NotFound("班次不存在", f"shift {shift_id} not found")
+    return row
+
+
+def _drawer_by_kind(session: Session, shift_id: int) -> dict[str, int]:
+    query = (
+        select(m.c.kind, func.sum(m.c.drawer_fen))
+        .where(m.c.shift_id == shift_id, m.c.payment_method == CASH_METHOD)
+        .group_by(m.c.kind)
+    )
+    return {kind: int(amount) for kind, amount in session.connection().execute(query)}
+
+
+def _latest_count(session: Session, shift_id: int):  # type: ignore[no-untyped-def]
+    query = select(counts).where(counts.c.shift_id == shift_id).order_by(counts.c.id.desc())
+    return session.connection().execute(query.limit(1)).first()
+
+
+def _cash_summary(session: Session, shift_id: int, count) -> CashSummary:  # type: ignore[no-untyped-def]
+    moved = _drawer_by_kind(session, shift_id)
+    cash = (t.c.shift_id == shift_id, t.c.payment_method == CASH_METHOD)
+    received, paid = session.connection().execute(select(_RECEIVED, _PAID).where(*cash)).one()
+    drawn = DrawerCount.from_json(json.loads(count.denominations)) if count else None
+    return CashSummary(
+        float_fen=moved.get(FLOAT, 0),
+        cash_in_fen=moved.get(CASH_IN, 0),
+        cash_out_fen=moved.get(CASH_OUT, 0),
+        cash_received_fen=int(received),
+        cash_paid_fen=int(paid),
+        handed_over_fen=moved.get(HANDOVER, 0),
+        over_short_fen=moved.get(OVER_SHORT, 0),
+        to_safe_fen=moved.get(SAFE_DEPOSIT, 0),
+        expected_fen=json.loads(count.expected)[CASH_METHOD] if count else None,
+        counted_fen=count.cash_fen if count else None,
+        denominations=tuple(DenominationLine(*line) for line in drawn.lines()) if drawn else (),
+    )
+
+
+def _methods(count) -> tuple[MethodCount, ...]:  # type: ignore[no-untyped-def]
+    if count is None:
+        return ()
+    expected = json.loads(count.expected)
+    noncash = json.loads(count.noncash)
+    return tuple(
+        MethodCount(
+            label,
+            expected[method],
+            count.cash_fen if method == CASH_METHOD else noncash.get(method, expected[method]),
+        )
+        for method, label in PAYMENT_METHODS.items()
+    )
+
+
+_RECEIVER = users.alias("receiver")
+_CLERK = users.alias("clerk")
+
+
+def _handovers(
+    session: Session, ctx: Context, where: Sequence[ColumnElement[bool]]
+) -> tuple[HandoverLine, ...]:
+    query = (
+        select(m, _CLERK.c.display_name.label("clerk"), _RECEIVER.c.display_name.label("to"))
+        .join(_CLERK, _CLERK.c.id == m.c.operator_id)
+        .join(_RECEIVER, _RECEIVER.c.id == m.c.counterpart_id)
+        .where(*where, m.c.kind == HANDOVER)
+        .order_by(m.c.id)
+    )
+    return tuple(
+        HandoverLine(
+            row.slip_no,
+            row.created_at.astimezone(ctx.tz),
+            row.clerk,
+            row.to,
+            "保险柜" if row.safe_fen else "钱箱",
+            row.amount_fen,
+        )
+        for row in session.connection().execute(query)
+    )
+
+
+def _over_short(
+    session: Session, where: Sequence[ColumnElement[bool]]
+) -> tuple[OverShortLine, ...]:
+    a = approvals_table
+    signer = users.alias("signer")
+    query = (
+        select(
+            m.c.payment_method,
+            m.c.amount_fen,
+            m.c.reason,
+            _CLERK.c.display_name.label("clerk"),
+            counters.c.name.label("counter"),
+            signer.c.display_name.label("signer"),
+            a.c.role,
+        )
+        .join(_CLERK, _CLERK.c.id == m.c.operator_id)
+        .join(counters, counters.c.id == m.c.counter_id)
+        .outerjoin(a, a.c.cash_movement_id == m.c.id)
+        .outerjoin(signer, signer.c.id == a.c.approver_id)
+        .where(*where, m.c.kind == OVER_SHORT)
+        .order_by(m.c.id)
+    )
+    return tuple(
+        OverShortLine(
+            row.clerk,
+            row.counter,
+            PAYMENT_METHODS.get(row.payment_method, row.payment_method),
+            row.amount_fen,
+            row.reason or "",
+            row.signer or "—",
+            ROLES.get(row.role, row.role or "—"),
+        )
+        for row in session.connection().execute(query)
+    )
+
+
+# Who may see cash figures of shifts other than their own, and of open shifts before the count
+SUPERVISORS = ("team_leader", "department_manager", "finance", "vice_president", "administrator")
+
+
+def _may_see(session: Session, actor: Actor, shift) -> None:  # type: ignore[no-untyped-def]
+    """A clerk sees only their own shift's Z-report, and only once the drawer is counted: the
+    count at close is blind. Supervisors and finance see every shift."""
+    desk = resolve_actor(session, actor)
+    if desk.role in SUPERVISORS:
+        return
+    if shift.clerk_id != desk.user_id:
+        raise PermissionDenied("只能查看本人班次的报表", f"user {desk.user_id} not shift clerk")
+    if shift.closed_at is None and _latest_count(session, shift.id) is None:
+        raise PermissionDenied(
+            "请先完成交班盘点，盘点后才能查看本班报表", f"shift {shift.id} not counted yet"
+        )
+
+
+def _require_supervisor(session: Session, actor: Actor) -> None:
+    """Hall reports show every drawer's cash: for team leaders, managers and finance."""
+    desk = resolve_actor(session, actor)
+    if desk.role not in SUPERVISORS:
+        raise PermissionDenied("营业厅报表仅限班长、经理和财务查看", f"role {desk.role}")
+
+
+def zreport_data(ctx: Context, actor: Actor, shift_id: int) -> ZReportData:
+    """The Z-report of one shift: its transactions, cash movements, count and over/short.
+
+    A closed shift reads only rows that can no longer change and is dated by its close, so the
+    report comes out the same every time it is printed.
+    """
     with ctx.reading() as session:
         _one_snapshot(session)
-        conn = session.connection()
-        desk = conn.execute(
-            select(counters.c.name, halls.c.name.label("hall_name"))
-            .join_from(counters, halls, halls.c.id == counters.c.hall_id)
-            .where(counters.c.id == counter_id)
-        ).first()
-        if desk is None:
-            raise NotFound("柜台不存在", f"counter {counter_id} not found")
-        clerk = conn.execute(select(users.c.display_name).where(users.c.id == operator_id)).scalar()
-        if clerk is None:
-            raise NotFound("营业员不存在", f"user {operator_id} not found")
+        shift = _shift_header(session, shift_id)
+        _may_see(session, actor, shift)
+        where = (t.c.shift_id == shift_id,)
+        closed = shift.closed_at is not None
+        end = shift.closed_at if closed else ctx.now()
+        count = _latest_count(session, shift_id)
         details = _details(session, ctx, where)
+        grand_total = session.connection().execute(
+            select(_AMOUNT).where(t.c.counter_id == shift.counter_id, t.c.shift_id <= shift_id)
+        )
+        counted = session.connection().execute(
+            select(func.count(counts.c.id)).where(counts.c.shift_id == shift_id)
+        )
         return ZReportData(
-            hall_name=desk.hall_name,
-            counter_name=desk.name,
-            clerk_name=clerk,
-            start=start.astimezone(ctx.tz),
+            hall_name=shift.hall_name,
+            counter_name=shift.counter_name,
+            clerk_name=shift.clerk_name,
+            start=shift.opened_at.astimezone(ctx.tz),
             end=end.astimezone(ctx.tz),
-            printed_at=ctx.now().astimezone(ctx.tz),
+            printed_at=end.astimezone(ctx.tz),
             kinds=_kinds(session, where),
             payments=_payments(session, where),
             tiers=_tiers(session, where),
@@ -256,6 +441,14 @@ def zreport_data(
             last_receipt=details[-1].receipt_no if details else None,
             details=details,
             training=ctx.training,
+            shift_id=shift_id,
+            closed=closed,
+            cash=_cash_summary(session, shift_id, count),
+            methods=_methods(count),
+            handovers=_handovers(session, ctx, (m.c.shift_id == shift_id,)),
+            over_short=_over_short(session, (m.c.shift_id == shift_id,)),
+            grand_total_fen=int(grand_total.scalar_one()),
+            counts_taken=int(counted.scalar_one()),
         )
 
 
@@ -279,17 +472,78 @@ def _groups(
     )
 
 
-def daily_report_data(ctx: Context, business_date: dt.date, hall_id: int) -> DailyReportData:
-    """The hall's daily report: every transaction with this business date."""
+def _shift_lines(session: Session, ctx: Context, hall_id: int, day: dt.date) -> tuple:
+    query = (
+        select(
+            shifts.c.id,
+            shifts.c.opened_at,
+            shifts.c.closed_at,
+            users.c.display_name,
+            counters.c.name,
+        )
+        .join(users, users.c.id == shifts.c.clerk_id)
+        .join(counters, counters.c.id == shifts.c.counter_id)
+        .where(shifts.c.hall_id == hall_id, shifts.c.business_date == day)
+        .order_by(shifts.c.id)
+    )
+    lines = []
+    for row in session.connection().execute(query).all():
+        cash = 0 if row.closed_at is not None else drawer_cash(session, row.id)
+        closed = row.closed_at.astimezone(ctx.tz) if row.closed_at is not None else None
+        lines.append(
+            ShiftLine(row.display_name, row.name, row.opened_at.astimezone(ctx.tz), closed, cash)
+        )
+    return tuple(lines)
+
+
+def cash_positions(session: Session, hall_id: int, day: dt.date) -> tuple[int, int]:
+    """Cash in the hall's drawers and in its safe at the end of ``day``, from the rows.
+
+    A closed shift's drawer nets to zero (its counted cash went into the safe), so the drawers
+    hold what open shifts took; rows of later days are not counted.
+    """
+    conn = session.connection()
+    in_drawers = conn.execute(
+        select(
+            select(func.coalesce(func.sum(m.c.drawer_fen), 0))
+            .where(m.c.hall_id == hall_id, m.c.business_date <= day)
+            .scalar_subquery(),
+            select(_AMOUNT)
+            .where(
+                t.c.hall_id == hall_id,
+                t.c.business_date <= day,
+                t.c.payment_method == CASH_METHOD,
+            )
+            .scalar_subquery(),
+            select(func.coalesce(func.sum(m.c.safe_fen), 0))
+            .where(m.c.hall_id == hall_id, m.c.business_date <= day)
+            .scalar_subquery(),
+        )
+    ).one()
+    return int(in_drawers[0]) + int(in_drawers[1]), int(in_drawers[2])
+
+
+def _hall_name(session: Session, hall_id: int) -> str:
+    name = session.connection().execute(select(halls.c.name).where(halls.c.id == hall_id)).scalar()
+    if name is None:
+        raise NotFound("营业厅不存在", f"hall {hall_id} not found")
+    return name
+
+
+def daily_report_data(
+    ctx: Context, actor: Actor, business_date: dt.date, hall_id: int
+) -> DailyReportData:
+    """The hall's daily report: every transaction and cash movement with this business date,
+    the cash still in drawers and safe at the end of it, and takings not yet with finance."""
     where = (t.c.hall_id == hall_id, t.c.business_date == business_date)
+    moved = (m.c.hall_id == hall_id, m.c.business_date == business_date)
     with ctx.reading() as session:
         _one_snapshot(session)
-        hall_name = (
-            session.connection().execute(select(halls.c.name).where(halls.c.id == hall_id)).scalar()
-        )
-        if hall_name is None:
-            raise NotFound("营业厅不存在", f"hall {hall_id} not found")
+        _require_supervisor(session, actor)
+        hall_name = _hall_name(session, hall_id)
         first, last = _receipt_range(session, where)
+        drawers, safe = cash_positions(session, hall_id, business_date)
+        held = held_cash(session, ctx, hall_id, business_date)
         return DailyReportData(
             hall_name=hall_name,
             business_date=business_date,
@@ -302,6 +556,113 @@ def daily_report_data(ctx: Context, business_date: dt.date, hall_id: int) -> Dai
             total=_totals(session, where),
             first_receipt=first,
             last_receipt=last,
+            training=ctx.training,
+            shifts=_shift_lines(session, ctx, hall_id, business_date),
+            handovers=_handovers(session, ctx, moved),
+            over_short=_over_short(session, moved),
+            drawer_cash_fen=drawers,
+            safe_cash_fen=safe,
+            held=tuple(
+                HeldLine(h.business_date, h.amount_fen, h.working_days_held, h.overdue)
+                for h in held
+            ),
+        )
+
+
+def monthly_report_data(
+    ctx: Context, actor: Actor, year: int, month: int, hall_id: int
+) -> MonthlyReportData:
+    """The hall's monthly report: one line per business day, then the month's totals."""
+    if not (isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12):
+        raise InvalidInput("月份无效", f"bad month {year}-{month}")
+    first_day = dt.date(year, month, 1)
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    where = (
+        t.c.hall_id == hall_id,
+        t.c.business_date >= first_day,
+        t.c.business_date < next_month,
+    )
+    moved = (m.c.hall_id == hall_id, m.c.business_date >= first_day, m.c.business_date < next_month)
+    cash_amount = _sum(case((t.c.payment_method == CASH_METHOD, t.c.amount_fen), else_=0))
+    with ctx.reading() as session:
+        _one_snapshot(session)
+        _require_supervisor(session, actor)
+        conn = session.connection()
+        hall_name = _hall_name(session, hall_id)
+        days: dict[dt.date, list[int]] = {}
+        for row in conn.execute(
+            select(t.c.business_date, _COUNT, _VOLUME, _AMOUNT, cash_amount)
+            .where(*where)
+            .group_by(t.c.business_date)
+        ):
+            count, volume, amount, cash = (int(v) for v in row[1:])
+            days[row[0]] = [count, volume, amount, cash, amount - cash, 0, 0]
+        for row in conn.execute(
+            select(
+                m.c.business_date,
+                _sum(m.c.finance_fen),
+                _sum(case((m.c.kind == OVER_SHORT, m.c.amount_fen), else_=0)),
+            )
+            .where(*moved)
+            .group_by(m.c.business_date)
+        ):
+            line = days.setdefault(row[0], [0, 0, 0, 0, 0, 0, 0])
+            line[5] += int(row[1])
+            line[6] += int(row[2])
+        handed = sum(line[5] for line in days.values())
+        return MonthlyReportData(
+            hall_name=hall_name,
+            year=year,
+            month=month,
+            printed_at=ctx.now().astimezone(ctx.tz),
+            days=tuple(DayLine(day, *days[day]) for day in sorted(days)),
+            clerks=_groups(session, where, t.c.operator_id, users.c.display_name, users),
+            counters=_groups(session, where, t.c.counter_id, counters.c.name, counters),
+            kinds=_kinds(session, where),
+            payments=_payments(session, where),
+            tiers=_tiers(session, where),
+            total=_totals(session, where),
+            handed_over_fen=handed,
+            over_short=_over_short(session, moved),
+            training=ctx.training,
+        )
+
+
+def handover_slip_data(ctx: Context, movement_id: int) -> HandoverSlipData:
+    """The 交款单 of one hand-over, from its row."""
+    with ctx.reading() as session:
+        row = (
+            session.connection()
+            .execute(
+                select(
+                    m,
+                    _CLERK.c.display_name.label("clerk"),
+                    _RECEIVER.c.display_name.label("to"),
+                    counters.c.name.label("counter"),
+                    halls.c.name.label("hall"),
+                )
+                .join(_CLERK, _CLERK.c.id == m.c.operator_id)
+                .join(_RECEIVER, _RECEIVER.c.id == m.c.counterpart_id)
+                .join(counters, counters.c.id == m.c.counter_id)
+                .join(halls, halls.c.id == m.c.hall_id)
+                .where(m.c.id == movement_id, m.c.kind == HANDOVER)
+            )
+            .first()
+        )
+        if row is None:
+            raise NotFound("交款记录不存在", f"hand-over {movement_id} not found")
+        drawn = DrawerCount.from_json(json.loads(row.denominations))
+        return HandoverSlipData(
+            hall_name=row.hall,
+            counter_name=row.counter,
+            slip_no=row.slip_no,
+            handed_at=row.created_at.astimezone(ctx.tz),
+            clerk_name=row.clerk,
+            receiver_name=row.to,
+            source="保险柜" if row.safe_fen else "钱箱",
+            amount_fen=row.amount_fen,
+            denominations=tuple(DenominationLine(*line) for line in drawn.lines()),
+            note=row.reason,
             training=ctx.training,
         )
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.cards import CardReading
+from app.domain.cash import CASH, Payment
 from app.domain.money import format_volume
 from app.domain.pricing import (
     Segment,
@@ -39,6 +40,7 @@ from app.services.common import (
     record_card_write,
     record_transaction,
     require_active,
+    require_shift,
     require_text,
     resolve_actor,
     run_once,
@@ -47,6 +49,7 @@ from app.services.common import (
     tariffs,
     transactions,
 )
+from app.services.shifts import check_cash_sale
 
 PURCHASE = "purchase"
 REFUND = "refund"
@@ -73,6 +76,9 @@ class SaleResult:
     created_at: dt.datetime
     reason: str | None = None
     segments: tuple[Segment, ...] = field(default_factory=tuple)
+    payment_method: str | None = None
+    payment_ref: str | None = None
+    warning: str | None = None  # e.g. the drawer is above the hand-over limit
 
 
 _SEGMENTS = (
@@ -120,6 +126,8 @@ def sale_result(session: Session, transaction_id: int) -> SaleResult:
         created_at=row.created_at,
         reason=row.reason,
         segments=tuple(s for _, s in segments),
+        payment_method=row.payment_method,
+        payment_ref=row.payment_ref,
     )
 
 
@@ -165,6 +173,24 @@ def check_tendered(tendered: object) -> None:
         raise InvalidInput("实收金额无效", f"bad cash tendered {tendered!r}")
 
 
+def checked_payment(payment: object) -> Payment:
+    """The payment, checked (method known, reference given for non-cash)."""
+    if not isinstance(payment, Payment):
+        raise InvalidInput("请选择付款方式", f"not a Payment: {payment!r}")
+    return payment.checked()
+
+
+def settle_payment(
+    amount: int, tendered: int | None, payment: Payment
+) -> tuple[int | None, int | None]:
+    """Cash tendered and change; a non-cash payment is exactly the amount (no change)."""
+    if payment.method != CASH:
+        if tendered is not None and tendered != amount:
+            raise InvalidInput("非现金付款不找零，实收须等于应收", f"tendered {tendered}")
+        return (None, None)
+    return settle_cash(amount, tendered)
+
+
 def settle_cash(amount: int, tendered: int | None) -> tuple[int | None, int | None]:
     """Cash tendered and change for ``amount`` (None, None when nothing is to be paid)."""
     if amount <= 0:
@@ -201,6 +227,7 @@ class PurchaseRequest:
     cash_tendered_fen: int | None = None  # None: the customer pays exactly the price
     card: CardReading | None = None  # what the reader saw, when a reader is in use
     writes_card: bool = False  # True: the card is written after commit (PENDING until settled)
+    payment: Payment = Payment()
 
 
 def _check_purchase_input(req: PurchaseRequest, policy: HallPolicy) -> None:
@@ -219,10 +246,13 @@ def _check_purchase_input(req: PurchaseRequest, policy: HallPolicy) -> None:
 def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
     """Sell gas onto the account of the presented card, priced by the tier ladder."""
 
+    payment = checked_payment(req.payment)
+
     def work(session: Session) -> SaleResult:
         policy = load_policy(session)
         _check_purchase_input(req, policy)
         desk = resolve_actor(session, actor)
+        require_shift(desk)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)
@@ -243,7 +273,8 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
                 )
             check_volume(total_volume(priced), policy, "购气量")
         amount = total_amount(priced)
-        tendered, change = settle_cash(amount, req.cash_tendered_fen)
+        tendered, change = settle_payment(amount, req.cash_tendered_fen, payment)
+        warning = check_cash_sale(session, desk, payment, amount, policy)
         count = step_purchase_count(session, card.account_id, +1)
         segments = [(year, s) for s in priced]
         values = dict(
@@ -251,6 +282,8 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             volume=total_volume(priced),
             cash_tendered_fen=tendered,
             change_fen=change,
+            payment_method=payment.method,
+            payment_ref=payment.reference,
         )
         recorded = record_transaction(
             session,
@@ -279,6 +312,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             ladder_year=year,
             created_at=recorded.created_at,
             segments=priced,
+            warning=warning,
             **values,
         )
 
@@ -345,7 +379,13 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             )
         segments = [(y, s.reversed()) for y, s in stored_segments(session, sale.id)]
         count = step_purchase_count(session, card.account_id, -1)
-        values = dict(amount_fen=-sale.amount_fen, volume=-sale.volume, reason=reason)
+        values = dict(
+            amount_fen=-sale.amount_fen,
+            volume=-sale.volume,
+            reason=reason,
+            payment_method=sale.payment_method,  # paid back the way it was paid
+            payment_ref=sale.payment_ref,
+        )
         recorded = record_transaction(
             session,
             ctx,

@@ -11,6 +11,7 @@ from app.context import Context
 from app.domain.pricing import TariffRule, Tier
 from app.errors import Conflict, InvalidInput
 from app.services.common import CUSTOMER_KINDS, require_text
+from app.services.credentials import hash_password
 from db.models import Account, Counter, Hall, Tariff, TariffTier, User
 
 ROLES = {
@@ -48,8 +49,18 @@ def ensure_counter(ctx: Context, hall_id: int, code: str, name: str | None = Non
         return counter.id
 
 
-def add_user(ctx: Context, username: str, display_name: str, role: str) -> int:
-    """Register a user; passwords are set by the security layer."""
+def add_user(
+    ctx: Context,
+    username: str,
+    display_name: str,
+    role: str,
+    *,
+    password: str | None = None,
+    password_hash: str | None = None,
+) -> int:
+    """Register a user, with a password (hashed here) or an argon2 hash made earlier."""
+    if password is not None:
+        password_hash = hash_password(password)
     username = require_text(username, "用户名", max_length=50)
     display_name = require_text(display_name, "姓名", max_length=50)
     if role not in ROLES:
@@ -62,6 +73,7 @@ def add_user(ctx: Context, username: str, display_name: str, role: str) -> int:
             display_name=display_name,
             role=role,
             active=True,
+            password_hash=password_hash,
             created_at=ctx.now(),
         )
         session.add(user)

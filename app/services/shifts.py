@@ -1,0 +1,907 @@
+"""Shifts (班次) and the cash drawer: open with a float, cash in/out, hand-over to finance (交款),
+blind count by denomination and close (交班) with over/short (长短款) signed off.
+
+Where the cash is, is always a sum of rows: the drawer of a shift is its cash movements plus its
+cash transactions; the safe is the hall's safe movements; finance holds what was handed over.
+Nothing stores a running balance. A closed shift is locked (database trigger); corrections are
+adjusting rows in a later shift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.domain.cash import (
+    CASH,
+    NON_CASH,
+    PAYMENT_METHODS,
+    DrawerCount,
+    HeldTakings,
+    Payment,
+    held_takings,
+)
+from app.domain.money import format_money
+from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.policy import HallPolicy, load_calendar, load_policy
+from app.services.common import (
+    Actor,
+    Desk,
+    approvals_table,
+    check_request_id,
+    counters,
+    lock_open_shift,
+    next_number,
+    require_shift,
+    require_text,
+    resolve_actor,
+    shifts,
+    transactions,
+    users,
+)
+from app.services.credentials import Confirmed, Credential, confirm_credential
+from db.models import CashMovement, ShiftCount
+
+movements = CashMovement.__table__
+counts = ShiftCount.__table__
+
+FLOAT = "float"
+CASH_IN = "cash_in"
+CASH_OUT = "cash_out"
+HANDOVER = "handover"
+SAFE_DEPOSIT = "safe_deposit"
+OVER_SHORT = "over_short"
+MOVEMENT_KINDS = {
+    FLOAT: "备用金",
+    CASH_IN: "现金存入",
+    CASH_OUT: "现金支出",
+    HANDOVER: "交款",
+    SAFE_DEPOSIT: "存入保险柜",
+    OVER_SHORT: "长短款",
+}
+FLOAT_SOURCES = {"safe": "保险柜", "finance": "财务拨付"}
+SIGN_OFF_ROLES = ("team_leader", "department_manager")  # 班长 signs over/short; a manager may
+RECEIVER_ROLES = ("finance",)
+MAX_CASH_FEN = 100_000_000  # one million yuan: any larger figure is a typing error
+
+
+def _money(value: object, what: str, *, allow_zero: bool = False) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput(f"{what}无效", f"{what}: not an int: {value!r}")
+    if value < 0 or (value == 0 and not allow_zero) or value > MAX_CASH_FEN:
+        raise InvalidInput(f"{what}必须大于零且不超过100万元", f"{what}: out of range {value}")
+    return value
+
+
+# ---------------------------------------------------------------- where the cash is (from rows)
+
+
+def _cash_takings(shift_id: int):  # type: ignore[no-untyped-def]
+    t = transactions
+    return select(func.coalesce(func.sum(t.c.amount_fen), 0)).where(
+        t.c.shift_id == shift_id, t.c.payment_method == CASH
+    )
+
+
+def drawer_cash(session: Session, shift_id: int) -> int:
+    """Cash that should be in the shift's drawer: its movements plus its cash transactions."""
+    moved = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
+        movements.c.shift_id == shift_id
+    )
+    row = session.connection().execute(
+        select(moved.scalar_subquery(), _cash_takings(shift_id).scalar_subquery())
+    )
+    return sum(int(value) for value in row.one())
+
+
+def safe_cash(session: Session, hall_id: int) -> int:
+    query = select(func.coalesce(func.sum(movements.c.safe_fen), 0)).where(
+        movements.c.hall_id == hall_id
+    )
+    return int(session.connection().execute(query).scalar_one())
+
+
+def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
+    """What the shift should hold per payment method: drawer cash, and non-cash takings (with
+    any recorded over/short of that method)."""
+    t = transactions
+    expected = {method: 0 for method in PAYMENT_METHODS}
+    expected[CASH] = drawer_cash(session, shift_id)
+    conn = session.connection()
+    noncash = conn.execute(
+        select(t.c.payment_method, func.sum(t.c.amount_fen))
+        .where(t.c.shift_id == shift_id, t.c.payment_method.in_(NON_CASH))
+        .group_by(t.c.payment_method)
+    )
+    for method, amount in noncash:
+        expected[method] += int(amount)
+    adjusted = conn.execute(
+        select(movements.c.payment_method, func.sum(movements.c.amount_fen))
+        .where(
+            movements.c.shift_id == shift_id,
+            movements.c.kind == OVER_SHORT,
+            movements.c.payment_method.in_(NON_CASH),
+        )
+        .group_by(movements.c.payment_method)
+    )
+    for method, amount in adjusted:
+        expected[method] += int(amount)
+    return expected
+
+
+# ---------------------------------------------------------------- limits on cash in the drawer
+
+LEVEL_OK = "ok"
+LEVEL_WARN = "warn"
+LEVEL_STOP = "stop"
+
+
+def cash_level(drawer_fen: int, policy: HallPolicy) -> str:
+    if drawer_fen > policy.drawer_stop_limit_fen:
+        return LEVEL_STOP
+    if drawer_fen > policy.drawer_warn_limit_fen:
+        return LEVEL_WARN
+    return LEVEL_OK
+
+
+def warn_message(policy: HallPolicy) -> str:
+    return f"钱箱现金已超过{format_money(policy.drawer_warn_limit_fen)}元，请尽快交款"
+
+
+def check_cash_sale(
+    session: Session,
+    desk: Desk,
+    payment: Payment,
+    amount_fen: int,
+    policy: HallPolicy | None = None,
+) -> str | None:
+    """Refuse cash taken above the hard limit; the warning to show after this sale, if any.
+
+    The message names the limit, never the drawer's figure (the count at close is blind).
+    """
+    if payment.method != CASH or amount_fen <= 0 or desk.shift_id is None:
+        return None
+    policy = policy or load_policy(session)
+    before = drawer_cash(session, desk.shift_id)
+    if cash_level(before, policy) == LEVEL_STOP:
+        raise RuleViolation(
+            f"钱箱现金已超过{format_money(policy.drawer_stop_limit_fen)}元上限，"
+            "请先交款再收现金（可改用非现金付款）",
+            f"drawer {before} above stop limit {policy.drawer_stop_limit_fen}",
+        )
+    if cash_level(before + amount_fen, policy) != LEVEL_OK:
+        return warn_message(policy)
+    return None
+
+
+@dataclass(frozen=True)
+class DrawerStatus:
+    """What the counter's status bar shows: the shift, and the drawer's level against the limits
+    (not its figure: the clerk counts blind at close)."""
+
+    shift_id: int | None
+    opened_at: dt.datetime | None
+    level: str
+    message: str | None
+    overdue: tuple[HeldTakings, ...]
+
+
+def drawer_status(ctx: Context, actor: Actor) -> DrawerStatus:
+    with ctx.reading() as session:
+        desk = resolve_actor(session, actor)
+        overdue = tuple(_overdue(session, ctx, desk.hall_id))
+        if desk.shift_id is None:
+            return DrawerStatus(None, None, LEVEL_OK, None, overdue)
+        policy = load_policy(session)
+        level = cash_level(drawer_cash(session, desk.shift_id), policy)
+        opened = session.connection().execute(
+            select(shifts.c.opened_at).where(shifts.c.id == desk.shift_id)
+        )
+        message = {
+            LEVEL_OK: None,
+            LEVEL_WARN: warn_message(policy),
+            LEVEL_STOP: "钱箱现金已达上限，现金收费已暂停，请立即交款",
+        }[level]
+        return DrawerStatus(desk.shift_id, opened.scalar_one(), level, message, overdue)
+
+
+# ---------------------------------------------------------------- takings held too long
+
+
+def takings_by_day(session: Session, hall_id: int, until: dt.date) -> dict[dt.date, int]:
+    """Net cash each business day brought into the hall (floats and safe moves excluded)."""
+    t = transactions
+    days: dict[dt.date, int] = {}
+    sales = session.connection().execute(
+        select(t.c.business_date, func.sum(t.c.amount_fen))
+        .where(t.c.hall_id == hall_id, t.c.payment_method == CASH, t.c.business_date <= until)
+        .group_by(t.c.business_date)
+    )
+    moved = session.connection().execute(
+        select(movements.c.business_date, func.sum(movements.c.drawer_fen))
+        .where(
+            movements.c.hall_id == hall_id,
+            movements.c.kind.in_((CASH_IN, CASH_OUT, OVER_SHORT)),
+            movements.c.payment_method == CASH,
+            movements.c.business_date <= until,
+        )
+        .group_by(movements.c.business_date)
+    )
+    for day, amount in (*sales, *moved):
+        days[day] = days.get(day, 0) + int(amount)
+    return days
+
+
+def handed_over(session: Session, hall_id: int, until: dt.date) -> int:
+    query = select(func.coalesce(func.sum(movements.c.finance_fen), 0)).where(
+        movements.c.hall_id == hall_id, movements.c.business_date <= until
+    )
+    return int(session.connection().execute(query).scalar_one())
+
+
+def held_cash(session: Session, ctx: Context, hall_id: int, day: dt.date) -> list[HeldTakings]:
+    calendar = load_calendar(session)
+    return held_takings(
+        takings_by_day(session, hall_id, day), handed_over(session, hall_id, day), day, calendar
+    )
+
+
+def _overdue(session: Session, ctx: Context, hall_id: int) -> list[HeldTakings]:
+    return [held for held in held_cash(session, ctx, hall_id, ctx.today()) if held.overdue]
+
+
+def overdue_takings(ctx: Context, hall_id: int) -> list[HeldTakings]:
+    """Takings held more than two working days (the hall rule): shown at login and on the
+    daily report until handed to finance."""
+    with ctx.reading() as session:
+        return _overdue(session, ctx, hall_id)
+
+
+# ---------------------------------------------------------------- opening a shift
+
+
+@dataclass(frozen=True)
+class OpenShiftRequest:
+    request_id: uuid.UUID
+    float_count: DrawerCount  # the opening float, counted into the drawer
+    float_source: str = "safe"  # "safe" or "finance"
+
+
+@dataclass(frozen=True)
+class ShiftOpened:
+    shift_id: int
+    counter_id: int
+    clerk_id: int
+    business_date: dt.date
+    opened_at: dt.datetime
+    float_fen: int
+    overdue: tuple[HeldTakings, ...] = ()
+
+
+def _movement(
+    session: Session,
+    ctx: Context,
+    desk: Desk,
+    *,
+    request_id: uuid.UUID,
+    kind: str,
+    amount_fen: int,
+    shift_id: int | None,
+    drawer_fen: int = 0,
+    safe_fen: int = 0,
+    finance_fen: int = 0,
+    **values: object,
+) -> int:
+    conn: Connection = session.connection()
+    return conn.execute(
+        insert(movements).returning(movements.c.id),
+        {
+            "request_id": request_id,
+            "kind": kind,
+            "hall_id": desk.hall_id,
+            "counter_id": desk.counter_id,
+            "shift_id": shift_id,
+            "operator_id": desk.user_id,
+            "created_at": ctx.now(),
+            "business_date": ctx.today(),
+            "payment_method": values.pop("payment_method", CASH),
+            "amount_fen": amount_fen,
+            "drawer_fen": drawer_fen,
+            "safe_fen": safe_fen,
+            "finance_fen": finance_fen,
+            **values,
+        },
+    ).scalar_one()
+
+
+def _shift_row(session: Session, shift_id: int):  # type: ignore[no-untyped-def]
+    row = session.connection().execute(select(shifts).where(shifts.c.id == shift_id)).first()
+    if row is None:
+        raise NotFound("班次不存在", f"shift {shift_id} not found")
+    return row
+
+
+def _float_of(session: Session, shift_id: int) -> int:
+    query = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
+        movements.c.shift_id == shift_id, movements.c.kind == FLOAT
+    )
+    return int(session.connection().execute(query).scalar_one())
+
+
+def _opened(session: Session, shift_id: int, overdue=()) -> ShiftOpened:  # type: ignore[no-untyped-def]
+    row = _shift_row(session, shift_id)
+    return ShiftOpened(
+        row.id,
+        row.counter_id,
+        row.clerk_id,
+        row.business_date,
+        row.opened_at,
+        _float_of(session, row.id),
+        tuple(overdue),
+    )
+
+
+def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened:
+    """开班: the clerk opens a shift at this counter with a counted float.
+
+    One open shift per counter and per clerk; the float comes out of the safe (refused when the
+    safe does not hold it) or is issued by finance.
+    """
+    check_request_id(req.request_id)
+    count = _checked_count(req.float_count)
+    if req.float_source not in FLOAT_SOURCES:
+        raise InvalidInput("请选择备用金来源", f"bad float source {req.float_source!r}")
+    try:
+        with ctx.unit_of_work() as session:
+            replay = session.connection().execute(
+                select(shifts.c.id).where(shifts.c.open_request_id == req.request_id)
+            )
+            existing = replay.scalar()
+            if existing is not None:
+                return _opened(session, existing)
+            desk = resolve_actor(session, actor)
+            _refuse_second_shift(session, desk)
+            amount = count.total_fen
+            if req.float_source == "safe" and amount > safe_cash(session, desk.hall_id):
+                raise RuleViolation(
+                    "保险柜现金不足以支付备用金", f"float {amount} above safe balance"
+                )
+            shift_id = (
+                session.connection()
+                .execute(
+                    insert(shifts).returning(shifts.c.id),
+                    {
+                        "open_request_id": req.request_id,
+                        "hall_id": desk.hall_id,
+                        "counter_id": desk.counter_id,
+                        "clerk_id": desk.user_id,
+                        "business_date": ctx.today(),
+                        "opened_at": ctx.now(),
+                    },
+                )
+                .scalar_one()
+            )
+            if amount:
+                _movement(
+                    session,
+                    ctx,
+                    desk,
+                    request_id=uuid.uuid5(req.request_id, FLOAT),
+                    kind=FLOAT,
+                    amount_fen=amount,
+                    shift_id=shift_id,
+                    drawer_fen=amount,
+                    safe_fen=-amount if req.float_source == "safe" else 0,
+                    reason=FLOAT_SOURCES[req.float_source],
+                    denominations=json.dumps(count.as_json()),
+                )
+            result = _opened(session, shift_id, _overdue(session, ctx, desk.hall_id))
+            session.commit()
+            return result
+    except IntegrityError as error:  # a racing open at this counter or by this clerk
+        with ctx.reading() as session:
+            existing = session.connection().execute(
+                select(shifts.c.id).where(shifts.c.open_request_id == req.request_id)
+            )
+            shift_id = existing.scalar()
+            if shift_id is not None:
+                return _opened(session, shift_id)
+        raise Conflict("该柜台或该营业员已有未交班的班次", str(error.orig)) from error
+
+
+def _refuse_second_shift(session: Session, desk: Desk) -> None:
+    conn = session.connection()
+    open_rows = conn.execute(
+        select(shifts.c.counter_id, shifts.c.clerk_id, users.c.display_name, counters.c.name)
+        .join(users, users.c.id == shifts.c.clerk_id)
+        .join(counters, counters.c.id == shifts.c.counter_id)
+        .where(
+            shifts.c.closed_at.is_(None),
+            (shifts.c.counter_id == desk.counter_id) | (shifts.c.clerk_id == desk.user_id),
+        )
+    ).all()
+    for row in open_rows:
+        if row.clerk_id == desk.user_id:
+            raise RuleViolation(
+                f"您在{row.name}还有未交班的班次，请先交班", f"user {desk.user_id} has open shift"
+            )
+        raise RuleViolation(
+            f"{row.name}由{row.display_name}开班中，请先交班", f"counter {desk.counter_id} busy"
+        )
+
+
+def _checked_count(count: object) -> DrawerCount:
+    if not isinstance(count, DrawerCount):
+        raise InvalidInput("请按面额清点现金", f"not a DrawerCount: {count!r}")
+    return count.checked()
+
+
+# ---------------------------------------------------------------- cash in / cash out
+
+
+@dataclass(frozen=True)
+class CashMoveRequest:
+    """Cash into the drawer (float top-up, change) or out of it (petty payout), with a reason."""
+
+    request_id: uuid.UUID
+    kind: str  # CASH_IN or CASH_OUT
+    amount_fen: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Moved:
+    movement_id: int
+    kind: str
+    amount_fen: int
+    created_at: dt.datetime
+    slip_no: str | None = None
+    counterpart: str | None = None
+    count: DrawerCount | None = None
+    warning: str | None = None
+
+
+def _moved(session: Session, movement_id: int) -> Moved:
+    row = (
+        session.connection()
+        .execute(
+            select(movements, users.c.display_name)
+            .outerjoin(users, users.c.id == movements.c.counterpart_id)
+            .where(movements.c.id == movement_id)
+        )
+        .one()
+    )
+    count = DrawerCount.from_json(json.loads(row.denominations)) if row.denominations else None
+    return Moved(
+        row.id, row.kind, row.amount_fen, row.created_at, row.slip_no, row.display_name, count
+    )
+
+
+def _replay(session: Session, request_id: uuid.UUID, kind: str) -> Moved | None:
+    row = (
+        session.connection()
+        .execute(
+            select(movements.c.id, movements.c.kind).where(movements.c.request_id == request_id)
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    if row.kind != kind:
+        raise Conflict("请求编号已被其他业务使用", f"request {request_id} is a {row.kind}")
+    return _moved(session, row.id)
+
+
+def _run_movement(ctx: Context, request_id: uuid.UUID, kind: str, work) -> Moved:  # type: ignore[no-untyped-def]
+    check_request_id(request_id)
+    try:
+        with ctx.unit_of_work() as session:
+            replayed = _replay(session, request_id, kind)
+            if replayed is not None:
+                return replayed
+            result = work(session)
+            session.commit()
+            return result
+    except IntegrityError as error:
+        with ctx.unit_of_work() as session:
+            replayed = _replay(session, request_id, kind)
+            if replayed is None:
+                raise Conflict("数据已被其他柜台修改，请重试", str(error.orig)) from error
+            return replayed
+
+
+def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
+    """现金存入/支出 in the actor's open shift."""
+    if req.kind not in (CASH_IN, CASH_OUT):
+        raise InvalidInput("请选择存入或支出", f"bad cash move kind {req.kind!r}")
+    amount = _money(req.amount_fen, "金额")
+    reason = require_text(req.reason, "原因")
+
+    def work(session: Session) -> Moved:
+        desk = resolve_actor(session, actor)
+        shift_id = _own_shift(desk)
+        sign = 1 if req.kind == CASH_IN else -1
+        movement_id = _movement(
+            session,
+            ctx,
+            desk,
+            request_id=req.request_id,
+            kind=req.kind,
+            amount_fen=amount,
+            shift_id=shift_id,
+            drawer_fen=sign * amount,
+            reason=reason,
+        )
+        return _moved(session, movement_id)
+
+    return _run_movement(ctx, req.request_id, req.kind, work)
+
+
+def _own_shift(desk: Desk) -> int:
+    return require_shift(desk)
+
+
+# ---------------------------------------------------------------- hand-over to finance (交款)
+
+
+@dataclass(frozen=True)
+class HandoverRequest:
+    """Cash handed to a finance user, counted by denomination; finance confirms with their own
+    password at the counter. ``source`` is the clerk's drawer or the hall's safe."""
+
+    request_id: uuid.UUID
+    count: DrawerCount
+    receiver: Credential
+    source: str = "drawer"
+    note: str = ""
+
+
+def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
+    """交款: the drawer's (or the safe's) expected cash drops by the counted amount; a slip number
+    is taken (gapless per hall and year) for the printed slip."""
+    count = _checked_count(req.count)
+    amount = count.total_fen
+    if amount <= 0:
+        raise InvalidInput("交款金额必须大于零", "empty hand-over")
+    if req.source not in ("drawer", "safe"):
+        raise InvalidInput("请选择交款来源", f"bad source {req.source!r}")
+    if not isinstance(req.receiver, Credential):
+        raise InvalidInput("请财务人员输入工号和密码确认", "receiver credential missing")
+
+    def work(session: Session) -> Moved:
+        desk = resolve_actor(session, actor)
+        receiver = confirm_credential(
+            session, req.receiver, roles=RECEIVER_ROLES, not_user=desk.user_id, what="收款财务"
+        )
+        if req.source == "drawer":
+            shift_id = _own_shift(desk)
+            effect = {"drawer_fen": -amount}
+        else:
+            shift_id = desk.shift_id
+            if amount > safe_cash(session, desk.hall_id):
+                raise RuleViolation("交款金额超过保险柜记录的现金", f"{amount} above safe")
+            effect = {"safe_fen": -amount}
+        year = ctx.today().year
+        seq = next_number(session, f"handover:{desk.hall_code}:{year}")
+        movement_id = _movement(
+            session,
+            ctx,
+            desk,
+            request_id=req.request_id,
+            kind=HANDOVER,
+            amount_fen=amount,
+            shift_id=shift_id,
+            finance_fen=amount,
+            reason=(req.note or "").strip() or ("保险柜现金交款" if req.source == "safe" else None),
+            denominations=json.dumps(count.as_json()),
+            counterpart_id=receiver.user_id,
+            slip_no=f"JK{desk.hall_code}-{year}-{seq:05d}",
+            **effect,
+        )
+        return _moved(session, movement_id)
+
+    return _run_movement(ctx, req.request_id, HANDOVER, work)
+
+
+# ---------------------------------------------------------------- blind count and close
+
+
+@dataclass(frozen=True)
+class CountRequest:
+    request_id: uuid.UUID
+    cash: DrawerCount
+    noncash: Mapping[str, int] = field(default_factory=dict)  # terminal totals; missing = agree
+
+
+@dataclass(frozen=True)
+class MethodLine:
+    method: str
+    expected_fen: int
+    counted_fen: int
+
+    @property
+    def difference_fen(self) -> int:
+        """counted − expected: > 0 长款 (over), < 0 短款 (short)."""
+        return self.counted_fen - self.expected_fen
+
+
+@dataclass(frozen=True)
+class CountResult:
+    """Shown only after the count is recorded: expected against counted per payment method."""
+
+    count_id: int
+    shift_id: int
+    cash: DrawerCount
+    lines: tuple[MethodLine, ...]
+
+    @property
+    def balanced(self) -> bool:
+        return all(line.difference_fen == 0 for line in self.lines)
+
+
+def _count_result(session: Session, count_id: int) -> CountResult:
+    row = session.connection().execute(select(counts).where(counts.c.id == count_id)).one()
+    expected = json.loads(row.expected)
+    noncash = json.loads(row.noncash)
+    lines = tuple(
+        MethodLine(
+            method,
+            expected[method],
+            row.cash_fen if method == CASH else noncash.get(method, expected[method]),
+        )
+        for method in PAYMENT_METHODS
+    )
+    cash = DrawerCount.from_json(json.loads(row.denominations))
+    return CountResult(row.id, row.shift_id, cash, lines)
+
+
+def _checked_noncash(noncash: Mapping[str, int]) -> dict[str, int]:
+    checked = {}
+    for method, amount in dict(noncash or {}).items():
+        if method not in NON_CASH:
+            raise InvalidInput("付款方式无效", f"bad non-cash method {method!r}")
+        if not isinstance(amount, int) or isinstance(amount, bool) or abs(amount) > MAX_CASH_FEN:
+            raise InvalidInput(f"{PAYMENT_METHODS[method]}金额无效", f"bad amount {amount!r}")
+        checked[method] = amount
+    return checked
+
+
+def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
+    """Record the clerk's blind count of the open shift; only then return what was expected.
+
+    Nothing before this call gives the clerk the drawer's expected figure. A recount adds a new
+    row; the close compares against the latest one.
+    """
+    check_request_id(req.request_id)
+    cash = _checked_count(req.cash)
+    noncash = _checked_noncash(req.noncash)
+    with ctx.unit_of_work() as session:
+        existing = session.connection().execute(
+            select(counts.c.id).where(counts.c.request_id == req.request_id)
+        )
+        count_id = existing.scalar()
+        if count_id is not None:
+            return _count_result(session, count_id)
+        desk = resolve_actor(session, actor)
+        shift_id = _own_shift(desk)
+        expected = expected_by_method(session, shift_id)
+        count_id = (
+            session.connection()
+            .execute(
+                insert(counts).returning(counts.c.id),
+                {
+                    "request_id": req.request_id,
+                    "shift_id": shift_id,
+                    "counted_at": ctx.now(),
+                    "counted_by": desk.user_id,
+                    "cash_fen": cash.total_fen,
+                    "denominations": json.dumps(cash.as_json()),
+                    "noncash": json.dumps(noncash),
+                    "expected": json.dumps(expected),
+                },
+            )
+            .scalar_one()
+        )
+        result = _count_result(session, count_id)
+        session.commit()
+        return result
+
+
+@dataclass(frozen=True)
+class CloseShiftRequest:
+    request_id: uuid.UUID
+    explanation: str | None = None  # required when the count differs
+    sign_off: Credential | None = None  # 班长's credential, required when the count differs
+
+
+@dataclass(frozen=True)
+class ShiftClosed:
+    shift_id: int
+    closed_at: dt.datetime
+    count: CountResult
+    over_short: tuple[MethodLine, ...]  # the lines that differed, each recorded as its own row
+    signed_by: str | None
+    to_safe_fen: int
+
+
+def _latest_count(session: Session, shift_id: int) -> int | None:
+    query = (
+        select(counts.c.id)
+        .where(counts.c.shift_id == shift_id)
+        .order_by(counts.c.id.desc())
+        .limit(1)
+    )
+    return session.connection().execute(query).scalar()
+
+
+def _closed(session: Session, shift_id: int) -> ShiftClosed:
+    row = _shift_row(session, shift_id)
+    conn = session.connection()
+    count = _count_result(session, _latest_count(session, shift_id))
+    signer = conn.execute(
+        select(users.c.display_name)
+        .join_from(approvals_table, movements, movements.c.id == approvals_table.c.cash_movement_id)
+        .join(users, users.c.id == approvals_table.c.approver_id)
+        .where(movements.c.shift_id == shift_id, movements.c.kind == OVER_SHORT)
+        .limit(1)
+    ).scalar()
+    to_safe = conn.execute(
+        select(func.coalesce(func.sum(movements.c.safe_fen), 0)).where(
+            movements.c.shift_id == shift_id, movements.c.kind == SAFE_DEPOSIT
+        )
+    ).scalar_one()
+    differing = tuple(line for line in count.lines if line.difference_fen)
+    return ShiftClosed(row.id, row.closed_at, count, differing, signer, int(to_safe))
+
+
+def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClosed:
+    """交班: compare the latest count with the rows; record each difference as an over/short row
+    signed off by a team leader with their password; put the counted cash into the safe for the
+    night; lock the shift. A count older than the last operation must be redone."""
+    check_request_id(req.request_id)
+    with ctx.unit_of_work() as session:
+        done = session.connection().execute(
+            select(shifts.c.id).where(shifts.c.close_request_id == req.request_id)
+        )
+        closed_id = done.scalar()
+        if closed_id is not None:
+            return _closed(session, closed_id)
+        desk = resolve_actor(session, actor)
+        shift_id = _own_shift(desk)
+        lock_open_shift(session, shift_id)
+        count_id = _latest_count(session, shift_id)
+        if count_id is None:
+            raise RuleViolation("请先清点钱箱（按面额盘点）再交班", f"shift {shift_id} not counted")
+        count = _count_result(session, count_id)
+        now_expected = expected_by_method(session, shift_id)
+        if any(line.expected_fen != now_expected[line.method] for line in count.lines):
+            raise RuleViolation(
+                "盘点后又办理了业务，请重新盘点", f"shift {shift_id} changed since count {count_id}"
+            )
+        differing = [line for line in count.lines if line.difference_fen]
+        signer: Confirmed | None = None
+        explanation = (req.explanation or "").strip() or None
+        if differing:
+            explanation = require_text(explanation, "长短款说明", max_length=500)
+            if not isinstance(req.sign_off, Credential):
+                raise RuleViolation("长短款须经班长签字确认", f"shift {shift_id}: no sign-off")
+            signer = confirm_credential(
+                session, req.sign_off, roles=SIGN_OFF_ROLES, not_user=desk.user_id, what="签字班长"
+            )
+        for line in differing:
+            movement_id = _movement(
+                session,
+                ctx,
+                desk,
+                request_id=uuid.uuid5(req.request_id, f"{OVER_SHORT}:{line.method}"),
+                kind=OVER_SHORT,
+                amount_fen=line.difference_fen,
+                shift_id=shift_id,
+                drawer_fen=line.difference_fen if line.method == CASH else 0,
+                payment_method=line.method,
+                reason=explanation,
+            )
+            session.connection().execute(
+                insert(approvals_table),
+                {
+                    "cash_movement_id": movement_id,
+                    "approver_id": signer.user_id,
+                    "role": signer.role,
+                    "reason": explanation,
+                    "approved_at": ctx.now(),
+                },
+            )
+        to_safe = count.cash.total_fen
+        if to_safe:
+            _movement(
+                session,
+                ctx,
+                desk,
+                request_id=uuid.uuid5(req.request_id, SAFE_DEPOSIT),
+                kind=SAFE_DEPOSIT,
+                amount_fen=to_safe,
+                shift_id=shift_id,
+                drawer_fen=-to_safe,
+                safe_fen=to_safe,
+                reason="交班现金存入保险柜",
+                denominations=json.dumps(count.cash.as_json()),
+            )
+        left = drawer_cash(session, shift_id)
+        if left:  # the rows disagree with themselves: never lock such a shift
+            raise RuntimeError(f"shift {shift_id}: drawer {left} after close, expected 0")
+        session.connection().execute(
+            update(shifts)
+            .where(shifts.c.id == shift_id, shifts.c.closed_at.is_(None))
+            .values(
+                closed_at=ctx.now(),
+                closed_by=desk.user_id,
+                close_request_id=req.request_id,
+                explanation=explanation,
+            )
+        )
+        result = _closed(session, shift_id)
+        session.commit()
+        return result
+
+
+# ---------------------------------------------------------------- reading shifts
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    shift_id: int
+    counter_id: int
+    counter_name: str
+    clerk_id: int
+    clerk_name: str
+    business_date: dt.date
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+
+
+_SHIFT_INFO = (
+    select(shifts, counters.c.name.label("counter_name"), users.c.display_name)
+    .join(counters, counters.c.id == shifts.c.counter_id)
+    .join(users, users.c.id == shifts.c.clerk_id)
+)
+
+
+def _info(row) -> ShiftInfo:  # type: ignore[no-untyped-def]
+    return ShiftInfo(
+        row.id,
+        row.counter_id,
+        row.counter_name,
+        row.clerk_id,
+        row.display_name,
+        row.business_date,
+        row.opened_at,
+        row.closed_at,
+    )
+
+
+def shifts_of_day(ctx: Context, hall_id: int, day: dt.date) -> list[ShiftInfo]:
+    with ctx.reading() as session:
+        rows = session.connection().execute(
+            _SHIFT_INFO.where(shifts.c.hall_id == hall_id, shifts.c.business_date == day).order_by(
+                shifts.c.id
+            )
+        )
+        return [_info(row) for row in rows]
+
+
+def current_shift(ctx: Context, actor: Actor) -> ShiftInfo | None:
+    with ctx.reading() as session:
+        desk = resolve_actor(session, actor)
+        if desk.shift_id is None:
+            return None
+        return _info(
+            session.connection().execute(_SHIFT_INFO.where(shifts.c.id == desk.shift_id)).one()
+        )
