@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
+from app.auditkey import load_audit_key
 from app.config import LocalConfig
 from app.context import Context
 from db import migrate
@@ -21,4 +22,9 @@ def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
     if upgrade:
         migrate.upgrade(db)
     log.info("database ready: %s", db.engine.url.render_as_string(hide_password=True))
-    return Context(db=db, tz=ZoneInfo(config.timezone), training=config.training)
+    return Context(
+        db=db,
+        tz=ZoneInfo(config.timezone),
+        training=config.training,
+        audit_key=load_audit_key(config),
+    )

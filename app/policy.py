@@ -27,6 +27,11 @@ class HallPolicy:
     # cash in one drawer: above the warning every sale warns; above the stop no cash is taken
     drawer_warn_limit_fen: int = 500_000  # 5,000.00 yuan (hall rule)
     drawer_stop_limit_fen: int = 1_000_000  # 10,000.00 yuan
+    # login: failures counted per user over the window; each lockout of a day doubles
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    lockout_minutes: int = 5
+    idle_lock_minutes: int = 5  # an unattended counter locks itself
 
 
 _SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)

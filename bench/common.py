@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 import time
 from collections.abc import Callable
@@ -42,7 +43,7 @@ def median(samples: list[float]) -> float:
 def fresh_context(directory: Path, name: str = "bench.sqlite3") -> Context:
     db = open_database(f"sqlite:///{directory / name}")
     migrate.upgrade(db)
-    return Context(db=db, tz=ZoneInfo("Asia/Shanghai"))
+    return Context(db=db, tz=ZoneInfo("Asia/Shanghai"), audit_key=secrets.token_bytes(32))
 
 
 def open_bench_shift(ctx: Context, actor) -> int:  # type: ignore[no-untyped-def]

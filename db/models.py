@@ -445,6 +445,38 @@ class PrintAttempt(AppendOnly, Base):
     bytes_sent: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AuditEntry(AppendOnly, Base):
+    """One entry of the tamper-evident audit log: every business and security event.
+
+    ``mac`` = HMAC-SHA256(key, previous entry's mac + this entry's fields); the key lives outside
+    the database (``app.auditkey``). ``seq`` runs 1, 2, 3 ... without gaps, so an edited,
+    reordered or deleted entry breaks the chain at that place (``app.services.audit.verify``).
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_user_kind", "user_id", "kind", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    kind: Mapped[str] = mapped_column(String(40))
+    hall_id: Mapped[int | None] = mapped_column(Integer)
+    counter_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    ref: Mapped[str | None] = mapped_column(String(60))  # "table:id" of the row it is about
+    data: Mapped[str] = mapped_column(Text)  # canonical JSON
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain head (one row): the last entry's seq and mac, taken with a row lock by every
+    writer so entries are numbered and chained in commit order."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    mac: Mapped[str] = mapped_column(String(64))
+
+
 APPEND_ONLY_TABLES = tuple(
     mapper.class_.__tablename__
     for mapper in Base.registry.mappers

@@ -21,6 +21,7 @@ from app.services.card_counter import CardCounter
 from app.services.common import Actor
 from db.engine import open_database
 from tests.card_support import KEY, READER
+from tests.support import AUDIT_KEY
 
 
 def die(*_args, **_kwargs):  # type: ignore[no-untyped-def]
@@ -34,7 +35,7 @@ def main(argv: list[str]) -> None:
     elif job["die"] == "after_write":  # card written and verified, COMPLETED not recorded
         card_counter.complete_card_write = die
     when = dt.datetime.fromisoformat(job["when"])
-    ctx = Context(db=open_database(job["db_url"]), clock=lambda: when)
+    ctx = Context(db=open_database(job["db_url"]), clock=lambda: when, audit_key=AUDIT_KEY)
     counter = CardCounter(ctx, GasCardReader(PcscTransport(READER), KEY))
     counter.sell(Actor(*job["actor"]), uuid.UUID(job["request_id"]), volume=job["volume"])
     print("sale finished without dying", flush=True)

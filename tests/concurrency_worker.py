@@ -11,6 +11,7 @@ from app.context import Context
 from app.services.common import Actor
 from app.services.sales import PurchaseRequest, purchase
 from db.engine import open_database
+from tests.support import AUDIT_KEY
 
 
 def sell(
@@ -24,7 +25,7 @@ def sell(
 ):
     """Make ``sales`` purchases on random shared cards; return (txn id, card, volume, receipt)."""
     db = open_database(url)
-    ctx = Context(db=db, clock=lambda: when)
+    ctx = Context(db=db, clock=lambda: when, audit_key=AUDIT_KEY)
     rng = random.Random(seed)
     done = []
     time.sleep(max(0.0, start_at - time.time()))  # all counters start selling together

@@ -9,6 +9,7 @@ import pytest
 from app.context import Context
 from tests.pcsc_fixtures import pcsc_stack, virtual_card  # noqa: E402, F401
 from tests.support import (
+    AUDIT_KEY,
     SHANGHAI,
     FakeClock,
     Hall,
@@ -61,7 +62,7 @@ def clock():
 
 @pytest.fixture
 def ctx(database, clock):
-    return Context(db=database, clock=clock, tz=SHANGHAI)
+    return Context(db=database, clock=clock, tz=SHANGHAI, audit_key=AUDIT_KEY)
 
 
 @pytest.fixture

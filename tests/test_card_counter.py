@@ -21,7 +21,7 @@ from app.services.cards import ReplaceCardRequest
 from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
 from tests.card_support import KEY, opening_request
-from tests.support import m3
+from tests.support import PASSWORD, m3
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -34,7 +34,7 @@ def issue(hall, station, n=1, **customer):
 
 
 def approvals(hall):
-    return (ApprovalInput(hall.users["admin"], "同意"),)
+    return (ApprovalInput(hall.users["admin"], "同意", PASSWORD),)
 
 
 def test_issue_purchase_load_and_buy_again(hall, station):

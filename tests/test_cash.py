@@ -46,7 +46,17 @@ from app.services.shifts import (
     overdue_takings,
 )
 from db.models import Approval, CashMovement, CounterTransaction, Shift
-from tests.support import buy, m3, open_customer, password_hash, refused, rid, row_counts, unloaded
+from tests.support import (
+    PASSWORD,
+    buy,
+    m3,
+    open_customer,
+    password_hash,
+    refused,
+    rid,
+    row_counts,
+    unloaded,
+)
 
 
 def expected_cash(hall, shift_id: int) -> int:
@@ -139,15 +149,15 @@ def test_a_clerks_day_open_sell_hand_over_close(hall, clock):
 
 def test_one_open_shift_per_counter_and_per_clerk(hall):
     with refused(RuleViolation, "李娜"):  # counter 2 is busy
-        open_shift(hall.ctx, hall.actor("admin"), OpenShiftRequest(rid(), count_of(0), "finance"))
+        open_shift(hall.ctx, hall.actor("zhoujie"), OpenShiftRequest(rid(), count_of(0), "finance"))
     counter4 = ensure_counter(hall.ctx, hall.hall_id, "4")
     with refused(RuleViolation, "未交班"):  # 李娜 is still open at counter 2
         open_shift(
             hall.ctx, hall.actor("lina", counter4), OpenShiftRequest(rid(), count_of(0), "finance")
         )
     request = OpenShiftRequest(rid(), count_of(20000), "finance")
-    first = open_shift(hall.ctx, hall.actor("admin", counter4), request)
-    assert open_shift(hall.ctx, hall.actor("admin", counter4), request) == first  # a retry
+    first = open_shift(hall.ctx, hall.actor("zhoujie", counter4), request)
+    assert open_shift(hall.ctx, hall.actor("zhoujie", counter4), request) == first  # a retry
 
 
 def test_no_transaction_without_an_open_shift(hall):
@@ -215,7 +225,12 @@ def test_non_cash_payments_keep_their_reference_and_stay_out_of_the_drawer(hall)
     back = refund(
         hall.ctx,
         hall.clerk,
-        RefundRequest(rid(), unloaded(sale), "不要了", (ApprovalInput(hall.users["admin"]),)),
+        RefundRequest(
+            rid(),
+            unloaded(sale),
+            "不要了",
+            (ApprovalInput(hall.users["admin"], password=PASSWORD),),
+        ),
     )
     assert (back.payment_method, back.payment_ref) == (WECHAT, "4200001234202603020001")
     with hall.ctx.reading() as s:

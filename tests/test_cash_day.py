@@ -34,7 +34,7 @@ from app.services.shifts import (
     hand_over,
     move_cash,
 )
-from tests.support import m3, open_customer, open_shift, password_hash, rid, unloaded
+from tests.support import PASSWORD, m3, open_customer, open_shift, password_hash, rid, unloaded
 
 TRANSACTIONS = 1000
 DAY = dt.date(2026, 3, 2)
@@ -61,7 +61,7 @@ def run_the_day(hall, rng: random.Random) -> dict[str, int]:
     cards = {a.account_no: a.card_serial for a in accounts}
     serials = iter(f"NEW{n:07d}" for n in range(10_000))
     finance = hall.credential("zhaomin")
-    approve = (ApprovalInput(hall.users["admin"], "同意"),)
+    approve = (ApprovalInput(hall.users["admin"], "同意", PASSWORD),)
     made = len(accounts)
     minute = 0
     while made < TRANSACTIONS:

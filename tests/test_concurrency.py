@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from app.domain.pricing import ladder_year_start, price_volume
 from app.services.common import tariff_in_force
-from app.services.setup import ensure_counter
+from app.services.setup import add_user, ensure_counter
 from db.models import Account, Card, CounterTransaction
 from tests.concurrency_worker import sell
-from tests.support import open_customer, open_shift
+from tests.support import open_customer, open_shift, password_hash
 
 PROCESSES = 4
 SALES_EACH = 25
@@ -29,9 +29,12 @@ def test_concurrent_counters_lose_nothing_and_price_in_order(hall, database):
     clerks = [
         ("lina", hall.counter_id),
         ("wangfang", hall.counter2_id),
-        ("admin", counter4),
+        ("chenxiao", counter4),
         ("zhoujie", counter5),
     ]
+    hall.users["chenxiao"] = add_user(
+        hall.ctx, "chenxiao", "陈晓", "clerk", password_hash=password_hash()
+    )
     for user, counter in clerks[2:]:  # one open shift per counter
         open_shift(hall.ctx, hall.actor(user, counter))
     start_at = time.time() + 4  # after every spawned process has imported

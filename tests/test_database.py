@@ -11,7 +11,7 @@ from sqlalchemy.exc import DatabaseError
 from db import migrate
 from db.engine import AppendOnlyViolation
 from db.models import APPEND_ONLY_TABLES, Base, CounterTransaction, TransactionSegment
-from tests.support import buy, m3, open_customer
+from tests.support import PASSWORD, buy, m3, open_customer
 
 
 def test_sqlite_pragmas_on_every_connection(tmp_path):
@@ -95,7 +95,12 @@ def _every_kind_of_row(hall):
     refund(
         hall.ctx,
         hall.clerk,
-        RefundRequest(uuid.uuid4(), unloaded(sale), "退气", (ApprovalInput(hall.users["admin"]),)),
+        RefundRequest(
+            uuid.uuid4(),
+            unloaded(sale),
+            "退气",
+            (ApprovalInput(hall.users["admin"], password=PASSWORD),),
+        ),
     )
     transfer(
         hall.ctx,
@@ -161,6 +166,7 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "print_attempts",
         "shift_counts",
         "cash_movements",
+        "audit_log",
     }
 
 

@@ -11,6 +11,7 @@ from app.context import Context
 from app.demo import create_demo_hall
 from app.services.setup import describe_desk
 from db import migrate
+from tests.support import AUDIT_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +62,7 @@ def test_training_mode_uses_its_own_database(tmp_path):
 def test_window_searches_as_you_type(qtbot, database, clock):
     from ui.main_window import MainWindow
 
-    ctx = Context(db=database, clock=clock)
+    ctx = Context(db=database, clock=clock, audit_key=AUDIT_KEY)
     create_demo_hall(ctx, customers=15)
     desk = describe_desk(ctx, "01", "1")
     window = MainWindow(ctx, desk)

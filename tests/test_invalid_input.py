@@ -10,7 +10,7 @@ import pytest
 
 from app.domain.cards import CardReading
 from app.domain.money import yuan
-from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
+from app.errors import GasDeskError, InvalidInput, NotFound, PermissionDenied, RuleViolation
 from app.services.accounts import (
     CloseAccountRequest,
     ContractInput,
@@ -30,7 +30,7 @@ from app.services.sales import (
     refund,
     supplement,
 )
-from tests.support import buy, customer_input, loaded, m3, open_customer, rid, row_counts
+from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, row_counts
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -70,7 +70,7 @@ def _buy(hall, serial, **changes):
 
 def cases(hall, st):
     card = st["active"].card_serial
-    admin = (ApprovalInput(hall.users["admin"]),)
+    admin = (ApprovalInput(hall.users["admin"], password=PASSWORD),)
     sale = st["sale"]
     unloaded_now = CardReading(card, 1, m3(50), 0)
     return [
@@ -142,12 +142,12 @@ def cases(hall, st):
         ),
         (
             "refund: no approval",
-            RuleViolation,
+            PermissionDenied,
             lambda: refund(hall.ctx, hall.clerk, RefundRequest(rid(), unloaded_now, "退气", ())),
         ),
         (
             "refund: unknown approver",
-            RuleViolation,
+            PermissionDenied,
             lambda: refund(
                 hall.ctx,
                 hall.clerk,

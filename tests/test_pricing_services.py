@@ -12,7 +12,7 @@ from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
 from app.services.sales import RefundRequest, refund
 from app.services.setup import TariffInput, add_tariff, residential_ladder
-from tests.support import buy, m3, open_customer, unloaded
+from tests.support import PASSWORD, buy, m3, open_customer, unloaded
 
 # (case, household, m³ bought before, request, expected m³, expected yuan, tendered, change)
 TABLE = [
@@ -143,7 +143,10 @@ def test_refund_restores_tier_usage_in_the_tiers_it_came_from(hall):
         hall.ctx,
         hall.clerk,
         RefundRequest(
-            uuid.uuid4(), unloaded(sale), "客户不需要了", (ApprovalInput(hall.users["admin"]),)
+            uuid.uuid4(),
+            unloaded(sale),
+            "客户不需要了",
+            (ApprovalInput(hall.users["admin"], password=PASSWORD),),
         ),
     )
     assert back.amount_fen == -yuan("54.40")

@@ -28,7 +28,7 @@ from app.services.common import ApprovalInput
 from app.services.printing import print_queued, print_receipt, queued_jobs, reprint
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
 from db.models import CounterTransaction, PrintAttempt
-from tests.support import buy, customer_input, loaded, m3, open_customer, rid, unloaded
+from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, unloaded
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -47,7 +47,7 @@ def printer(emulator):
 
 
 def approve(hall):
-    return (ApprovalInput(hall.users["admin"], "同意"),)
+    return (ApprovalInput(hall.users["admin"], "同意", PASSWORD),)
 
 
 def test_every_receipt_kind_prints_in_chinese(hall, emulator, printer, backend):

@@ -12,7 +12,7 @@ from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
 from app.services.sales import RefundRequest, refund
 from db.models import CounterTransaction
-from tests.support import buy, lift_cash_limits, m3, open_customer, unloaded
+from tests.support import PASSWORD, buy, lift_cash_limits, m3, open_customer, unloaded
 
 
 def cash_total(ctx, account_no):
@@ -55,7 +55,12 @@ def test_refund_after_purchase_restores_cash_and_tier_usage(
     back = refund(
         hall.ctx,
         hall.clerk,
-        RefundRequest(uuid.uuid4(), unloaded(sale), "退气", (ApprovalInput(hall.users["admin"]),)),
+        RefundRequest(
+            uuid.uuid4(),
+            unloaded(sale),
+            "退气",
+            (ApprovalInput(hall.users["admin"], password=PASSWORD),),
+        ),
     )
     assert back.amount_fen == -sale.amount_fen
     assert cash_total(hall.ctx, account.account_no) == cash_before

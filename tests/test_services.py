@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.domain.cards import CardReading
 from app.domain.money import yuan
-from app.errors import Conflict, RuleViolation
+from app.errors import Conflict, PermissionDenied, RuleViolation
 from app.services.accounts import (
     CloseAccountRequest,
     ContractInput,
@@ -24,11 +24,11 @@ from app.services.common import ApprovalInput
 from app.services.queries import account_view, find_accounts, history, tier_usage
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
 from db.models import Approval, Card, Contract, CounterTransaction
-from tests.support import buy, customer_input, loaded, m3, open_customer, rid, unloaded
+from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, unloaded
 
 
 def approve(hall, who="admin"):
-    return (ApprovalInput(hall.users[who], "同意"),)
+    return (ApprovalInput(hall.users[who], "同意", PASSWORD),)
 
 
 def test_open_account_registers_customer_meter_contract_and_card(hall):
@@ -179,14 +179,14 @@ def test_only_the_last_purchase_can_be_refunded(hall):
 def test_refund_cannot_be_approved_by_the_clerk_herself(hall):
     account = open_customer(hall)
     sale = buy(hall, account.card_serial, volume=m3(50))
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(PermissionDenied) as error:
         refund(
             hall.ctx,
             hall.clerk,
             RefundRequest(rid(), unloaded(sale), "退气", approve(hall, "lina")),
         )
     assert "自己" in error.value.user_message
-    with pytest.raises(RuleViolation):
+    with pytest.raises(PermissionDenied):
         refund(hall.ctx, hall.clerk, RefundRequest(rid(), unloaded(sale), "退气", ()))
 
 
@@ -238,7 +238,7 @@ def test_supplement_puts_gas_on_the_card_without_charge_or_tier_usage(hall):
     )
     assert (extra.amount_fen, extra.volume, extra.purchase_count) == (0, m3(15), 2)
     assert tier_usage(hall.ctx, account.account_no).total_used == m3(100)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(PermissionDenied):  # no approval
         supplement(
             hall.ctx, hall.clerk, SupplementRequest(rid(), account.card_serial, m3(5), "补气", ())
         )

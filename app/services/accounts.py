@@ -275,7 +275,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         reading = req.initial_reading
         if not isinstance(reading, int) or reading < 0:
             raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "open_account")
 
         meter = session.scalar(select(Meter).where(Meter.meter_no == meter_no))
         if meter is not None and meter.account_id is not None:
@@ -349,7 +349,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         owner_data = _clean_customer(req.new_owner)
         contract_data = _clean_contract(req.contract, required=owner_data.kind == RESIDENTIAL)
         card_serial = check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "transfer")
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
@@ -461,7 +461,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         reason = require_text(req.reason, "销户原因")
         check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "close_account")
         require_shift(desk)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.context import Context
 from app.domain.cards import CardReading
 from app.errors import NotFound, RuleViolation
+from app.services import audit
 from app.services.common import (
     Actor,
     Desk,
@@ -84,6 +85,14 @@ def _record_outcome(
             "void_transaction_id": void_id,
         },
     )
+    event = audit.Event(
+        f"card_write_{outcome}",
+        actor.user_id,
+        actor.counter_id,
+        ref=f"card_writes:{write_id}",
+        data={"evidence": evidence, "void_transaction_id": void_id},
+    )
+    audit.record(session, ctx, event)
 
 
 def _settled(session: Session, write) -> Settlement:  # type: ignore[no-untyped-def]
@@ -95,7 +104,7 @@ def _settled(session: Session, write) -> Settlement:  # type: ignore[no-untyped-
 def complete_card_write(ctx: Context, actor: Actor, transaction_id: int) -> Settlement:
     """The card was written and read back as expected: the sale is complete."""
     with ctx.unit_of_work() as session:
-        resolve_actor(session, actor)
+        resolve_actor(session, actor, "settle_card")
         write = session.connection().execute(_BY_TRANSACTION, {"transaction_id": transaction_id})
         write = write.first()
         if write is None:
@@ -115,7 +124,7 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
     before the write means the card and the records disagree: a supervisor must look.
     """
     with ctx.unit_of_work() as session:
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "settle_card")
         card = card_and_account(session, reading.serial)
         if card.pending_write_id is None:
             return None

@@ -29,6 +29,12 @@ from app.services.sales import (
     sale_result,
     settle_payment,
 )
+from app.services.security import (
+    DEPARTMENT_MANAGER,
+    TEAM_LEADER,
+    ApprovalInput,
+    check_approvals,
+)
 from app.services.shifts import check_cash_sale
 
 CARD_REPLACEMENT = "card_replacement"
@@ -50,6 +56,8 @@ class ReplaceCardRequest:
     note: str = ""
     cash_tendered_fen: int | None = None
     payment: Payment = Payment()
+    waive_fee: bool = False  # 免收工本费: needs a team leader's approval with a written reason
+    approvals: tuple[ApprovalInput, ...] = ()
 
 
 def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
@@ -62,13 +70,26 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         serial = check_serial(req.new_card_serial, "新卡号")
         check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "replace_card")
         require_shift(desk)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         # the old card cannot be read any more: its pending write is decided here
         settle_without_card(session, ctx, desk, account.id)
         fee = load_policy(session).card_fee_fen if customer_at_fault else 0
+        approved = ()
+        if req.waive_fee:
+            if not fee:
+                raise InvalidInput("此原因补卡不收工本费，无需免收", "waiver without a fee")
+            approved = check_approvals(
+                session,
+                desk,
+                req.approvals,
+                (frozenset({TEAM_LEADER, DEPARTMENT_MANAGER}),),
+                reasons_required=True,
+                what="免收补卡工本费",
+            )
+            fee = 0
         tendered, change = settle_payment(fee, req.cash_tendered_fen, payment)
         warning = check_cash_sale(session, desk, payment, fee)
         retire_cards(ctx, account, "blacklisted")
@@ -89,6 +110,7 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
             reason=f"{label}：{note}" if note else label,
             payment_method=payment.method,
             payment_ref=payment.reference,
+            approvals=approved,
         )
         return replace(sale_result(session, recorded.id), warning=warning)
 

@@ -23,6 +23,8 @@ from app.context import Context
 from app.domain.cash import CASH
 from app.domain.pricing import Segment, TariffRule, Tier
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.services import audit
+from app.services.security import ApprovalInput, Approved, require_permission
 from db.models import (
     Account,
     Approval,
@@ -40,6 +42,8 @@ from db.models import (
     TransactionSegment,
     User,
 )
+
+__all__ = ["ApprovalInput", "Approved"]  # re-exported: services and tests import them here
 
 RESIDENTIAL = "residential"
 COMMERCIAL = "commercial"
@@ -82,14 +86,6 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class ApprovalInput:
-    """A second person's approval of a guarded operation (checked by the security layer)."""
-
-    approver_id: int
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
 class Desk:
     """The resolved actor: who, in which role, at which counter of which hall, in which open
     shift (None before the clerk opens one)."""
@@ -120,7 +116,8 @@ _DESK = (
 NO_SHIFT_MESSAGE = "请先开班（交接班 → 开班）再办理业务"
 
 
-def resolve_actor(session: Session, actor: Actor) -> Desk:
+def resolve_actor(session: Session, actor: Actor, operation: str | None = None) -> Desk:
+    """Who is acting where; with ``operation``, refused unless the actor's role may do it."""
     row = (
         session.connection()
         .execute(_DESK, {"user_id": actor.user_id, "counter_id": actor.counter_id})
@@ -132,6 +129,8 @@ def resolve_actor(session: Session, actor: Actor) -> Desk:
         raise NotFound("柜台不存在", f"counter {actor.counter_id} not found")
     if not row.active:
         raise RuleViolation("操作员不存在或已停用", f"user {actor.user_id} disabled")
+    if operation is not None:
+        require_permission(actor.user_id, actor.counter_id, row.role, operation)
     return Desk(actor.user_id, row.role, actor.counter_id, row.hall_id, row.code, row.id)
 
 
@@ -380,33 +379,6 @@ def ladder_usage(session: Session, account_id: int, ladder_year: dt.date) -> int
 
 
 @dataclass(frozen=True)
-class Approved:
-    approver_id: int
-    role: str
-    reason: str | None
-
-
-def check_approvals(
-    session: Session, desk: Desk, approvals: Sequence[ApprovalInput]
-) -> tuple[Approved, ...]:
-    """Basic shape of approvals: at least one, each by another active user.
-
-    Which roles are required for which volumes is the security layer's rule.
-    """
-    if not approvals:
-        raise RuleViolation("此业务需要审批人审批", "approval required")
-    checked = []
-    for approval in approvals:
-        approver = session.get(User, approval.approver_id)
-        if approver is None or not approver.active:
-            raise RuleViolation("审批人不存在或已停用", f"approver {approval.approver_id} invalid")
-        if approver.id == desk.user_id:
-            raise RuleViolation("不能审批自己办理的业务", "self-approval")
-        checked.append(Approved(approver.id, approver.role, approval.reason))
-    return tuple(checked)
-
-
-@dataclass(frozen=True)
 class Recorded:
     """What inserting a transaction fixed: its id, receipt number and time."""
 
@@ -491,6 +463,18 @@ def record_transaction(
                 for a in approvals
             ],
         )
+    audit.record(
+        session,
+        ctx,
+        audit.Event(
+            kind,
+            desk.user_id,
+            desk.counter_id,
+            desk.hall_id,
+            data={"approvers": [[a.approver_id, a.role] for a in approvals]},
+        ),
+        row=(transactions.name, txn_id),
+    )
     return Recorded(txn_id, receipt_no, now)
 
 

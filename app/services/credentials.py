@@ -69,12 +69,29 @@ def confirm_credential(
             User.id == credential.user_id
         )
     ).first()
+
+    def refused(error: PermissionDenied | RuleViolation, problem: str):  # type: ignore[no-untyped-def]
+        from app.services import audit
+
+        error.security_event = audit.Event(  # type: ignore[attr-defined]
+            "credential_refused",
+            not_user,
+            data={"confirmer": credential.user_id, "as": what, "problem": problem},
+        )
+        return error
+
     if user is None or not user.active:
-        raise RuleViolation(f"{what}不存在或已停用", f"user {credential.user_id} invalid")
+        raise refused(
+            RuleViolation(f"{what}不存在或已停用", f"user {credential.user_id} invalid"), "inactive"
+        )
     if not_user is not None and user.id == not_user:
-        raise PermissionDenied(f"{what}不能是本人", "self-confirmation")
+        raise refused(PermissionDenied(f"{what}不能是本人", "self-confirmation"), "self")
     if user.role not in roles:
-        raise PermissionDenied(f"{what}无此权限", f"role {user.role} not in {sorted(roles)}")
+        raise refused(
+            PermissionDenied(f"{what}无此权限", f"role {user.role} not in {sorted(roles)}"), "role"
+        )
     if not password_matches(user.password_hash, credential.password):
-        raise PermissionDenied(f"{what}密码错误", f"wrong password for user {user.id}")
+        raise refused(
+            PermissionDenied(f"{what}密码错误", f"wrong password for user {user.id}"), "password"
+        )
     return Confirmed(user.id, user.display_name, user.role)

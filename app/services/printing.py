@@ -160,7 +160,7 @@ _PRINTED = select(attempts_table.c.job_id).where(attempts_table.c.outcome == "pr
 
 def _new_job(ctx: Context, actor: Actor, transaction_id: int, copy_no: int) -> int:
     with ctx.unit_of_work() as session:
-        resolve_actor(session, actor)
+        resolve_actor(session, actor, "print")
         job_id = (
             session.connection()
             .execute(
@@ -300,6 +300,6 @@ def print_handover_slip(
     from app.services.reports import handover_slip_data
 
     with ctx.reading() as session:
-        resolve_actor(session, actor)  # an active user at a known counter
+        resolve_actor(session, actor, "print")  # an active user at a known counter
     data = handover_slip_data(ctx, movement_id)
     return printer.print_receipt(handover_slip(data, printer.profile.columns))

@@ -48,6 +48,7 @@ from app.documents.pdf import (
 from app.domain.cash import CASH as CASH_METHOD
 from app.domain.cash import PAYMENT_METHODS, DrawerCount
 from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.services import audit
 from app.services.accounts import ID_TYPES, OPENING
 from app.services.common import (
     CUSTOMER_KINDS,
@@ -68,6 +69,7 @@ from app.services.common import (
     users,
 )
 from app.services.sales import REFUND, SUPPLEMENT
+from app.services.security import allowed, permission_refused
 from app.services.setup import ROLES
 from app.services.shifts import (
     CASH_IN,
@@ -380,28 +382,27 @@ def _over_short(
 
 
 # Who may see cash figures of shifts other than their own, and of open shifts before the count
-SUPERVISORS = ("team_leader", "department_manager", "finance", "vice_president", "administrator")
-
-
 def _may_see(session: Session, actor: Actor, shift) -> None:  # type: ignore[no-untyped-def]
     """A clerk sees only their own shift's Z-report, and only once the drawer is counted: the
     count at close is blind. Supervisors and finance see every shift."""
     desk = resolve_actor(session, actor)
-    if desk.role in SUPERVISORS:
+    if allowed(desk.role, "hall_reports"):
         return
     if shift.clerk_id != desk.user_id:
-        raise PermissionDenied("只能查看本人班次的报表", f"user {desk.user_id} not shift clerk")
+        raise permission_refused(desk.user_id, desk.counter_id, desk.role, "other_shift_report")
     if shift.closed_at is None and _latest_count(session, shift.id) is None:
-        raise PermissionDenied(
+        error = PermissionDenied(
             "请先完成交班盘点，盘点后才能查看本班报表", f"shift {shift.id} not counted yet"
         )
+        error.security_event = audit.Event(  # type: ignore[attr-defined]
+            "blind_count_peek", desk.user_id, desk.counter_id, ref=f"shifts:{shift.id}"
+        )
+        raise error
 
 
 def _require_supervisor(session: Session, actor: Actor) -> None:
     """Hall reports show every drawer's cash: for team leaders, managers and finance."""
-    desk = resolve_actor(session, actor)
-    if desk.role not in SUPERVISORS:
-        raise PermissionDenied("营业厅报表仅限班长、经理和财务查看", f"role {desk.role}")
+    resolve_actor(session, actor, "hall_reports")
 
 
 def zreport_data(ctx: Context, actor: Actor, shift_id: int) -> ZReportData:

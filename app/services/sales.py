@@ -35,7 +35,6 @@ from app.services.common import (
     accounts,
     card_for_sale,
     cards,
-    check_approvals,
     ladder_usage,
     record_card_write,
     record_transaction,
@@ -49,6 +48,7 @@ from app.services.common import (
     tariffs,
     transactions,
 )
+from app.services.security import check_volume_approvals
 from app.services.shifts import check_cash_sale
 
 PURCHASE = "purchase"
@@ -251,7 +251,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
     def work(session: Session) -> SaleResult:
         policy = load_policy(session)
         _check_purchase_input(req, policy)
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "purchase")
         require_shift(desk)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
@@ -355,10 +355,9 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
 
     def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "退气原因")
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "refund")
         card = card_for_sale(session, req.card.serial)
         require_active(card.account_status, card.account_no)
-        approvals = check_approvals(session, desk, req.approvals)
         sale = last_gas_transaction(session, card.account_id, card.purchase_count)
         if sale is None or sale.kind != PURCHASE:
             raise RuleViolation("只能退最后一次购气", "last gas operation is not a purchase")
@@ -377,6 +376,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
                 "该笔购气已插表（气量已进入燃气表），不能退气",
                 f"purchase {sale.id} already loaded into the meter",
             )
+        approvals = check_volume_approvals(session, desk, req.approvals, sale.volume, "退气")
         segments = [(y, s.reversed()) for y, s in stored_segments(session, sale.id)]
         count = step_purchase_count(session, card.account_id, -1)
         values = dict(
@@ -428,11 +428,11 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
         policy = load_policy(session)
         check_volume(req.volume, policy, "补气量")
         reason = require_text(req.reason, "补气原因")
-        desk: Desk = resolve_actor(session, actor)
+        desk: Desk = resolve_actor(session, actor, "supplement")
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)
-        approvals = check_approvals(session, desk, req.approvals)
+        approvals = check_volume_approvals(session, desk, req.approvals, req.volume, "补气")
         count = step_purchase_count(session, card.account_id, +1)
         recorded = record_transaction(
             session,

@@ -32,6 +32,7 @@ from app.domain.cash import (
 from app.domain.money import format_money
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.policy import HallPolicy, load_calendar, load_policy
+from app.services import audit
 from app.services.common import (
     Actor,
     Desk,
@@ -59,6 +60,8 @@ CASH_OUT = "cash_out"
 HANDOVER = "handover"
 SAFE_DEPOSIT = "safe_deposit"
 OVER_SHORT = "over_short"
+SHIFT_OPEN = "shift_open"
+SHIFT_CLOSE = "shift_close"
 MOVEMENT_KINDS = {
     FLOAT: "备用金",
     CASH_IN: "现金存入",
@@ -301,7 +304,7 @@ def _movement(
     **values: object,
 ) -> int:
     conn: Connection = session.connection()
-    return conn.execute(
+    movement_id = conn.execute(
         insert(movements).returning(movements.c.id),
         {
             "request_id": request_id,
@@ -320,6 +323,9 @@ def _movement(
             **values,
         },
     ).scalar_one()
+    event = audit.Event(kind, desk.user_id, desk.counter_id, desk.hall_id)
+    audit.record(session, ctx, event, row=(movements.name, movement_id))
+    return movement_id
 
 
 def _shift_row(session: Session, shift_id: int):  # type: ignore[no-untyped-def]
@@ -367,7 +373,7 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
             existing = replay.scalar()
             if existing is not None:
                 return _opened(session, existing)
-            desk = resolve_actor(session, actor)
+            desk = resolve_actor(session, actor, "shift")
             _refuse_second_shift(session, desk)
             amount = count.total_fen
             if req.float_source == "safe" and amount > safe_cash(session, desk.hall_id):
@@ -389,6 +395,15 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
                 )
                 .scalar_one()
             )
+            opened = audit.Event(
+                SHIFT_OPEN,
+                desk.user_id,
+                desk.counter_id,
+                desk.hall_id,
+                ref=f"{shifts.name}:{shift_id}",
+                data={"float_source": req.float_source},
+            )
+            audit.record(session, ctx, opened)
             if amount:
                 _movement(
                     session,
@@ -526,7 +541,7 @@ def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
     reason = require_text(req.reason, "原因")
 
     def work(session: Session) -> Moved:
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "shift")
         shift_id = _own_shift(desk)
         sign = 1 if req.kind == CASH_IN else -1
         movement_id = _movement(
@@ -577,7 +592,7 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
         raise InvalidInput("请财务人员输入工号和密码确认", "receiver credential missing")
 
     def work(session: Session) -> Moved:
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "shift")
         receiver = confirm_credential(
             session, req.receiver, roles=RECEIVER_ROLES, not_user=desk.user_id, what="收款财务"
         )
@@ -690,7 +705,7 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
         count_id = existing.scalar()
         if count_id is not None:
             return _count_result(session, count_id)
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "shift")
         shift_id = _own_shift(desk)
         expected = expected_by_method(session, shift_id)
         count_id = (
@@ -710,6 +725,8 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
             )
             .scalar_one()
         )
+        event = audit.Event("drawer_count", desk.user_id, desk.counter_id, desk.hall_id)
+        audit.record(session, ctx, event, row=(counts.name, count_id))
         result = _count_result(session, count_id)
         session.commit()
         return result
@@ -774,7 +791,7 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
         closed_id = done.scalar()
         if closed_id is not None:
             return _closed(session, closed_id)
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, "shift")
         shift_id = _own_shift(desk)
         lock_open_shift(session, shift_id)
         count_id = _latest_count(session, shift_id)
@@ -847,6 +864,15 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
                 explanation=explanation,
             )
         )
+        closing = audit.Event(
+            SHIFT_CLOSE,
+            desk.user_id,
+            desk.counter_id,
+            desk.hall_id,
+            ref=f"{shifts.name}:{shift_id}",
+            data={"counted_fen": count.cash.total_fen, "signed_by": signer and signer.user_id},
+        )
+        audit.record(session, ctx, closing)
         result = _closed(session, shift_id)
         session.commit()
         return result

@@ -1,0 +1,514 @@
+"""Who may do what (roles and permissions), four-eyes approvals, login with lockout, the idle
+lock, user administration and the logged full view of a customer's identity.
+
+Every rule here holds at the service layer: the UI only mirrors it. Refusals that matter for
+security carry an audit event (``security_event``); the unit of work logs it in a transaction of
+its own after rolling the refused operation back, so nothing else is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.domain.money import format_volume
+from app.domain.privacy import mask_id, mask_phone
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.policy import load_policy
+from app.services import audit
+from app.services.credentials import HASHER, hash_password, password_matches
+from db.models import AuditEntry, User
+
+CLERK = "clerk"
+TEAM_LEADER = "team_leader"
+DEPARTMENT_MANAGER = "department_manager"
+FINANCE = "finance"
+VICE_PRESIDENT = "vice_president"
+ADMINISTRATOR = "administrator"
+
+COUNTER_ROLES = frozenset({CLERK, TEAM_LEADER})  # who works a counter (a 班长 is a senior clerk)
+SUPERVISORS = frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, FINANCE, VICE_PRESIDENT, ADMINISTRATOR})
+
+# operation → roles allowed to do it. Approving is not here: it depends on the volume
+# (``required_approvals``) and is checked on each approver's own credential.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "open_account": COUNTER_ROLES,
+    "purchase": COUNTER_ROLES,
+    "refund": COUNTER_ROLES,
+    "supplement": COUNTER_ROLES,
+    "replace_card": COUNTER_ROLES,
+    "transfer": COUNTER_ROLES,
+    "close_account": COUNTER_ROLES,
+    "settle_card": COUNTER_ROLES,
+    "print": COUNTER_ROLES,
+    "shift": COUNTER_ROLES,  # open, cash in/out, hand over, count, close
+    "find_accounts": COUNTER_ROLES | SUPERVISORS,
+    "hall_reports": SUPERVISORS,
+    "view_identity": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
+    "manage_users": frozenset({ADMINISTRATOR}),
+    "manage_settings": frozenset({ADMINISTRATOR}),
+    "unlock_any_counter": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
+}
+
+
+def allowed(role: str, operation: str) -> bool:
+    return role in PERMISSIONS[operation]
+
+
+def permission_refused(user_id: int, counter_id: int | None, role: str, operation: str):  # type: ignore[no-untyped-def]
+    error = PermissionDenied("您的岗位无权办理此业务", f"role {role} may not {operation}")
+    error.security_event = audit.Event(  # type: ignore[attr-defined]
+        "permission_denied", user_id, counter_id, data={"operation": operation, "role": role}
+    )
+    return error
+
+
+def require_permission(user_id: int, counter_id: int | None, role: str, operation: str) -> None:
+    if not allowed(role, operation):
+        raise permission_refused(user_id, counter_id, role, operation)
+
+
+# ---------------------------------------------------------------- four-eyes approvals
+
+
+@dataclass(frozen=True)
+class ApprovalInput:
+    """A second person approving at this counter with their own password; ``reason`` is their
+    written account (required above the second threshold)."""
+
+    approver_id: int
+    reason: str | None = None
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class Approved:
+    approver_id: int
+    role: str
+    reason: str | None
+
+
+Requirement = tuple[frozenset[str], ...]  # one approver per slot, with one of the slot's roles
+
+
+def required_approvals(session: Session, volume: int) -> tuple[Requirement, bool]:
+    """Refund/supplement approvers by volume (DOMAIN.md, thresholds from the hall's settings):
+    every one needs the administrator; above the second threshold also team leader and
+    department manager with a written reason; above the third, department manager, finance and
+    the vice president. Returns the slots and whether reasons are required."""
+    policy = load_policy(session)
+    admin = frozenset({ADMINISTRATOR})
+    if abs(volume) > policy.approval_third_level_volume:
+        slots = (admin, *(frozenset({r}) for r in (DEPARTMENT_MANAGER, FINANCE, VICE_PRESIDENT)))
+        return slots, True
+    if abs(volume) > policy.approval_second_level_volume:
+        return (admin, frozenset({TEAM_LEADER}), frozenset({DEPARTMENT_MANAGER})), True
+    return (admin,), False
+
+
+def _refused(desk, message: str, detail: str, **data: object) -> PermissionDenied:  # type: ignore[no-untyped-def]
+    error = PermissionDenied(message, detail)
+    error.security_event = audit.Event(  # type: ignore[attr-defined]
+        "approval_refused",
+        desk.user_id,
+        desk.counter_id,
+        desk.hall_id,
+        data={"detail": detail, **data},
+    )
+    return error
+
+
+def check_approvals(
+    session: Session,
+    desk,  # type: ignore[no-untyped-def]
+    approvals: Sequence[ApprovalInput],
+    required: Requirement,
+    *,
+    reasons_required: bool = False,
+    what: str = "此业务",
+) -> tuple[Approved, ...]:
+    """Each approval: another active user, right password, a role filling one required slot,
+    nobody twice; every slot filled. Refusals are security events."""
+    approvals = tuple(approvals or ())
+    names = "、".join("/".join(ROLE_NAMES[r] for r in sorted(slot)) for slot in required)
+    if len(approvals) < len(required):
+        raise _refused(
+            desk,
+            f"{what}需要以下人员审批：{names}",
+            f"{len(approvals)} of {len(required)} approvals",
+        )
+    ids = [a.approver_id for a in approvals]
+    if len(set(ids)) != len(ids):
+        raise _refused(desk, "同一审批人不能审批两次", f"duplicate approver in {ids}")
+    checked: list[tuple[ApprovalInput, str]] = []
+    for approval in approvals:
+        user = session.get(User, approval.approver_id)
+        if user is None or not user.active:
+            raise _refused(desk, "审批人不存在或已停用", f"approver {approval.approver_id} invalid")
+        if user.id == desk.user_id:
+            raise _refused(desk, "不能审批自己办理的业务", "self-approval", approver=user.id)
+        if not password_matches(user.password_hash, approval.password or ""):
+            raise _refused(
+                desk,
+                f"审批人{user.display_name}密码错误",
+                "wrong approver password",
+                approver=user.id,
+            )
+        if reasons_required and not (approval.reason or "").strip():
+            raise _refused(
+                desk,
+                f"请审批人{user.display_name}填写书面审批意见",
+                "written reason missing",
+                approver=user.id,
+            )
+        checked.append((approval, user.role))
+    for order in itertools.permutations(range(len(checked)), len(required)):
+        if all(checked[i][1] in slot for i, slot in zip(order, required, strict=True)):
+            if len(checked) > len(required):
+                break  # an approver filling no slot: refused below
+            return tuple(
+                Approved(a.approver_id, role, (a.reason or "").strip() or None)
+                for a, role in checked
+            )
+    roles = "、".join(ROLE_NAMES.get(role, role) for _, role in checked)
+    raise _refused(
+        desk,
+        f"审批人岗位不符：需要{names}，实际为{roles}",
+        f"roles {[r for _, r in checked]} do not fill {[sorted(s) for s in required]}",
+    )
+
+
+def check_volume_approvals(
+    session: Session,
+    desk,
+    approvals: Sequence[ApprovalInput],
+    volume: int,
+    what: str,  # type: ignore[no-untyped-def]
+) -> tuple[Approved, ...]:
+    required, reasons = required_approvals(session, volume)
+    label = f"{what}{format_volume(abs(volume))}立方米"
+    return check_approvals(session, desk, approvals, required, reasons_required=reasons, what=label)
+
+
+ROLE_NAMES = {
+    CLERK: "营业员",
+    TEAM_LEADER: "班长",
+    DEPARTMENT_MANAGER: "部门经理",
+    FINANCE: "财务",
+    VICE_PRESIDENT: "分管副总",
+    ADMINISTRATOR: "系统管理员",
+}
+
+# ---------------------------------------------------------------- login and lockout
+
+users_table = User.__table__
+log_table = AuditEntry.__table__
+LOGIN_OK = "login_ok"
+LOGIN_FAILED = "login_failed"
+LOCKOUT = "lockout"
+LOGIN_REFUSED = "login_refused"
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+
+
+def _events(session: Session, user_id: int, kinds: Sequence[str], since: dt.datetime):  # type: ignore[no-untyped-def]
+    return (
+        session.connection()
+        .execute(
+            select(log_table.c.kind, log_table.c.at, log_table.c.data)
+            .where(
+                log_table.c.user_id == user_id,
+                log_table.c.kind.in_(kinds),
+                log_table.c.at >= since,
+            )
+            .order_by(log_table.c.seq)
+        )
+        .all()
+    )
+
+
+def locked_until(session: Session, ctx: Context, user_id: int) -> dt.datetime | None:
+    """When the user's current lockout ends, or None when the user is not locked out."""
+    now = ctx.now()
+    rows = _events(session, user_id, (LOCKOUT,), now - dt.timedelta(days=1))
+    if not rows:
+        return None
+    until = dt.datetime.fromisoformat(json.loads(rows[-1].data)["until"])
+    return until if until > now else None
+
+
+def login(ctx: Context, username: str, password: str, counter_id: int | None = None) -> LoggedIn:
+    """Check a user's password at a counter. Failures are counted per user over the window;
+    after ``login_max_failures`` the user is locked out, each lockout of the day twice as long
+    as the one before. Every failure, refusal and lockout is in the audit log."""
+    username = (username or "").strip()
+    if not username or not isinstance(password, str):
+        raise InvalidInput("请输入用户名和密码", "empty login")
+    with ctx.unit_of_work() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            audit.record(
+                session,
+                ctx,
+                audit.Event(LOGIN_FAILED, None, counter_id, data={"username": username[:50]}),
+            )
+            session.commit()
+            raise PermissionDenied("用户名或密码错误", f"unknown user {username!r}")
+        until = locked_until(session, ctx, user.id)
+        if until is not None:
+            event = audit.Event(
+                LOGIN_REFUSED, user.id, counter_id, data={"until": until.isoformat()}
+            )
+            audit.record(session, ctx, event)
+            session.commit()
+            minutes = max(1, int((until - ctx.now()).total_seconds() // 60) + 1)
+            raise PermissionDenied(
+                f"登录失败次数过多，账户已锁定，请{minutes}分钟后再试", f"locked until {until}"
+            )
+        if not user.active:
+            audit.record(
+                session,
+                ctx,
+                audit.Event(LOGIN_REFUSED, user.id, counter_id, data={"disabled": True}),
+            )
+            session.commit()
+            raise PermissionDenied("该用户已停用", f"user {user.id} disabled")
+        if not password_matches(user.password_hash, password):
+            audit.record(session, ctx, audit.Event(LOGIN_FAILED, user.id, counter_id))
+            _maybe_lock_out(session, ctx, user.id, counter_id)
+            session.commit()
+            raise PermissionDenied("用户名或密码错误", f"wrong password for {username}")
+        audit.record(session, ctx, audit.Event(LOGIN_OK, user.id, counter_id))
+        if _needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        session.commit()
+        return LoggedIn(user.id, user.username, user.display_name, user.role)
+
+
+def _needs_rehash(stored: str | None) -> bool:
+    """A hash made with weaker parameters than today's is replaced at the next login."""
+    return bool(stored) and HASHER.check_needs_rehash(stored)  # type: ignore[arg-type]
+
+
+def _maybe_lock_out(session: Session, ctx: Context, user_id: int, counter_id: int | None) -> None:
+    policy = load_policy(session)
+    now = ctx.now()
+    window = now - dt.timedelta(minutes=policy.login_window_minutes)
+    rows = _events(session, user_id, (LOGIN_OK, LOGIN_FAILED, LOCKOUT), window)
+    failures = 0
+    for row in rows:  # failures since the last success or lockout, inside the window
+        failures = failures + 1 if row.kind == LOGIN_FAILED else 0
+    if failures < policy.login_max_failures:
+        return
+    earlier = _events(session, user_id, (LOCKOUT,), now - dt.timedelta(days=1))
+    minutes = policy.lockout_minutes * 2 ** len(earlier)
+    until = now + dt.timedelta(minutes=minutes)
+    event = audit.Event(
+        LOCKOUT, user_id, counter_id, data={"until": until.isoformat(), "minutes": minutes}
+    )
+    audit.record(session, ctx, event)
+
+
+# ---------------------------------------------------------------- idle lock
+
+
+@dataclass
+class IdleLock:
+    """The counter locks itself after ``minutes`` without input (the UI calls ``touch`` on
+    every key press and ``is_locked`` on a timer); only the same clerk or a supervisor unlocks."""
+
+    user_id: int
+    minutes: int
+    last_input: dt.datetime
+    locked: bool = False
+
+    def touch(self, now: dt.datetime) -> None:
+        if not self.is_locked(now):
+            self.last_input = now
+
+    def is_locked(self, now: dt.datetime) -> bool:
+        if not self.locked and now - self.last_input >= dt.timedelta(minutes=self.minutes):
+            self.locked = True
+        return self.locked
+
+
+def idle_lock_for(ctx: Context, user: LoggedIn) -> IdleLock:
+    with ctx.reading() as session:
+        minutes = load_policy(session).idle_lock_minutes
+    return IdleLock(user.user_id, minutes, ctx.now())
+
+
+def unlock_counter(
+    ctx: Context, lock: IdleLock, counter_id: int, username: str, password: str
+) -> LoggedIn:
+    """Unlock an idle-locked counter: the same clerk, or a team leader/manager/administrator.
+
+    A wrong password counts towards that user's lockout like any failed login.
+    """
+    person = login(ctx, username, password, counter_id)
+    if person.user_id != lock.user_id and not allowed(person.role, "unlock_any_counter"):
+        audit.record_alone(
+            ctx,
+            audit.Event(
+                "unlock_refused", person.user_id, counter_id, data={"locked_user": lock.user_id}
+            ),
+        )
+        raise PermissionDenied("只有本人或班长可以解锁", f"user {person.user_id} may not unlock")
+    audit.record_alone(
+        ctx,
+        audit.Event(
+            "counter_unlocked", person.user_id, counter_id, data={"locked_user": lock.user_id}
+        ),
+    )
+    lock.locked = False
+    lock.last_input = ctx.now()
+    return person
+
+
+# ---------------------------------------------------------------- users
+
+
+@dataclass(frozen=True)
+class AdminActor:
+    """An administrator acting outside a counter (user management, settings)."""
+
+    user_id: int
+
+
+def _admin(session: Session, actor: AdminActor, operation: str) -> User:
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise PermissionDenied("操作员不存在或已停用", f"user {actor.user_id} invalid")
+    require_permission(user.id, None, user.role, operation)
+    return user
+
+
+def create_first_administrator(
+    ctx: Context, username: str, display_name: str, password: str
+) -> int:
+    """First run: the hall's first user, an administrator. Refused once any user exists."""
+    from app.services.setup import add_user
+
+    with ctx.reading() as session:
+        if session.scalar(select(func.count(User.id))):
+            raise Conflict("系统已有用户，不能再次初始化管理员", "users exist")
+    user_id = add_user(ctx, username, display_name, ADMINISTRATOR, password=password)
+    audit.record_alone(ctx, audit.Event("user_created", user_id, data={"role": ADMINISTRATOR}))
+    return user_id
+
+
+def create_user(
+    ctx: Context, actor: AdminActor, username: str, display_name: str, role: str, password: str
+) -> int:
+    from app.services.setup import add_user
+
+    with ctx.reading() as session:
+        _admin(session, actor, "manage_users")
+    user_id = add_user(ctx, username, display_name, role, password=password)
+    audit.record_alone(
+        ctx,
+        audit.Event("user_created", actor.user_id, data={"user": user_id, "role": role}),
+    )
+    return user_id
+
+
+def change_password(ctx: Context, user_id: int, old_password: str, new_password: str) -> None:
+    """A user changes their own password (the old one proves it is them)."""
+    new_hash = hash_password(new_password)
+    with ctx.unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            raise NotFound("用户不存在或已停用", f"user {user_id}")
+        if not password_matches(user.password_hash, old_password):
+            audit.record(session, ctx, audit.Event("password_change_refused", user_id))
+            session.commit()
+            raise PermissionDenied("原密码错误", f"wrong old password for {user_id}")
+        if password_matches(user.password_hash, new_password):
+            raise InvalidInput("新密码不能与原密码相同", "same password")
+        user.password_hash = new_hash
+        audit.record(session, ctx, audit.Event("password_changed", user_id))
+        session.commit()
+
+
+def reset_password(ctx: Context, actor: AdminActor, user_id: int, new_password: str) -> None:
+    new_hash = hash_password(new_password)
+    with ctx.unit_of_work() as session:
+        _admin(session, actor, "manage_users")
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("用户不存在", f"user {user_id}")
+        user.password_hash = new_hash
+        audit.record(
+            session, ctx, audit.Event("password_reset", actor.user_id, data={"user": user_id})
+        )
+        session.commit()
+
+
+def set_user_active(ctx: Context, actor: AdminActor, user_id: int, active: bool) -> None:
+    """Disable (or enable again) a user. Users are never deleted: history keeps their name."""
+    with ctx.unit_of_work() as session:
+        _admin(session, actor, "manage_users")
+        if user_id == actor.user_id and not active:
+            raise InvalidInput("不能停用自己", "self-disable")
+        found = session.execute(
+            update(User).where(User.id == user_id).values(active=active).returning(User.id)
+        ).first()
+        if found is None:
+            raise NotFound("用户不存在", f"user {user_id}")
+        kind = "user_enabled" if active else "user_disabled"
+        audit.record(session, ctx, audit.Event(kind, actor.user_id, data={"user": user_id}))
+        session.commit()
+
+
+# ---------------------------------------------------------------- identity (privacy)
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    id_number: str
+    phone: str | None
+
+
+def masked(identity: Identity) -> Identity:
+    return dataclasses.replace(
+        identity, id_number=mask_id(identity.id_number), phone=mask_phone(identity.phone)
+    )
+
+
+def reveal_identity(ctx: Context, actor, account_no: str, reason: str) -> Identity:  # type: ignore[no-untyped-def]
+    """The owner's full ID and phone number, for roles that need them; every view is logged."""
+    from app.services.common import account_by_no, require_text, resolve_actor
+    from db.models import Customer
+
+    reason = require_text(reason, "查看原因")
+    with ctx.unit_of_work() as session:
+        desk = resolve_actor(session, actor)
+        require_permission(desk.user_id, desk.counter_id, desk.role, "view_identity")
+        account = account_by_no(session, account_no)
+        customer = session.get(Customer, account.customer_id)
+        event = audit.Event(
+            "identity_viewed",
+            desk.user_id,
+            desk.counter_id,
+            desk.hall_id,
+            ref=f"accounts:{account.id}",
+            data={"reason": reason},
+        )
+        audit.record(session, ctx, event)
+        session.commit()
+        return Identity(customer.name, customer.id_number, customer.phone)
