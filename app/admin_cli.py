@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from app.bootstrap import build_context
-from app.config import load_config
-from app.errors import GasDeskError
+from app.config import LocalConfig, load_config
+from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
 
 
 def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +20,19 @@ def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
     db_tasks.add_parser("current", help="print the schema revision")
     demo = tasks.add_parser("demo", help="create the demo hall and customers")
     demo.add_argument("--customers", type=int, default=300)
+    backup = tasks.add_parser("backup", help="online backup of the embedded database")
+    backup.add_argument("--to", type=Path, help="backup directory (default: configured)")
+    backup.add_argument("--keep", type=int, help="how many backups to keep (default: configured)")
+    backups = tasks.add_parser("backups", help="list the backups, newest first")
+    backups.add_argument("--dir", type=Path, help="backup directory (default: configured)")
+    restore = tasks.add_parser("restore", help="check a backup and restore it (app stopped)")
+    restore.add_argument("file", type=Path, help="the backup file")
+    restore.add_argument("--force", action="store_true", help="restore even if the check fails")
+    audit = tasks.add_parser("audit", help="the tamper-evident audit log")
+    audit_tasks = audit.add_subparsers(dest="audit_task", required=True)
+    verify = audit_tasks.add_parser("verify", help="recompute the chain and compare money rows")
+    verify.add_argument("--expect-count", type=int, help="entry count printed on a Z-report")
+    verify.add_argument("--expect-mac", help="chain head mac (prefix) printed on a Z-report")
 
 
 def run_admin(args: argparse.Namespace) -> int:
@@ -37,7 +51,133 @@ def run_admin(args: argparse.Namespace) -> int:
             hall = create_demo_hall(ctx, customers=args.customers)
             print(f"demo hall ready: {hall.accounts} accounts, users {', '.join(hall.users)}")
             return 0
+        if args.task == "backup":
+            return _backup(config, args)
+        if args.task == "backups":
+            return _list_backups(config, args)
+        if args.task == "restore":
+            return _restore(config, args)
+        if args.task == "audit":
+            return _audit_verify(config, args)
     except GasDeskError as error:
         print(f"错误：{error.user_message} ({error})", file=sys.stderr)
+        for problem in error.details.get("problems", ()):  # type: ignore[attr-defined]
+            print(f"  - {problem}", file=sys.stderr)
         return 2
+    return 1
+
+
+def _embedded_file(config: LocalConfig) -> Path:
+    from sqlalchemy.engine import make_url
+
+    from app.services.backup import PG_DUMP_HINT
+
+    if not config.is_embedded:
+        raise RuleViolation(PG_DUMP_HINT, "backup/restore commands are for embedded SQLite only")
+    return Path(make_url(config.db_url).database or "")
+
+
+def _backup(config: LocalConfig, args: argparse.Namespace) -> int:
+    from app.services.backup import backup_settings, take_backup
+    from db.engine import open_database
+
+    settings = backup_settings(config)
+    if config.is_embedded and not _embedded_file(config).is_file():
+        raise NotFound("数据库文件不存在", f"{_embedded_file(config)} not found")
+    db = open_database(config.db_url)  # as it is: no migrations before a backup
+    try:
+        path = take_backup(
+            db,
+            args.to or settings.directory,
+            reason="manual",
+            keep=args.keep if args.keep is not None else settings.keep,
+        )
+    finally:
+        db.dispose()
+    print(path)
+    return 0
+
+
+def _list_backups(config: LocalConfig, args: argparse.Namespace) -> int:
+    from app.services.backup import backup_settings, list_backups
+
+    directory = args.dir or backup_settings(config).directory
+    found = list_backups(directory)
+    if not found:
+        print(f"no backups in {directory}")
+        return 0
+    for backup in found:
+        taken = backup.taken_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(f"{taken}  {_size(backup.size):>10}  {backup.reason:<12}  {backup.path}")
+    return 0
+
+
+def _size(size: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+def _optional_key(config: LocalConfig) -> bytes | None:
+    from app.auditkey import audit_key_path, load_audit_key
+
+    if not audit_key_path(config).exists():
+        print("警告：未找到审计密钥，不校验审计日志 (no audit key: audit log not verified)")
+        return None
+    return load_audit_key(config, create=False)
+
+
+def _restore(config: LocalConfig, args: argparse.Namespace) -> int:
+    from app.services.backup import check_backup, restore_backup
+
+    target = _embedded_file(config)
+    key = _optional_key(config)
+    check = check_backup(args.file, key)
+    for note in check.notes:
+        print(f"注意：{note}")
+    if not check.ok and args.force:
+        for problem in check.problems:
+            print(f"警告：{problem}")
+        print("--force: restoring although the check failed")
+    kept = restore_backup(args.file, target, key, force=args.force, check=check)
+    entries = "" if check.audit_entries is None else f", audit log {check.audit_entries} entries"
+    print(f"restored {args.file} into {target} (schema {check.revision}{entries})")
+    print(f"previous database kept as {kept}" if kept else "there was no previous database")
+    return 0
+
+
+def _audit_verify(config: LocalConfig, args: argparse.Namespace) -> int:
+    from app.auditkey import load_audit_key
+    from app.services import audit
+    from db import migrate
+
+    key = load_audit_key(config, create=False)
+    if config.is_embedded and not _embedded_file(config).is_file():
+        raise NotFound("数据库文件不存在", f"{_embedded_file(config)} not found")
+    if args.expect_mac and args.expect_count is None:
+        raise InvalidInput("--expect-mac 需要同时给出 --expect-count", "--expect-mac without count")
+    ctx = build_context(config, upgrade=False)  # verifying changes nothing, not even the schema
+    try:
+        revision = migrate.current_revision(ctx.db)
+        if revision != migrate.head_revision():
+            raise RuleViolation(
+                "数据库结构不是最新版本，请先运行 gasdesk admin db upgrade",
+                f"schema revision {revision}, expected {migrate.head_revision()}",
+            )
+        report = audit.verify(
+            ctx.db, key, expect_count=args.expect_count, expect_mac=args.expect_mac
+        )
+    finally:
+        ctx.db.dispose()
+    if report.ok:
+        head = report.head
+        seq, mac = (head.count, head.short) if head else (0, "")
+        print(f"audit log OK: {report.entries} entries, head {seq} {mac}")
+        return 0
+    for problem in report.problems:
+        print(problem)
+    first = report.first_broken if report.first_broken is not None else "-"
+    print(f"first broken entry: {first}")
     return 1

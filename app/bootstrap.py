@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from app.auditkey import load_audit_key
 from app.config import LocalConfig
 from app.context import Context
+from app.services.backup import backup_settings
 from db import migrate
 from db.engine import open_database
 
@@ -27,4 +28,5 @@ def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
         tz=ZoneInfo(config.timezone),
         training=config.training,
         audit_key=load_audit_key(config),
+        backups=backup_settings(config) if config.is_embedded else None,
     )

@@ -27,6 +27,7 @@ class Context:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     training: bool = False  # 培训模式: every receipt and document is marked 培训 · 无效
     audit_key: bytes | None = None  # HMAC key of the audit log (app.auditkey); required to write
+    backups: object | None = None  # app.services.backup.BackupSettings (embedded SQLite only)
 
     def now(self) -> dt.datetime:
         return self.clock()

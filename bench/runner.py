@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cards, core, documents, receipts
+from bench import cards, core, documents, receipts, security
 from bench.common import Metric
 
 BENCHMARKS = [
@@ -18,6 +18,7 @@ BENCHMARKS = [
     cards.card_purchase,
     receipts.receipt_bytes,
     documents.zreport_speed,
+    security.login_cost,
 ]
 
 

@@ -254,7 +254,7 @@ def customer_input(name: str = "张秀英", household: int = 3, kind: str = "res
 
 
 def open_customer(
-    hall: Hall, name: str = "张秀英", household: int = 3, kind="residential", **extra
+    hall: Hall, name: str = "张秀英", household: int = 3, kind="residential", actor=None, **extra
 ):
     """Open an account through the service, as the clerk; unique meter, card and contract."""
     from app.services.accounts import ContractInput, OpenAccountRequest, open_account
@@ -262,7 +262,7 @@ def open_customer(
     n = next(_serials)
     return open_account(
         hall.ctx,
-        hall.clerk,
+        actor or hall.clerk,
         OpenAccountRequest(
             request_id=rid(),
             customer=customer_input(name, household, kind, **extra),
@@ -324,3 +324,32 @@ def refused(kind: type[Exception], fragment: str):
     with pytest.raises(kind) as error:
         yield error
     assert fragment in error.value.user_message, error.value.user_message
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def gasdesk(tmp_path: Path, *args: str, config: str = "", timeout: float = 180):
+    """Run ``main.py`` as a process on a data dir of its own under ``tmp_path`` (embedded
+    SQLite unless ``config`` names a database)."""
+    import subprocess
+    import sys
+
+    config_file = tmp_path / ("config.toml" if config else "absent.toml")
+    if config:  # no file at all is a fresh machine: nothing configured
+        config_file.write_text(config, encoding="utf-8")
+    env = {
+        **os.environ,
+        "GASDESK_DATA_DIR": str(tmp_path / "data"),
+        "GASDESK_CONFIG": str(config_file),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    env.pop("GASDESK_DB_URL", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=tmp_path,
+    )

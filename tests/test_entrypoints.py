@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from app.context import Context
 from app.demo import create_demo_hall
 from app.services.setup import describe_desk
 from db import migrate
-from tests.support import AUDIT_KEY
+from tests.support import AUDIT_KEY, gasdesk
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def gasdesk(tmp_path, *args, timeout=180):
-    env = {
-        **os.environ,
-        "GASDESK_DATA_DIR": str(tmp_path / "data"),
-        "GASDESK_CONFIG": str(tmp_path / "absent.toml"),
-        "QT_QPA_PLATFORM": "offscreen",
-    }
-    env.pop("GASDESK_DB_URL", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=tmp_path,
-    )
 
 
 def test_admin_db_upgrade_and_demo(tmp_path):

@@ -301,6 +301,10 @@ class ZReportData:
     over_short: tuple[OverShortLine, ...] = ()
     grand_total_fen: int = 0  # the counter's running grand total (累计) at the end of the shift
     counts_taken: int = 0  # blind counts recorded (a recount adds one)
+    # the audit chain at the close (or now, for an open shift): entries and the newest mac, so
+    # a log cut short later is caught against this paper (gasdesk admin audit verify)
+    audit_entries: int | None = None
+    audit_head: str | None = None
 
 
 @dataclass(frozen=True)
@@ -1438,6 +1442,7 @@ def zreport(data: ZReportData) -> bytes:
         [
             ("累计总额", f"{format_money(data.grand_total_fen)} 元"),
             ("盘点次数", f"{data.counts_taken} 次"),
+            ("审计链", audit_line(data)),
         ],
         9.5,
         columns=3,
@@ -1504,6 +1509,14 @@ def daily_report(data: DailyReportData) -> bytes:
         sheet.paragraph(f"注意：{'、'.join(overdue)} 的收入{OVERDUE_NOTE}。", 9.5)
     sheet.signatures(["制表", "营业厅负责人", "财务"])
     return sheet.finish()
+
+
+def audit_line(data: ZReportData) -> str:
+    """第N条 · <mac prefix>: what ``gasdesk admin audit verify --expect-count N --expect-mac``
+    takes from the paper."""
+    if data.audit_entries is None:
+        return "—"
+    return f"第{data.audit_entries}条 {data.audit_head or ''}".strip()
 
 
 def month_title(year: int, month: int) -> str:

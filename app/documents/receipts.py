@@ -492,6 +492,9 @@ def zreport_receipt(data: ZReportData, width: int = 48) -> Receipt:
     lines += _pair("起始票据号", data.first_receipt or "无", width)
     lines += _pair("截止票据号", data.last_receipt or "无", width)
     lines += _pair("累计总额(元)", format_money(data.grand_total_fen), width, bold=True)
+    if data.audit_entries is not None:
+        lines += _pair("审计链条数", str(data.audit_entries), width)
+        lines += _pair("审计链校验", data.audit_head or "", width)
     lines.append(rule)
     lines += _signature("营业员", width)
     lines += _signature("班长", width)

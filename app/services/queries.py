@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.context import Context
 from app.domain.identity import normalize_resident_id
 from app.domain.pricing import ladder_year_start
+from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
 from app.services.common import account_by_no, tariff_in_force
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
@@ -19,6 +20,9 @@ from db.search import matching_customer_ids
 
 @dataclass(frozen=True)
 class AccountSummary:
+    """One account as lists and screens show it: ID and phone numbers come masked (privacy);
+    the full numbers only through ``security.reveal_identity``, which logs the view."""
+
     account_no: str
     status: str
     customer_name: str
@@ -54,7 +58,10 @@ def _summaries(session: Session, account_ids: list[int]) -> list[AccountSummary]
     if not account_ids:
         return []
     rows = session.connection().execute(_SUMMARIES, {"ids": account_ids})
-    return [AccountSummary(*row) for row in rows]
+    return [
+        AccountSummary(no, status, name, kind, mask_phone(phone), mask_id(id_number), *rest)
+        for no, status, name, kind, phone, id_number, *rest in rows
+    ]
 
 
 # Accounts whose 户号, card serial (any status), meter number, phone or ID equals the key.

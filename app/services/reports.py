@@ -78,6 +78,7 @@ from app.services.shifts import (
     HANDOVER,
     OVER_SHORT,
     SAFE_DEPOSIT,
+    SHIFT_CLOSE,
     counts,
     drawer_cash,
     held_cash,
@@ -450,7 +451,29 @@ def zreport_data(ctx: Context, actor: Actor, shift_id: int) -> ZReportData:
             over_short=_over_short(session, (m.c.shift_id == shift_id,)),
             grand_total_fen=int(grand_total.scalar_one()),
             counts_taken=int(counted.scalar_one()),
+            **_audit_head(session, shift_id, closed),
         )
+
+
+def _audit_head(session: Session, shift_id: int, closed: bool) -> dict[str, object]:
+    """The chain as the close left it (fixed on paper), or as it is now for an open shift."""
+    log = audit.log_table
+    if closed:
+        seq = (
+            session.connection()
+            .execute(
+                select(log.c.seq).where(
+                    log.c.kind == SHIFT_CLOSE, log.c.ref == f"shifts:{shift_id}"
+                )
+            )
+            .scalar()
+        )
+        head = audit.chain_head(session, up_to=seq) if seq is not None else None
+    else:
+        head = audit.chain_head(session)
+    if head is None:
+        return {}
+    return {"audit_entries": head.count, "audit_head": head.short}
 
 
 def _groups(

@@ -35,7 +35,8 @@ VICE_PRESIDENT = "vice_president"
 ADMINISTRATOR = "administrator"
 
 COUNTER_ROLES = frozenset({CLERK, TEAM_LEADER})  # who works a counter (a 班长 is a senior clerk)
-SUPERVISORS = frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, FINANCE, VICE_PRESIDENT, ADMINISTRATOR})
+# who reads the hall's cash figures (the administrator runs the system, not the money)
+REPORT_ROLES = frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, FINANCE, VICE_PRESIDENT})
 
 # operation → roles allowed to do it. Approving is not here: it depends on the volume
 # (``required_approvals``) and is checked on each approver's own credential.
@@ -50,8 +51,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settle_card": COUNTER_ROLES,
     "print": COUNTER_ROLES,
     "shift": COUNTER_ROLES,  # open, cash in/out, hand over, count, close
-    "find_accounts": COUNTER_ROLES | SUPERVISORS,
-    "hall_reports": SUPERVISORS,
+    "find_accounts": COUNTER_ROLES | REPORT_ROLES | {ADMINISTRATOR},
+    "hall_reports": REPORT_ROLES,
     "view_identity": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
     "manage_users": frozenset({ADMINISTRATOR}),
     "manage_settings": frozenset({ADMINISTRATOR}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from app.domain.cash import (
     held_takings,
 )
 from app.domain.money import format_money
-from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.errors import Conflict, GasDeskError, InvalidInput, NotFound, RuleViolation
 from app.policy import HallPolicy, load_calendar, load_policy
 from app.services import audit
 from app.services.common import (
@@ -51,6 +52,7 @@ from app.services.common import (
 from app.services.credentials import Confirmed, Credential, confirm_credential
 from db.models import CashMovement, ShiftCount
 
+log = logging.getLogger(__name__)
 movements = CashMovement.__table__
 counts = ShiftCount.__table__
 
@@ -875,7 +877,24 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
         audit.record(session, ctx, closing)
         result = _closed(session, shift_id)
         session.commit()
-        return result
+    _backup_after_close(ctx)
+    return result
+
+
+def _backup_after_close(ctx: Context) -> None:
+    """An online backup of the embedded database after every close. A failed backup is logged
+    and never undoes the close (the scheduled backup tries again)."""
+    if ctx.backups is None:
+        return
+    from app.services.backup import take_backup
+
+    settings = ctx.backups
+    try:
+        take_backup(
+            ctx.db, settings.directory, reason="shift-close", keep=settings.keep, now=ctx.now()
+        )
+    except (GasDeskError, OSError) as error:
+        log.error("backup after shift close failed: %s", error)
 
 
 # ---------------------------------------------------------------- reading shifts
