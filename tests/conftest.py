@@ -8,6 +8,7 @@ import pytest
 
 from app.context import Context
 from tests.pcsc_fixtures import pcsc_stack, virtual_card  # noqa: E402, F401
+from tests.ui_support import desk  # noqa: E402, F401
 from tests.support import (
     AUDIT_KEY,
     SHANGHAI,

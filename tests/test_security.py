@@ -373,3 +373,16 @@ def test_shift_close_takes_an_online_backup(hall, tmp_path, backend):
     assert taken.reason == "shift-close"
     with ctx.reading() as s:
         assert s.scalar(select(func.count(CounterTransaction.id))) >= 0
+
+
+def test_settings_are_changed_by_the_administrator_and_audited(hall):
+    from app.policy import load_policy
+    from app.services.security import change_setting
+
+    with refused(PermissionDenied, "无权"):
+        change_setting(hall.ctx, AdminActor(hall.users["zhoujie"]), "drawer_warn_limit_fen", 1)
+    change_setting(hall.ctx, AdminActor(hall.users["admin"]), "drawer_warn_limit_fen", 400000)
+    with hall.ctx.reading() as s:
+        assert load_policy(s).drawer_warn_limit_fen == 400000
+    (changed,) = events(hall.ctx, "setting_changed")
+    assert json.loads(changed.data) == {"key": "drawer_warn_limit_fen", "old": None, "new": 400000}

@@ -51,7 +51,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settle_card": COUNTER_ROLES,
     "print": COUNTER_ROLES,
     "shift": COUNTER_ROLES,  # open, cash in/out, hand over, count, close
-    "find_accounts": COUNTER_ROLES | REPORT_ROLES | {ADMINISTRATOR},
     "hall_reports": REPORT_ROLES,
     "view_identity": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
     "manage_users": frozenset({ADMINISTRATOR}),
@@ -472,6 +471,24 @@ def set_user_active(ctx: Context, actor: AdminActor, user_id: int, active: bool)
             raise NotFound("用户不存在", f"user {user_id}")
         kind = "user_enabled" if active else "user_disabled"
         audit.record(session, ctx, audit.Event(kind, actor.user_id, data={"user": user_id}))
+        session.commit()
+
+
+def change_setting(ctx: Context, actor: AdminActor, key: str, value: object) -> None:
+    """Change one hall setting (limits, thresholds, fees): administrators only, audited with the
+    old and the new value."""
+    from app.policy import save_setting
+    from db.models import Setting
+
+    with ctx.unit_of_work() as session:
+        _admin(session, actor, "manage_settings")
+        old = session.get(Setting, key)
+        before = old.value if old is not None else None
+        save_setting(session, key, value)
+        event = audit.Event(
+            "setting_changed", actor.user_id, data={"key": key, "old": before, "new": value}
+        )
+        audit.record(session, ctx, event)
         session.commit()
 
 

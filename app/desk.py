@@ -1,0 +1,154 @@
+"""One counter at work: the logged-in clerk, the context and the counter's devices (no Qt).
+
+The window talks to this object and to the services, never to a device. In training mode
+(培训模式) the devices are the emulators: an SLE4442 card in an in-process reader that the
+trainee "inserts" with a button, a gas meter to load it into, and the ESC/POS emulator on
+loopback whose decoded paper the window previews.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from app.context import Context
+from app.devices.cardreader import CardReaderError, ChipTransport, GasCardReader
+from app.devices.printer import EscposReceiptPrinter, PrinterFault, printer_from_config
+from app.domain.cardformat import CardKey
+from app.services.card_counter import CardCounter
+from app.services.common import Actor
+from app.services.security import LoggedIn
+from app.services.setup import DeskInfo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainingDevices:
+    """The emulated reader slot, meter and printer of training mode."""
+
+    transport: ChipTransport
+    emulator: object  # app.devices.escpos_emulator.EscposEmulator
+    key: CardKey
+    meters: dict[str, object] = field(default_factory=dict)
+
+    def insert_blank_card(self) -> None:
+        from app.devices.sle4442 import Sle4442
+
+        self.transport.chip = Sle4442.blank()
+        self.transport.present = True
+
+    def insert(self, chip) -> None:  # type: ignore[no-untyped-def]
+        self.transport.chip = chip
+        self.transport.present = True
+
+    def remove(self) -> object | None:
+        """Take the card out of the reader; returns the chip (to put into a meter)."""
+        self.transport.present = False
+        return self.transport.chip
+
+    def load_into_meter(self, meter_no: str) -> str:
+        """Put the card into the customer's (simulated) meter; returns what the meter did."""
+        from app.devices.meter import GasMeterSimulator
+
+        meter = self.meters.get(meter_no)
+        if meter is None:
+            meter = self.meters[meter_no] = GasMeterSimulator(meter_no, self.key)
+        was_present = self.transport.present
+        self.transport.present = False
+        try:
+            return meter.insert(self.transport.chip).outcome  # type: ignore[attr-defined]
+        finally:
+            self.transport.present = was_present
+
+    def close(self) -> None:
+        self.emulator.stop()  # type: ignore[attr-defined]
+
+
+@dataclass
+class Devices:
+    reader: GasCardReader | None = None
+    printer: EscposReceiptPrinter | None = None
+    training: TrainingDevices | None = None
+
+    def close(self) -> None:
+        if self.training is not None:
+            self.training.close()
+
+
+def training_devices(key: CardKey) -> Devices:
+    """Emulated reader and printer for 培训模式 (and for the UI tests)."""
+    from app.devices.escpos_emulator import EscposEmulator
+    from app.devices.sle4442 import Sle4442
+
+    transport = ChipTransport(Sle4442.blank())
+    transport.present = False
+    emulator = EscposEmulator()
+    port = emulator.start()
+    printer = printer_from_config(
+        {"type": "network", "host": "127.0.0.1", "port": port, "profile": "通用80mm中文"}
+    )
+    reader = GasCardReader(transport, key)
+    return Devices(reader, printer, TrainingDevices(transport, emulator, key))
+
+
+@dataclass
+class DeskSession:
+    """The clerk logged in at this counter, with the counter's devices."""
+
+    ctx: Context
+    user: LoggedIn
+    desk: DeskInfo
+    devices: Devices
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def actor(self) -> Actor:
+        if self.desk.counter_id is None:
+            raise RuntimeError("this workstation has no counter configured")
+        return Actor(self.user.user_id, self.desk.counter_id)
+
+    @property
+    def training(self) -> bool:
+        return self.ctx.training
+
+    @property
+    def card_counter(self) -> CardCounter | None:
+        if self.devices.reader is None:
+            return None
+        return CardCounter(self.ctx, self.devices.reader)
+
+    @staticmethod
+    def new_request() -> uuid.UUID:
+        """A request id made before the first submit, so a retried submit is recognised."""
+        return uuid.uuid4()
+
+    def print_transaction(self, transaction_id: int) -> str:
+        """Print a transaction's receipt through the queue; the clerk's message (Chinese)."""
+        from app.services.printing import print_receipt
+
+        if self.devices.printer is None:
+            return "未配置打印机，收据已加入打印队列"
+        outcome = print_receipt(self.ctx, self.actor, self.devices.printer, transaction_id)
+        return outcome.message
+
+    def reader_state(self) -> str:
+        """读卡器 status text for the status bar."""
+        if self.devices.reader is None:
+            return "未配置"
+        try:
+            present = self.devices.reader.transport.card_present()  # type: ignore[attr-defined]
+        except (CardReaderError, AttributeError):
+            return "正常"
+        return "有卡" if present else "就绪"
+
+    def printer_state(self) -> str:
+        if self.devices.printer is None:
+            return "未配置"
+        try:
+            status = self.devices.printer.status()
+        except PrinterFault as error:
+            return error.user_message
+        return status.problem or "正常"

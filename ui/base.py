@@ -1,0 +1,183 @@
+"""What every operation dialog shares: keyboard-first form, inline error in the service's
+Chinese words, busy indicator while the service runs off the GUI thread, one request id per
+dialog (a retried submit is recognised by the service and never done twice)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.desk import DeskSession
+from app.domain.money import m3, yuan
+from app.errors import GasDeskError, InvalidInput
+from ui.worker import run_in_background
+
+MONEY_PATTERN = r"^\d{0,7}(\.\d{0,2})?$"
+VOLUME_PATTERN = r"^\d{0,5}(\.\d{0,2})?$"
+
+
+def error_text(error: BaseException) -> str:
+    """What the clerk reads: the service's Chinese message, never a traceback."""
+    if isinstance(error, GasDeskError):
+        return error.user_message
+    return f"系统错误，请联系管理员（{type(error).__name__}）"
+
+
+def money_edit(placeholder: str = "0.00") -> QLineEdit:
+    """Amounts are typed in yuan with at most two decimals."""
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setValidator(QRegularExpressionValidator(MONEY_PATTERN, edit))
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def volume_edit(placeholder: str = "0") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    edit.setValidator(QRegularExpressionValidator(VOLUME_PATTERN, edit))
+    edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return edit
+
+
+def read_money(edit: QLineEdit, what: str, *, required: bool = True) -> int | None:
+    text = edit.text().strip()
+    if not text:
+        if required:
+            raise InvalidInput(f"请输入{what}", f"{what} empty")
+        return None
+    return yuan(text)
+
+
+def read_volume(edit: QLineEdit, what: str, *, required: bool = True) -> int | None:
+    text = edit.text().strip()
+    if not text:
+        if required:
+            raise InvalidInput(f"请输入{what}", f"{what} empty")
+        return None
+    return m3(text)
+
+
+class OperationDialog(QDialog):
+    """A guided operation: fill the form, Enter confirms, Esc cancels.
+
+    Subclasses add fields to ``self.form`` and implement ``work()``, which reads the fields (on
+    the GUI thread) and returns the service call to run in the background; ``done_ok`` receives
+    its result on the GUI thread.
+    """
+
+    def __init__(self, session: DeskSession, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.request_id = session.new_request()
+        self.result_value: Any = None
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.form = QFormLayout()
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setStyleSheet("color: #b00020; font-weight: bold")
+        self.error.setWordWrap(True)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate: the service is working
+        self.busy.setVisible(False)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确认 (Enter)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消 (Esc)")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if session.training:
+            banner = QLabel("培训模式 · 所有业务无效")
+            banner.setObjectName("training-banner")
+            banner.setStyleSheet(
+                "background: #ffcc00; color: #000; padding: 4px; font-weight: bold"
+            )
+            banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(banner)
+        layout.addLayout(self.form)
+        layout.addWidget(self.info)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.buttons)
+        self.working = False
+
+    # -- to implement -----------------------------------------------------------------------
+
+    def work(self) -> Callable[[], Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def done_ok(self, result: Any) -> None:
+        self.result_value = result
+        self.accept()
+
+    # -- mechanics --------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        if self.working:
+            return
+        self.error.clear()
+        try:
+            job = self.work()
+        except GasDeskError as error:
+            self.show_error(error)
+            return
+        self.set_working(True)
+        run_in_background(job, self._finished, self._failed, parent=self)
+
+    def _finished(self, result: Any) -> None:
+        self.set_working(False)
+        self.done_ok(result)
+
+    def _failed(self, error: Exception) -> None:
+        self.set_working(False)
+        self.show_error(error)
+
+    def show_error(self, error: BaseException) -> None:
+        self.error.setText(error_text(error))
+
+    def set_working(self, working: bool) -> None:
+        self.working = working
+        self.busy.setVisible(working)
+        self.buttons.setEnabled(not working)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            # Enter in a field moves on to the next field; in the last one it confirms
+            if isinstance(focused, QLineEdit) and self._next_field(focused) is not None:
+                self._next_field(focused).setFocus()  # type: ignore[union-attr]
+                return
+            self.submit()
+            return
+        super().keyPressEvent(event)
+
+    def _next_field(self, current: QWidget) -> QWidget | None:
+        fields = [
+            self.form.itemAt(i, QFormLayout.ItemRole.FieldRole).widget()
+            for i in range(self.form.rowCount())
+            if self.form.itemAt(i, QFormLayout.ItemRole.FieldRole) is not None
+        ]
+        fields = [f for f in fields if f is not None and f.isEnabled() and f.isVisible()]
+        if current in fields:
+            index = fields.index(current)
+            if index + 1 < len(fields):
+                return fields[index + 1]
+        return None

@@ -1,0 +1,39 @@
+"""Every counter operation with its function key; dialogs are imported when first opened, so
+the window starts fast (bench metric ``startup_ratio``)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Operation:
+    key: str  # the function key, "F1" ... "F12"
+    name: str  # Chinese label on the button
+    target: str  # "module:Class" of the dialog: Class(session, account_no, parent)
+    needs_account: bool = False  # a loaded account (card read or search result) is required
+
+    def dialog_class(self) -> type:
+        module, _, name = self.target.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation("F1", "购气", "ui.dialogs.purchase:PurchaseDialog"),
+    Operation("F2", "开户", "ui.dialogs.accounts:OpenAccountDialog"),
+    Operation("F3", "补卡", "ui.dialogs.accounts:ReplaceCardDialog", needs_account=True),
+    Operation("F4", "退气", "ui.dialogs.refund:RefundDialog"),
+    Operation("F5", "补气", "ui.dialogs.refund:SupplementDialog"),
+    Operation("F6", "过户", "ui.dialogs.accounts:TransferDialog", needs_account=True),
+    Operation("F7", "销户", "ui.dialogs.accounts:CloseAccountDialog", needs_account=True),
+    Operation("F8", "重印", "ui.dialogs.accounts:ReprintDialog"),
+    Operation("F9", "现金存取", "ui.dialogs.shift:CashMoveDialog"),
+    Operation("F10", "交款", "ui.dialogs.shift:HandoverDialog"),
+    Operation("F11", "开班/交班", "ui.dialogs.shift:ShiftDialog"),
+    Operation("F12", "报表", "ui.dialogs.reports:ReportsDialog"),
+)
+
+
+def by_key(key: str) -> Operation:
+    return next(op for op in OPERATIONS if op.key == key)
