@@ -44,12 +44,6 @@ def db_file(db: Database) -> Path:
     return Path(db.engine.url.database)
 
 
-def audit_key_or_skip(ctx) -> bytes:
-    if ctx.audit_key is None:
-        pytest.skip("ctx.audit_key is not set by the ctx fixture yet: audit verify not checked")
-    return ctx.audit_key
-
-
 def consistency_problems(db: Database) -> list[str]:
     """Money rows that do not add up, receipt numbers with gaps, a counter out of step."""
     problems = []
@@ -138,7 +132,6 @@ def test_backup_taken_during_sales_restores_consistent_and_verified(
         finally:
             restored.dispose()
     assert consistency_problems(ctx.db) == []
-    audit_key_or_skip(ctx)
 
 
 @sqlite_only
@@ -151,7 +144,7 @@ def test_backup_file_is_checked_single_file_and_named_by_reason(hall, ctx, tmp_p
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     conn.close()
-    check = check_backup(path, audit_key_or_skip(ctx))
+    check = check_backup(path, ctx.audit_key)
     assert check.ok, check.problems
     assert check.revision == migrate.head_revision()
     assert check.audit_entries and check.audit_entries >= 1
@@ -262,7 +255,7 @@ def test_restore_refuses_damaged_and_foreign_files_unless_forced(hall, ctx, tmp_
     assert not target.exists()
     # ... unless forced
     assert restore_backup(good, target, wrong_key, force=True) is None
-    assert check_backup(target, audit_key_or_skip(ctx)).ok
+    assert check_backup(target, ctx.audit_key).ok
 
 
 @sqlite_only

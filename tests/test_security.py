@@ -358,9 +358,8 @@ def test_identity_is_masked_and_each_full_view_is_logged(hall):
     assert viewed.user_id == hall.users["zhoujie"] and "客户要求核对" in viewed.data
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # PostgreSQL is backed up with pg_dump
 def test_shift_close_takes_an_online_backup(hall, tmp_path, backend):
-    if backend != "sqlite":
-        pytest.skip("online backups are for the embedded SQLite database; PostgreSQL uses pg_dump")
     from dataclasses import replace
 
     from app.services.backup import BackupSettings, list_backups
