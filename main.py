@@ -7,34 +7,36 @@ import logging
 import os
 import sys
 
-from app.admin_cli import add_admin_parser, run_admin
-
 log = logging.getLogger("gasdesk")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="gasdesk", description="GasDesk 燃气营业厅柜台系统")
+    parser = argparse.ArgumentParser(
+        prog="gasdesk",
+        description="GasDesk 燃气营业厅柜台系统",
+        epilog="administration: gasdesk admin --help",
+    )
     parser.add_argument("--demo", action="store_true", help="create demo data if the hall is empty")
     parser.add_argument("--training", action="store_true", help="培训模式: separate database")
     parser.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"))
     parser.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)  # smoke tests
     subparsers = parser.add_subparsers(dest="command")
-    add_admin_parser(subparsers)
+    argv = sys.argv[1:] if argv is None else argv
+    if "admin" in argv:  # the admin commands (and their imports) only when asked for
+        from app.admin_cli import add_admin_parser
+
+        add_admin_parser(subparsers)
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    if args.command == "admin":
-        return run_admin(args)
+def prepare_context(config, args):  # type: ignore[no-untyped-def]
+    """Open (and migrate) the database; seed the demo hall on a fresh, unconfigured machine.
 
+    Runs on a worker thread while the login window is already showing."""
     from app.bootstrap import build_context
-    from app.config import config_path, load_config
-    from app.logging_setup import setup_logging
+    from app.config import config_path
     from app.services.setup import hall_is_empty
 
-    config = load_config(training=args.training)
-    setup_logging(config.data_dir)
     ctx = build_context(config)
     nothing_configured = not config_path().exists() and "GASDESK_DB_URL" not in os.environ
     if hall_is_empty(ctx) and (args.demo or args.training or nothing_configured):
@@ -43,6 +45,21 @@ def main(argv: list[str] | None = None) -> int:
         log.info("empty hall: creating demo data")
         create_demo_hall(ctx)
         config.hall_code = HALL_CODE
+    return ctx
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.command == "admin":
+        from app.admin_cli import run_admin
+
+        return run_admin(args)
+
+    from app.config import load_config
+    from app.logging_setup import setup_logging
+
+    config = load_config(training=args.training)
+    setup_logging(config.data_dir)
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
@@ -52,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     from ui.app import run_gui
 
-    return run_gui(ctx, config, lang=args.lang, quit_after=args.quit_after)
+    return run_gui(
+        lambda: prepare_context(config, args), config, lang=args.lang, quit_after=args.quit_after
+    )
 
 
 if __name__ == "__main__":

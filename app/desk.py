@@ -33,20 +33,26 @@ class TrainingDevices:
     emulator: object  # app.devices.escpos_emulator.EscposEmulator
     key: CardKey
     meters: dict[str, object] = field(default_factory=dict)
+    reader: GasCardReader | None = None  # told when the card changes, like a real slot event
+
+    def _changed(self) -> None:
+        if self.reader is not None:
+            self.reader.forget()
 
     def insert_blank_card(self) -> None:
         from app.devices.sle4442 import Sle4442
 
-        self.transport.chip = Sle4442.blank()
-        self.transport.present = True
+        self.insert(Sle4442.blank())
 
     def insert(self, chip) -> None:  # type: ignore[no-untyped-def]
         self.transport.chip = chip
         self.transport.present = True
+        self._changed()
 
     def remove(self) -> object | None:
         """Take the card out of the reader; returns the chip (to put into a meter)."""
         self.transport.present = False
+        self._changed()
         return self.transport.chip
 
     def load_into_meter(self, meter_no: str) -> str:
@@ -62,6 +68,7 @@ class TrainingDevices:
             return meter.insert(self.transport.chip).outcome  # type: ignore[attr-defined]
         finally:
             self.transport.present = was_present
+            self._changed()
 
     def close(self) -> None:
         self.emulator.stop()  # type: ignore[attr-defined]
@@ -91,7 +98,7 @@ def training_devices(key: CardKey) -> Devices:
         {"type": "network", "host": "127.0.0.1", "port": port, "profile": "通用80mm中文"}
     )
     reader = GasCardReader(transport, key)
-    return Devices(reader, printer, TrainingDevices(transport, emulator, key))
+    return Devices(reader, printer, TrainingDevices(transport, emulator, key, reader=reader))
 
 
 @dataclass

@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cards, core, documents, receipts, security
+from bench import cards, core, documents, receipts, security, startup
 from bench.common import Metric
 
 BENCHMARKS = [
@@ -19,6 +19,7 @@ BENCHMARKS = [
     receipts.receipt_bytes,
     documents.zreport_speed,
     security.login_cost,
+    startup.startup_ratio,
 ]
 
 

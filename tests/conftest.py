@@ -8,7 +8,6 @@ import pytest
 
 from app.context import Context
 from tests.pcsc_fixtures import pcsc_stack, virtual_card  # noqa: E402, F401
-from tests.ui_support import desk  # noqa: E402, F401
 from tests.support import (
     AUDIT_KEY,
     SHANGHAI,
@@ -19,6 +18,7 @@ from tests.support import (
     postgres_problem,
     seed_hall,
 )
+from tests.ui_support import desk  # noqa: E402, F401
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -29,6 +29,17 @@ def test_fresh_start_creates_demo_hall_and_opens_the_window(tmp_path):
     log = (tmp_path / "data" / "logs" / "gasdesk.log").read_text(encoding="utf-8")
     assert "GasDesk 0.1.0 on Python" in log
     assert "empty hall: creating demo data" in log
+    assert "login window shown" in log
+
+
+def test_autologin_opens_the_counter_window(tmp_path, monkeypatch):
+    monkeypatch.setenv("GASDESK_AUTOLOGIN", "lina:gasdesk")
+    started = gasdesk(tmp_path, "--training", "--quit-after", "0.5")
+    assert started.returncode == 0, started.stderr
+    log = (tmp_path / "data" / "logs" / "gasdesk.log").read_text(encoding="utf-8")
+    assert "login window shown" in log
+    assert "login: lina (clerk)" in log
+    assert "counter window shown" in log
 
 
 def test_training_mode_uses_its_own_database(tmp_path):
@@ -36,6 +47,8 @@ def test_training_mode_uses_its_own_database(tmp_path):
     assert started.returncode == 0, started.stderr
     assert (tmp_path / "data" / "training.sqlite3").exists()
     assert not (tmp_path / "data" / "gasdesk.sqlite3").exists()
+    log = (tmp_path / "data" / "logs" / "gasdesk.log").read_text(encoding="utf-8")
+    assert "login window shown" in log
 
 
 def test_window_searches_as_you_type(qtbot, database, clock):
@@ -50,3 +63,12 @@ def test_window_searches_as_you_type(qtbot, database, clock):
     qtbot.keyClicks(window.search, "0100000003")
     qtbot.waitUntil(lambda: window.results.rowCount() == 1, timeout=5000)
     assert window.results.item(0, 0).text() == "0100000003"
+
+
+def test_configured_empty_hall_opens_the_first_run_wizard(tmp_path):
+    started = gasdesk(tmp_path, "--quit-after", "0.3", config='counter_code = "1"\n')
+    assert started.returncode == 0, started.stderr
+    log = (tmp_path / "data" / "logs" / "gasdesk.log").read_text(encoding="utf-8")
+    assert "empty hall: creating demo data" not in log
+    assert "first-run wizard shown" in log
+    assert "first-run wizard cancelled" in log

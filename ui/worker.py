@@ -7,6 +7,7 @@ callbacks run on the GUI thread and may touch widgets.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,26 +15,67 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 
 class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+    """One relay for the whole process, living on the GUI thread and never deleted: a worker
+    may still be inside ``emit`` when the GUI thread runs the callback, so a per-job relay
+    deleted from its own callback could be destroyed under the emitting thread (segfault)."""
+
+    done = Signal(int, object)
+    failed = Signal(int, object)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    def __init__(self, fn: Callable[[], Any], token: int, relay: _Relay):
         super().__init__()
         self.fn = fn
+        self.token = token
         self.relay = relay
 
     def run(self) -> None:
         try:
             result = self.fn()
         except Exception as error:  # delivered to the caller's error handler
-            self.relay.failed.emit(error)
+            self.relay.failed.emit(self.token, error)
         else:
-            self.relay.done.emit(result)
+            self.relay.done.emit(self.token, result)
 
 
-_live: set[_Relay] = set()
+_pending: dict[int, tuple[Callable[[Any], None], Callable[[Exception], None], set[int]]] = {}
+_tokens = itertools.count(1)
+_relay: _Relay | None = None
+_TOKENS = "_gasdesk_background_tokens"  # a parent's jobs still running, dropped with it
+
+
+def _deliver(token: int, value: Any, index: int) -> None:
+    entry = _pending.pop(token, None)
+    if entry is not None:  # None: the caller was destroyed meanwhile
+        entry[2].discard(token)
+        entry[index](value)
+
+
+def _tokens_of(parent: QObject) -> set[int]:
+    """The parent's running jobs; its ``destroyed`` is connected once, not once per job (a
+    window polling every second would otherwise pile up connections all day)."""
+    tokens = getattr(parent, _TOKENS, None)
+    if tokens is None:
+        tokens = set()
+        setattr(parent, _TOKENS, tokens)
+
+        def forget(*_: object, tokens: set[int] = tokens) -> None:
+            for token in tokens:
+                _pending.pop(token, None)
+            tokens.clear()
+
+        parent.destroyed.connect(forget)
+    return tokens
+
+
+def _the_relay() -> _Relay:
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+        _relay.done.connect(lambda token, value: _deliver(token, value, 0))
+        _relay.failed.connect(lambda token, error: _deliver(token, error, 1))
+    return _relay
 
 
 def run_in_background(
@@ -43,15 +85,11 @@ def run_in_background(
     *,
     parent: QObject,
 ) -> None:
-    """Run ``fn`` on the shared pool; call ``on_done``/``on_error`` on the GUI thread."""
-    relay = _Relay(parent)
-    _live.add(relay)
-
-    def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _live.discard(relay)
-        relay.deleteLater()
-        callback(value)
-
-    relay.done.connect(lambda value: finish(on_done, value))
-    relay.failed.connect(lambda error: finish(on_error, error))
-    QThreadPool.globalInstance().start(_Job(fn, relay))
+    """Run ``fn`` on the shared pool; call ``on_done``/``on_error`` on the GUI thread (not at
+    all once ``parent`` is destroyed)."""
+    relay = _the_relay()
+    token = next(_tokens)
+    tokens = _tokens_of(parent)
+    tokens.add(token)
+    _pending[token] = (on_done, on_error, tokens)
+    QThreadPool.globalInstance().start(_Job(fn, token, relay))

@@ -1,0 +1,62 @@
+"""Small read-only look-ups the counter's forms need: an approver by user name, a transaction by
+its receipt number, and which roles must approve a refund/supplement of a given volume.
+
+Nothing here checks a password or decides an approval: ``security.check_approvals`` does that
+when the operation itself runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.context import Context
+from app.errors import NotFound
+from app.services.common import transactions, users
+from app.services.security import ROLE_NAMES, required_approvals
+
+
+def user_id_by_username(ctx: Context, username: str) -> int:
+    """The id of the user with this login name (active or not: the approval check says which)."""
+    name = (username or "").strip()
+    with ctx.reading() as session:
+        user_id = (
+            session.connection()
+            .execute(select(users.c.id).where(users.c.username == name))
+            .scalar()
+        )
+    if user_id is None:
+        raise NotFound(f"没有用户名为“{name}”的用户", f"unknown username {name!r}")
+    return user_id
+
+
+def transaction_id_by_receipt(ctx: Context, receipt_no: str) -> int:
+    """The counter transaction that printed this receipt number."""
+    number = (receipt_no or "").strip()
+    with ctx.reading() as session:
+        txn_id = (
+            session.connection()
+            .execute(select(transactions.c.id).where(transactions.c.receipt_no == number))
+            .scalar()
+        )
+    if txn_id is None:
+        raise NotFound("没有这张凭证", f"receipt {number!r} not found")
+    return txn_id
+
+
+@dataclass(frozen=True)
+class ApprovalSlots:
+    """Who must approve: one Chinese role label per approver (e.g. "班长"), and whether each
+    must write a reason."""
+
+    labels: tuple[str, ...]
+    reasons_required: bool
+
+
+def approval_slots(ctx: Context, volume: int) -> ApprovalSlots:
+    """The approvers a refund/supplement of ``volume`` needs under the hall's thresholds."""
+    with ctx.reading() as session:
+        slots, reasons = required_approvals(session, volume)
+    labels = tuple("/".join(ROLE_NAMES[role] for role in sorted(slot)) for slot in slots)
+    return ApprovalSlots(labels, reasons)

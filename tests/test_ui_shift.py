@@ -1,0 +1,328 @@
+"""Shift, drawer and report dialogs driven through their widgets (pytest-qt, offscreen): hand-over
+with the slip printed, blind count and close with a short signed off by the team leader, opening
+a shift, cash in/out, hall reports with export and permission refusal, a long report keeping the
+GUI responsive and its cancel."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableWidget, QWidget
+from sqlalchemy import select
+
+from app.desk import DeskSession
+from app.domain.cash import count_of
+from app.services import reports as report_service
+from app.services import shifts as shift_service
+from app.services.security import login
+from app.services.setup import DeskInfo
+from db.models import CashMovement
+from tests.support import PASSWORD, rid
+from ui.dialogs.reports import DAILY, MONTHLY, ReportsDialog
+from ui.dialogs.shift import CashMoveDialog, HandoverDialog, ShiftDialog
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
+
+ENTER = Qt.Key.Key_Return
+WAIT = 15_000  # ms: argon2 checks and PDF drawing on a slow machine
+
+
+def show(qtbot, dialog: QWidget) -> QWidget:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    return dialog
+
+
+def type_into(qtbot, widget: QWidget, text: str) -> None:
+    """Type ``text``; Chinese characters arrive as key events carrying the text (as an input
+    method commits them), since QTest only knows ASCII keys."""
+    widget.setFocus()
+    if hasattr(widget, "selectAll"):
+        widget.selectAll()
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+        return
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)
+
+
+def press_enter(qtbot, widget: QWidget) -> None:
+    widget.setFocus()
+    qtbot.keyClick(widget, ENTER)
+
+
+def movements(hall, kind: str) -> list[CashMovement]:
+    with hall.ctx.reading() as session:
+        rows = session.scalars(select(CashMovement).where(CashMovement.kind == kind))
+        return [session.expunge(row) or row for row in rows]
+
+
+def visible_texts(dialog: QWidget) -> list[str]:
+    texts = [label.text() for label in dialog.findChildren(QLabel) if label.isVisibleTo(dialog)]
+    texts += [edit.text() for edit in dialog.findChildren(QLineEdit)]
+    for table in dialog.findChildren(QTableWidget):
+        for row in range(table.rowCount()):
+            for column in range(table.columnCount()):
+                item = table.item(row, column)
+                if item is not None:
+                    texts.append(item.text())
+    return texts
+
+
+def session_for(hall, devices, username: str, counter_id: int) -> DeskSession:
+    user = login(hall.ctx, username, PASSWORD, counter_id)
+    info = DeskInfo("城东燃气客户服务中心", "3号柜台", counter_id, 0)
+    return DeskSession(hall.ctx, user, info, devices)
+
+
+# ---------------------------------------------------------------- 交款
+
+
+def test_handover_counts_notes_confirms_finance_and_prints_slip(qtbot, desk, hall):
+    dialog = show(qtbot, HandoverDialog(desk, None))
+    type_into(qtbot, dialog.count.spins[10000], "45")
+    assert "4500.00" in dialog.count.total_label.text()
+    type_into(qtbot, dialog.finance_user, "zhaomin")
+    type_into(qtbot, dialog.finance_password, PASSWORD)
+    press_enter(qtbot, dialog.finance_password)
+    qtbot.waitUntil(lambda: dialog.moved is not None, timeout=WAIT)
+
+    rows = movements(hall, shift_service.HANDOVER)
+    assert [(r.amount_fen, r.finance_fen, r.counterpart_id) for r in rows] == [
+        (450000, 450000, hall.users["zhaomin"])
+    ]
+    slip_no = rows[0].slip_no
+    assert slip_no and slip_no in dialog.info.text() and "4500.00" in dialog.info.text()
+    emulator = desk.devices.training.emulator
+    qtbot.waitUntil(lambda: slip_no in emulator.transcript(), timeout=WAIT)
+    assert "交款单" in emulator.transcript()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_handover_wrong_finance_password_is_inline(qtbot, desk, hall):
+    dialog = show(qtbot, HandoverDialog(desk, None))
+    type_into(qtbot, dialog.count.spins[5000], "2")
+    type_into(qtbot, dialog.finance_user, "zhaomin")
+    type_into(qtbot, dialog.finance_password, "wrong-password")
+    press_enter(qtbot, dialog.finance_password)
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+    assert "密码错误" in dialog.error.text()
+    assert dialog.moved is None and movements(hall, shift_service.HANDOVER) == []
+
+
+# ---------------------------------------------------------------- 交班
+
+
+def test_close_with_short_is_blind_then_signed_off_and_prints_zreport(qtbot, desk, hall):
+    dialog = show(qtbot, ShiftDialog(desk, None))
+    qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
+    expected = "500.00"  # the float: what the drawer should hold
+    assert not any(expected in text for text in visible_texts(dialog))
+
+    type_into(qtbot, dialog.drawer_count.spins[10000], "4")
+    type_into(qtbot, dialog.drawer_count.spins[5000], "1")
+    type_into(qtbot, dialog.drawer_count.spins[1000], "4")
+    assert "490.00" in dialog.drawer_count.total_label.text()
+    assert not any(expected in text for text in visible_texts(dialog))
+    press_enter(qtbot, dialog.drawer_count.spins[1000])  # Enter moves on to the next field
+    assert dialog.mode == "count"
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+
+    cash_row = [dialog.table.item(0, c).text() for c in range(5)]
+    assert cash_row == ["现金", "500.00", "490.00", "-10.00", "短款"]
+    assert "-10.00" in dialog.difference.text()
+    assert dialog.sign_off.isVisible()
+
+    type_into(qtbot, dialog.explanation, "找零有误")
+    press_enter(qtbot, dialog.leader_password)
+    assert "班长" in dialog.error.text()
+    assert shift_service.current_shift(hall.ctx, desk.actor) is not None
+
+    type_into(qtbot, dialog.leader_user, "zhoujie")
+    type_into(qtbot, dialog.leader_password, PASSWORD)
+    press_enter(qtbot, dialog.leader_password)
+    qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
+
+    assert shift_service.current_shift(hall.ctx, desk.actor) is None
+    short = movements(hall, shift_service.OVER_SHORT)
+    assert [(r.amount_fen, r.payment_method, r.reason) for r in short] == [
+        (-1000, "cash", "找零有误")
+    ]
+    assert "490.00" in dialog.closed_page.text()
+
+    emulator = desk.devices.training.emulator
+    emulator.reset_output()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).setFocus()
+    qtbot.keyClick(dialog, ENTER)
+    qtbot.waitUntil(lambda: "打印" in dialog.info.text(), timeout=WAIT)
+    assert dialog.error.text() == ""
+    assert "交班报表" in emulator.transcript()
+    assert desk.devices.printer.name in dialog.info.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_balanced_close_needs_no_sign_off(qtbot, desk, hall):
+    dialog = show(qtbot, ShiftDialog(desk, None))
+    qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
+    type_into(qtbot, dialog.drawer_count.spins[10000], "5")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+    assert not dialog.sign_off.isVisible()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
+    assert movements(hall, shift_service.OVER_SHORT) == []
+
+
+def test_open_shift_from_dialog_after_close(qtbot, desk, hall):
+    ctx, actor = hall.ctx, desk.actor
+    shift_service.count_drawer(ctx, actor, shift_service.CountRequest(rid(), count_of(50000)))
+    shift_service.close_shift(ctx, actor, shift_service.CloseShiftRequest(rid()))
+
+    dialog = show(qtbot, ShiftDialog(desk, None))
+    qtbot.waitUntil(lambda: dialog.mode == "open", timeout=WAIT)
+    assert dialog.source_radios["safe"].isChecked()  # 保险柜
+    type_into(qtbot, dialog.float_count.spins[10000], "5")
+    press_enter(qtbot, dialog.float_count.coins)
+    qtbot.waitUntil(lambda: dialog.opened is not None, timeout=WAIT)
+
+    assert dialog.result() == dialog.DialogCode.Accepted
+    current = shift_service.current_shift(ctx, actor)
+    assert current is not None and current.shift_id == dialog.opened.shift_id
+    floats = [r for r in movements(hall, shift_service.FLOAT) if r.shift_id == current.shift_id]
+    assert [(r.amount_fen, r.safe_fen) for r in floats] == [(50000, -50000)]
+
+
+# ---------------------------------------------------------------- 现金存取
+
+
+def test_cash_in_and_out(qtbot, desk, hall):
+    dialog = show(qtbot, CashMoveDialog(desk, None))
+    type_into(qtbot, dialog.amount, "100.00")
+    press_enter(qtbot, dialog.amount)  # moves to the reason
+    assert dialog.result_value is None
+    type_into(qtbot, dialog.reason, "补充零钱")
+    press_enter(qtbot, dialog.reason)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=WAIT)
+
+    dialog = show(qtbot, CashMoveDialog(desk, None))
+    qtbot.mouseClick(dialog.cash_out, Qt.MouseButton.LeftButton)
+    type_into(qtbot, dialog.amount, "20.5")
+    type_into(qtbot, dialog.reason, "购买文具")
+    press_enter(qtbot, dialog.reason)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=WAIT)
+
+    assert [(r.amount_fen, r.drawer_fen, r.reason) for r in movements(hall, "cash_in")] == [
+        (10000, 10000, "补充零钱")
+    ]
+    assert [(r.amount_fen, r.drawer_fen) for r in movements(hall, "cash_out")] == [(2050, -2050)]
+
+
+def test_cash_move_without_reason_is_refused_inline(qtbot, desk, hall):
+    dialog = show(qtbot, CashMoveDialog(desk, None))
+    type_into(qtbot, dialog.amount, "5")
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert "原因" in dialog.error.text()
+    assert movements(hall, "cash_in") == []
+
+
+# ---------------------------------------------------------------- 报表
+
+
+def test_team_leader_exports_daily_report_xlsx(qtbot, desk, hall, tmp_path):
+    import openpyxl
+
+    leader = session_for(hall, desk.devices, "zhoujie", hall.counter2_id)
+    target = tmp_path / "daily.xlsx"
+    asked = []
+
+    def save_path(title, suggested, name_filter):
+        asked.append(suggested)
+        return str(target)
+
+    dialog = show(qtbot, ReportsDialog(leader, None, save_path=save_path))
+    qtbot.waitUntil(lambda: not dialog.working, timeout=WAIT)
+    dialog.select(DAILY)
+    qtbot.keyClick(dialog, ENTER)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=WAIT)
+    assert dialog.error.text() == ""
+    assert "城东燃气客户服务中心" in dialog.preview.toPlainText()
+    assert dialog.export_buttons["xlsx"].isEnabled()
+
+    qtbot.mouseClick(dialog.export_buttons["xlsx"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已导出" in dialog.info.text(), timeout=WAIT)
+    assert asked == ["日报-2026-03-02.xlsx"]
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames[0] == "日报"
+
+
+def test_clerk_sees_permission_message_for_daily_report(qtbot, desk, hall):
+    dialog = show(qtbot, ReportsDialog(desk, None, save_path=lambda *a: None))
+    qtbot.waitUntil(lambda: not dialog.working, timeout=WAIT)
+    dialog.select(DAILY)
+    qtbot.keyClick(dialog, ENTER)
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+    assert dialog.error.text() == "您的岗位无权办理此业务"
+    assert dialog.report is None and not dialog.export_buttons["pdf"].isEnabled()
+
+
+def test_clerk_z_report_of_open_shift_waits_for_the_count(qtbot, desk, hall):
+    dialog = show(qtbot, ReportsDialog(desk, None, save_path=lambda *a: None))
+    qtbot.waitUntil(lambda: dialog.shift_combo.count() > 0, timeout=WAIT)
+    assert dialog.shift_combo.currentData() == hall.shifts["lina"]
+    qtbot.keyClick(dialog, ENTER)
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+    assert "盘点" in dialog.error.text()
+
+
+def test_long_monthly_report_keeps_gui_responsive_and_cancels(qtbot, desk, hall, monkeypatch):
+    real = report_service.monthly_report_data
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_service, "monthly_report_data", slow)
+    leader = session_for(hall, desk.devices, "zhoujie", hall.counter2_id)
+    dialog = show(qtbot, ReportsDialog(leader, None, save_path=lambda *a: None))
+    qtbot.waitUntil(lambda: not dialog.working, timeout=WAIT)
+    dialog.select(MONTHLY)
+
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    started = time.monotonic()
+    qtbot.keyClick(dialog, ENTER)
+    assert dialog.working and dialog.busy.isVisible() and dialog.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=WAIT)
+    timer.stop()
+    during = [t for t in ticks if t >= started]
+    assert len(during) >= 10  # ~25 ticks in 0.5 s when the event loop is free
+    assert max(b - a for a, b in zip(during, during[1:], strict=False)) < 0.25
+    assert "按日" in dialog.preview.toPlainText()
+
+    # cancel: the worker still finishes, but its result is ignored and the dialog stays usable
+    dialog.preview.setPlainText("")
+    dialog.report = None
+    qtbot.keyClick(dialog, ENTER)
+    assert dialog.working
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not dialog.working and dialog.buttons.isEnabled()
+    qtbot.wait(800)  # the abandoned job ends meanwhile
+    assert dialog.report is None and dialog.preview.toPlainText() == ""
+    assert dialog.info.text() == "已取消"
+
+    monkeypatch.setattr(report_service, "monthly_report_data", real)
+    qtbot.keyClick(dialog, ENTER)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=WAIT)
+    assert dialog.report.kind == MONTHLY

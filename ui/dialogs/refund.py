@@ -1,0 +1,161 @@
+"""退气 (F4) and 补气 (F5): both on the card in the reader, both approved at the counter.
+
+The dialog reads the card when it opens (in the background), shows whose it is and what is on
+it, and asks the service which approvers the volume needs. The approvers type their own user
+name and password; the service checks them when the operation runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+
+from app.desk import DeskSession
+from app.domain.money import format_volume
+from app.errors import GasDeskError, RuleViolation
+from app.services.card_counter import CardAtCounter
+from ui.base import OperationDialog, read_volume, volume_edit
+from ui.dialogs.approvals import ApprovalsWidget
+from ui.worker import run_in_background
+
+
+def _counter(session: DeskSession):  # type: ignore[no-untyped-def]
+    counter = session.card_counter
+    if counter is None:
+        raise RuleViolation("本柜台未配置读卡器", "no card reader")
+    return counter
+
+
+class _CardApprovalDialog(OperationDialog):
+    """Shared by refund and supplement: the card shown on top, approvals at the bottom."""
+
+    def __init__(self, session: DeskSession, title: str, parent: QWidget | None = None):
+        super().__init__(session, title, parent)
+        self.card: CardAtCounter | None = None
+        self.card_label = QLabel(self.tr("正在读卡…"))
+        self.card_label.setObjectName("card")
+        self.card_label.setWordWrap(True)
+        self.read_button = QPushButton(self.tr("重新读卡"))
+        self.read_button.setAutoDefault(False)
+        self.read_button.clicked.connect(self.read_card)
+        self.layout().insertWidget(1 if session.training else 0, self.card_label)
+        self.layout().insertWidget(2 if session.training else 1, self.read_button)
+        self.approvals = ApprovalsWidget(session.ctx, self)
+
+    def read_card(self) -> None:
+        """Read the inserted card off the GUI thread (settles any interrupted write)."""
+        self.card = None
+        self.card_label.setText(self.tr("正在读卡…"))
+        try:
+            counter = _counter(self.session)
+        except GasDeskError as error:
+            self._read_failed(error)
+            return
+        actor = self.session.actor
+        run_in_background(
+            lambda: counter.read(actor), self._card_read, self._read_failed, parent=self
+        )
+
+    def _read_failed(self, error: Exception) -> None:
+        self.card_label.setText(self.tr("未读到卡"))
+        self.show_error(error)
+
+    def _card_read(self, card: CardAtCounter) -> None:
+        self.card = card
+        if card.image is None or card.account is None:
+            self.card_label.setText(self.tr("读卡器中是空白卡"))
+            return
+        s = card.account.summary
+        pending = card.image.pending_volume
+        self.card_label.setText(
+            self.tr("户号 {0}　{1}　卡号 {2}　购气次数 {3}　未插表气量 {4} 立方米").format(
+                s.account_no,
+                s.customer_name,
+                card.image.serial,
+                card.image.purchase_count,
+                format_volume(pending),
+            )
+        )
+        self.card_was_read(card)
+
+    def card_was_read(self, card: CardAtCounter) -> None:
+        """Hook: what the subclass does with the card it read."""
+
+    def done_ok(self, result: Any) -> None:
+        # SaleOnCard: the counter window prints ``result_value.transaction_id``
+        self.result_value = result.sale
+        self.accept()
+
+
+class RefundDialog(_CardApprovalDialog):
+    """退气: give back the last purchase while it is still on the card (not loaded)."""
+
+    def __init__(
+        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(session, self.tr("退气"), parent)
+        self.account_no = account_no
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("如：客户购错气量"))
+        self.form.addRow(self.tr("退气原因"), self.reason)
+        self.form.addRow(self.tr("审批"), self.approvals)
+        self.info.setText(self.tr("只能退最后一次购气，且该笔气量尚未插表"))
+        self.reason.setFocus()
+        self.read_card()
+
+    def card_was_read(self, card: CardAtCounter) -> None:
+        pending = card.image.pending_volume if card.image else 0
+        if pending > 0:
+            self.approvals.set_volume(pending)
+        else:
+            self.show_error(
+                RuleViolation("卡内没有未插表的气量，不能退气", "nothing unloaded on the card")
+            )
+
+    def work(self) -> Callable[[], Any]:
+        counter = _counter(self.session)
+        actor = self.session.actor
+        ctx = self.session.ctx
+        reason = self.reason.text()  # the service names a missing reason
+        entries = self.approvals.entries()
+        request_id = self.request_id
+        return lambda: counter.refund(actor, request_id, reason, entries.resolve(ctx))
+
+
+class SupplementDialog(_CardApprovalDialog):
+    """补气: gas put on the card free of charge, with the approvals its volume needs."""
+
+    def __init__(
+        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(session, self.tr("补气"), parent)
+        self.account_no = account_no
+        self.volume = volume_edit()
+        self.volume.textChanged.connect(self._volume_changed)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("如：表具故障少计气量"))
+        self.form.addRow(self.tr("补气量（立方米）"), self.volume)
+        self.form.addRow(self.tr("补气原因"), self.reason)
+        self.form.addRow(self.tr("审批"), self.approvals)
+        self.volume.setFocus()
+        self.read_card()
+
+    def _volume_changed(self) -> None:
+        try:
+            volume = read_volume(self.volume, "补气量", required=False)
+        except GasDeskError:
+            return
+        if volume:
+            self.approvals.set_volume(volume)
+
+    def work(self) -> Callable[[], Any]:
+        counter = _counter(self.session)
+        actor = self.session.actor
+        ctx = self.session.ctx
+        volume = read_volume(self.volume, "补气量")
+        reason = self.reason.text()
+        entries = self.approvals.entries()
+        request_id = self.request_id
+        return lambda: counter.supplement(actor, request_id, volume, reason, entries.resolve(ctx))

@@ -1,0 +1,212 @@
+"""The idle lock: after ``idle_lock_minutes`` without a key press or a mouse event the counter
+window is covered by a modal lock screen that cannot be closed. Only the same clerk or a team
+leader (manager, administrator) unlocks it, with their password (``unlock_counter``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.login import user_message
+from ui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from app.desk import DeskSession
+    from app.services.security import IdleLock, LoggedIn
+
+log = logging.getLogger(__name__)
+
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+    }
+)
+
+
+class LockScreen(QDialog):
+    """Modal, without a close button; Esc and Alt+F4 do nothing. ``unlocked`` carries who."""
+
+    unlocked = Signal(object)  # LoggedIn
+
+    def __init__(self, session: DeskSession, lock: IdleLock, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.lock = lock
+        self.busy = False
+        self.setModal(True)
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setWindowFlags(
+            Qt.WindowType.Dialog
+            | Qt.WindowType.CustomizeWindowHint
+            | Qt.WindowType.WindowTitleHint
+            | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.setWindowTitle(self.tr("柜台已锁定"))
+
+        who = session.user.display_name
+        notice = QLabel(
+            self.tr("柜台长时间无操作，已锁定。请%1或班长输入密码解锁。").replace("%1", who)
+        )
+        notice.setWordWrap(True)
+        notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.username = QLineEdit(session.user.username)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        self.button = QPushButton(self.tr("解锁"))
+        self.button.setDefault(True)
+
+        form = QFormLayout()
+        form.addRow(self.tr("用户名"), self.username)
+        form.addRow(self.tr("密码"), self.password)
+        layout = QVBoxLayout(self)
+        layout.addStretch()
+        layout.addWidget(notice)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.button)
+        layout.addStretch()
+
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.submit)
+        self.button.clicked.connect(self.submit)
+
+    def cover(self) -> None:
+        """Show over the whole counter window."""
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.window().geometry())
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.password.setFocus()
+
+    def reject(self) -> None:  # Esc: stays locked
+        pass
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.lock.locked:
+            event.ignore()
+        else:
+            super().closeEvent(event)
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        username = self.username.text().strip()
+        password = self.password.text()
+        if not username or not password:
+            self.error.setText(self.tr("请输入用户名和密码"))
+            return
+        ctx, lock, counter_id = self.session.ctx, self.lock, self.session.desk.counter_id
+
+        def work() -> LoggedIn:
+            from app.services.security import unlock_counter
+
+            return unlock_counter(ctx, lock, counter_id, username, password)  # type: ignore[arg-type]
+
+        self.busy = True
+        self.button.setEnabled(False)
+        run_in_background(work, self._done, self._failed, parent=self)
+
+    def _done(self, person: LoggedIn) -> None:
+        self.busy = False
+        self.button.setEnabled(True)
+        self.password.clear()
+        self.error.clear()
+        log.info("counter unlocked by %s", person.username)
+        self.accept()
+        self.unlocked.emit(person)
+
+    def _failed(self, error: Exception) -> None:
+        self.busy = False
+        self.button.setEnabled(True)
+        self.error.setText(user_message(error))
+        self.password.clear()
+        self.password.setFocus()
+
+
+class IdleLockController(QObject):
+    """Touches the idle lock on every key and mouse event of the application; a timer checks
+    it and covers ``window`` with the lock screen once it has locked."""
+
+    locked = Signal()
+    unlocked = Signal(object)  # LoggedIn
+
+    def __init__(
+        self,
+        window: QWidget,
+        session: DeskSession,
+        *,
+        lock: IdleLock | None = None,
+        interval_ms: int = 5000,
+    ):
+        super().__init__(window)
+        if lock is None:
+            from app.services.security import idle_lock_for
+
+            lock = idle_lock_for(session.ctx, session.user)
+        self.window = window
+        self.session = session
+        self.lock = lock
+        self.screen: LockScreen | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS and self.screen is None:
+            self.lock.touch(self.session.ctx.now())
+        return False
+
+    def check(self) -> None:
+        if self.screen is not None:
+            return
+        if self.lock.is_locked(self.session.ctx.now()):
+            log.info("counter locked after %d idle minutes", self.lock.minutes)
+            self.screen = LockScreen(self.session, self.lock, self.window)
+            self.screen.unlocked.connect(self._unlocked)
+            self.screen.cover()
+            self.locked.emit()
+
+    def _unlocked(self, person: LoggedIn) -> None:
+        screen, self.screen = self.screen, None
+        if screen is not None:
+            screen.deleteLater()
+        self.unlocked.emit(person)
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+def install_idle_lock(window: QWidget, session: DeskSession) -> IdleLockController:
+    """Lock ``window`` after the hall's idle minutes; called once the counter window shows."""
+    return IdleLockController(window, session)

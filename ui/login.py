@@ -1,0 +1,165 @@
+"""The login window: username, password and the counter this workstation is.
+
+Kept light on imports: the window must show quickly (bench metric ``startup_ratio``), so the
+security service (argon2, the audit log) is imported when the clerk presses Enter.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from app.context import Context
+    from app.services.security import LoggedIn
+    from app.services.setup import DeskInfo
+
+log = logging.getLogger(__name__)
+
+
+def user_message(error: BaseException) -> str:
+    """The service's Chinese words for the clerk, never a traceback."""
+    message = getattr(error, "user_message", None)
+    if isinstance(message, str) and message:
+        return message
+    return f"系统错误，请联系管理员（{type(error).__name__}）"
+
+
+class LoginWindow(QWidget):
+    """Enter in the password field logs in; the outcome arrives as ``logged_in``."""
+
+    logged_in = Signal(object)  # app.services.security.LoggedIn
+    shown = Signal()
+
+    def __init__(self, ctx: Context | None, desk: DeskInfo | None, *, training: bool = False):
+        """``ctx``/``desk`` may come later (``attach``): the window shows before the database
+        is open, and takes logins once it is."""
+        super().__init__()
+        self.ctx = ctx
+        self.desk = desk
+        self.busy = False
+        title = self.tr("GasDesk 燃气营业厅柜台系统 — 登录")
+        if training:
+            title += self.tr("（培训模式）")
+        self.setWindowTitle(title)
+
+        self.heading = heading = QLabel(self.tr("燃气营业厅"))
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        heading.setFont(font)
+
+        self.username = QLineEdit()
+        self.username.setPlaceholderText(self.tr("用户名"))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("密码"))
+        self.counter = QLabel(self.tr("未配置柜台"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020")
+        self.error.setWordWrap(True)
+        self.button = QPushButton(self.tr("登录"))
+        self.button.setDefault(True)
+
+        form = QFormLayout()
+        form.addRow(self.tr("用户名"), self.username)
+        form.addRow(self.tr("密码"), self.password)
+        form.addRow(self.tr("柜台"), self.counter)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.button)
+        self.setMinimumWidth(360)
+
+        self.username.returnPressed.connect(self._username_entered)
+        self.password.returnPressed.connect(self.submit)
+        self.button.clicked.connect(self.submit)
+        if ctx is not None and desk is not None:
+            self.attach(ctx, desk)
+        else:
+            self.error.setText(self.tr("正在准备数据库……"))
+
+    def attach(self, ctx: Context, desk: DeskInfo) -> None:
+        """The database is ready: show the hall and counter, take logins."""
+        self.ctx, self.desk = ctx, desk
+        self.heading.setText(desk.hall_name or self.tr("燃气营业厅"))
+        self.counter.setText(desk.counter_name or self.tr("未配置柜台"))
+        if not self.busy:
+            self.error.clear()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        self.username.setFocus()
+        self.shown.emit()
+
+    def _username_entered(self) -> None:
+        if self.password.text():
+            self.submit()
+        else:
+            self.password.setFocus()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (self.username, self.password, self.button):
+            widget.setEnabled(not busy)
+        if busy:
+            self.error.setText(self.tr("正在登录……"))
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        if self.ctx is None or self.desk is None:
+            self.show_error(self.tr("正在准备数据库，请稍候……"))
+            return
+        username = self.username.text().strip()
+        password = self.password.text()
+        if not username or not password:
+            self.show_error(self.tr("请输入用户名和密码"))
+            (self.password if username else self.username).setFocus()
+            return
+        ctx, counter_id = self.ctx, self.desk.counter_id
+
+        def work() -> LoggedIn:
+            from app.services.security import login
+
+            return login(ctx, username, password, counter_id)
+
+        self.set_busy(True)
+        run_in_background(work, self._done, self._failed, parent=self)
+
+    def _done(self, user: LoggedIn) -> None:
+        self.set_busy(False)
+        self.error.clear()
+        self.password.clear()
+        log.info("login: %s (%s)", user.username, user.role)
+        self.logged_in.emit(user)
+
+    def _failed(self, error: Exception) -> None:
+        self.set_busy(False)
+        if not hasattr(error, "user_message"):
+            log.error("login failed unexpectedly", exc_info=error)
+        self.show_error(user_message(error))
+        self.password.clear()
+        self.password.setFocus()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+
+    def log_in_as(self, username: str, password: str) -> None:
+        """Fill in and submit (GASDESK_AUTOLOGIN, a development aid)."""
+        self.username.setText(username)
+        self.password.setText(password)
+        self.submit()
