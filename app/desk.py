@@ -118,6 +118,15 @@ class DeskSession:
         return Actor(self.user.user_id, self.desk.counter_id)
 
     @property
+    def hall_id(self) -> int:
+        """The hall of this counter (for the hall's reports)."""
+        if self.desk.hall_id is not None:
+            return self.desk.hall_id
+        from app.services.setup import hall_of_counter
+
+        return hall_of_counter(self.ctx, self.actor.counter_id)
+
+    @property
     def training(self) -> bool:
         return self.ctx.training
 

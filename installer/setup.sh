@@ -14,7 +14,8 @@ python=${PYTHON:-python3}
 # Qt's xcb/offscreen plugins and a CJK font (without one, Chinese renders as boxes); the PC/SC
 # service with the virtual reader vpcd (training mode's emulated card); what pyscard needs to
 # build from source (gcc, swig, libpcsclite-dev).
-run_packages=(libxcb-cursor0 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1
+run_packages=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-render-util0 libxcb-image0
+              libxcb-shape0 libxcb-randr0 libxkbcommon-x11-0 libxkbcommon0 libegl1 libgl1 libfontconfig1
               libdbus-1-3 libglib2.0-0 fonts-wqy-zenhei
               pcscd vsmartcard-vpcd libpcsclite-dev swig gcc)
 # the tests read PDFs back with pdftotext/pdffonts/pdftoppm

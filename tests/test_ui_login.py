@@ -138,8 +138,7 @@ def test_english_translator(qapp):
 
 
 def test_first_run_wizard_sets_up_the_hall(qtbot, ctx, tmp_path):
-    from app.services.setup import describe_desk
-    from ui.app import hall_has_users
+    from app.services.setup import describe_desk, hall_has_users
     from ui.first_run import FirstRunWizard
 
     config_file = tmp_path / "conf" / "config.toml"

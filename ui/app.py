@@ -105,6 +105,8 @@ class StartupFlow(QObject):
     def ready(self, ctx: Context) -> None:
         """The database is ready: first run's wizard if nobody can log in yet, then logins."""
         self.ctx = ctx
+        from app.services.setup import hall_has_users
+
         if not hall_has_users(ctx):
             self.login_window.hide()
             if not self.run_first_run_wizard():
@@ -175,17 +177,6 @@ class StartupFlow(QObject):
             self.idle_lock.stop()
         if self.session is not None:
             self.session.devices.close()
-
-
-def hall_has_users(ctx: Context) -> bool:
-    """False on a database where nobody can log in yet: the first-run wizard's cue. (A query
-    here, not in app.services.setup, which this change may not touch; it belongs there.)"""
-    from sqlalchemy import func, select
-
-    from db.models import User
-
-    with ctx.reading() as session:
-        return bool(session.scalar(select(func.count(User.id))))
 
 
 def counter_window_for(session: DeskSession, config: LocalConfig) -> QWidget:

@@ -149,6 +149,7 @@ class DeskInfo:
     counter_name: str
     counter_id: int | None
     accounts: int
+    hall_id: int | None = None
 
 
 def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
@@ -168,4 +169,28 @@ def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
             counter_name=counter.name if counter else "",
             counter_id=counter.id if counter else None,
             accounts=accounts,
+            hall_id=hall.id if hall else None,
         )
+
+
+def hall_of_counter(ctx: Context, counter_id: int) -> int:
+    """The hall a counter belongs to."""
+    with ctx.reading() as session:
+        counter = session.get(Counter, counter_id)
+        if counter is None:
+            raise InvalidInput("柜台不存在", f"counter {counter_id} not found")
+        return counter.hall_id
+
+
+def hall_has_users(ctx: Context) -> bool:
+    """False on a database where nobody can log in yet: the first-run wizard's cue."""
+    with ctx.reading() as session:
+        return bool(session.scalar(select(func.count(User.id))))
+
+
+def hall_policy(ctx: Context):  # type: ignore[no-untyped-def]
+    """The hall's settings as stored now (sale step, limits, thresholds)."""
+    from app.policy import load_policy
+
+    with ctx.reading() as session:
+        return load_policy(session)

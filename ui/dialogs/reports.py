@@ -31,14 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.context import Context
 from app.desk import DeskSession
 from app.documents import export, pdf
 from app.documents.receipts import display_width, zreport_receipt
 from app.errors import GasDeskError, RuleViolation
 from app.services import reports as report_service
 from app.services import shifts as shift_service
-from app.services.common import Actor
 from ui.base import OperationDialog
 from ui.worker import run_in_background
 
@@ -59,20 +57,12 @@ class Report:
     name: str  # file name stem: 日报-2026-03-02
 
 
-def hall_of(ctx: Context, actor: Actor) -> int:
-    """The hall of the actor's counter (DeskSession does not carry it). Runs in the background."""
-    from app.services.common import resolve_actor
-
-    with ctx.reading() as session:
-        return resolve_actor(session, actor).hall_id
-
-
 def counter_shifts(session: DeskSession) -> tuple[list[shift_service.ShiftInfo], int | None]:
     """This counter's shifts of today (and the clerk's open shift, if older), and the one to
     preselect: the open shift, else the last one. Runs in the background."""
     ctx, actor = session.ctx, session.actor
     current = shift_service.current_shift(ctx, actor)
-    day = shift_service.shifts_of_day(ctx, hall_of(ctx, actor), ctx.today())
+    day = shift_service.shifts_of_day(ctx, session.hall_id, ctx.today())
     found = [s for s in day if s.counter_id == actor.counter_id]
     if current is not None and all(s.shift_id != current.shift_id for s in found):
         found.append(current)
@@ -117,7 +107,7 @@ def daily_job(session: DeskSession, day: dt.date) -> Callable[[], Report]:
     ctx, actor = session.ctx, session.actor
 
     def make() -> Report:
-        data = report_service.daily_report_data(ctx, actor, day, hall_of(ctx, actor))
+        data = report_service.daily_report_data(ctx, actor, day, session.hall_id)
         text = sections_text(export.daily_sections(data))
         return Report(DAILY, data, text, f"日报-{day:%Y-%m-%d}")
 
@@ -128,7 +118,7 @@ def monthly_job(session: DeskSession, year: int, month: int) -> Callable[[], Rep
     ctx, actor = session.ctx, session.actor
 
     def make() -> Report:
-        data = report_service.monthly_report_data(ctx, actor, year, month, hall_of(ctx, actor))
+        data = report_service.monthly_report_data(ctx, actor, year, month, session.hall_id)
         text = sections_text(export.monthly_sections(data))
         return Report(MONTHLY, data, text, f"月报-{year}-{month:02d}")
 

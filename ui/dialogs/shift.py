@@ -45,8 +45,8 @@ from app.domain.money import format_money
 from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.services import shifts as shift_service
 from app.services.credentials import Credential
+from app.services.directory import user_id_by_username
 from app.services.printing import print_handover_slip, print_zreport
-from app.services.security import login
 from ui.base import OperationDialog, error_text, money_edit, read_money
 
 RED = QColor("#b00020")
@@ -134,12 +134,11 @@ def password_edit() -> QLineEdit:
 def confirmer_credential(
     session: DeskSession, username: str, password: str
 ) -> Callable[[], Credential]:
-    """A second person's login name and password turned into a Credential, checked by the login
-    service (in the background: it hashes the password, logs the check and counts failures)."""
+    """A second person's login name and password as a Credential (in the background); the
+    service that receives it checks the password and role and logs a refusal."""
 
     def check() -> Credential:
-        user = login(session.ctx, username, password, session.desk.counter_id)
-        return Credential(user.user_id, password)
+        return Credential(user_id_by_username(session.ctx, username), password)
 
     return check
 

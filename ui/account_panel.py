@@ -1,0 +1,165 @@
+"""The loaded account: customer (ID and phone come masked from the service), meter, cards,
+purchase count, tier usage this ladder year (one bar per tier) and recent history."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.documents.receipts import kind_label
+from app.domain.money import format_money, format_volume
+from app.services.queries import AccountView, TierUse
+
+CARD_STATUS = {"active": "正常", "blacklisted": "黑名单", "retired": "停用"}
+
+
+class AccountPanel(QWidget):
+    """Shows one ``AccountView``; ``show_account`` on the GUI thread, ``clear`` to empty it."""
+
+    HISTORY_COLUMNS = ("时间", "业务", "凭证号", "气量(m³)", "金额(元)")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.view: AccountView | None = None
+        self.fields: dict[str, QLabel] = {}
+        info = QGroupBox(self.tr("客户信息"))
+        form = QFormLayout(info)
+        for key, label in (
+            ("account_no", self.tr("户号")),
+            ("status", self.tr("状态")),
+            ("name", self.tr("姓名")),
+            ("id_number", self.tr("证件号")),
+            ("phone", self.tr("电话")),
+            ("address", self.tr("地址")),
+            ("household", self.tr("人口")),
+            ("meter", self.tr("燃气表")),
+            ("cards", self.tr("卡片")),
+            ("purchase_count", self.tr("购气次数")),
+        ):
+            value = QLabel()
+            value.setObjectName(f"account-{key}")
+            value.setWordWrap(True)
+            self.fields[key] = value
+            form.addRow(label, value)
+
+        tiers_box = QGroupBox(self.tr("本年度阶梯用气"))
+        self.tariff_label = QLabel()
+        self.tiers_layout = QVBoxLayout(tiers_box)
+        self.tiers_layout.addWidget(self.tariff_label)
+        self.tier_bars: list[QProgressBar] = []
+
+        history_box = QGroupBox(self.tr("近期业务"))
+        self.history = QTableWidget(0, len(self.HISTORY_COLUMNS))
+        self.history.setHorizontalHeaderLabels([self.tr(c) for c in self.HISTORY_COLUMNS])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        QVBoxLayout(history_box).addWidget(self.history)
+
+        left = QVBoxLayout()
+        left.addWidget(info)
+        left.addWidget(tiers_box)
+        left.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addWidget(history_box, 2)
+        self.clear()
+
+    @property
+    def account_no(self) -> str | None:
+        return self.view.summary.account_no if self.view is not None else None
+
+    def clear(self) -> None:
+        self.view = None
+        for label in self.fields.values():
+            label.setText("—")
+        self.tariff_label.setText(self.tr("未加载账户"))
+        self._set_tiers(())
+        self.history.setRowCount(0)
+
+    def show_account(self, view: AccountView) -> None:
+        self.view = view
+        s = view.summary
+        status = self.tr("正常") if s.status == "active" else self.tr("已销户")
+        cards = "，".join(
+            f"{c.serial}（{self.tr(CARD_STATUS.get(c.status, c.status))}）" for c in view.cards
+        )
+        meter = s.meter_no or self.tr("无")
+        if view.meter_model:
+            meter += f"（{view.meter_model}）"
+        values = {
+            "account_no": s.account_no,
+            "status": status,
+            "name": s.customer_name,
+            "id_number": s.id_number,
+            "phone": s.phone or "",
+            "address": s.address,
+            "household": self.tr("%n 人", "", view.household_size),
+            "meter": meter,
+            "cards": cards or self.tr("无"),
+            "purchase_count": str(view.purchase_count),
+        }
+        for key, text in values.items():
+            self.fields[key].setText(text)
+        usage = view.tier_usage
+        if usage is None:
+            self.tariff_label.setText(self.tr("未设置气价"))
+            self._set_tiers(())
+        else:
+            self.tariff_label.setText(
+                self.tr("{tariff}，年度自 {year}，已用 {used} m³").format(
+                    tariff=usage.tariff_name,
+                    year=usage.ladder_year.isoformat(),
+                    used=format_volume(usage.total_used),
+                )
+            )
+            self._set_tiers(usage.tiers)
+        self.history.setRowCount(len(view.recent))
+        for row, entry in enumerate(view.recent):
+            values_row = (
+                entry.created_at.strftime("%Y-%m-%d %H:%M"),
+                self.tr(kind_label(entry.kind)),
+                entry.receipt_no,
+                format_volume(entry.volume),
+                format_money(entry.amount_fen),
+            )
+            for column, text in enumerate(values_row):
+                self.history.setItem(row, column, QTableWidgetItem(text))
+
+    def _set_tiers(self, tiers: tuple[TierUse, ...]) -> None:
+        for bar in self.tier_bars:
+            self.tiers_layout.removeWidget(bar)
+            bar.deleteLater()
+        self.tier_bars = []
+        for tier in tiers:
+            bar = QProgressBar()
+            bar.setObjectName(f"tier-{tier.tier}")
+            price = format_money(tier.price_fen)
+            if tier.upper is None:
+                # the last tier has no limit: the bar is full once anything was bought in it
+                bar.setRange(0, max(tier.used, 1))
+                text = self.tr("第{n}档 已用 {used} m³（不限） 单价 {price} 元/m³")
+            else:
+                bar.setRange(0, max(tier.upper - tier.lower, 1))
+                text = self.tr("第{n}档 {used}/{limit} m³ 单价 {price} 元/m³")
+            bar.setValue(max(0, min(tier.used, bar.maximum())))
+            bar.setTextVisible(True)
+            bar.setFormat(
+                text.format(
+                    n=tier.tier,
+                    used=format_volume(tier.used),
+                    limit=format_volume((tier.upper or 0) - tier.lower),
+                    price=price,
+                )
+            )
+            bar.setToolTip(bar.format())
+            self.tier_bars.append(bar)
+            self.tiers_layout.addWidget(bar)

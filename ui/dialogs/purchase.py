@@ -1,0 +1,440 @@
+"""购气 (F1): sell gas onto the card in the reader, by volume or by amount.
+
+When the dialog opens it re-reads the card and fetches the account's tier usage and the sale
+step once, in the background; the tier split, price and change are then computed live with
+the domain pricing functions and mirrored on the customer display. The sale itself is
+``CardCounter.sell`` (crash-safe card write) off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.desk import DeskSession
+from app.domain.cash import CASH, PAYMENT_METHODS, Payment
+from app.domain.money import format_money, format_volume
+from app.domain.pricing import (
+    Segment,
+    TariffRule,
+    Tier,
+    price_volume,
+    total_amount,
+    total_volume,
+    volume_for_amount,
+)
+from app.errors import GasDeskError, InvalidInput
+from app.services.card_counter import (
+    CardAtCounter,
+    EarlierSaleCompleted,
+    SaleOnCard,
+    SaleVoided,
+)
+from app.services.queries import TierUsage
+from app.services.setup import hall_policy
+from ui.base import OperationDialog, error_text, money_edit, read_money, read_volume, volume_edit
+from ui.worker import run_in_background
+
+PRESET_VOLUMES = (10, 20, 50, 100)  # m³
+PRESET_AMOUNTS = (100, 200, 500)  # yuan
+RED = "color: #b00020; font-weight: bold"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PurchaseDialog", text)
+
+
+@dataclass(frozen=True)
+class SaleContext:
+    """What the live quote needs, fetched once when the dialog opens."""
+
+    card: CardAtCounter
+    sale_step: int
+
+
+def fetch_sale_context(session: DeskSession) -> SaleContext:
+    """Background: re-read the card in the reader (settling any pending write) and the step."""
+    counter = session.card_counter
+    if counter is None:
+        raise InvalidInput("未配置读卡器", "no card reader")
+    card = counter.read(session.actor)
+    step = hall_policy(session.ctx).sale_step
+    return SaleContext(card, step)
+
+
+def rule_of(usage: TierUsage) -> TariffRule:
+    """The household's ladder as a rule: the breakpoints in ``usage`` are already adjusted for
+    the household size, so the rule is used with no further adjustment."""
+    return TariffRule(tiers=tuple(Tier(t.upper, t.price_fen) for t in usage.tiers))
+
+
+@dataclass(frozen=True)
+class Quote:
+    segments: tuple[Segment, ...]
+    volume: int
+    amount_fen: int
+
+
+class PurchaseDialog(OperationDialog):
+    def __init__(
+        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(session, _tr("F1 购气"), parent)
+        self.account_no = account_no
+        self.display = getattr(parent, "customer_display", None)
+        self.context: SaleContext | None = None
+        self.sale: SaleOnCard | None = None
+        self.quote: Quote | None = None
+        self.setMinimumWidth(520)
+
+        # what is on the card (above the form)
+        self.card_label = QLabel(self.tr("正在读卡…"))
+        self.card_label.setObjectName("card")
+        self.card_label.setWordWrap(True)
+        self.layout().insertWidget(1 if session.training else 0, self.card_label)
+
+        self.volume = volume_edit()
+        self.volume.setObjectName("volume")
+        self.amount = money_edit()
+        self.amount.setObjectName("amount")
+        self.method = QComboBox()
+        for code, name in PAYMENT_METHODS.items():
+            self.method.addItem(self.tr(name), code)
+        self.reference = QLineEdit()
+        self.reference.setObjectName("reference")
+        self.reference.setMaxLength(64)
+        self.reference.setPlaceholderText(self.tr("非现金付款的交易流水号"))
+        self.tendered = money_edit(self.tr("不填则按应收金额"))
+        self.tendered.setObjectName("tendered")
+        self.form.addRow(self.tr("购气量 (m³)"), self.volume)
+        self.form.addRow(self.tr("或购气金额 (元)"), self.amount)
+        self.form.addRow(self.tr("付款方式"), self.method)
+        self.form.addRow(self.tr("交易流水号"), self.reference)
+        self.form.addRow(self.tr("实收现金 (元)"), self.tendered)
+
+        presets = QHBoxLayout()
+        for m3 in PRESET_VOLUMES:
+            button = QPushButton(self.tr("{n} m³").format(n=m3))
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, v=m3: self.preset_volume(v))
+            presets.addWidget(button)
+        for yuan in PRESET_AMOUNTS:
+            button = QPushButton(self.tr("{n} 元").format(n=yuan))
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, a=yuan: self.preset_amount(a))
+            presets.addWidget(button)
+        self.preset_buttons = presets
+        self.layout().insertLayout(self.layout().indexOf(self.info), presets)
+
+        self.quote_label = QLabel()
+        self.quote_label.setObjectName("quote")
+        self.quote_label.setWordWrap(True)
+        self.change_label = QLabel()
+        self.change_label.setObjectName("change")
+        self.change_label.setStyleSheet("font-size: 14pt; font-weight: bold")
+        self.result_label = QLabel()
+        self.result_label.setObjectName("result")
+        self.result_label.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setObjectName("warning")
+        self.warning.setStyleSheet(RED)
+        self.warning.setWordWrap(True)
+        index = self.layout().indexOf(self.info)
+        for offset, widget in enumerate(
+            (self.quote_label, self.change_label, self.result_label, self.warning)
+        ):
+            self.layout().insertWidget(index + offset, widget)
+
+        # typing in one of volume/amount clears the other
+        self.volume.textEdited.connect(lambda _t: self.amount.clear())
+        self.amount.textEdited.connect(lambda _t: self.volume.clear())
+        for edit in (self.volume, self.amount, self.tendered):
+            edit.textChanged.connect(lambda _t: self.update_quote())
+        self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
+        self._method_changed()
+        self.volume.setFocus()
+
+        self.set_working(True)
+        self.busy.setVisible(True)
+        run_in_background(
+            lambda: fetch_sale_context(session),
+            self._context_ready,
+            self._context_failed,
+            parent=self,
+        )
+
+    # ------------------------------------------------------------------ loading
+
+    def _context_ready(self, context: SaleContext) -> None:
+        self.set_working(False)
+        card = context.card
+        if card.settlement is not None:
+            self._show_settlement(card)
+        if card.image is None:
+            self.error.setText(self.tr("这是一张空白卡，尚未发卡"))
+            return
+        if card.account is None:
+            self.error.setText(self.tr("卡内户号未登记"))
+            return
+        self.context = context
+        summary = card.account.summary
+        if self.account_no is not None and self.account_no != summary.account_no:
+            self.info.setText(
+                self.tr("注意：读卡器中的卡属于 {card}，不是已加载的 {loaded}").format(
+                    card=summary.account_no, loaded=self.account_no
+                )
+            )
+        self.account_no = summary.account_no
+        self.card_label.setText(
+            self.tr("户号 {account}　{name}　卡号 {serial}　购气次数 {count}").format(
+                account=summary.account_no,
+                name=summary.customer_name,
+                serial=card.image.serial,
+                count=card.image.purchase_count,
+            )
+        )
+        self.update_quote()
+
+    def _context_failed(self, error: Exception) -> None:
+        self.set_working(False)
+        self.card_label.setText(self.tr("未读到燃气卡"))
+        self.show_error(error)
+
+    def _show_settlement(self, card: CardAtCounter) -> None:
+        settlement = card.settlement
+        if settlement.outcome == "voided":
+            self.error.setText(SaleVoided(settlement).user_message)
+        else:
+            self.error.setText(EarlierSaleCompleted(settlement).user_message)
+            self._print_earlier(settlement.sale.transaction_id)
+
+    def _print_earlier(self, transaction_id: int) -> None:
+        """An earlier sale was completed by a card read: its receipt prints now."""
+        session = self.session
+        run_in_background(
+            lambda: session.print_transaction(transaction_id),
+            lambda message: self.info.setText(message),
+            lambda error: self.info.setText(error_text(error)),
+            parent=self,
+        )
+
+    # ------------------------------------------------------------------ inputs
+
+    def preset_volume(self, m3: int) -> None:
+        if self.sale is not None:
+            return
+        self.amount.clear()
+        self.volume.setText(str(m3))
+        self.tendered.setFocus()
+
+    def preset_amount(self, yuan: int) -> None:
+        if self.sale is not None:
+            return
+        self.volume.clear()
+        self.amount.setText(str(yuan))
+        self.tendered.setFocus()
+
+    def payment_method(self) -> str:
+        return str(self.method.currentData())
+
+    def _method_changed(self) -> None:
+        cash = self.payment_method() == CASH
+        self.reference.setEnabled(not cash)
+        self.tendered.setEnabled(cash)
+        if cash:
+            self.reference.clear()
+        else:
+            self.tendered.clear()
+        self.update_quote()
+
+    def _next_field(self, current: QWidget) -> QWidget | None:
+        """Enter: from volume or amount to the money taken, from there it confirms."""
+        if current in (self.volume, self.amount):
+            return self.tendered if self.payment_method() == CASH else self.reference
+        return None
+
+    # ------------------------------------------------------------------ live quote
+
+    def compute_quote(self) -> Quote | None:
+        """The tier split for what is typed, or None (nothing typed yet, or not loaded)."""
+        if self.context is None or self.context.card.account is None:
+            return None
+        usage = self.context.card.account.tier_usage
+        if usage is None:
+            return None
+        rule = rule_of(usage)
+        volume = read_volume(self.volume, "购气量", required=False)
+        amount = read_money(self.amount, "购气金额", required=False)
+        if volume:
+            segments = price_volume(rule, 0, usage.total_used, volume)
+        elif amount:
+            segments = volume_for_amount(rule, 0, usage.total_used, amount, self.context.sale_step)
+            if not segments:
+                raise InvalidInput("金额不足以购买最小售气量", "amount below one step")
+        else:
+            return None
+        return Quote(segments, total_volume(segments), total_amount(segments))
+
+    def update_quote(self) -> None:
+        if self.sale is not None:
+            return
+        try:
+            quote = self.compute_quote()
+            tendered = read_money(self.tendered, "实收现金", required=False)
+        except GasDeskError as error:
+            self.quote = None
+            self.quote_label.setText(error.user_message)
+            self.change_label.clear()
+            return
+        self.quote = quote
+        if quote is None:
+            self.quote_label.setText(
+                self.tr("请输入购气量或金额") if self.context is not None else ""
+            )
+            self.change_label.clear()
+            if self.display is not None:
+                self.display.clear()
+            return
+        lines = [
+            self.tr("第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元").format(
+                tier=s.tier,
+                volume=format_volume(s.volume),
+                price=format_money(s.price_fen),
+                amount=format_money(s.amount_fen),
+            )
+            for s in quote.segments
+        ]
+        lines.append(
+            self.tr("合计 {volume} m³，应收 {amount} 元").format(
+                volume=format_volume(quote.volume), amount=format_money(quote.amount_fen)
+            )
+        )
+        self.quote_label.setText("\n".join(lines))
+        change = None
+        if self.payment_method() == CASH and tendered is not None:
+            change = tendered - quote.amount_fen
+            if change < 0:
+                self.change_label.setStyleSheet(RED)
+                self.change_label.setText(
+                    self.tr("实收不足，还差 {short} 元").format(short=format_money(-change))
+                )
+                change = None
+            else:
+                self.change_label.setStyleSheet("font-size: 14pt; font-weight: bold")
+                self.change_label.setText(
+                    self.tr("找零 {change} 元").format(change=format_money(change))
+                )
+        else:
+            self.change_label.clear()
+        if self.display is not None:
+            self.display.show_quote(
+                self.account_no or "",
+                quote.volume,
+                quote.amount_fen,
+                tendered if change is not None else None,
+                change,
+            )
+
+    # ------------------------------------------------------------------ the sale
+
+    def work(self) -> Callable[[], Any]:
+        if self.context is None or self.context.card.account is None:
+            raise InvalidInput("请插入燃气卡", "no card read")
+        volume = read_volume(self.volume, "购气量", required=False)
+        amount = read_money(self.amount, "购气金额", required=False)
+        if not volume and not amount:
+            raise InvalidInput("请输入购气量或购气金额", "nothing to sell")
+        method = self.payment_method()
+        tendered = read_money(self.tendered, "实收现金", required=False) if method == CASH else None
+        payment = Payment(method, self.reference.text().strip() or None).checked()
+        counter = self.session.card_counter
+        if counter is None:
+            raise InvalidInput("未配置读卡器", "no card reader")
+        actor, request_id = self.session.actor, self.request_id
+        return lambda: counter.sell(
+            actor,
+            request_id,
+            volume=volume or None,
+            amount_fen=None if volume else amount,
+            cash_tendered_fen=tendered,
+            payment=payment,
+        )
+
+    def submit(self) -> None:
+        if self.sale is not None:  # the result is on screen: Enter closes
+            self.accept()
+            return
+        super().submit()
+
+    def _failed(self, error: Exception) -> None:
+        super()._failed(error)
+        if isinstance(error, SaleVoided):
+            self.request_id = self.session.new_request()  # that sale is over: a new one
+        elif isinstance(error, EarlierSaleCompleted):
+            self._print_earlier(error.settlement.sale.transaction_id)
+
+    def done_ok(self, result: SaleOnCard) -> None:
+        self.sale = result
+        self.result_value = result
+        sale = result.sale
+        self.quote_label.setText(
+            "\n".join(
+                self.tr("第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元").format(
+                    tier=s.tier,
+                    volume=format_volume(s.volume),
+                    price=format_money(s.price_fen),
+                    amount=format_money(s.amount_fen),
+                )
+                for s in sale.segments
+            )
+        )
+        text = self.tr("购气成功　凭证号 {receipt}\n购气量 {volume} m³　金额 {amount} 元").format(
+            receipt=sale.receipt_no,
+            volume=format_volume(sale.volume),
+            amount=format_money(sale.amount_fen),
+        )
+        if sale.cash_tendered_fen is not None:
+            text += self.tr("\n实收 {tendered} 元　找零 {change} 元").format(
+                tendered=format_money(sale.cash_tendered_fen),
+                change=format_money(sale.change_fen or 0),
+            )
+        self.result_label.setText(text)
+        self.change_label.setStyleSheet("font-size: 14pt; font-weight: bold")
+        self.change_label.setText(
+            self.tr("找零 {change} 元").format(change=format_money(sale.change_fen or 0))
+        )
+        self.warning.setText(self.tr(sale.warning) if sale.warning else "")
+        for widget in (self.volume, self.amount, self.method, self.reference, self.tendered):
+            widget.setEnabled(False)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("完成 (Enter)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setVisible(False)
+        ok.setFocus()
+        if self.display is not None:
+            self.display.show_done(
+                sale.account_no,
+                sale.volume,
+                sale.amount_fen,
+                sale.cash_tendered_fen,
+                sale.change_fen,
+            )
+
+    def reject(self) -> None:
+        if self.sale is not None:  # the sale is done: closing is accepting it
+            self.accept()
+            return
+        if self.display is not None:
+            self.display.clear()
+        super().reject()
