@@ -3,6 +3,7 @@ purchase count, tier usage this ladder year (one bar per tier) and recent histor
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -19,13 +20,23 @@ from app.documents.receipts import kind_label
 from app.domain.money import format_money, format_volume
 from app.services.queries import AccountView, TierUse
 
-CARD_STATUS = {"active": "正常", "blacklisted": "黑名单", "retired": "停用"}
+CARD_STATUS = {
+    "active": QT_TRANSLATE_NOOP("AccountPanel", "正常"),
+    "blacklisted": QT_TRANSLATE_NOOP("AccountPanel", "黑名单"),
+    "retired": QT_TRANSLATE_NOOP("AccountPanel", "停用"),
+}
 
 
 class AccountPanel(QWidget):
     """Shows one ``AccountView``; ``show_account`` on the GUI thread, ``clear`` to empty it."""
 
-    HISTORY_COLUMNS = ("时间", "业务", "凭证号", "气量(m³)", "金额(元)")
+    HISTORY_COLUMNS = (
+        QT_TRANSLATE_NOOP("AccountPanel", "时间"),
+        QT_TRANSLATE_NOOP("AccountPanel", "业务"),
+        QT_TRANSLATE_NOOP("AccountPanel", "凭证号"),
+        QT_TRANSLATE_NOOP("AccountPanel", "气量(m³)"),
+        QT_TRANSLATE_NOOP("AccountPanel", "金额(元)"),
+    )
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,12 +100,15 @@ class AccountPanel(QWidget):
         self.view = view
         s = view.summary
         status = self.tr("正常") if s.status == "active" else self.tr("已销户")
-        cards = "，".join(
-            f"{c.serial}（{self.tr(CARD_STATUS.get(c.status, c.status))}）" for c in view.cards
+        cards = self.tr("，").join(
+            self.tr("{serial}（{status}）").format(
+                serial=c.serial, status=self.tr(CARD_STATUS.get(c.status, c.status))
+            )
+            for c in view.cards
         )
         meter = s.meter_no or self.tr("无")
         if view.meter_model:
-            meter += f"（{view.meter_model}）"
+            meter += self.tr("（{model}）").format(model=view.meter_model)
         values = {
             "account_no": s.account_no,
             "status": status,

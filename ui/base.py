@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,9 @@ def error_text(error: BaseException) -> str:
     """What the clerk reads: the service's Chinese message, never a traceback."""
     if isinstance(error, GasDeskError):
         return error.user_message
-    return f"系统错误，请联系管理员（{type(error).__name__}）"
+    return QCoreApplication.translate("OperationDialog", "系统错误，请联系管理员（{0}）").format(
+        type(error).__name__
+    )
 
 
 def money_edit(placeholder: str = "0.00") -> QLineEdit:
@@ -53,11 +55,15 @@ def volume_edit(placeholder: str = "0") -> QLineEdit:
     return edit
 
 
+def _missing(what: str) -> str:
+    return QCoreApplication.translate("OperationDialog", "请输入{0}").format(what)
+
+
 def read_money(edit: QLineEdit, what: str, *, required: bool = True) -> int | None:
     text = edit.text().strip()
     if not text:
         if required:
-            raise InvalidInput(f"请输入{what}", f"{what} empty")
+            raise InvalidInput(_missing(what), f"{what} empty")
         return None
     return yuan(text)
 
@@ -66,7 +72,7 @@ def read_volume(edit: QLineEdit, what: str, *, required: bool = True) -> int | N
     text = edit.text().strip()
     if not text:
         if required:
-            raise InvalidInput(f"请输入{what}", f"{what} empty")
+            raise InvalidInput(_missing(what), f"{what} empty")
         return None
     return m3(text)
 
@@ -99,13 +105,13 @@ class OperationDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确认 (Enter)")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消 (Esc)")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认 (Enter)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消 (Esc)"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         if session.training:
-            banner = QLabel("培训模式 · 所有业务无效")
+            banner = QLabel(self.tr("培训模式 · 所有业务无效"))
             banner.setObjectName("training-banner")
             banner.setStyleSheet(
                 "background: #ffcc00; color: #000; padding: 4px; font-weight: bold"

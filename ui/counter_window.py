@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,15 @@ from ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
 
-RESULT_COLUMNS = ("户号", "姓名", "电话", "地址", "表号", "卡号", "状态")
+RESULT_COLUMNS = (
+    QT_TRANSLATE_NOOP("CounterWindow", "户号"),
+    QT_TRANSLATE_NOOP("CounterWindow", "姓名"),
+    QT_TRANSLATE_NOOP("CounterWindow", "电话"),
+    QT_TRANSLATE_NOOP("CounterWindow", "地址"),
+    QT_TRANSLATE_NOOP("CounterWindow", "表号"),
+    QT_TRANSLATE_NOOP("CounterWindow", "卡号"),
+    QT_TRANSLATE_NOOP("CounterWindow", "状态"),
+)
 SEARCH_DELAY_MS = 250
 CARD_POLL_MS = 1000
 STATUS_REFRESH_MS = 3000
@@ -67,7 +75,8 @@ def status_snapshot(session: DeskSession, *, ask_printer: bool) -> StatusSnapsho
     except Exception as error:  # shown as the database state, never raised
         log.warning("status refresh failed: %s", error)
         return StatusSnapshot(reader, printer, error_text(error), False, None, None)
-    return StatusSnapshot(reader, printer, "正常", True, shift, drawer)
+    database = QCoreApplication.translate("CounterWindow", "正常", "status bar")
+    return StatusSnapshot(reader, printer, database, True, shift, drawer)
 
 
 @dataclass(frozen=True)
@@ -229,7 +238,7 @@ class CounterWindow(QMainWindow):
             ("shift", self.tr("班次")),
             ("drawer", self.tr("钱箱")),
         ):
-            label = QLabel(f"{caption}：…")
+            label = QLabel(self.tr("{caption}：{text}").format(caption=caption, text="…"))
             label.setObjectName(f"status-{key}")
             label.setProperty("caption", caption)
             self.status_labels[key] = label
@@ -261,7 +270,9 @@ class CounterWindow(QMainWindow):
 
     def _set_status(self, key: str, text: str, *, warn: bool = False) -> None:
         label = self.status_labels[key]
-        label.setText(f"{label.property('caption')}：{text}")
+        label.setText(
+            self.tr("{caption}：{text}").format(caption=label.property("caption"), text=text)
+        )
         label.setStyleSheet(RED if warn else "")
 
     # ------------------------------------------------------------------ search
@@ -532,9 +543,10 @@ class CounterWindow(QMainWindow):
             if drawer is None or drawer.shift_id is None:
                 self._set_status("drawer", self.tr("—"))
             elif drawer.level == LEVEL_OK:
-                self._set_status("drawer", self.tr("正常"))
+                self._set_status("drawer", self.tr("正常", "status bar"))
             else:
-                self._set_status("drawer", self.tr(drawer.message or "请交款"), warn=True)
+                message = self.tr(drawer.message) if drawer.message else self.tr("请交款")
+                self._set_status("drawer", message, warn=True)
             if drawer is not None and drawer.overdue:
                 label = self.status_labels["drawer"]
                 label.setToolTip(self.tr("有超过期限未交财务的现金，请尽快交款"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -34,7 +34,9 @@ def user_message(error: BaseException) -> str:
     message = getattr(error, "user_message", None)
     if isinstance(message, str) and message:
         return message
-    return f"系统错误，请联系管理员（{type(error).__name__}）"
+    return QCoreApplication.translate("LoginWindow", "系统错误，请联系管理员（{0}）").format(
+        type(error).__name__
+    )
 
 
 class LoginWindow(QWidget):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -19,7 +19,15 @@ from app.services.queries import AccountSummary, find_accounts
 from app.services.setup import DeskInfo
 from ui.worker import run_in_background
 
-COLUMNS = ("户号", "姓名", "电话", "地址", "表号", "卡号", "状态")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("MainWindow", "户号"),
+    QT_TRANSLATE_NOOP("MainWindow", "姓名"),
+    QT_TRANSLATE_NOOP("MainWindow", "电话"),
+    QT_TRANSLATE_NOOP("MainWindow", "地址"),
+    QT_TRANSLATE_NOOP("MainWindow", "表号"),
+    QT_TRANSLATE_NOOP("MainWindow", "卡号"),
+    QT_TRANSLATE_NOOP("MainWindow", "状态"),
+)
 
 
 class MainWindow(QMainWindow):

@@ -6,11 +6,13 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
 
 @dataclass(frozen=True)
 class Operation:
     key: str  # the function key, "F1" ... "F12"
-    name: str  # Chinese label on the button
+    name: str  # Chinese label on the button (translated by CounterWindow.tr)
     target: str  # "module:Class" of the dialog: Class(session, account_no, parent)
     needs_account: bool = False  # a loaded account (card read or search result) is required
 
@@ -20,18 +22,47 @@ class Operation:
 
 
 OPERATIONS: tuple[Operation, ...] = (
-    Operation("F1", "购气", "ui.dialogs.purchase:PurchaseDialog"),
-    Operation("F2", "开户", "ui.dialogs.accounts:OpenAccountDialog"),
-    Operation("F3", "补卡", "ui.dialogs.accounts:ReplaceCardDialog", needs_account=True),
-    Operation("F4", "退气", "ui.dialogs.refund:RefundDialog"),
-    Operation("F5", "补气", "ui.dialogs.refund:SupplementDialog"),
-    Operation("F6", "过户", "ui.dialogs.accounts:TransferDialog", needs_account=True),
-    Operation("F7", "销户", "ui.dialogs.accounts:CloseAccountDialog", needs_account=True),
-    Operation("F8", "重印", "ui.dialogs.accounts:ReprintDialog"),
-    Operation("F9", "现金存取", "ui.dialogs.shift:CashMoveDialog"),
-    Operation("F10", "交款", "ui.dialogs.shift:HandoverDialog"),
-    Operation("F11", "开班/交班", "ui.dialogs.shift:ShiftDialog"),
-    Operation("F12", "报表", "ui.dialogs.reports:ReportsDialog"),
+    Operation(
+        "F1", QT_TRANSLATE_NOOP("CounterWindow", "购气"), "ui.dialogs.purchase:PurchaseDialog"
+    ),
+    Operation(
+        "F2", QT_TRANSLATE_NOOP("CounterWindow", "开户"), "ui.dialogs.accounts:OpenAccountDialog"
+    ),
+    Operation(
+        "F3",
+        QT_TRANSLATE_NOOP("CounterWindow", "补卡"),
+        "ui.dialogs.accounts:ReplaceCardDialog",
+        needs_account=True,
+    ),
+    Operation("F4", QT_TRANSLATE_NOOP("CounterWindow", "退气"), "ui.dialogs.refund:RefundDialog"),
+    Operation(
+        "F5", QT_TRANSLATE_NOOP("CounterWindow", "补气"), "ui.dialogs.refund:SupplementDialog"
+    ),
+    Operation(
+        "F6",
+        QT_TRANSLATE_NOOP("CounterWindow", "过户"),
+        "ui.dialogs.accounts:TransferDialog",
+        needs_account=True,
+    ),
+    Operation(
+        "F7",
+        QT_TRANSLATE_NOOP("CounterWindow", "销户"),
+        "ui.dialogs.accounts:CloseAccountDialog",
+        needs_account=True,
+    ),
+    Operation(
+        "F8", QT_TRANSLATE_NOOP("CounterWindow", "重印"), "ui.dialogs.accounts:ReprintDialog"
+    ),
+    Operation(
+        "F9", QT_TRANSLATE_NOOP("CounterWindow", "现金存取"), "ui.dialogs.shift:CashMoveDialog"
+    ),
+    Operation("F10", QT_TRANSLATE_NOOP("CounterWindow", "交款"), "ui.dialogs.shift:HandoverDialog"),
+    Operation(
+        "F11", QT_TRANSLATE_NOOP("CounterWindow", "开班/交班"), "ui.dialogs.shift:ShiftDialog"
+    ),
+    Operation(
+        "F12", QT_TRANSLATE_NOOP("CounterWindow", "报表"), "ui.dialogs.reports:ReportsDialog"
+    ),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -21,7 +21,7 @@ from app.desk import DeskSession
 from ui.base import error_text
 from ui.worker import run_in_background
 
-METER_OUTCOMES = {"loaded": "燃气表已充值"}
+METER_OUTCOMES = {"loaded": QT_TRANSLATE_NOOP("TrainingPanel", "燃气表已充值")}
 
 
 class TrainingPanel(QWidget):

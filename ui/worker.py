@@ -7,11 +7,12 @@ callbacks run on the GUI thread and may touch widgets.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 
 class _Relay(QObject):
@@ -69,7 +70,41 @@ def _tokens_of(parent: QObject) -> set[int]:
     return tokens
 
 
+class _GuiThreadCollector(QObject):
+    """Python's cycle collector runs on whichever thread happens to allocate; on a worker it can
+    destroy a closed dialog's Qt objects there, which crashes Qt. So automatic collection is off
+    and this timer collects on the GUI thread instead, by the same generation thresholds."""
+
+    def __init__(self, app: QObject):
+        super().__init__(app)
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.setInterval(250)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def check(self) -> None:
+        thresholds = gc.get_threshold()
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return
+
+
+_collector: _GuiThreadCollector | None = None
+
+
+def collect_on_gui_thread() -> None:
+    """Install the GUI-thread collector once (the first background job does it)."""
+    global _collector
+    app = QCoreApplication.instance()
+    if _collector is None and app is not None:
+        _collector = _GuiThreadCollector(app)
+
+
 def _the_relay() -> _Relay:
+    collect_on_gui_thread()
     global _relay
     if _relay is None:
         _relay = _Relay()

@@ -2,470 +2,629 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="104"/>
-        <source>手机或固话</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="109"/>
-        <source>用户类型</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="110"/>
-        <source>姓名/单位名称</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="111"/>
-        <source>证件类型</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="112"/>
-        <source>证件号码</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="113"/>
-        <source>联系电话</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="114"/>
-        <source>用气地址</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="115"/>
-        <source>家庭人口</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="143"/>
-        <source>工商业户可不填</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="147"/>
-        <source>本人办理不填</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="150"/>
-        <source>合同编号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="151"/>
-        <source>签订日期</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="152"/>
-        <source>代办人姓名</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="153"/>
-        <source>代办人身份证号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="154"/>
-        <source>与户主关系</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/approvals.py" line="54"/>
-        <source>审批人用户名</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/approvals.py" line="57"/>
-        <source>审批人密码</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AccountPanel</name>
     <message>
-        <location filename="../../ui/account_panel.py" line="34"/>
-        <source>客户信息</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="37"/>
-        <source>户号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="38"/>
-        <source>状态</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="39"/>
-        <source>姓名</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="40"/>
-        <source>证件号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="41"/>
-        <source>电话</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="42"/>
-        <source>地址</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="43"/>
-        <source>人口</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="44"/>
-        <source>燃气表</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/account_panel.py" line="45"/>
-        <source>卡片</source>
-        <translation type="unfinished"></translation>
+        <source>客户信息</source>
+        <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="46"/>
-        <source>购气次数</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/account_panel.py" line="48"/>
+        <source>户号</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="49"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="50"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="51"/>
+        <source>证件号</source>
+        <translation>ID no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="52"/>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="53"/>
+        <source>地址</source>
+        <translation>Address</translation>
     </message>
     <message>
         <location filename="../../ui/account_panel.py" line="54"/>
+        <source>人口</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="55"/>
+        <source>燃气表</source>
+        <translation>Gas meter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="56"/>
+        <source>卡片</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="57"/>
+        <source>购气次数</source>
+        <translation>Purchases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="65"/>
         <source>本年度阶梯用气</source>
-        <translation type="unfinished"></translation>
+        <translation>Tiered usage this year</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="60"/>
+        <location filename="../../ui/account_panel.py" line="71"/>
         <source>近期业务</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="84"/>
-        <source>未加载账户</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="91"/>
-        <source>正常</source>
-        <translation type="unfinished">Active</translation>
-    </message>
-    <message>
-        <location filename="../../ui/account_panel.py" line="91"/>
-        <source>已销户</source>
-        <translation type="unfinished">Closed</translation>
+        <translation>Recent transactions</translation>
     </message>
     <message>
         <location filename="../../ui/account_panel.py" line="95"/>
-        <location filename="../../ui/account_panel.py" line="107"/>
+        <source>未加载账户</source>
+        <translation>No account loaded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="24"/>
+        <location filename="../../ui/account_panel.py" line="102"/>
+        <source>正常</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="25"/>
+        <source>黑名单</source>
+        <translation>Blacklisted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="26"/>
+        <source>停用</source>
+        <translation>Retired</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="34"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="35"/>
+        <source>业务</source>
+        <translation>Transaction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="36"/>
+        <source>凭证号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="37"/>
+        <source>气量(m³)</source>
+        <translation>Volume (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="38"/>
+        <source>金额(元)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="102"/>
+        <source>已销户</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="103"/>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="104"/>
+        <source>{serial}（{status}）</source>
+        <translation>{serial} ({status})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="109"/>
+        <location filename="../../ui/account_panel.py" line="121"/>
         <source>无</source>
-        <translation type="unfinished"></translation>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="111"/>
+        <source>（{model}）</source>
+        <translation> ({model})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/account_panel.py" line="105"/>
+        <location filename="../../ui/account_panel.py" line="119"/>
         <source>%n 人</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n person</numerusform>
+            <numerusform>%n people</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="114"/>
+        <location filename="../../ui/account_panel.py" line="128"/>
         <source>未设置气价</source>
-        <translation type="unfinished"></translation>
+        <translation>No tariff set</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="118"/>
+        <location filename="../../ui/account_panel.py" line="132"/>
         <source>{tariff}，年度自 {year}，已用 {used} m³</source>
-        <translation type="unfinished"></translation>
+        <translation>{tariff}, year from {year}, used {used} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="149"/>
+        <location filename="../../ui/account_panel.py" line="163"/>
         <source>第{n}档 已用 {used} m³（不限） 单价 {price} 元/m³</source>
-        <translation type="unfinished"></translation>
+        <translation>Tier {n}: used {used} m³ (no limit), price {price} yuan/m³</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="152"/>
+        <location filename="../../ui/account_panel.py" line="166"/>
         <source>第{n}档 {used}/{limit} m³ 单价 {price} 元/m³</source>
-        <translation type="unfinished"></translation>
+        <translation>Tier {n}: {used}/{limit} m³, price {price} yuan/m³</translation>
     </message>
 </context>
 <context>
     <name>ApprovalsWidget</name>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="88"/>
+        <location filename="../../ui/dialogs/approvals.py" line="55"/>
+        <source>审批人用户名</source>
+        <translation>Approver&apos;s username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/approvals.py" line="60"/>
+        <source>审批人密码</source>
+        <translation>Approver&apos;s password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/approvals.py" line="92"/>
         <source>退补气均须系统管理员审批；超过500立方米另须班长、部门经理书面审批；超过1000立方米须部门经理、财务、分管副总书面审批</source>
-        <translation type="unfinished"></translation>
+        <translation>Every refund or supplement needs the system administrator&apos;s approval; above 500 m³ also the written approval of the team leader and the department manager; above 1000 m³ the written approval of the department manager, finance and the vice president in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="95"/>
+        <location filename="../../ui/dialogs/approvals.py" line="99"/>
         <source>审批岗位</source>
-        <translation type="unfinished"></translation>
+        <translation>Approver role</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="96"/>
+        <location filename="../../ui/dialogs/approvals.py" line="100"/>
         <source>用户名</source>
-        <translation type="unfinished">Username</translation>
+        <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="97"/>
+        <location filename="../../ui/dialogs/approvals.py" line="101"/>
         <source>密码</source>
-        <translation type="unfinished">Password</translation>
+        <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="98"/>
-        <location filename="../../ui/dialogs/approvals.py" line="113"/>
+        <location filename="../../ui/dialogs/approvals.py" line="102"/>
+        <location filename="../../ui/dialogs/approvals.py" line="117"/>
         <source>审批意见</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="104"/>
+        <location filename="../../ui/dialogs/approvals.py" line="108"/>
         <source>系统管理员</source>
-        <translation type="unfinished"></translation>
+        <translation>System administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="113"/>
+        <location filename="../../ui/dialogs/approvals.py" line="117"/>
         <source>书面审批意见（必填）</source>
-        <translation type="unfinished"></translation>
+        <translation>Written approval note (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="140"/>
+        <location filename="../../ui/dialogs/approvals.py" line="143"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/approvals.py" line="144"/>
         <source>须书面审批意见</source>
-        <translation type="unfinished"></translation>
+        <translation>written approval notes required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="141"/>
+        <location filename="../../ui/dialogs/approvals.py" line="145"/>
         <source>需要审批：</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval required: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/approvals.py" line="145"/>
+        <source>；</source>
+        <translation>; </translation>
     </message>
 </context>
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="530"/>
-        <source>现金存取</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="533"/>
-        <source>现金存入</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="534"/>
-        <source>现金支出</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/shift.py" line="539"/>
-        <source>类型</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../ui/dialogs/shift.py" line="540"/>
+        <source>现金存取</source>
+        <translation>Cash in/out</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="543"/>
-        <source>金额（元）</source>
-        <translation type="unfinished"></translation>
+        <source>现金存入</source>
+        <translation>Cash in</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="544"/>
+        <source>现金支出</source>
+        <translation>Cash out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="549"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="553"/>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="554"/>
         <source>原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="562"/>
+        <source>金额</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="565"/>
+        <source>请填写原因</source>
+        <translation>Please enter a reason</translation>
     </message>
 </context>
 <context>
     <name>CloseAccountDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="321"/>
+        <location filename="../../ui/dialogs/accounts.py" line="341"/>
         <source>销户</source>
-        <translation type="unfinished"></translation>
+        <translation>Close account</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="325"/>
+        <location filename="../../ui/dialogs/accounts.py" line="345"/>
         <source>如：房屋出售、拆迁</source>
-        <translation type="unfinished"></translation>
+        <translation>e.g. house sold, demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="326"/>
+        <location filename="../../ui/dialogs/accounts.py" line="346"/>
         <source>客户须补缴时填写</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in when the customer has to pay extra</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="327"/>
+        <location filename="../../ui/dialogs/accounts.py" line="347"/>
         <source>户号</source>
-        <translation type="unfinished"></translation>
+        <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="327"/>
+        <location filename="../../ui/dialogs/accounts.py" line="347"/>
         <source>（未选定用户）</source>
-        <translation type="unfinished"></translation>
+        <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="328"/>
+        <location filename="../../ui/dialogs/accounts.py" line="348"/>
         <source>终止表读数（立方米）</source>
-        <translation type="unfinished"></translation>
+        <translation>Final meter reading (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="329"/>
+        <location filename="../../ui/dialogs/accounts.py" line="349"/>
         <source>销户原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason for closing</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="330"/>
+        <location filename="../../ui/dialogs/accounts.py" line="350"/>
         <source>实收现金（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="335"/>
+        <location filename="../../ui/dialogs/accounts.py" line="355"/>
         <source>客户带卡时请将卡放入读卡器（卡内未插表的气量须先退气或插表）。</source>
-        <translation type="unfinished"></translation>
+        <translation>If the customer brought the card, put it in the reader (gas on the card not yet loaded into the meter must be refunded or loaded first).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="387"/>
+        <location filename="../../ui/dialogs/accounts.py" line="378"/>
+        <source>终止表读数</source>
+        <translation>Final meter reading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="380"/>
+        <source>实收金额</source>
+        <translation>Amount received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="407"/>
         <source>已销户。应退客户 {0} 元（未用气量 {1} 立方米）</source>
-        <translation type="unfinished"></translation>
+        <translation>Account closed. Pay the customer {0} yuan (unused gas {1} m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="392"/>
+        <location filename="../../ui/dialogs/accounts.py" line="412"/>
         <source>已销户。应收客户 {0} 元（超用气量 {1} 立方米），实收 {2}，找零 {3}</source>
-        <translation type="unfinished"></translation>
+        <translation>Account closed. Collect {0} yuan from the customer (gas used beyond purchases {1} m³), received {2}, change {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="400"/>
+        <location filename="../../ui/dialogs/accounts.py" line="420"/>
         <source>已销户。无需退补。</source>
-        <translation type="unfinished"></translation>
+        <translation>Account closed. Nothing to pay out or collect.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="402"/>
+        <location filename="../../ui/dialogs/accounts.py" line="422"/>
         <source>按 Enter 完成并打印凭证</source>
-        <translation type="unfinished"></translation>
+        <translation>Press Enter to finish and print the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="404"/>
+        <location filename="../../ui/dialogs/accounts.py" line="424"/>
         <source>完成 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Done (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>ContractFields</name>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="157"/>
+        <source>工商业户可不填</source>
+        <translation>Optional for commercial customers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="163"/>
+        <source>本人办理不填</source>
+        <translation>Leave empty if the owner comes in person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="167"/>
+        <source>合同编号</source>
+        <translation>Contract no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="168"/>
+        <source>签订日期</source>
+        <translation>Signed on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="169"/>
+        <source>代办人姓名</source>
+        <translation>Proxy&apos;s name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="170"/>
+        <source>代办人身份证号</source>
+        <translation>Proxy&apos;s ID card no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="171"/>
+        <source>与户主关系</source>
+        <translation>Relation to the owner</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="181"/>
+        <source>合同签订日期</source>
+        <translation>Contract signing date</translation>
     </message>
 </context>
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="137"/>
+        <location filename="../../ui/counter_window.py" line="146"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
-        <translation type="unfinished"></translation>
+        <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="142"/>
+        <location filename="../../ui/counter_window.py" line="151"/>
         <source>（培训模式）</source>
-        <translation type="unfinished"> (training mode)</translation>
+        <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="150"/>
+        <location filename="../../ui/counter_window.py" line="159"/>
         <source>培训模式 · 所有业务无效</source>
-        <translation type="unfinished"></translation>
+        <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="162"/>
+        <location filename="../../ui/counter_window.py" line="171"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
-        <translation type="unfinished"></translation>
+        <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="226"/>
+        <location filename="../../ui/counter_window.py" line="235"/>
         <source>读卡器</source>
-        <translation type="unfinished"></translation>
+        <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="227"/>
+        <location filename="../../ui/counter_window.py" line="236"/>
         <source>打印机</source>
-        <translation type="unfinished"></translation>
+        <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="228"/>
+        <location filename="../../ui/counter_window.py" line="237"/>
         <source>数据库</source>
-        <translation type="unfinished"></translation>
+        <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="229"/>
+        <location filename="../../ui/counter_window.py" line="238"/>
         <source>班次</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="230"/>
+        <location filename="../../ui/counter_window.py" line="239"/>
         <source>钱箱</source>
-        <translation type="unfinished"></translation>
+        <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="296"/>
-        <location filename="../../ui/counter_window.py" line="535"/>
+        <location filename="../../ui/counter_window.py" line="307"/>
         <source>正常</source>
-        <translation type="unfinished">Active</translation>
+        <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="296"/>
+        <location filename="../../ui/counter_window.py" line="44"/>
+        <source>户号</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="45"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="46"/>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="47"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="48"/>
+        <source>表号</source>
+        <translation>Meter no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="49"/>
+        <source>卡号</source>
+        <translation>Card no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="50"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="78"/>
+        <location filename="../../ui/counter_window.py" line="546"/>
+        <source>正常</source>
+        <comment>status bar</comment>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="241"/>
+        <location filename="../../ui/counter_window.py" line="274"/>
+        <source>{caption}：{text}</source>
+        <translation>{caption}: {text}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="307"/>
         <source>已销户</source>
-        <translation type="unfinished">Closed</translation>
+        <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="303"/>
+        <location filename="../../ui/counter_window.py" line="314"/>
         <source>找到 %n 户</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>%n account found</numerusform>
             <numerusform>%n accounts found</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="351"/>
+        <location filename="../../ui/counter_window.py" line="362"/>
         <source>已加载 {account} {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="392"/>
+        <location filename="../../ui/counter_window.py" line="403"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
-        <translation type="unfinished"></translation>
+        <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="427"/>
+        <location filename="../../ui/counter_window.py" line="438"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
-        <translation type="unfinished"></translation>
+        <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="435"/>
+        <location filename="../../ui/counter_window.py" line="446"/>
         <source>{name}：功能尚未开放</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter_window.py" line="522"/>
-        <source>未开班</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter_window.py" line="529"/>
-        <source>已开班（{time}）</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}: not available yet</translation>
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="533"/>
-        <source>—</source>
-        <translation type="unfinished"></translation>
+        <source>未开班</source>
+        <translation>No shift open</translation>
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="540"/>
+        <source>已开班（{time}）</source>
+        <translation>Open (since {time})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="544"/>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="548"/>
+        <source>请交款</source>
+        <translation>Hand over cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="552"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
-        <translation type="unfinished"></translation>
+        <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="26"/>
+        <source>购气</source>
+        <translation>Purchase gas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="29"/>
+        <source>开户</source>
+        <translation>Open account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="33"/>
+        <source>补卡</source>
+        <translation>Replace card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="37"/>
+        <source>退气</source>
+        <translation>Refund gas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="39"/>
+        <source>补气</source>
+        <translation>Supplement gas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="43"/>
+        <source>过户</source>
+        <translation>Transfer ownership</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="49"/>
+        <source>销户</source>
+        <translation>Close account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="54"/>
+        <source>重印</source>
+        <translation>Reprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="57"/>
+        <source>现金存取</source>
+        <translation>Cash in/out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="59"/>
+        <source>交款</source>
+        <translation>Hand over cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="61"/>
+        <source>开班/交班</source>
+        <translation>Open/close shift</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="64"/>
+        <source>报表</source>
+        <translation>Reports</translation>
     </message>
 </context>
 <context>
@@ -516,52 +675,96 @@
     <message>
         <location filename="../../ui/customer_display.py" line="17"/>
         <source>GasDesk 客户显示屏</source>
-        <translation type="unfinished"></translation>
+        <translation>GasDesk customer display</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="21"/>
         <source>培训模式 · 所有业务无效</source>
-        <translation type="unfinished"></translation>
+        <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="34"/>
         <source>户号</source>
-        <translation type="unfinished"></translation>
+        <translation>Account no.</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="35"/>
         <source>购气量 (m³)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gas volume (m³)</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="36"/>
         <source>金额 (元)</source>
-        <translation type="unfinished"></translation>
+        <translation>Amount (yuan)</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="37"/>
         <source>实收 (元)</source>
-        <translation type="unfinished"></translation>
+        <translation>Received (yuan)</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="38"/>
         <source>找零 (元)</source>
-        <translation type="unfinished"></translation>
+        <translation>Change (yuan)</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="84"/>
         <source>请核对购气量和金额</source>
-        <translation type="unfinished"></translation>
+        <translation>Please check the gas volume and amount</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="96"/>
         <source>购气成功，谢谢惠顾</source>
-        <translation type="unfinished"></translation>
+        <translation>Purchase complete, thank you</translation>
     </message>
     <message>
         <location filename="../../ui/customer_display.py" line="100"/>
         <source>欢迎光临</source>
-        <translation type="unfinished"></translation>
+        <translation>Welcome</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerFields</name>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="116"/>
+        <source>手机或固话</source>
+        <translation>Mobile or landline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="121"/>
+        <source>用户类型</source>
+        <translation>Customer type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="122"/>
+        <source>姓名/单位名称</source>
+        <translation>Name / company name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="123"/>
+        <source>证件类型</source>
+        <translation>ID type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="124"/>
+        <source>证件号码</source>
+        <translation>ID no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="125"/>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="126"/>
+        <source>用气地址</source>
+        <translation>Supply address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="127"/>
+        <location filename="../../ui/dialogs/accounts.py" line="146"/>
+        <source>家庭人口</source>
+        <translation>Household size</translation>
     </message>
 </context>
 <context>
@@ -569,28 +772,28 @@
     <message>
         <location filename="../../ui/dialogs/shift.py" line="68"/>
         <source> 张</source>
-        <translation type="unfinished"></translation>
+        <translation> pcs</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="81"/>
         <source>硬币合计（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>Coins total (yuan)</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="98"/>
         <location filename="../../ui/dialogs/shift.py" line="118"/>
         <source>硬币合计</source>
-        <translation type="unfinished"></translation>
+        <translation>Coins total</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="111"/>
         <source>（硬币金额无效）</source>
-        <translation type="unfinished"></translation>
+        <translation>(invalid coin amount)</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="112"/>
         <source>清点合计：{0} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>Counted total: {0} yuan</translation>
     </message>
 </context>
 <context>
@@ -710,55 +913,82 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="574"/>
-        <source>交款</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="577"/>
-        <source>交款现金</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="581"/>
-        <source>财务用户名</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/shift.py" line="583"/>
-        <source>备注</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/shift.py" line="584"/>
+        <source>交款</source>
+        <translation>Hand over cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="587"/>
+        <source>交款现金</source>
+        <translation>Cash handed over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="591"/>
+        <source>财务用户名</source>
+        <translation>Finance officer&apos;s username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="593"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="594"/>
         <source>收款财务</source>
-        <translation type="unfinished"></translation>
+        <translation>Received by (finance)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="585"/>
+        <location filename="../../ui/dialogs/shift.py" line="595"/>
         <source>财务密码</source>
-        <translation type="unfinished"></translation>
+        <translation>Finance officer&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="586"/>
+        <location filename="../../ui/dialogs/shift.py" line="596"/>
         <source>确认交款 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm hand-over (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="630"/>
+        <location filename="../../ui/dialogs/shift.py" line="611"/>
+        <source>交款金额必须大于零</source>
+        <translation>The hand-over amount must be more than zero</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="613"/>
+        <source>财务人员</source>
+        <translation>Finance officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="628"/>
+        <source>未配置打印机，交款单未打印</source>
+        <translation>No printer configured: the hand-over slip was not printed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="632"/>
+        <source>交款单打印失败：{0}（按 Enter 重新打印）</source>
+        <translation>Hand-over slip not printed: {0} (press Enter to print again)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="633"/>
+        <source>交款单已在打印机“{0}”打印</source>
+        <translation>Hand-over slip printed on printer &quot;{0}&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="642"/>
         <source>交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。
 {3}</source>
-        <translation type="unfinished"></translation>
+        <translation>Cash handed over: slip no. {0}, amount {1} yuan, received by {2}.
+{3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="634"/>
+        <location filename="../../ui/dialogs/shift.py" line="646"/>
         <source>重新打印 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Print again (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="635"/>
+        <location filename="../../ui/dialogs/shift.py" line="647"/>
         <source>关闭 (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Close (Esc)</translation>
     </message>
 </context>
 <context>
@@ -797,54 +1027,71 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login.py" line="51"/>
+        <location filename="../../ui/login.py" line="37"/>
+        <source>系统错误，请联系管理员（{0}）</source>
+        <translation>System error, please call the administrator ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="55"/>
         <source>GasDesk 燃气营业厅柜台系统 — 登录</source>
         <translation>GasDesk gas service counter — Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="53"/>
+        <location filename="../../ui/login.py" line="57"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="56"/>
+        <location filename="../../ui/login.py" line="60"/>
+        <location filename="../../ui/login.py" line="100"/>
         <source>燃气营业厅</source>
         <translation>Gas service hall</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="63"/>
-        <location filename="../../ui/login.py" line="75"/>
+        <location filename="../../ui/login.py" line="67"/>
+        <location filename="../../ui/login.py" line="79"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="66"/>
-        <location filename="../../ui/login.py" line="76"/>
+        <location filename="../../ui/login.py" line="70"/>
+        <location filename="../../ui/login.py" line="80"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="67"/>
+        <location filename="../../ui/login.py" line="71"/>
+        <location filename="../../ui/login.py" line="101"/>
         <source>未配置柜台</source>
         <translation>No counter configured</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="71"/>
+        <location filename="../../ui/login.py" line="75"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="77"/>
+        <location filename="../../ui/login.py" line="81"/>
         <source>柜台</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="105"/>
+        <location filename="../../ui/login.py" line="95"/>
+        <source>正在准备数据库……</source>
+        <translation>Preparing the database…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="121"/>
         <source>正在登录……</source>
         <translation>Logging in…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="113"/>
+        <location filename="../../ui/login.py" line="127"/>
+        <source>正在准备数据库，请稍候……</source>
+        <translation>Preparing the database, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="132"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
     </message>
@@ -852,22 +1099,57 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../ui/main_window.py" line="23"/>
+        <source>户号</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="24"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="25"/>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="26"/>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="27"/>
+        <source>表号</source>
+        <translation>Meter no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="28"/>
+        <source>卡号</source>
+        <translation>Card no.</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="29"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="37"/>
         <source>GasDesk 燃气营业厅柜台系统</source>
         <translation>GasDesk gas service counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="33"/>
+        <location filename="../../ui/main_window.py" line="41"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="38"/>
+        <location filename="../../ui/main_window.py" line="46"/>
         <source>输入户号、卡号、表号、电话、证件号或姓名/地址</source>
         <translation>Account, card, meter, phone or ID number, or name/address</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="51"/>
+        <location filename="../../ui/main_window.py" line="59"/>
         <source>共 %n 户</source>
         <translation>
             <numerusform>%n account</numerusform>
@@ -875,17 +1157,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="85"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -896,581 +1178,835 @@
 <context>
     <name>OpenAccountDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="177"/>
+        <location filename="../../ui/dialogs/accounts.py" line="196"/>
         <source>开户</source>
-        <translation type="unfinished"></translation>
+        <translation>Open account</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="183"/>
+        <location filename="../../ui/dialogs/accounts.py" line="202"/>
         <source>卡面印刷的卡号</source>
-        <translation type="unfinished"></translation>
+        <translation>Card no. printed on the card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="184"/>
+        <location filename="../../ui/dialogs/accounts.py" line="203"/>
         <source>表号</source>
-        <translation type="unfinished"></translation>
+        <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="185"/>
+        <location filename="../../ui/dialogs/accounts.py" line="204"/>
         <source>表型号</source>
-        <translation type="unfinished"></translation>
+        <translation>Meter model</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="186"/>
+        <location filename="../../ui/dialogs/accounts.py" line="205"/>
         <source>表底数（立方米）</source>
-        <translation type="unfinished"></translation>
+        <translation>Initial meter reading (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="187"/>
+        <location filename="../../ui/dialogs/accounts.py" line="206"/>
         <source>卡号</source>
-        <translation type="unfinished"></translation>
+        <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="189"/>
+        <location filename="../../ui/dialogs/accounts.py" line="208"/>
         <source>请将空白卡放入读卡器。开户后如需首次购气，请按 F1 办理购气。</source>
-        <translation type="unfinished"></translation>
+        <translation>Put a blank card in the reader. For a first purchase after opening the account, press F1 (Purchase gas).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="222"/>
+        <source>表底数</source>
+        <translation>Initial meter reading</translation>
+    </message>
+</context>
+<context>
+    <name>OperationDialog</name>
+    <message>
+        <location filename="../../ui/base.py" line="36"/>
+        <source>系统错误，请联系管理员（{0}）</source>
+        <translation>System error, please call the administrator ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="59"/>
+        <source>请输入{0}</source>
+        <translation>{0} is required</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="108"/>
+        <source>确认 (Enter)</source>
+        <translation>Confirm (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="109"/>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="114"/>
+        <source>培训模式 · 所有业务无效</source>
+        <translation>Training mode · no transaction is real</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="48"/>
+        <source>本柜台未配置读卡器</source>
+        <translation>This counter has no card reader configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="56"/>
+        <source>请先读卡或查询选定用户</source>
+        <translation>Read a card or search and select a customer first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="63"/>
+        <source>请填写{0}</source>
+        <translation>{0} is required</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="74"/>
+        <source>{0}格式应为 年-月-日，如 2026-03-01</source>
+        <translation>{0} must be year-month-day, e.g. 2026-03-01</translation>
     </message>
 </context>
 <context>
     <name>PurchaseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="104"/>
+        <location filename="../../ui/dialogs/purchase.py" line="68"/>
+        <location filename="../../ui/dialogs/purchase.py" line="366"/>
+        <source>未配置读卡器</source>
+        <translation>No card reader configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="92"/>
+        <source>F1 购气</source>
+        <translation>F1 Purchase gas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="101"/>
         <source>正在读卡…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the card…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="116"/>
+        <source>非现金付款的交易流水号</source>
+        <translation>Transaction reference of a non-cash payment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="117"/>
+        <source>不填则按应收金额</source>
+        <translation>Empty: the amount due</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/purchase.py" line="119"/>
-        <source>非现金付款的交易流水号</source>
-        <translation type="unfinished"></translation>
+        <source>购气量 (m³)</source>
+        <translation>Gas volume (m³)</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/purchase.py" line="120"/>
-        <source>不填则按应收金额</source>
-        <translation type="unfinished"></translation>
+        <source>或购气金额 (元)</source>
+        <translation>or amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="121"/>
+        <source>付款方式</source>
+        <translation>Payment method</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/purchase.py" line="122"/>
-        <source>购气量 (m³)</source>
-        <translation type="unfinished"></translation>
+        <source>交易流水号</source>
+        <translation>Transaction reference</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/purchase.py" line="123"/>
-        <source>或购气金额 (元)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="124"/>
-        <source>付款方式</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="125"/>
-        <source>交易流水号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="126"/>
         <source>实收现金 (元)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="130"/>
+        <location filename="../../ui/dialogs/purchase.py" line="127"/>
         <source>{n} m³</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="135"/>
+        <location filename="../../ui/dialogs/purchase.py" line="132"/>
         <source>{n} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="184"/>
+        <source>这是一张空白卡，尚未发卡</source>
+        <translation>This is a blank card, not issued yet</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/purchase.py" line="187"/>
-        <source>这是一张空白卡，尚未发卡</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="190"/>
         <source>卡内户号未登记</source>
-        <translation type="unfinished"></translation>
+        <translation>The account no. on the card is not registered</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="196"/>
+        <location filename="../../ui/dialogs/purchase.py" line="193"/>
         <source>注意：读卡器中的卡属于 {card}，不是已加载的 {loaded}</source>
-        <translation type="unfinished"></translation>
+        <translation>Note: the card in the reader belongs to {card}, not to the loaded {loaded}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="202"/>
+        <location filename="../../ui/dialogs/purchase.py" line="199"/>
         <source>户号 {account}&#x3000;{name}&#x3000;卡号 {serial}&#x3000;购气次数 {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>Account no. {account}   {name}   Card no. {serial}   Purchases {count}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="213"/>
+        <location filename="../../ui/dialogs/purchase.py" line="210"/>
         <source>未读到燃气卡</source>
-        <translation type="unfinished"></translation>
+        <translation>No gas card read</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="305"/>
+        <location filename="../../ui/dialogs/purchase.py" line="276"/>
+        <location filename="../../ui/dialogs/purchase.py" line="353"/>
+        <source>购气量</source>
+        <translation>Gas volume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="277"/>
+        <location filename="../../ui/dialogs/purchase.py" line="354"/>
+        <source>购气金额</source>
+        <translation>Purchase amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="283"/>
+        <source>金额不足以购买最小售气量</source>
+        <translation>The amount does not cover the smallest volume on sale</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="293"/>
+        <location filename="../../ui/dialogs/purchase.py" line="359"/>
+        <source>实收现金</source>
+        <translation>Cash received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="302"/>
         <source>请输入购气量或金额</source>
-        <translation type="unfinished"></translation>
+        <translation>Enter a gas volume or an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="312"/>
-        <location filename="../../ui/dialogs/purchase.py" line="395"/>
+        <location filename="../../ui/dialogs/purchase.py" line="309"/>
+        <location filename="../../ui/dialogs/purchase.py" line="396"/>
         <source>第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>Tier {tier}: {volume} m³ × {price} yuan/m³ = {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="321"/>
+        <location filename="../../ui/dialogs/purchase.py" line="318"/>
         <source>合计 {volume} m³，应收 {amount} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>Total {volume} m³, due {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="332"/>
+        <location filename="../../ui/dialogs/purchase.py" line="329"/>
         <source>实收不足，还差 {short} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>Not enough received: {short} yuan short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="338"/>
-        <location filename="../../ui/dialogs/purchase.py" line="417"/>
+        <location filename="../../ui/dialogs/purchase.py" line="335"/>
+        <location filename="../../ui/dialogs/purchase.py" line="418"/>
         <source>找零 {change} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="404"/>
+        <location filename="../../ui/dialogs/purchase.py" line="352"/>
+        <source>请插入燃气卡</source>
+        <translation>Please insert the gas card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="356"/>
+        <source>请输入购气量或购气金额</source>
+        <translation>Please enter a gas volume or a purchase amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="405"/>
         <source>购气成功&#x3000;凭证号 {receipt}
 购气量 {volume} m³&#x3000;金额 {amount} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>Purchase complete   Receipt no. {receipt}
+Volume {volume} m³   Amount {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="410"/>
+        <location filename="../../ui/dialogs/purchase.py" line="411"/>
         <source>
 实收 {tendered} 元&#x3000;找零 {change} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>
+Received {tendered} yuan   Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="423"/>
+        <location filename="../../ui/dialogs/purchase.py" line="424"/>
         <source>完成 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Done (Enter)</translation>
     </message>
 </context>
 <context>
     <name>RefundDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="98"/>
-        <source>退气</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/refund.py" line="101"/>
-        <source>如：客户购错气量</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/refund.py" line="102"/>
+        <source>退气</source>
+        <translation>Refund gas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="105"/>
+        <source>如：客户购错气量</source>
+        <translation>e.g. customer bought the wrong volume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="106"/>
         <source>退气原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason for refund</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="103"/>
+        <location filename="../../ui/dialogs/refund.py" line="107"/>
         <source>审批</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="104"/>
+        <location filename="../../ui/dialogs/refund.py" line="108"/>
         <source>只能退最后一次购气，且该笔气量尚未插表</source>
-        <translation type="unfinished"></translation>
+        <translation>Only the last purchase can be refunded, and only while it is not yet loaded into the meter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="119"/>
+        <source>卡内没有未插表的气量，不能退气</source>
+        <translation>No gas on the card waiting to be loaded into the meter: nothing to refund</translation>
     </message>
 </context>
 <context>
     <name>ReplaceCardDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="220"/>
-        <source>补卡</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="227"/>
-        <source>新卡卡面印刷的卡号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="228"/>
-        <source>工本费，收现金时填写</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="229"/>
-        <source>免收工本费（须班长审批）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="231"/>
-        <source>班长/部门经理</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="234"/>
-        <source>户号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="234"/>
-        <source>（未选定用户）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="235"/>
-        <source>补卡原因</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="236"/>
-        <source>备注</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="237"/>
-        <source>新卡号</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="238"/>
-        <source>实收现金（元）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/accounts.py" line="240"/>
-        <source>审批</source>
-        <translation type="unfinished"></translation>
+        <source>补卡</source>
+        <translation>Replace card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="242"/>
+        <location filename="../../ui/dialogs/accounts.py" line="247"/>
+        <source>新卡卡面印刷的卡号</source>
+        <translation>Card no. printed on the new card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="248"/>
+        <source>工本费，收现金时填写</source>
+        <translation>Card fee, fill in when paid in cash</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="249"/>
+        <source>免收工本费（须班长审批）</source>
+        <translation>Waive the card fee (needs the team leader&apos;s approval)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="251"/>
+        <source>班长/部门经理</source>
+        <translation>Team leader / department manager</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="254"/>
+        <source>户号</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="254"/>
+        <source>（未选定用户）</source>
+        <translation>(no customer selected)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="255"/>
+        <source>补卡原因</source>
+        <translation>Reason for replacement</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="256"/>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="257"/>
+        <source>新卡号</source>
+        <translation>New card no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="258"/>
+        <source>实收现金（元）</source>
+        <translation>Cash received (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="260"/>
+        <source>审批</source>
+        <translation>Approval</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="262"/>
         <source>请将空白卡放入读卡器。客户遗失或损坏收取工本费，卡片质量问题免费。</source>
-        <translation type="unfinished"></translation>
+        <translation>Put a blank card in the reader. A card lost or damaged by the customer costs the card fee; a defective card is replaced free.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="277"/>
+        <source>实收金额</source>
+        <translation>Amount received</translation>
     </message>
 </context>
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="164"/>
+        <location filename="../../ui/dialogs/reports.py" line="101"/>
+        <source>交班报表-班次{0}</source>
+        <translation>Z-report-shift-{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="113"/>
+        <source>日报-{0}</source>
+        <translation>Daily-report-{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="125"/>
+        <source>月报-{0}-{1:02d}</source>
+        <translation>Monthly-report-{0}-{1:02d}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="156"/>
+        <location filename="../../ui/dialogs/reports.py" line="157"/>
         <source>报表</source>
-        <translation type="unfinished"></translation>
+        <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="167"/>
+        <source>班次</source>
+        <translation>Shift</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/reports.py" line="174"/>
-        <source>班次</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/reports.py" line="181"/>
         <source>营业日期</source>
-        <translation type="unfinished"></translation>
+        <translation>Business day</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="190"/>
+        <location filename="../../ui/dialogs/reports.py" line="183"/>
         <source>年份</source>
-        <translation type="unfinished"></translation>
+        <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="191"/>
+        <location filename="../../ui/dialogs/reports.py" line="184"/>
         <source>月份</source>
-        <translation type="unfinished"></translation>
+        <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="192"/>
+        <location filename="../../ui/dialogs/reports.py" line="185"/>
         <source>交班报表(Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift report (Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="193"/>
+        <location filename="../../ui/dialogs/reports.py" line="186"/>
         <source>日报</source>
-        <translation type="unfinished"></translation>
+        <translation>Daily report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="194"/>
+        <location filename="../../ui/dialogs/reports.py" line="187"/>
         <source>月报</source>
-        <translation type="unfinished"></translation>
+        <translation>Monthly report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="197"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/reports.py" line="204"/>
-        <source>取消</source>
-        <translation type="unfinished"></translation>
+        <source>导出PDF</source>
+        <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="222"/>
+        <location filename="../../ui/dialogs/reports.py" line="205"/>
+        <source>导出CSV</source>
+        <translation>Export CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="206"/>
+        <source>导出XLSX</source>
+        <translation>Export XLSX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="219"/>
         <source>生成报表 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Generate report (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="223"/>
+        <location filename="../../ui/dialogs/reports.py" line="220"/>
         <source>关闭 (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="243"/>
+        <location filename="../../ui/dialogs/reports.py" line="237"/>
+        <source>未交班</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="237"/>
+        <source>已交班</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="240"/>
         <source>班次 {0} · {1} · {2:%m-%d %H:%M} 开班 · {3}</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift {0} · {1} · opened {2:%m-%d %H:%M} · {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="278"/>
+        <location filename="../../ui/dialogs/reports.py" line="253"/>
+        <source>本柜台今天没有班次</source>
+        <translation>This counter has no shift today</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="275"/>
         <source>正在生成报表…</source>
-        <translation type="unfinished"></translation>
+        <translation>Generating the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="308"/>
+        <location filename="../../ui/dialogs/reports.py" line="305"/>
         <source>已取消</source>
-        <translation type="unfinished"></translation>
+        <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="327"/>
+        <location filename="../../ui/dialogs/reports.py" line="324"/>
         <source>报表已生成，可导出PDF、CSV或XLSX</source>
-        <translation type="unfinished"></translation>
+        <translation>Report ready: export it as PDF, CSV or XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="340"/>
+        <location filename="../../ui/dialogs/reports.py" line="337"/>
         <source>导出报表</source>
-        <translation type="unfinished"></translation>
+        <translation>Export report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="354"/>
+        <location filename="../../ui/dialogs/reports.py" line="347"/>
+        <source>无法保存文件：{0}</source>
+        <translation>Cannot save the file: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="352"/>
         <source>正在导出…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="358"/>
+        <location filename="../../ui/dialogs/reports.py" line="356"/>
         <source>已导出：{0}</source>
-        <translation type="unfinished"></translation>
+        <translation>Exported: {0}</translation>
     </message>
 </context>
 <context>
     <name>ReprintDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="419"/>
+        <location filename="../../ui/dialogs/accounts.py" line="439"/>
         <source>重印凭证</source>
-        <translation type="unfinished"></translation>
+        <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="423"/>
+        <location filename="../../ui/dialogs/accounts.py" line="443"/>
         <source>留空则重印本户最近一笔业务</source>
-        <translation type="unfinished"></translation>
+        <translation>Empty: reprint the account&apos;s last transaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="424"/>
+        <location filename="../../ui/dialogs/accounts.py" line="444"/>
         <source>凭证号</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="450"/>
+        <source>本柜台未配置打印机</source>
+        <translation>This counter has no printer configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="453"/>
+        <source>请输入凭证号</source>
+        <translation>Please enter a receipt no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="457"/>
+        <source>该户还没有可重印的业务</source>
+        <translation>This account has no transaction to reprint yet</translation>
     </message>
 </context>
 <context>
     <name>ShiftDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="204"/>
+        <location filename="../../ui/dialogs/shift.py" line="149"/>
+        <source>请{0}输入用户名和密码确认</source>
+        <translation>{0}: enter your username and password to confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="152"/>
+        <source>请{0}输入密码</source>
+        <translation>{0}: enter your password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="160"/>
+        <source>未配置打印机</source>
+        <translation>no printer configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="206"/>
+        <location filename="../../ui/dialogs/shift.py" line="207"/>
         <source>开班/交班</source>
-        <translation type="unfinished"></translation>
+        <translation>Open/close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="214"/>
+        <location filename="../../ui/dialogs/shift.py" line="217"/>
         <source>正在读取班次…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the shift…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="230"/>
+        <location filename="../../ui/dialogs/shift.py" line="233"/>
         <source>开班：请按面额清点备用金</source>
-        <translation type="unfinished"></translation>
+        <translation>Open shift: count the float by denomination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="232"/>
+        <location filename="../../ui/dialogs/shift.py" line="235"/>
         <source>备用金</source>
-        <translation type="unfinished"></translation>
+        <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="242"/>
+        <location filename="../../ui/dialogs/shift.py" line="245"/>
         <source>备用金来源</source>
-        <translation type="unfinished"></translation>
+        <translation>Float from</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="248"/>
+        <location filename="../../ui/dialogs/shift.py" line="251"/>
         <source>交班盘点：请按面额清点钱箱现金，并填写各终端的非现金合计</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="252"/>
-        <source>钱箱现金</source>
-        <translation type="unfinished"></translation>
+        <translation>Close shift: count the cash in the drawer by denomination and enter each terminal&apos;s non-cash total</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="255"/>
-        <source>未填视为与系统一致</source>
-        <translation type="unfinished"></translation>
+        <source>钱箱现金</source>
+        <translation>Cash in drawer</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="258"/>
+        <source>未填视为与系统一致</source>
+        <translation>Empty: same as the system</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="261"/>
         <source>{0}终端合计（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} terminal total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="264"/>
+        <location filename="../../ui/dialogs/shift.py" line="267"/>
         <source>盘点结果（应有与实点）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="268"/>
-        <source>付款方式</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="269"/>
-        <source>应有（元）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="270"/>
-        <source>实点（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>Count result (expected and counted)</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="271"/>
+        <source>付款方式</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="272"/>
+        <source>应有（元）</source>
+        <translation>Expected (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="273"/>
+        <source>实点（元）</source>
+        <translation>Counted (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="274"/>
         <source>差额（元）</source>
-        <translation type="unfinished"></translation>
+        <translation>Difference (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="288"/>
+        <location filename="../../ui/dialogs/shift.py" line="291"/>
         <source>长短款原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason for the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="290"/>
         <location filename="../../ui/dialogs/shift.py" line="293"/>
-        <source>班长用户名</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="292"/>
-        <source>长短款说明</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="294"/>
-        <source>班长密码</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/shift.py" line="296"/>
+        <source>班长用户名</source>
+        <translation>Team leader&apos;s username</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="295"/>
+        <source>长短款说明</source>
+        <translation>Over/short explanation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="297"/>
+        <source>班长密码</source>
+        <translation>Team leader&apos;s password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="299"/>
         <source>重新盘点</source>
-        <translation type="unfinished"></translation>
+        <translation>Count again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="345"/>
+        <location filename="../../ui/dialogs/shift.py" line="348"/>
         <source>开班</source>
-        <translation type="unfinished"></translation>
+        <translation>Open shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="346"/>
+        <location filename="../../ui/dialogs/shift.py" line="349"/>
         <source>开班 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="350"/>
+        <location filename="../../ui/dialogs/shift.py" line="353"/>
         <source>交班</source>
-        <translation type="unfinished"></translation>
+        <translation>Close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="352"/>
+        <location filename="../../ui/dialogs/shift.py" line="355"/>
         <source>{0} · {1} 班次 {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} · {1} shift {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="356"/>
-        <location filename="../../ui/dialogs/shift.py" line="485"/>
+        <location filename="../../ui/dialogs/shift.py" line="359"/>
+        <location filename="../../ui/dialogs/shift.py" line="495"/>
         <source>确认盘点 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm count (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="428"/>
+        <location filename="../../ui/dialogs/shift.py" line="386"/>
+        <source>正在读取班次，请稍候</source>
+        <translation>Reading the shift, please wait</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="398"/>
+        <source>请填写长短款说明</source>
+        <translation>Please explain the over/short</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="401"/>
+        <source>长短款须经班长签字确认</source>
+        <translation>An over/short must be signed off by the team leader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="403"/>
+        <source>班长</source>
+        <translation>Team leader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="419"/>
+        <source>未配置打印机，无法打印交班报表</source>
+        <translation>No printer configured: cannot print the shift report</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="433"/>
         <source>交班报表已在打印机“{0}”打印</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift report printed on printer &quot;{0}&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="430"/>
+        <location filename="../../ui/dialogs/shift.py" line="435"/>
         <source>再打印一份 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Print another copy (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="457"/>
+        <location filename="../../ui/dialogs/shift.py" line="443"/>
+        <location filename="../../ui/dialogs/shift.py" line="472"/>
+        <location filename="../../ui/dialogs/shift.py" line="509"/>
+        <source>长款</source>
+        <translation>Over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="445"/>
+        <location filename="../../ui/dialogs/shift.py" line="472"/>
+        <location filename="../../ui/dialogs/shift.py" line="509"/>
+        <source>短款</source>
+        <translation>Short</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="447"/>
+        <source>相符</source>
+        <translation>Balanced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="467"/>
         <source>盘点相符，无长短款</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="460"/>
-        <source>{0}{1} {2} 元</source>
-        <translation type="unfinished"></translation>
+        <translation>Count balanced: no over/short</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="470"/>
+        <source>{0}{1} {2} 元</source>
+        <translation>{0} {1} {2} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="480"/>
         <source>{0}；须填写说明并由班长签字确认</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}; an explanation and the team leader&apos;s sign-off are required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="473"/>
+        <location filename="../../ui/dialogs/shift.py" line="480"/>
+        <source>，</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="483"/>
         <source>确认交班 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Confirm close (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="493"/>
+        <location filename="../../ui/dialogs/shift.py" line="503"/>
         <source>班次 {0} 已交班。</source>
-        <translation type="unfinished"></translation>
+        <translation>Shift {0} closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="496"/>
+        <location filename="../../ui/dialogs/shift.py" line="506"/>
         <source>现金 {0} 元已存入保险柜。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="501"/>
-        <source>{0}{1} {2} 元（签字：{3}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="508"/>
-        <source>按 Enter 打印交班报表（Z报表），按 Esc 关闭。</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="510"/>
-        <source>打印交班报表 (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cash {0} yuan put in the safe.</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="511"/>
+        <source>{0}{1} {2} 元（签字：{3}）</source>
+        <translation>{0} {1} {2} yuan (signed off by {3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="518"/>
+        <source>按 Enter 打印交班报表（Z报表），按 Esc 关闭。</source>
+        <translation>Press Enter to print the shift report (Z-report), Esc to close.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="520"/>
+        <source>打印交班报表 (Enter)</source>
+        <translation>Print shift report (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="521"/>
         <source>关闭 (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
+    <name>StartupFlow</name>
+    <message>
+        <location filename="../../ui/app.py" line="123"/>
+        <source>数据库无法打开：</source>
+        <translation>Cannot open the database: </translation>
     </message>
 </context>
 <context>
     <name>SupplementDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="133"/>
-        <source>补气</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/refund.py" line="138"/>
-        <source>如：表具故障少计气量</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/refund.py" line="139"/>
+        <source>补气</source>
+        <translation>Supplement gas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="144"/>
+        <source>如：表具故障少计气量</source>
+        <translation>e.g. meter fault under-counted the gas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="145"/>
         <source>补气量（立方米）</source>
-        <translation type="unfinished"></translation>
+        <translation>Supplement volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="140"/>
+        <location filename="../../ui/dialogs/refund.py" line="146"/>
         <source>补气原因</source>
-        <translation type="unfinished"></translation>
+        <translation>Reason for supplement</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="141"/>
+        <location filename="../../ui/dialogs/refund.py" line="147"/>
         <source>审批</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="153"/>
+        <location filename="../../ui/dialogs/refund.py" line="163"/>
+        <source>补气量</source>
+        <translation>Supplement volume</translation>
     </message>
 </context>
 <context>
@@ -1524,112 +2060,122 @@
 <context>
     <name>TrainingPanel</name>
     <message>
+        <location filename="../../ui/training_panel.py" line="24"/>
+        <source>燃气表已充值</source>
+        <translation>gas loaded into the meter</translation>
+    </message>
+    <message>
         <location filename="../../ui/training_panel.py" line="45"/>
         <source>培训设备</source>
-        <translation type="unfinished"></translation>
+        <translation>Training devices</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="46"/>
         <source>插入空白卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Insert blank card</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="48"/>
         <source>插入燃气表</source>
-        <translation type="unfinished"></translation>
+        <translation>Load into meter</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="62"/>
         <source>收据预览（打印后刷新）</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt preview (refreshed after printing)</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="66"/>
         <source>收据预览</source>
-        <translation type="unfinished"></translation>
+        <translation>Receipt preview</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="79"/>
         <source>拔出卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Remove card</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="79"/>
         <source>插入卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Insert card</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="80"/>
         <source>读卡器中有卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Card in reader</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="80"/>
         <source>读卡器中无卡</source>
-        <translation type="unfinished"></translation>
+        <translation>No card in reader</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="85"/>
         <source>已插入空白卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Blank card inserted</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="90"/>
         <source>已拔出卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Card removed</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="93"/>
         <source>已插入卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Card inserted</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="99"/>
         <source>请先加载一个有燃气表的账户</source>
-        <translation type="unfinished"></translation>
+        <translation>Load an account with a gas meter first</translation>
     </message>
     <message>
         <location filename="../../ui/training_panel.py" line="112"/>
         <source>燃气表：{outcome}</source>
-        <translation type="unfinished"></translation>
+        <translation>Gas meter: {outcome}</translation>
     </message>
 </context>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="276"/>
+        <location filename="../../ui/dialogs/accounts.py" line="296"/>
         <source>过户</source>
-        <translation type="unfinished"></translation>
+        <translation>Transfer ownership</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="278"/>
+        <location filename="../../ui/dialogs/accounts.py" line="298"/>
         <source>户号</source>
-        <translation type="unfinished"></translation>
+        <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="278"/>
+        <location filename="../../ui/dialogs/accounts.py" line="298"/>
         <source>（未选定用户）</source>
-        <translation type="unfinished"></translation>
+        <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="283"/>
+        <location filename="../../ui/dialogs/accounts.py" line="303"/>
         <source>换新卡时填写，并将空白卡放入读卡器</source>
-        <translation type="unfinished"></translation>
+        <translation>Fill in for a new card, and put a blank card in the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="284"/>
+        <location filename="../../ui/dialogs/accounts.py" line="304"/>
         <source>过户表读数（立方米）</source>
-        <translation type="unfinished"></translation>
+        <translation>Meter reading at transfer (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="285"/>
+        <location filename="../../ui/dialogs/accounts.py" line="305"/>
         <source>新卡号（可选）</source>
-        <translation type="unfinished"></translation>
+        <translation>New card no. (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="286"/>
+        <location filename="../../ui/dialogs/accounts.py" line="306"/>
         <source>请核验新户主身份证件和房屋合同，并现场抄表、安全检查。</source>
-        <translation type="unfinished"></translation>
+        <translation>Check the new owner&apos;s ID and the property contract, read the meter and do the safety check on site.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="320"/>
+        <source>过户表读数</source>
+        <translation>Meter reading at transfer</translation>
     </message>
 </context>
 <context>
@@ -1719,30 +2265,35 @@
 <context>
     <name>_CardApprovalDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="37"/>
-        <location filename="../../ui/dialogs/refund.py" line="50"/>
+        <location filename="../../ui/dialogs/refund.py" line="29"/>
+        <source>本柜台未配置读卡器</source>
+        <translation>This counter has no card reader configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="41"/>
+        <location filename="../../ui/dialogs/refund.py" line="54"/>
         <source>正在读卡…</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="40"/>
+        <location filename="../../ui/dialogs/refund.py" line="44"/>
         <source>重新读卡</source>
-        <translation type="unfinished"></translation>
+        <translation>Read card again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="62"/>
+        <location filename="../../ui/dialogs/refund.py" line="66"/>
         <source>未读到卡</source>
-        <translation type="unfinished"></translation>
+        <translation>No card read</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="68"/>
+        <location filename="../../ui/dialogs/refund.py" line="72"/>
         <source>读卡器中是空白卡</source>
-        <translation type="unfinished"></translation>
+        <translation>The card in the reader is blank</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="73"/>
+        <location filename="../../ui/dialogs/refund.py" line="77"/>
         <source>户号 {0}&#x3000;{1}&#x3000;卡号 {2}&#x3000;购气次数 {3}&#x3000;未插表气量 {4} 立方米</source>
-        <translation type="unfinished"></translation>
+        <translation>Account no. {0}   {1}   Card no. {2}   Purchases {3}   Not yet in meter {4} m³</translation>
     </message>
 </context>
 </TS>

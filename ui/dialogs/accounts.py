@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
@@ -44,32 +44,44 @@ from ui.dialogs.approvals import ApprovalsWidget
 def _card_counter(session: DeskSession):  # type: ignore[no-untyped-def]
     counter = session.card_counter
     if counter is None:
-        raise RuleViolation("本柜台未配置读卡器", "no card reader")
+        raise RuleViolation(
+            QCoreApplication.translate("OperationDialog", "本柜台未配置读卡器"), "no card reader"
+        )
     return counter
 
 
 def _require_account(account_no: str | None) -> str:
     if not account_no:
-        raise InvalidInput("请先读卡或查询选定用户", "no account loaded")
+        raise InvalidInput(
+            QCoreApplication.translate("OperationDialog", "请先读卡或查询选定用户"),
+            "no account loaded",
+        )
     return account_no
+
+
+def _missing(what: str) -> str:
+    return QCoreApplication.translate("OperationDialog", "请填写{0}").format(what)
 
 
 def read_date(edit: QLineEdit, what: str) -> dt.date:
     text = edit.text().strip()
     if not text:
-        raise InvalidInput(f"请填写{what}", f"{what} empty")
+        raise InvalidInput(_missing(what), f"{what} empty")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"{what}格式应为 年-月-日，如 2026-03-01", f"bad date {text!r}"
+            QCoreApplication.translate(
+                "OperationDialog", "{0}格式应为 年-月-日，如 2026-03-01"
+            ).format(what),
+            f"bad date {text!r}",
         ) from None
 
 
 def read_int(edit: QLineEdit, what: str) -> int:
     text = edit.text().strip()
     if not text:
-        raise InvalidInput(f"请填写{what}", f"{what} empty")
+        raise InvalidInput(_missing(what), f"{what} empty")
     return int(text)
 
 
@@ -91,7 +103,7 @@ class CustomerFields:
     """The owner's fields (民用户 or 工商业户), added to a form."""
 
     def __init__(self, dialog: QWidget, form: QFormLayout):
-        tr = dialog.tr
+        tr = dialog.tr  # the app's labels (customer kinds, ID types)
         self.kind = QComboBox()
         for key, label in CUSTOMER_KINDS.items():
             self.kind.addItem(tr(label), key)
@@ -101,18 +113,18 @@ class CustomerFields:
             self.id_type.addItem(tr(label), key)
         self.id_number = QLineEdit()
         self.phone = QLineEdit()
-        self.phone.setPlaceholderText(tr("手机或固话"))
+        self.phone.setPlaceholderText(QCoreApplication.translate("CustomerFields", "手机或固话"))
         self.address = QLineEdit()
         self.household = QLineEdit("1")
         self.household.setValidator(QIntValidator(1, 99, self.household))
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        form.addRow(tr("用户类型"), self.kind)
-        form.addRow(tr("姓名/单位名称"), self.name)
-        form.addRow(tr("证件类型"), self.id_type)
-        form.addRow(tr("证件号码"), self.id_number)
-        form.addRow(tr("联系电话"), self.phone)
-        form.addRow(tr("用气地址"), self.address)
-        form.addRow(tr("家庭人口"), self.household)
+        form.addRow(QCoreApplication.translate("CustomerFields", "用户类型"), self.kind)
+        form.addRow(QCoreApplication.translate("CustomerFields", "姓名/单位名称"), self.name)
+        form.addRow(QCoreApplication.translate("CustomerFields", "证件类型"), self.id_type)
+        form.addRow(QCoreApplication.translate("CustomerFields", "证件号码"), self.id_number)
+        form.addRow(QCoreApplication.translate("CustomerFields", "联系电话"), self.phone)
+        form.addRow(QCoreApplication.translate("CustomerFields", "用气地址"), self.address)
+        form.addRow(QCoreApplication.translate("CustomerFields", "家庭人口"), self.household)
 
     def _kind_changed(self) -> None:
         id_type = "business_license" if self.kind.currentData() == COMMERCIAL else "resident_id"
@@ -130,7 +142,9 @@ class CustomerFields:
             id_number=self.id_number.text(),
             phone=self.phone.text().strip() or None,
             address=self.address.text(),
-            household_size=read_int(self.household, "家庭人口"),
+            household_size=read_int(
+                self.household, QCoreApplication.translate("CustomerFields", "家庭人口")
+            ),
         )
 
 
@@ -138,20 +152,23 @@ class ContractFields:
     """供用气合同 with the optional proxy (代办人), added to a form."""
 
     def __init__(self, dialog: QWidget, form: QFormLayout, today: dt.date):
-        tr = dialog.tr
         self.number = QLineEdit()
-        self.number.setPlaceholderText(tr("工商业户可不填"))
+        self.number.setPlaceholderText(
+            QCoreApplication.translate("ContractFields", "工商业户可不填")
+        )
         self.signed_on = QLineEdit(today.isoformat())
         self.signed_on.setPlaceholderText("2026-03-01")
         self.proxy_name = QLineEdit()
-        self.proxy_name.setPlaceholderText(tr("本人办理不填"))
+        self.proxy_name.setPlaceholderText(
+            QCoreApplication.translate("ContractFields", "本人办理不填")
+        )
         self.proxy_id = QLineEdit()
         self.proxy_relation = QLineEdit()
-        form.addRow(tr("合同编号"), self.number)
-        form.addRow(tr("签订日期"), self.signed_on)
-        form.addRow(tr("代办人姓名"), self.proxy_name)
-        form.addRow(tr("代办人身份证号"), self.proxy_id)
-        form.addRow(tr("与户主关系"), self.proxy_relation)
+        form.addRow(QCoreApplication.translate("ContractFields", "合同编号"), self.number)
+        form.addRow(QCoreApplication.translate("ContractFields", "签订日期"), self.signed_on)
+        form.addRow(QCoreApplication.translate("ContractFields", "代办人姓名"), self.proxy_name)
+        form.addRow(QCoreApplication.translate("ContractFields", "代办人身份证号"), self.proxy_id)
+        form.addRow(QCoreApplication.translate("ContractFields", "与户主关系"), self.proxy_relation)
 
     def value(self) -> ContractInput | None:
         number = self.number.text().strip()
@@ -160,7 +177,9 @@ class ContractFields:
             return None
         return ContractInput(
             number=number,
-            signed_on=read_date(self.signed_on, "合同签订日期"),
+            signed_on=read_date(
+                self.signed_on, QCoreApplication.translate("ContractFields", "合同签订日期")
+            ),
             proxy_name=self.proxy_name.text().strip() or None,
             proxy_id_number=self.proxy_id.text().strip() or None,
             proxy_relation=self.proxy_relation.text().strip() or None,
@@ -200,7 +219,8 @@ class OpenAccountDialog(_KeyboardForm):
             card_serial=self.card_serial.text(),
             contract=self.contract.value(),
             meter_model=self.meter_model.text(),
-            initial_reading=read_volume(self.initial_reading, "表底数", required=False) or 0,
+            initial_reading=read_volume(self.initial_reading, self.tr("表底数"), required=False)
+            or 0,
         )
         return lambda: counter.open_account(actor, request)
 
@@ -254,7 +274,7 @@ class ReplaceCardDialog(_KeyboardForm):
             new_card_serial=self.new_serial.text(),
             reason_code=self.reason.currentData(),
             note=self.note.text(),
-            cash_tendered_fen=read_money(self.tendered, "实收金额", required=False),
+            cash_tendered_fen=read_money(self.tendered, self.tr("实收金额"), required=False),
             waive_fee=self.waive.isChecked(),
         )
         entries = self.approvals.entries() if self.waive.isChecked() else None
@@ -297,7 +317,7 @@ class TransferDialog(_KeyboardForm):
             account_no=account_no,
             new_owner=self.owner.value(),
             contract=self.contract.value(),
-            meter_reading=read_volume(self.meter_reading, "过户表读数"),
+            meter_reading=read_volume(self.meter_reading, self.tr("过户表读数")),
             new_card_serial=new_serial,
         )
 
@@ -355,9 +375,9 @@ class CloseAccountDialog(_KeyboardForm):
         request = CloseAccountRequest(
             request_id=self.request_id,
             account_no=account_no,
-            final_reading=read_volume(self.final_reading, "终止表读数"),
+            final_reading=read_volume(self.final_reading, self.tr("终止表读数")),
             reason=self.reason.text(),
-            cash_tendered_fen=read_money(self.tendered, "实收金额", required=False),
+            cash_tendered_fen=read_money(self.tendered, self.tr("实收金额"), required=False),
         )
 
         def job() -> SaleResult:
@@ -427,20 +447,21 @@ class ReprintDialog(OperationDialog):
     def work(self) -> Callable[[], Any]:
         printer = self.session.devices.printer
         if printer is None:
-            raise RuleViolation("本柜台未配置打印机", "no printer")
+            raise RuleViolation(self.tr("本柜台未配置打印机"), "no printer")
         number = self.receipt_no.text().strip()
         if not number and not self.account_no:
-            raise InvalidInput("请输入凭证号", "receipt number empty")
+            raise InvalidInput(self.tr("请输入凭证号"), "receipt number empty")
         ctx = self.session.ctx
         actor = self.session.actor
         account_no = self.account_no
+        no_history = self.tr("该户还没有可重印的业务")
 
         def job():  # type: ignore[no-untyped-def]
             receipt = number
             if not receipt:
                 recent = history(ctx, account_no, limit=1)
                 if not recent:
-                    raise InvalidInput("该户还没有可重印的业务", f"{account_no}: no history")
+                    raise InvalidInput(no_history, f"{account_no}: no history")
                 receipt = recent[0].receipt_no
             transaction_id_by_receipt(ctx, receipt)  # 没有这张凭证 before a print job is made
             return reprint(ctx, actor, printer, receipt)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -48,13 +48,17 @@ class ApprovalEntries:
 
 
 class _Row:
-    def __init__(self, label: str, tr):  # type: ignore[no-untyped-def]
+    def __init__(self, label: str):
         self.role = QLabel(label)
         self.username = QLineEdit()
-        self.username.setPlaceholderText(tr("审批人用户名"))
+        self.username.setPlaceholderText(
+            QCoreApplication.translate("ApprovalsWidget", "审批人用户名")
+        )
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(tr("审批人密码"))
+        self.password.setPlaceholderText(
+            QCoreApplication.translate("ApprovalsWidget", "审批人密码")
+        )
         self.reason = QLineEdit()
 
     def edits(self) -> list[QLineEdit]:
@@ -127,7 +131,7 @@ class ApprovalsWidget(QWidget):
                 row = self.rows[i]
                 row.role.setText(label)
             else:
-                row = _Row(label, self.tr)
+                row = _Row(label)
                 self.grid.addWidget(row.role, i + 1, 0)
                 for column, edit in enumerate(row.edits(), start=1):
                     self.grid.addWidget(edit, i + 1, column)
@@ -136,9 +140,9 @@ class ApprovalsWidget(QWidget):
             row.reason.setPlaceholderText(reason_hint)
         if self.rows:
             self.setFocusProxy(self.rows[0].username)
-        needed = "、".join(slots.labels)
+        needed = self.tr("、").join(slots.labels)
         note = self.tr("须书面审批意见") if slots.reasons_required else ""
-        self.rule.setText(self.tr("需要审批：") + needed + ("；" + note if note else ""))
+        self.rule.setText(self.tr("需要审批：") + needed + (self.tr("；") + note if note else ""))
         self.slots_changed.emit()
 
     def set_volume(self, volume: int) -> None:

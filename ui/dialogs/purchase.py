@@ -52,10 +52,6 @@ PRESET_AMOUNTS = (100, 200, 500)  # yuan
 RED = "color: #b00020; font-weight: bold"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PurchaseDialog", text)
-
-
 @dataclass(frozen=True)
 class SaleContext:
     """What the live quote needs, fetched once when the dialog opens."""
@@ -68,7 +64,9 @@ def fetch_sale_context(session: DeskSession) -> SaleContext:
     """Background: re-read the card in the reader (settling any pending write) and the step."""
     counter = session.card_counter
     if counter is None:
-        raise InvalidInput("未配置读卡器", "no card reader")
+        raise InvalidInput(
+            QCoreApplication.translate("PurchaseDialog", "未配置读卡器"), "no card reader"
+        )
     card = counter.read(session.actor)
     step = hall_policy(session.ctx).sale_step
     return SaleContext(card, step)
@@ -91,7 +89,7 @@ class PurchaseDialog(OperationDialog):
     def __init__(
         self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
     ):
-        super().__init__(session, _tr("F1 购气"), parent)
+        super().__init__(session, self.tr("F1 购气"), parent)
         self.account_no = account_no
         self.display = getattr(parent, "customer_display", None)
         self.context: SaleContext | None = None
@@ -275,14 +273,14 @@ class PurchaseDialog(OperationDialog):
         if usage is None:
             return None
         rule = rule_of(usage)
-        volume = read_volume(self.volume, "购气量", required=False)
-        amount = read_money(self.amount, "购气金额", required=False)
+        volume = read_volume(self.volume, self.tr("购气量"), required=False)
+        amount = read_money(self.amount, self.tr("购气金额"), required=False)
         if volume:
             segments = price_volume(rule, 0, usage.total_used, volume)
         elif amount:
             segments = volume_for_amount(rule, 0, usage.total_used, amount, self.context.sale_step)
             if not segments:
-                raise InvalidInput("金额不足以购买最小售气量", "amount below one step")
+                raise InvalidInput(self.tr("金额不足以购买最小售气量"), "amount below one step")
         else:
             return None
         return Quote(segments, total_volume(segments), total_amount(segments))
@@ -292,7 +290,7 @@ class PurchaseDialog(OperationDialog):
             return
         try:
             quote = self.compute_quote()
-            tendered = read_money(self.tendered, "实收现金", required=False)
+            tendered = read_money(self.tendered, self.tr("实收现金"), required=False)
         except GasDeskError as error:
             self.quote = None
             self.quote_label.setText(error.user_message)
@@ -351,17 +349,21 @@ class PurchaseDialog(OperationDialog):
 
     def work(self) -> Callable[[], Any]:
         if self.context is None or self.context.card.account is None:
-            raise InvalidInput("请插入燃气卡", "no card read")
-        volume = read_volume(self.volume, "购气量", required=False)
-        amount = read_money(self.amount, "购气金额", required=False)
+            raise InvalidInput(self.tr("请插入燃气卡"), "no card read")
+        volume = read_volume(self.volume, self.tr("购气量"), required=False)
+        amount = read_money(self.amount, self.tr("购气金额"), required=False)
         if not volume and not amount:
-            raise InvalidInput("请输入购气量或购气金额", "nothing to sell")
+            raise InvalidInput(self.tr("请输入购气量或购气金额"), "nothing to sell")
         method = self.payment_method()
-        tendered = read_money(self.tendered, "实收现金", required=False) if method == CASH else None
+        tendered = (
+            read_money(self.tendered, self.tr("实收现金"), required=False)
+            if method == CASH
+            else None
+        )
         payment = Payment(method, self.reference.text().strip() or None).checked()
         counter = self.session.card_counter
         if counter is None:
-            raise InvalidInput("未配置读卡器", "no card reader")
+            raise InvalidInput(self.tr("未配置读卡器"), "no card reader")
         actor, request_id = self.session.actor, self.request_id
         return lambda: counter.sell(
             actor,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
 from app.desk import DeskSession
@@ -24,7 +25,10 @@ from ui.worker import run_in_background
 def _counter(session: DeskSession):  # type: ignore[no-untyped-def]
     counter = session.card_counter
     if counter is None:
-        raise RuleViolation("本柜台未配置读卡器", "no card reader")
+        raise RuleViolation(
+            QCoreApplication.translate("_CardApprovalDialog", "本柜台未配置读卡器"),
+            "no card reader",
+        )
     return counter
 
 
@@ -111,7 +115,9 @@ class RefundDialog(_CardApprovalDialog):
             self.approvals.set_volume(pending)
         else:
             self.show_error(
-                RuleViolation("卡内没有未插表的气量，不能退气", "nothing unloaded on the card")
+                RuleViolation(
+                    self.tr("卡内没有未插表的气量，不能退气"), "nothing unloaded on the card"
+                )
             )
 
     def work(self) -> Callable[[], Any]:
@@ -144,7 +150,7 @@ class SupplementDialog(_CardApprovalDialog):
 
     def _volume_changed(self) -> None:
         try:
-            volume = read_volume(self.volume, "补气量", required=False)
+            volume = read_volume(self.volume, self.tr("补气量"), required=False)
         except GasDeskError:
             return
         if volume:
@@ -154,7 +160,7 @@ class SupplementDialog(_CardApprovalDialog):
         counter = _counter(self.session)
         actor = self.session.actor
         ctx = self.session.ctx
-        volume = read_volume(self.volume, "补气量")
+        volume = read_volume(self.volume, self.tr("补气量"))
         reason = self.reason.text()
         entries = self.approvals.entries()
         request_id = self.request_id

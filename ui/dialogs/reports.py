@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -98,7 +98,8 @@ def z_job(session: DeskSession, shift_id: int) -> Callable[[], Report]:
     def make() -> Report:
         data = report_service.zreport_data(ctx, actor, shift_id)
         text = "\n".join(line.text for line in zreport_receipt(data, 48).lines)
-        return Report(Z, data, text, f"交班报表-班次{shift_id}")
+        name = QCoreApplication.translate("ReportsDialog", "交班报表-班次{0}").format(shift_id)
+        return Report(Z, data, text, name)
 
     return make
 
@@ -109,7 +110,8 @@ def daily_job(session: DeskSession, day: dt.date) -> Callable[[], Report]:
     def make() -> Report:
         data = report_service.daily_report_data(ctx, actor, day, session.hall_id)
         text = sections_text(export.daily_sections(data))
-        return Report(DAILY, data, text, f"日报-{day:%Y-%m-%d}")
+        name = QCoreApplication.translate("ReportsDialog", "日报-{0}").format(f"{day:%Y-%m-%d}")
+        return Report(DAILY, data, text, name)
 
     return make
 
@@ -120,7 +122,8 @@ def monthly_job(session: DeskSession, year: int, month: int) -> Callable[[], Rep
     def make() -> Report:
         data = report_service.monthly_report_data(ctx, actor, year, month, session.hall_id)
         text = sections_text(export.monthly_sections(data))
-        return Report(MONTHLY, data, text, f"月报-{year}-{month:02d}")
+        name = QCoreApplication.translate("ReportsDialog", "月报-{0}-{1:02d}").format(year, month)
+        return Report(MONTHLY, data, text, name)
 
     return make
 
@@ -150,7 +153,7 @@ class ReportsDialog(OperationDialog):
         *,
         save_path: SavePath | None = None,
     ):
-        super().__init__(session, "报表", parent)
+        super().__init__(session, self.tr("报表"), parent)
         self.setWindowTitle(self.tr("报表"))
         self.save_path: SavePath = save_path or self._ask_save_path
         self.generation = 0  # bumped by every start and every cancel: older results are dropped
@@ -197,8 +200,12 @@ class ReportsDialog(OperationDialog):
         self.cancel_button.clicked.connect(self.cancel_generation)
         self.export_buttons: dict[str, QPushButton] = {}
         exports = QHBoxLayout()
-        for fmt, label in (("pdf", "导出PDF"), ("csv", "导出CSV"), ("xlsx", "导出XLSX")):
-            button = QPushButton(self.tr(label))
+        for fmt, label in (
+            ("pdf", self.tr("导出PDF")),
+            ("csv", self.tr("导出CSV")),
+            ("xlsx", self.tr("导出XLSX")),
+        ):
+            button = QPushButton(label)
             button.setAutoDefault(False)
             button.setEnabled(False)
             button.clicked.connect(lambda _checked=False, f=fmt: self.export(f))
@@ -227,11 +234,11 @@ class ReportsDialog(OperationDialog):
         self.shifts, preselect = loaded
         self.shift_combo.clear()
         for info in self.shifts:
-            end = "未交班" if info.closed_at is None else "已交班"
+            end = self.tr("未交班") if info.closed_at is None else self.tr("已交班")
             opened = info.opened_at.astimezone(self.session.ctx.tz)
             self.shift_combo.addItem(
                 self.tr("班次 {0} · {1} · {2:%m-%d %H:%M} 开班 · {3}").format(
-                    info.shift_id, info.clerk_name, opened, self.tr(end)
+                    info.shift_id, info.clerk_name, opened, end
                 ),
                 info.shift_id,
             )
@@ -243,7 +250,7 @@ class ReportsDialog(OperationDialog):
         if self.kind == Z:
             shift_id = self.shift_combo.currentData()
             if shift_id is None:
-                raise RuleViolation("本柜台今天没有班次", "no shift to report")
+                raise RuleViolation(self.tr("本柜台今天没有班次"), "no shift to report")
             return z_job(self.session, int(shift_id))
         if self.kind == DAILY:
             day = self.date_edit.date().toPython()
@@ -337,7 +344,8 @@ class ReportsDialog(OperationDialog):
             try:
                 target.write_bytes(render(report.data))
             except OSError as error:
-                raise RuleViolation(f"无法保存文件：{error.strerror}", str(error)) from error
+                message = self.tr("无法保存文件：{0}").format(error.strerror)
+                raise RuleViolation(message, str(error)) from error
             return target
 
         self.error.clear()

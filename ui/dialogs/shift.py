@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -146,15 +146,19 @@ def confirmer_credential(
 def read_confirmer(user: QLineEdit, password: QLineEdit, who: str) -> tuple[str, str]:
     name = user.text().strip()
     if not name:
-        raise InvalidInput(f"请{who}输入用户名和密码确认", f"{who}: no username")
+        message = QCoreApplication.translate("ShiftDialog", "请{0}输入用户名和密码确认")
+        raise InvalidInput(message.format(who), f"{who}: no username")
     if not password.text():
-        raise InvalidInput(f"请{who}输入密码", f"{who}: no password")
+        message = QCoreApplication.translate("ShiftDialog", "请{0}输入密码")
+        raise InvalidInput(message.format(who), f"{who}: no password")
     return name, password.text()
 
 
 def printer_label(session: DeskSession) -> str:
     printer = session.devices.printer
-    return "未配置打印机" if printer is None else str(printer.name)
+    if printer is None:
+        return QCoreApplication.translate("ShiftDialog", "未配置打印机")
+    return str(printer.name)
 
 
 class KeyboardDialog(OperationDialog):
@@ -163,6 +167,18 @@ class KeyboardDialog(OperationDialog):
 
     def fields(self) -> Sequence[QWidget]:
         return []
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        QTimer.singleShot(0, self.focus_first)
+
+    def focus_first(self) -> None:
+        """The clerk types at once: focus on the first field, its contents selected."""
+        fields = [f for f in self.fields() if f.isEnabled() and f.isVisibleTo(self)]
+        if fields:
+            fields[0].setFocus()
+            if isinstance(fields[0], QAbstractSpinBox | QLineEdit):
+                fields[0].selectAll()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -199,7 +215,7 @@ class ShiftDialog(KeyboardDialog):
     """
 
     def __init__(self, session: DeskSession, account_no: str | None = None, parent=None):
-        super().__init__(session, "开班/交班", parent)
+        super().__init__(session, self.tr("开班/交班"), parent)
         self.setWindowTitle(self.tr("开班/交班"))
         self.mode = "loading"
         self.shift: shift_service.ShiftInfo | None = None
@@ -319,9 +335,7 @@ class ShiftDialog(KeyboardDialog):
         return []
 
     def _focus_first(self) -> None:
-        fields = [f for f in self.fields() if f.isVisibleTo(self)]
-        if fields:
-            fields[0].setFocus()
+        self.focus_first()
 
     def _ok_text(self, text: str) -> None:
         self.buttons.button(self.buttons.StandardButton.Ok).setText(text)
@@ -379,7 +393,7 @@ class ShiftDialog(KeyboardDialog):
             return self._close_job()
         if self.mode == "closed":
             return self._print_job()
-        raise RuleViolation("正在读取班次，请稍候", f"submit in mode {self.mode}")
+        raise RuleViolation(self.tr("正在读取班次，请稍候"), f"submit in mode {self.mode}")
 
     def _float_source(self) -> str:
         return next(key for key, radio in self.source_radios.items() if radio.isChecked())
@@ -391,10 +405,12 @@ class ShiftDialog(KeyboardDialog):
         confirm: Callable[[], Credential] | None = None
         if not self.count_result.balanced:
             if explanation is None:
-                raise InvalidInput("请填写长短款说明", "over/short without explanation")
+                raise InvalidInput(self.tr("请填写长短款说明"), "over/short without explanation")
             if not self.leader_user.text().strip():
-                raise RuleViolation("长短款须经班长签字确认", "over/short without sign-off")
-            name, password = read_confirmer(self.leader_user, self.leader_password, "班长")
+                raise RuleViolation(
+                    self.tr("长短款须经班长签字确认"), "over/short without sign-off"
+                )
+            name, password = read_confirmer(self.leader_user, self.leader_password, self.tr("班长"))
             confirm = confirmer_credential(self.session, name, password)
         request_id = self.close_request
 
@@ -410,7 +426,7 @@ class ShiftDialog(KeyboardDialog):
         assert self.closed is not None
         shift_id = self.closed.shift_id
         if printer is None:
-            raise RuleViolation("未配置打印机，无法打印交班报表", "no printer")
+            raise RuleViolation(self.tr("未配置打印机，无法打印交班报表"), "no printer")
         return lambda: print_zreport(ctx, actor, shift_id, printer)
 
     def done_ok(self, result: Any) -> None:
@@ -433,13 +449,18 @@ class ShiftDialog(KeyboardDialog):
         self.mode = "review"
         for row, line in enumerate(result.lines):
             difference = line.difference_fen
-            note = "长款" if difference > 0 else "短款" if difference < 0 else "相符"
+            if difference > 0:
+                note = self.tr("长款")
+            elif difference < 0:
+                note = self.tr("短款")
+            else:
+                note = self.tr("相符")
             cells = (
                 PAYMENT_METHODS[line.method],
                 format_money(line.expected_fen),
                 format_money(line.counted_fen),
                 format_money(difference),
-                self.tr(note),
+                note,
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -458,7 +479,7 @@ class ShiftDialog(KeyboardDialog):
             parts = [
                 self.tr("{0}{1} {2} 元").format(
                     PAYMENT_METHODS[line.method],
-                    "长款" if line.difference_fen > 0 else "短款",
+                    self.tr("长款") if line.difference_fen > 0 else self.tr("短款"),
                     format_money(line.difference_fen),
                 )
                 for line in result.lines
@@ -466,7 +487,7 @@ class ShiftDialog(KeyboardDialog):
             ]
             self.difference.setStyleSheet("color: #b00020; font-weight: bold")
             self.difference.setText(
-                self.tr("{0}；须填写说明并由班长签字确认").format("，".join(parts))
+                self.tr("{0}；须填写说明并由班长签字确认").format(self.tr("，").join(parts))
             )
         self.sign_off.setVisible(not result.balanced)
         self._ok_text(self.tr("确认交班 (Enter)"))
@@ -495,7 +516,7 @@ class ShiftDialog(KeyboardDialog):
                 self.tr("现金 {0} 元已存入保险柜。").format(format_money(result.to_safe_fen))
             )
         for line in result.over_short:
-            kind = "长款" if line.difference_fen > 0 else "短款"
+            kind = self.tr("长款") if line.difference_fen > 0 else self.tr("短款")
             lines.append(
                 self.tr("{0}{1} {2} 元（签字：{3}）").format(
                     PAYMENT_METHODS[line.method],
@@ -525,7 +546,7 @@ class CashMoveDialog(KeyboardDialog):
     """F9 现金存取: cash put into the drawer (change, float top-up) or taken out, with a reason."""
 
     def __init__(self, session: DeskSession, account_no: str | None = None, parent=None):
-        super().__init__(session, "现金存取", parent)
+        super().__init__(session, self.tr("现金存取"), parent)
         self.setWindowTitle(self.tr("现金存取"))
         kinds = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
@@ -548,10 +569,10 @@ class CashMoveDialog(KeyboardDialog):
 
     def work(self) -> Callable[[], Any]:
         kind = shift_service.CASH_IN if self.cash_in.isChecked() else shift_service.CASH_OUT
-        amount = read_money(self.amount, "金额")
+        amount = read_money(self.amount, self.tr("金额"))
         reason = self.reason.text().strip()
         if not reason:
-            raise InvalidInput("请填写原因", "cash move without reason")
+            raise InvalidInput(self.tr("请填写原因"), "cash move without reason")
         request = shift_service.CashMoveRequest(self.request_id, kind, amount, reason)
         ctx, actor = self.session.ctx, self.session.actor
         return lambda: shift_service.move_cash(ctx, actor, request)
@@ -569,7 +590,7 @@ class HandoverDialog(KeyboardDialog):
     """
 
     def __init__(self, session: DeskSession, account_no: str | None = None, parent=None):
-        super().__init__(session, "交款", parent)
+        super().__init__(session, self.tr("交款"), parent)
         self.setWindowTitle(self.tr("交款"))
         self.moved: shift_service.Moved | None = None
         self.count = DenominationCountWidget()
@@ -597,8 +618,10 @@ class HandoverDialog(KeyboardDialog):
             return lambda: (self.moved, self._print(movement_id, printer))
         count = self.count.count()
         if count.total_fen <= 0:
-            raise InvalidInput("交款金额必须大于零", "empty hand-over")
-        name, password = read_confirmer(self.finance_user, self.finance_password, "财务人员")
+            raise InvalidInput(self.tr("交款金额必须大于零"), "empty hand-over")
+        name, password = read_confirmer(
+            self.finance_user, self.finance_password, self.tr("财务人员")
+        )
         confirm = confirmer_credential(self.session, name, password)
         request_id, note = self.request_id, self.note.text().strip()
 
@@ -612,12 +635,12 @@ class HandoverDialog(KeyboardDialog):
     def _print(self, movement_id: int, printer) -> str:  # type: ignore[no-untyped-def]
         """Runs in the background; a printer fault never undoes the hand-over."""
         if printer is None:
-            return "未配置打印机，交款单未打印"
+            return self.tr("未配置打印机，交款单未打印")
         try:
             print_handover_slip(self.session.ctx, self.session.actor, movement_id, printer)
         except GasDeskError as error:
-            return f"交款单打印失败：{error_text(error)}（按 Enter 重新打印）"
-        return f"交款单已在打印机“{printer.name}”打印"
+            return self.tr("交款单打印失败：{0}（按 Enter 重新打印）").format(error_text(error))
+        return self.tr("交款单已在打印机“{0}”打印").format(printer.name)
 
     def done_ok(self, result: Any) -> None:
         moved, printed = result
