@@ -8,11 +8,13 @@ loopback whose decoded paper the window previews.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
 from dataclasses import dataclass, field
 
+from app.config import LocalConfig
 from app.context import Context
 from app.devices.cardreader import CardReaderError, ChipTransport, GasCardReader
 from app.devices.printer import EscposReceiptPrinter, PrinterFault, printer_from_config
@@ -101,6 +103,37 @@ def training_devices(key: CardKey) -> Devices:
     return Devices(reader, printer, TrainingDevices(transport, emulator, key, reader=reader))
 
 
+def devices_from_config(config: LocalConfig) -> Devices:
+    """Training mode (or ``emulated_devices`` in config.toml): the emulators. Otherwise the PC/SC
+    reader named by ``reader`` and the ``[printer]`` table; a device that cannot be set up is
+    left out with a warning, the counter still works without it."""
+    from app.cardkey import load_card_key
+
+    if config.training or config.extra.get("emulated_devices"):
+        # a training key (utility TRNG) even outside training mode: emulated cards never pass
+        # as real ones
+        return training_devices(load_card_key(dataclasses.replace(config, training=True)))
+    devices = Devices()
+    reader_name = config.extra.get("reader")
+    if reader_name:
+        try:
+            from app.devices.cardreader import GasCardReader
+            from app.devices.pcsc import PcscTransport
+
+            devices.reader = GasCardReader(PcscTransport(str(reader_name)), load_card_key(config))
+        except Exception as error:  # no key, no pyscard: work without a reader
+            log.warning("card reader %r not available: %s", reader_name, error)
+    printer = config.extra.get("printer")
+    if isinstance(printer, dict):
+        try:
+            from app.devices.printer import printer_from_config
+
+            devices.printer = printer_from_config(printer)
+        except Exception as error:  # a bad [printer] table: receipts wait in the queue
+            log.warning("receipt printer not available: %s", error)
+    return devices
+
+
 @dataclass
 class DeskSession:
     """The clerk logged in at this counter, with the counter's devices."""
@@ -150,15 +183,25 @@ class DeskSession:
         outcome = print_receipt(self.ctx, self.actor, self.devices.printer, transaction_id)
         return outcome.message
 
+    def card_token(self) -> tuple[bool, object] | None:
+        """(card present, which insertion) without touching the card; None when the reader
+        cannot tell (then the window reads the card to find out)."""
+        if self.devices.reader is None:
+            return None
+        token = getattr(self.devices.reader.transport, "card_token", None)
+        try:
+            return token() if token is not None else None
+        except CardReaderError:
+            return None
+
     def reader_state(self) -> str:
         """读卡器 status text for the status bar."""
         if self.devices.reader is None:
             return "未配置"
-        try:
-            present = self.devices.reader.transport.card_present()  # type: ignore[attr-defined]
-        except (CardReaderError, AttributeError):
+        token = self.card_token()
+        if token is None:
             return "正常"
-        return "有卡" if present else "就绪"
+        return "有卡" if token[0] else "就绪"
 
     def printer_state(self) -> str:
         if self.devices.printer is None:

@@ -52,17 +52,23 @@ def test_training_mode_uses_its_own_database(tmp_path):
 
 
 def test_window_searches_as_you_type(qtbot, database, clock):
-    from ui.main_window import MainWindow
+    """The counter window on the demo hall, on both databases, without any device."""
+    from app.demo import DEMO_PASSWORD
+    from app.desk import DeskSession, Devices
+    from app.services.security import login
+    from ui.counter_window import CounterWindow
 
     ctx = Context(db=database, clock=clock, audit_key=AUDIT_KEY)
     create_demo_hall(ctx, customers=15)
     desk = describe_desk(ctx, "01", "1")
-    window = MainWindow(ctx, desk)
+    session = DeskSession(ctx, login(ctx, "lina", DEMO_PASSWORD, desk.counter_id), desk, Devices())
+    window = CounterWindow(session)
     qtbot.addWidget(window)
     assert "城东燃气客户服务中心" in window.windowTitle()
     qtbot.keyClicks(window.search, "0100000003")
     qtbot.waitUntil(lambda: window.results.rowCount() == 1, timeout=5000)
     assert window.results.item(0, 0).text() == "0100000003"
+    window.close()
 
 
 def test_configured_empty_hall_opens_the_first_run_wizard(tmp_path):

@@ -151,3 +151,28 @@ def test_removed_card_is_seen_as_gone(virtual_card):
             transmit(connection, bytes.fromhex("FFB0000001"))
     finally:
         close(connection)
+
+
+def test_card_presence_and_swaps_are_seen_without_touching_the_card(virtual_card):
+    """The counter window's cheap poll: pcscd's state and event count, no APDU sent."""
+    from app.devices.pcsc import PcscTransport, wait_for_card
+
+    transport = PcscTransport("Virtual PCD 00 00")
+    try:
+        card = virtual_card(Sle4442.blank())
+        card.insert()
+        assert wait_for_card("Virtual PCD 00 00", present=True)
+        present, first = transport.card_token()
+        assert present
+        card.remove()
+        assert wait_for_card("Virtual PCD 00 00", present=False)
+        assert transport.card_token()[0] is False
+        other = virtual_card(Sle4442.blank())  # another card in the same slot
+        other.insert()
+        assert wait_for_card("Virtual PCD 00 00", present=True)
+        present, second = transport.card_token()
+        assert present and second != first  # a new insertion, though the state looks the same
+        assert card.apdu_log == [] and other.apdu_log == []
+        other.remove()
+    finally:
+        transport.close()

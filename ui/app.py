@@ -16,7 +16,6 @@ for screenshots and smoke tests, never for a real counter.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import sys
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from app.context import Context
-    from app.desk import DeskSession, Devices
+    from app.desk import DeskSession
     from app.services.security import LoggedIn
     from ui.lock_screen import IdleLockController
     from ui.login import LoginWindow
@@ -155,11 +154,11 @@ class StartupFlow(QObject):
             window.log_in_as(username, password)
 
     def open_counter(self, user: LoggedIn) -> None:
-        from app.desk import DeskSession
+        from app.desk import DeskSession, devices_from_config
         from app.services.setup import describe_desk
         from ui.lock_screen import install_idle_lock
 
-        devices = build_devices(self.config)
+        devices = devices_from_config(self.config)
         desk = describe_desk(self.ctx, self.config.hall_code, self.config.counter_code)
         self.session = session = DeskSession(self.ctx, user, desk, devices)
         window = counter_window_for(session, self.config)
@@ -180,47 +179,10 @@ class StartupFlow(QObject):
 
 
 def counter_window_for(session: DeskSession, config: LocalConfig) -> QWidget:
-    """The counter window; the first-cut ``MainWindow`` until ``ui.counter_window`` exists."""
-    try:
-        from ui.counter_window import CounterWindow  # type: ignore[import-not-found]
-    except ImportError as error:
-        log.info("counter window not available (%s): using the first-cut window", error)
-        from ui.main_window import MainWindow
+    """The counter window (imported when the clerk has logged in, not at start)."""
+    from ui.counter_window import CounterWindow
 
-        return MainWindow(session.ctx, session.desk, training=config.training)
     return CounterWindow(session)
-
-
-def build_devices(config: LocalConfig) -> Devices:
-    """Training mode (or ``emulated_devices`` in config.toml): the emulators. Otherwise the PC/SC
-    reader named by ``reader`` and the ``[printer]`` table; a device that cannot be set up is
-    left out with a warning, the counter still works without it."""
-    from app.cardkey import load_card_key
-    from app.desk import Devices, training_devices
-
-    if config.training or config.extra.get("emulated_devices"):
-        # a training key (utility TRNG) even outside training mode: emulated cards never pass
-        # as real ones
-        return training_devices(load_card_key(dataclasses.replace(config, training=True)))
-    devices = Devices()
-    reader_name = config.extra.get("reader")
-    if reader_name:
-        try:
-            from app.devices.cardreader import GasCardReader
-            from app.devices.pcsc import PcscTransport
-
-            devices.reader = GasCardReader(PcscTransport(str(reader_name)), load_card_key(config))
-        except Exception as error:  # no key, no pyscard: work without a reader
-            log.warning("card reader %r not available: %s", reader_name, error)
-    printer = config.extra.get("printer")
-    if isinstance(printer, dict):
-        try:
-            from app.devices.printer import printer_from_config
-
-            devices.printer = printer_from_config(printer)
-        except Exception as error:  # a bad [printer] table: receipts wait in the queue
-            log.warning("receipt printer not available: %s", error)
-    return devices
 
 
 def _schedule_backups(app: QApplication, ctx: Context) -> None:

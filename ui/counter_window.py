@@ -87,15 +87,8 @@ class CardPoll:
 
 
 def card_token(session: DeskSession) -> tuple | None:
-    """Cheap presence check: the training slot, or the reader's own state; None: unknown."""
-    training = session.devices.training
-    if training is not None:
-        transport = training.transport
-        return (bool(transport.present), id(transport.chip))
-    state = session.reader_state()
-    if state in ("有卡", "就绪"):
-        return (state == "有卡", None)
-    return None
+    """Cheap presence check (no APDU): (present, which insertion); None: unknown."""
+    return session.card_token()
 
 
 def poll_card(session: DeskSession, last: tuple | None) -> CardPoll:

@@ -318,6 +318,10 @@ class ChipTransport:
         self.apdu_count = 0
         self.present = True
 
+    def card_token(self) -> tuple[bool, object]:
+        """(card present, which card): the in-process slot knows both."""
+        return (bool(self.present), id(self.chip))
+
     def connect(self) -> bytes:
         if not self.present:
             raise NoCard("请插入燃气卡", "no card in the in-process reader")

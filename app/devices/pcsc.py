@@ -107,6 +107,16 @@ class PcscTransport:
                 return reader
         raise NoReader(f"未找到读卡器 {self.reader_name}", f"{self.reader_name} not present")
 
+    def card_token(self) -> tuple[bool, object] | None:
+        """(card present, which insertion) from pcscd without an APDU; None: unknown."""
+        if self.reader_name is None:
+            try:
+                self.reader_name = str(self._reader())
+            except NoReader:
+                return None
+        state = card_state(self.reader_name)
+        return None if state is None else (state[0], state[1])
+
     def _connect(self) -> bytes:
         reader = self._reader()
         self.reader_name = str(reader)
@@ -214,6 +224,31 @@ class CardEvents:
                 self._monitor.deleteObserver(self._observer)
                 self._monitor = None
             self._subscribers.clear()
+
+
+def card_state(reader: str) -> tuple[bool, int] | None:
+    """Whether a card is in ``reader`` and pcscd's insertion/removal count for it, without
+    touching the card (SCardGetStatusChange with no wait); None when the service can't say.
+
+    The count (high word of the event state) changes on every insertion and removal, so a card
+    swapped between two looks is still seen as a new card.
+    """
+    from smartcard import scard
+
+    result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if result != scard.SCARD_S_SUCCESS:
+        return None
+    try:
+        result, states = scard.SCardGetStatusChange(
+            context, 0, [(reader, scard.SCARD_STATE_UNAWARE)]
+        )
+        if result != scard.SCARD_S_SUCCESS:
+            return None
+        state = states[0][1]
+        present = bool(state & scard.SCARD_STATE_PRESENT) and not state & scard.SCARD_STATE_MUTE
+        return present, (state >> 16) & 0xFFFF
+    finally:
+        scard.SCardReleaseContext(context)
 
 
 def wait_for_card(reader: str, present: bool, timeout: float = 5.0) -> bool:

@@ -241,43 +241,43 @@
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="539"/>
-        <location filename="../../ui/dialogs/shift.py" line="540"/>
+        <location filename="../../ui/dialogs/shift.py" line="549"/>
+        <location filename="../../ui/dialogs/shift.py" line="550"/>
         <source>现金存取</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="543"/>
+        <location filename="../../ui/dialogs/shift.py" line="553"/>
         <source>现金存入</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="544"/>
+        <location filename="../../ui/dialogs/shift.py" line="554"/>
         <source>现金支出</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="549"/>
+        <location filename="../../ui/dialogs/shift.py" line="559"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="553"/>
+        <location filename="../../ui/dialogs/shift.py" line="563"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="554"/>
+        <location filename="../../ui/dialogs/shift.py" line="564"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="562"/>
+        <location filename="../../ui/dialogs/shift.py" line="572"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="565"/>
+        <location filename="../../ui/dialogs/shift.py" line="575"/>
         <source>请填写原因</source>
         <translation>Please enter a reason</translation>
     </message>
@@ -913,80 +913,80 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="583"/>
-        <location filename="../../ui/dialogs/shift.py" line="584"/>
+        <location filename="../../ui/dialogs/shift.py" line="593"/>
+        <location filename="../../ui/dialogs/shift.py" line="594"/>
         <source>交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="587"/>
+        <location filename="../../ui/dialogs/shift.py" line="597"/>
         <source>交款现金</source>
         <translation>Cash handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="591"/>
+        <location filename="../../ui/dialogs/shift.py" line="601"/>
         <source>财务用户名</source>
         <translation>Finance officer&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="593"/>
+        <location filename="../../ui/dialogs/shift.py" line="603"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="594"/>
+        <location filename="../../ui/dialogs/shift.py" line="604"/>
         <source>收款财务</source>
         <translation>Received by (finance)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="595"/>
+        <location filename="../../ui/dialogs/shift.py" line="605"/>
         <source>财务密码</source>
         <translation>Finance officer&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="596"/>
+        <location filename="../../ui/dialogs/shift.py" line="606"/>
         <source>确认交款 (Enter)</source>
         <translation>Confirm hand-over (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="611"/>
+        <location filename="../../ui/dialogs/shift.py" line="621"/>
         <source>交款金额必须大于零</source>
         <translation>The hand-over amount must be more than zero</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="613"/>
+        <location filename="../../ui/dialogs/shift.py" line="623"/>
         <source>财务人员</source>
         <translation>Finance officer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="628"/>
+        <location filename="../../ui/dialogs/shift.py" line="638"/>
         <source>未配置打印机，交款单未打印</source>
         <translation>No printer configured: the hand-over slip was not printed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="632"/>
+        <location filename="../../ui/dialogs/shift.py" line="642"/>
         <source>交款单打印失败：{0}（按 Enter 重新打印）</source>
         <translation>Hand-over slip not printed: {0} (press Enter to print again)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="633"/>
+        <location filename="../../ui/dialogs/shift.py" line="643"/>
         <source>交款单已在打印机“{0}”打印</source>
         <translation>Hand-over slip printed on printer &quot;{0}&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="642"/>
+        <location filename="../../ui/dialogs/shift.py" line="652"/>
         <source>交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。
 {3}</source>
         <translation>Cash handed over: slip no. {0}, amount {1} yuan, received by {2}.
 {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="646"/>
+        <location filename="../../ui/dialogs/shift.py" line="656"/>
         <source>重新打印 (Enter)</source>
         <translation>Print again (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="647"/>
+        <location filename="../../ui/dialogs/shift.py" line="657"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
@@ -1094,85 +1094,6 @@
         <location filename="../../ui/login.py" line="132"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
-    </message>
-</context>
-<context>
-    <name>MainWindow</name>
-    <message>
-        <location filename="../../ui/main_window.py" line="23"/>
-        <source>户号</source>
-        <translation>Account no.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="24"/>
-        <source>姓名</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="25"/>
-        <source>电话</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="26"/>
-        <source>地址</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="27"/>
-        <source>表号</source>
-        <translation>Meter no.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="28"/>
-        <source>卡号</source>
-        <translation>Card no.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="29"/>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="37"/>
-        <source>GasDesk 燃气营业厅柜台系统</source>
-        <translation>GasDesk gas service counter</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="41"/>
-        <source>（培训模式）</source>
-        <translation> (training mode)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="46"/>
-        <source>输入户号、卡号、表号、电话、证件号或姓名/地址</source>
-        <translation>Account, card, meter, phone or ID number, or name/address</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="59"/>
-        <source>共 %n 户</source>
-        <translation>
-            <numerusform>%n account</numerusform>
-            <numerusform>%n accounts</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="89"/>
-        <source>正常</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="89"/>
-        <source>已销户</source>
-        <translation>Closed</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="93"/>
-        <source>找到 %n 户</source>
-        <translation>
-            <numerusform>%n account found</numerusform>
-            <numerusform>%n accounts found</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -1735,234 +1656,234 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <translation>no printer configured</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="206"/>
-        <location filename="../../ui/dialogs/shift.py" line="207"/>
+        <location filename="../../ui/dialogs/shift.py" line="218"/>
+        <location filename="../../ui/dialogs/shift.py" line="219"/>
         <source>开班/交班</source>
         <translation>Open/close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="217"/>
+        <location filename="../../ui/dialogs/shift.py" line="229"/>
         <source>正在读取班次…</source>
         <translation>Reading the shift…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="233"/>
+        <location filename="../../ui/dialogs/shift.py" line="245"/>
         <source>开班：请按面额清点备用金</source>
         <translation>Open shift: count the float by denomination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="235"/>
+        <location filename="../../ui/dialogs/shift.py" line="247"/>
         <source>备用金</source>
         <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="245"/>
+        <location filename="../../ui/dialogs/shift.py" line="257"/>
         <source>备用金来源</source>
         <translation>Float from</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="251"/>
+        <location filename="../../ui/dialogs/shift.py" line="263"/>
         <source>交班盘点：请按面额清点钱箱现金，并填写各终端的非现金合计</source>
         <translation>Close shift: count the cash in the drawer by denomination and enter each terminal&apos;s non-cash total</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="255"/>
+        <location filename="../../ui/dialogs/shift.py" line="267"/>
         <source>钱箱现金</source>
         <translation>Cash in drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="258"/>
+        <location filename="../../ui/dialogs/shift.py" line="270"/>
         <source>未填视为与系统一致</source>
         <translation>Empty: same as the system</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="261"/>
+        <location filename="../../ui/dialogs/shift.py" line="273"/>
         <source>{0}终端合计（元）</source>
         <translation>{0} terminal total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="267"/>
+        <location filename="../../ui/dialogs/shift.py" line="279"/>
         <source>盘点结果（应有与实点）</source>
         <translation>Count result (expected and counted)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="271"/>
+        <location filename="../../ui/dialogs/shift.py" line="283"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="272"/>
+        <location filename="../../ui/dialogs/shift.py" line="284"/>
         <source>应有（元）</source>
         <translation>Expected (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="273"/>
+        <location filename="../../ui/dialogs/shift.py" line="285"/>
         <source>实点（元）</source>
         <translation>Counted (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="274"/>
+        <location filename="../../ui/dialogs/shift.py" line="286"/>
         <source>差额（元）</source>
         <translation>Difference (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="291"/>
+        <location filename="../../ui/dialogs/shift.py" line="303"/>
         <source>长短款原因</source>
         <translation>Reason for the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="293"/>
-        <location filename="../../ui/dialogs/shift.py" line="296"/>
+        <location filename="../../ui/dialogs/shift.py" line="305"/>
+        <location filename="../../ui/dialogs/shift.py" line="308"/>
         <source>班长用户名</source>
         <translation>Team leader&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="295"/>
+        <location filename="../../ui/dialogs/shift.py" line="307"/>
         <source>长短款说明</source>
         <translation>Over/short explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="297"/>
+        <location filename="../../ui/dialogs/shift.py" line="309"/>
         <source>班长密码</source>
         <translation>Team leader&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="299"/>
+        <location filename="../../ui/dialogs/shift.py" line="311"/>
         <source>重新盘点</source>
         <translation>Count again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="348"/>
+        <location filename="../../ui/dialogs/shift.py" line="358"/>
         <source>开班</source>
         <translation>Open shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="349"/>
+        <location filename="../../ui/dialogs/shift.py" line="359"/>
         <source>开班 (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="353"/>
+        <location filename="../../ui/dialogs/shift.py" line="363"/>
         <source>交班</source>
         <translation>Close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="355"/>
+        <location filename="../../ui/dialogs/shift.py" line="365"/>
         <source>{0} · {1} 班次 {2}</source>
         <translation>{0} · {1} shift {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="359"/>
-        <location filename="../../ui/dialogs/shift.py" line="495"/>
+        <location filename="../../ui/dialogs/shift.py" line="369"/>
+        <location filename="../../ui/dialogs/shift.py" line="505"/>
         <source>确认盘点 (Enter)</source>
         <translation>Confirm count (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="386"/>
+        <location filename="../../ui/dialogs/shift.py" line="396"/>
         <source>正在读取班次，请稍候</source>
         <translation>Reading the shift, please wait</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="398"/>
+        <location filename="../../ui/dialogs/shift.py" line="408"/>
         <source>请填写长短款说明</source>
         <translation>Please explain the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="401"/>
+        <location filename="../../ui/dialogs/shift.py" line="411"/>
         <source>长短款须经班长签字确认</source>
         <translation>An over/short must be signed off by the team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="403"/>
+        <location filename="../../ui/dialogs/shift.py" line="413"/>
         <source>班长</source>
         <translation>Team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="419"/>
+        <location filename="../../ui/dialogs/shift.py" line="429"/>
         <source>未配置打印机，无法打印交班报表</source>
         <translation>No printer configured: cannot print the shift report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="433"/>
+        <location filename="../../ui/dialogs/shift.py" line="443"/>
         <source>交班报表已在打印机“{0}”打印</source>
         <translation>Shift report printed on printer &quot;{0}&quot;</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="435"/>
+        <location filename="../../ui/dialogs/shift.py" line="445"/>
         <source>再打印一份 (Enter)</source>
         <translation>Print another copy (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="443"/>
-        <location filename="../../ui/dialogs/shift.py" line="472"/>
-        <location filename="../../ui/dialogs/shift.py" line="509"/>
+        <location filename="../../ui/dialogs/shift.py" line="453"/>
+        <location filename="../../ui/dialogs/shift.py" line="482"/>
+        <location filename="../../ui/dialogs/shift.py" line="519"/>
         <source>长款</source>
         <translation>Over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="445"/>
-        <location filename="../../ui/dialogs/shift.py" line="472"/>
-        <location filename="../../ui/dialogs/shift.py" line="509"/>
+        <location filename="../../ui/dialogs/shift.py" line="455"/>
+        <location filename="../../ui/dialogs/shift.py" line="482"/>
+        <location filename="../../ui/dialogs/shift.py" line="519"/>
         <source>短款</source>
         <translation>Short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="447"/>
+        <location filename="../../ui/dialogs/shift.py" line="457"/>
         <source>相符</source>
         <translation>Balanced</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="467"/>
+        <location filename="../../ui/dialogs/shift.py" line="477"/>
         <source>盘点相符，无长短款</source>
         <translation>Count balanced: no over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="470"/>
+        <location filename="../../ui/dialogs/shift.py" line="480"/>
         <source>{0}{1} {2} 元</source>
         <translation>{0} {1} {2} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="480"/>
+        <location filename="../../ui/dialogs/shift.py" line="490"/>
         <source>{0}；须填写说明并由班长签字确认</source>
         <translation>{0}; an explanation and the team leader&apos;s sign-off are required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="480"/>
+        <location filename="../../ui/dialogs/shift.py" line="490"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="483"/>
+        <location filename="../../ui/dialogs/shift.py" line="493"/>
         <source>确认交班 (Enter)</source>
         <translation>Confirm close (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="503"/>
+        <location filename="../../ui/dialogs/shift.py" line="513"/>
         <source>班次 {0} 已交班。</source>
         <translation>Shift {0} closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="506"/>
+        <location filename="../../ui/dialogs/shift.py" line="516"/>
         <source>现金 {0} 元已存入保险柜。</source>
         <translation>Cash {0} yuan put in the safe.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="511"/>
+        <location filename="../../ui/dialogs/shift.py" line="521"/>
         <source>{0}{1} {2} 元（签字：{3}）</source>
         <translation>{0} {1} {2} yuan (signed off by {3})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="518"/>
+        <location filename="../../ui/dialogs/shift.py" line="528"/>
         <source>按 Enter 打印交班报表（Z报表），按 Esc 关闭。</source>
         <translation>Press Enter to print the shift report (Z-report), Esc to close.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="520"/>
+        <location filename="../../ui/dialogs/shift.py" line="530"/>
         <source>打印交班报表 (Enter)</source>
         <translation>Print shift report (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="521"/>
+        <location filename="../../ui/dialogs/shift.py" line="531"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
@@ -1970,7 +1891,7 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>StartupFlow</name>
     <message>
-        <location filename="../../ui/app.py" line="123"/>
+        <location filename="../../ui/app.py" line="122"/>
         <source>数据库无法打开：</source>
         <translation>Cannot open the database: </translation>
     </message>

@@ -8,5 +8,5 @@ root="$(cd "$here/../.." && pwd)"
 cd "$root"
 shopt -s nullglob
 sources=(ui/*.py ui/dialogs/*.py)
-pyside6-lupdate -source-language zh_CN -target-language en "${sources[@]}" -ts "$here/gasdesk_en.ts"
+pyside6-lupdate -no-obsolete -source-language zh_CN -target-language en "${sources[@]}" -ts "$here/gasdesk_en.ts"
 pyside6-lrelease "$here/gasdesk_en.ts" -qm "$here/gasdesk_en.qm"
