@@ -82,7 +82,7 @@ def test_refund_before_loading_clears_the_card(hall, station):
     assert back.sale.amount_fen == -13050
     image = cardformat.parse(bytes(chip.memory), KEY)
     assert (image.purchase_count, image.pending_volume) == (0, 0)
-    assert tier_usage(hall.ctx, opened.account_no).total_used == 0
+    assert tier_usage(hall.ctx, hall.clerk, opened.account_no).total_used == 0
     station.remove()
     meter = GasMeterSimulator(opened.meter_no, KEY)
     assert meter.insert(chip).outcome == "nothing_new"

@@ -333,7 +333,7 @@ def cases(hall, st):
 def _meter(hall, st):
     from app.services.queries import account_view
 
-    return account_view(hall.ctx, st["active"].account_no).summary.meter_no
+    return account_view(hall.ctx, hall.clerk, st["active"].account_no).summary.meter_no
 
 
 def test_every_bad_input_is_refused_and_writes_nothing(hall, state):

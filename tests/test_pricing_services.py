@@ -81,7 +81,7 @@ def test_purchase_pricing_table(
     assert sale.amount_fen == yuan(price), case
     assert sale.change_fen == yuan(change), case
     assert sum(s.amount_fen for s in sale.segments) == sale.amount_fen
-    assert tier_usage(hall.ctx, account.account_no).total_used == m3(before + volume)
+    assert tier_usage(hall.ctx, hall.clerk, account.account_no).total_used == m3(before + volume)
 
 
 def test_scenario_receipt_split_and_purchase_count(hall):
@@ -138,7 +138,7 @@ def test_refund_restores_tier_usage_in_the_tiers_it_came_from(hall):
     account = open_customer(hall)
     buy(hall, account.card_serial, volume=m3(340))
     sale = buy(hall, account.card_serial, volume=m3(20))
-    assert tier_usage(hall.ctx, account.account_no).total_used == m3(360)
+    assert tier_usage(hall.ctx, hall.clerk, account.account_no).total_used == m3(360)
     back = refund(
         hall.ctx,
         hall.clerk,
@@ -151,7 +151,7 @@ def test_refund_restores_tier_usage_in_the_tiers_it_came_from(hall):
     )
     assert back.amount_fen == -yuan("54.40")
     assert [(s.tier, s.volume) for s in back.segments] == [(1, -m3(10)), (2, -m3(10))]
-    usage = tier_usage(hall.ctx, account.account_no)
+    usage = tier_usage(hall.ctx, hall.clerk, account.account_no)
     assert usage.total_used == m3(340)
     assert [t.used for t in usage.tiers] == [m3(340), 0, 0]
     # the same purchase again costs the same: the ladder is exactly where it was

@@ -45,7 +45,7 @@ def test_refund_after_purchase_restores_cash_and_tier_usage(
     if before:
         buy(hall, account.card_serial, volume=m3(before))
     cash_before = cash_total(hall.ctx, account.account_no)
-    usage_before = tier_usage(hall.ctx, account.account_no)
+    usage_before = tier_usage(hall.ctx, hall.clerk, account.account_no)
     sale = buy(
         hall,
         account.card_serial,
@@ -64,4 +64,4 @@ def test_refund_after_purchase_restores_cash_and_tier_usage(
     )
     assert back.amount_fen == -sale.amount_fen
     assert cash_total(hall.ctx, account.account_no) == cash_before
-    assert tier_usage(hall.ctx, account.account_no) == usage_before
+    assert tier_usage(hall.ctx, hall.clerk, account.account_no) == usage_before

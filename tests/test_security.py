@@ -348,7 +348,7 @@ def test_first_administrator_passwords_and_disabled_users(ctx, clock):
 def test_identity_is_masked_and_each_full_view_is_logged(hall):
     with_all_roles(hall)
     account = open_customer(hall, name="张秀英")
-    (found,) = find_accounts(hall.ctx, account.account_no)
+    (found,) = find_accounts(hall.ctx, hall.clerk, account.account_no)
     assert "*" in found.id_number and "*" in found.phone and len(found.id_number) == 18
     with refused(PermissionDenied, "无权"):
         reveal_identity(hall.ctx, hall.clerk, account.account_no, "客户要求核对")

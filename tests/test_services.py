@@ -47,7 +47,7 @@ def test_open_account_registers_customer_meter_contract_and_card(hall):
     assert result.account_no == "0200000001"
     assert result.meter_no == "18A0042731"
     assert result.contract_no == "HT-2026-00817"
-    view = account_view(hall.ctx, result.account_no)
+    view = account_view(hall.ctx, hall.clerk, result.account_no)
     assert view.summary.customer_name == "张秀英"
     assert view.summary.card_serial == "SLE0000001"
     assert view.purchase_count == 0
@@ -152,7 +152,7 @@ def test_refund_before_loading_gives_back_exactly_what_was_paid(hall):
     assert back.amount_fen == -yuan("130.50")
     assert back.volume == -m3(50)
     assert back.purchase_count == 0
-    assert tier_usage(hall.ctx, account.account_no).total_used == 0
+    assert tier_usage(hall.ctx, hall.clerk, account.account_no).total_used == 0
     with hall.ctx.unit_of_work() as s:
         txn = s.get(CounterTransaction, back.transaction_id)
         assert txn.reverses_id == sale.transaction_id
@@ -211,7 +211,9 @@ def test_lost_card_costs_the_fee_carries_the_count_and_blacklists_the_old_card(h
     assert "黑名单" in error.value.user_message
     new_card_sale = buy(hall, "SLE0000099", volume=m3(10))
     assert new_card_sale.purchase_count == 2
-    statuses = {c.serial: c.status for c in account_view(hall.ctx, account.account_no).cards}
+    statuses = {
+        c.serial: c.status for c in account_view(hall.ctx, hall.clerk, account.account_no).cards
+    }
     assert statuses == {account.card_serial: "blacklisted", "SLE0000099": "active"}
 
 
@@ -237,7 +239,7 @@ def test_supplement_puts_gas_on_the_card_without_charge_or_tier_usage(hall):
         ),
     )
     assert (extra.amount_fen, extra.volume, extra.purchase_count) == (0, m3(15), 2)
-    assert tier_usage(hall.ctx, account.account_no).total_used == m3(100)
+    assert tier_usage(hall.ctx, hall.clerk, account.account_no).total_used == m3(100)
     with pytest.raises(PermissionDenied):  # no approval
         supplement(
             hall.ctx, hall.clerk, SupplementRequest(rid(), account.card_serial, m3(5), "补气", ())
@@ -260,7 +262,7 @@ def test_transfer_changes_owner_and_blacklists_the_old_card(hall):
         ),
     )
     assert result.kind == "transfer"
-    view = account_view(hall.ctx, account.account_no)
+    view = account_view(hall.ctx, hall.clerk, account.account_no)
     assert view.summary.customer_name == "钱小红"
     assert view.summary.card_serial == "SLE0000200"
     assert view.purchase_count == 1  # the count stays with the account and meter
@@ -284,7 +286,7 @@ def _same_owner(hall, account):
     from app.services.accounts import CustomerInput
     from app.services.security import reveal_identity
 
-    s = account_view(hall.ctx, account.account_no).summary
+    s = account_view(hall.ctx, hall.clerk, account.account_no).summary
     full = reveal_identity(hall.ctx, hall.actor("zhoujie"), account.account_no, "过户核对")
     return CustomerInput(
         "residential", s.customer_name, "resident_id", full.id_number, full.phone, s.address, 3
@@ -304,8 +306,8 @@ def test_close_account_refunds_unused_gas_at_the_prices_paid(hall):
     )
     assert closing.volume == -m3(30)
     assert closing.amount_fen == -(yuan("28.30") + yuan("26.10") + yuan("26.10"))
-    assert tier_usage(hall.ctx, account.account_no).total_used == m3(330)
-    view = account_view(hall.ctx, account.account_no)
+    assert tier_usage(hall.ctx, hall.clerk, account.account_no).total_used == m3(330)
+    view = account_view(hall.ctx, hall.clerk, account.account_no)
     assert view.summary.status == "closed"
     assert {c.status for c in view.cards} == {"retired"}
     with pytest.raises(RuleViolation):
@@ -380,17 +382,19 @@ def test_find_accounts_by_every_key(hall):
     account = open_customer(hall, name="欧阳秀英", address="建设大道88号锦绣家园3栋")
     from app.services.security import reveal_identity
 
-    s = account_view(hall.ctx, account.account_no).summary
+    s = account_view(hall.ctx, hall.clerk, account.account_no).summary
     full = reveal_identity(hall.ctx, hall.actor("zhoujie"), account.account_no, "核对")
     keys = (s.account_no, s.card_serial, s.meter_no, full.phone, full.id_number)
     for key in (*keys, full.id_number.lower()):
-        assert [r.account_no for r in find_accounts(hall.ctx, key)] == [account.account_no], key
+        assert [r.account_no for r in find_accounts(hall.ctx, hall.clerk, key)] == [
+            account.account_no
+        ], key
     for fragment in ("欧阳", "秀英", "阳秀", "欧阳秀英", "锦绣家园", "88号"):
-        assert account.account_no in [r.account_no for r in find_accounts(hall.ctx, fragment)], (
-            fragment
-        )
-    assert find_accounts(hall.ctx, "英锦") == []  # name and address are separate fields
-    assert find_accounts(hall.ctx, "   ") == []
+        assert account.account_no in [
+            r.account_no for r in find_accounts(hall.ctx, hall.clerk, fragment)
+        ], fragment
+    assert find_accounts(hall.ctx, hall.clerk, "英锦") == []  # name and address are separate fields
+    assert find_accounts(hall.ctx, hall.clerk, "   ") == []
 
 
 def test_old_card_serial_still_finds_the_account(hall):
@@ -398,7 +402,7 @@ def test_old_card_serial_still_finds_the_account(hall):
     replace_card(
         hall.ctx, hall.clerk, ReplaceCardRequest(rid(), account.account_no, "SLE0000400", "lost")
     )
-    assert [r.account_no for r in find_accounts(hall.ctx, account.card_serial)] == [
+    assert [r.account_no for r in find_accounts(hall.ctx, hall.clerk, account.card_serial)] == [
         account.account_no
     ]
 
@@ -407,7 +411,7 @@ def test_history_lists_every_operation_newest_first(hall):
     account = open_customer(hall)
     sale = buy(hall, account.card_serial, volume=m3(10))
     refund(hall.ctx, hall.clerk, RefundRequest(rid(), unloaded(sale), "退气", approve(hall)))
-    kinds = [h.kind for h in history(hall.ctx, account.account_no)]
+    kinds = [h.kind for h in history(hall.ctx, hall.clerk, account.account_no)]
     assert kinds == ["refund", "purchase", "opening"]
 
 
@@ -455,7 +459,7 @@ def test_closing_after_a_voided_refund_values_the_gas_kept(hall):
         hall.ctx, hall.clerk, CloseAccountRequest(rid(), account.account_no, 0, "销户")
     )
     assert closing.amount_fen == -yuan("261.00")  # the 100 m³ kept are refunded at their price
-    assert tier_usage(hall.ctx, account.account_no).total_used == 0
+    assert tier_usage(hall.ctx, hall.clerk, account.account_no).total_used == 0
 
 
 def test_buying_by_amount_respects_the_volume_limit(hall):
@@ -468,9 +472,11 @@ def test_buying_by_amount_respects_the_volume_limit(hall):
 
 def test_a_closed_accounts_meter_serves_a_new_account(hall):
     account = open_customer(hall)
-    meter_no = account_view(hall.ctx, account.account_no).summary.meter_no
+    meter_no = account_view(hall.ctx, hall.clerk, account.account_no).summary.meter_no
     close_account(hall.ctx, hall.clerk, CloseAccountRequest(rid(), account.account_no, 0, "销户"))
-    assert account_view(hall.ctx, account.account_no).summary.meter_no is None  # unbound
+    assert (
+        account_view(hall.ctx, hall.clerk, account.account_no).summary.meter_no is None
+    )  # unbound
     again = open_account(
         hall.ctx,
         hall.clerk,

@@ -123,7 +123,7 @@ def test_open_account_typed_by_keyboard_issues_the_blank_card(qtbot, desk, hall)
     assert dialog.error.text() == ""
     assert dialog.result() == QDialog.DialogCode.Accepted
     opened = dialog.result_value
-    view = account_view(hall.ctx, opened.account_no)
+    view = account_view(hall.ctx, hall.clerk, opened.account_no)
     assert view.summary.customer_name == "陈秀兰"
     assert view.summary.meter_no == "18A0000777"
     assert view.summary.card_serial == "SLE0000777"
@@ -278,7 +278,9 @@ def test_replace_a_lost_card_onto_a_blank_card(qtbot, desk, hall):
         2000,
         2000,
     )
-    cards = {c.serial: c.status for c in account_view(hall.ctx, opened.account_no).cards}
+    cards = {
+        c.serial: c.status for c in account_view(hall.ctx, hall.clerk, opened.account_no).cards
+    }
     assert cards == {opened.card_serial: "blacklisted", "SLE0000099": "active"}
     card = desk.card_counter.read(desk.actor)
     assert card.image.serial == "SLE0000099"
@@ -334,7 +336,7 @@ def test_transfer_to_a_new_owner(qtbot, desk, hall):
     wait_outcome(qtbot, dialog)
     assert dialog.error.text() == ""
     assert dialog.result_value.kind == "transfer"
-    assert account_view(hall.ctx, opened.account_no).summary.customer_name == "王强"
+    assert account_view(hall.ctx, hall.clerk, opened.account_no).summary.customer_name == "王强"
     with hall.ctx.reading() as session:
         change = session.scalars(select(OwnershipChange)).one()
         assert change.transaction_id == dialog.result_value.transaction_id
@@ -361,7 +363,7 @@ def test_close_account_refunds_unused_gas(qtbot, desk, hall):
     assert dialog.isVisible()  # the clerk reads the amount first
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert account_view(hall.ctx, opened.account_no).summary.status == "closed"
+    assert account_view(hall.ctx, hall.clerk, opened.account_no).summary.status == "closed"
 
 
 def test_close_account_refused_while_gas_is_still_on_the_card(qtbot, desk, hall):
@@ -375,7 +377,7 @@ def test_close_account_refused_while_gas_is_still_on_the_card(qtbot, desk, hall)
     enter(qtbot, dialog)
     wait_outcome(qtbot, dialog)
     assert "卡内还有未插表的气量" in dialog.error.text()
-    assert account_view(hall.ctx, opened.account_no).summary.status == "active"
+    assert account_view(hall.ctx, hall.clerk, opened.account_no).summary.status == "active"
 
 
 # ---------------------------------------------------------------- 重印

@@ -247,7 +247,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         [opened] = done
         closed(kb, window)
         account_no = opened.account_no
-        view = account_view(ctx, account_no)
+        view = account_view(ctx, flow.session.actor, account_no)
         assert (view.summary.customer_name, view.summary.card_serial) == ("陈秀兰", "SLE0000777")
         assert transactions(ctx) == [("opening", 0, 0)]
         qtbot.waitUntil(lambda: window.current_account_no == account_no, timeout=WAIT)
@@ -301,7 +301,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         # the new card carries the purchase count and the last purchase, still unloaded
         assert (card.image.serial, card.image.purchase_count) == ("SLE0000778", 1)
         assert card.image.pending_volume == m3(200)
-        assert account_view(ctx, account_no).summary.card_serial == "SLE0000778"
+        assert account_view(ctx, flow.session.actor, account_no).summary.card_serial == "SLE0000778"
 
         # 6. sell 50 m³ on the new card, then refund it ------------------------------------------
         # No more gas goes on a card whose last purchase is not in the meter yet (卡内还有气量

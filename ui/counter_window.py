@@ -276,9 +276,9 @@ class CounterWindow(QMainWindow):
         if not query:
             self.show_results([])
             return
-        ctx = self.session.ctx
+        ctx, actor = self.session.ctx, self.session.actor
         run_in_background(
-            lambda: find_accounts(ctx, query),
+            lambda: find_accounts(ctx, actor, query),
             lambda rows, q=query: self.show_results(rows) if q == self._query else None,
             lambda error: self.show_message(error_text(error), error=True),
             parent=self,
@@ -338,9 +338,9 @@ class CounterWindow(QMainWindow):
     # ------------------------------------------------------------------ account
 
     def load_account(self, account_no: str) -> None:
-        ctx = self.session.ctx
+        ctx, actor = self.session.ctx, self.session.actor
         run_in_background(
-            lambda: account_view(ctx, account_no),
+            lambda: account_view(ctx, actor, account_no),
             self.show_account,
             lambda error: self.show_message(error_text(error), error=True),
             parent=self,

@@ -117,7 +117,7 @@ class CardCounter:
         read, settlement = self._read_and_settle(actor)
         if read.image is None:
             return CardAtCounter(None, None, None)
-        view = account_view(self.ctx, read.image.account_no)
+        view = account_view(self.ctx, actor, read.image.account_no)
         return CardAtCounter(read.image, view, settlement)
 
     def settle_inserted(self, actor: Actor) -> Settlement | None:
@@ -253,7 +253,7 @@ class CardCounter:
         Used after opening, replacement and transfer; safe to call again after a failure: a
         card already carrying this account's serial is accepted as issued.
         """
-        view = account_view(self.ctx, account_no)
+        view = account_view(self.ctx, actor, account_no)
         serial = view.summary.card_serial
         if serial is None:
             raise NotFound("该户没有有效的卡", f"account {account_no} has no active card")

@@ -13,9 +13,11 @@ from app.domain.identity import normalize_resident_id
 from app.domain.pricing import ladder_year_start
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
-from app.services.common import account_by_no, tariff_in_force
+from app.services.common import Actor, account_by_no, resolve_actor, tariff_in_force
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
+
+LOOK_UP = "look_up"  # the permission every screen that shows an account needs
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,13 @@ _OF_CUSTOMERS = (
 )
 
 
-def find_accounts(ctx: Context, text: str, limit: int = 50) -> list[AccountSummary]:
+def find_accounts(ctx: Context, actor: Actor, text: str, limit: int = 50) -> list[AccountSummary]:
     """Exact matches on 户号/card/meter/phone/ID first; otherwise name or address substring."""
     key = (text or "").strip()
     if not key:
         return []
     with ctx.reading() as session:
+        resolve_actor(session, actor, LOOK_UP)
         ids = exact_account_ids(session, key)
         if not ids:
             customer_ids = matching_customer_ids(session, key, limit)
@@ -145,8 +148,11 @@ def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
     return TierUsage(year, tariff.name, sum(by_tier.values()), tuple(tiers))
 
 
-def tier_usage(ctx: Context, account_no: str, day: dt.date | None = None) -> TierUsage:
+def tier_usage(
+    ctx: Context, actor: Actor, account_no: str, day: dt.date | None = None
+) -> TierUsage:
     with ctx.reading() as session:
+        resolve_actor(session, actor, LOOK_UP)
         return _tier_usage(session, account_by_no(session, account_no), day or ctx.today())
 
 
@@ -187,8 +193,9 @@ def _history(session: Session, account: Account, limit: int) -> list[HistoryEntr
     ]
 
 
-def history(ctx: Context, account_no: str, limit: int = 100) -> list[HistoryEntry]:
+def history(ctx: Context, actor: Actor, account_no: str, limit: int = 100) -> list[HistoryEntry]:
     with ctx.reading() as session:
+        resolve_actor(session, actor, LOOK_UP)
         return _history(session, account_by_no(session, account_no), limit)
 
 
@@ -212,9 +219,12 @@ class AccountView:
     recent: tuple[HistoryEntry, ...]
 
 
-def account_view(ctx: Context, account_no: str, history_limit: int = 20) -> AccountView:
+def account_view(
+    ctx: Context, actor: Actor, account_no: str, history_limit: int = 20
+) -> AccountView:
     """Everything the account screen shows about one account."""
     with ctx.reading() as session:
+        resolve_actor(session, actor, LOOK_UP)
         account = account_by_no(session, account_no)
         summary = _summaries(session, [account.id])[0]
         try:

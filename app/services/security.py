@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "print": COUNTER_ROLES,
     "shift": COUNTER_ROLES,  # open, cash in/out, hand over, count, close
     "hall_reports": REPORT_ROLES,
+    "look_up": COUNTER_ROLES | REPORT_ROLES | {ADMINISTRATOR},  # find and show accounts
     "view_identity": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
     "manage_users": frozenset({ADMINISTRATOR}),
     "manage_settings": frozenset({ADMINISTRATOR}),

@@ -459,7 +459,7 @@ class ReprintDialog(OperationDialog):
         def job():  # type: ignore[no-untyped-def]
             receipt = number
             if not receipt:
-                recent = history(ctx, account_no, limit=1)
+                recent = history(ctx, actor, account_no, limit=1)
                 if not recent:
                     raise InvalidInput(no_history, f"{account_no}: no history")
                 receipt = recent[0].receipt_no
