@@ -142,7 +142,7 @@ class OperationDialog(QDialog):
         self.error.clear()
         try:
             job = self.work()
-        except GasDeskError as error:
+        except Exception as error:  # a bad field: shown inline, never lost in a Qt slot
             self.show_error(error)
             return
         self.set_working(True)
@@ -155,6 +155,45 @@ class OperationDialog(QDialog):
     def _failed(self, error: Exception) -> None:
         self.set_working(False)
         self.show_error(error)
+        settlement = getattr(error, "settlement", None)
+        if settlement is not None:  # a card read settled an earlier, interrupted operation
+            if settlement.outcome == "voided":
+                self.request_id = self.session.new_request()  # that one is over: a new one
+            else:
+                self.print_earlier(settlement.sale.transaction_id)
+
+    def report_settlement(self, settlement: Any) -> None:
+        """A card read settled an interrupted write: tell the clerk (the void's cash goes back
+        to the customer); a completed one's receipt prints now."""
+        from app.services.card_counter import EarlierSaleCompleted, SaleVoided
+
+        if settlement is None:
+            return
+        if settlement.outcome == "voided":
+            self.error.setText(SaleVoided(settlement).user_message)
+        else:
+            self.error.setText(EarlierSaleCompleted(settlement).user_message)
+            self.print_earlier(settlement.sale.transaction_id)
+
+    def print_earlier(self, transaction_id: int) -> None:
+        session = self.session
+        run_in_background(
+            lambda: session.print_transaction(transaction_id),
+            lambda message: self.info.setText(message),
+            lambda error: self.info.setText(error_text(error)),
+            parent=self,
+        )
+
+    def reject(self) -> None:
+        # while the service runs the operation may commit: the dialog stays to show the result
+        if not self.working:
+            super().reject()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        if self.working:
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def show_error(self, error: BaseException) -> None:
         self.error.setText(error_text(error))

@@ -339,9 +339,15 @@ class CounterWindow(QMainWindow):
 
     def load_account(self, account_no: str) -> None:
         ctx, actor = self.session.ctx, self.session.actor
+        self._load_seq = ticket = getattr(self, "_load_seq", 0) + 1
+
+        def shown(view: AccountView) -> None:
+            if ticket == self._load_seq:  # an older, slower load never replaces a newer one
+                self.show_account(view)
+
         run_in_background(
             lambda: account_view(ctx, actor, account_no),
-            self.show_account,
+            shown,
             lambda error: self.show_message(error_text(error), error=True),
             parent=self,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Protocol
@@ -149,10 +150,14 @@ class CardRead:
 class GasCardReader:
     """Read, issue and write GasDesk cards in one reader slot.
 
-    Not thread-safe by itself: the pyscard transport serialises every call on its device thread.
+    The pyscard transport serialises single calls on its device thread; ``lock`` is held by
+    ``CardCounter`` for a whole operation (read, settle, write, read-back), so a background
+    poll can never interleave with a sale.
     """
 
     def __init__(self, transport: CardTransport, key: CardKey, family: type[Acr38] = Acr38):
+        # one card operation at a time: a poll must never interleave with a write
+        self.lock = threading.RLock()
         self.transport = transport
         self.key = key
         self.commands = family(transport)

@@ -10,6 +10,7 @@ the line is rendered with a CJK font and printed as a raster image: never a cras
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -158,6 +159,8 @@ class EscposReceiptPrinter:
         self._connect = connect
         self.profile = profile
         self.name = name or profile.name
+        # one connection at a time: a status poll must not open a second one mid-receipt
+        self.lock = threading.RLock()
 
     def _open(self):  # type: ignore[no-untyped-def]
         try:
@@ -168,6 +171,10 @@ class EscposReceiptPrinter:
             raise PrinterFault("未连接打印机，请检查打印机电源和连接", str(error)) from error
 
     def status(self) -> PrinterStatus:
+        with self.lock:
+            return self._status()
+
+    def _status(self) -> PrinterStatus:
         """DLE EOT status; file printers cannot answer and are always taken as ready."""
         if not _answers_status(self._connect()):
             return PrinterStatus()
@@ -191,6 +198,10 @@ class EscposReceiptPrinter:
 
     def print_receipt(self, receipt: Receipt) -> int:
         """Print one receipt; returns the bytes sent. Raises PrinterFault when it cannot."""
+        with self.lock:
+            return self._print(receipt)
+
+    def _print(self, receipt: Receipt) -> int:
         before = self.status()
         if before.problem:
             raise PrinterFault(before.problem, f"{self.name}: {before}")

@@ -121,11 +121,17 @@ def row_figures(conn: Connection, table: str, row_id: int) -> dict[str, object] 
 
 
 def record(
-    session: Session, ctx: Context, event: Event, *, row: tuple[str, int] | None = None
+    session: Session,
+    ctx: Context,
+    event: Event,
+    *,
+    row: tuple[str, int] | None = None,
+    figures: Mapping[str, object] | None = None,
 ) -> int:
     """Append ``event`` to the chain inside the caller's transaction; returns its seq.
 
-    With ``row`` (table, id) the entry is about that money row and records its figures.
+    With ``row`` (table, id) the entry is about that money row and records its figures, taken
+    from ``figures`` (the values the caller just inserted) or read back from the row.
     """
     if ctx.audit_key is None:
         raise RuntimeError("no audit key configured: the audit log cannot be written")
@@ -135,7 +141,10 @@ def record(
     if row is not None:
         table, row_id = row
         ref = f"{table}:{row_id}"
-        data["row"] = row_figures(conn, table, row_id)
+        if figures is not None:
+            data["row"] = {name: figures.get(name) for name in ROW_FIELDS[table]}
+        else:
+            data["row"] = row_figures(conn, table, row_id)
     seq, previous = conn.execute(_TAKE_HEAD).one()
     entry = {
         "seq": seq,

@@ -9,6 +9,7 @@ settles it by its purchase count. Runs on a worker thread, never on the GUI thre
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass
@@ -97,6 +98,17 @@ class SaleOnCard:
     settlement: Settlement
 
 
+def _one_at_a_time(method):  # type: ignore[no-untyped-def]
+    """Hold the reader for the whole operation (read, settle, write, read-back)."""
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with self.reader.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class CardCounter:
     """The card operations of one counter: one reader, one utility key."""
 
@@ -112,6 +124,7 @@ class CardCounter:
         settlement = settle_card(self.ctx, actor, reading_of(read.image))
         return read, settlement
 
+    @_one_at_a_time
     def read(self, actor: Actor) -> CardAtCounter:
         """Read the inserted card, settle any pending write of its account, load the account."""
         read, settlement = self._read_and_settle(actor)
@@ -120,6 +133,7 @@ class CardCounter:
         view = account_view(self.ctx, actor, read.image.account_no)
         return CardAtCounter(read.image, view, settlement)
 
+    @_one_at_a_time
     def settle_inserted(self, actor: Actor) -> Settlement | None:
         """At start-up (after login): settle the write pending on a card left in the reader."""
         from app.devices.cardreader import NoCard
@@ -189,6 +203,7 @@ class CardCounter:
         self.reader.require_unlockable(read)  # before the sale is committed, not after
         return read
 
+    @_one_at_a_time
     def sell(
         self,
         actor: Actor,
@@ -217,6 +232,7 @@ class CardCounter:
         )
         return self._write_then_complete(actor, read, result)
 
+    @_one_at_a_time
     def refund(self, actor: Actor, request_id: uuid.UUID, reason: str, approvals) -> SaleOnCard:  # type: ignore[no-untyped-def]
         """退气: take the unloaded last purchase off the card and give the money back."""
         read = self._fresh_read(actor)
@@ -227,6 +243,7 @@ class CardCounter:
         )
         return self._write_then_complete(actor, read, result)
 
+    @_one_at_a_time
     def supplement(  # type: ignore[no-untyped-def]
         self, actor: Actor, request_id: uuid.UUID, volume: int, reason: str, approvals
     ) -> SaleOnCard:
@@ -247,6 +264,7 @@ class CardCounter:
         )
         return self._write_then_complete(actor, read, result)
 
+    @_one_at_a_time
     def issue(self, actor: Actor, account_no: str) -> CardImage:
         """Personalise the blank card in the reader as the account's active card.
 
@@ -283,6 +301,7 @@ class CardCounter:
                 "请放入一张空白卡", f"card {read.image.serial} in reader"
             )
 
+    @_one_at_a_time
     def open_account(self, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
         """开户 and 开卡: the blank card in the reader becomes the new account's card."""
         self._require_blank()
@@ -290,6 +309,7 @@ class CardCounter:
         self.issue(actor, opened.account_no)
         return opened
 
+    @_one_at_a_time
     def replace(self, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
         """补卡: blacklist the old card, issue the blank one carrying the purchase count forward."""
         self._require_blank()

@@ -413,26 +413,24 @@ def record_transaction(
     today = ctx.today()
     seq = next_number(session, f"receipt:{desk.hall_code}:{today.year}")
     receipt_no = f"{desk.hall_code}-{today.year}-{seq:06d}"
-    txn_id = conn.execute(
-        insert(transactions).returning(transactions.c.id),
-        {
-            "request_id": request_id,
-            "kind": kind,
-            "hall_id": desk.hall_id,
-            "counter_id": desk.counter_id,
-            "operator_id": desk.user_id,
-            "account_id": account_id,
-            "created_at": now,
-            "business_date": today,
-            "receipt_year": today.year,
-            "receipt_seq": seq,
-            "receipt_no": receipt_no,
-            "shift_id": shift_id,
-            "amount_fen": 0,
-            "volume": 0,
-            **values,
-        },
-    ).scalar_one()
+    row = {
+        "request_id": request_id,
+        "kind": kind,
+        "hall_id": desk.hall_id,
+        "counter_id": desk.counter_id,
+        "operator_id": desk.user_id,
+        "account_id": account_id,
+        "created_at": now,
+        "business_date": today,
+        "receipt_year": today.year,
+        "receipt_seq": seq,
+        "receipt_no": receipt_no,
+        "shift_id": shift_id,
+        "amount_fen": 0,
+        "volume": 0,
+        **values,
+    }
+    txn_id = conn.execute(insert(transactions).returning(transactions.c.id), row).scalar_one()
     if segments:
         conn.execute(
             insert(segments_table),
@@ -474,6 +472,7 @@ def record_transaction(
             data={"approvers": [[a.approver_id, a.role] for a in approvals]},
         ),
         row=(transactions.name, txn_id),
+        figures=row,  # the values just inserted: no need to read the row back
     )
     return Recorded(txn_id, receipt_no, now)
 

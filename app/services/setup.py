@@ -154,7 +154,7 @@ class DeskInfo:
 
 def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
     """Names shown in the window title and status bar."""
-    with ctx.unit_of_work() as session:
+    with ctx.reading() as session:
         hall = session.scalar(select(Hall).where(Hall.code == hall_code))
         if hall is None:
             hall = session.scalar(select(Hall).order_by(Hall.id).limit(1))

@@ -306,27 +306,25 @@ def _movement(
     **values: object,
 ) -> int:
     conn: Connection = session.connection()
-    movement_id = conn.execute(
-        insert(movements).returning(movements.c.id),
-        {
-            "request_id": request_id,
-            "kind": kind,
-            "hall_id": desk.hall_id,
-            "counter_id": desk.counter_id,
-            "shift_id": shift_id,
-            "operator_id": desk.user_id,
-            "created_at": ctx.now(),
-            "business_date": ctx.today(),
-            "payment_method": values.pop("payment_method", CASH),
-            "amount_fen": amount_fen,
-            "drawer_fen": drawer_fen,
-            "safe_fen": safe_fen,
-            "finance_fen": finance_fen,
-            **values,
-        },
-    ).scalar_one()
+    row = {
+        "request_id": request_id,
+        "kind": kind,
+        "hall_id": desk.hall_id,
+        "counter_id": desk.counter_id,
+        "shift_id": shift_id,
+        "operator_id": desk.user_id,
+        "created_at": ctx.now(),
+        "business_date": ctx.today(),
+        "payment_method": values.pop("payment_method", CASH),
+        "amount_fen": amount_fen,
+        "drawer_fen": drawer_fen,
+        "safe_fen": safe_fen,
+        "finance_fen": finance_fen,
+        **values,
+    }
+    movement_id = conn.execute(insert(movements).returning(movements.c.id), row).scalar_one()
     event = audit.Event(kind, desk.user_id, desk.counter_id, desk.hall_id)
-    audit.record(session, ctx, event, row=(movements.name, movement_id))
+    audit.record(session, ctx, event, row=(movements.name, movement_id), figures=row)
     return movement_id
 
 

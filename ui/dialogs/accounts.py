@@ -30,7 +30,7 @@ from app.services.accounts import (
     close_account,
     transfer,
 )
-from app.services.card_counter import reading_of
+from app.services.card_counter import EarlierSaleCompleted, SaleVoided, reading_of
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.common import COMMERCIAL, CUSTOMER_KINDS, RESIDENTIAL
 from app.services.directory import ApprovalSlots, transaction_id_by_receipt
@@ -389,6 +389,11 @@ class CloseAccountDialog(_KeyboardForm):
                     if error.code != "no_card":
                         raise
                 else:
+                    settled = at_counter.settlement
+                    if settled is not None:  # an interrupted write was settled: clerk first
+                        raise (SaleVoided if settled.outcome == "voided" else EarlierSaleCompleted)(
+                            settled
+                        )
                     image = at_counter.image
                     if image is not None and image.account_no == account_no:
                         card = reading_of(image)

@@ -38,13 +38,11 @@ from app.domain.pricing import (
 from app.errors import GasDeskError, InvalidInput
 from app.services.card_counter import (
     CardAtCounter,
-    EarlierSaleCompleted,
     SaleOnCard,
-    SaleVoided,
 )
 from app.services.queries import TierUsage
 from app.services.setup import hall_policy
-from ui.base import OperationDialog, error_text, money_edit, read_money, read_volume, volume_edit
+from ui.base import OperationDialog, money_edit, read_money, read_volume, volume_edit
 from ui.worker import run_in_background
 
 PRESET_VOLUMES = (10, 20, 50, 100)  # m³
@@ -211,22 +209,7 @@ class PurchaseDialog(OperationDialog):
         self.show_error(error)
 
     def _show_settlement(self, card: CardAtCounter) -> None:
-        settlement = card.settlement
-        if settlement.outcome == "voided":
-            self.error.setText(SaleVoided(settlement).user_message)
-        else:
-            self.error.setText(EarlierSaleCompleted(settlement).user_message)
-            self._print_earlier(settlement.sale.transaction_id)
-
-    def _print_earlier(self, transaction_id: int) -> None:
-        """An earlier sale was completed by a card read: its receipt prints now."""
-        session = self.session
-        run_in_background(
-            lambda: session.print_transaction(transaction_id),
-            lambda message: self.info.setText(message),
-            lambda error: self.info.setText(error_text(error)),
-            parent=self,
-        )
+        self.report_settlement(card.settlement)
 
     # ------------------------------------------------------------------ inputs
 
@@ -379,13 +362,6 @@ class PurchaseDialog(OperationDialog):
             self.accept()
             return
         super().submit()
-
-    def _failed(self, error: Exception) -> None:
-        super()._failed(error)
-        if isinstance(error, SaleVoided):
-            self.request_id = self.session.new_request()  # that sale is over: a new one
-        elif isinstance(error, EarlierSaleCompleted):
-            self._print_earlier(error.settlement.sale.transaction_id)
 
     def done_ok(self, result: SaleOnCard) -> None:
         self.sale = result

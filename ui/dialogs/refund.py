@@ -68,6 +68,7 @@ class _CardApprovalDialog(OperationDialog):
 
     def _card_read(self, card: CardAtCounter) -> None:
         self.card = card
+        self.report_settlement(card.settlement)
         if card.image is None or card.account is None:
             self.card_label.setText(self.tr("读卡器中是空白卡"))
             return
@@ -86,6 +87,10 @@ class _CardApprovalDialog(OperationDialog):
 
     def card_was_read(self, card: CardAtCounter) -> None:
         """Hook: what the subclass does with the card it read."""
+
+    def set_working(self, working: bool) -> None:
+        super().set_working(working)
+        self.read_button.setEnabled(not working)  # one card operation at a time
 
     def done_ok(self, result: Any) -> None:
         # SaleOnCard: the counter window prints ``result_value.transaction_id``
