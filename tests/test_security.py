@@ -385,3 +385,14 @@ def test_settings_are_changed_by_the_administrator_and_audited(hall):
         assert load_policy(s).drawer_warn_limit_fen == 400000
     (changed,) = events(hall.ctx, "setting_changed")
     assert json.loads(changed.data) == {"key": "drawer_warn_limit_fen", "old": None, "new": 400000}
+
+
+def test_hall_reports_are_for_the_supervisors_own_hall(hall):
+    from app.services.setup import ensure_hall
+
+    other_hall = ensure_hall(hall.ctx, "09", "城西燃气客户服务中心")
+    other_counter = ensure_counter(hall.ctx, other_hall, "1")
+    leader = hall.actor("zhoujie", other_counter)  # 周杰 at a counter of another hall
+    with refused(PermissionDenied, "无权"):
+        daily_report_data(hall.ctx, leader, dt.date(2026, 3, 2), hall.hall_id)
+    assert daily_report_data(hall.ctx, hall.actor("zhoujie"), dt.date(2026, 3, 2), hall.hall_id)

@@ -223,6 +223,7 @@ def print_receipt(
 ) -> PrintOutcome:
     """Queue the original receipt of a committed transaction and try to print it now."""
     with ctx.reading() as session:
+        resolve_actor(session, actor, "print")
         existing = session.connection().execute(
             select(jobs_table.c.id).where(
                 jobs_table.c.transaction_id == transaction_id, jobs_table.c.copy_no == 0
@@ -251,6 +252,8 @@ def queued_jobs(ctx: Context, counter_id: int) -> list[tuple[int, str, int]]:
 
 def print_queued(ctx: Context, actor: Actor, printer: EscposReceiptPrinter) -> list[PrintOutcome]:
     """Print this counter's queued jobs, oldest first; stops at the first fault."""
+    with ctx.reading() as session:
+        resolve_actor(session, actor, "print")
     outcomes = []
     for job_id, _receipt_no, _copy in queued_jobs(ctx, actor.counter_id):
         outcome = print_job(ctx, printer, job_id)

@@ -14,10 +14,9 @@ from app.domain.pricing import ladder_year_start
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
 from app.services.common import Actor, account_by_no, resolve_actor, tariff_in_force
+from app.services.security import LOOK_UP
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
-
-LOOK_UP = "look_up"  # the permission every screen that shows an account needs
 
 
 @dataclass(frozen=True)

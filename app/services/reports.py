@@ -401,9 +401,12 @@ def _may_see(session: Session, actor: Actor, shift) -> None:  # type: ignore[no-
         raise error
 
 
-def _require_supervisor(session: Session, actor: Actor) -> None:
-    """Hall reports show every drawer's cash: for team leaders, managers and finance."""
-    resolve_actor(session, actor, "hall_reports")
+def _require_supervisor(session: Session, actor: Actor, hall_id: int) -> None:
+    """Hall reports show every drawer's cash: for team leaders, managers and finance of that
+    hall."""
+    desk = resolve_actor(session, actor, "hall_reports")
+    if desk.hall_id != hall_id:
+        raise permission_refused(desk.user_id, desk.counter_id, desk.role, "other_hall_report")
 
 
 def zreport_data(ctx: Context, actor: Actor, shift_id: int) -> ZReportData:
@@ -563,7 +566,7 @@ def daily_report_data(
     moved = (m.c.hall_id == hall_id, m.c.business_date == business_date)
     with ctx.reading() as session:
         _one_snapshot(session)
-        _require_supervisor(session, actor)
+        _require_supervisor(session, actor, hall_id)
         hall_name = _hall_name(session, hall_id)
         first, last = _receipt_range(session, where)
         drawers, safe = cash_positions(session, hall_id, business_date)
@@ -610,7 +613,7 @@ def monthly_report_data(
     cash_amount = _sum(case((t.c.payment_method == CASH_METHOD, t.c.amount_fen), else_=0))
     with ctx.reading() as session:
         _one_snapshot(session)
-        _require_supervisor(session, actor)
+        _require_supervisor(session, actor, hall_id)
         conn = session.connection()
         hall_name = _hall_name(session, hall_id)
         days: dict[dt.date, list[int]] = {}

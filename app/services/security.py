@@ -38,6 +38,8 @@ COUNTER_ROLES = frozenset({CLERK, TEAM_LEADER})  # who works a counter (a 班长
 # who reads the hall's cash figures (the administrator runs the system, not the money)
 REPORT_ROLES = frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, FINANCE, VICE_PRESIDENT})
 
+LOOK_UP = "look_up"  # find and show accounts, the own shift and drawer level: every role
+
 # operation → roles allowed to do it. Approving is not here: it depends on the volume
 # (``required_approvals``) and is checked on each approver's own credential.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -52,7 +54,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "print": COUNTER_ROLES,
     "shift": COUNTER_ROLES,  # open, cash in/out, hand over, count, close
     "hall_reports": REPORT_ROLES,
-    "look_up": COUNTER_ROLES | REPORT_ROLES | {ADMINISTRATOR},  # find and show accounts
+    LOOK_UP: COUNTER_ROLES | REPORT_ROLES | {ADMINISTRATOR},
     "view_identity": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
     "manage_users": frozenset({ADMINISTRATOR}),
     "manage_settings": frozenset({ADMINISTRATOR}),

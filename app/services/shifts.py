@@ -50,6 +50,7 @@ from app.services.common import (
     users,
 )
 from app.services.credentials import Confirmed, Credential, confirm_credential
+from app.services.security import LOOK_UP
 from db.models import CashMovement, ShiftCount
 
 log = logging.getLogger(__name__)
@@ -201,7 +202,7 @@ class DrawerStatus:
 
 def drawer_status(ctx: Context, actor: Actor) -> DrawerStatus:
     with ctx.reading() as session:
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, LOOK_UP)
         overdue = tuple(_overdue(session, ctx, desk.hall_id))
         if desk.shift_id is None:
             return DrawerStatus(None, None, LEVEL_OK, None, overdue)
@@ -930,8 +931,10 @@ def _info(row) -> ShiftInfo:  # type: ignore[no-untyped-def]
     )
 
 
-def shifts_of_day(ctx: Context, hall_id: int, day: dt.date) -> list[ShiftInfo]:
+def shifts_of_day(ctx: Context, actor: Actor, day: dt.date) -> list[ShiftInfo]:
+    """The shifts of the actor's hall on ``day``."""
     with ctx.reading() as session:
+        hall_id = resolve_actor(session, actor, LOOK_UP).hall_id
         rows = session.connection().execute(
             _SHIFT_INFO.where(shifts.c.hall_id == hall_id, shifts.c.business_date == day).order_by(
                 shifts.c.id
@@ -942,7 +945,7 @@ def shifts_of_day(ctx: Context, hall_id: int, day: dt.date) -> list[ShiftInfo]:
 
 def current_shift(ctx: Context, actor: Actor) -> ShiftInfo | None:
     with ctx.reading() as session:
-        desk = resolve_actor(session, actor)
+        desk = resolve_actor(session, actor, LOOK_UP)
         if desk.shift_id is None:
             return None
         return _info(

@@ -62,7 +62,7 @@ def counter_shifts(session: DeskSession) -> tuple[list[shift_service.ShiftInfo],
     preselect: the open shift, else the last one. Runs in the background."""
     ctx, actor = session.ctx, session.actor
     current = shift_service.current_shift(ctx, actor)
-    day = shift_service.shifts_of_day(ctx, session.hall_id, ctx.today())
+    day = shift_service.shifts_of_day(ctx, actor, ctx.today())
     found = [s for s in day if s.counter_id == actor.counter_id]
     if current is not None and all(s.shift_id != current.shift_id for s in found):
         found.append(current)
