@@ -238,3 +238,31 @@ def test_card_sales_go_through_the_shift_and_a_void_gives_the_cash_back(hall, st
     settled = counter.settle_inserted(wang)  # the card turns up at counter 3
     assert settled.outcome == "voided" and settled.void.payment_method == "cash"
     assert drawer("wangfang")["cash"] == 50000 - 7830
+
+
+def test_a_retry_after_the_card_issue_stopped_finishes_it_once(hall, station, monkeypatch):
+    """The account is committed, then the card is pulled during 开卡: the same request again
+    (the dialog's retry) replays the opening and finishes the card; nothing is doubled."""
+    from app.devices.cardreader import CardRemoved
+    from db.models import CounterTransaction
+
+    chip = Sle4442.blank()
+    station.insert(chip)
+    counter = station.counter(hall.ctx)
+    request = opening_request(n=7)
+    real_issue = counter.reader.issue
+
+    def pulled_after_writing(read, memory, serial):  # type: ignore[no-untyped-def]
+        real_issue(read, memory, serial)
+        raise CardRemoved("卡片已拔出，请重新插卡", "pulled during issue")
+
+    monkeypatch.setattr(counter.reader, "issue", pulled_after_writing)
+    with pytest.raises(CardRemoved):
+        counter.open_account(hall.clerk, request)
+    monkeypatch.undo()
+    station.insert(chip)  # the clerk puts the same card back and presses Enter again
+    opened = counter.open_account(hall.clerk, request)
+    assert counter.read(hall.clerk).image.account_no == opened.account_no
+    with hall.ctx.reading() as s:
+        openings = s.query(CounterTransaction).filter_by(kind="opening").count()
+    assert openings == 1

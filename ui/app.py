@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from app.context import Context
-    from app.desk import DeskSession
-    from app.services.security import LoggedIn
+    from app.desk import DeskSession, Devices
+    from app.services.security import IdleLock, LoggedIn
+    from app.services.setup import DeskInfo
     from ui.lock_screen import IdleLockController
     from ui.login import LoginWindow
 
@@ -102,18 +103,33 @@ class StartupFlow(QObject):
         run_in_background(prepare, self.ready, self.failed, parent=self)
 
     def ready(self, ctx: Context) -> None:
-        """The database is ready: first run's wizard if nobody can log in yet, then logins."""
-        self.ctx = ctx
-        from app.services.setup import hall_has_users
+        """The database is ready: ask (off the GUI thread) whether anybody can log in yet."""
+        from app.services.setup import describe_desk, hall_has_users
+        from ui.worker import run_in_background
 
-        if not hall_has_users(ctx):
+        self.ctx = ctx
+        config = self.config
+        run_in_background(
+            lambda: (
+                hall_has_users(ctx),
+                describe_desk(ctx, config.hall_code, config.counter_code),
+            ),
+            lambda answer: self.checked(*answer),
+            self.failed,
+            parent=self,
+        )
+
+    def checked(self, has_users: bool, desk: DeskInfo) -> None:
+        """First run's wizard if nobody can log in yet, then logins."""
+        if not has_users:
             self.login_window.hide()
             if not self.run_first_run_wizard():
                 log.info("first-run wizard cancelled")
                 self.app.quit()
                 return
-        self.show_login()
-        _schedule_backups(self.app, ctx)
+            desk = None  # the wizard named the hall and counter: read them again
+        self.show_login(desk)
+        _schedule_backups(self.app, self.ctx)
 
     def failed(self, error: Exception) -> None:
         log.error("database not ready", exc_info=error)
@@ -133,11 +149,12 @@ class StartupFlow(QObject):
         wizard.apply_to(self.config)
         return True
 
-    def show_login(self) -> None:
+    def show_login(self, desk: DeskInfo | None = None) -> None:
         from app.services.setup import describe_desk
         from ui.login import LoginWindow
 
-        desk = describe_desk(self.ctx, self.config.hall_code, self.config.counter_code)
+        if desk is None:  # a short read (tests, after the first-run wizard)
+            desk = describe_desk(self.ctx, self.config.hall_code, self.config.counter_code)
         if self.login_window is None:
             self.login_window = LoginWindow(self.ctx, desk, training=self.config.training)
             self.login_window.logged_in.connect(self.open_counter)
@@ -146,7 +163,7 @@ class StartupFlow(QObject):
         window.attach(self.ctx, desk)
         window.show()
         log.info("ready for login")
-        if self.quit_timer is not None:
+        if self.quit_timer is not None and not self.autologin:  # autologin: after the counter
             self.quit_timer.start()
         if self.autologin:
             username, _, password = self.autologin.partition(":")
@@ -154,12 +171,30 @@ class StartupFlow(QObject):
             window.log_in_as(username, password)
 
     def open_counter(self, user: LoggedIn) -> None:
-        from app.desk import DeskSession, devices_from_config
+        """Logged in: the devices, the desk and the idle lock are set up off the GUI thread."""
+        from app.desk import devices_from_config
+        from app.services.security import idle_lock_for
         from app.services.setup import describe_desk
-        from ui.lock_screen import install_idle_lock
+        from ui.worker import run_in_background
 
-        devices = devices_from_config(self.config)
-        desk = describe_desk(self.ctx, self.config.hall_code, self.config.counter_code)
+        ctx, config = self.ctx, self.config
+        run_in_background(
+            lambda: (
+                devices_from_config(config),
+                describe_desk(ctx, config.hall_code, config.counter_code),
+                idle_lock_for(ctx, user),
+            ),
+            lambda ready: self.show_counter(user, *ready),
+            lambda error: self.login_window.show_error(self.tr("无法打开柜台：") + str(error)),
+            parent=self,
+        )
+
+    def show_counter(
+        self, user: LoggedIn, devices: Devices, desk: DeskInfo, lock: IdleLock
+    ) -> None:
+        from app.desk import DeskSession
+        from ui.lock_screen import IdleLockController
+
         self.session = session = DeskSession(self.ctx, user, desk, devices)
         window = counter_window_for(session, self.config)
         self.counter_window = window
@@ -167,7 +202,7 @@ class StartupFlow(QObject):
         log.info("counter window shown")
         if self.login_window is not None:
             self.login_window.hide()
-        self.idle_lock = install_idle_lock(window, session)
+        self.idle_lock = IdleLockController(window, session, lock=lock)
         if self.quit_timer is not None:
             self.quit_timer.start()
 

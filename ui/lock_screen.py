@@ -205,8 +205,3 @@ class IdleLockController(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
-
-
-def install_idle_lock(window: QWidget, session: DeskSession) -> IdleLockController:
-    """Lock ``window`` after the hall's idle minutes; called once the counter window shows."""
-    return IdleLockController(window, session)

@@ -293,10 +293,12 @@ class CardCounter:
         self.reader.issue(read, memory, serial)
         return cardformat.parse(memory, self.key)
 
-    def _require_blank(self) -> None:
+    def _require_blank(self, issuing: str) -> None:
+        """A blank card, or the card this very operation started issuing (a retry after the
+        issue stopped half-way: the service replays the operation, ``issue`` finishes it)."""
         read = self.reader.read()
         self.reader.require_unlockable(read)
-        if read.image is not None:
+        if read.image is not None and read.image.serial != (issuing or "").strip():
             raise cardformat.WrongCardType(
                 "请放入一张空白卡", f"card {read.image.serial} in reader"
             )
@@ -304,7 +306,7 @@ class CardCounter:
     @_one_at_a_time
     def open_account(self, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
         """开户 and 开卡: the blank card in the reader becomes the new account's card."""
-        self._require_blank()
+        self._require_blank(req.card_serial)
         opened = open_account(self.ctx, actor, req)
         self.issue(actor, opened.account_no)
         return opened
@@ -312,7 +314,7 @@ class CardCounter:
     @_one_at_a_time
     def replace(self, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
         """补卡: blacklist the old card, issue the blank one carrying the purchase count forward."""
-        self._require_blank()
+        self._require_blank(req.new_card_serial)
         result = replace_card(self.ctx, actor, req)
         self.issue(actor, req.account_no)
         return result
