@@ -82,6 +82,7 @@ from app.services.shifts import (
     counts,
     drawer_cash,
     held_cash,
+    method_lines,
     movements,
 )
 from db.models import Contract, Meter
@@ -307,15 +308,9 @@ def _cash_summary(session: Session, shift_id: int, count) -> CashSummary:  # typ
 def _methods(count) -> tuple[MethodCount, ...]:  # type: ignore[no-untyped-def]
     if count is None:
         return ()
-    expected = json.loads(count.expected)
-    noncash = json.loads(count.noncash)
     return tuple(
-        MethodCount(
-            label,
-            expected[method],
-            count.cash_fen if method == CASH_METHOD else noncash.get(method, expected[method]),
-        )
-        for method, label in PAYMENT_METHODS.items()
+        MethodCount(PAYMENT_METHODS[line.method], line.expected_fen, line.counted_fen)
+        for line in method_lines(count)
     )
 
 

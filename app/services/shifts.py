@@ -663,11 +663,12 @@ class CountResult:
         return all(line.difference_fen == 0 for line in self.lines)
 
 
-def _count_result(session: Session, count_id: int) -> CountResult:
-    row = session.connection().execute(select(counts).where(counts.c.id == count_id)).one()
+def method_lines(row) -> tuple[MethodLine, ...]:  # type: ignore[no-untyped-def]
+    """A stored count (a ``shift_counts`` row) as expected against counted per payment method;
+    a non-cash total left empty agrees with what was expected."""
     expected = json.loads(row.expected)
     noncash = json.loads(row.noncash)
-    lines = tuple(
+    return tuple(
         MethodLine(
             method,
             expected[method],
@@ -675,8 +676,12 @@ def _count_result(session: Session, count_id: int) -> CountResult:
         )
         for method in PAYMENT_METHODS
     )
+
+
+def _count_result(session: Session, count_id: int) -> CountResult:
+    row = session.connection().execute(select(counts).where(counts.c.id == count_id)).one()
     cash = DrawerCount.from_json(json.loads(row.denominations))
-    return CountResult(row.id, row.shift_id, cash, lines)
+    return CountResult(row.id, row.shift_id, cash, method_lines(row))
 
 
 def _checked_noncash(noncash: Mapping[str, int]) -> dict[str, int]:
