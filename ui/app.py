@@ -133,9 +133,9 @@ class StartupFlow(QObject):
 
     def failed(self, error: Exception) -> None:
         log.error("database not ready", exc_info=error)
-        from ui.login import user_message
+        from ui.base import error_text
 
-        self.login_window.show_error(self.tr("数据库无法打开：") + user_message(error))
+        self.login_window.show_error(self.tr("数据库无法打开：") + error_text(error))
 
     def run_first_run_wizard(self) -> bool:
         from ui.first_run import FirstRunWizard

@@ -5,7 +5,7 @@ dialog (a retried submit is recognised by the service and never done twice)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
 from app.domain.money import m3, yuan
 from app.errors import GasDeskError, InvalidInput
 from ui.worker import run_in_background
+
+if TYPE_CHECKING:  # kept light: the login window shares ``error_text``
+    from app.desk import DeskSession
 
 MONEY_PATTERN = r"^\d{0,7}(\.\d{0,2})?$"
 VOLUME_PATTERN = r"^\d{0,5}(\.\d{0,2})?$"

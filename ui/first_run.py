@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.config import LocalConfig, config_path
 from app.context import Context
-from ui.login import user_message
+from ui.base import error_text
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +327,7 @@ class UsersPage(_Page):
             self.wizard().commit()  # type: ignore[attr-defined]
         except Exception as error:  # the service's words, inline
             log.exception("first-run setup failed")
-            return self.refuse(user_message(error))
+            return self.refuse(error_text(error))
         return self.accept_page()
 
 

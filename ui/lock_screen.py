@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.login import user_message
+from ui.base import error_text
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class LockScreen(QDialog):
     def _failed(self, error: Exception) -> None:
         self.busy = False
         self.button.setEnabled(True)
-        self.error.setText(user_message(error))
+        self.error.setText(error_text(error))
         self.password.clear()
         self.password.setFocus()
 

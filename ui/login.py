@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.base import error_text
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
@@ -27,16 +28,6 @@ if TYPE_CHECKING:
     from app.services.setup import DeskInfo
 
 log = logging.getLogger(__name__)
-
-
-def user_message(error: BaseException) -> str:
-    """The service's Chinese words for the clerk, never a traceback."""
-    message = getattr(error, "user_message", None)
-    if isinstance(message, str) and message:
-        return message
-    return QCoreApplication.translate("LoginWindow", "系统错误，请联系管理员（{0}）").format(
-        type(error).__name__
-    )
 
 
 class LoginWindow(QWidget):
@@ -153,7 +144,7 @@ class LoginWindow(QWidget):
         self.set_busy(False)
         if not hasattr(error, "user_message"):
             log.error("login failed unexpectedly", exc_info=error)
-        self.show_error(user_message(error))
+        self.show_error(error_text(error))
         self.password.clear()
         self.password.setFocus()
 

@@ -340,27 +340,27 @@
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="407"/>
+        <location filename="../../ui/dialogs/accounts.py" line="412"/>
         <source>已销户。应退客户 {0} 元（未用气量 {1} 立方米）</source>
         <translation>Account closed. Pay the customer {0} yuan (unused gas {1} m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="412"/>
+        <location filename="../../ui/dialogs/accounts.py" line="417"/>
         <source>已销户。应收客户 {0} 元（超用气量 {1} 立方米），实收 {2}，找零 {3}</source>
         <translation>Account closed. Collect {0} yuan from the customer (gas used beyond purchases {1} m³), received {2}, change {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="420"/>
+        <location filename="../../ui/dialogs/accounts.py" line="425"/>
         <source>已销户。无需退补。</source>
         <translation>Account closed. Nothing to pay out or collect.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="422"/>
+        <location filename="../../ui/dialogs/accounts.py" line="427"/>
         <source>按 Enter 完成并打印凭证</source>
         <translation>Press Enter to finish and print the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="424"/>
+        <location filename="../../ui/dialogs/accounts.py" line="429"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
@@ -411,52 +411,52 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="146"/>
+        <location filename="../../ui/counter_window.py" line="139"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
         <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="151"/>
+        <location filename="../../ui/counter_window.py" line="144"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="159"/>
+        <location filename="../../ui/counter_window.py" line="152"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="171"/>
+        <location filename="../../ui/counter_window.py" line="164"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="235"/>
+        <location filename="../../ui/counter_window.py" line="228"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="236"/>
+        <location filename="../../ui/counter_window.py" line="229"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="237"/>
+        <location filename="../../ui/counter_window.py" line="230"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="238"/>
+        <location filename="../../ui/counter_window.py" line="231"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="239"/>
+        <location filename="../../ui/counter_window.py" line="232"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="307"/>
+        <location filename="../../ui/counter_window.py" line="300"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
@@ -497,24 +497,24 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="78"/>
-        <location filename="../../ui/counter_window.py" line="546"/>
+        <location filename="../../ui/counter_window.py" line="545"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="241"/>
-        <location filename="../../ui/counter_window.py" line="274"/>
+        <location filename="../../ui/counter_window.py" line="234"/>
+        <location filename="../../ui/counter_window.py" line="267"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="307"/>
+        <location filename="../../ui/counter_window.py" line="300"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="314"/>
+        <location filename="../../ui/counter_window.py" line="307"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -522,47 +522,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="362"/>
+        <location filename="../../ui/counter_window.py" line="361"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="403"/>
+        <location filename="../../ui/counter_window.py" line="402"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="438"/>
+        <location filename="../../ui/counter_window.py" line="437"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="446"/>
+        <location filename="../../ui/counter_window.py" line="445"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="533"/>
+        <location filename="../../ui/counter_window.py" line="532"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="540"/>
+        <location filename="../../ui/counter_window.py" line="539"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="544"/>
+        <location filename="../../ui/counter_window.py" line="543"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="548"/>
+        <location filename="../../ui/counter_window.py" line="547"/>
         <source>请交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="552"/>
+        <location filename="../../ui/counter_window.py" line="551"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -1027,71 +1027,66 @@
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login.py" line="37"/>
-        <source>系统错误，请联系管理员（{0}）</source>
-        <translation>System error, please call the administrator ({0})</translation>
-    </message>
-    <message>
-        <location filename="../../ui/login.py" line="55"/>
+        <location filename="../../ui/login.py" line="46"/>
         <source>GasDesk 燃气营业厅柜台系统 — 登录</source>
         <translation>GasDesk gas service counter — Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="57"/>
+        <location filename="../../ui/login.py" line="48"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="60"/>
-        <location filename="../../ui/login.py" line="100"/>
+        <location filename="../../ui/login.py" line="51"/>
+        <location filename="../../ui/login.py" line="91"/>
         <source>燃气营业厅</source>
         <translation>Gas service hall</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="67"/>
-        <location filename="../../ui/login.py" line="79"/>
+        <location filename="../../ui/login.py" line="58"/>
+        <location filename="../../ui/login.py" line="70"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="70"/>
-        <location filename="../../ui/login.py" line="80"/>
+        <location filename="../../ui/login.py" line="61"/>
+        <location filename="../../ui/login.py" line="71"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="71"/>
-        <location filename="../../ui/login.py" line="101"/>
+        <location filename="../../ui/login.py" line="62"/>
+        <location filename="../../ui/login.py" line="92"/>
         <source>未配置柜台</source>
         <translation>No counter configured</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="75"/>
+        <location filename="../../ui/login.py" line="66"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="81"/>
+        <location filename="../../ui/login.py" line="72"/>
         <source>柜台</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="95"/>
+        <location filename="../../ui/login.py" line="86"/>
         <source>正在准备数据库……</source>
         <translation>Preparing the database…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="121"/>
+        <location filename="../../ui/login.py" line="112"/>
         <source>正在登录……</source>
         <translation>Logging in…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="127"/>
+        <location filename="../../ui/login.py" line="118"/>
         <source>正在准备数据库，请稍候……</source>
         <translation>Preparing the database, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="132"/>
+        <location filename="../../ui/login.py" line="123"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
     </message>
@@ -1142,27 +1137,27 @@
 <context>
     <name>OperationDialog</name>
     <message>
-        <location filename="../../ui/base.py" line="36"/>
+        <location filename="../../ui/base.py" line="38"/>
         <source>系统错误，请联系管理员（{0}）</source>
         <translation>System error, please call the administrator ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="59"/>
+        <location filename="../../ui/base.py" line="61"/>
         <source>请输入{0}</source>
         <translation>{0} is required</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="108"/>
+        <location filename="../../ui/base.py" line="110"/>
         <source>确认 (Enter)</source>
         <translation>Confirm (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="109"/>
+        <location filename="../../ui/base.py" line="111"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="114"/>
+        <location filename="../../ui/base.py" line="116"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
@@ -1190,167 +1185,167 @@
 <context>
     <name>PurchaseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="68"/>
-        <location filename="../../ui/dialogs/purchase.py" line="366"/>
+        <location filename="../../ui/dialogs/purchase.py" line="66"/>
+        <location filename="../../ui/dialogs/purchase.py" line="349"/>
         <source>未配置读卡器</source>
         <translation>No card reader configured</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="92"/>
+        <location filename="../../ui/dialogs/purchase.py" line="90"/>
         <source>F1 购气</source>
         <translation>F1 Purchase gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="101"/>
+        <location filename="../../ui/dialogs/purchase.py" line="99"/>
         <source>正在读卡…</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="116"/>
+        <location filename="../../ui/dialogs/purchase.py" line="114"/>
         <source>非现金付款的交易流水号</source>
         <translation>Transaction reference of a non-cash payment</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="117"/>
+        <location filename="../../ui/dialogs/purchase.py" line="115"/>
         <source>不填则按应收金额</source>
         <translation>Empty: the amount due</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="119"/>
+        <location filename="../../ui/dialogs/purchase.py" line="117"/>
         <source>购气量 (m³)</source>
         <translation>Gas volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="120"/>
+        <location filename="../../ui/dialogs/purchase.py" line="118"/>
         <source>或购气金额 (元)</source>
         <translation>or amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="121"/>
+        <location filename="../../ui/dialogs/purchase.py" line="119"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="122"/>
+        <location filename="../../ui/dialogs/purchase.py" line="120"/>
         <source>交易流水号</source>
         <translation>Transaction reference</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="123"/>
+        <location filename="../../ui/dialogs/purchase.py" line="121"/>
         <source>实收现金 (元)</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="127"/>
+        <location filename="../../ui/dialogs/purchase.py" line="125"/>
         <source>{n} m³</source>
         <translation>{n} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="132"/>
+        <location filename="../../ui/dialogs/purchase.py" line="130"/>
         <source>{n} 元</source>
         <translation>{n} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="184"/>
+        <location filename="../../ui/dialogs/purchase.py" line="182"/>
         <source>这是一张空白卡，尚未发卡</source>
         <translation>This is a blank card, not issued yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="187"/>
+        <location filename="../../ui/dialogs/purchase.py" line="185"/>
         <source>卡内户号未登记</source>
         <translation>The account no. on the card is not registered</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="193"/>
+        <location filename="../../ui/dialogs/purchase.py" line="191"/>
         <source>注意：读卡器中的卡属于 {card}，不是已加载的 {loaded}</source>
         <translation>Note: the card in the reader belongs to {card}, not to the loaded {loaded}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="199"/>
+        <location filename="../../ui/dialogs/purchase.py" line="197"/>
         <source>户号 {account}&#x3000;{name}&#x3000;卡号 {serial}&#x3000;购气次数 {count}</source>
         <translation>Account no. {account}   {name}   Card no. {serial}   Purchases {count}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="210"/>
+        <location filename="../../ui/dialogs/purchase.py" line="208"/>
         <source>未读到燃气卡</source>
         <translation>No gas card read</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="276"/>
-        <location filename="../../ui/dialogs/purchase.py" line="353"/>
+        <location filename="../../ui/dialogs/purchase.py" line="259"/>
+        <location filename="../../ui/dialogs/purchase.py" line="336"/>
         <source>购气量</source>
         <translation>Gas volume</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="277"/>
-        <location filename="../../ui/dialogs/purchase.py" line="354"/>
+        <location filename="../../ui/dialogs/purchase.py" line="260"/>
+        <location filename="../../ui/dialogs/purchase.py" line="337"/>
         <source>购气金额</source>
         <translation>Purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="283"/>
+        <location filename="../../ui/dialogs/purchase.py" line="266"/>
         <source>金额不足以购买最小售气量</source>
         <translation>The amount does not cover the smallest volume on sale</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="293"/>
-        <location filename="../../ui/dialogs/purchase.py" line="359"/>
+        <location filename="../../ui/dialogs/purchase.py" line="276"/>
+        <location filename="../../ui/dialogs/purchase.py" line="342"/>
         <source>实收现金</source>
         <translation>Cash received</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="302"/>
+        <location filename="../../ui/dialogs/purchase.py" line="285"/>
         <source>请输入购气量或金额</source>
         <translation>Enter a gas volume or an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="309"/>
-        <location filename="../../ui/dialogs/purchase.py" line="396"/>
+        <location filename="../../ui/dialogs/purchase.py" line="292"/>
+        <location filename="../../ui/dialogs/purchase.py" line="372"/>
         <source>第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元</source>
         <translation>Tier {tier}: {volume} m³ × {price} yuan/m³ = {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="318"/>
+        <location filename="../../ui/dialogs/purchase.py" line="301"/>
         <source>合计 {volume} m³，应收 {amount} 元</source>
         <translation>Total {volume} m³, due {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="329"/>
+        <location filename="../../ui/dialogs/purchase.py" line="312"/>
         <source>实收不足，还差 {short} 元</source>
         <translation>Not enough received: {short} yuan short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="335"/>
-        <location filename="../../ui/dialogs/purchase.py" line="418"/>
+        <location filename="../../ui/dialogs/purchase.py" line="318"/>
+        <location filename="../../ui/dialogs/purchase.py" line="394"/>
         <source>找零 {change} 元</source>
         <translation>Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="352"/>
+        <location filename="../../ui/dialogs/purchase.py" line="335"/>
         <source>请插入燃气卡</source>
         <translation>Please insert the gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="356"/>
+        <location filename="../../ui/dialogs/purchase.py" line="339"/>
         <source>请输入购气量或购气金额</source>
         <translation>Please enter a gas volume or a purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="405"/>
+        <location filename="../../ui/dialogs/purchase.py" line="381"/>
         <source>购气成功&#x3000;凭证号 {receipt}
 购气量 {volume} m³&#x3000;金额 {amount} 元</source>
         <translation>Purchase complete   Receipt no. {receipt}
 Volume {volume} m³   Amount {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="411"/>
+        <location filename="../../ui/dialogs/purchase.py" line="387"/>
         <source>
 实收 {tendered} 元&#x3000;找零 {change} 元</source>
         <translation>
 Received {tendered} yuan   Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="424"/>
+        <location filename="../../ui/dialogs/purchase.py" line="400"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
@@ -1358,32 +1353,32 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>RefundDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="102"/>
+        <location filename="../../ui/dialogs/refund.py" line="107"/>
         <source>退气</source>
         <translation>Refund gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="105"/>
+        <location filename="../../ui/dialogs/refund.py" line="110"/>
         <source>如：客户购错气量</source>
         <translation>e.g. customer bought the wrong volume</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="106"/>
+        <location filename="../../ui/dialogs/refund.py" line="111"/>
         <source>退气原因</source>
         <translation>Reason for refund</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="107"/>
+        <location filename="../../ui/dialogs/refund.py" line="112"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="108"/>
+        <location filename="../../ui/dialogs/refund.py" line="113"/>
         <source>只能退最后一次购气，且该笔气量尚未插表</source>
         <translation>Only the last purchase can be refunded, and only while it is not yet loaded into the meter</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="119"/>
+        <location filename="../../ui/dialogs/refund.py" line="124"/>
         <source>卡内没有未插表的气量，不能退气</source>
         <translation>No gas on the card waiting to be loaded into the meter: nothing to refund</translation>
     </message>
@@ -1608,32 +1603,32 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>ReprintDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="439"/>
+        <location filename="../../ui/dialogs/accounts.py" line="444"/>
         <source>重印凭证</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="443"/>
+        <location filename="../../ui/dialogs/accounts.py" line="448"/>
         <source>留空则重印本户最近一笔业务</source>
         <translation>Empty: reprint the account&apos;s last transaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="444"/>
+        <location filename="../../ui/dialogs/accounts.py" line="449"/>
         <source>凭证号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="450"/>
+        <location filename="../../ui/dialogs/accounts.py" line="455"/>
         <source>本柜台未配置打印机</source>
         <translation>This counter has no printer configured</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="453"/>
+        <location filename="../../ui/dialogs/accounts.py" line="458"/>
         <source>请输入凭证号</source>
         <translation>Please enter a receipt no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="457"/>
+        <location filename="../../ui/dialogs/accounts.py" line="462"/>
         <source>该户还没有可重印的业务</source>
         <translation>This account has no transaction to reprint yet</translation>
     </message>
@@ -1891,41 +1886,46 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>StartupFlow</name>
     <message>
-        <location filename="../../ui/app.py" line="122"/>
+        <location filename="../../ui/app.py" line="138"/>
         <source>数据库无法打开：</source>
         <translation>Cannot open the database: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="188"/>
+        <source>无法打开柜台：</source>
+        <translation>Cannot open the counter: </translation>
     </message>
 </context>
 <context>
     <name>SupplementDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="139"/>
+        <location filename="../../ui/dialogs/refund.py" line="144"/>
         <source>补气</source>
         <translation>Supplement gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="144"/>
+        <location filename="../../ui/dialogs/refund.py" line="149"/>
         <source>如：表具故障少计气量</source>
         <translation>e.g. meter fault under-counted the gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="145"/>
+        <location filename="../../ui/dialogs/refund.py" line="150"/>
         <source>补气量（立方米）</source>
         <translation>Supplement volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="146"/>
+        <location filename="../../ui/dialogs/refund.py" line="151"/>
         <source>补气原因</source>
         <translation>Reason for supplement</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="147"/>
+        <location filename="../../ui/dialogs/refund.py" line="152"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="153"/>
-        <location filename="../../ui/dialogs/refund.py" line="163"/>
+        <location filename="../../ui/dialogs/refund.py" line="158"/>
+        <location filename="../../ui/dialogs/refund.py" line="168"/>
         <source>补气量</source>
         <translation>Supplement volume</translation>
     </message>
@@ -2207,12 +2207,12 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <translation>No card read</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="72"/>
+        <location filename="../../ui/dialogs/refund.py" line="73"/>
         <source>读卡器中是空白卡</source>
         <translation>The card in the reader is blank</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="77"/>
+        <location filename="../../ui/dialogs/refund.py" line="78"/>
         <source>户号 {0}&#x3000;{1}&#x3000;卡号 {2}&#x3000;购气次数 {3}&#x3000;未插表气量 {4} 立方米</source>
         <translation>Account no. {0}   {1}   Card no. {2}   Purchases {3}   Not yet in meter {4} m³</translation>
     </message>
