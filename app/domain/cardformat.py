@@ -149,11 +149,11 @@ def issue_progress(memory: bytes, protection: bytes, key: CardKey) -> str | None
     if memory[UTILITY] != key.utility_code:
         return None
     writable = int.from_bytes(protection[:4], "little")
-    if writable == 0:
-        return None  # all 32 bytes protected: a finished issue
-    if writable != (1 << PROTECTED_SIZE) - 1:
-        return PSC_DERIVED  # the protection write started: the PSC was changed before it
     stage = memory[ISSUE_STAGE]
+    if writable != (1 << PROTECTED_SIZE) - 1:
+        # the protection write started, so the PSC was changed before it; finished only once
+        # the stage byte was closed after it
+        return None if writable == 0 and stage == STAGE_DONE else PSC_DERIVED
     if stage == STAGE_PSC_FACTORY:
         return PSC_FACTORY
     if stage == STAGE_PSC_CHANGED:
