@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from app.context import Context
-from app.devices.cardreader import CardRead, CardReaderError, GasCardReader
+from app.devices.cardreader import CardRead, CardReaderError, CardTimeout, GasCardReader
 from app.domain import cardformat
 from app.domain.cardformat import CardImage
 from app.domain.cards import CardReading
@@ -229,7 +229,17 @@ class CardCounter:
     def _settle_after_failure(
         self, actor: Actor, result: SaleResult, error: CardReaderError
     ) -> SaleOnCard:
-        """Read the card once more: if it is still there its count settles the sale now."""
+        """Read the card once more: if it is still there its count settles the sale now.
+
+        Not after a time-out: the card stopped answering, and asking it again would only make
+        the clerk wait a second time-out before hearing what to do.
+        """
+        if isinstance(error, CardTimeout):
+            raise SaleUnsettled(
+                "卡片无响应，写卡中断，本笔业务尚未确认。请取出卡片重新插入，系统将按卡内购气次数"
+                "自动确认（写入成功则完成出票，未成功则作废并退还现金）",
+                f"{result.receipt_no}: {error}",
+            ) from error
         try:
             read, settlement = self._read_and_settle(actor)
         except GasDeskError as again:
