@@ -174,6 +174,7 @@ class GasCardReader:
         self._verified_serial: str | None = None  # PSC accepted in this power session
         # PSC tries left as read in this session; only our own PSC presentations change it
         self._tries_left: int | None = None
+        self._all_protected = False  # bytes 0-31 seen protected in this session
 
     @property
     def apdu_count(self) -> int:
@@ -208,6 +209,7 @@ class GasCardReader:
             self._connected = True
             self._verified_serial = None
             self._tries_left = None
+            self._all_protected = False
 
     def forget(self) -> None:
         """The card left the reader: the next operation connects afresh."""
@@ -221,6 +223,7 @@ class GasCardReader:
         self._token = None
         self._verified_serial = None
         self._tries_left = None
+        self._all_protected = False
 
     def _guard(self, operation):  # type: ignore[no-untyped-def]
         try:
@@ -262,7 +265,12 @@ class GasCardReader:
                 return CardRead(memory, tries, None)
             # every read looks at the protection bits: an issue that stopped half-way must be
             # recognised before anyone presents a PSC to the card
-            progress = cardformat.issue_progress(memory, self.commands.protection_bits(), self.key)
+            if self._all_protected:
+                bits = bytes(4)  # protection is for ever: seen once in this session is enough
+            else:
+                bits = self.commands.protection_bits()
+                self._all_protected = not any(bits)
+            progress = cardformat.issue_progress(memory, bits, self.key)
             if progress is not None:
                 return CardRead(memory, tries, None, progress)
             return CardRead(memory, tries, cardformat.parse(memory, self.key))
