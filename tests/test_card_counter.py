@@ -315,3 +315,39 @@ def test_a_card_gone_silent_mid_write_costs_one_time_out_and_the_first_read_sett
     assert image.purchase_count == (1 if lands else 0)
     assert counter.read(hall.clerk).settlement is None  # settled once
     again.remove()
+
+
+@pytest.mark.parametrize("lands", [False, True], ids=["change_lost", "change_landed"])
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_a_card_gone_silent_at_the_psc_change_is_finished_by_the_first_read_after(
+    hall, station, virtual_card, lands
+):
+    """开卡 with a card that stops answering at the PSC change: one time-out and a clear
+    message; put back, the first read finishes the issue and the card sells."""
+    from app.devices.cardreader import CardTimeout
+    from tests.card_support import WatchedChip, issue_step
+
+    transport = station.transport
+    transport.timeout = 1.0
+    chip = WatchedChip.blank()
+    card = virtual_card(
+        chip, go_silent=lambda apdu: issue_step(apdu) == "change_psc", silent_lands=lands
+    )
+    card.insert()
+    counter = station.counter(hall.ctx)
+    request = opening_request(n=4)
+    with pytest.raises(CardTimeout) as error:
+        counter.open_account(hall.clerk, request)
+    assert "无响应" in error.value.user_message and "重新插入" in error.value.user_message
+    assert card.went_silent
+    card.remove()
+
+    again = virtual_card(chip)
+    again.insert()
+    at = counter.read(hall.clerk)  # the first read after the card is put back
+    assert at.image.serial == request.card_serial
+    assert chip.psc == KEY.psc(request.card_serial) and chip.protected(0)
+    assert chip.tries_left == 3 and chip.wrong_presentations == (0 if lands else 1)
+    sold = counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10))
+    assert sold.settlement.outcome == "completed"
+    again.remove()
