@@ -199,3 +199,27 @@ def test_an_unfinished_card_not_in_the_records_is_refused_and_not_touched(hall):
         fresh_counter(hall, card).read(hall.clerk)
     assert "发卡未完成" in error.value.user_message
     assert card.presented == [] and card.tries_left == 3
+
+
+def test_an_unprotected_card_without_our_mac_is_never_asked_for_a_psc(hall):
+    """A card that looks half-issued past its data but whose MAC is not ours (written outside
+    GasDesk) is refused as edited; no PSC is presented to it."""
+    from app.domain.cardformat import MacMismatch
+
+    opened = fresh_counter(hall, Sle4442.blank()).open_account(hall.clerk, opening_request(n=8))
+    memory = bytearray(
+        cardformat.issued(
+            Sle4442.blank().memory,
+            KEY,
+            serial=opened.card_serial,
+            account_no=opened.account_no,
+            meter_no=opened.meter_no,
+            purchase_count=0,
+        )
+    )
+    memory[cardformat.ISSUE_STAGE] = cardformat.STAGE_PSC_CHANGING
+    memory[cardformat.MAC] = bytes(8)
+    card = WatchedChip(bytes(memory), psc=b"\x12\x34\x56")
+    with pytest.raises(MacMismatch):
+        fresh_counter(hall, card).read(hall.clerk)
+    assert card.presented == [] and card.tries_left == 3

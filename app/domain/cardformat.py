@@ -150,6 +150,11 @@ def issue_progress(memory: bytes, protection: bytes, key: CardKey) -> str | None
         return None
     writable = int.from_bytes(protection[:4], "little")
     stage = memory[ISSUE_STAGE]
+    past_data = stage != STAGE_PSC_FACTORY or writable != (1 << PROTECTED_SIZE) - 1
+    # past the data, the MAC is on the card: without it the card was not written by this
+    # utility's issue, and nothing it says about its PSC is believed (``parse`` refuses it)
+    if past_data and not hmac.compare_digest(memory[MAC], key.mac(memory)):
+        return None
     if writable != (1 << PROTECTED_SIZE) - 1:
         # the protection write started, so the PSC was changed before it; finished only once
         # the stage byte was closed after it
