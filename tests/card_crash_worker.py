@@ -1,10 +1,11 @@
-"""A counter process that sells on the card and dies by SIGKILL at a chosen step.
+"""A counter process that sells on (or issues) the card and dies by SIGKILL at a chosen step.
 
 Run as ``python -m tests.card_crash_worker JSON``; used by tests/test_card_crash.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -18,9 +19,10 @@ from app.devices.cardreader import GasCardReader
 from app.devices.pcsc import PcscTransport
 from app.services import card_counter
 from app.services.card_counter import CardCounter
+from app.services.cards import ReplaceCardRequest
 from app.services.common import Actor
 from db.engine import open_database
-from tests.card_support import KEY, READER
+from tests.card_support import KEY, READER, opening_request
 from tests.support import AUDIT_KEY
 
 
@@ -37,8 +39,16 @@ def main(argv: list[str]) -> None:
     when = dt.datetime.fromisoformat(job["when"])
     ctx = Context(db=open_database(job["db_url"]), clock=lambda: when, audit_key=AUDIT_KEY)
     counter = CardCounter(ctx, GasCardReader(PcscTransport(READER), KEY))
-    counter.sell(Actor(*job["actor"]), uuid.UUID(job["request_id"]), volume=job["volume"])
-    print("sale finished without dying", flush=True)
+    actor, request_id = Actor(*job["actor"]), uuid.UUID(job["request_id"])
+    if job.get("operation") == "open":  # 开户: the issue is killed by the card (the test's)
+        request = dataclasses.replace(opening_request(n=job["n"]), request_id=request_id)
+        counter.open_account(actor, request)
+    elif job.get("operation") == "replace":  # 补卡 onto the blank card in the reader
+        request = ReplaceCardRequest(request_id, job["account_no"], job["new_serial"], "lost")
+        counter.replace(actor, request)
+    else:
+        counter.sell(actor, request_id, volume=job["volume"])
+    print("operation finished without dying", flush=True)
 
 
 if __name__ == "__main__":

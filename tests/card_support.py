@@ -88,3 +88,60 @@ def foreign_card() -> Sle4442:
         purchase_count=3,
     )
     return Sle4442(memory, psc=OTHER_UTILITY.psc("XY00000001"))
+
+
+# The APDUs of a card issue, in order (``GasCardReader.issue``): each is a place to interrupt it.
+ISSUE_STEPS = (
+    "present_factory",
+    "data",
+    "meter_area",
+    "mac",
+    "stage_changing",
+    "change_psc",
+    "stage_changed",
+    "protect",
+    "stage_done",
+)
+_STAGES = {
+    cardformat.STAGE_PSC_CHANGING: "stage_changing",
+    cardformat.STAGE_PSC_CHANGED: "stage_changed",
+    cardformat.STAGE_DONE: "stage_done",
+}
+
+
+def issue_step(apdu: bytes) -> str | None:
+    """Which step of an issue ``apdu`` is (None: a read, or a sale's write)."""
+    if len(apdu) < 5 or apdu[0] != 0xFF:
+        return None
+    ins, address = apdu[1], apdu[3]
+    if ins == 0x20:
+        return "present_factory" if apdu[5:8] == cardformat.FACTORY_PSC else None
+    if ins == 0xD2:
+        return "change_psc"
+    if ins == 0xD1:
+        return "protect"
+    if ins != 0xD0:
+        return None
+    if address == cardformat.ISSUE_STAGE:
+        return _STAGES.get(apdu[5])
+    return {
+        0x04: "data",
+        cardformat.ISSUE_STAGE + 1: "meter_area",
+        cardformat.MAC.start: "mac",
+    }.get(address)
+
+
+class WatchedChip(Sle4442):
+    """An SLE4442 that remembers every PSC presented to it: (right?, tries left before)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.presented: list[tuple[bool, int]] = []
+
+    def _present_psc(self, p1: int, p2: int, lc: int, body: bytes) -> bytes:
+        self.presented.append((body == self._psc, self._tries_left))
+        return super()._present_psc(p1, p2, lc, body)
+
+    @property
+    def wrong_presentations(self) -> int:
+        return sum(1 for right, _ in self.presented if not right)

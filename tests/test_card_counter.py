@@ -266,3 +266,88 @@ def test_a_retry_after_the_card_issue_stopped_finishes_it_once(hall, station, mo
     with hall.ctx.reading() as s:
         openings = s.query(CounterTransaction).filter_by(kind="opening").count()
     assert openings == 1
+
+
+@pytest.mark.parametrize("lands", [False, True], ids=["write_lost", "write_landed"])
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_a_card_gone_silent_mid_write_costs_one_time_out_and_the_first_read_settles(
+    hall, station, virtual_card, lands
+):
+    """The card stops answering during the sale's write: the clerk hears what to do after one
+    time-out (not one per layer), and the first read after the card is put back recognises it
+    (never "insert the card") and settles the sale on that read."""
+    from app.devices.cardreader import CardTimeout
+    from app.services.card_counter import SaleUnsettled
+
+    opened, chip = issue(hall, station)
+    station.remove()
+    transport = station.transport
+    transport.timeout = 1.0  # the time-outs are counted here, not timed
+    timeouts = []
+    device_call = transport._thread.call
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return device_call(*args, **kwargs)
+        except CardTimeout:
+            timeouts.append(args[0].__name__)
+            raise
+
+    transport._thread.call = counted
+    counter = station.counter(hall.ctx)
+    card = virtual_card(chip, go_silent=lambda apdu: apdu[:2] == b"\xff\xd0", silent_lands=lands)
+    card.insert()
+    with pytest.raises(SaleUnsettled) as error:
+        counter.sell(hall.clerk, uuid.uuid4(), volume=m3(30))
+    assert card.went_silent
+    assert len(timeouts) == 1, timeouts
+    assert "重新插" in error.value.user_message and "未确认" in error.value.user_message
+
+    # pulled and put back, nothing else told to the reader (a real slot sends no call)
+    card.remove()
+    again = virtual_card(chip)
+    again.insert()
+    at = counter.read(hall.clerk)  # the very first read after re-insertion
+    assert at.image.serial == opened.card_serial
+    assert at.settlement.outcome == ("completed" if lands else "voided")
+    assert len(timeouts) == 1, timeouts
+    image = cardformat.parse(bytes(chip.memory), KEY)
+    assert image.purchase_count == (1 if lands else 0)
+    assert counter.read(hall.clerk).settlement is None  # settled once
+    again.remove()
+
+
+@pytest.mark.parametrize("lands", [False, True], ids=["change_lost", "change_landed"])
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_a_card_gone_silent_at_the_psc_change_is_finished_by_the_first_read_after(
+    hall, station, virtual_card, lands
+):
+    """开卡 with a card that stops answering at the PSC change: one time-out and a clear
+    message; put back, the first read finishes the issue and the card sells."""
+    from app.devices.cardreader import CardTimeout
+    from tests.card_support import WatchedChip, issue_step
+
+    transport = station.transport
+    transport.timeout = 1.0
+    chip = WatchedChip.blank()
+    card = virtual_card(
+        chip, go_silent=lambda apdu: issue_step(apdu) == "change_psc", silent_lands=lands
+    )
+    card.insert()
+    counter = station.counter(hall.ctx)
+    request = opening_request(n=4)
+    with pytest.raises(CardTimeout) as error:
+        counter.open_account(hall.clerk, request)
+    assert "无响应" in error.value.user_message and "重新插入" in error.value.user_message
+    assert card.went_silent
+    card.remove()
+
+    again = virtual_card(chip)
+    again.insert()
+    at = counter.read(hall.clerk)  # the first read after the card is put back
+    assert at.image.serial == request.card_serial
+    assert chip.psc == KEY.psc(request.card_serial) and chip.protected(0)
+    assert chip.tries_left == 3 and chip.wrong_presentations == (0 if lands else 1)
+    sold = counter.sell(hall.clerk, uuid.uuid4(), volume=m3(10))
+    assert sold.settlement.outcome == "completed"
+    again.remove()

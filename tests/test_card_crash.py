@@ -7,6 +7,7 @@ card nor gas without money in the ledger.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ from app.devices.sle4442 import Sle4442
 from app.devices.vpcd import VirtualCard
 from app.domain import cardformat
 from db.models import CounterTransaction
-from tests.card_support import KEY
+from tests.card_support import KEY, WatchedChip, issue_step, opening_request
 from tests.support import m3
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,24 @@ class KillingCard(VirtualCard):
         return super()._apdu(apdu)
 
 
-def run_counter(hall, database, step: str, victim: list[int]):  # type: ignore[no-untyped-def]
+class KillingIssueCard(VirtualCard):
+    """Kills the counter process when the chosen step of a card issue arrives (``issue_step``),
+    then lands it (the card answers a process that is gone) or is pulled before it lands."""
+
+    def __init__(self, chip, victim: list[int], step: str, land: bool):  # type: ignore[no-untyped-def]
+        super().__init__(chip)
+        self.victim, self.step, self.land = victim, step, land
+
+    def _apdu(self, apdu: bytes) -> bytes | None:
+        if self.victim and self.step is not None and issue_step(apdu) == self.step:
+            self.step = None
+            os.kill(self.victim[0], signal.SIGKILL)
+            if not self.land:
+                return None
+        return super()._apdu(apdu)
+
+
+def run_counter(hall, database, step: str, victim: list[int], **operation):  # type: ignore[no-untyped-def]
     job = {
         "die": step,
         "db_url": database.url,
@@ -55,6 +73,7 @@ def run_counter(hall, database, step: str, victim: list[int]):  # type: ignore[n
         "actor": [hall.users["lina"], hall.counter_id],
         "request_id": str(uuid.uuid4()),
         "volume": m3(30),
+        **operation,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.card_crash_worker", json.dumps(job)],
@@ -121,3 +140,98 @@ def test_kill_at_each_step_settles_exactly_once(
     meter.insert(chip)
     meter.insert(chip)
     assert meter.credited_total == (m3(30) if landed else 0)  # never a double credit
+
+
+def _kill_during_issue(hall, database, chip, step, land, **operation):  # type: ignore[no-untyped-def]
+    from app.devices.pcsc import wait_for_card
+
+    victim: list[int] = []
+    card = KillingIssueCard(chip, victim, step, land)
+    card.insert()
+    assert wait_for_card("Virtual PCD 00 00", present=True)
+    code, output = run_counter(hall, database, "none", victim, **operation)
+    assert code == -signal.SIGKILL, output  # the counter really died, at that step
+    assert card.step is None, output
+    card.remove()
+    assert wait_for_card("Virtual PCD 00 00", present=False)
+
+
+def _assert_finished_and_sellable(hall, station, chip, serial):  # type: ignore[no-untyped-def]
+    assert chip.psc == KEY.psc(serial)
+    assert all(chip.protected(i) for i in range(cardformat.PROTECTED_SIZE))
+    assert chip.tries_left == 3
+    # never a wrong PSC on a card with a used try; one only where the card cannot tell
+    assert all(tries == 3 for right, tries in chip.presented if not right), chip.presented
+    assert chip.wrong_presentations <= 1
+    sold = station.counter(hall.ctx).sell(hall.clerk, uuid.uuid4(), volume=m3(10))
+    assert sold.settlement.outcome == "completed"
+    assert chip.tries_left == 3
+
+
+# every step of an issue, the PSC change and the steps next to it both lost and landed
+ISSUE_KILLS = [
+    ("present_factory", False),
+    ("data", False),
+    ("data", True),
+    ("meter_area", True),
+    ("mac", True),
+    ("stage_changing", True),
+    ("change_psc", False),
+    ("change_psc", True),
+    ("stage_changed", False),
+    ("stage_changed", True),
+    ("protect", False),
+    ("protect", True),
+    ("stage_done", False),
+]
+
+
+@pytest.mark.parametrize(("step", "land"), ISSUE_KILLS)
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_kill_at_each_issue_step_the_next_read_finishes_the_card(
+    hall, database, station, virtual_card, step, land
+):
+    """开户 killed by SIGKILL at each APDU of the issue: the next read (or, if the card was
+    still blank, the clerk's retry) ends with an issued, sellable card, no try lost, no money."""
+    request_id = uuid.uuid4()
+    chip = WatchedChip.blank()
+    job = {"operation": "open", "n": 3, "request_id": str(request_id)}
+    _kill_during_issue(hall, database, chip, step, land, **job)
+    wrong = 1 if (step, land) in {("stage_changing", True), ("change_psc", False)} else 0
+    assert chip.wrong_presentations == 0  # the dying counter presented only the factory PSC
+
+    station.insert(chip)
+    counter = station.counter(hall.ctx)
+    at = counter.read(hall.clerk)
+    request = dataclasses.replace(opening_request(n=3), request_id=request_id)
+    if at.image is None:  # killed before anything landed: a blank card, the retry issues it
+        assert cardformat.is_blank(bytes(chip.memory))
+        counter.open_account(hall.clerk, request)
+        at = counter.read(hall.clerk)
+    assert at.image.serial == request.card_serial
+    _assert_finished_and_sellable(hall, station, chip, request.card_serial)
+    assert chip.wrong_presentations == wrong, chip.presented
+    with hall.ctx.reading() as s:
+        kinds = list(s.scalars(select(CounterTransaction.kind).order_by(CounterTransaction.id)))
+        money = s.scalar(select(func.sum(CounterTransaction.amount_fen)))
+    assert kinds == ["opening", "purchase"]
+    assert money == 2610  # the 10 m³ sold on the finished card, nothing else
+
+
+@pytest.mark.parametrize(("step", "land"), [("change_psc", False), ("change_psc", True)])
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_kill_during_a_replacement_issue_the_next_read_finishes_the_card(
+    hall, database, station, virtual_card, step, land
+):
+    chip = Sle4442.blank()
+    station.insert(chip)
+    opened = station.counter(hall.ctx).open_account(hall.clerk, opening_request())
+    station.remove()
+
+    new_chip = WatchedChip.blank()
+    operation = {"account_no": opened.account_no, "new_serial": "SLE9000001"}
+    _kill_during_issue(hall, database, new_chip, step, land, operation="replace", **operation)
+    station.insert(new_chip)
+    at = station.counter(hall.ctx).read(hall.clerk)
+    assert (at.image.serial, at.image.account_no) == ("SLE9000001", opened.account_no)
+    _assert_finished_and_sellable(hall, station, new_chip, "SLE9000001")

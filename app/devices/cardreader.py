@@ -136,15 +136,23 @@ class Acr38:
 
 @dataclass(frozen=True)
 class CardRead:
-    """One full read of a card: its raw memory, the tries left, and the parsed image."""
+    """One full read of a card: its raw memory, the tries left, and the parsed image.
+
+    ``unfinished`` is set on a card of ours whose issue stopped half-way (``cardformat.
+    issue_progress``: which PSC it holds); such a card has no image until the issue is finished.
+    """
 
     memory: bytes
     tries_left: int
-    image: CardImage | None  # None for a blank card
+    image: CardImage | None  # None for a blank card (and an unfinished issue)
+    unfinished: str | None = None
 
     @property
     def blank(self) -> bool:
-        return self.image is None
+        return self.image is None and self.unfinished is None
+
+
+_STAGE = cardformat.ISSUE_STAGE
 
 
 class GasCardReader:
@@ -162,16 +170,35 @@ class GasCardReader:
         self.key = key
         self.commands = family(transport)
         self._connected = False
+        self._token: object = None  # the transport's card insertion token at connect
         self._verified_serial: str | None = None  # PSC accepted in this power session
         # PSC tries left as read in this session; only our own PSC presentations change it
         self._tries_left: int | None = None
+        self._all_protected = False  # bytes 0-31 seen protected in this session
 
     @property
     def apdu_count(self) -> int:
         return self.transport.apdu_count
 
+    def _card_token(self) -> object:
+        """Which insertion the card in the slot is, from the reader service (no APDU)."""
+        token = getattr(self.transport, "card_token", None)
+        if token is None:
+            return None
+        try:
+            return token()
+        except CardReaderError:
+            return None
+
     def _ensure_connected(self) -> None:
+        if self._connected:
+            token = self._card_token()
+            if token is not None and self._token is not None and token != self._token:
+                # the card was pulled and put back (or swapped) since the session began: the
+                # old session is gone with it, so start a new one rather than fail on it
+                self.forget()
         if not self._connected:
+            self._token = self._card_token()
             atr = self.transport.connect()
             if atr != SLE4442_ATR:
                 self.transport.disconnect()
@@ -182,27 +209,38 @@ class GasCardReader:
             self._connected = True
             self._verified_serial = None
             self._tries_left = None
+            self._all_protected = False
 
     def forget(self) -> None:
         """The card left the reader: the next operation connects afresh."""
         if self._connected:
             with contextlib.suppress(CardReaderError):
                 self.transport.disconnect()
+        self._lose_session()
+
+    def _lose_session(self) -> None:
         self._connected = False
+        self._token = None
         self._verified_serial = None
         self._tries_left = None
+        self._all_protected = False
 
     def _guard(self, operation):  # type: ignore[no-untyped-def]
         try:
             return operation()
         except CardTimeout:
-            raise  # the device thread may still be busy with the command: keep the session
+            # The card stopped answering: the device thread may still be stuck in the command,
+            # so nothing more is sent now (a disconnect would wait out a second time-out). The
+            # session is unknown: the next operation connects afresh (see PcscTransport).
+            self._lose_session()
+            raise
         except CardReaderError:
             self.forget()  # the transport dropped its connection: start afresh next time
             raise
 
     def read(self) -> CardRead:
-        """One full read of the card format area plus the PSC error counter (no PSC is sent).
+        """One full read of the card format area, the PSC error counter and the protection
+        bits (no PSC is sent).
 
         A card swapped quickly can answer the first command after connecting with "card was
         reset" while the reader service catches up; reading is harmless to repeat, so a read
@@ -225,6 +263,16 @@ class GasCardReader:
                 raise CardLocked("此卡已锁死（密码错误次数用尽），无法使用，请办理补卡", "locked")
             if cardformat.is_blank(memory) and memory[:4] == cardformat.FACTORY_HEADER:
                 return CardRead(memory, tries, None)
+            # every read looks at the protection bits: an issue that stopped half-way must be
+            # recognised before anyone presents a PSC to the card
+            if self._all_protected:
+                bits = bytes(4)  # protection is for ever: seen once in this session is enough
+            else:
+                bits = self.commands.protection_bits()
+                self._all_protected = not any(bits)
+            progress = cardformat.issue_progress(memory, bits, self.key)
+            if progress is not None:
+                return CardRead(memory, tries, None, progress)
             return CardRead(memory, tries, cardformat.parse(memory, self.key))
 
         return self._guard(run)
@@ -242,6 +290,9 @@ class GasCardReader:
         if self._verified_serial == serial:
             return
         self.require_unlockable(read)
+        self._present(psc, serial)
+
+    def _present(self, psc: bytes, serial: str) -> None:
         left = self.commands.present_psc(psc)
         self._tries_left = left
         if left != 3:
@@ -270,49 +321,86 @@ class GasCardReader:
             raise CardWriteFailed("写卡失败（回读数据不一致），请重新插卡确认", f"at {address:#x}")
 
     def issue(self, read: CardRead, new_memory: bytes, serial: str) -> None:
-        """Personalise a blank card: data, protection of bytes 0-31, then the derived PSC."""
+        """Personalise a blank card: data, MAC, PSC change, protection of bytes 0-31.
+
+        The stage byte is written around the PSC change so that a card interrupted at any step
+        tells which PSC it holds (``cardformat.issue_progress``, ``finish_issue``).
+        """
         if not read.blank:
             raise cardformat.WrongCardType("此卡不是空白卡，不能发卡", "card is not blank")
 
         def run() -> None:
             self._ensure_connected()
             self._unlock(read, cardformat.FACTORY_PSC, "")
-            body = new_memory[4 : cardformat.USED_SIZE]
-            self._write_verified(4, body)
-            self._seal(new_memory, serial)
+            self._personalise(read.memory, new_memory, serial)
 
         self._guard(run)
 
-    def _seal(self, memory: bytes, serial: str) -> None:
-        # The PSC changes before the protection bits are written, so a card whose bytes 0-31
-        # are all protected certainly has its derived PSC (see finish_issue).
+    def _personalise(self, current: bytes, memory: bytes, serial: str) -> None:
+        """From the factory PSC (presented) to an issued card, skipping what is on it already."""
+        self._write_data(current, memory)
+        self._write_verified(_STAGE, bytes([cardformat.STAGE_PSC_CHANGING]))
         self.commands.change_psc(self.key.psc(serial))
         self._verified_serial = serial  # the session stays verified until power-down
+        self._write_verified(_STAGE, bytes([cardformat.STAGE_PSC_CHANGED]))
+        self._protect(memory)
+
+    def _write_data(self, current: bytes, memory: bytes) -> None:
+        mac, used = cardformat.MAC, cardformat.USED_SIZE
+        # the data first, then the MAC: a card without its MAC is not mistaken for a good one;
+        # the stage byte between them is written by the steps around the PSC change
+        for start, stop in ((4, mac.start), (_STAGE + 1, used), (mac.start, mac.stop)):
+            if current[start:stop] != memory[start:stop]:
+                self._write_verified(start, memory[start:stop])
+
+    def _protect(self, memory: bytes) -> None:
+        """With the derived PSC in place and presented: protect bytes 0-31, close the stage."""
         self.commands.protect(0, memory[: cardformat.PROTECTED_SIZE])
         bits = self.commands.protection_bits()
         if any(bits):
             raise CardWriteFailed("写保护未成功，请换一张空白卡", f"bits {bits.hex()}")
+        self._write_verified(_STAGE, bytes([cardformat.STAGE_DONE]))
 
-    def finish_issue(self, read: CardRead) -> None:
-        """Complete an issue interrupted after the data were written (not all bytes protected).
+    def finish_issue(self, read: CardRead, new_memory: bytes, serial: str) -> bool:
+        """Complete an issue that stopped half-way (``read.unfinished``); True when the chip had
+        to be asked which PSC it holds.
 
-        Its PSC is still the factory one or already the derived one. The factory PSC is tried
-        first, then the derived one: at most one failed try, which the accepted one resets.
+        Only a PSC the card's state proves is presented. The one state that proves nothing (the
+        process stopped at the PSC change itself) is resolved with the derived PSC: accepted, it
+        is the card's; refused, the chip still holds the factory one, which is then certain and
+        whose acceptance restores the try at once. A card with a used try is never asked.
         """
-        assert read.image is not None
-        serial = read.image.serial
+        progress = read.unfinished
+        if progress is None:
+            raise cardformat.WrongCardType("此卡不是未完成发卡的卡", "issue is not unfinished")
+        derived = self.key.psc(serial)
 
-        def run() -> None:
+        def run() -> bool:
             self._ensure_connected()
-            if not any(self.commands.protection_bits()):
-                return  # finished: protected, so the derived PSC is in place
             self.require_unlockable(read)
-            factory_ok = self.commands.present_psc(cardformat.FACTORY_PSC) == 3
-            if not factory_ok and self.commands.present_psc(self.key.psc(serial)) != 3:
-                raise PscTriesUsed("卡片密码校验失败，请联系班长", "unfinished issue, no PSC")
-            self._seal(read.memory, serial)
+            asked = False
+            if progress == cardformat.PSC_FACTORY:
+                self._present(cardformat.FACTORY_PSC, "")
+            elif progress == cardformat.PSC_DERIVED:
+                self._present(derived, serial)
+            else:
+                asked = True
+                left = self.commands.present_psc(derived)
+                self._tries_left = left
+                if left == 3:
+                    self._verified_serial = serial
+                else:
+                    log.warning("unfinished issue of %s: PSC still the factory one", serial)
+                    self._present(cardformat.FACTORY_PSC, "")
+            if self._verified_serial == serial:
+                self._write_data(read.memory, new_memory)
+                self._write_verified(_STAGE, bytes([cardformat.STAGE_PSC_CHANGED]))
+                self._protect(new_memory)
+            else:
+                self._personalise(read.memory, new_memory, serial)
+            return asked
 
-        self._guard(run)
+        return self._guard(run)
 
 
 class ChipTransport:

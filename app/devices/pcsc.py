@@ -36,17 +36,39 @@ log = logging.getLogger(__name__)
 
 
 class DeviceThread:
-    """One worker thread that runs every call to a device, in submission order."""
+    """One worker thread that runs every call to a device, in submission order.
+
+    A call that times out may still be running (a card gone silent keeps pcsc-lite's transmit
+    blocked): the next call waits for it within its own time-out instead of queueing behind it
+    and then waiting a whole time-out more, so every caller waits at most one time-out.
+    """
 
     def __init__(self, name: str):
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._stuck: concurrent.futures.Future | None = None
+        self.timeouts = 0  # calls that timed out (the clerk waited a whole time-out each time)
 
     def call(self, fn: Callable[..., Any], *args: Any, timeout: float = 10.0) -> Any:
+        deadline = time.monotonic() + timeout
+        stuck = self._stuck
+        if stuck is not None:
+            try:
+                stuck.exception(timeout=timeout)  # its outcome belongs to a caller that left
+            except concurrent.futures.TimeoutError:
+                self.timeouts += 1
+                raise CardTimeout(
+                    "读卡器无响应，请取出卡片重新插入", f"{fn.__name__}: device still busy"
+                ) from None
+            self._stuck = None
         future = self._pool.submit(fn, *args)
         try:
-            return future.result(timeout=timeout)
+            return future.result(timeout=max(0.0, deadline - time.monotonic()))
         except concurrent.futures.TimeoutError:
-            raise CardTimeout("读卡器无响应，请检查读卡器", f"{fn.__name__} timed out") from None
+            self._stuck = future
+            self.timeouts += 1
+            raise CardTimeout(
+                "读卡器或卡片无响应，请取出卡片重新插入", f"{fn.__name__} timed out"
+            ) from None
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -117,7 +139,14 @@ class PcscTransport:
         state = card_state(self.reader_name)
         return None if state is None else (state[0], state[1])
 
+    @property
+    def timeouts(self) -> int:
+        """How many calls timed out so far (each one a time-out the clerk waited through)."""
+        return self._thread.timeouts
+
     def _connect(self) -> bytes:
+        # a session lost to a time-out or a removal leaves a stale handle: free it first
+        self._drop()
         reader = self._reader()
         self.reader_name = str(reader)
         # A card just inserted can be "unpowered" or "reset" for a moment while the reader
@@ -140,7 +169,10 @@ class PcscTransport:
 
     def _transmit(self, apdu: bytes) -> bytes:
         if self._connection is None:
-            raise NoCard("请插入燃气卡", "not connected")
+            # the connection was dropped under the caller (card pulled, a command that failed
+            # after a time-out): the card may well be in the slot again, so say "removed" and
+            # let the caller reconnect, never "insert the card"
+            raise CardRemoved("卡片已拔出或接触不良，请重新插卡", "connection dropped")
         self.apdu_count += 1
         try:
             data, sw1, sw2 = self._connection.transmit(list(apdu))

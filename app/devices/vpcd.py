@@ -3,8 +3,8 @@
 vpcd listens on 127.0.0.1:35963 + slot; the card is the TCP client. Every message both ways is a
 2-byte big-endian length and a payload. A 1-byte payload from vpcd is a control (00 power off,
 01 power on, 02 reset, 04 get ATR); anything longer is an APDU. Closing the socket removes the
-card. Faults (card pulled mid-command, lost answer, writes that do not stick, slow card) let the
-tests and training mode rehearse what real counters see.
+card. Faults (card pulled mid-command, lost answer, writes that do not stick, slow card, a card
+that goes silent) let the tests and training mode rehearse what real counters see.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 
 from app.devices.sle4442 import CLA, WRITE_INSTRUCTIONS, Sle4442
 
@@ -49,6 +50,8 @@ class VirtualCard:
         drop_after_apdu: int | None = None,
         ignore_writes: bool = False,
         apdu_delay: float = 0.0,
+        go_silent: Callable[[bytes], bool] | None = None,
+        silent_lands: bool = False,
     ) -> None:
         self.chip = chip
         self.host = host
@@ -57,6 +60,13 @@ class VirtualCard:
         self.drop_after_apdu = drop_after_apdu
         self.ignore_writes = ignore_writes
         self.apdu_delay = apdu_delay
+        # a card that stops answering (bad contact, a dying chip): at the first APDU for which
+        # ``go_silent`` is true it answers nothing until pulled, after processing that APDU
+        # when ``silent_lands``; once per insertion
+        self.go_silent = go_silent
+        self.silent_lands = silent_lands
+        self.went_silent = False
+        self._pulled = threading.Event()
         self.apdu_count = 0
         self.apdu_log: list[bytes] = []
         self._sock: socket.socket | None = None
@@ -74,6 +84,7 @@ class VirtualCard:
         if self.inserted:
             raise RuntimeError("the card is already inserted")
         self._join()  # a thread that ended on its own (drop, vpcd closed) is reaped here
+        self._pulled.clear()
         deadline = time.monotonic() + timeout
         last_error: OSError | None = None
         while True:
@@ -101,6 +112,7 @@ class VirtualCard:
 
     def remove(self) -> None:
         """Pull the card out: close the connection and wait for the serving thread."""
+        self._pulled.set()  # a silent card wakes up to leave
         self._close_socket()
         self._join()
 
@@ -173,6 +185,12 @@ class VirtualCard:
         self.apdu_log.append(apdu)
         number = self.apdu_count
         if number == self.drop_before_apdu:
+            return None
+        if self.go_silent is not None and not self.went_silent and self.go_silent(apdu):
+            self.went_silent = True
+            if self.silent_lands:
+                self.chip.process(apdu)
+            self._pulled.wait()  # no answer at all until the card is pulled
             return None
         if self.ignore_writes and apdu[0] == CLA and apdu[1] in WRITE_INSTRUCTIONS:
             response = _SW_OK

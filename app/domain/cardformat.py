@@ -37,6 +37,21 @@ METER_STATUS = 0x58
 LOADED_COUNT = slice(0x59, 0x5B)
 USED_SIZE = 0x60  # bytes 0x00-0x5F carry the format; a "full read" reads these
 
+# How far an issue got, in a reserved byte outside the MAC. The chip cannot say which PSC it
+# holds without a try being risked, so the issue writes this byte before and after changing the
+# PSC and writes the protection bits only after that: every interruption but one leaves a card
+# whose PSC is known (see ``issue_progress``).
+ISSUE_STAGE = 0x4E
+STAGE_PSC_FACTORY = 0xFF  # as on a blank card: the data are being written, PSC still factory
+STAGE_PSC_CHANGING = 0x5A  # written just before the PSC change: the PSC is one of the two
+STAGE_PSC_CHANGED = 0xA5  # written with the derived PSC in place, before the protection bits
+STAGE_DONE = 0x00  # issued (also what cards issued before the stage byte carry)
+
+# what an unfinished issue leaves, as ``issue_progress`` tells it
+PSC_FACTORY = "factory"  # the PSC is certainly still FF FF FF
+PSC_DERIVED = "derived"  # the PSC is certainly the derived one
+PSC_UNKNOWN = "unknown"  # interrupted at the PSC change itself: the chip must be asked
+
 SERIAL_LENGTH = SERIAL.stop - SERIAL.start
 ACCOUNT_LENGTH = ACCOUNT.stop - ACCOUNT.start
 METER_LENGTH = METER.stop - METER.start
@@ -117,6 +132,38 @@ class CardImage:
 
 def is_blank(memory: bytes) -> bool:
     return memory[UTILITY] == b"\xff\xff\xff\xff"
+
+
+def issue_progress(memory: bytes, protection: bytes, key: CardKey) -> str | None:
+    """Which PSC a card of ours whose issue stopped half-way holds; None for a blank card, a
+    finished card or a card that is not ours (``parse`` then says which).
+
+    ``protection`` is the chip's 4 protection bytes (a set bit: byte still writable). The
+    protection bits are written only after the PSC change, so any protected byte means the
+    derived PSC; with none protected the stage byte says how far the issue got. Cards issued
+    before the stage byte existed carry 00 there and changed the PSC before protecting, so an
+    unprotected one with 00 is one whose PSC is not known either.
+    """
+    if len(memory) < USED_SIZE or memory[:4] != FACTORY_HEADER or is_blank(memory):
+        return None
+    if memory[UTILITY] != key.utility_code:
+        return None
+    writable = int.from_bytes(protection[:4], "little")
+    stage = memory[ISSUE_STAGE]
+    past_data = stage != STAGE_PSC_FACTORY or writable != (1 << PROTECTED_SIZE) - 1
+    # past the data, the MAC is on the card: without it the card was not written by this
+    # utility's issue, and nothing it says about its PSC is believed (``parse`` refuses it)
+    if past_data and not hmac.compare_digest(memory[MAC], key.mac(memory)):
+        return None
+    if writable != (1 << PROTECTED_SIZE) - 1:
+        # the protection write started, so the PSC was changed before it; finished only once
+        # the stage byte was closed after it
+        return None if writable == 0 and stage == STAGE_DONE else PSC_DERIVED
+    if stage == STAGE_PSC_FACTORY:
+        return PSC_FACTORY
+    if stage == STAGE_PSC_CHANGED:
+        return PSC_DERIVED
+    return PSC_UNKNOWN
 
 
 def parse(memory: bytes, key: CardKey) -> CardImage:

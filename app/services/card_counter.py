@@ -15,16 +15,17 @@ import uuid
 from dataclasses import dataclass
 
 from app.context import Context
-from app.devices.cardreader import CardRead, CardReaderError, GasCardReader
+from app.devices.cardreader import CardRead, CardReaderError, CardTimeout, GasCardReader
 from app.domain import cardformat
 from app.domain.cardformat import CardImage
 from app.domain.cards import CardReading
 from app.domain.cash import Payment
 from app.errors import GasDeskError, NotFound, RuleViolation
+from app.services import audit
 from app.services.accounts import OpenAccountRequest, OpenAccountResult, open_account
 from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import Actor
+from app.services.common import Actor, resolve_actor
 from app.services.queries import AccountView, account_view, last_gas_volume
 from app.services.sales import (
     PurchaseRequest,
@@ -117,8 +118,61 @@ class CardCounter:
         self.reader = reader
         self.key = reader.key
 
-    def _read_and_settle(self, actor: Actor) -> tuple[CardRead, Settlement | None]:
+    def _read_card(self, actor: Actor) -> CardRead:
+        """Read the card; a card whose issue stopped half-way is finished first, so every
+        caller sees a blank or a properly issued card."""
         read = self.reader.read()
+        if read.unfinished is None:
+            return read
+        self._finish_issue(actor, read)
+        return self.reader.read()
+
+    def _finish_issue(self, actor: Actor, read: CardRead) -> None:
+        serial = cardformat.serial_of(read.memory)
+        account_no = read.memory[cardformat.ACCOUNT].rstrip(b" \x00").decode("ascii", "replace")
+        try:
+            memory = self._issued_image(actor, account_no, serial, read.memory)
+        except NotFound as error:
+            raise RuleViolation(
+                "此卡发卡未完成，且系统中没有与之对应的有效卡，请联系班长",
+                f"unfinished card {serial!r} for {account_no!r}: {error}",
+            ) from error
+        asked = self.reader.finish_issue(read, memory, serial)
+        with self.ctx.unit_of_work() as session:
+            resolve_actor(session, actor, "settle_card")
+            event = audit.Event(
+                "card_issue_completed",
+                actor.user_id,
+                actor.counter_id,
+                ref=f"card:{serial}",
+                data={
+                    "account_no": account_no,
+                    "evidence": "card_state",
+                    "psc_found": read.unfinished,
+                    "psc_asked": asked,
+                },
+            )
+            audit.record(session, self.ctx, event)
+            session.commit()
+        log.info("unfinished issue of card %s finished (%s)", serial, read.unfinished)
+
+    def _issued_image(self, actor: Actor, account_no: str, serial: str, blank: bytes) -> bytes:
+        """The image the account's active card ``serial`` is issued with (NotFound if none)."""
+        view = account_view(self.ctx, actor, account_no)
+        if view.summary.card_serial != serial:
+            raise NotFound("该户没有此卡", f"{serial!r} is not the active card of {account_no}")
+        return cardformat.issued(
+            blank,
+            self.key,
+            serial=serial,
+            account_no=account_no,
+            meter_no=view.summary.meter_no or "",
+            purchase_count=view.purchase_count,
+            pending_volume=last_gas_volume(self.ctx, account_no),
+        )
+
+    def _read_and_settle(self, actor: Actor) -> tuple[CardRead, Settlement | None]:
+        read = self._read_card(actor)
         if read.image is None:
             return read, None
         settlement = settle_card(self.ctx, actor, reading_of(read.image))
@@ -175,7 +229,17 @@ class CardCounter:
     def _settle_after_failure(
         self, actor: Actor, result: SaleResult, error: CardReaderError
     ) -> SaleOnCard:
-        """Read the card once more: if it is still there its count settles the sale now."""
+        """Read the card once more: if it is still there its count settles the sale now.
+
+        Not after a time-out: the card stopped answering, and asking it again would only make
+        the clerk wait a second time-out before hearing what to do.
+        """
+        if isinstance(error, CardTimeout):
+            raise SaleUnsettled(
+                "卡片无响应，写卡中断，本笔业务尚未确认。请取出卡片重新插入，系统将按卡内购气次数"
+                "自动确认（写入成功则完成出票，未成功则作废并退还现金）",
+                f"{result.receipt_no}: {error}",
+            ) from error
         try:
             read, settlement = self._read_and_settle(actor)
         except GasDeskError as again:
@@ -275,28 +339,19 @@ class CardCounter:
         serial = view.summary.card_serial
         if serial is None:
             raise NotFound("该户没有有效的卡", f"account {account_no} has no active card")
-        read = self.reader.read()
+        read = self._read_card(actor)  # an earlier attempt that stopped half-way is finished
         if read.image is not None:
             if read.image.serial == serial and read.image.account_no == account_no:
-                self.reader.finish_issue(read)  # an earlier attempt may have stopped half-way
                 return read.image
             raise cardformat.WrongCardType("读卡器中不是空白卡，请放入空白卡", "not blank")
-        memory = cardformat.issued(
-            read.memory,
-            self.key,
-            serial=serial,
-            account_no=account_no,
-            meter_no=view.summary.meter_no or "",
-            purchase_count=view.purchase_count,
-            pending_volume=last_gas_volume(self.ctx, account_no),
-        )
+        memory = self._issued_image(actor, account_no, serial, read.memory)
         self.reader.issue(read, memory, serial)
         return cardformat.parse(memory, self.key)
 
-    def _require_blank(self, issuing: str) -> None:
+    def _require_blank(self, actor: Actor, issuing: str) -> None:
         """A blank card, or the card this very operation started issuing (a retry after the
-        issue stopped half-way: the service replays the operation, ``issue`` finishes it)."""
-        read = self.reader.read()
+        issue stopped half-way: the read finishes it, the service replays the operation)."""
+        read = self._read_card(actor)
         self.reader.require_unlockable(read)
         if read.image is not None and read.image.serial != (issuing or "").strip():
             raise cardformat.WrongCardType(
@@ -306,7 +361,7 @@ class CardCounter:
     @_one_at_a_time
     def open_account(self, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
         """开户 and 开卡: the blank card in the reader becomes the new account's card."""
-        self._require_blank(req.card_serial)
+        self._require_blank(actor, req.card_serial)
         opened = open_account(self.ctx, actor, req)
         self.issue(actor, opened.account_no)
         return opened
@@ -314,7 +369,7 @@ class CardCounter:
     @_one_at_a_time
     def replace(self, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
         """补卡: blacklist the old card, issue the blank one carrying the purchase count forward."""
-        self._require_blank(req.new_card_serial)
+        self._require_blank(actor, req.new_card_serial)
         result = replace_card(self.ctx, actor, req)
         self.issue(actor, req.account_no)
         return result
