@@ -64,7 +64,7 @@ class Context:
         except Exception as error:
             from app.errors import DiskFull
 
-            if _is_disk_full(error):
+            if is_disk_full(error):
                 raise DiskFull(
                     "磁盘已满，本笔业务未保存，请联系管理员清理磁盘后重试",
                     f"disk full: {error}",
@@ -92,7 +92,7 @@ class Context:
             _nesting.depth = depth
 
 
-def _is_disk_full(error: BaseException) -> bool:
+def is_disk_full(error: BaseException) -> bool:
     """SQLite's SQLITE_FULL ("database or disk is full") or PostgreSQL's disk_full (53100)."""
     from sqlalchemy.exc import DBAPIError
 
