@@ -86,10 +86,21 @@ def run_gui(
 
     install_translator(app, lang)
     ensure_cjk_font(app)
+    from app.errors import GasDeskError
+    from ui.single_instance import acquire
+
+    try:  # one GasDesk per workstation and reader: a second one says so and goes
+        locks = acquire(config)
+    except GasDeskError as error:
+        log.error("not started: %s", error)
+        return show_startup_fault(error, quit_after=quit_after)
     flow = StartupFlow(None, config, app, quit_after=quit_after)
     flow.start(prepare)
-    code = app.exec()
-    flow.close()
+    try:
+        code = app.exec()
+        flow.close()
+    finally:
+        locks.release()
     return code
 
 
