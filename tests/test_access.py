@@ -17,7 +17,14 @@ from app.services.credentials import Credential
 from app.services.directory import user_id_by_username
 from app.services.sales import RefundRequest, refund
 from app.services.security import AdminActor, ApprovalInput, change_setting, login, set_user_active
-from app.services.shifts import HandoverRequest, hand_over
+from app.services.shifts import (
+    CloseShiftRequest,
+    CountRequest,
+    HandoverRequest,
+    close_shift,
+    count_drawer,
+    hand_over,
+)
 from db.models import AuditEntry
 from tests.support import PASSWORD, buy, m3, open_customer, refused, rid, row_counts, unloaded
 
@@ -102,6 +109,19 @@ def test_failures_at_every_check_add_up_to_one_lockout(hall):
     assert lockout.user_id == zhoujie
     with refused(PermissionDenied, "账户已锁定"):
         login(hall.ctx, "zhoujie", PASSWORD, hall.counter_id)
+
+
+def test_a_wrong_over_short_sign_off_counts_and_a_locked_team_leader_cannot_sign(hall):
+    count_drawer(hall.ctx, hall.clerk, CountRequest(rid(), count_of(50000 + 2000), {}))
+    wrong = CloseShiftRequest(rid(), "多收", hall.credential("zhoujie", "guess"))
+    for _ in range(4):
+        with refused(PermissionDenied, "密码错误"):
+            close_shift(hall.ctx, hall.clerk, wrong)
+    with pytest.raises(PermissionDenied):
+        login(hall.ctx, "zhoujie", "guess")  # the 5th failure, at the login
+    right = CloseShiftRequest(rid(), "多收", hall.credential("zhoujie"))
+    with refused(PermissionDenied, "签字班长登录失败次数过多，账户已锁定"):
+        close_shift(hall.ctx, hall.clerk, right)
 
 
 def test_a_locked_out_finance_user_cannot_confirm_a_hand_over(hall):
