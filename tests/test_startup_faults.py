@@ -146,8 +146,9 @@ def test_admin_says_the_disk_is_full_and_keeps_what_was_committed(tmp_path, monk
 # ------------------------------------------------------------------------- the GUI's start
 
 
-def grab_message_box(qapp, seen: list[str]) -> None:
-    """Read and close the modal message box as soon as it shows."""
+def grab_message_box(qapp, seen: list[str]):  # type: ignore[no-untyped-def]
+    """Read and close the modal message box as soon as it shows; returns the safety timer that
+    ends a start showing no box (the caller stops it)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
 
@@ -160,6 +161,11 @@ def grab_message_box(qapp, seen: list[str]) -> None:
             QTimer.singleShot(20, look)
 
     QTimer.singleShot(20, look)
+    safety = QTimer()  # a start that shows no box must not hang the suite
+    safety.setSingleShot(True)
+    safety.timeout.connect(qapp.quit)
+    safety.start(30_000)
+    return safety
 
 
 @pytest.mark.parametrize(
@@ -175,8 +181,10 @@ def test_gui_shows_each_configuration_fault_before_any_window(
     monkeypatch.setenv("GASDESK_DATA_DIR", str(unwritable() if data_dir else tmp_path / "data"))
     monkeypatch.delenv("GASDESK_DB_URL", raising=False)
     seen: list[str] = []
-    grab_message_box(qapp, seen)
-    assert main.main(["--quit-after", "10"]) == 2
+    safety = grab_message_box(qapp, seen)
+    code = main.main(["--quit-after", "10"])
+    safety.stop()
+    assert code == 2
     assert len(seen) == 1 and fragment in seen[0], seen
     assert fragment in capsys.readouterr().err
     assert not [w for w in qapp.topLevelWidgets() if w.isVisible()]  # no login window
