@@ -33,11 +33,21 @@ def prepare_context(config, args):  # type: ignore[no-untyped-def]
     """Open (and migrate) the database; seed the demo hall on a fresh, unconfigured machine.
 
     Runs on a worker thread while the login window is already showing."""
-    from app.bootstrap import build_context
+    from app.bootstrap import build_context, system_fault
+
+    try:
+        return _prepare(config, args, build_context(config))
+    except Exception as error:  # the worker hands it to the window: typed, in Chinese
+        fault = system_fault(error, config)
+        if fault is None or fault is error:
+            raise
+        raise fault from error
+
+
+def _prepare(config, args, ctx):  # type: ignore[no-untyped-def]
     from app.config import config_path
     from app.services.setup import hall_is_empty
 
-    ctx = build_context(config)
     nothing_configured = not config_path().exists() and "GASDESK_DB_URL" not in os.environ
     if hall_is_empty(ctx) and (args.demo or args.training or nothing_configured):
         from app.demo import HALL_CODE, create_demo_hall
@@ -56,14 +66,22 @@ def main(argv: list[str] | None = None) -> int:
         return run_admin(args)
 
     from app.config import load_config
+    from app.errors import GasDeskError
     from app.logging_setup import setup_logging
 
-    config = load_config(training=args.training)
-    setup_logging(config.data_dir)
-    if sys.platform.startswith("linux") and not (
+    headless = sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ):
+    )
+    if headless:  # before any window, even the message box of a failed start
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        config = load_config(training=args.training)
+        setup_logging(config.data_dir)
+    except GasDeskError as error:  # no log file yet: stderr and a message box
+        from ui.app import show_startup_fault
+
+        return show_startup_fault(error, quit_after=args.quit_after)
+    if headless:
         log.warning(
             "no display found: running with QT_QPA_PLATFORM=%s", os.environ["QT_QPA_PLATFORM"]
         )

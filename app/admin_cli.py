@@ -36,34 +36,48 @@ def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_admin(args: argparse.Namespace) -> int:
-    config = load_config(training=args.training)
+    """Run one admin task. A fault of the machine or the configuration is one Chinese line on
+    stderr and exit code 2, never a traceback."""
+    config: LocalConfig | None = None
     try:
-        if args.task == "db":
-            from db import migrate
+        config = load_config(training=args.training)
+        return _run_task(config, args)
+    except Exception as error:
+        from app.bootstrap import system_fault
 
-            ctx = build_context(config, upgrade=args.db_task == "upgrade")
-            print(f"schema revision: {migrate.current_revision(ctx.db)}")
-            return 0
-        if args.task == "demo":
-            from app.demo import create_demo_hall
-
-            ctx = build_context(config)
-            hall = create_demo_hall(ctx, customers=args.customers)
-            print(f"demo hall ready: {hall.accounts} accounts, users {', '.join(hall.users)}")
-            return 0
-        if args.task == "backup":
-            return _backup(config, args)
-        if args.task == "backups":
-            return _list_backups(config, args)
-        if args.task == "restore":
-            return _restore(config, args)
-        if args.task == "audit":
-            return _audit_verify(config, args)
-    except GasDeskError as error:
-        print(f"错误：{error.user_message} ({error})", file=sys.stderr)
-        for problem in error.details.get("problems", ()):  # type: ignore[attr-defined]
+        fault = system_fault(error, config) if config is not None else None
+        if fault is None and isinstance(error, GasDeskError):
+            fault = error
+        if fault is None:
+            raise
+        print(f"错误：{fault.user_message} ({fault})", file=sys.stderr)
+        for problem in fault.details.get("problems", ()):  # type: ignore[attr-defined]
             print(f"  - {problem}", file=sys.stderr)
         return 2
+
+
+def _run_task(config: LocalConfig, args: argparse.Namespace) -> int:
+    if args.task == "db":
+        from db import migrate
+
+        ctx = build_context(config, upgrade=args.db_task == "upgrade")
+        print(f"schema revision: {migrate.current_revision(ctx.db)}")
+        return 0
+    if args.task == "demo":
+        from app.demo import create_demo_hall
+
+        ctx = build_context(config)
+        hall = create_demo_hall(ctx, customers=args.customers)
+        print(f"demo hall ready: {hall.accounts} accounts, users {', '.join(hall.users)}")
+        return 0
+    if args.task == "backup":
+        return _backup(config, args)
+    if args.task == "backups":
+        return _list_backups(config, args)
+    if args.task == "restore":
+        return _restore(config, args)
+    if args.task == "audit":
+        return _audit_verify(config, args)
     return 1
 
 

@@ -50,31 +50,102 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def _read_file(path: Path) -> dict[str, object]:
+    """The TOML table in ``path``; a clear error for a file that is not UTF-8 TOML."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            f"无法读取配置文件 {path}：{exc.strerror or exc}", f"{path}: {exc}"
+        ) from exc
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"配置文件格式错误：{path} 不是文本文件（须为 UTF-8 编码的 TOML）", f"{path}: {exc}"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"配置文件格式错误：{path}（{exc}）", f"{path}: {exc}") from exc
+
+
+def _text(values: dict[str, object], key: str, default: str, path: Path) -> str:
+    """A setting that must be text (a TOML string; a bare number is taken as its digits)."""
+    value = values.pop(key, default)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInput(
+            f"配置文件 {path} 中 {key} 的值无效：须为带引号的文本",
+            f"{key} must be a string, got {type(value).__name__}",
+        )
+    return str(value)
+
+
+DB_SCHEMES = ("sqlite", "postgresql", "postgres")
+
+
+def check_db_url(url: str, source: str) -> str:
+    """``url`` when it names a database GasDesk can use (SQLite or PostgreSQL)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise InvalidInput(
+            f"{source}中的数据库地址（db_url）无效：{url!r}",
+            f"bad db_url {url!r}: {exc}",
+        ) from exc
+    if parsed.get_backend_name() not in DB_SCHEMES:
+        raise InvalidInput(
+            f"{source}中的数据库类型不受支持：{parsed.drivername}（只支持 sqlite 或 postgresql）",
+            f"unsupported db_url scheme {parsed.drivername!r}",
+        )
+    return url
+
+
+def check_timezone(name: str, source: str) -> str:
+    """``name`` when it is an IANA time zone this machine knows (e.g. Asia/Shanghai)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(
+            f"{source}中的时区无效：{name!r}（例如 Asia/Shanghai）", f"bad timezone {name!r}"
+        ) from exc
+    return name
+
+
 def load_config(*, training: bool = False) -> LocalConfig:
-    """The workstation's configuration; training mode uses its own database file."""
+    """The workstation's configuration; training mode uses its own database file.
+
+    Every value is checked here, before anything opens: a broken file, a wrong-typed or unknown
+    ``db_url`` and an unknown time zone are ``InvalidInput`` with a Chinese message naming the
+    file and the setting."""
     values: dict[str, object] = {}
     path = config_path()
+    source = f"配置文件 {path} "
     if path.exists():
-        try:
-            values = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput("配置文件格式错误", f"{path}: {exc}") from exc
-    configured_dir = str(values.pop("data_dir", "") or "")
+        values = _read_file(path)
+    configured_dir = _text(values, "data_dir", "", path)
     data_dir = Path(configured_dir) if configured_dir else default_data_dir()
     if "GASDESK_DATA_DIR" in os.environ:
         data_dir = Path(os.environ["GASDESK_DATA_DIR"])
     db_name = "training.sqlite3" if training else "gasdesk.sqlite3"
-    db_url = str(values.pop("db_url", "") or sqlite_url(data_dir / db_name))
+    db_url = _text(values, "db_url", "", path)
+    if db_url:
+        check_db_url(db_url, source)
+    else:
+        db_url = sqlite_url(data_dir / db_name)
     if not training and os.environ.get("GASDESK_DB_URL"):
-        db_url = os.environ["GASDESK_DB_URL"]
+        db_url = check_db_url(os.environ["GASDESK_DB_URL"], "环境变量 GASDESK_DB_URL ")
     if training:
         db_url = sqlite_url(data_dir / db_name)
     return LocalConfig(
         data_dir=data_dir,
         db_url=db_url,
-        hall_code=str(values.pop("hall_code", "01")),
-        counter_code=str(values.pop("counter_code", "1")),
-        timezone=str(values.pop("timezone", "Asia/Shanghai")),
+        hall_code=_text(values, "hall_code", "01", path),
+        counter_code=_text(values, "counter_code", "1", path),
+        timezone=check_timezone(_text(values, "timezone", "Asia/Shanghai", path), source),
         training=training,
         extra=values,
     )

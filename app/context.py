@@ -44,14 +44,32 @@ class Context:
         security event (``error.security_event``) is logged after the rollback, in a transaction
         of its own: the refused operation writes nothing, the audit log still records it.
         """
-        with self._logging_refusals(), self.db.sessions() as session:
+        with self._logging_refusals(), self._faults(), self.db.sessions() as session:
+            session.info["context"] = self  # the clock for checks deep inside (lockouts)
             yield session
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries that write nothing (no write lock on SQLite)."""
-        with self._logging_refusals(), self.db.readers() as session:
+        with self._logging_refusals(), self._faults(), self.db.readers() as session:
+            session.info["context"] = self
             yield session
+
+    @contextlib.contextmanager
+    def _faults(self) -> Iterator[None]:
+        # a full disk is the machine's fault, not a bug: a typed error the clerk can act on,
+        # raised after the session has rolled back (it sits outside the session's block)
+        try:
+            yield
+        except Exception as error:
+            from app.errors import DiskFull
+
+            if is_disk_full(error):
+                raise DiskFull(
+                    "磁盘已满，本笔业务未保存，请联系管理员清理磁盘后重试",
+                    f"disk full: {error}",
+                ) from error
+            raise
 
     @contextlib.contextmanager
     def _logging_refusals(self) -> Iterator[None]:
@@ -72,3 +90,17 @@ class Context:
             raise
         finally:
             _nesting.depth = depth
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """SQLite's SQLITE_FULL ("database or disk is full") or PostgreSQL's disk_full (53100)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(error, DBAPIError):
+        return False
+    orig = error.orig
+    if getattr(orig, "sqlstate", None) == "53100":  # psycopg 3: errors.DiskFull
+        return True
+    return getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL" or (
+        "database or disk is full" in str(orig)
+    )

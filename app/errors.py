@@ -47,3 +47,15 @@ class PermissionDenied(GasDeskError):
     """The acting user may not do this."""
 
     code = "permission_denied"
+
+
+class SystemFault(GasDeskError):
+    """The machine, not the input: configuration, database server, disk. Nothing was written."""
+
+    code = "system_fault"
+
+
+class DiskFull(SystemFault):
+    """The database's disk is full; the operation was rolled back."""
+
+    code = "disk_full"

@@ -9,15 +9,35 @@ import sys
 from pathlib import Path
 
 from app import __version__
+from app.errors import SystemFault
+
+
+def data_dir_fault(data_dir: Path, error: OSError) -> SystemFault:
+    """The clerk's words for a data dir GasDesk cannot write (read-only, no right, full)."""
+    import errno
+
+    if error.errno == errno.ENOSPC:
+        return SystemFault(
+            f"磁盘已满：无法写入数据目录 {data_dir}，请联系管理员清理磁盘",
+            f"data dir {data_dir}: {error}",
+        )
+    return SystemFault(
+        f"数据目录 {data_dir} 不可写（只读或无权限：{error.strerror or error}），请联系管理员",
+        f"data dir {data_dir} not writable: {error}",
+    )
 
 
 def setup_logging(data_dir: Path, *, verbose: bool = False) -> Path:
+    """A rotating log file in ``data_dir``/logs; ``SystemFault`` when it cannot be written."""
     log_dir = data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / "gasdesk.log"
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-    )
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError as error:
+        raise data_dir_fault(data_dir, error) from error
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

@@ -32,6 +32,8 @@ class HallPolicy:
     login_window_minutes: int = 15
     lockout_minutes: int = 5
     idle_lock_minutes: int = 5  # an unattended counter locks itself
+    # the doubling of lockouts stops here: a stranger guessing cannot lock a user out for a day
+    max_lockout_minutes: int = 60
 
 
 _SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)

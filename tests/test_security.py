@@ -60,6 +60,12 @@ def events(ctx, kind: str) -> list[AuditEntry]:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.kind == kind)))
 
 
+def refusals(ctx) -> int:
+    """Logged refusals of an approval: a rule, a wrong password (counted toward the lockout)."""
+    kinds = ("approval_refused", "credential_failed", "credential_refused")
+    return sum(len(events(ctx, kind)) for kind in kinds)
+
+
 def with_all_roles(hall) -> None:
     for username, name, role in (
         ("sunwei", "孙伟", "department_manager"),
@@ -179,13 +185,13 @@ def test_approval_refusals_write_nothing_and_are_logged(hall):
 
     def attempt(approvals, fragment):
         before = row_counts(hall.ctx)
-        logged = len(events(hall.ctx, "approval_refused"))
+        logged = refusals(hall.ctx)
         with refused(PermissionDenied, fragment):
             refund(
                 hall.ctx, hall.clerk, RefundRequest(rid(), unloaded(sale), "客户退气", approvals)
             )
         assert row_counts(hall.ctx) == before
-        assert len(events(hall.ctx, "approval_refused")) == logged + 1
+        assert refusals(hall.ctx) == logged + 1
 
     def ok(who, reason="同意退气，已核实"):
         return ApprovalInput(hall.users[who], reason, PASSWORD)
@@ -332,8 +338,9 @@ def test_first_administrator_passwords_and_disabled_users(ctx, clock):
     reset_password(ctx, admin, clerk, "third-pass")
     assert login(ctx, "xiaoli", "third-pass").user_id == clerk
     set_user_active(ctx, admin, clerk, False)
-    with refused(PermissionDenied, "已停用"):
+    with refused(PermissionDenied, "用户名或密码错误"):  # outside: as for a wrong password
         login(ctx, "xiaoli", "third-pass")
+    assert json.loads(events(ctx, "login_refused")[-1].data) == {"disabled": True}  # the log
     from db.models import User
 
     with ctx.reading() as s:

@@ -22,7 +22,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.config import LocalConfig
 
@@ -39,6 +39,36 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUTOLOGIN_ENV = "GASDESK_AUTOLOGIN"
+STARTUP_FAILED = 2  # exit code when GasDesk could not start (configuration, database, disk)
+
+
+def fault_box(text: str, parent: QWidget | None = None) -> QMessageBox:
+    """The message box that says why GasDesk cannot start."""
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        QApplication.translate("StartupFlow", "GasDesk 无法启动"),
+        text,
+        QMessageBox.StandardButton.Close,
+        parent,
+    )
+    box.setObjectName("startup-fault")
+    return box
+
+
+def show_startup_fault(error: BaseException, *, quit_after: float | None = None) -> int:
+    """A fault found before any window (configuration file, data dir): said on stderr and in a
+    message box; returns the exit code."""
+    from ui.base import error_text
+
+    text = error_text(error)
+    print(f"错误：{text} ({error})", file=sys.stderr)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("GasDesk")
+    box = fault_box(text)
+    if quit_after is not None:  # smoke test: nobody to read it
+        QTimer.singleShot(int(quit_after * 1000), box.reject)
+    box.exec()
+    return STARTUP_FAILED
 
 
 def run_gui(
@@ -56,10 +86,21 @@ def run_gui(
 
     install_translator(app, lang)
     ensure_cjk_font(app)
+    from app.errors import GasDeskError
+    from ui.single_instance import acquire
+
+    try:  # one GasDesk per workstation and reader: a second one says so and goes
+        locks = acquire(config)
+    except GasDeskError as error:
+        log.error("not started: %s", error)
+        return show_startup_fault(error, quit_after=quit_after)
     flow = StartupFlow(None, config, app, quit_after=quit_after)
     flow.start(prepare)
-    code = app.exec()
-    flow.close()
+    try:
+        code = app.exec()
+        flow.close()
+    finally:
+        locks.release()
     return code
 
 
@@ -85,6 +126,7 @@ class StartupFlow(QObject):
         self.session: DeskSession | None = None
         self.idle_lock: IdleLockController | None = None
         self.quit_timer: QTimer | None = None
+        self.fault_box: QMessageBox | None = None
         if quit_after is not None:
             self.quit_timer = QTimer(self)
             self.quit_timer.setSingleShot(True)
@@ -132,10 +174,22 @@ class StartupFlow(QObject):
         _schedule_backups(self.app, self.ctx)
 
     def failed(self, error: Exception) -> None:
-        log.error("database not ready", exc_info=error)
+        """Preparing failed (configuration, database, disk): the reason in a message box over
+        the login window, which takes no login; closing the box quits with exit code 2."""
+        from app.errors import GasDeskError
         from ui.base import error_text
 
-        self.login_window.show_error(self.tr("数据库无法打开：") + error_text(error))
+        # a typed fault is the machine's (said in full); anything else is a bug: its traceback
+        trace = None if isinstance(error, GasDeskError) else error
+        log.error("database not ready: %s", error, exc_info=trace)
+
+        text = error_text(error)
+        self.login_window.show_error(self.tr("数据库无法打开：") + text)
+        self.fault_box = box = fault_box(text, self.login_window)
+        box.finished.connect(lambda _code: self.app.exit(STARTUP_FAILED))
+        if self.quit_timer is not None:  # smoke test: nobody to read it
+            QTimer.singleShot(self.quit_timer.interval(), box.reject)
+        box.open()
 
     def run_first_run_wizard(self) -> bool:
         from ui.first_run import FirstRunWizard

@@ -16,19 +16,21 @@ from app.errors import NotFound
 from app.services.common import transactions, users
 from app.services.security import ROLE_NAMES, required_approvals
 
+NO_SUCH_USER = 0  # never a user's id (ids start at 1)
+
 
 def user_id_by_username(ctx: Context, username: str) -> int:
-    """The id of the user with this login name (active or not: the approval check says which)."""
-    name = (username or "").strip()
+    """The id of the user with this login name, active or not; ``NO_SUCH_USER`` for a name
+    nobody has. An unknown name is not told apart here: the password check that follows
+    answers "用户名或密码错误" for it, after the same work as for a wrong password."""
+    name = (username or "").strip() if isinstance(username, str) else ""
     with ctx.reading() as session:
         user_id = (
             session.connection()
             .execute(select(users.c.id).where(users.c.username == name))
             .scalar()
         )
-    if user_id is None:
-        raise NotFound(f"没有用户名为“{name}”的用户", f"unknown username {name!r}")
-    return user_id
+    return NO_SUCH_USER if user_id is None else user_id
 
 
 def transaction_id_by_receipt(ctx: Context, receipt_no: str) -> int:

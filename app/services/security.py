@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,8 +23,19 @@ from app.domain.privacy import mask_id, mask_phone
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.policy import load_policy
 from app.services import audit
-from app.services.credentials import HASHER, hash_password, password_matches
-from db.models import AuditEntry, User
+from app.services.credentials import (
+    HASHER,
+    LOGIN_FAILED,
+    LOGIN_OK,
+    LOGIN_REFUSED,
+    check_user_password,
+    dummy_verify,
+    failure_event,
+    hash_password,
+    lockout_message,
+    password_matches,
+)
+from db.models import User
 
 CLERK = "clerk"
 TEAM_LEADER = "team_leader"
@@ -153,18 +163,18 @@ def check_approvals(
         raise _refused(desk, "同一审批人不能审批两次", f"duplicate approver in {ids}")
     checked: list[tuple[ApprovalInput, str]] = []
     for approval in approvals:
-        user = session.get(User, approval.approver_id)
-        if user is None or not user.active:
-            raise _refused(desk, "审批人不存在或已停用", f"approver {approval.approver_id} invalid")
-        if user.id == desk.user_id:
-            raise _refused(desk, "不能审批自己办理的业务", "self-approval", approver=user.id)
-        if not password_matches(user.password_hash, approval.password or ""):
-            raise _refused(
-                desk,
-                f"审批人{user.display_name}密码错误",
-                "wrong approver password",
-                approver=user.id,
-            )
+        if approval.approver_id == desk.user_id:
+            raise _refused(desk, "不能审批自己办理的业务", "self-approval", approver=desk.user_id)
+        # one failure counter and lockout for every password check (login, approvals ...)
+        user = check_user_password(
+            session,
+            approval.approver_id,
+            approval.password or "",
+            who="审批人",
+            counter_id=desk.counter_id,
+            acting=desk.user_id,
+            purpose=what,
+        )
         if reasons_required and not (approval.reason or "").strip():
             raise _refused(
                 desk,
@@ -213,11 +223,6 @@ ROLE_NAMES = {
 # ---------------------------------------------------------------- login and lockout
 
 users_table = User.__table__
-log_table = AuditEntry.__table__
-LOGIN_OK = "login_ok"
-LOGIN_FAILED = "login_failed"
-LOCKOUT = "lockout"
-LOGIN_REFUSED = "login_refused"
 
 
 @dataclass(frozen=True)
@@ -228,73 +233,65 @@ class LoggedIn:
     role: str
 
 
-def _events(session: Session, user_id: int, kinds: Sequence[str], since: dt.datetime):  # type: ignore[no-untyped-def]
-    return (
-        session.connection()
-        .execute(
-            select(log_table.c.kind, log_table.c.at, log_table.c.data)
-            .where(
-                log_table.c.user_id == user_id,
-                log_table.c.kind.in_(kinds),
-                log_table.c.at >= since,
-            )
-            .order_by(log_table.c.seq)
-        )
-        .all()
-    )
-
-
 def locked_until(session: Session, ctx: Context, user_id: int) -> dt.datetime | None:
     """When the user's current lockout ends, or None when the user is not locked out."""
-    now = ctx.now()
-    rows = _events(session, user_id, (LOCKOUT,), now - dt.timedelta(days=1))
-    if not rows:
-        return None
-    until = dt.datetime.fromisoformat(json.loads(rows[-1].data)["until"])
-    return until if until > now else None
+    from app.services.credentials import locked_until as until
+
+    return until(session, ctx.now(), user_id)
+
+
+BAD_LOGIN = "用户名或密码错误"
 
 
 def login(ctx: Context, username: str, password: str, counter_id: int | None = None) -> LoggedIn:
-    """Check a user's password at a counter. Failures are counted per user over the window;
-    after ``login_max_failures`` the user is locked out, each lockout of the day twice as long
-    as the one before. Every failure, refusal and lockout is in the audit log."""
-    username = (username or "").strip()
+    """Check a user's password at a counter. Failures here and at every other password check
+    (approvals, confirmations) count per user over the window; after ``login_max_failures`` the
+    user is locked out, each lockout of the day twice as long as the one before, up to
+    ``max_lockout_minutes``.
+
+    An unknown user, a disabled user and a wrong password get the same answer after the same
+    argon2 work; the log keeps the real reason, never the text typed for an unknown user name
+    (it is often a password typed into the wrong field)."""
+    username = (username or "").strip() if isinstance(username, str) else ""
     if not username or not isinstance(password, str):
         raise InvalidInput("请输入用户名和密码", "empty login")
     with ctx.unit_of_work() as session:
+        now = ctx.now()
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
+            dummy_verify(password)
             audit.record(
                 session,
                 ctx,
-                audit.Event(LOGIN_FAILED, None, counter_id, data={"username": username[:50]}),
+                audit.Event(LOGIN_FAILED, None, counter_id, data={"username": "unknown user"}),
             )
             session.commit()
-            raise PermissionDenied("用户名或密码错误", f"unknown user {username!r}")
+            raise PermissionDenied(BAD_LOGIN, "unknown user")
         until = locked_until(session, ctx, user.id)
         if until is not None:
+            dummy_verify(password)  # no oracle: a locked user's password is not looked at
             event = audit.Event(
                 LOGIN_REFUSED, user.id, counter_id, data={"until": until.isoformat()}
             )
             audit.record(session, ctx, event)
             session.commit()
-            minutes = max(1, int((until - ctx.now()).total_seconds() // 60) + 1)
-            raise PermissionDenied(
-                f"登录失败次数过多，账户已锁定，请{minutes}分钟后再试", f"locked until {until}"
-            )
+            raise PermissionDenied(lockout_message(until, now), f"locked until {until}")
         if not user.active:
+            dummy_verify(password)
             audit.record(
                 session,
                 ctx,
                 audit.Event(LOGIN_REFUSED, user.id, counter_id, data={"disabled": True}),
             )
             session.commit()
-            raise PermissionDenied("该用户已停用", f"user {user.id} disabled")
+            raise PermissionDenied(BAD_LOGIN, f"user {user.id} disabled")
         if not password_matches(user.password_hash, password):
-            audit.record(session, ctx, audit.Event(LOGIN_FAILED, user.id, counter_id))
-            _maybe_lock_out(session, ctx, user.id, counter_id)
+            failed, lockout = failure_event(session, now, user.id, counter_id, LOGIN_FAILED)
+            audit.record(session, ctx, failed)
+            if lockout is not None:
+                audit.record(session, ctx, lockout)
             session.commit()
-            raise PermissionDenied("用户名或密码错误", f"wrong password for {username}")
+            raise PermissionDenied(BAD_LOGIN, f"wrong password for user {user.id}")
         audit.record(session, ctx, audit.Event(LOGIN_OK, user.id, counter_id))
         if _needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
@@ -305,25 +302,6 @@ def login(ctx: Context, username: str, password: str, counter_id: int | None = N
 def _needs_rehash(stored: str | None) -> bool:
     """A hash made with weaker parameters than today's is replaced at the next login."""
     return bool(stored) and HASHER.check_needs_rehash(stored)  # type: ignore[arg-type]
-
-
-def _maybe_lock_out(session: Session, ctx: Context, user_id: int, counter_id: int | None) -> None:
-    policy = load_policy(session)
-    now = ctx.now()
-    window = now - dt.timedelta(minutes=policy.login_window_minutes)
-    rows = _events(session, user_id, (LOGIN_OK, LOGIN_FAILED, LOCKOUT), window)
-    failures = 0
-    for row in rows:  # failures since the last success or lockout, inside the window
-        failures = failures + 1 if row.kind == LOGIN_FAILED else 0
-    if failures < policy.login_max_failures:
-        return
-    earlier = _events(session, user_id, (LOCKOUT,), now - dt.timedelta(days=1))
-    minutes = policy.lockout_minutes * 2 ** len(earlier)
-    until = now + dt.timedelta(minutes=minutes)
-    event = audit.Event(
-        LOCKOUT, user_id, counter_id, data={"until": until.isoformat(), "minutes": minutes}
-    )
-    audit.record(session, ctx, event)
 
 
 # ---------------------------------------------------------------- idle lock
@@ -436,10 +414,16 @@ def change_password(ctx: Context, user_id: int, old_password: str, new_password:
         user = session.get(User, user_id)
         if user is None or not user.active:
             raise NotFound("用户不存在或已停用", f"user {user_id}")
-        if not password_matches(user.password_hash, old_password):
-            audit.record(session, ctx, audit.Event("password_change_refused", user_id))
-            session.commit()
-            raise PermissionDenied("原密码错误", f"wrong old password for {user_id}")
+        # counted toward the lockout like every other password check
+        check_user_password(
+            session,
+            user_id,
+            old_password,
+            who="",
+            acting=user_id,
+            purpose="password change",
+            wrong="原密码错误",
+        )
         if password_matches(user.password_hash, new_password):
             raise InvalidInput("新密码不能与原密码相同", "same password")
         user.password_hash = new_hash
