@@ -32,6 +32,14 @@ class HallPolicy:
     login_window_minutes: int = 15
     lockout_minutes: int = 5
     idle_lock_minutes: int = 5  # an unattended counter locks itself
+    # cash tendered may exceed the amount due by at most this (larger: a typing error)
+    max_change_fen: int = 100_000  # 1,000.00 yuan
+    # meter readings (closing, transfer): never above the absolute maximum, and never more
+    # above the last known reading than the gas put on the account's cards plus a plausible use
+    # of max_daily_use_volume per day since that reading (at least min_use_allowance_volume)
+    max_meter_reading: int = 10_000_000 * VOLUME_SCALE  # 10 million m³
+    max_daily_use_volume: int = 100 * VOLUME_SCALE
+    min_use_allowance_volume: int = 500 * VOLUME_SCALE
 
 
 _SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)
