@@ -7,7 +7,8 @@ an ``Annotated[int, Range(...)]`` gives), ``str`` is never an ``int``, ``None`` 
 annotation says ``| None``, lists and tuples are checked item by item. Per-field rules ride on
 ``typing.Annotated``:
 
-* ``Text`` — free text (names, addresses, reasons, notes): NFKC-normalised, stripped, bounded to
+* ``Text`` — free text (names, addresses, reasons, notes): NFKC-normalised (full-width
+  punctuation such as ，（） is kept: it is how Chinese is written), stripped, bounded to
   its column's length (``column_length`` reads it from ``db.models``), refused when it holds
   control or format characters (NUL, zero-width space, BOM ...), private-use or unassigned code
   points. Characters outside the BMP are refused except CJK ideographs of planes 2 and 3 (rare
@@ -27,6 +28,7 @@ import dataclasses
 import datetime as dt
 import functools
 import inspect
+import re
 import types
 import typing
 import unicodedata
@@ -104,11 +106,25 @@ def _planes_allowed(ch: str) -> bool:
     return code <= 0xFFFF or 0x20000 <= code <= 0x3FFFF
 
 
+# Full-width punctuation (，：；（）！？) is how Chinese text is written: NFKC would turn it into
+# ASCII, so it is kept as typed; full-width letters and digits still become ASCII.
+_CJK_PUNCTUATION = re.compile(r"([\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65])")
+
+
+def normalize_text(value: str) -> str:
+    """NFKC, except full-width punctuation; stripped of surrounding white space."""
+    parts = _CJK_PUNCTUATION.split(value)
+    # odd parts are the kept punctuation (they never compose with their neighbours)
+    return "".join(
+        part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts)
+    ).strip()
+
+
 def clean_text(value: str, rule: Text) -> str | None:
-    """``value`` NFKC-normalised and stripped, or the reason it is refused (InvalidInput).
+    """``value`` normalised (``normalize_text``) and checked; InvalidInput says why it is not.
 
     Returns None for empty text (the caller decides whether that is allowed)."""
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = normalize_text(value)
     for ch in text:
         category = unicodedata.category(ch)
         if category in _REFUSED_CATEGORIES:
@@ -315,7 +331,7 @@ def _check_str(value: object, name: str, what: str, meta: Sequence[object]) -> s
         raise _refuse(what, value, "str")
     for rule in meta:
         if isinstance(rule, Secret):
-            if not value or len(value) > rule.max_length or "\x00" in value:
+            if len(value) > rule.max_length or "\x00" in value:
                 raise InvalidInput(f"{rule.what}无效", f"{name}: bad secret")
             return value
         if isinstance(rule, Ident):
@@ -432,3 +448,5 @@ Limit = Annotated[int, Range("条数", 1, 1000)]
 Id = Annotated[int, Range("编号", 1)]  # a row id: positive
 Count = Annotated[int, Range("次数", 0, 2**31 - 1)]  # INTEGER columns
 ReceiptNo = Annotated[str, Ident("票据号", 30, required=True, upper=True)]
+Year = Annotated[int, Range("年份", 2000, 2100)]
+Month = Annotated[int, Range("月份", 1, 12)]

@@ -25,6 +25,7 @@ from app.domain.identity import normalize_identifier
 from app.domain.pricing import Segment, TariffRule, Tier
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.services import audit
+from app.services.actor import Actor
 from app.services.boundary import NOTE_LENGTH, Text, clean_text
 from app.services.security import ApprovalInput, Approved, require_permission
 from db.models import (
@@ -45,7 +46,7 @@ from db.models import (
     User,
 )
 
-__all__ = ["ApprovalInput", "Approved"]  # re-exported: services and tests import them here
+__all__ = ["Actor", "ApprovalInput", "Approved"]  # re-exported: services and tests import them here
 
 RESIDENTIAL = "residential"
 COMMERCIAL = "commercial"
@@ -77,14 +78,6 @@ PENDING_WRITE = (
     .limit(1)
     .scalar_subquery()
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The logged-in user working at a counter."""
-
-    user_id: int
-    counter_id: int
 
 
 @dataclass(frozen=True)

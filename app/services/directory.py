@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from app.context import Context
 from app.errors import NotFound
+from app.services.boundary import ReceiptNo, Username, service
 from app.services.common import transactions, users
 from app.services.security import ROLE_NAMES, required_approvals
 
 
-def user_id_by_username(ctx: Context, username: str) -> int:
+@service
+def user_id_by_username(ctx: Context, username: Username) -> int:
     """The id of the user with this login name (active or not: the approval check says which)."""
     name = (username or "").strip()
     with ctx.reading() as session:
@@ -31,7 +33,8 @@ def user_id_by_username(ctx: Context, username: str) -> int:
     return user_id
 
 
-def transaction_id_by_receipt(ctx: Context, receipt_no: str) -> int:
+@service
+def transaction_id_by_receipt(ctx: Context, receipt_no: ReceiptNo) -> int:
     """The counter transaction that printed this receipt number."""
     number = (receipt_no or "").strip()
     with ctx.reading() as session:
@@ -54,6 +57,7 @@ class ApprovalSlots:
     reasons_required: bool
 
 
+@service
 def approval_slots(ctx: Context, volume: int) -> ApprovalSlots:
     """The approvers a refund/supplement of ``volume`` needs under the hall's thresholds."""
     with ctx.reading() as session:

@@ -182,7 +182,7 @@ def check_cash_sale(
     # the limit holds for the drawer after this charge, not only before it
     if cash_level(before + amount_fen, policy) == LEVEL_STOP:
         raise RuleViolation(
-            f"钱箱现金已超过{format_money(policy.drawer_stop_limit_fen)}元上限，"
+            f"收取本笔现金后钱箱将超过{format_money(policy.drawer_stop_limit_fen)}元上限，"
             "请先交款再收现金（可改用非现金付款）",
             f"drawer {before} + {amount_fen} above stop limit {policy.drawer_stop_limit_fen}",
         )
