@@ -246,6 +246,25 @@ def test_full_width_resident_ids_are_the_same_person(hall):
             assert found == {first.account_no, second.account_no}
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dates(dt.date(1900, 1, 1), dt.date(2020, 12, 31)),
+    st.integers(0, 999),
+    st.lists(st.booleans(), min_size=18, max_size=18),
+    st.sampled_from(["", " ", "\u3000"]),
+)
+def test_any_mix_of_full_width_and_ascii_is_the_same_resident_id(birth, seq, wide, gap):
+    from app.domain.identity import normalize_resident_id, resident_id_problem
+
+    number = make_resident_id("310104", birth, seq)
+    typed = "".join(
+        ch.lower().translate(FULL_WIDTH) if w else ch for ch, w in zip(number, wide, strict=True)
+    )
+    typed = gap + typed[:6] + gap + typed[6:] + gap
+    assert normalize_resident_id(typed) == number
+    assert resident_id_problem(normalize_resident_id(typed)) is None
+
+
 def test_other_scripts_digits_are_refused_not_taken_as_digits(hall):
     number = make_resident_id("110101", dt.date(1980, 5, 17), 1)
     arabic = number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
