@@ -203,6 +203,18 @@ def test_tendered_cash_is_bounded_on_every_cash_charge(hall):
         ),
     )
     assert "找零" in error.user_message
+    # nothing is due (a free replacement): an absurd figure is still refused, not dropped
+    _refused(
+        hall,
+        InvalidInput,
+        lambda: replace_card(
+            hall.ctx,
+            hall.clerk,
+            ReplaceCardRequest(
+                rid(), account.account_no, "NEW0004", "defect", cash_tendered_fen=10**15
+            ),
+        ),
+    )
     _refused(
         hall,
         InvalidInput,

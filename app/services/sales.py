@@ -208,6 +208,12 @@ def settle_payment(
 ) -> tuple[int | None, int | None]:
     """Cash tendered and change; a non-cash payment is exactly the amount (no change)."""
     check_tendered(tendered)
+    if tendered is not None and tendered > max(amount, 0) + policy.max_change_fen:
+        # also when nothing is due: an absurd figure is a typing error, never silently dropped
+        raise InvalidInput(
+            f"实收金额过大：找零不能超过{format_money(policy.max_change_fen)}元，请核对实收金额",
+            f"tendered {tendered} for {amount}: change above {policy.max_change_fen}",
+        )
     if payment.method != CASH:
         if tendered is not None and tendered != amount:
             raise InvalidInput("非现金付款不找零，实收须等于应收", f"tendered {tendered}")
