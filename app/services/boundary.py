@@ -422,21 +422,20 @@ def is_service(func: object) -> bool:
 
 # ---------------------------------------------------------------- the fields services share
 
-AccountNo = Annotated[str, Ident("户号", column_length(Account.account_no), required=True)]
-CardSerial = Annotated[str, Ident("卡号", column_length(Card.serial), required=True)]
-MeterNo = Annotated[str, Ident("表号", column_length(Meter.meter_no), required=True)]
+AccountNo = Annotated[str, Ident("户号", column_length(Account.account_no))]
+CardSerial = Annotated[str, Ident("卡号", column_length(Card.serial))]
+MeterNo = Annotated[str, Ident("表号", column_length(Meter.meter_no))]
 Phone = Annotated[str, Ident("电话号码", column_length(Customer.phone))]
-# ID numbers: letters of some documents (e.g. "other") are not ASCII; the type's own check
-# (GB 11643 for resident IDs) runs inside the service on the normalised text
-IdNumber = Annotated[str, Text("证件号码", column_length(Customer.id_number), required=True)]
+# Fields the service requires itself (in the form's field order, so the first missing field is
+# named first) carry no ``required`` here. ID numbers: some documents ("other") are not ASCII;
+# the type's own check (GB 11643 for resident IDs) runs inside the service on the normalised text
+IdNumber = Annotated[str, Text("证件号码", column_length(Customer.id_number))]
 ProxyIdNumber = Annotated[str, Text("代办人身份证号", column_length(Contract.proxy_id_number))]
-PersonName = Annotated[
-    str, Text("姓名/单位名称", column_length(Customer.name), required=True, name=True)
-]
+PersonName = Annotated[str, Text("姓名/单位名称", column_length(Customer.name), name=True)]
 ProxyName = Annotated[str, Text("代办人姓名", column_length(Contract.proxy_name), name=True)]
 ProxyRelation = Annotated[str, Text("与户主关系", column_length(Contract.proxy_relation))]
-Address = Annotated[str, Text("用气地址", column_length(Customer.address), required=True)]
-ContractNo = Annotated[str, Text("合同编号", column_length(Contract.number), required=True)]
+Address = Annotated[str, Text("用气地址", column_length(Customer.address))]
+ContractNo = Annotated[str, Text("合同编号", column_length(Contract.number))]
 MeterModel = Annotated[str, Text("表型号", column_length(Meter.model))]
 Reason = Annotated[str, Text("原因", NOTE_LENGTH)]
 Note = Annotated[str, Text("备注", NOTE_LENGTH)]
@@ -445,8 +444,6 @@ Username = Annotated[str, Text("用户名", column_length(User.username))]
 DisplayName = Annotated[str, Text("姓名", column_length(User.display_name), name=True)]
 Password = Annotated[str, Secret()]
 Limit = Annotated[int, Range("条数", 1, 1000)]
-Id = Annotated[int, Range("编号", 1)]  # a row id: positive
-Count = Annotated[int, Range("次数", 0, 2**31 - 1)]  # INTEGER columns
-ReceiptNo = Annotated[str, Ident("票据号", 30, required=True, upper=True)]
+ReceiptNo = Annotated[str, Ident("票据号", 30, upper=True)]
 Year = Annotated[int, Range("年份", 2000, 2100)]
 Month = Annotated[int, Range("月份", 1, 12)]
