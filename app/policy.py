@@ -61,7 +61,7 @@ def save_setting(session: Session, key: str, value: object) -> None:
     names = {f.name for f in dataclasses.fields(HallPolicy)}
     if key not in names:
         raise InvalidInput("未知的设置项", f"unknown setting {key!r}")
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
         raise InvalidInput("设置值必须是正整数", f"setting {key} must be a positive int: {value!r}")
     row = session.get(Setting, key)
     if row is None:

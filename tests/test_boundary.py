@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.domain.cash import Payment
 from app.domain.identity import make_resident_id
 from app.domain.pricing import TariffRule
 from app.errors import InvalidInput, RuleViolation
@@ -39,7 +40,7 @@ from app.services.accounts import (
 )
 from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.queries import account_view, find_accounts
-from app.services.sales import RefundRequest, refund
+from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
 from app.services.security import reveal_identity
 from app.services.setup import flat_rate
 from app.services.shifts import CountRequest, count_drawer
@@ -328,6 +329,18 @@ def test_identifiers_typed_full_width_are_stored_and_found_as_ascii(hall):
     } == {opened.account_no}
 
 
+def test_a_payment_reference_typed_full_width_is_stored_as_ascii(hall):
+    account = open_customer(hall)
+    sale = purchase(
+        hall.ctx,
+        hall.clerk,
+        PurchaseRequest(
+            rid(), account.card_serial, m3(10), payment=Payment("wechat", "４２００ ００１２３")
+        ),
+    )
+    assert sale.payment_ref == "420000123"
+
+
 # ------------------------------------------------------------------ item 8: wrong types
 
 
@@ -361,6 +374,8 @@ def test_wrong_types_at_the_counter_are_typed_errors(hall):
         lambda: _close(hall, account.account_no, 10**30),
         lambda: _close(hall, account.account_no, "100"),
         lambda: _transfer(hall, 12345, m3(1)),
+        lambda: _settings(hall, max_change_fen=10**30),  # a setting beyond any integer column
+        lambda: _settings(hall, max_change_fen=True),
     ]
     for case in cases:
         _refused(hall, InvalidInput, case)
