@@ -395,6 +395,7 @@ BAD_NAMES = [
     "张\ue000三",  # private use
     "张" * 101,  # 100 characters is the column
     "\t\n",
+    "张\u2028三",  # a line separator
 ]
 
 

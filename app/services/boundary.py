@@ -98,7 +98,8 @@ class Secret:
 
 # ---------------------------------------------------------------- text rules (also used inside)
 
-_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# control, format (zero-width, BOM, bidi), surrogate, private-use, unassigned; line separators
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 def _planes_allowed(ch: str) -> bool:
@@ -124,6 +125,11 @@ def clean_text(value: str, rule: Text) -> str | None:
     """``value`` normalised (``normalize_text``) and checked; InvalidInput says why it is not.
 
     Returns None for empty text (the caller decides whether that is allowed)."""
+    if len(value) > 4 * rule.max_length + 100:  # refused before normalising 100,000 characters
+        raise InvalidInput(
+            f"{rule.what}过长（最多{rule.max_length}字）",
+            f"{rule.what}: {len(value)} characters, max {rule.max_length}",
+        )
     text = normalize_text(value)
     for ch in text:
         category = unicodedata.category(ch)
@@ -151,6 +157,11 @@ def clean_text(value: str, rule: Text) -> str | None:
 
 def clean_ident(value: str, rule: Ident) -> str | None:
     """An identifier the clerk typed, normalised; None when empty."""
+    if len(value) > 4 * rule.max_length + 100:
+        raise InvalidInput(
+            f"{rule.what}过长（最多{rule.max_length}位）",
+            f"{rule.what}: {len(value)} characters, max {rule.max_length}",
+        )
     text = "".join(unicodedata.normalize("NFKC", value).split())
     if rule.upper:
         text = text.upper()
