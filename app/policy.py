@@ -34,6 +34,14 @@ class HallPolicy:
     idle_lock_minutes: int = 5  # an unattended counter locks itself
     # the doubling of lockouts stops here: a stranger guessing cannot lock a user out for a day
     max_lockout_minutes: int = 60
+    # cash tendered may exceed the amount due by at most this (larger: a typing error)
+    max_change_fen: int = 100_000  # 1,000.00 yuan
+    # meter readings (closing, transfer): never above the absolute maximum, and never more
+    # above the last known reading than the gas put on the account's cards plus a plausible use
+    # of max_daily_use_volume per day since that reading (at least min_use_allowance_volume)
+    max_meter_reading: int = 10_000_000 * VOLUME_SCALE  # 10 million m³
+    max_daily_use_volume: int = 100 * VOLUME_SCALE
+    min_use_allowance_volume: int = 500 * VOLUME_SCALE
 
 
 _SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)
@@ -55,7 +63,7 @@ def save_setting(session: Session, key: str, value: object) -> None:
     names = {f.name for f in dataclasses.fields(HallPolicy)}
     if key not in names:
         raise InvalidInput("未知的设置项", f"unknown setting {key!r}")
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
         raise InvalidInput("设置值必须是正整数", f"setting {key} must be a positive int: {value!r}")
     row = session.get(Setting, key)
     if row is None:

@@ -373,13 +373,14 @@ def test_drawer_limits_warn_then_stop_cash_and_a_hand_over_clears_them(hall):
     assert second.warning == "钱箱现金已超过1000.00元，请尽快交款"
     assert drawer_status(hall.ctx, hall.clerk).level == "warn"
     buy(hall, account.card_serial, volume=m3(100))  # 1283.00
-    fourth = buy(hall, account.card_serial, volume=m3(100))  # taken at 1283.00, now 1544.00
-    assert fourth.warning and expected_cash(hall, hall.shifts["lina"]) == 50000 + 4 * 26100
+    # the stop limit holds for the drawer after the charge: 1283.00 + 261.00 would be 1544.00
     before = row_counts(hall.ctx)
     with refused(RuleViolation, "1500.00元上限"):
-        buy(hall, account.card_serial, volume=m3(1))
+        buy(hall, account.card_serial, volume=m3(100))
     assert row_counts(hall.ctx) == before
-    assert drawer_status(hall.ctx, hall.clerk).level == "stop"
+    fourth = buy(hall, account.card_serial, volume=m3(50))  # 130.50: 1413.50, under the stop
+    assert fourth.warning and expected_cash(hall, hall.shifts["lina"]) == 50000 + 3 * 26100 + 13050
+    assert drawer_status(hall.ctx, hall.clerk).level == "warn"
     # non-cash payment still works above the stop
     purchase(
         hall.ctx,

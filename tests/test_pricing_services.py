@@ -12,7 +12,7 @@ from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
 from app.services.sales import RefundRequest, refund
 from app.services.setup import TariffInput, add_tariff, residential_ladder
-from tests.support import PASSWORD, buy, m3, open_customer, unloaded
+from tests.support import PASSWORD, buy, lift_cash_limits, m3, open_customer, unloaded
 
 # (case, household, m³ bought before, request, expected m³, expected yuan, tendered, change)
 TABLE = [
@@ -127,6 +127,7 @@ def test_new_ladder_year_starts_from_zero(hall):
 
 
 def test_commercial_flat_price(hall):
+    lift_cash_limits(hall.ctx)  # 10,050.00 yuan in one drawer
     account = open_customer(hall, name="城东餐饮有限公司", kind="commercial")
     buy(hall, account.card_serial, volume=m3(2000))
     sale = buy(hall, account.card_serial, volume=m3(1000))

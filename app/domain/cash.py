@@ -7,6 +7,7 @@ Pure functions over integers (fen) and dates; the services feed them rows.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -45,7 +46,8 @@ class Payment:
     def checked(self) -> Payment:
         if self.method not in PAYMENT_METHODS:
             raise InvalidInput("请选择付款方式", f"unknown payment method {self.method!r}")
-        reference = (self.reference or "").strip() or None
+        # typed by the clerk: full-width digits from a Chinese IME become ASCII, spaces go
+        reference = "".join(unicodedata.normalize("NFKC", self.reference or "").split()) or None
         if self.method == CASH:
             return Payment(CASH, None)
         if reference is None:

@@ -62,6 +62,8 @@ class Segment:
 
 def tariff_problem(rule: TariffRule) -> str | None:
     """Why ``rule`` cannot be used (Chinese), or None."""
+    if not _well_typed(rule):
+        return "气价规则的数据类型无效"
     if not rule.tiers:
         return "气价至少需要一个阶梯"
     if not 1 <= rule.ladder_start_month <= 12:
@@ -82,6 +84,27 @@ def tariff_problem(rule: TariffRule) -> str | None:
                 return "阶梯分界量必须递增"
             previous = tier.upper
     return None
+
+
+def _int(value: object, *, optional: bool = False) -> bool:
+    if value is None:
+        return optional
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
+
+
+def _well_typed(rule: TariffRule) -> bool:
+    """Whole numbers where numbers belong (a rule is built from typed input; bool is no int)."""
+    return (
+        isinstance(rule.tiers, tuple)
+        and all(
+            isinstance(t, Tier) and _int(t.upper, optional=True) and _int(t.price_fen)
+            for t in rule.tiers
+        )
+        and all(
+            _int(v)
+            for v in (rule.ladder_start_month, rule.household_threshold, rule.extra_per_member)
+        )
+    )
 
 
 def ladder_year_start(day: dt.date, start_month: int) -> dt.date:

@@ -4,24 +4,45 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
+import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.cards import CardReading
 from app.domain.cash import Payment
 from app.domain.identity import (
+    normalize_identifier,
     normalize_phone,
     normalize_resident_id,
     phone_problem,
     resident_id_problem,
 )
-from app.domain.money import segment_amount
+from app.domain.money import format_volume, segment_amount
 from app.domain.pricing import Segment, ladder_year_start, price_volume, total_amount
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.policy import HallPolicy, load_policy
+from app.services.boundary import (
+    AccountNo,
+    Address,
+    CardSerial,
+    ContractNo,
+    IdNumber,
+    MeterModel,
+    MeterNo,
+    PersonName,
+    Phone,
+    ProxyIdNumber,
+    ProxyName,
+    ProxyRelation,
+    Reason,
+    column_length,
+    service,
+)
 from app.services.common import (
     CUSTOMER_KINDS,
     RESIDENTIAL,
@@ -43,6 +64,7 @@ from app.services.sales import (
     PURCHASE,
     SUPPLEMENT,
     SaleResult,
+    check_charge,
     check_tendered,
     checked_payment,
     sale_result,
@@ -71,16 +93,25 @@ ID_TYPES = {
     "other": "其他证件",
 }
 MAX_HOUSEHOLD = 30
+# column bounds, read from the models so they cannot drift
+NAME_LENGTH = column_length(Customer.name)
+ID_LENGTH = column_length(Customer.id_number)
+ADDRESS_LENGTH = column_length(Customer.address)
+CONTRACT_LENGTH = column_length(Contract.number)
+RELATION_LENGTH = column_length(Contract.proxy_relation)
+SERIAL_LENGTH = min(column_length(Card.serial), column_length(Meter.meter_no))
+ASCII_ID_TYPES = ("business_license", "passport")
+_ASCII_ID = re.compile(r"[0-9A-Z]+")
 
 
 @dataclass(frozen=True)
 class CustomerInput:
     kind: str  # "residential" (民用) or "commercial" (工商业)
-    name: str
+    name: PersonName
     id_type: str  # a key of ID_TYPES
-    id_number: str
-    phone: str | None
-    address: str
+    id_number: IdNumber
+    phone: Phone | None
+    address: Address
     household_size: int = 1
 
 
@@ -88,32 +119,37 @@ class CustomerInput:
 class ContractInput:
     """供用气合同; proxy (代办人) fields all present or all absent."""
 
-    number: str
+    number: ContractNo
     signed_on: dt.date
-    proxy_name: str | None = None
-    proxy_id_number: str | None = None
-    proxy_relation: str | None = None
+    proxy_name: ProxyName | None = None
+    proxy_id_number: ProxyIdNumber | None = None
+    proxy_relation: ProxyRelation | None = None
 
 
 def _clean_customer(data: CustomerInput) -> CustomerInput:
     if data.kind not in CUSTOMER_KINDS:
         raise InvalidInput("用户类型无效（民用户或工商业户）", f"bad kind {data.kind!r}")
-    name = require_text(data.name, "姓名/单位名称", max_length=100)
+    name = require_text(data.name, "姓名/单位名称", max_length=NAME_LENGTH, name=True)
     if data.id_type not in ID_TYPES:
         raise InvalidInput("证件类型无效", f"bad id type {data.id_type!r}")
+    # every document number: NFKC, no white space, upper case (so exact search finds it)
     id_number = normalize_resident_id(data.id_number or "")
     if data.id_type == "resident_id":
         problem = resident_id_problem(id_number)
         if problem:
             raise InvalidInput(problem, f"invalid resident id {id_number!r}")
     else:
-        id_number = require_text(id_number, "证件号码", max_length=40)
+        id_number = require_text(id_number, "证件号码", max_length=ID_LENGTH)
+        if data.id_type in ASCII_ID_TYPES and not _ASCII_ID.fullmatch(id_number):
+            raise InvalidInput(
+                f"{ID_TYPES[data.id_type]}号码只能包含数字和字母", f"bad id {id_number!r}"
+            )
     phone = normalize_phone(data.phone) if data.phone else None
     if phone:
         problem = phone_problem(phone)
         if problem:
             raise InvalidInput(problem, f"invalid phone {phone!r}")
-    address = require_text(data.address, "用气地址")
+    address = require_text(data.address, "用气地址", max_length=ADDRESS_LENGTH)
     size = data.household_size
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_HOUSEHOLD:
         raise InvalidInput(f"家庭人口应在1到{MAX_HOUSEHOLD}之间", f"bad household size {size!r}")
@@ -125,25 +161,32 @@ def _clean_contract(data: ContractInput | None, *, required: bool) -> ContractIn
         if required:
             raise InvalidInput("民用户须签订供用气合同，请填写合同编号", "contract required")
         return None
-    number = require_text(data.number, "合同编号", max_length=50)
+    number = require_text(data.number, "合同编号", max_length=CONTRACT_LENGTH)
     if not isinstance(data.signed_on, dt.date):
         raise InvalidInput("请填写合同签订日期", "signed_on missing")
     proxy = (data.proxy_name, data.proxy_id_number, data.proxy_relation)
     if any(proxy):
-        if not all(p and p.strip() for p in proxy):
+        if not all(isinstance(p, str) and p.strip() for p in proxy):
             raise InvalidInput("代办人须填写姓名、身份证号和与户主关系", "incomplete proxy")
         proxy_id = normalize_resident_id(data.proxy_id_number or "")
         problem = resident_id_problem(proxy_id)
         if problem:
             raise InvalidInput("代办人" + problem, f"invalid proxy id {proxy_id!r}")
         return ContractInput(
-            number, data.signed_on, data.proxy_name.strip(), proxy_id, data.proxy_relation.strip()
+            number,
+            data.signed_on,
+            require_text(data.proxy_name, "代办人姓名", max_length=NAME_LENGTH, name=True),
+            proxy_id,
+            require_text(data.proxy_relation, "与户主关系", max_length=RELATION_LENGTH),
         )
     return ContractInput(number, data.signed_on)
 
 
 def check_serial(value: str, what: str) -> str:
-    text = require_text(value, what, max_length=30)
+    """A card or meter number: NFKC, no white space, ASCII letters, digits and ``-`` only."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what}无效，请重新输入", f"{what}: not a str: {value!r}")
+    text = require_text(normalize_identifier(value), what, max_length=SERIAL_LENGTH)
     if not text.isascii() or not text.replace("-", "").isalnum():
         raise InvalidInput(f"{what}只能包含字母和数字", f"bad {what} {text!r}")
     return text
@@ -225,10 +268,10 @@ def retire_cards(ctx: Context, account: Account, status: str) -> list[str]:
 class OpenAccountRequest:
     request_id: uuid.UUID
     customer: CustomerInput
-    meter_no: str
-    card_serial: str
+    meter_no: MeterNo
+    card_serial: CardSerial
     contract: ContractInput | None = None
-    meter_model: str = ""
+    meter_model: MeterModel = ""
     initial_reading: int = 0  # the meter's register when installed (0.01 m³)
 
 
@@ -264,6 +307,7 @@ def _open_result(session: Session, transaction_id: int) -> OpenAccountResult:
     )
 
 
+@service
 def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
     """Register the customer (or reuse them), bind the meter, sign the contract, issue a card."""
 
@@ -273,8 +317,9 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         meter_no = check_serial(req.meter_no, "表号")
         card_serial = check_serial(req.card_serial, "卡号")
         reading = req.initial_reading
-        if not isinstance(reading, int) or reading < 0:
+        if not isinstance(reading, int) or isinstance(reading, bool) or reading < 0:
             raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
+        check_reading_maximum(reading, load_policy(session))
         desk = resolve_actor(session, actor, "open_account")
 
         meter = session.scalar(select(Meter).where(Meter.meter_no == meter_no))
@@ -293,7 +338,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         session.add(account)
         session.flush()
         if meter is None:
-            meter = Meter(meter_no=meter_no, model=(req.meter_model or "").strip())
+            meter = Meter(meter_no=meter_no, model=req.meter_model or "")
             session.add(meter)
         meter.account_id = account.id
         meter.initial_reading = reading
@@ -315,20 +360,66 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
     return run_once(ctx, req.request_id, OPENING, work, _open_result)
 
 
-def _check_reading(session: Session, account: Account, reading: object) -> int:
-    """A meter reading may never go below the installation reading or an earlier reading."""
+def check_reading_maximum(reading: int, policy: HallPolicy) -> None:
+    """No meter register shows more than the hall's absolute maximum."""
+    if reading > policy.max_meter_reading:
+        raise InvalidInput(
+            f"表读数超过上限{format_volume(policy.max_meter_reading)}立方米，请核对读数",
+            f"reading {reading} above {policy.max_meter_reading}",
+        )
+
+
+def credited_volume(session: Session, account_id: int) -> int:
+    """Gas put on the account's cards, net of refunds and closings (0.01 m³)."""
+    return int(  # PostgreSQL sums bigint as Decimal
+        session.scalar(
+            select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
+                CounterTransaction.account_id == account_id
+            )
+        )
+    )
+
+
+_LAST_READING = (
+    select(CounterTransaction.meter_reading, CounterTransaction.created_at)
+    .where(
+        CounterTransaction.account_id == bindparam("account_id"),
+        CounterTransaction.meter_reading.is_not(None),
+    )
+    .order_by(CounterTransaction.meter_reading.desc(), CounterTransaction.id.desc())
+    .limit(1)
+)
+
+
+def _check_reading(
+    session: Session, ctx: Context, account: Account, reading: object, policy: HallPolicy
+) -> int:
+    """A meter reading taken on site (transfer, closing), within what the meter can show.
+
+    Never below the installation reading or an earlier reading; never above the hall's absolute
+    maximum; never more above the last known reading than the meter can plausibly have passed
+    since: all gas put on the account's cards (a prepaid meter may have burnt it) plus
+    ``max_daily_use_volume`` per day since that reading, at least ``min_use_allowance_volume``.
+    """
     if not isinstance(reading, int) or isinstance(reading, bool) or reading < 0:
         raise InvalidInput("表读数无效", f"bad reading {reading!r}")
-    floor = max(
-        account.meter.initial_reading if account.meter else 0,
-        session.scalar(
-            select(func.coalesce(func.max(CounterTransaction.meter_reading), 0)).where(
-                CounterTransaction.account_id == account.id
-            )
-        ),
-    )
+    check_reading_maximum(reading, policy)
+    initial = account.meter.initial_reading if account.meter else 0
+    last = session.connection().execute(_LAST_READING, {"account_id": account.id}).first()
+    floor, since = initial, account.opened_at
+    if last is not None and last.meter_reading >= floor:
+        floor, since = last.meter_reading, last.created_at
     if reading < floor:
         raise InvalidInput("表读数小于上次记录的读数", f"reading {reading} below {floor}")
+    days = max(1, math.ceil((ctx.now() - since) / dt.timedelta(days=1)))
+    allowance = max(policy.min_use_allowance_volume, policy.max_daily_use_volume * days)
+    plausible = max(floor, initial + credited_volume(session, account.id)) + allowance
+    if reading > plausible:
+        raise InvalidInput(
+            f"表读数不合理：自上次读数以来用气量超出该表可能的用气量"
+            f"（读数最多{format_volume(plausible)}立方米），请核对读数",
+            f"reading {reading} above plausible {plausible} (floor {floor} since {since})",
+        )
     return reading
 
 
@@ -337,13 +428,15 @@ class TransferRequest:
     """过户: the new owner takes over the account from a meter reading taken on site."""
 
     request_id: uuid.UUID
-    account_no: str
+    account_no: AccountNo
     new_owner: CustomerInput
     contract: ContractInput | None
     meter_reading: int
-    new_card_serial: str | None = None  # a new card for the new owner; the old one is blacklisted
+    # a new card for the new owner; the old one is blacklisted
+    new_card_serial: CardSerial | None = None
 
 
+@service
 def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
     def work(session: Session) -> SaleResult:
         owner_data = _clean_customer(req.new_owner)
@@ -353,7 +446,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
-        reading = _check_reading(session, account, req.meter_reading)
+        reading = _check_reading(session, ctx, account, req.meter_reading, load_policy(session))
         previous_owner = account.customer_id
         owner = _customer_row(session, ctx, owner_data)
         if owner.id == previous_owner:
@@ -394,9 +487,9 @@ class CloseAccountRequest:
     """销户 from the final meter reading taken on site."""
 
     request_id: uuid.UUID
-    account_no: str
+    account_no: AccountNo
     final_reading: int
-    reason: str
+    reason: Reason
     cash_tendered_fen: int | None = None  # when the customer owes a supplementary payment
     card: CardReading | None = None  # the card, when the customer brought it
     payment: Payment = Payment()  # how the balance is paid or paid back
@@ -449,6 +542,7 @@ def unused_gas_value(
     return result
 
 
+@service
 def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleResult:
     """Close the account and settle: refund unused gas, or charge for gas used beyond credit.
 
@@ -472,15 +566,10 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             raise RuleViolation(
                 "卡内还有未插表的气量，请先退气或插表后再销户", "unloaded purchase on the card"
             )
-        reading = _check_reading(session, account, req.final_reading)
+        policy = load_policy(session)
+        reading = _check_reading(session, ctx, account, req.final_reading, policy)
         used = reading - account.meter.initial_reading
-        credited = int(  # PostgreSQL sums bigint as Decimal
-            session.scalar(
-                select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
-                    CounterTransaction.account_id == account.id
-                )
-            )
-        )
+        credited = credited_volume(session, account.id)
         balance = credited - used  # > 0: unused gas to refund; < 0: gas owed
         tariff_id = None
         if balance > 0:
@@ -501,8 +590,9 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         else:
             segments = []
         amount = total_amount([s for _, s in segments])
-        tendered, change = settle_payment(amount, req.cash_tendered_fen, payment)
-        warning = check_cash_sale(session, desk, payment, amount)
+        check_charge(policy, amount_fen=amount, volume=max(-balance, 0), what="销户补缴")
+        tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
+        warning = check_cash_sale(session, desk, payment, amount, policy)
         retire_cards(ctx, account, "retired")
         account.status = "closed"
         account.closed_at = ctx.now()

@@ -21,6 +21,7 @@ from app.context import Context
 from app.domain.cards import CardReading
 from app.errors import NotFound, RuleViolation
 from app.services import audit
+from app.services.boundary import service
 from app.services.common import (
     Actor,
     Desk,
@@ -101,6 +102,7 @@ def _settled(session: Session, write) -> Settlement:  # type: ignore[no-untyped-
     return Settlement(done.outcome, sale_result(session, write.transaction_id), void)
 
 
+@service
 def complete_card_write(ctx: Context, actor: Actor, transaction_id: int) -> Settlement:
     """The card was written and read back as expected: the sale is complete."""
     with ctx.unit_of_work() as session:
@@ -117,6 +119,7 @@ def complete_card_write(ctx: Context, actor: Actor, transaction_id: int) -> Sett
         return settlement
 
 
+@service
 def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement | None:
     """Decide the account's pending card write from the card's purchase count, if one waits.
 
@@ -214,6 +217,7 @@ _STATE = (
 )
 
 
+@service
 def write_state(ctx: Context, transaction_id: int) -> str | None:
     """ "pending", "completed", "voided", or None when the transaction wrote no card."""
     with ctx.reading() as session:

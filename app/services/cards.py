@@ -12,6 +12,7 @@ from app.domain.cash import Payment
 from app.errors import InvalidInput
 from app.policy import load_policy
 from app.services.accounts import check_serial, new_card, retire_cards
+from app.services.boundary import AccountNo, CardSerial, Note, service
 from app.services.card_writes import settle_without_card
 from app.services.common import (
     Actor,
@@ -24,6 +25,7 @@ from app.services.common import (
 )
 from app.services.sales import (
     SaleResult,
+    check_charge,
     check_tendered,
     checked_payment,
     sale_result,
@@ -50,16 +52,17 @@ REPLACEMENT_REASONS = {
 @dataclass(frozen=True)
 class ReplaceCardRequest:
     request_id: uuid.UUID
-    account_no: str
-    new_card_serial: str
+    account_no: AccountNo
+    new_card_serial: CardSerial
     reason_code: str  # a key of REPLACEMENT_REASONS
-    note: str = ""
+    note: Note = ""
     cash_tendered_fen: int | None = None
     payment: Payment = Payment()
     waive_fee: bool = False  # 免收工本费: needs a team leader's approval with a written reason
     approvals: tuple[ApprovalInput, ...] = ()
 
 
+@service
 def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
     """Blacklist the account's card and issue a new one carrying the purchase count forward."""
 
@@ -76,7 +79,8 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         require_active(account.status, account.account_no)
         # the old card cannot be read any more: its pending write is decided here
         settle_without_card(session, ctx, desk, account.id)
-        fee = load_policy(session).card_fee_fen if customer_at_fault else 0
+        policy = load_policy(session)
+        fee = policy.card_fee_fen if customer_at_fault else 0
         approved = ()
         if req.waive_fee:
             if not fee:
@@ -90,11 +94,12 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
                 what="免收补卡工本费",
             )
             fee = 0
-        tendered, change = settle_payment(fee, req.cash_tendered_fen, payment)
-        warning = check_cash_sale(session, desk, payment, fee)
+        check_charge(policy, amount_fen=fee, volume=0, what="补卡工本费")
+        tendered, change = settle_payment(fee, req.cash_tendered_fen, payment, policy)
+        warning = check_cash_sale(session, desk, payment, fee, policy)
         retire_cards(ctx, account, "blacklisted")
         card = new_card(session, ctx, account, serial)
-        note = (req.note or "").strip()
+        note = req.note or ""
         recorded = record_transaction(
             session,
             ctx,

@@ -21,9 +21,12 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.cash import CASH
+from app.domain.identity import normalize_identifier
 from app.domain.pricing import Segment, TariffRule, Tier
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.services import audit
+from app.services.actor import Actor
+from app.services.boundary import NOTE_LENGTH, Text, clean_text
 from app.services.security import ApprovalInput, Approved, require_permission
 from db.models import (
     Account,
@@ -43,7 +46,7 @@ from db.models import (
     User,
 )
 
-__all__ = ["ApprovalInput", "Approved"]  # re-exported: services and tests import them here
+__all__ = ["Actor", "ApprovalInput", "Approved"]  # re-exported: services and tests import them here
 
 RESIDENTIAL = "residential"
 COMMERCIAL = "commercial"
@@ -75,14 +78,6 @@ PENDING_WRITE = (
     .limit(1)
     .scalar_subquery()
 )
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The logged-in user working at a counter."""
-
-    user_id: int
-    counter_id: int
 
 
 @dataclass(frozen=True)
@@ -164,13 +159,15 @@ def lock_open_shift(session: Session, shift_id: int) -> None:
         raise RuleViolation("本班次已交班，请重新开班", f"shift {shift_id} closed meanwhile")
 
 
-def require_text(value: str | None, what: str, *, max_length: int = 200) -> str:
-    """A required free-text field, stripped; Chinese error naming the field."""
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInput(f"请填写{what}", f"{what}: empty")
-    if len(text) > max_length:
-        raise InvalidInput(f"{what}过长（最多{max_length}字）", f"{what}: too long")
+def require_text(
+    value: str | None, what: str, *, max_length: int = NOTE_LENGTH, name: bool = False
+) -> str:
+    """A required free-text field: NFKC-normalised, stripped, bounded, printable (the same rule
+    as the service boundary's ``Text``); Chinese error naming the field."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"{what}无效，请重新输入", f"{what}: not a str: {value!r}")
+    text = clean_text(value or "", Text(what, max_length, required=True, name=name))
+    assert text is not None  # required: empty text raised
     return text
 
 
@@ -224,7 +221,7 @@ def next_number(session: Session, name: str) -> int:
 def account_by_no(session: Session, account_no: str, *, lock: bool = False) -> Account:
     """The account with this 户号; ``lock`` takes its row lock so tier usage and purchase count
     cannot race another counter."""
-    query = select(Account).where(Account.account_no == (account_no or "").strip())
+    query = select(Account).where(Account.account_no == normalize_identifier(account_no or ""))
     account = session.scalar(query.with_for_update() if lock else query)
     if account is None:
         raise NotFound("户号不存在", f"account {account_no!r} not found")
@@ -294,7 +291,7 @@ def card_for_sale(session: Session, serial: str) -> CardAccount:
 
 def card_and_account(session: Session, serial: str) -> CardAccount:
     """The presented active card and its account (locked), pending write or not."""
-    serial = (serial or "").strip()
+    serial = normalize_identifier(serial or "")
     row = session.connection().execute(_CARD_ACCOUNT, {"serial": serial}).first()
     if row is None:
         raise NotFound("卡号未登记", f"card {serial!r} not registered")

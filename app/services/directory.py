@@ -13,13 +13,15 @@ from sqlalchemy import select
 
 from app.context import Context
 from app.errors import NotFound
+from app.services.boundary import ReceiptNo, Username, service
 from app.services.common import transactions, users
 from app.services.security import ROLE_NAMES, required_approvals
 
 NO_SUCH_USER = 0  # never a user's id (ids start at 1)
 
 
-def user_id_by_username(ctx: Context, username: str) -> int:
+@service
+def user_id_by_username(ctx: Context, username: Username) -> int:
     """The id of the user with this login name, active or not; ``NO_SUCH_USER`` for a name
     nobody has. An unknown name is not told apart here: the password check that follows
     answers "用户名或密码错误" for it, after the same work as for a wrong password."""
@@ -33,7 +35,8 @@ def user_id_by_username(ctx: Context, username: str) -> int:
     return NO_SUCH_USER if user_id is None else user_id
 
 
-def transaction_id_by_receipt(ctx: Context, receipt_no: str) -> int:
+@service
+def transaction_id_by_receipt(ctx: Context, receipt_no: ReceiptNo) -> int:
     """The counter transaction that printed this receipt number."""
     number = (receipt_no or "").strip()
     with ctx.reading() as session:
@@ -56,6 +59,7 @@ class ApprovalSlots:
     reasons_required: bool
 
 
+@service
 def approval_slots(ctx: Context, volume: int) -> ApprovalSlots:
     """The approvers a refund/supplement of ``volume`` needs under the hall's thresholds."""
     with ctx.reading() as session:

@@ -18,6 +18,7 @@ from app.documents.receipts import ReceiptData, TierLine, layout
 from app.domain.cash import CASH, PAYMENT_METHODS
 from app.errors import NotFound
 from app.policy import load_receipt_notices
+from app.services.boundary import ReceiptNo, service
 from app.services.common import (
     Actor,
     accounts,
@@ -96,6 +97,7 @@ _TXN = (
 )
 
 
+@service
 def receipt_data(
     ctx: Context,
     transaction_id: int,
@@ -197,6 +199,7 @@ def _record_attempt(
         session.commit()
 
 
+@service
 def print_job(ctx: Context, printer: EscposReceiptPrinter, job_id: int) -> PrintOutcome:
     """Try one queued job now; a fault is recorded and reported, never raised."""
     with ctx.reading() as session:
@@ -218,6 +221,7 @@ def print_job(ctx: Context, printer: EscposReceiptPrinter, job_id: int) -> Print
     return PrintOutcome(job_id, job.receipt_no, job.copy_no, True, "凭证已打印")
 
 
+@service
 def print_receipt(
     ctx: Context, actor: Actor, printer: EscposReceiptPrinter, transaction_id: int
 ) -> PrintOutcome:
@@ -235,6 +239,7 @@ def print_receipt(
     return print_job(ctx, printer, job_id)
 
 
+@service
 def queued_jobs(ctx: Context, counter_id: int) -> list[tuple[int, str, int]]:
     """This counter's jobs not printed yet, oldest first: (job id, receipt number, copy number).
 
@@ -250,6 +255,7 @@ def queued_jobs(ctx: Context, counter_id: int) -> list[tuple[int, str, int]]:
         return [tuple(r) for r in rows]
 
 
+@service
 def print_queued(ctx: Context, actor: Actor, printer: EscposReceiptPrinter) -> list[PrintOutcome]:
     """Print this counter's queued jobs, oldest first; stops at the first fault."""
     with ctx.reading() as session:
@@ -263,8 +269,9 @@ def print_queued(ctx: Context, actor: Actor, printer: EscposReceiptPrinter) -> l
     return outcomes
 
 
+@service
 def reprint(
-    ctx: Context, actor: Actor, printer: EscposReceiptPrinter, receipt_no: str
+    ctx: Context, actor: Actor, printer: EscposReceiptPrinter, receipt_no: ReceiptNo
 ) -> PrintOutcome:
     """重印: a new copy marked with its reprint number (the original is never printed twice)."""
     with ctx.reading() as session:
@@ -282,6 +289,7 @@ def reprint(
     return print_job(ctx, printer, _new_job(ctx, actor, txn_id, copies + 1))
 
 
+@service
 def print_zreport(ctx: Context, actor: Actor, shift_id: int, printer: EscposReceiptPrinter) -> int:
     """Print the shift's Z-report on the counter's receipt printer; returns the bytes sent.
 
@@ -295,6 +303,7 @@ def print_zreport(ctx: Context, actor: Actor, shift_id: int, printer: EscposRece
     return printer.print_receipt(zreport_receipt(data, printer.profile.columns))
 
 
+@service
 def print_handover_slip(
     ctx: Context, actor: Actor, movement_id: int, printer: EscposReceiptPrinter
 ) -> int:

@@ -9,10 +9,11 @@ from sqlalchemy import bindparam, select, union
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.domain.identity import normalize_resident_id
+from app.domain.identity import normalize_identifier, normalize_resident_id
 from app.domain.pricing import ladder_year_start
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
+from app.services.boundary import AccountNo, Limit, SearchText, service
 from app.services.common import Actor, account_by_no, resolve_actor, tariff_in_force
 from app.services.security import LOOK_UP
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
@@ -82,7 +83,8 @@ _EXACT = union(
 
 
 def exact_account_ids(session: Session, key: str) -> list[int]:
-    params = {"key": key, "id_number": normalize_resident_id(key)}
+    # the clerk may type 户号, card, meter or phone with full-width digits or spaces
+    params = {"key": normalize_identifier(key), "id_number": normalize_resident_id(key)}
     return list(session.connection().execute(_EXACT, params).scalars())
 
 
@@ -94,9 +96,12 @@ _OF_CUSTOMERS = (
 )
 
 
-def find_accounts(ctx: Context, actor: Actor, text: str, limit: int = 50) -> list[AccountSummary]:
+@service
+def find_accounts(
+    ctx: Context, actor: Actor, text: SearchText, limit: Limit = 50
+) -> list[AccountSummary]:
     """Exact matches on 户号/card/meter/phone/ID first; otherwise name or address substring."""
-    key = (text or "").strip()
+    key = text  # NFKC-normalised and stripped at the boundary
     if not key:
         return []
     with ctx.reading() as session:
@@ -147,8 +152,9 @@ def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
     return TierUsage(year, tariff.name, sum(by_tier.values()), tuple(tiers))
 
 
+@service
 def tier_usage(
-    ctx: Context, actor: Actor, account_no: str, day: dt.date | None = None
+    ctx: Context, actor: Actor, account_no: AccountNo, day: dt.date | None = None
 ) -> TierUsage:
     with ctx.reading() as session:
         resolve_actor(session, actor, LOOK_UP)
@@ -192,7 +198,10 @@ def _history(session: Session, account: Account, limit: int) -> list[HistoryEntr
     ]
 
 
-def history(ctx: Context, actor: Actor, account_no: str, limit: int = 100) -> list[HistoryEntry]:
+@service
+def history(
+    ctx: Context, actor: Actor, account_no: AccountNo, limit: Limit = 100
+) -> list[HistoryEntry]:
     with ctx.reading() as session:
         resolve_actor(session, actor, LOOK_UP)
         return _history(session, account_by_no(session, account_no), limit)
@@ -218,8 +227,9 @@ class AccountView:
     recent: tuple[HistoryEntry, ...]
 
 
+@service
 def account_view(
-    ctx: Context, actor: Actor, account_no: str, history_limit: int = 20
+    ctx: Context, actor: Actor, account_no: AccountNo, history_limit: Limit = 20
 ) -> AccountView:
     """Everything the account screen shows about one account."""
     with ctx.reading() as session:
@@ -243,7 +253,8 @@ def account_view(
         )
 
 
-def last_gas_volume(ctx: Context, account_no: str) -> int:
+@service
+def last_gas_volume(ctx: Context, account_no: AccountNo) -> int:
     """Volume of the purchase or supplement that holds the account's current purchase count.
 
     A new card issued for the account carries it as pending (0 when the count is 0).

@@ -50,6 +50,7 @@ from app.domain.cash import PAYMENT_METHODS, DrawerCount
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.services import audit
 from app.services.accounts import ID_TYPES, OPENING
+from app.services.boundary import AccountNo, Month, Year, service
 from app.services.common import (
     CUSTOMER_KINDS,
     RESIDENTIAL,
@@ -404,6 +405,7 @@ def _require_supervisor(session: Session, actor: Actor, hall_id: int) -> None:
         raise permission_refused(desk.user_id, desk.counter_id, desk.role, "other_hall_report")
 
 
+@service
 def zreport_data(ctx: Context, actor: Actor, shift_id: int) -> ZReportData:
     """The Z-report of one shift: its transactions, cash movements, count and over/short.
 
@@ -552,6 +554,7 @@ def _hall_name(session: Session, hall_id: int) -> str:
     return name
 
 
+@service
 def daily_report_data(
     ctx: Context, actor: Actor, business_date: dt.date, hall_id: int
 ) -> DailyReportData:
@@ -591,8 +594,9 @@ def daily_report_data(
         )
 
 
+@service
 def monthly_report_data(
-    ctx: Context, actor: Actor, year: int, month: int, hall_id: int
+    ctx: Context, actor: Actor, year: Year, month: Month, hall_id: int
 ) -> MonthlyReportData:
     """The hall's monthly report: one line per business day, then the month's totals."""
     if not (isinstance(year, int) and isinstance(month, int) and 1 <= month <= 12):
@@ -650,6 +654,7 @@ def monthly_report_data(
         )
 
 
+@service
 def handover_slip_data(ctx: Context, movement_id: int) -> HandoverSlipData:
     """The 交款单 of one hand-over, from its row."""
     with ctx.reading() as session:
@@ -689,7 +694,8 @@ def handover_slip_data(ctx: Context, movement_id: int) -> HandoverSlipData:
         )
 
 
-def opening_form_data(ctx: Context, account_no: str) -> OpeningFormData:
+@service
+def opening_form_data(ctx: Context, account_no: AccountNo) -> OpeningFormData:
     """The opening form of the account as it stands: its owner, meter, active card, contract.
 
     The contract is the owner's first one on this account (after a 过户 the new owner's), else

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.context import Context
 from app.domain.cards import CardReading
 from app.domain.cash import CASH, Payment
-from app.domain.money import format_volume
+from app.domain.money import format_money, format_volume
 from app.domain.pricing import (
     Segment,
     ladder_year_start,
@@ -27,6 +27,7 @@ from app.domain.pricing import (
 )
 from app.errors import InvalidInput, RuleViolation
 from app.policy import HallPolicy, load_policy
+from app.services.boundary import CardSerial, Reason, service
 from app.services.common import (
     Actor,
     ApprovalInput,
@@ -166,7 +167,29 @@ def check_volume(volume: object, policy: HallPolicy, what: str) -> int:
     return volume
 
 
+def check_charge(policy: HallPolicy, *, amount_fen: int, volume: int, what: str) -> None:
+    """The per-operation limits on money taken and gas given, for every charge.
+
+    Purchase, supplement, closing (gas used beyond the credit), card fee: one sale's limits
+    (``max_purchase_amount_fen``, ``max_purchase_volume``) hold whatever the path.
+    """
+    if amount_fen > policy.max_purchase_amount_fen:
+        raise RuleViolation(
+            f"{what}金额超过单笔上限{format_money(policy.max_purchase_amount_fen)}元，"
+            "请核对后联系班长处理",
+            f"{what}: amount {amount_fen} above limit {policy.max_purchase_amount_fen}",
+        )
+    if volume > policy.max_purchase_volume:
+        raise RuleViolation(
+            f"{what}气量超过单笔上限{format_volume(policy.max_purchase_volume)}立方米，"
+            "请核对后联系班长处理",
+            f"{what}: volume {volume} above limit {policy.max_purchase_volume}",
+        )
+
+
 def check_tendered(tendered: object) -> None:
+    """Cash tendered, when given, is a whole number of fen (its upper bound needs the amount:
+    ``settle_cash``)."""
     if tendered is not None and (
         not isinstance(tendered, int) or isinstance(tendered, bool) or tendered < 0
     ):
@@ -181,23 +204,40 @@ def checked_payment(payment: object) -> Payment:
 
 
 def settle_payment(
-    amount: int, tendered: int | None, payment: Payment
+    amount: int, tendered: int | None, payment: Payment, policy: HallPolicy
 ) -> tuple[int | None, int | None]:
     """Cash tendered and change; a non-cash payment is exactly the amount (no change)."""
+    check_tendered(tendered)
+    if tendered is not None and tendered > max(amount, 0) + policy.max_change_fen:
+        # also when nothing is due: an absurd figure is a typing error, never silently dropped
+        raise InvalidInput(
+            f"实收金额过大：找零不能超过{format_money(policy.max_change_fen)}元，请核对实收金额",
+            f"tendered {tendered} for {amount}: change above {policy.max_change_fen}",
+        )
     if payment.method != CASH:
         if tendered is not None and tendered != amount:
             raise InvalidInput("非现金付款不找零，实收须等于应收", f"tendered {tendered}")
         return (None, None)
-    return settle_cash(amount, tendered)
+    return settle_cash(amount, tendered, policy)
 
 
-def settle_cash(amount: int, tendered: int | None) -> tuple[int | None, int | None]:
-    """Cash tendered and change for ``amount`` (None, None when nothing is to be paid)."""
+def settle_cash(
+    amount: int, tendered: int | None, policy: HallPolicy
+) -> tuple[int | None, int | None]:
+    """Cash tendered and change for ``amount`` (None, None when nothing is to be paid).
+
+    The change is at most the hall's ``max_change_fen``: a larger figure is a typing error.
+    """
     if amount <= 0:
         return None, None
     paid = amount if tendered is None else tendered
     if paid < amount:
         raise InvalidInput("实收金额少于应收金额", f"tendered {paid} < {amount}")
+    if paid - amount > policy.max_change_fen:
+        raise InvalidInput(
+            f"实收金额过大：找零不能超过{format_money(policy.max_change_fen)}元，请核对实收金额",
+            f"tendered {paid} for {amount}: change above {policy.max_change_fen}",
+        )
     return paid, paid - amount
 
 
@@ -221,7 +261,7 @@ class PurchaseRequest:
     """Sell gas by volume (0.01 m³) or by amount (fen): exactly one of the two."""
 
     request_id: uuid.UUID
-    card_serial: str
+    card_serial: CardSerial
     volume: int | None = None
     amount_fen: int | None = None
     cash_tendered_fen: int | None = None  # None: the customer pays exactly the price
@@ -243,6 +283,7 @@ def _check_purchase_input(req: PurchaseRequest, policy: HallPolicy) -> None:
     check_tendered(req.cash_tendered_fen)
 
 
+@service
 def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
     """Sell gas onto the account of the presented card, priced by the tier ladder."""
 
@@ -273,7 +314,8 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
                 )
             check_volume(total_volume(priced), policy, "购气量")
         amount = total_amount(priced)
-        tendered, change = settle_payment(amount, req.cash_tendered_fen, payment)
+        check_charge(policy, amount_fen=amount, volume=total_volume(priced), what="购气")
+        tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, desk, payment, amount, policy)
         count = step_purchase_count(session, card.account_id, +1)
         segments = [(year, s) for s in priced]
@@ -323,7 +365,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
 class RefundRequest:
     request_id: uuid.UUID
     card: CardReading  # the refund is decided by what is on the card now
-    reason: str
+    reason: Reason
     approvals: tuple[ApprovalInput, ...]
     writes_card: bool = False
 
@@ -346,6 +388,7 @@ def last_gas_transaction(session: Session, account_id: int, purchase_count: int)
     return session.connection().execute(_LAST_GAS, params).first()
 
 
+@service
 def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
     """Give back the last purchase while it is still on the card (not loaded into the meter).
 
@@ -413,20 +456,22 @@ class SupplementRequest:
     """补气: gas put on the card free of charge (e.g. paid gas that never reached the meter)."""
 
     request_id: uuid.UUID
-    card_serial: str
+    card_serial: CardSerial
     volume: int
-    reason: str
+    reason: Reason
     approvals: tuple[ApprovalInput, ...]
     card: CardReading | None = None
     writes_card: bool = False
 
 
+@service
 def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult:
     """Put ``volume`` on the card without charge. It is not a sale: tier usage is unchanged."""
 
     def work(session: Session) -> SaleResult:
         policy = load_policy(session)
         check_volume(req.volume, policy, "补气量")
+        check_charge(policy, amount_fen=0, volume=req.volume, what="补气")
         reason = require_text(req.reason, "补气原因")
         desk: Desk = resolve_actor(session, actor, "supplement")
         card = card_for_sale(session, req.card_serial)

@@ -23,6 +23,15 @@ from app.domain.privacy import mask_id, mask_phone
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.policy import load_policy
 from app.services import audit
+from app.services.actor import Actor
+from app.services.boundary import (
+    AccountNo,
+    DisplayName,
+    Password,
+    Reason,
+    Username,
+    service,
+)
 from app.services.credentials import (
     HASHER,
     LOGIN_FAILED,
@@ -243,7 +252,10 @@ def locked_until(session: Session, ctx: Context, user_id: int) -> dt.datetime | 
 BAD_LOGIN = "用户名或密码错误"
 
 
-def login(ctx: Context, username: str, password: str, counter_id: int | None = None) -> LoggedIn:
+@service
+def login(
+    ctx: Context, username: Username, password: Password, counter_id: int | None = None
+) -> LoggedIn:
     """Check a user's password at a counter. Failures here and at every other password check
     (approvals, confirmations) count per user over the window; after ``login_max_failures`` the
     user is locked out, each lockout of the day twice as long as the one before, up to
@@ -327,14 +339,16 @@ class IdleLock:
         return self.locked
 
 
+@service
 def idle_lock_for(ctx: Context, user: LoggedIn) -> IdleLock:
     with ctx.reading() as session:
         minutes = load_policy(session).idle_lock_minutes
     return IdleLock(user.user_id, minutes, ctx.now())
 
 
+@service
 def unlock_counter(
-    ctx: Context, lock: IdleLock, counter_id: int, username: str, password: str
+    ctx: Context, lock: IdleLock, counter_id: int, username: Username, password: Password
 ) -> LoggedIn:
     """Unlock an idle-locked counter: the same clerk, or a team leader/manager/administrator.
 
@@ -378,8 +392,9 @@ def _admin(session: Session, actor: AdminActor, operation: str) -> User:
     return user
 
 
+@service
 def create_first_administrator(
-    ctx: Context, username: str, display_name: str, password: str
+    ctx: Context, username: Username, display_name: DisplayName, password: Password
 ) -> int:
     """First run: the hall's first user, an administrator. Refused once any user exists."""
     from app.services.setup import add_user
@@ -392,8 +407,14 @@ def create_first_administrator(
     return user_id
 
 
+@service
 def create_user(
-    ctx: Context, actor: AdminActor, username: str, display_name: str, role: str, password: str
+    ctx: Context,
+    actor: AdminActor,
+    username: Username,
+    display_name: DisplayName,
+    role: str,
+    password: Password,
 ) -> int:
     from app.services.setup import add_user
 
@@ -407,7 +428,10 @@ def create_user(
     return user_id
 
 
-def change_password(ctx: Context, user_id: int, old_password: str, new_password: str) -> None:
+@service
+def change_password(
+    ctx: Context, user_id: int, old_password: Password, new_password: Password
+) -> None:
     """A user changes their own password (the old one proves it is them)."""
     new_hash = hash_password(new_password)
     with ctx.unit_of_work() as session:
@@ -431,7 +455,8 @@ def change_password(ctx: Context, user_id: int, old_password: str, new_password:
         session.commit()
 
 
-def reset_password(ctx: Context, actor: AdminActor, user_id: int, new_password: str) -> None:
+@service
+def reset_password(ctx: Context, actor: AdminActor, user_id: int, new_password: Password) -> None:
     new_hash = hash_password(new_password)
     with ctx.unit_of_work() as session:
         _admin(session, actor, "manage_users")
@@ -445,6 +470,7 @@ def reset_password(ctx: Context, actor: AdminActor, user_id: int, new_password: 
         session.commit()
 
 
+@service
 def set_user_active(ctx: Context, actor: AdminActor, user_id: int, active: bool) -> None:
     """Disable (or enable again) a user. Users are never deleted: history keeps their name."""
     with ctx.unit_of_work() as session:
@@ -461,6 +487,7 @@ def set_user_active(ctx: Context, actor: AdminActor, user_id: int, active: bool)
         session.commit()
 
 
+@service
 def change_setting(ctx: Context, actor: AdminActor, key: str, value: object) -> None:
     """Change one hall setting (limits, thresholds, fees): administrators only, audited with the
     old and the new value."""
@@ -495,7 +522,8 @@ def masked(identity: Identity) -> Identity:
     )
 
 
-def reveal_identity(ctx: Context, actor, account_no: str, reason: str) -> Identity:  # type: ignore[no-untyped-def]
+@service
+def reveal_identity(ctx: Context, actor: Actor, account_no: AccountNo, reason: Reason) -> Identity:
     """The owner's full ID and phone number, for roles that need them; every view is logged."""
     from app.services.common import account_by_no, require_text, resolve_actor
     from db.models import Customer

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Annotated
 
 from sqlalchemy import func, select
 
 from app.context import Context
 from app.domain.pricing import TariffRule, Tier
 from app.errors import Conflict, InvalidInput
+from app.services.boundary import (
+    DisplayName,
+    Password,
+    Text,
+    Username,
+    column_length,
+    service,
+)
 from app.services.common import CUSTOMER_KINDS, require_text
 from app.services.credentials import hash_password
 from db.models import Account, Counter, Hall, Tariff, TariffTier, User
+
+Code = Annotated[str, Text("代码", column_length(Hall.code))]
+HallName = Annotated[str, Text("营业厅名称", column_length(Hall.name), name=True)]
+CounterName = Annotated[str, Text("柜台名称", column_length(Counter.name))]
+TariffName = Annotated[str, Text("气价名称", column_length(Tariff.name))]
 
 ROLES = {
     "clerk": "营业员",
@@ -24,7 +38,8 @@ ROLES = {
 }
 
 
-def ensure_hall(ctx: Context, code: str, name: str) -> int:
+@service
+def ensure_hall(ctx: Context, code: Code, name: HallName) -> int:
     """The hall with ``code``, created if missing; returns its id."""
     code = require_text(code, "营业厅代码", max_length=8)
     with ctx.unit_of_work() as session:
@@ -36,7 +51,8 @@ def ensure_hall(ctx: Context, code: str, name: str) -> int:
         return hall.id
 
 
-def ensure_counter(ctx: Context, hall_id: int, code: str, name: str | None = None) -> int:
+@service
+def ensure_counter(ctx: Context, hall_id: int, code: Code, name: CounterName | None = None) -> int:
     code = require_text(code, "柜台编号", max_length=8)
     with ctx.unit_of_work() as session:
         counter = session.scalar(
@@ -49,13 +65,14 @@ def ensure_counter(ctx: Context, hall_id: int, code: str, name: str | None = Non
         return counter.id
 
 
+@service
 def add_user(
     ctx: Context,
-    username: str,
-    display_name: str,
+    username: Username,
+    display_name: DisplayName,
     role: str,
     *,
-    password: str | None = None,
+    password: Password | None = None,
     password_hash: str | None = None,
 ) -> int:
     """Register a user, with a password (hashed here) or an argon2 hash made earlier."""
@@ -84,11 +101,12 @@ def add_user(
 @dataclass(frozen=True)
 class TariffInput:
     customer_class: str
-    name: str
+    name: TariffName
     effective_from: dt.date
     rule: TariffRule
 
 
+@service
 def add_tariff(ctx: Context, data: TariffInput) -> int:
     """Publish a tariff version. Tariffs are never edited: a price change is a new version."""
     if data.customer_class not in CUSTOMER_KINDS:
@@ -137,6 +155,7 @@ def flat_rate(price_fen: int) -> TariffRule:
     return TariffRule(tiers=(Tier(None, price_fen),))
 
 
+@service
 def hall_is_empty(ctx: Context) -> bool:
     """True on a fresh database: no hall has been set up."""
     with ctx.unit_of_work() as session:
@@ -152,6 +171,7 @@ class DeskInfo:
     hall_id: int | None = None
 
 
+@service
 def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
     """Names shown in the window title and status bar."""
     with ctx.reading() as session:
@@ -173,6 +193,7 @@ def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
         )
 
 
+@service
 def hall_of_counter(ctx: Context, counter_id: int) -> int:
     """The hall a counter belongs to."""
     with ctx.reading() as session:
@@ -182,12 +203,14 @@ def hall_of_counter(ctx: Context, counter_id: int) -> int:
         return counter.hall_id
 
 
+@service
 def hall_has_users(ctx: Context) -> bool:
     """False on a database where nobody can log in yet: the first-run wizard's cue."""
     with ctx.reading() as session:
         return bool(session.scalar(select(func.count(User.id))))
 
 
+@service
 def hall_policy(ctx: Context):  # type: ignore[no-untyped-def]
     """The hall's settings as stored now (sale step, limits, thresholds)."""
     from app.policy import load_policy

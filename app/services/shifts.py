@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,7 @@ from app.domain.money import format_money
 from app.errors import Conflict, GasDeskError, InvalidInput, NotFound, RuleViolation
 from app.policy import HallPolicy, load_calendar, load_policy
 from app.services import audit
+from app.services.boundary import Note, Reason, Text, service
 from app.services.common import (
     Actor,
     Desk,
@@ -177,11 +179,12 @@ def check_cash_sale(
         return None
     policy = policy or load_policy(session)
     before = drawer_cash(session, desk.shift_id)
-    if cash_level(before, policy) == LEVEL_STOP:
+    # the limit holds for the drawer after this charge, not only before it
+    if cash_level(before + amount_fen, policy) == LEVEL_STOP:
         raise RuleViolation(
-            f"钱箱现金已超过{format_money(policy.drawer_stop_limit_fen)}元上限，"
+            f"收取本笔现金后钱箱将超过{format_money(policy.drawer_stop_limit_fen)}元上限，"
             "请先交款再收现金（可改用非现金付款）",
-            f"drawer {before} above stop limit {policy.drawer_stop_limit_fen}",
+            f"drawer {before} + {amount_fen} above stop limit {policy.drawer_stop_limit_fen}",
         )
     if cash_level(before + amount_fen, policy) != LEVEL_OK:
         return warn_message(policy)
@@ -200,6 +203,7 @@ class DrawerStatus:
     overdue: tuple[HeldTakings, ...]
 
 
+@service
 def drawer_status(ctx: Context, actor: Actor) -> DrawerStatus:
     with ctx.reading() as session:
         desk = resolve_actor(session, actor, LOOK_UP)
@@ -264,6 +268,7 @@ def _overdue(session: Session, ctx: Context, hall_id: int) -> list[HeldTakings]:
     return [held for held in held_cash(session, ctx, hall_id, ctx.today()) if held.overdue]
 
 
+@service
 def overdue_takings(ctx: Context, hall_id: int) -> list[HeldTakings]:
     """Takings held more than two working days (the hall rule): shown at login and on the
     daily report until handed to finance."""
@@ -356,6 +361,7 @@ def _opened(session: Session, shift_id: int, overdue=()) -> ShiftOpened:  # type
     )
 
 
+@service
 def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened:
     """开班: the clerk opens a shift at this counter with a counted float.
 
@@ -470,7 +476,7 @@ class CashMoveRequest:
     request_id: uuid.UUID
     kind: str  # CASH_IN or CASH_OUT
     amount_fen: int
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -534,6 +540,7 @@ def _run_movement(ctx: Context, request_id: uuid.UUID, kind: str, work) -> Moved
             return replayed
 
 
+@service
 def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
     """现金存入/支出 in the actor's open shift."""
     if req.kind not in (CASH_IN, CASH_OUT):
@@ -577,9 +584,10 @@ class HandoverRequest:
     count: DrawerCount
     receiver: Credential
     source: str = "drawer"
-    note: str = ""
+    note: Note = ""
 
 
+@service
 def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
     """交款: the drawer's (or the safe's) expected cash drops by the counted amount; a slip number
     is taken (gapless per hall and year) for the printed slip."""
@@ -695,6 +703,7 @@ def _checked_noncash(noncash: Mapping[str, int]) -> dict[str, int]:
     return checked
 
 
+@service
 def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
     """Record the clerk's blind count of the open shift; only then return what was expected.
 
@@ -738,10 +747,13 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
         return result
 
 
+Explanation = Annotated[str, Text("长短款说明", 500)]
+
+
 @dataclass(frozen=True)
 class CloseShiftRequest:
     request_id: uuid.UUID
-    explanation: str | None = None  # required when the count differs
+    explanation: Explanation | None = None  # required when the count differs
     sign_off: Credential | None = None  # 班长's credential, required when the count differs
 
 
@@ -785,6 +797,7 @@ def _closed(session: Session, shift_id: int) -> ShiftClosed:
     return ShiftClosed(row.id, row.closed_at, count, differing, signer, int(to_safe))
 
 
+@service
 def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClosed:
     """交班: compare the latest count with the rows; record each difference as an over/short row
     signed off by a team leader with their password; put the counted cash into the safe for the
@@ -936,6 +949,7 @@ def _info(row) -> ShiftInfo:  # type: ignore[no-untyped-def]
     )
 
 
+@service
 def shifts_of_day(ctx: Context, actor: Actor, day: dt.date) -> list[ShiftInfo]:
     """The shifts of the actor's hall on ``day``."""
     with ctx.reading() as session:
@@ -948,6 +962,7 @@ def shifts_of_day(ctx: Context, actor: Actor, day: dt.date) -> list[ShiftInfo]:
         return [_info(row) for row in rows]
 
 
+@service
 def current_shift(ctx: Context, actor: Actor) -> ShiftInfo | None:
     with ctx.reading() as session:
         desk = resolve_actor(session, actor, LOOK_UP)
