@@ -47,3 +47,11 @@ class PermissionDenied(GasDeskError):
     """The acting user may not do this."""
 
     code = "permission_denied"
+
+
+class Contended(Conflict):
+    """Another counter held the rows this operation needed (a deadlock, a serialization failure
+    or a busy database) and the bounded retries ran out; nothing was written, trying again is
+    safe."""
+
+    code = "contended"
