@@ -138,6 +138,7 @@ def card_race(
     actor: tuple[int, int],
     serial: str,
     account_id: int,
+    race: str,
     rounds: int,
     index: int,
     barrier,  # type: ignore[no-untyped-def]
@@ -145,9 +146,9 @@ def card_race(
 ) -> None:
     """One of two counters working on the same card at the same instant, round after round.
 
-    Even rounds: both sell onto the card with a card write (PENDING until settled). Odd rounds
-    (the test has left one write pending): worker 0 confirms it as written while worker 1
-    settles it from a card read saying it did not land (a void). Results go to ``out``.
+    ``race`` "sales": both sell onto the card with a card write (PENDING until settled).
+    "settle" (the test has left one write pending): worker 0 confirms it as written while
+    worker 1 settles it from a card read saying it did not land (a void). Results go to ``out``.
     """
     own = ctx is None
     if own:
@@ -158,7 +159,7 @@ def card_race(
                 barrier.wait(120)
             except threading.BrokenBarrierError:  # the test saw the rule break and stopped
                 return
-            if n % 2 == 0:
+            if race == "sales":
                 request = PurchaseRequest(uuid.uuid4(), serial, volume=100, writes_card=True)
                 result = outcome(partial(purchase, ctx, Actor(*actor), request))
             else:
