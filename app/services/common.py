@@ -420,12 +420,13 @@ def card_and_account(session: Session, serial: str) -> CardAccount:
     """The presented active card and its account (locked), pending write or not."""
     serial = (serial or "").strip()
     conn = session.connection()
-    account_id = conn.execute(_LOCK_CARD_ACCOUNT, {"serial": serial}).scalar()
-    if account_id is not None:
-        _account_locked(session, account_id)
+    if conn.dialect.name != "sqlite":  # SQLite: the write transaction already excludes others
+        conn.execute(_LOCK_CARD_ACCOUNT, {"serial": serial}).scalar()
     # a statement of its own, after the lock: it sees the card's status, the count and the
     # pending write as the transaction that held the lock left them
     row = conn.execute(_CARD_ACCOUNT, {"serial": serial}).first()
+    if row is not None:
+        _account_locked(session, row.account_id)
     if row is None:
         raise NotFound("卡号未登记", f"card {serial!r} not registered")
     if row.status == "blacklisted":
