@@ -149,3 +149,10 @@ def test_a_real_deadlock_on_postgresql_is_retried_and_both_finish(hall, database
     assert errors == []
     assert sorted(done) == sorted([hall.counter_id, hall.counter2_id])
     assert watch.count == 1  # exactly the deadlock's victim ran again
+
+
+def test_the_counter_shows_a_lost_race_as_its_message_not_as_a_system_error():
+    from ui.base import error_text
+
+    text = error_text(Contended(CONTENDED_MESSAGE, "deadlock", retry=True))
+    assert text == CONTENDED_MESSAGE and "系统错误" not in text

@@ -729,7 +729,17 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
         audit.record(session, ctx, event, row=(counts.name, count_id))
         return _count_result(session, count_id)
 
-    return ctx.transaction(work)
+    try:
+        return ctx.transaction(work)
+    except IntegrityError as error:  # the same request submitted twice at once: the first won
+        with ctx.reading() as session:
+            existing = session.connection().execute(
+                select(counts.c.id).where(counts.c.request_id == req.request_id)
+            )
+            count_id = existing.scalar()
+            if count_id is None:
+                raise Conflict("数据已被其他柜台修改，请重试", str(error.orig)) from error
+            return _count_result(session, count_id)
 
 
 @dataclass(frozen=True)
