@@ -16,14 +16,14 @@ import uuid
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.context import Context
 from app.domain.cards import CardReading
 from app.domain.cash import count_of
 from app.errors import GasDeskError
 from app.services.card_writes import complete_card_write, settle_card
-from app.services.common import Actor, card_write_outcomes, card_writes
+from app.services.common import Actor, card_writes
 from app.services.credentials import Credential
 from app.services.sales import PurchaseRequest, purchase
 from app.services.shifts import (
@@ -117,14 +117,14 @@ def _watch_retries() -> RetryCounter:
     return counter
 
 
-def _pending_transaction(ctx: Context, account_id: int) -> int | None:
+def _latest_write(ctx: Context, account_id: int) -> int | None:
+    """The transaction of the account's newest card write (the one the test left pending)."""
     with ctx.reading() as session:
         return (
             session.connection()
             .execute(
-                select(card_writes.c.transaction_id).where(
-                    card_writes.c.account_id == account_id,
-                    card_writes.c.id.not_in(select(card_write_outcomes.c.card_write_id)),
+                select(func.max(card_writes.c.transaction_id)).where(
+                    card_writes.c.account_id == account_id
                 )
             )
             .scalar()
@@ -163,7 +163,7 @@ def card_race(
                 request = PurchaseRequest(uuid.uuid4(), serial, volume=100, writes_card=True)
                 result = outcome(partial(purchase, ctx, Actor(*actor), request))
             else:
-                txn = _pending_transaction(ctx, account_id)
+                txn = _latest_write(ctx, account_id)
                 if index == 0:
                     result = outcome(partial(complete_card_write, ctx, Actor(*actor), txn))
                 else:
