@@ -4,16 +4,44 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
+import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.errors import Contended
 from db.engine import Database
 
+log = logging.getLogger(__name__)
 _nesting = threading.local()
+R = TypeVar("R")
+
+ATTEMPTS = 6  # one transaction and at most five retries after a deadlock or busy database
+CONTENDED_MESSAGE = "其他柜台正在办理，请重试"
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available
+_RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+_SQLITE_BUSY = ("database is locked", "database table is locked")
+
+
+def is_contention(error: BaseException) -> bool:
+    """True for a transaction that lost a race for locks: it wrote nothing."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return _retryable(error) or any(text in str(error.orig) for text in _SQLITE_BUSY)
+
+
+def _retryable(error: DBAPIError) -> bool:
+    # SQLite's "database is locked" comes after its 30 s busy timeout: waiting that long again
+    # would freeze the counter, so only PostgreSQL's deadlocks and serialization failures (which
+    # are detected at once) are run again
+    return getattr(error.orig, "sqlstate", None) in _RETRY_SQLSTATES
 
 
 def utc_now() -> dt.datetime:
@@ -43,10 +71,40 @@ class Context:
         Leaving the block without ``commit()`` rolls everything back. A refusal that carries a
         security event (``error.security_event``) is logged after the rollback, in a transaction
         of its own: the refused operation writes nothing, the audit log still records it.
+        Losing a race for locks (deadlock, serialization failure, busy database) is raised as
+        ``Contended``, a typed conflict the clerk sees as such, never as a system error; use
+        ``transaction`` to have it retried.
         """
-        with self._logging_refusals(), self._faults(), self.db.sessions() as session:
-            session.info["context"] = self  # the clock for checks deep inside (lockouts)
-            yield session
+        try:
+            with self._logging_refusals(), self._faults(), self.db.sessions() as session:
+                session.info["context"] = self  # the clock for checks deep inside (lockouts)
+                yield session
+        except DBAPIError as error:
+            if not is_contention(error):
+                raise
+            raise Contended(
+                CONTENDED_MESSAGE, f"lost a race for locks: {error.orig}", retry=_retryable(error)
+            ) from error
+
+    def transaction(self, work: Callable[[Session], R], *, attempts: int = ATTEMPTS) -> R:
+        """Run ``work(session)`` in a unit of work and commit; the one place that retries.
+
+        A transaction that lost a race for locks wrote nothing, so it is run again from the
+        start (a bounded number of times, with a short random pause): ``work`` must read what
+        it decides on inside the transaction, e.g. an earlier submit of the same request id.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.unit_of_work() as session:
+                    answer = work(session)
+                    session.commit()
+                    return answer
+            except Contended as error:
+                if attempt == attempts or not error.details.get("retry"):
+                    raise
+                log.info("retrying after lost race (attempt %d): %s", attempt, error)
+                time.sleep(random.uniform(0.0, 0.01 * 2**attempt))  # let the winner finish
+        raise AssertionError("unreachable")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:

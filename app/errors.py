@@ -59,3 +59,11 @@ class DiskFull(SystemFault):
     """The database's disk is full; the operation was rolled back."""
 
     code = "disk_full"
+
+
+class Contended(Conflict):
+    """Another counter held the rows this operation needed (a deadlock, a serialization failure
+    or a busy database) and the bounded retries ran out; nothing was written, trying again is
+    safe."""
+
+    code = "contended"

@@ -86,6 +86,9 @@ def session_for(hall, devices, username: str, counter_id: int) -> DeskSession:
 
 
 def test_handover_counts_notes_confirms_finance_and_prints_slip(qtbot, desk, hall):
+    # the drawer must hold what is handed over (500.00 float + 4000.00 cash in)
+    top_up = shift_service.CashMoveRequest(rid(), shift_service.CASH_IN, 400000, "备用金补充")
+    shift_service.move_cash(hall.ctx, hall.clerk, top_up)
     dialog = show(qtbot, HandoverDialog(desk, None))
     type_into(qtbot, dialog.count.spins[10000], "45")
     assert "4500.00" in dialog.count.total_label.text()

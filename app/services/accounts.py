@@ -49,12 +49,12 @@ from app.services.common import (
     Actor,
     account_by_no,
     ladder_usage,
+    lock_shift,
     next_number,
     pending_write_of,
     record_transaction,
     require_active,
     require_no_pending_write,
-    require_shift,
     require_text,
     resolve_actor,
     run_once,
@@ -321,6 +321,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
             raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
         check_reading_maximum(reading, load_policy(session))
         desk = resolve_actor(session, actor, "open_account")
+        lock_shift(session, desk)  # the shift first, then the account (one lock order)
 
         meter = session.scalar(select(Meter).where(Meter.meter_no == meter_no))
         if meter is not None and meter.account_id is not None:
@@ -443,6 +444,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         contract_data = _clean_contract(req.contract, required=owner_data.kind == RESIDENTIAL)
         card_serial = check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
         desk = resolve_actor(session, actor, "transfer")
+        lock_shift(session, desk)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
@@ -556,7 +558,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
         desk = resolve_actor(session, actor, "close_account")
-        require_shift(desk)
+        lock_shift(session, desk)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)

@@ -28,6 +28,8 @@ from app.services.common import (
     card_and_account,
     card_write_outcomes,
     card_writes,
+    lock_account,
+    lock_open_shift,
     record_transaction,
     resolve_actor,
     transactions,
@@ -105,18 +107,22 @@ def _settled(session: Session, write) -> Settlement:  # type: ignore[no-untyped-
 @service
 def complete_card_write(ctx: Context, actor: Actor, transaction_id: int) -> Settlement:
     """The card was written and read back as expected: the sale is complete."""
-    with ctx.unit_of_work() as session:
+
+    def work(session: Session) -> Settlement:
         resolve_actor(session, actor, "settle_card")
         write = session.connection().execute(_BY_TRANSACTION, {"transaction_id": transaction_id})
         write = write.first()
         if write is None:
             raise NotFound("没有这笔写卡记录", f"no card write for transaction {transaction_id}")
+        # the account's lock orders this against a settle racing it (a card read voiding the
+        # same write); the outcome is read after the lock, in a statement of its own
+        lock_account(session, write.account_id)
         if session.connection().execute(_OUTCOME, {"card_write_id": write.id}).first():
             return _settled(session, write)  # settled already (e.g. by a card read): same answer
         _record_outcome(session, ctx, actor, write.id, COMPLETED, "verified")
-        settlement = _settled(session, write)
-        session.commit()
-        return settlement
+        return _settled(session, write)
+
+    return ctx.transaction(work)
 
 
 @service
@@ -126,8 +132,11 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
     Returns None when nothing was pending. A count that is neither the target nor the count
     before the write means the card and the records disagree: a supervisor must look.
     """
-    with ctx.unit_of_work() as session:
+
+    def work(session: Session) -> Settlement | None:
         desk = resolve_actor(session, actor, "settle_card")
+        if desk.shift_id is not None:  # a void is booked into the shift: it is locked first
+            lock_open_shift(session, desk.shift_id)
         card = card_and_account(session, reading.serial)
         if card.pending_write_id is None:
             return None
@@ -142,9 +151,9 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
                 f"card count {reading.purchase_count}, write {write.previous_count}"
                 f"->{write.target_count}",
             )
-        settlement = decide(session, ctx, desk, write, landed=landed, evidence="card_count")
-        session.commit()
-        return settlement
+        return decide(session, ctx, desk, write, landed=landed, evidence="card_count")
+
+    return ctx.transaction(work)
 
 
 def settle_without_card(

@@ -17,9 +17,9 @@ from app.services.card_writes import settle_without_card
 from app.services.common import (
     Actor,
     account_by_no,
+    lock_shift,
     record_transaction,
     require_active,
-    require_shift,
     resolve_actor,
     run_once,
 )
@@ -74,7 +74,7 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
         desk = resolve_actor(session, actor, "replace_card")
-        require_shift(desk)
+        lock_shift(session, desk)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         # the old card cannot be read any more: its pending write is decided here

@@ -34,6 +34,7 @@ from db.models import (
     Card,
     CardWrite,
     CardWriteOutcome,
+    CashMovement,
     Counter,
     CounterTransaction,
     Customer,
@@ -67,6 +68,7 @@ sequences = NumberSequence.__table__
 card_writes = CardWrite.__table__
 card_write_outcomes = CardWriteOutcome.__table__
 shifts = Shift.__table__
+movements = CashMovement.__table__
 
 # The account's card write still waiting for its outcome, if any (at most one: it blocks).
 PENDING_WRITE = (
@@ -138,25 +140,126 @@ def require_shift(desk: Desk) -> int:
     return desk.shift_id
 
 
+# Lock order, the same for every writer so that two never wait on each other: the shift row
+# first, then the hall row (its safe), then the account row; sequence numbers and the audit
+# head come last. On PostgreSQL every statement that decides (pending write, tier usage, drawer
+# cash, the shift's state, purchase count) runs after the lock it depends on is held, as a
+# statement of its own: under READ COMMITTED a statement that waited for a row lock re-reads
+# only the locked row, every other table it reads stays at its old snapshot.
+_LOCKED = "gasdesk_locked"  # session.info key: what this transaction has locked so far
+
 _LOCK_SHIFT = (
     select(shifts.c.id)
     .where(shifts.c.id == bindparam("shift_id"), shifts.c.closed_at.is_(None))
-    .with_for_update(read=True)
+    .with_for_update()
 )
+_LOCK_HALL = select(halls.c.id).where(halls.c.id == bindparam("hall_id")).with_for_update()
+
+
+def _locked(session: Session) -> set[tuple[str, int]]:
+    return session.info.setdefault(_LOCKED, set())
 
 
 def lock_open_shift(session: Session, shift_id: int) -> None:
-    """Hold the open shift against a racing close until this transaction commits.
+    """Hold the open shift exclusively until this transaction commits.
 
-    PostgreSQL: a share lock on the shift row (the close's UPDATE waits for it, then sees the
-    transaction). SQLite: the write transaction (BEGIN IMMEDIATE) in which the caller found the
-    shift open already excludes the close, so there is nothing more to take.
+    Every writer of a shift (sales, cash movements, hand-overs, counts, the close) takes it
+    first, before any account: a close then sees every committed movement and no writer commits
+    into a closed shift, and two movements of one drawer never decide on the same balance.
+    PostgreSQL: ``FOR UPDATE`` on the shift row, refused when a close committed meanwhile.
+    SQLite: the write transaction (BEGIN IMMEDIATE) in which the caller found the shift open
+    already excludes every other writer.
     """
-    conn = session.connection()
-    if conn.dialect.name == "sqlite":
+    locked = _locked(session)
+    if ("shift", shift_id) in locked:
         return
-    if conn.execute(_LOCK_SHIFT, {"shift_id": shift_id}).first() is None:
+    if any(kind == "account" for kind, _ in locked):
+        raise RuntimeError(f"shift {shift_id} locked after an account: the lock order is broken")
+    conn = session.connection()
+    if (
+        conn.dialect.name != "sqlite"
+        and conn.execute(_LOCK_SHIFT, {"shift_id": shift_id}).first() is None
+    ):
         raise RuleViolation("本班次已交班，请重新开班", f"shift {shift_id} closed meanwhile")
+    locked.add(("shift", shift_id))
+
+
+def lock_shift(session: Session, desk: Desk) -> int:
+    """The actor's open shift, locked (see ``lock_open_shift``): the first lock of a writer."""
+    shift_id = require_shift(desk)
+    lock_open_shift(session, shift_id)
+    return shift_id
+
+
+def lock_safe(session: Session, hall_id: int) -> None:
+    """Hold the hall's safe (its hall row) so that two withdrawals never share one balance."""
+    locked = _locked(session)
+    if ("hall", hall_id) in locked:
+        return
+    if any(kind == "account" for kind, _ in locked):
+        raise RuntimeError(f"safe of hall {hall_id} locked after an account: lock order broken")
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(_LOCK_HALL, {"hall_id": hall_id}).scalar_one()
+    locked.add(("hall", hall_id))
+
+
+def _account_locked(session: Session, account_id: int) -> None:
+    _locked(session).add(("account", account_id))
+
+
+def require_locked(session: Session, kind: str, key: int) -> None:
+    if (kind, key) not in _locked(session):
+        raise RuntimeError(f"{kind} {key} written without its lock: take it first")
+
+
+# ---------------------------------------------------------------- where the cash is (from rows)
+
+
+def drawer_cash(session: Session, shift_id: int) -> int:
+    """Cash that should be in the shift's drawer: its movements plus its cash transactions."""
+    moved = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
+        movements.c.shift_id == shift_id
+    )
+    taken = select(func.coalesce(func.sum(transactions.c.amount_fen), 0)).where(
+        transactions.c.shift_id == shift_id, transactions.c.payment_method == CASH
+    )
+    row = session.connection().execute(select(moved.scalar_subquery(), taken.scalar_subquery()))
+    return sum(int(value) for value in row.one())
+
+
+def safe_cash(session: Session, hall_id: int) -> int:
+    """Cash that should be in the hall's safe: the sum of its safe movements."""
+    query = select(func.coalesce(func.sum(movements.c.safe_fen), 0)).where(
+        movements.c.hall_id == hall_id
+    )
+    return int(session.connection().execute(query).scalar_one())
+
+
+def refuse_negative_cash(
+    session: Session, *, shift_id: int | None = None, hall_id: int | None = None
+) -> None:
+    """After a movement took cash out of a drawer or the safe: refuse it if the records now say
+    the drawer or the safe holds less than nothing. Every cash movement and every cash
+    transaction paying out goes through here, under the lock of that drawer (its shift) or safe
+    (its hall), so two withdrawals cannot both spend the same balance. The message never gives
+    the drawer's figure (the count at close is blind)."""
+    if shift_id is not None:
+        require_locked(session, "shift", shift_id)
+        left = drawer_cash(session, shift_id)
+        if left < 0:
+            raise RuleViolation(
+                "钱箱现金不足，不能付出这笔现金（可先现金存入或改用非现金方式）",
+                f"drawer of shift {shift_id} would hold {left}",
+            )
+    if hall_id is not None:
+        require_locked(session, "hall", hall_id)
+        left = safe_cash(session, hall_id)
+        if left < 0:
+            raise RuleViolation(
+                "保险柜现金不足，不能付出这笔现金",
+                f"safe of hall {hall_id} would hold {left}",
+            )
 
 
 def require_text(
@@ -222,9 +325,13 @@ def account_by_no(session: Session, account_no: str, *, lock: bool = False) -> A
     """The account with this 户号; ``lock`` takes its row lock so tier usage and purchase count
     cannot race another counter."""
     query = select(Account).where(Account.account_no == normalize_identifier(account_no or ""))
-    account = session.scalar(query.with_for_update() if lock else query)
+    if lock:  # the row as it is once locked, not as an earlier read of this session saw it
+        query = query.with_for_update().execution_options(populate_existing=True)
+    account = session.scalar(query)
     if account is None:
         raise NotFound("户号不存在", f"account {account_no!r} not found")
+    if lock:
+        _account_locked(session, account.id)
     return account
 
 
@@ -264,8 +371,25 @@ _CARD_ACCOUNT = (
     .join_from(cards, accounts, accounts.c.id == cards.c.account_id)
     .join(customers, customers.c.id == accounts.c.customer_id)
     .where(cards.c.serial == bindparam("serial"))
+)
+# a card never changes account: the lock is taken through it, everything else read afterwards
+_LOCK_CARD_ACCOUNT = (
+    select(accounts.c.id)
+    .join_from(cards, accounts, accounts.c.id == cards.c.account_id)
+    .where(cards.c.serial == bindparam("serial"))
     .with_for_update(of=accounts)
 )
+_LOCK_ACCOUNT = select(accounts.c.id).where(accounts.c.id == bindparam("account_id"))
+
+
+def lock_account(session: Session, account_id: int) -> None:
+    """Hold the account row (tier usage, purchase count, pending write) until commit."""
+    if ("account", account_id) in _locked(session):
+        return
+    session.connection().execute(
+        _LOCK_ACCOUNT.with_for_update(), {"account_id": account_id}
+    ).scalar_one()
+    _account_locked(session, account_id)
 
 
 PENDING_MESSAGE = "该户有一笔写卡未确认的业务，请插入该户的卡，系统按卡内购气次数自动确认后再办理"
@@ -292,7 +416,14 @@ def card_for_sale(session: Session, serial: str) -> CardAccount:
 def card_and_account(session: Session, serial: str) -> CardAccount:
     """The presented active card and its account (locked), pending write or not."""
     serial = normalize_identifier(serial or "")
-    row = session.connection().execute(_CARD_ACCOUNT, {"serial": serial}).first()
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":  # SQLite: the write transaction already excludes others
+        conn.execute(_LOCK_CARD_ACCOUNT, {"serial": serial}).scalar()
+    # a statement of its own, after the lock: it sees the card's status, the count and the
+    # pending write as the transaction that held the lock left them
+    row = conn.execute(_CARD_ACCOUNT, {"serial": serial}).first()
+    if row is not None:
+        _account_locked(session, row.account_id)
     if row is None:
         raise NotFound("卡号未登记", f"card {serial!r} not registered")
     if row.status == "blacklisted":
@@ -399,7 +530,7 @@ def record_transaction(
     """Insert a counter transaction with its receipt number, segments and approvals, in the
     actor's open shift. Money is paid in cash unless ``payment_method`` says otherwise."""
     shift_id = require_shift(desk)
-    lock_open_shift(session, shift_id)
+    require_locked(session, "shift", shift_id)  # taken first, before the account
     if values.get("amount_fen"):
         values.setdefault("payment_method", CASH)
     else:
@@ -471,6 +602,8 @@ def record_transaction(
         row=(transactions.name, txn_id),
         figures=row,  # the values just inserted: no need to read the row back
     )
+    if row["payment_method"] == CASH and row["amount_fen"] < 0:  # cash paid out of the drawer
+        refuse_negative_cash(session, shift_id=shift_id)
     return Recorded(txn_id, receipt_no, now)
 
 
@@ -508,14 +641,15 @@ def run_once(
     insert hits the UNIQUE constraint, rolls back, and reads the winner's row.
     """
     check_request_id(request_id)
+
+    def once(session: Session) -> R:
+        existing = find_existing(session, request_id, kind)
+        if existing is not None:
+            return replay(session, existing)
+        return work(session)
+
     try:
-        with ctx.unit_of_work() as session:
-            existing = find_existing(session, request_id, kind)
-            if existing is not None:
-                return replay(session, existing)
-            answer = work(session)
-            session.commit()
-            return answer
+        return ctx.transaction(once)  # retried there after a deadlock: each try checks again
     except IntegrityError as error:
         with ctx.unit_of_work() as session:
             existing = find_existing(session, request_id, kind)

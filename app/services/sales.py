@@ -37,10 +37,10 @@ from app.services.common import (
     card_for_sale,
     cards,
     ladder_usage,
+    lock_shift,
     record_card_write,
     record_transaction,
     require_active,
-    require_shift,
     require_text,
     resolve_actor,
     run_once,
@@ -293,7 +293,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         policy = load_policy(session)
         _check_purchase_input(req, policy)
         desk = resolve_actor(session, actor, "purchase")
-        require_shift(desk)
+        lock_shift(session, desk)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)
@@ -399,6 +399,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
     def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "退气原因")
         desk = resolve_actor(session, actor, "refund")
+        lock_shift(session, desk)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card.serial)
         require_active(card.account_status, card.account_no)
         sale = last_gas_transaction(session, card.account_id, card.purchase_count)
@@ -474,6 +475,7 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
         check_charge(policy, amount_fen=0, volume=req.volume, what="补气")
         reason = require_text(req.reason, "补气原因")
         desk: Desk = resolve_actor(session, actor, "supplement")
+        lock_shift(session, desk)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)

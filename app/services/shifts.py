@@ -42,21 +42,28 @@ from app.services.common import (
     approvals_table,
     check_request_id,
     counters,
+    drawer_cash,
     lock_open_shift,
+    lock_safe,
+    lock_shift,
+    movements,
     next_number,
-    require_shift,
+    refuse_negative_cash,
+    require_locked,
     require_text,
     resolve_actor,
+    safe_cash,
     shifts,
     transactions,
     users,
 )
 from app.services.credentials import Confirmed, Credential, confirm_credential
 from app.services.security import LOOK_UP
-from db.models import CashMovement, ShiftCount
+from db.models import ShiftCount
+
+__all__ = ["drawer_cash", "safe_cash"]  # re-exported: reports and tests read them here
 
 log = logging.getLogger(__name__)
-movements = CashMovement.__table__
 counts = ShiftCount.__table__
 
 FLOAT = "float"
@@ -90,31 +97,7 @@ def _money(value: object, what: str, *, allow_zero: bool = False) -> int:
 
 
 # ---------------------------------------------------------------- where the cash is (from rows)
-
-
-def _cash_takings(shift_id: int):  # type: ignore[no-untyped-def]
-    t = transactions
-    return select(func.coalesce(func.sum(t.c.amount_fen), 0)).where(
-        t.c.shift_id == shift_id, t.c.payment_method == CASH
-    )
-
-
-def drawer_cash(session: Session, shift_id: int) -> int:
-    """Cash that should be in the shift's drawer: its movements plus its cash transactions."""
-    moved = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
-        movements.c.shift_id == shift_id
-    )
-    row = session.connection().execute(
-        select(moved.scalar_subquery(), _cash_takings(shift_id).scalar_subquery())
-    )
-    return sum(int(value) for value in row.one())
-
-
-def safe_cash(session: Session, hall_id: int) -> int:
-    query = select(func.coalesce(func.sum(movements.c.safe_fen), 0)).where(
-        movements.c.hall_id == hall_id
-    )
-    return int(session.connection().execute(query).scalar_one())
+# drawer_cash and safe_cash live in app.services.common, beside the check every movement uses
 
 
 def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
@@ -311,6 +294,12 @@ def _movement(
     finance_fen: int = 0,
     **values: object,
 ) -> int:
+    """Insert one cash movement (under its shift's lock, and the safe's when it takes from it);
+    refused when it leaves the drawer or the safe below nothing."""
+    if shift_id is not None:
+        require_locked(session, "shift", shift_id)
+    if safe_fen < 0:
+        lock_safe(session, desk.hall_id)
     conn: Connection = session.connection()
     row = {
         "request_id": request_id,
@@ -331,6 +320,12 @@ def _movement(
     movement_id = conn.execute(insert(movements).returning(movements.c.id), row).scalar_one()
     event = audit.Event(kind, desk.user_id, desk.counter_id, desk.hall_id)
     audit.record(session, ctx, event, row=(movements.name, movement_id), figures=row)
+    takes_cash = drawer_fen < 0 and row["payment_method"] == CASH
+    refuse_negative_cash(
+        session,
+        shift_id=shift_id if takes_cash else None,
+        hall_id=desk.hall_id if safe_fen < 0 else None,
+    )
     return movement_id
 
 
@@ -372,62 +367,62 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
     count = _checked_count(req.float_count)
     if req.float_source not in FLOAT_SOURCES:
         raise InvalidInput("请选择备用金来源", f"bad float source {req.float_source!r}")
+
+    def work(session: Session) -> ShiftOpened:
+        replay = session.connection().execute(
+            select(shifts.c.id).where(shifts.c.open_request_id == req.request_id)
+        )
+        existing = replay.scalar()
+        if existing is not None:
+            return _opened(session, existing)
+        desk = resolve_actor(session, actor, "shift")
+        if req.float_source == "safe":
+            lock_safe(session, desk.hall_id)  # the float's check runs under it (_movement)
+        _refuse_second_shift(session, desk)
+        amount = count.total_fen
+        shift_id = (
+            session.connection()
+            .execute(
+                insert(shifts).returning(shifts.c.id),
+                {
+                    "open_request_id": req.request_id,
+                    "hall_id": desk.hall_id,
+                    "counter_id": desk.counter_id,
+                    "clerk_id": desk.user_id,
+                    "business_date": ctx.today(),
+                    "opened_at": ctx.now(),
+                },
+            )
+            .scalar_one()
+        )
+        opened = audit.Event(
+            SHIFT_OPEN,
+            desk.user_id,
+            desk.counter_id,
+            desk.hall_id,
+            ref=f"{shifts.name}:{shift_id}",
+            data={"float_source": req.float_source},
+        )
+        lock_open_shift(session, shift_id)  # our own new row: marks it held for its movements
+        audit.record(session, ctx, opened)
+        if amount:
+            _movement(
+                session,
+                ctx,
+                desk,
+                request_id=uuid.uuid5(req.request_id, FLOAT),
+                kind=FLOAT,
+                amount_fen=amount,
+                shift_id=shift_id,
+                drawer_fen=amount,
+                safe_fen=-amount if req.float_source == "safe" else 0,
+                reason=FLOAT_SOURCES[req.float_source],
+                denominations=json.dumps(count.as_json()),
+            )
+        return _opened(session, shift_id, _overdue(session, ctx, desk.hall_id))
+
     try:
-        with ctx.unit_of_work() as session:
-            replay = session.connection().execute(
-                select(shifts.c.id).where(shifts.c.open_request_id == req.request_id)
-            )
-            existing = replay.scalar()
-            if existing is not None:
-                return _opened(session, existing)
-            desk = resolve_actor(session, actor, "shift")
-            _refuse_second_shift(session, desk)
-            amount = count.total_fen
-            if req.float_source == "safe" and amount > safe_cash(session, desk.hall_id):
-                raise RuleViolation(
-                    "保险柜现金不足以支付备用金", f"float {amount} above safe balance"
-                )
-            shift_id = (
-                session.connection()
-                .execute(
-                    insert(shifts).returning(shifts.c.id),
-                    {
-                        "open_request_id": req.request_id,
-                        "hall_id": desk.hall_id,
-                        "counter_id": desk.counter_id,
-                        "clerk_id": desk.user_id,
-                        "business_date": ctx.today(),
-                        "opened_at": ctx.now(),
-                    },
-                )
-                .scalar_one()
-            )
-            opened = audit.Event(
-                SHIFT_OPEN,
-                desk.user_id,
-                desk.counter_id,
-                desk.hall_id,
-                ref=f"{shifts.name}:{shift_id}",
-                data={"float_source": req.float_source},
-            )
-            audit.record(session, ctx, opened)
-            if amount:
-                _movement(
-                    session,
-                    ctx,
-                    desk,
-                    request_id=uuid.uuid5(req.request_id, FLOAT),
-                    kind=FLOAT,
-                    amount_fen=amount,
-                    shift_id=shift_id,
-                    drawer_fen=amount,
-                    safe_fen=-amount if req.float_source == "safe" else 0,
-                    reason=FLOAT_SOURCES[req.float_source],
-                    denominations=json.dumps(count.as_json()),
-                )
-            result = _opened(session, shift_id, _overdue(session, ctx, desk.hall_id))
-            session.commit()
-            return result
+        return ctx.transaction(work)
     except IntegrityError as error:  # a racing open at this counter or by this clerk
         with ctx.reading() as session:
             existing = session.connection().execute(
@@ -524,14 +519,13 @@ def _replay(session: Session, request_id: uuid.UUID, kind: str) -> Moved | None:
 
 def _run_movement(ctx: Context, request_id: uuid.UUID, kind: str, work) -> Moved:  # type: ignore[no-untyped-def]
     check_request_id(request_id)
+
+    def once(session: Session) -> Moved:
+        replayed = _replay(session, request_id, kind)
+        return replayed if replayed is not None else work(session)
+
     try:
-        with ctx.unit_of_work() as session:
-            replayed = _replay(session, request_id, kind)
-            if replayed is not None:
-                return replayed
-            result = work(session)
-            session.commit()
-            return result
+        return ctx.transaction(once)  # retried there after a deadlock: each try checks again
     except IntegrityError as error:
         with ctx.unit_of_work() as session:
             replayed = _replay(session, request_id, kind)
@@ -550,7 +544,7 @@ def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
 
     def work(session: Session) -> Moved:
         desk = resolve_actor(session, actor, "shift")
-        shift_id = _own_shift(desk)
+        shift_id = lock_shift(session, desk)
         sign = 1 if req.kind == CASH_IN else -1
         movement_id = _movement(
             session,
@@ -566,10 +560,6 @@ def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
         return _moved(session, movement_id)
 
     return _run_movement(ctx, req.request_id, req.kind, work)
-
-
-def _own_shift(desk: Desk) -> int:
-    return require_shift(desk)
 
 
 # ---------------------------------------------------------------- hand-over to finance (交款)
@@ -602,17 +592,20 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
 
     def work(session: Session) -> Moved:
         desk = resolve_actor(session, actor, "shift")
-        receiver = confirm_credential(
-            session, req.receiver, roles=RECEIVER_ROLES, not_user=desk.user_id, what="收款财务"
-        )
+        # the locks first (shift, then safe), the credential check after them: the drawer or
+        # the safe is checked against what it holds once they are held (in _movement)
         if req.source == "drawer":
-            shift_id = _own_shift(desk)
+            shift_id = lock_shift(session, desk)
             effect = {"drawer_fen": -amount}
         else:
             shift_id = desk.shift_id
-            if amount > safe_cash(session, desk.hall_id):
-                raise RuleViolation("交款金额超过保险柜记录的现金", f"{amount} above safe")
+            if shift_id is not None:
+                lock_open_shift(session, shift_id)
+            lock_safe(session, desk.hall_id)
             effect = {"safe_fen": -amount}
+        receiver = confirm_credential(
+            session, req.receiver, roles=RECEIVER_ROLES, not_user=desk.user_id, what="收款财务"
+        )
         year = ctx.today().year
         seq = next_number(session, f"handover:{desk.hall_code}:{year}")
         movement_id = _movement(
@@ -713,7 +706,8 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
     check_request_id(req.request_id)
     cash = _checked_count(req.cash)
     noncash = _checked_noncash(req.noncash)
-    with ctx.unit_of_work() as session:
+
+    def work(session: Session) -> CountResult:
         existing = session.connection().execute(
             select(counts.c.id).where(counts.c.request_id == req.request_id)
         )
@@ -721,7 +715,7 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
         if count_id is not None:
             return _count_result(session, count_id)
         desk = resolve_actor(session, actor, "shift")
-        shift_id = _own_shift(desk)
+        shift_id = lock_shift(session, desk)  # the figures are those of every committed row
         expected = expected_by_method(session, shift_id)
         count_id = (
             session.connection()
@@ -742,9 +736,19 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
         )
         event = audit.Event("drawer_count", desk.user_id, desk.counter_id, desk.hall_id)
         audit.record(session, ctx, event, row=(counts.name, count_id))
-        result = _count_result(session, count_id)
-        session.commit()
-        return result
+        return _count_result(session, count_id)
+
+    try:
+        return ctx.transaction(work)
+    except IntegrityError as error:  # the same request submitted twice at once: the first won
+        with ctx.reading() as session:
+            existing = session.connection().execute(
+                select(counts.c.id).where(counts.c.request_id == req.request_id)
+            )
+            count_id = existing.scalar()
+            if count_id is None:
+                raise Conflict("数据已被其他柜台修改，请重试", str(error.orig)) from error
+            return _count_result(session, count_id)
 
 
 Explanation = Annotated[str, Text("长短款说明", 500)]
@@ -803,7 +807,8 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
     signed off by a team leader with their password; put the counted cash into the safe for the
     night; lock the shift. A count older than the last operation must be redone."""
     check_request_id(req.request_id)
-    with ctx.unit_of_work() as session:
+
+    def work(session: Session) -> ShiftClosed:
         done = session.connection().execute(
             select(shifts.c.id).where(shifts.c.close_request_id == req.request_id)
         )
@@ -811,8 +816,9 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
         if closed_id is not None:
             return _closed(session, closed_id)
         desk = resolve_actor(session, actor, "shift")
-        shift_id = _own_shift(desk)
-        lock_open_shift(session, shift_id)
+        # exclusive: every writer of the shift holds it too, so the close sees every committed
+        # movement and nothing commits into the shift once it is closed
+        shift_id = lock_shift(session, desk)
         count_id = _latest_count(session, shift_id)
         if count_id is None:
             raise RuleViolation("请先清点钱箱（按面额盘点）再交班", f"shift {shift_id} not counted")
@@ -892,8 +898,9 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
             data={"counted_fen": count.cash.total_fen, "signed_by": signer and signer.user_id},
         )
         audit.record(session, ctx, closing)
-        result = _closed(session, shift_id)
-        session.commit()
+        return _closed(session, shift_id)
+
+    result = ctx.transaction(work)
     _backup_after_close(ctx)
     return result
 
