@@ -90,7 +90,7 @@ trap 'exit 130' INT TERM
 mount_in() {  # mount_in TARGET mount-args...: mount inside the root, remembered for cleanup
   local target=$root$1
   shift
-  mkdir -p "$target"
+  [[ -e $target ]] || mkdir -p "$target"  # a file (the lock) is bound onto a file
   mount "$@" "$target"
   mounted+=("$target")
 }
