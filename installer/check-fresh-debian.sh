@@ -131,7 +131,20 @@ mount_in /dev/pts --bind /dev/pts
 mount_in /dev/shm -t tmpfs -o mode=1777,nosuid,nodev tmpfs
 mount_in /run -t tmpfs -o mode=0755,nosuid,nodev tmpfs
 mount_in /tmp -t tmpfs -o mode=1777,nosuid,nodev tmpfs
+# The host's network, not a project need: its DNS, the CAs it trusts beyond Debian's (a proxy
+# that inspects TLS) and its proxy settings; without them pip cannot reach the index here.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+host_env=()
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  # minbase already has ca-certificates: fold them into its bundle (again when setup installs it)
+  chroot "$root" update-ca-certificates >/dev/null 2>&1 || true
+  host_env+=(PIP_CERT=/etc/ssl/certs/ca-certificates.crt)
+fi
+for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+  [[ -n ${!name:-} ]] && host_env+=("$name=${!name}")
+done
 # app/devices/pcsc.py: LOCK_PATH is tempfile.gettempdir()/gasdesk-pcsc-stack.lock on both sides
 host_lock=${TMPDIR:-/tmp}/gasdesk-pcsc-stack.lock
 touch "$host_lock"
@@ -142,7 +155,7 @@ mount -o remount,bind,ro "$root/src.git"
 
 in_root() {  # a login-like, clean environment: nothing of the host's leaks in
   chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    TERM=dumb "$@"
+    TERM=dumb "${host_env[@]}" "$@"
 }
 
 # --- a clean clone with the root's own git ---------------------------------------------------
@@ -163,6 +176,7 @@ PY
 mapfile -t commands < "$work/commands"
 summary=()
 failed=0
+skips=""
 
 run_step() {  # run_step NAME COMMAND ENV...: run in the clone, record exit code and duration
   local name=$1 command=$2 start code
