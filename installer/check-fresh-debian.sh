@@ -205,6 +205,11 @@ if grep -q "login window shown" "$app_log" 2>/dev/null; then
 else
   checks+="NO login window in $app_log; "; run_ok=false
 fi
+if grep -q "ready for login" "$app_log" 2>/dev/null; then
+  checks+="ready for login; "
+else
+  checks+="NOT ready for login; "; run_ok=false
+fi
 if grep -q "empty hall: creating demo data" "$app_log" 2>/dev/null; then
   checks+="demo hall created; "
 else
