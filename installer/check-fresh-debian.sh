@@ -188,8 +188,11 @@ run_step() {  # run_step NAME COMMAND ENV...: run in the clone, record exit code
   log "$name: + $command"
   start=$SECONDS
   set +e
-  in_root "$@" bash -c "cd /root/gasdesk && $command" 2>&1 | tee "$work/$name.out"
-  code=${PIPESTATUS[0]}
+  # in the background, so that a signal reaches the trap (and the clean-up) at once
+  { in_root "$@" bash -c "cd /root/gasdesk && $command" 2>&1 | tee "$work/$name.out"
+    exit "${PIPESTATUS[0]}"; } &
+  wait $!
+  code=$?
   set -e
   step_code=$code
   step_seconds=$((SECONDS - start))
