@@ -45,6 +45,9 @@ log() { printf '[check %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 commit=$(git -C "$repo" rev-parse --verify "$ref^{commit}")
 git_dir=$(cd "$repo" && cd "$(git rev-parse --git-common-dir)" && pwd)
 log "repository $repo, ref $ref = $commit"
+if [[ -n $(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+  log "note: uncommitted changes in $repo are not part of the check (it clones $commit)"
+fi
 
 if ! command -v debootstrap >/dev/null; then
   log "installing debootstrap on the host"
@@ -174,10 +177,10 @@ text = open("/root/gasdesk/README.md", encoding="utf-8").read()
 section = re.search(r"^#+\s*Quick start.*?$(.*?)(?=^#+\s|\Z)", text, re.S | re.M | re.I).group(1)
 blocks = re.findall(r"```[^\n]*\n(.*?)```", section, re.S)
 assert len(blocks) == 2, f"Quick start must hold exactly two fenced commands, found {len(blocks)}"
-for block in blocks:
-    print(block.strip().replace("\n", " "))
+for block in blocks:  # NUL-separated: a block may span lines, and runs as it is
+    print(block.strip(), end="\0")
 PY
-mapfile -t commands < "$work/commands"
+mapfile -d '' -t commands < "$work/commands"
 summary=()
 failed=0
 skips=""

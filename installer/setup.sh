@@ -70,7 +70,6 @@ install_debian_packages() {
     return 0
   fi
   echo "setup: installing ${missing[*]}" >&2
-  # no service starts from inside a chroot or container without an init system
   if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
            --no-install-recommends "${missing[@]}" >/dev/null; }; then
     echo "setup: apt-get could not install ${missing[*]}; continuing without" >&2
