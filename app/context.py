@@ -45,6 +45,8 @@ class Context:
         of its own: the refused operation writes nothing, the audit log still records it.
         """
         with self._logging_refusals(), self.db.sessions() as session:
+            # the audit log chains every audited row this session writes, at its commit
+            session.info["gasdesk_context"] = self
             yield session
 
     @contextlib.contextmanager

@@ -130,3 +130,66 @@ def drop_shift_lock() -> None:
         op.execute("DROP TRIGGER IF EXISTS shifts_no_delete")
     elif dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS shifts_locked ON shifts")
+
+
+# The tables whose every write is chained in the audit log, with their primary-key column
+# (app.services.audit.COVERED is the registry; a migration names them explicitly so its meaning
+# never changes).
+PG_CAPTURE_FUNCTION = """
+CREATE OR REPLACE FUNCTION gasdesk_audit_capture() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO audit_pending (tbl, pk, txid)
+        VALUES (TG_TABLE_NAME, to_jsonb(OLD) ->> TG_ARGV[0], txid_current());
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO audit_pending (tbl, pk, txid)
+        VALUES (TG_TABLE_NAME, to_jsonb(NEW) ->> TG_ARGV[0], txid_current());
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+
+def add_audit_capture(tables: dict[str, str]) -> None:
+    """Every insert, update or delete of these tables notes (table, key) in ``audit_pending``.
+
+    The writer's unit of work chains the noted rows' figures before it commits
+    (``app.services.audit``); a write behind the app's back leaves its note, or (triggers
+    dropped) none, and ``gasdesk admin audit verify`` finds the row matching no entry either way.
+    """
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(PG_CAPTURE_FUNCTION)
+    for table, pk in tables.items():
+        if dialect == "sqlite":
+            for event, refs in (
+                ("INSERT", ("NEW",)),
+                ("UPDATE", ("OLD", "NEW")),
+                ("DELETE", ("OLD",)),
+            ):
+                inserts = " ".join(
+                    f"INSERT INTO audit_pending (tbl, pk) VALUES ('{table}', {ref}.{pk});"
+                    for ref in refs
+                )
+                op.execute(
+                    f"CREATE TRIGGER {table}_audit_{event.lower()} AFTER {event} ON {table} "
+                    f"BEGIN {inserts} END"
+                )
+        elif dialect == "postgresql":
+            op.execute(
+                f"CREATE TRIGGER {table}_audit_capture AFTER INSERT OR UPDATE OR DELETE "
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION gasdesk_audit_capture('{pk}')"
+            )
+
+
+def drop_audit_capture(tables: dict[str, str]) -> None:
+    dialect = op.get_bind().dialect.name
+    for table in tables:
+        if dialect == "sqlite":
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_audit_{event}")
+        elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_audit_capture ON {table}")
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS gasdesk_audit_capture()")

@@ -4,11 +4,15 @@ Each entry's mac is HMAC-SHA256(key, previous mac + the entry's fields), with th
 database. Entries are numbered 1, 2, 3 ... under the chain head's row lock, in the writer's own
 transaction, so a sale and its entry commit or vanish together.
 
-``verify`` recomputes the chain and also compares the money rows an entry is about with the
-figures the entry recorded, so editing an amount in ``counter_transactions`` is found even though
-that table is not itself chained. Deleting the newest entries leaves a shorter, valid chain: the
-chain head (entry count and mac) is printed on every Z-report, and ``verify`` checks the paper's
-figures when given them.
+Every row that sets a price, grants a right or moves money or gas is covered (``COVERED``, the
+registry): capture triggers note each write of those tables in ``audit_pending``, and before a
+unit of work commits, the rows it wrote are read back and their full figures (secret columns as
+keyed digests) are chained in a ``rows`` entry. ``verify`` recomputes the chain, replays those
+entries into the latest audited state of every row, and matches it one-to-one with every row of
+every covered table: an edited column, a deleted row, a row written behind the log's back (any
+id) are each found. Deleting the newest entries leaves a shorter, valid chain: the chain head
+(entry count and mac) is printed on every Z-report, and ``verify`` checks the paper's figures
+when given them.
 """
 
 from __future__ import annotations
@@ -17,18 +21,98 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
+import uuid
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from db.engine import Database
-from db.models import AuditEntry, AuditHead, CashMovement, CounterTransaction, ShiftCount
+from db.engine import READ_ONLY, Database
+from db.models import (
+    Account,
+    Approval,
+    AuditEntry,
+    AuditHead,
+    AuditPending,
+    Card,
+    CardWrite,
+    CardWriteOutcome,
+    CashMovement,
+    CounterTransaction,
+    Customer,
+    Meter,
+    OwnershipChange,
+    Setting,
+    Shift,
+    ShiftCount,
+    Tariff,
+    TariffTier,
+    TransactionSegment,
+    User,
+)
+
+log = logging.getLogger(__name__)
 
 log_table = AuditEntry.__table__
 head_table = AuditHead.__table__
+pending_table = AuditPending.__table__
+
+
+@dataclass(frozen=True)
+class Covered:
+    """An audited table: its key column, and columns chained only as a keyed digest (password
+    hashes and personal data are not copied into the log, yet any change of them is found)."""
+
+    table: Table
+    key: str = "id"
+    secret: tuple[str, ...] = ()
+
+
+# The registry: every table whose rows set a price, grant a right, or move money or gas.
+COVERED: dict[str, Covered] = {
+    c.table.name: c
+    for c in (
+        Covered(CounterTransaction.__table__),
+        Covered(TransactionSegment.__table__),
+        Covered(Approval.__table__),
+        Covered(CashMovement.__table__),
+        Covered(ShiftCount.__table__),
+        Covered(Shift.__table__),
+        Covered(Tariff.__table__),
+        Covered(TariffTier.__table__),
+        Covered(Setting.__table__, key="key"),
+        Covered(User.__table__, secret=("password_hash",)),
+        Covered(CardWrite.__table__),
+        Covered(CardWriteOutcome.__table__),
+        Covered(Account.__table__),  # purchase count (the card's), status
+        Covered(Card.__table__),  # blacklisting a card refuses it gas
+        Covered(Meter.__table__),  # the initial reading a closing is charged from
+        Covered(OwnershipChange.__table__),
+        # household size moves the tier breakpoints; identity columns only as digests
+        Covered(
+            Customer.__table__,
+            secret=("name", "id_number", "phone", "address", "search_text"),
+        ),
+    )
+}
+# Tables deliberately outside the chain, and why (a test checks that every table is in one).
+NOT_COVERED: dict[str, str] = {
+    "halls": "names only; a hall is never changed by the app",
+    "counters": "names only",
+    "contracts": "paper evidence of a signature, no money or right",
+    "number_sequences": "the receipt numbers they hand out are in the chained transactions",
+    "print_jobs": "reprints are evidence, no money (every job names a chained transaction)",
+    "print_attempts": "printer outcomes",
+    "audit_log": "the chain itself",
+    "audit_head": "checked against the chain by verify",
+    "audit_pending": "transient notes of the capture triggers",
+    "alembic_version": "schema revision",
+}
 
 # The figures of each audited money row that the entry records and ``verify`` compares again.
 ROW_FIELDS: dict[str, tuple[str, ...]] = {
@@ -159,6 +243,7 @@ def record(
     mac = entry_mac(ctx.audit_key, previous, entry)
     conn.execute(insert(log_table), {**entry, "mac": mac})
     conn.execute(_SET_HEAD, {"new_mac": mac})
+    session.info[_LAST_EVENT] = (event, seq)
     return seq
 
 
@@ -238,7 +323,7 @@ def verify(
     of the newest entries.
     """
     report = AuditReport()
-    audited: dict[str, set[int]] = {table: set() for table in ROW_FIELDS}
+    state: dict[str, tuple[str, int]] = {}  # row key -> (digest of its latest figures, seq)
     with db.readers() as session:
         conn = session.connection()
         previous = ""
@@ -259,7 +344,8 @@ def verify(
                     "entry was changed, moved, or a neighbour was removed",
                 )
             else:
-                _compare_row(conn, row, report, audited)
+                for row_key, figures in json.loads(row.data).get("rows", {}).items():
+                    state[row_key] = (_digest(figures), row.seq)
             previous = row.mac
             expected_seq += 1
             report.entries += 1
@@ -283,35 +369,210 @@ def verify(
                 )
             elif expect_mac and not found.startswith(expect_mac.lower()):
                 report.fail(expect_count, f"entry {expect_count}: mac differs from the paper")
-        _unaudited_rows(conn, report, audited)
+        _match_rows(conn, key, state, report)
     return report
 
 
-def _compare_row(conn: Connection, row, report: AuditReport, audited) -> None:  # type: ignore[no-untyped-def]
-    if not row.ref:
-        return
-    table, _, row_id = row.ref.partition(":")
-    if table not in ROW_FIELDS:
-        return
-    recorded = json.loads(row.data).get("row")
-    audited[table].add(int(row_id))
-    now = row_figures(conn, table, int(row_id))
-    if now is None:
-        report.fail(row.seq, f"entry {row.seq}: {row.ref} was deleted")
-    elif json.loads(_canonical(now)) != recorded:
-        changed = sorted(k for k in now if json.loads(_canonical(now)).get(k) != recorded.get(k))
-        report.fail(row.seq, f"entry {row.seq}: {row.ref} was changed ({', '.join(changed)})")
+# ---------------------------------------------------------------- rows of the covered tables
+
+_CONTEXT = "gasdesk_context"  # set by Context.unit_of_work
+_LAST_EVENT = "gasdesk_audit_last_event"
+_LIVE = "gasdesk_audit_live"
+_MARK = "gasdesk_audit_mark"
+DELETED = "deleted"
+ADOPT = -1  # txid of the notes for rows older than audit coverage (migration 0006)
+_ready_engines: weakref.WeakSet = weakref.WeakSet()  # type: ignore[type-arg]
 
 
-def _unaudited_rows(conn: Connection, report: AuditReport, audited) -> None:  # type: ignore[no-untyped-def]
-    """Money rows no entry is about: written behind the log's back. Rows older than the first
-    audited row of their table predate the log (a database upgraded to it) and are left alone."""
-    for table, seen in audited.items():
-        source = TABLES[table]
-        if not seen:
-            continue
-        query = select(source.c.id).where(source.c.id > min(seen)).order_by(source.c.id)
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        if total != len(seen) - 1:
-            extra = [i for i in conn.execute(query).scalars() if i not in seen][:5]
-            report.fail(None, f"{table}: rows without an audit entry, e.g. ids {extra}")
+def _plain(value: object) -> object:
+    """A column value as JSON that reads back equal from either database."""
+    if isinstance(value, dt.datetime):
+        return _moment(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _secret(key: bytes, value: object) -> str | None:
+    if value is None:
+        return None
+    digest = hmac.new(key, b"column:" + str(value).encode("utf-8"), hashlib.sha256)
+    return "hmac:" + digest.hexdigest()[:32]
+
+
+def figures_of(key: bytes, cover: Covered, row: Mapping[str, object]) -> dict[str, object]:
+    """Every column of an audited row, as chained (secret columns as keyed digests)."""
+    return {
+        name: _secret(key, row[name]) if name in cover.secret else _plain(row[name])
+        for name in (column.name for column in cover.table.columns)
+    }
+
+
+def _digest(figures: object) -> str:
+    return hashlib.sha256(_canonical({"f": figures}).encode("utf-8")).hexdigest()
+
+
+def _row_key(table: str, pk: object) -> str:
+    return f"{table}:{pk}"
+
+
+def _pending_ready(conn: Connection) -> bool:
+    """True once the database has the capture triggers (migration 0006)."""
+    engine = conn.engine
+    if engine in _ready_engines:
+        return True
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_pending'"
+        ).first()
+    else:
+        found = conn.exec_driver_sql("SELECT to_regclass('audit_pending')").scalar()
+    if found:
+        _ready_engines.add(engine)
+    return bool(found)
+
+
+def _own_notes(session: Session):  # type: ignore[no-untyped-def]
+    """The condition picking this transaction's notes: its txid on PostgreSQL, on SQLite the
+    notes after the mark taken at BEGIN IMMEDIATE (older ones were left by another writer)."""
+    if session.connection().dialect.name == "sqlite":
+        return pending_table.c.id > session.info.get(_MARK, 0)
+    return pending_table.c.txid == func.txid_current()
+
+
+def chain_rows(session: Session, ctx: Context, notes, kind: str = "rows") -> int | None:  # type: ignore[no-untyped-def]
+    """Read back the noted rows and chain their full figures in one entry; returns its seq."""
+    if ctx.audit_key is None:
+        raise RuntimeError("no audit key configured: audited rows cannot be written")
+    wanted: dict[str, set[str]] = {}
+    for table, pk in notes:
+        wanted.setdefault(table, set()).add(pk)
+    if not wanted:
+        return None
+    conn = session.connection()
+    rows: dict[str, object] = {}
+    for table, pks in sorted(wanted.items()):
+        cover = COVERED[table]
+        column = cover.table.c[cover.key]
+        typed = sorted(int(pk) for pk in pks) if column.type.python_type is int else sorted(pks)
+        found = {}
+        for part in range(0, len(typed), 500):
+            chunk = typed[part : part + 500]
+            for row in conn.execute(select(cover.table).where(column.in_(chunk))).mappings():
+                found[row[cover.key]] = figures_of(ctx.audit_key, cover, row)
+        for pk in typed:
+            rows[_row_key(table, pk)] = found.get(pk, DELETED)
+    last = session.info.get(_LAST_EVENT)
+    about, after = last if last else (Event(kind), None)
+    entry = Event(
+        kind,
+        about.user_id,
+        about.counter_id,
+        about.hall_id,
+        data={"rows": rows, "after": after},
+    )
+    return record(session, ctx, entry)
+
+
+def chain_pending(session: Session, ctx: Context) -> None:
+    """Chain the rows this transaction wrote to covered tables, and clear its notes."""
+    own = _own_notes(session)
+    conn = session.connection()
+    notes = conn.execute(select(pending_table.c.tbl, pending_table.c.pk).where(own)).all()
+    if not notes:
+        return
+    chain_rows(session, ctx, notes)
+    conn.execute(delete(pending_table).where(own))
+
+
+def adopt_existing(ctx: Context) -> int:
+    """Chain the rows that predate audit coverage (noted by migration 0006), once; returns how
+    many rows were adopted."""
+    with ctx.unit_of_work() as session:
+        conn = session.connection()
+        if not _pending_ready(conn):
+            return 0
+        adopt = pending_table.c.txid == ADOPT
+        notes = conn.execute(select(pending_table.c.tbl, pending_table.c.pk).where(adopt)).all()
+        if not notes:
+            return 0
+        chain_rows(session, ctx, notes, kind="rows_adopted")
+        conn.execute(delete(pending_table).where(adopt))
+        session.commit()
+        return len(notes)
+
+
+@event.listens_for(Session, "after_begin")
+def _begun(session: Session, _transaction, connection: Connection) -> None:  # type: ignore[no-untyped-def]
+    if connection.get_execution_options().get(READ_ONLY) or not _pending_ready(connection):
+        return
+    session.info[_LIVE] = True
+    if connection.dialect.name == "sqlite":
+        mark = connection.execute(select(func.coalesce(func.max(pending_table.c.id), 0)))
+        session.info[_MARK] = mark.scalar_one()
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    if not session.info.get(_LIVE):
+        return
+    ctx = session.info.get(_CONTEXT)
+    if ctx is None:
+        # not a unit of work of the app: its writes stay noted and verify reports them
+        log.warning("audited rows may have been written outside a unit of work")
+        return
+    session.flush()
+    chain_pending(session, ctx)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session: Session) -> None:
+    session.info.pop(_LIVE, None)
+    session.info.pop(_LAST_EVENT, None)
+
+
+def _match_rows(conn: Connection, key: bytes, state: dict, report: AuditReport) -> None:  # type: ignore[type-arg]
+    """Every row of every covered table must equal its latest audited state, one-to-one."""
+    for name, cover in COVERED.items():
+        column = cover.table.c[cover.key]
+        unaudited: list[str] = []
+        result = conn.execution_options(yield_per=2000).execute(
+            select(cover.table).order_by(column)
+        )
+        for row in result.mappings():
+            row_key = _row_key(name, row[cover.key])
+            figures = figures_of(key, cover, row)
+            known = state.pop(row_key, None)
+            if known is None:
+                unaudited.append(str(row[cover.key]))
+            elif known[0] != _digest(figures):
+                seq = known[1]
+                was = _recorded(conn, seq, row_key)
+                if was == DELETED:
+                    report.fail(seq, f"entry {seq}: {row_key} was deleted, yet it is there")
+                    continue
+                changed = sorted(k for k in figures if figures[k] != (was or {}).get(k))
+                report.fail(seq, f"entry {seq}: {row_key} was changed ({', '.join(changed)})")
+        if unaudited:
+            report.fail(
+                None,
+                f"{name}: {len(unaudited)} rows without an audit entry (written behind the "
+                f"log's back), e.g. {', '.join(unaudited[:5])}",
+            )
+    deleted_digest = _digest(DELETED)
+    for row_key, (digest, seq) in sorted(state.items(), key=lambda item: item[1][1]):
+        if digest != deleted_digest:
+            report.fail(seq, f"entry {seq}: {row_key} was deleted")
+    notes = conn.execute(select(func.count()).select_from(pending_table)).scalar_one()
+    if notes:
+        report.fail(None, f"audit_pending: {notes} writes noted but never chained")
+
+
+def _recorded(conn: Connection, seq: int, row_key: str) -> object:
+    data = conn.execute(select(log_table.c.data).where(log_table.c.seq == seq)).scalar_one()
+    return json.loads(data)["rows"].get(row_key)
