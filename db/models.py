@@ -470,7 +470,8 @@ class AuditEntry(AppendOnly, Base):
 
 
 class AuditPending(Base):
-    """Rows a transaction wrote to an audited table, noted by the capture triggers (table, key).
+    """Rows a transaction wrote to an audited table, noted by the capture triggers (table, key,
+    the row's figures as JSON rendered by the database).
 
     The writer chains the rows' figures and removes its notes before it commits; ``txid`` tells
     a PostgreSQL writer its own notes (-1: rows that predate the audit coverage, adopted once).
@@ -482,6 +483,7 @@ class AuditPending(Base):
     tbl: Mapped[str] = mapped_column(String(40))
     pk: Mapped[str] = mapped_column(String(100))
     txid: Mapped[int | None] = mapped_column(BigInteger)
+    figures: Mapped[str | None] = mapped_column(Text)  # the row as JSON; none: deleted
 
 
 class AuditHead(Base):

@@ -22,17 +22,27 @@ import hashlib
 import hmac
 import json
 import logging
-import uuid
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from sqlalchemy import Connection, Table, bindparam, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.context import Context
 from db.engine import READ_ONLY, Database
+from db.guards import row_json
 from db.models import (
     Account,
     Approval,
@@ -384,19 +394,6 @@ ADOPT = -1  # txid of the notes for rows older than audit coverage (migration 00
 _ready_engines: weakref.WeakSet = weakref.WeakSet()  # type: ignore[type-arg]
 
 
-def _plain(value: object) -> object:
-    """A column value as JSON that reads back equal from either database."""
-    if isinstance(value, dt.datetime):
-        return _moment(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _secret(key: bytes, value: object) -> str | None:
     if value is None:
         return None
@@ -404,12 +401,13 @@ def _secret(key: bytes, value: object) -> str | None:
     return "hmac:" + digest.hexdigest()[:32]
 
 
-def figures_of(key: bytes, cover: Covered, row: Mapping[str, object]) -> dict[str, object]:
-    """Every column of an audited row, as chained (secret columns as keyed digests)."""
-    return {
-        name: _secret(key, row[name]) if name in cover.secret else _plain(row[name])
-        for name in (column.name for column in cover.table.columns)
-    }
+def figures_of(key: bytes, cover: Covered, rendered: str) -> dict[str, object]:
+    """An audited row as chained: the database's JSON rendering of it (the same in the capture
+    trigger and in ``verify``), secret columns replaced by keyed digests."""
+    figures = json.loads(rendered)
+    for name in cover.secret:
+        figures[name] = _secret(key, figures.get(name))
+    return figures
 
 
 def _digest(figures: object) -> str:
@@ -436,36 +434,31 @@ def _pending_ready(conn: Connection) -> bool:
     return bool(found)
 
 
-def _own_notes(session: Session):  # type: ignore[no-untyped-def]
-    """The condition picking this transaction's notes: its txid on PostgreSQL, on SQLite the
-    notes after the mark taken at BEGIN IMMEDIATE (older ones were left by another writer)."""
-    if session.connection().dialect.name == "sqlite":
-        return pending_table.c.id > session.info.get(_MARK, 0)
-    return pending_table.c.txid == func.txid_current()
+_NOTES = select(pending_table.c.tbl, pending_table.c.pk, pending_table.c.figures).order_by(
+    pending_table.c.id
+)
+_MARK_QUERY = select(func.coalesce(func.max(pending_table.c.id), 0))
+_SQLITE_OWN = pending_table.c.id > bindparam("mark")
+_PG_OWN = pending_table.c.txid == func.txid_current()
+_NOTES_SQLITE, _NOTES_PG = _NOTES.where(_SQLITE_OWN), _NOTES.where(_PG_OWN)
+_CLEAR_SQLITE = delete(pending_table).where(_SQLITE_OWN)
+_CLEAR_PG = delete(pending_table).where(_PG_OWN)
 
 
 def chain_rows(session: Session, ctx: Context, notes, kind: str = "rows") -> int | None:  # type: ignore[no-untyped-def]
-    """Read back the noted rows and chain their full figures in one entry; returns its seq."""
+    """Chain the noted rows' figures in one entry (the latest note of a row wins: its state at
+    commit); returns the entry's seq."""
     if ctx.audit_key is None:
         raise RuntimeError("no audit key configured: audited rows cannot be written")
-    wanted: dict[str, set[str]] = {}
-    for table, pk in notes:
-        wanted.setdefault(table, set()).add(pk)
-    if not wanted:
+    if not notes:
         return None
-    conn = session.connection()
-    rows: dict[str, object] = {}
-    for table, pks in sorted(wanted.items()):
-        cover = COVERED[table]
-        column = cover.table.c[cover.key]
-        typed = sorted(int(pk) for pk in pks) if column.type.python_type is int else sorted(pks)
-        found = {}
-        for part in range(0, len(typed), 500):
-            chunk = typed[part : part + 500]
-            for row in conn.execute(select(cover.table).where(column.in_(chunk))).mappings():
-                found[row[cover.key]] = figures_of(ctx.audit_key, cover, row)
-        for pk in typed:
-            rows[_row_key(table, pk)] = found.get(pk, DELETED)
+    latest: dict[str, object] = {}
+    for table, pk, rendered in notes:
+        figures = (
+            DELETED if rendered is None else figures_of(ctx.audit_key, COVERED[table], rendered)
+        )
+        latest[_row_key(table, pk)] = figures
+    rows = dict(sorted(latest.items()))
     last = session.info.get(_LAST_EVENT)
     about, after = last if last else (Event(kind), None)
     entry = Event(
@@ -480,13 +473,21 @@ def chain_rows(session: Session, ctx: Context, notes, kind: str = "rows") -> int
 
 def chain_pending(session: Session, ctx: Context) -> None:
     """Chain the rows this transaction wrote to covered tables, and clear its notes."""
-    own = _own_notes(session)
     conn = session.connection()
-    notes = conn.execute(select(pending_table.c.tbl, pending_table.c.pk).where(own)).all()
+    # this transaction's notes: its txid on PostgreSQL; on SQLite those after the mark taken at
+    # BEGIN IMMEDIATE (older ones were left by a writer behind GasDesk's back: never adopted)
+    if conn.dialect.name == "sqlite":
+        params = {"mark": session.info.get(_MARK, 0)}
+        notes = conn.execute(_NOTES_SQLITE, params).all()
+        clear = _CLEAR_SQLITE
+    else:
+        params = {}
+        notes = conn.execute(_NOTES_PG).all()
+        clear = _CLEAR_PG
     if not notes:
         return
     chain_rows(session, ctx, notes)
-    conn.execute(delete(pending_table).where(own))
+    conn.execute(clear, params)
 
 
 def adopt_existing(ctx: Context) -> int:
@@ -497,7 +498,7 @@ def adopt_existing(ctx: Context) -> int:
         if not _pending_ready(conn):
             return 0
         adopt = pending_table.c.txid == ADOPT
-        notes = conn.execute(select(pending_table.c.tbl, pending_table.c.pk).where(adopt)).all()
+        notes = conn.execute(_NOTES.where(adopt)).all()
         if not notes:
             return 0
         chain_rows(session, ctx, notes, kind="rows_adopted")
@@ -512,8 +513,7 @@ def _begun(session: Session, _transaction, connection: Connection) -> None:  # t
         return
     session.info[_LIVE] = True
     if connection.dialect.name == "sqlite":
-        mark = connection.execute(select(func.coalesce(func.max(pending_table.c.id), 0)))
-        session.info[_MARK] = mark.scalar_one()
+        session.info[_MARK] = connection.execute(_MARK_QUERY).scalar_one()
 
 
 @event.listens_for(Session, "before_commit")
@@ -538,18 +538,20 @@ def _ended(session: Session) -> None:
 
 def _match_rows(conn: Connection, key: bytes, state: dict, report: AuditReport) -> None:  # type: ignore[type-arg]
     """Every row of every covered table must equal its latest audited state, one-to-one."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.exec_driver_sql("SET LOCAL timezone TO 'UTC'")  # as in the capture trigger
     for name, cover in COVERED.items():
-        column = cover.table.c[cover.key]
+        columns = [column.name for column in cover.table.columns]
+        rendered = row_json(dialect, columns, "t")
+        query = text(f"SELECT t.{cover.key} AS pk, {rendered} AS figures FROM {name} t ORDER BY 1")
         unaudited: list[str] = []
-        result = conn.execution_options(yield_per=2000).execute(
-            select(cover.table).order_by(column)
-        )
-        for row in result.mappings():
-            row_key = _row_key(name, row[cover.key])
-            figures = figures_of(key, cover, row)
+        for row in conn.execution_options(yield_per=2000).execute(query):
+            row_key = _row_key(name, row.pk)
+            figures = figures_of(key, cover, row.figures)
             known = state.pop(row_key, None)
             if known is None:
-                unaudited.append(str(row[cover.key]))
+                unaudited.append(str(row.pk))
             elif known[0] != _digest(figures):
                 seq = known[1]
                 was = _recorded(conn, seq, row_key)

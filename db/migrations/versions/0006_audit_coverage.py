@@ -17,6 +17,7 @@ from db.guards import (
     add_audit_capture,
     drop_append_only_triggers,
     drop_audit_capture,
+    note_existing_rows,
 )
 
 revision = "0006"
@@ -54,14 +55,11 @@ def upgrade() -> None:
         sa.Column("tbl", sa.String(length=40), nullable=False),
         sa.Column("pk", sa.String(length=100), nullable=False),
         sa.Column("txid", sa.BigInteger(), nullable=True),
+        sa.Column("figures", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_pending")),
         sqlite_autoincrement=True,  # ids never reused: a writer's mark stays meaningful
     )
-    for table, pk in COVERED.items():
-        op.execute(
-            f"INSERT INTO audit_pending (tbl, pk, txid) "
-            f"SELECT '{table}', CAST({pk} AS VARCHAR(100)), {ADOPT} FROM {table}"
-        )
+    note_existing_rows(COVERED, ADOPT)
     add_audit_capture(COVERED)
     add_append_only_triggers(APPEND_ONLY)
 
