@@ -35,6 +35,34 @@ class LocalConfig:
         return self.db_url.startswith("sqlite")
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def secure_data_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) 0700, and tighten an existing one to 0700: the
+    data dir holds the database, its backups and the keys."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_DIR)
+    except OSError as error:
+        raise InvalidInput("无法创建或设置数据目录", f"data dir {path}: {error}") from error
+
+
+def secure_file(path: Path, *, create: bool = False) -> None:
+    """Make ``path`` 0600 (created empty with that mode when ``create`` and missing)."""
+    try:
+        if create and not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        if os.name == "posix" and path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_FILE)
+    except FileExistsError:
+        pass  # made meanwhile by another process: tightened on its next start
+    except OSError as error:
+        raise InvalidInput("无法设置数据库文件权限", f"{path}: {error}") from error
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("GASDESK_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
 

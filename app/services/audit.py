@@ -578,3 +578,18 @@ def _match_rows(conn: Connection, key: bytes, state: dict, report: AuditReport) 
 def _recorded(conn: Connection, seq: int, row_key: str) -> object:
     data = conn.execute(select(log_table.c.data).where(log_table.c.seq == seq)).scalar_one()
     return json.loads(data)["rows"].get(row_key)
+
+
+def log_has_entries(db: Database) -> bool:
+    """True when the database's audit log has any entry (a key must exist for it)."""
+    with db.readers() as session:
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            present = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+            ).first()
+        else:
+            present = conn.exec_driver_sql("SELECT to_regclass('audit_log')").scalar()
+        if not present:
+            return False
+        return conn.execute(select(log_table.c.seq).limit(1)).first() is not None
