@@ -310,3 +310,75 @@ def test_every_covered_table_has_its_capture_trigger(database):
         names = set(conn.execute(text(query)).scalars())
     expected = {CAPTURE_TRIGGERS[dialect].format(table=table) for table in audit.COVERED}
     assert expected <= names, expected - names
+
+
+def test_counters_selling_at_once_each_chain_their_own_rows(hall, database):
+    """Four counter processes on shared cards: every rows entry holds its own sale's rows only
+    (PostgreSQL tells notes apart by transaction, SQLite by the writer's mark), nothing is left
+    noted, and the whole database verifies."""
+    import multiprocessing
+    import time
+
+    from app.services.setup import add_user, ensure_counter
+    from tests.concurrency_worker import sell
+    from tests.support import open_shift, password_hash
+
+    cards = [open_customer(hall, household=h).card_serial for h in (2, 3)]
+    counters = [ensure_counter(hall.ctx, hall.hall_id, code) for code in ("4", "5")]
+    hall.users["chenxiao"] = add_user(
+        hall.ctx, "chenxiao", "陈晓", "clerk", password_hash=password_hash()
+    )
+    clerks = [
+        ("lina", hall.counter_id),
+        ("wangfang", hall.counter2_id),
+        ("chenxiao", counters[0]),
+        ("zhoujie", counters[1]),
+    ]
+    for user, counter in clerks[2:]:
+        open_shift(hall.ctx, hall.actor(user, counter))
+    start_at = time.time() + 4
+    jobs = [
+        (database.url, hall.clock(), (hall.users[user], counter), cards, 12, seed, start_at)
+        for seed, (user, counter) in enumerate(clerks)
+    ]
+    with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+        sales = [sale for batch in pool.starmap(sell, jobs) for sale in batch]
+    assert len(sales) == 48
+
+    report = verified(hall.ctx)
+    assert report.ok, report.problems
+    with hall.ctx.reading() as s:
+        assert not s.scalar(text("SELECT count(*) FROM audit_pending"))
+        counter_of = dict(s.execute(text("SELECT id, counter_id FROM counter_transactions")).all())
+        chained = 0
+        for entry in s.execute(text("SELECT counter_id, data FROM audit_log WHERE kind = 'rows'")):
+            keys = json.loads(entry.data)["rows"]
+            sold = [int(k.split(":")[1]) for k in keys if k.startswith("counter_transactions:")]
+            assert len(sold) <= 1, keys  # one sale per unit of work, never a neighbour's
+            for txn in sold:
+                assert counter_of[txn] == entry.counter_id
+                chained += 1
+    assert chained == len(counter_of)
+
+
+def test_rows_older_than_the_coverage_are_adopted_once_on_upgrade(database, clock):
+    """A hall upgraded from revision 0005: its existing rows are chained by the first start
+    with the key (``adopt_existing``), so verify passes and later forgeries are still found."""
+    from app.context import Context
+    from db import migrate
+    from tests.support import SHANGHAI, seed_hall
+
+    migrate.downgrade(database, "0005")
+    ctx = Context(db=database, clock=clock, tz=SHANGHAI, audit_key=AUDIT_KEY)
+    hall = seed_hall(ctx, clock)
+    account = open_customer(hall)
+    buy(hall, account.card_serial, volume=m3(10))
+    migrate.upgrade(database)
+    report = verified(ctx)
+    assert not report.ok and "without an audit entry" in " ".join(report.problems)
+    assert audit.adopt_existing(ctx) > 0
+    assert audit.adopt_existing(ctx) == 0  # once
+    report = verified(ctx)
+    assert report.ok, report.problems
+    intruder(ctx, "UPDATE tariff_tiers SET price_fen = 2", drop_guards="tariff_tiers")
+    broken(ctx, "tariff_tiers:", "was changed (price_fen)")
