@@ -482,7 +482,7 @@ class AuditPending(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     tbl: Mapped[str] = mapped_column(String(40))
     pk: Mapped[str] = mapped_column(String(100))
-    txid: Mapped[int | None] = mapped_column(BigInteger)
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
     figures: Mapped[str | None] = mapped_column(Text)  # the row as JSON; none: deleted
 
 

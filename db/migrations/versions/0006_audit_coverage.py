@@ -59,6 +59,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_pending")),
         sqlite_autoincrement=True,  # ids never reused: a writer's mark stays meaningful
     )
+    # a PostgreSQL writer finds its own notes by txid among other writers' dead ones
+    op.create_index(op.f("ix_audit_pending_txid"), "audit_pending", ["txid"], unique=False)
     note_existing_rows(COVERED, ADOPT)
     add_audit_capture(COVERED)
     add_append_only_triggers(APPEND_ONLY)
@@ -67,4 +69,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     drop_append_only_triggers(APPEND_ONLY)
     drop_audit_capture(COVERED)
+    op.drop_index(op.f("ix_audit_pending_txid"), table_name="audit_pending")
     op.drop_table("audit_pending")
