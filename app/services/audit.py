@@ -24,7 +24,7 @@ import json
 import logging
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import (
     Connection,
@@ -221,11 +221,13 @@ def record(
     *,
     row: tuple[str, int] | None = None,
     figures: Mapping[str, object] | None = None,
-) -> int:
+) -> int | None:
     """Append ``event`` to the chain inside the caller's transaction; returns its seq.
 
     With ``row`` (table, id) the entry is about that money row and records its figures, taken
-    from ``figures`` (the values the caller just inserted) or read back from the row.
+    from ``figures`` (the values the caller just inserted) or read back from the row. Such an
+    entry is numbered at the commit, where it also carries the full figures of every audited row
+    the transaction wrote (one entry for a sale, not two); it returns None then.
     """
     if ctx.audit_key is None:
         raise RuntimeError("no audit key configured: the audit log cannot be written")
@@ -239,6 +241,10 @@ def record(
             data["row"] = {name: figures.get(name) for name in ROW_FIELDS[table]}
         else:
             data["row"] = row_figures(conn, table, row_id)
+        if session.info.get(_LIVE):  # the commit hook will write it
+            about = Event(event.kind, event.user_id, event.counter_id, event.hall_id, ref, data)
+            session.info.setdefault(_DEFERRED, []).append((ctx, about))
+            return None
     seq, previous = conn.execute(_TAKE_HEAD).one()
     entry = {
         "seq": seq,
@@ -389,6 +395,7 @@ _CONTEXT = "gasdesk_context"  # set by Context.unit_of_work
 _LAST_EVENT = "gasdesk_audit_last_event"
 _LIVE = "gasdesk_audit_live"
 _MARK = "gasdesk_audit_mark"
+_DEFERRED = "gasdesk_audit_deferred"
 DELETED = "deleted"
 ADOPT = -1  # txid of the notes for rows older than audit coverage (migration 0006)
 _ready_engines: weakref.WeakSet = weakref.WeakSet()  # type: ignore[type-arg]
@@ -445,34 +452,38 @@ _CLEAR_SQLITE = delete(pending_table).where(_SQLITE_OWN)
 _CLEAR_PG = delete(pending_table).where(_PG_OWN)
 
 
-def chain_rows(session: Session, ctx: Context, notes, kind: str = "rows") -> int | None:  # type: ignore[no-untyped-def]
-    """Chain the noted rows' figures in one entry (the latest note of a row wins: its state at
-    commit); returns the entry's seq."""
-    if ctx.audit_key is None:
-        raise RuntimeError("no audit key configured: audited rows cannot be written")
-    if not notes:
-        return None
+def _latest_figures(key: bytes, notes) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The noted rows' figures; the latest note of a row wins (its state at commit)."""
     latest: dict[str, object] = {}
     for table, pk, rendered in notes:
-        figures = (
-            DELETED if rendered is None else figures_of(ctx.audit_key, COVERED[table], rendered)
+        cover = COVERED[table]
+        latest[_row_key(table, pk)] = (
+            DELETED if rendered is None else figures_of(key, cover, rendered)
         )
-        latest[_row_key(table, pk)] = figures
-    rows = dict(sorted(latest.items()))
+    return dict(sorted(latest.items()))
+
+
+def chain_rows(  # type: ignore[no-untyped-def]
+    session: Session, ctx: Context, notes, kind: str = "rows", about: Event | None = None
+) -> int | None:
+    """Chain the noted rows' figures, in the entry of ``about`` or in an entry of their own;
+    returns the entry's seq."""
+    if ctx.audit_key is None:
+        raise RuntimeError("no audit key configured: audited rows cannot be written")
+    rows = _latest_figures(ctx.audit_key, notes) if notes else {}
+    if about is not None:
+        return record(session, ctx, replace(about, data={**about.data, "rows": rows}))
+    if not rows:
+        return None
     last = session.info.get(_LAST_EVENT)
-    about, after = last if last else (Event(kind), None)
-    entry = Event(
-        kind,
-        about.user_id,
-        about.counter_id,
-        about.hall_id,
-        data={"rows": rows, "after": after},
-    )
+    by, after = last if last else (Event(kind), None)
+    entry = Event(kind, by.user_id, by.counter_id, by.hall_id, data={"rows": rows, "after": after})
     return record(session, ctx, entry)
 
 
-def chain_pending(session: Session, ctx: Context) -> None:
-    """Chain the rows this transaction wrote to covered tables, and clear its notes."""
+def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) -> None:  # type: ignore[assignment]
+    """Chain the rows this transaction wrote to covered tables (in the first deferred entry
+    about a money row, if any), write the other deferred entries, and clear the notes."""
     conn = session.connection()
     # this transaction's notes: its txid on PostgreSQL; on SQLite those after the mark taken at
     # BEGIN IMMEDIATE (older ones were left by a writer behind GasDesk's back: never adopted)
@@ -484,10 +495,12 @@ def chain_pending(session: Session, ctx: Context) -> None:
         params = {}
         notes = conn.execute(_NOTES_PG).all()
         clear = _CLEAR_PG
-    if not notes:
-        return
-    chain_rows(session, ctx, notes)
-    conn.execute(clear, params)
+    session.info.pop(_LIVE, None)  # from here on, entries are written at once
+    chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
+    for entry in deferred[1:]:
+        record(session, ctx, entry)
+    if notes:
+        conn.execute(clear, params)
 
 
 def adopt_existing(ctx: Context) -> int:
@@ -521,19 +534,22 @@ def _chain_before_commit(session: Session) -> None:
     if not session.info.get(_LIVE):
         return
     ctx = session.info.get(_CONTEXT)
+    if ctx is None and session.info.get(_DEFERRED):
+        ctx = session.info[_DEFERRED][0][0]
     if ctx is None:
         # not a unit of work of the app: its writes stay noted and verify reports them
         log.warning("audited rows may have been written outside a unit of work")
         return
     session.flush()
-    chain_pending(session, ctx)
+    deferred = [entry for _, entry in session.info.pop(_DEFERRED, [])]
+    chain_pending(session, ctx, deferred)
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _ended(session: Session) -> None:
-    session.info.pop(_LIVE, None)
-    session.info.pop(_LAST_EVENT, None)
+    for name in (_LIVE, _LAST_EVENT, _DEFERRED):
+        session.info.pop(name, None)
 
 
 def _match_rows(conn: Connection, key: bytes, state: dict, report: AuditReport) -> None:  # type: ignore[type-arg]
