@@ -147,3 +147,18 @@ def test_backups_taken_by_the_service_are_private(tmp_path):
     finally:
         ctx.db.dispose()
     assert mode(path) == 0o600 and mode(path.parent) == 0o700
+
+
+def test_the_window_refuses_to_open_the_database_without_the_key(demo_dir):
+    """The GUI start: the login window shows the refusal; no key is invented meanwhile."""
+    import contextlib
+    import subprocess
+
+    (demo_dir / "audit_key").unlink()
+    # the window stays open showing the message: the run is ended by the time-out
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        gasdesk(demo_dir.parent, "--quit-after", "1", timeout=30)
+    log = (demo_dir / "logs" / "gasdesk.log").read_text(encoding="utf-8")
+    assert "database not ready" in log, log
+    assert "missing although the audit log has entries" in log
+    assert not (demo_dir / "audit_key").exists()
