@@ -382,3 +382,21 @@ def test_rows_older_than_the_coverage_are_adopted_once_on_upgrade(database, cloc
     assert report.ok, report.problems
     intruder(ctx, "UPDATE tariff_tiers SET price_fen = 2", drop_guards="tariff_tiers")
     broken(ctx, "tariff_tiers:", "was changed (price_fen)")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE users SET role = 'administrator' WHERE username = 'lina'",
+        "INSERT INTO settings (key, value) VALUES ('card_fee_fen', '1')",
+    ],
+)
+def test_hand_written_sql_inside_a_unit_of_work_is_not_chained_as_gasdesk_s(
+    hall, morning, statement
+):
+    """GasDesk never writes audited rows with text(): such a write, even on GasDesk's own
+    session, stays noted as nobody's and verify reports it."""
+    with hall.ctx.unit_of_work() as s:
+        s.execute(text(statement))
+        s.commit()
+    broken(hall.ctx, "users:" if "users" in statement else "settings")

@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -38,7 +39,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
 from app.context import Context
 from db.engine import READ_ONLY, Database
@@ -441,9 +444,9 @@ def _pending_ready(conn: Connection) -> bool:
     return bool(found)
 
 
-_NOTES = select(pending_table.c.tbl, pending_table.c.pk, pending_table.c.figures).order_by(
-    pending_table.c.id
-)
+_NOTES = select(
+    pending_table.c.tbl, pending_table.c.pk, pending_table.c.figures, pending_table.c.id
+).order_by(pending_table.c.id)
 _MARK_QUERY = select(func.coalesce(func.max(pending_table.c.id), 0))
 _SQLITE_OWN = pending_table.c.id > bindparam("mark")
 _PG_OWN = pending_table.c.txid == func.txid_current()
@@ -455,7 +458,7 @@ _CLEAR_PG = delete(pending_table).where(_PG_OWN)
 def _latest_figures(key: bytes, notes) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """The noted rows' figures; the latest note of a row wins (its state at commit)."""
     latest: dict[str, object] = {}
-    for table, pk, rendered in notes:
+    for table, pk, rendered, _ in notes:
         cover = COVERED[table]
         latest[_row_key(table, pk)] = (
             DELETED if rendered is None else figures_of(key, cover, rendered)
@@ -495,11 +498,16 @@ def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) ->
         params = {}
         notes = conn.execute(_NOTES_PG).all()
         clear = _CLEAR_PG
+    raw = conn.info.pop(_RAW_SQL, [])
+    if raw:  # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
+        notes = [n for n in notes if not any(low < n.id <= high for low, high in raw)]
     session.info.pop(_LIVE, None)  # from here on, entries are written at once
     chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
     for entry in deferred[1:]:
         record(session, ctx, entry)
-    if notes:
+    if raw and notes:
+        conn.execute(delete(pending_table).where(pending_table.c.id.in_([n.id for n in notes])))
+    elif notes:
         conn.execute(clear, params)
 
 
@@ -520,11 +528,42 @@ def adopt_existing(ctx: Context) -> int:
         return len(notes)
 
 
+_RAW_SQL = "gasdesk_audit_raw_sql"  # connection info: note id ranges written by text() DML
+_RAW_DML = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b", re.IGNORECASE)
+_OWN_MAX_SQLITE = select(func.coalesce(func.max(pending_table.c.id), 0))
+_OWN_MAX_PG = _OWN_MAX_SQLITE.where(_PG_OWN)
+
+
+def _own_max(conn: Connection) -> int:
+    query = _OWN_MAX_SQLITE if conn.dialect.name == "sqlite" else _OWN_MAX_PG
+    return conn.execute(query).scalar_one()
+
+
+@event.listens_for(Engine, "before_execute")
+def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+    """Note where hand-written DML (``text("UPDATE ...")``) begins in a GasDesk transaction: the
+    app never writes audited rows that way, so such a write is chained as nobody's."""
+    if (
+        _RAW_SQL in conn.info
+        and isinstance(clauseelement, TextClause)
+        and _RAW_DML.match(clauseelement.text)
+    ):
+        conn.info[_RAW_SQL].append((_own_max(conn), None))
+
+
+@event.listens_for(Engine, "after_execute")
+def _after_raw_sql(conn, clauseelement, multiparams, params, execution_options, result):  # type: ignore[no-untyped-def]
+    ranges = conn.info.get(_RAW_SQL)
+    if ranges and ranges[-1][1] is None and isinstance(clauseelement, TextClause):
+        ranges[-1] = (ranges[-1][0], _own_max(conn))
+
+
 @event.listens_for(Session, "after_begin")
 def _begun(session: Session, _transaction, connection: Connection) -> None:  # type: ignore[no-untyped-def]
     if connection.get_execution_options().get(READ_ONLY) or not _pending_ready(connection):
         return
     session.info[_LIVE] = True
+    connection.info[_RAW_SQL] = []
     if connection.dialect.name == "sqlite":
         session.info[_MARK] = connection.execute(_MARK_QUERY).scalar_one()
 
