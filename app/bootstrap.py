@@ -17,7 +17,7 @@ from app.auditkey import require_audit_key
 from app.config import LocalConfig, secure_data_dir, secure_file
 from app.context import Context
 from app.services import audit
-from app.services.backup import backup_settings
+from app.services.backup import backup_settings, tighten_backups
 from db import migrate
 from db.engine import open_database
 
@@ -47,8 +47,7 @@ def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
     workstation has no audit key.
     """
     database_file = embedded_database_file(config)
-    if config.is_embedded:
-        secure_data_dir(config.data_dir)
+    secure_data_dir(config.data_dir)  # the keys and logs live there with PostgreSQL too
     if database_file is not None:
         database_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         secure_file(database_file, create=True)  # SQLite gives -wal/-shm the file's mode
@@ -74,4 +73,6 @@ def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
             log.info("audit log: %d rows older than the audit coverage chained", adopted)
     if database_file is not None:
         secure_database_files(database_file)
+    if ctx.backups is not None:
+        tighten_backups(ctx.backups.directory)  # type: ignore[attr-defined]
     return ctx

@@ -74,6 +74,8 @@ def test_a_restore_without_the_key_is_refused_unless_forced(demo_dir):
     forced = gasdesk(demo_dir.parent, "admin", "restore", backup.stdout.strip(), "--force")
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert not (demo_dir / "audit_key").exists()  # still no invented key
+    kept = Path(forced.stdout.split("previous database kept as ")[1].strip())
+    assert mode(kept) == 0o600 and mode(demo_dir / "gasdesk.sqlite3") == 0o600
 
 
 def test_a_backup_records_its_hall_and_one_of_another_hall_is_refused(tmp_path):
@@ -127,12 +129,17 @@ def test_data_dir_database_keys_and_backups_are_private(demo_dir):
 
 def test_loose_modes_of_an_existing_installation_are_tightened(demo_dir):
     database = demo_dir / "gasdesk.sqlite3"
-    demo_dir.chmod(0o755)
-    database.chmod(0o644)
-    (demo_dir / "audit_key").chmod(0o644)
+    backup = gasdesk(demo_dir.parent, "admin", "backup")
+    assert backup.returncode == 0, backup.stderr
+    backup = Path(backup.stdout.strip())
+    for path, loose in ((demo_dir, 0o755), (backup.parent, 0o755)):
+        path.chmod(loose)
+    for path in (database, demo_dir / "audit_key", backup):
+        path.chmod(0o644)
     result = gasdesk(demo_dir.parent, "admin", "db", "upgrade")
     assert result.returncode == 0, result.stderr
-    assert (mode(demo_dir), mode(database), mode(demo_dir / "audit_key")) == (0o700, 0o600, 0o600)
+    assert [mode(p) for p in (demo_dir, backup.parent)] == [0o700, 0o700]
+    assert [mode(p) for p in (database, demo_dir / "audit_key", backup)] == [0o600] * 3
 
 
 def test_backups_taken_by_the_service_are_private(tmp_path):

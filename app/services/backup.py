@@ -207,6 +207,19 @@ def _private(path: Path, mode: int = 0o600) -> None:
         path.chmod(mode)
 
 
+def tighten_backups(directory: Path) -> None:
+    """Make an existing backup directory 0700 and its backups 0600 (older versions left them
+    readable by everyone)."""
+    if os.name != "posix" or not directory.is_dir():
+        return
+    try:
+        _private(directory, 0o700)
+        for backup in list_backups(directory):
+            _private(backup.path)
+    except OSError as error:
+        raise InvalidInput("无法设置备份文件权限", f"{directory}: {error}") from error
+
+
 def _create_private(path: Path) -> None:
     """An empty file only its owner can read, for SQLite to write a database into."""
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
