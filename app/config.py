@@ -8,6 +8,7 @@ logs and backups live), ``GASDESK_CONFIG`` (another config file). Hall-wide busi
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -44,10 +45,13 @@ def secure_data_dir(path: Path) -> None:
     data dir holds the database, its backups and the keys."""
     try:
         path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    except OSError as error:
+        raise InvalidInput("无法创建数据目录", f"data dir {path}: {error}") from error
+    try:
         if os.name == "posix" and path.stat().st_mode & 0o077:
             path.chmod(PRIVATE_DIR)
-    except OSError as error:
-        raise InvalidInput("无法创建或设置数据目录", f"data dir {path}: {error}") from error
+    except OSError as error:  # not ours to change (a shared folder): still usable
+        logging.getLogger(__name__).warning("cannot make %s private: %s", path, error)
 
 
 def secure_file(path: Path, *, create: bool = False) -> None:
@@ -55,12 +59,15 @@ def secure_file(path: Path, *, create: bool = False) -> None:
     try:
         if create and not path.exists():
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass  # made meanwhile by another process
+    except OSError as error:
+        raise InvalidInput("无法创建数据库文件", f"{path}: {error}") from error
+    try:
         if os.name == "posix" and path.exists() and path.stat().st_mode & 0o077:
             path.chmod(PRIVATE_FILE)
-    except FileExistsError:
-        pass  # made meanwhile by another process: tightened on its next start
-    except OSError as error:
-        raise InvalidInput("无法设置数据库文件权限", f"{path}: {error}") from error
+    except OSError as error:  # not ours to change: still usable
+        logging.getLogger(__name__).warning("cannot make %s private: %s", path, error)
 
 
 def default_data_dir() -> Path:

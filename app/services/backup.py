@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -42,6 +43,8 @@ from sqlalchemy.pool import NullPool
 from app.config import LocalConfig
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from db.engine import Database
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 STEP_PAGES = 1024  # pages copied per backup step (4 MiB with the default page size)
@@ -216,8 +219,8 @@ def tighten_backups(directory: Path) -> None:
         _private(directory, 0o700)
         for backup in list_backups(directory):
             _private(backup.path)
-    except OSError as error:
-        raise InvalidInput("无法设置备份文件权限", f"{directory}: {error}") from error
+    except OSError as error:  # e.g. a shared folder owned by someone else: still usable
+        log.warning("cannot make the backups in %s private: %s", directory, error)
 
 
 def _create_private(path: Path) -> None:
