@@ -27,7 +27,12 @@ def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
     backups.add_argument("--dir", type=Path, help="backup directory (default: configured)")
     restore = tasks.add_parser("restore", help="check a backup and restore it (app stopped)")
     restore.add_argument("file", type=Path, help="the backup file")
-    restore.add_argument("--force", action="store_true", help="restore even if the check fails")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="restore even if the check fails, there is no audit key, or the backup is from "
+        "another hall",
+    )
     audit = tasks.add_parser("audit", help="the tamper-evident audit log")
     audit_tasks = audit.add_subparsers(dest="audit_task", required=True)
     verify = audit_tasks.add_parser("verify", help="recompute the chain and compare money rows")
@@ -134,21 +139,25 @@ def _size(size: float) -> str:
     return ""
 
 
-def _optional_key(config: LocalConfig) -> bytes | None:
-    from app.auditkey import audit_key_path, load_audit_key
-
-    if not audit_key_path(config).exists():
-        print("警告：未找到审计密钥，不校验审计日志 (no audit key: audit log not verified)")
-        return None
-    return load_audit_key(config, create=False)
-
-
 def _restore(config: LocalConfig, args: argparse.Namespace) -> int:
-    from app.services.backup import check_backup, restore_backup
+    from app.auditkey import audit_key_path, load_audit_key, missing_key_error
+    from app.services.backup import check_backup, hall_identity, restore_backup
 
     target = _embedded_file(config)
-    key = _optional_key(config)
-    check = check_backup(args.file, key)
+    key = None
+    if audit_key_path(config).exists():
+        key = load_audit_key(config)
+    elif not args.force:
+        # restored without its key, the backup's audit log could never be verified again
+        raise missing_key_error(
+            audit_key_path(config),
+            "恢复的备份需要营业厅的审计密钥（或加 --force）",
+            "a restored backup needs the hall's key (or --force)",
+        )
+    else:
+        print("警告：未找到审计密钥，不校验审计日志 (--force: no audit key, log not verified)")
+    expected = hall_identity(target) if target.is_file() else None
+    check = check_backup(args.file, key, expect_hall=expected)
     for note in check.notes:
         print(f"注意：{note}")
     if not check.ok and args.force:
@@ -163,11 +172,15 @@ def _restore(config: LocalConfig, args: argparse.Namespace) -> int:
 
 
 def _audit_verify(config: LocalConfig, args: argparse.Namespace) -> int:
-    from app.auditkey import load_audit_key
+    from app.auditkey import audit_key_path, load_audit_key, missing_key_error
     from app.services import audit
     from db import migrate
 
-    key = load_audit_key(config, create=False)
+    if not audit_key_path(config).exists():
+        raise missing_key_error(
+            audit_key_path(config), "校验审计日志需要该密钥", "verifying needs the key"
+        )
+    key = load_audit_key(config)
     if config.is_embedded and not _embedded_file(config).is_file():
         raise NotFound("数据库文件不存在", f"{_embedded_file(config)} not found")
     if args.expect_mac and args.expect_count is None:

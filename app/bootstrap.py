@@ -3,22 +3,28 @@
 Every fault of the machine on the way (a data dir that cannot be written, a database server
 that cannot be reached or refuses the login, a full disk) comes out as a ``SystemFault`` with
 its own Chinese message, for the GUI's message box and for ``gasdesk admin`` alike.
+
+Also where the workstation's files are kept private: the data dir is 0700 and the embedded
+database (with its WAL and shared-memory files) 0600, since they hold full ID numbers and
+password hashes; the audit key is required, and never silently replaced (``app.auditkey``).
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from app.auditkey import load_audit_key
-from app.config import LocalConfig
+from app.auditkey import require_audit_key
+from app.config import LocalConfig, secure_data_dir, secure_file
 from app.context import Context, is_disk_full
 from app.errors import DiskFull, GasDeskError, SystemFault
 from app.logging_setup import data_dir_fault
-from app.services.backup import backup_settings
+from app.services import audit
+from app.services.backup import backup_settings, tighten_backups
 from db import migrate
 from db.engine import open_database
 
@@ -27,12 +33,35 @@ log = logging.getLogger(__name__)
 PG_CONNECT_TIMEOUT_S = 10  # libpq waits for ever on a host that drops packets
 
 
+def embedded_database_file(config: LocalConfig) -> Path | None:
+    """The SQLite file of an embedded configuration (None for PostgreSQL or in-memory)."""
+    if not config.is_embedded:
+        return None
+    name = make_url(config.db_url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def secure_database_files(path: Path) -> None:
+    """The database file and its -wal/-shm/-journal companions: 0600."""
+    for companion in (path, *(Path(f"{path}{extra}") for extra in ("-wal", "-shm", "-journal"))):
+        secure_file(companion)
+
+
 def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
-    """Open the configured database, bring its schema up to date, and return the context."""
+    """Open the configured database, bring its schema up to date, and return the context.
+
+    Refuses to start (``AuditKeyMissing``) when the database already has audit entries but the
+    workstation has no audit key.
+    """
     db = None
     try:
-        if config.is_embedded:
-            config.data_dir.mkdir(parents=True, exist_ok=True)
+        database_file = embedded_database_file(config)
+        secure_data_dir(config.data_dir)  # the keys and logs live there with PostgreSQL too
+        if database_file is not None:
+            database_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            secure_file(database_file, create=True)  # SQLite gives -wal/-shm the file's mode
         db = open_database(database_url(config))
         if upgrade:
             migrate.upgrade(db)
@@ -40,13 +69,23 @@ def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
             with db.engine.connect():  # the same clear message when the server is not there
                 pass
         log.info("database ready: %s", db.engine.url.render_as_string(hide_password=True))
-        return Context(
+        key = require_audit_key(config, audit.log_has_entries(db))
+        ctx = Context(
             db=db,
             tz=ZoneInfo(config.timezone),
             training=config.training,
-            audit_key=load_audit_key(config),
+            audit_key=key,
             backups=backup_settings(config) if config.is_embedded else None,
         )
+        if upgrade:
+            adopted = audit.adopt_existing(ctx)
+            if adopted:
+                log.info("audit log: %d rows older than the audit coverage chained", adopted)
+        if database_file is not None:
+            secure_database_files(database_file)
+        if ctx.backups is not None:
+            tighten_backups(ctx.backups.directory)  # type: ignore[attr-defined]
+        return ctx
     except Exception as error:
         fault = system_fault(error, config)
         if db is not None:

@@ -38,6 +38,17 @@ def write_card_key(path: Path, key: CardKey) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(text)
+    _tighten(path)
+
+
+def _tighten(path: Path) -> None:
+    """0600: an existing file keeps its mode through O_TRUNC, and one copied in by hand may be
+    readable by everyone."""
+    try:
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a key on a read-only medium: still usable
 
 
 def load_card_key(config: LocalConfig) -> CardKey:
@@ -51,6 +62,7 @@ def load_card_key(config: LocalConfig) -> CardKey:
         raise InvalidInput(
             "未配置燃气卡密钥，不能读写卡，请联系系统管理员", f"card key file {path} missing"
         )
+    _tighten(path)
     try:
         values = tomllib.loads(path.read_text(encoding="ascii"))
         return CardKey(bytes.fromhex(values["secret"]), values["utility_code"].encode("ascii"))

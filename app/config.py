@@ -8,6 +8,7 @@ logs and backups live), ``GASDESK_CONFIG`` (another config file). Hall-wide busi
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -33,6 +34,40 @@ class LocalConfig:
     @property
     def is_embedded(self) -> bool:
         return self.db_url.startswith("sqlite")
+
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def secure_data_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) 0700, and tighten an existing one to 0700: the
+    data dir holds the database, its backups and the keys."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    except OSError as error:
+        raise InvalidInput("无法创建数据目录", f"data dir {path}: {error}") from error
+    try:
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_DIR)
+    except OSError as error:  # not ours to change (a shared folder): still usable
+        logging.getLogger(__name__).warning("cannot make %s private: %s", path, error)
+
+
+def secure_file(path: Path, *, create: bool = False) -> None:
+    """Make ``path`` 0600 (created empty with that mode when ``create`` and missing)."""
+    try:
+        if create and not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass  # made meanwhile by another process
+    except OSError as error:
+        raise InvalidInput("无法创建数据库文件", f"{path}: {error}") from error
+    try:
+        if os.name == "posix" and path.exists() and path.stat().st_mode & 0o077:
+            path.chmod(PRIVATE_FILE)
+    except OSError as error:  # not ours to change: still usable
+        logging.getLogger(__name__).warning("cannot make %s private: %s", path, error)
 
 
 def default_data_dir() -> Path:

@@ -78,6 +78,8 @@ class Context:
         try:
             with self._logging_refusals(), self._faults(), self.db.sessions() as session:
                 session.info["context"] = self  # the clock for checks deep inside (lockouts)
+                # the audit log chains every audited row this session writes, at its commit
+                session.info["gasdesk_context"] = self
                 yield session
         except DBAPIError as error:
             if not is_contention(error):

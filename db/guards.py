@@ -130,3 +130,100 @@ def drop_shift_lock() -> None:
         op.execute("DROP TRIGGER IF EXISTS shifts_no_delete")
     elif dialect == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS shifts_locked ON shifts")
+
+
+# Capture triggers of the audited tables (the registry is app.services.audit.COVERED; a migration
+# names its tables explicitly so its meaning never changes). Each note carries the row as the
+# database itself renders it to JSON, so the writer chains exactly what verify later reads.
+PG_CAPTURE_FUNCTION = """
+CREATE OR REPLACE FUNCTION gasdesk_audit_capture() RETURNS trigger LANGUAGE plpgsql
+SET timezone TO 'UTC' AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO audit_pending (tbl, pk, txid)
+        VALUES (TG_TABLE_NAME, to_jsonb(OLD) ->> TG_ARGV[0], txid_current());
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO audit_pending (tbl, pk, txid, figures)
+        VALUES (TG_TABLE_NAME, to_jsonb(NEW) ->> TG_ARGV[0], txid_current(), to_jsonb(NEW)::text);
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+
+def row_json(dialect: str, columns: list[str], row: str) -> str:
+    """SQL rendering the row ``row`` (NEW, OLD or a table alias) as JSON text, the same way in
+    the capture triggers and in ``verify`` (PostgreSQL: run with timezone UTC)."""
+    if dialect == "sqlite":
+        pairs = ", ".join(f"'{name}', {row}.{name}" for name in columns)
+        return f"json_object({pairs})"
+    return f"to_jsonb({row})::text"
+
+
+def _columns(table: str) -> list[str]:
+    import sqlalchemy as sa
+
+    return [column["name"] for column in sa.inspect(op.get_bind()).get_columns(table)]
+
+
+def add_audit_capture(tables: dict[str, str]) -> None:
+    """Every insert, update or delete of these tables leaves a note in ``audit_pending``: the
+    table, the row's key and its figures (none: deleted).
+
+    The writer's unit of work chains its notes' figures and removes the notes before it
+    commits (``app.services.audit``); a write behind GasDesk's back leaves its note, or with the
+    triggers dropped none, and ``gasdesk admin audit verify`` finds the row matching no entry
+    either way. A migration adding a column to one of these tables must add the capture again.
+    """
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute(PG_CAPTURE_FUNCTION)
+    for table, pk in tables.items():
+        if dialect == "sqlite":
+            new = row_json(dialect, _columns(table), "NEW")
+            note_old = f"INSERT INTO audit_pending (tbl, pk) VALUES ('{table}', OLD.{pk});"
+            note_new = (
+                f"INSERT INTO audit_pending (tbl, pk, figures) VALUES ('{table}', NEW.{pk}, {new});"
+            )
+            for event, body in (
+                ("INSERT", note_new),
+                ("UPDATE", note_old + " " + note_new),
+                ("DELETE", note_old),
+            ):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_audit_{event.lower()}")
+                op.execute(
+                    f"CREATE TRIGGER {table}_audit_{event.lower()} AFTER {event} ON {table} "
+                    f"BEGIN {body} END"
+                )
+        elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_audit_capture ON {table}")
+            op.execute(
+                f"CREATE TRIGGER {table}_audit_capture AFTER INSERT OR UPDATE OR DELETE "
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION gasdesk_audit_capture('{pk}')"
+            )
+
+
+def note_existing_rows(tables: dict[str, str], txid: int) -> None:
+    """Note every row already in these tables (with ``txid``), to be adopted into the chain."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute("SET LOCAL timezone TO 'UTC'")
+    for table, pk in tables.items():
+        figures = row_json(dialect, _columns(table), "t")
+        op.execute(
+            f"INSERT INTO audit_pending (tbl, pk, txid, figures) "
+            f"SELECT '{table}', CAST(t.{pk} AS VARCHAR(100)), {txid}, {figures} FROM {table} t"
+        )
+
+
+def drop_audit_capture(tables: dict[str, str]) -> None:
+    dialect = op.get_bind().dialect.name
+    for table in tables:
+        if dialect == "sqlite":
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER IF EXISTS {table}_audit_{event}")
+        elif dialect == "postgresql":
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_audit_capture ON {table}")
+    if dialect == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS gasdesk_audit_capture()")

@@ -120,7 +120,9 @@ class NumberSequence(Base):
     last_value: Mapped[int] = mapped_column(BigInteger)
 
 
-class Tariff(Base):
+class Tariff(AppendOnly, Base):
+    """A tariff version: never edited, a price change is a new version from its date."""
+
     __tablename__ = "tariffs"
     __table_args__ = (UniqueConstraint("customer_class", "effective_from"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,7 +138,7 @@ class Tariff(Base):
     )
 
 
-class TariffTier(Base):
+class TariffTier(AppendOnly, Base):
     __tablename__ = "tariff_tiers"
     __table_args__ = (UniqueConstraint("tariff_id", "tier_no"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -465,6 +467,23 @@ class AuditEntry(AppendOnly, Base):
     ref: Mapped[str | None] = mapped_column(String(60))  # "table:id" of the row it is about
     data: Mapped[str] = mapped_column(Text)  # canonical JSON
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPending(Base):
+    """Rows a transaction wrote to an audited table, noted by the capture triggers (table, key,
+    the row's figures as JSON rendered by the database).
+
+    The writer chains the rows' figures and removes its notes before it commits; ``txid`` tells
+    a PostgreSQL writer its own notes (-1: rows that predate the audit coverage, adopted once).
+    """
+
+    __tablename__ = "audit_pending"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tbl: Mapped[str] = mapped_column(String(40))
+    pk: Mapped[str] = mapped_column(String(100))
+    txid: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    figures: Mapped[str | None] = mapped_column(Text)  # the row as JSON; none: deleted
 
 
 class AuditHead(Base):

@@ -167,6 +167,8 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "shift_counts",
         "cash_movements",
         "audit_log",
+        "tariffs",
+        "tariff_tiers",
     }
 
 

@@ -4,11 +4,15 @@ Each entry's mac is HMAC-SHA256(key, previous mac + the entry's fields), with th
 database. Entries are numbered 1, 2, 3 ... under the chain head's row lock, in the writer's own
 transaction, so a sale and its entry commit or vanish together.
 
-``verify`` recomputes the chain and also compares the money rows an entry is about with the
-figures the entry recorded, so editing an amount in ``counter_transactions`` is found even though
-that table is not itself chained. Deleting the newest entries leaves a shorter, valid chain: the
-chain head (entry count and mac) is printed on every Z-report, and ``verify`` checks the paper's
-figures when given them.
+Every row that sets a price, grants a right or moves money or gas is covered (``COVERED``, the
+registry): capture triggers note each write of those tables in ``audit_pending``, and before a
+unit of work commits, the rows it wrote are read back and their full figures (secret columns as
+keyed digests) are chained in a ``rows`` entry. ``verify`` recomputes the chain, replays those
+entries into the latest audited state of every row, and matches it one-to-one with every row of
+every covered table: an edited column, a deleted row, a row written behind the log's back (any
+id) are each found. Deleting the newest entries leaves a shorter, valid chain: the chain head
+(entry count and mac) is printed on every Z-report, and ``verify`` checks the paper's figures
+when given them.
 """
 
 from __future__ import annotations
@@ -17,18 +21,111 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
+import re
+import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
 from app.context import Context
-from db.engine import Database
-from db.models import AuditEntry, AuditHead, CashMovement, CounterTransaction, ShiftCount
+from db.engine import READ_ONLY, Database
+from db.guards import row_json
+from db.models import (
+    Account,
+    Approval,
+    AuditEntry,
+    AuditHead,
+    AuditPending,
+    Card,
+    CardWrite,
+    CardWriteOutcome,
+    CashMovement,
+    CounterTransaction,
+    Customer,
+    Meter,
+    OwnershipChange,
+    Setting,
+    Shift,
+    ShiftCount,
+    Tariff,
+    TariffTier,
+    TransactionSegment,
+    User,
+)
+
+log = logging.getLogger(__name__)
 
 log_table = AuditEntry.__table__
 head_table = AuditHead.__table__
+pending_table = AuditPending.__table__
+
+
+@dataclass(frozen=True)
+class Covered:
+    """An audited table: its key column, and columns chained only as a keyed digest (password
+    hashes and personal data are not copied into the log, yet any change of them is found)."""
+
+    table: Table
+    key: str = "id"
+    secret: tuple[str, ...] = ()
+
+
+# The registry: every table whose rows set a price, grant a right, or move money or gas.
+COVERED: dict[str, Covered] = {
+    c.table.name: c
+    for c in (
+        Covered(CounterTransaction.__table__),
+        Covered(TransactionSegment.__table__),
+        Covered(Approval.__table__),
+        Covered(CashMovement.__table__),
+        Covered(ShiftCount.__table__),
+        Covered(Shift.__table__),
+        Covered(Tariff.__table__),
+        Covered(TariffTier.__table__),
+        Covered(Setting.__table__, key="key"),
+        Covered(User.__table__, secret=("password_hash",)),
+        Covered(CardWrite.__table__),
+        Covered(CardWriteOutcome.__table__),
+        Covered(Account.__table__),  # purchase count (the card's), status
+        Covered(Card.__table__),  # blacklisting a card refuses it gas
+        Covered(Meter.__table__),  # the initial reading a closing is charged from
+        Covered(OwnershipChange.__table__),
+        # household size moves the tier breakpoints; identity columns only as digests
+        Covered(
+            Customer.__table__,
+            secret=("name", "id_number", "phone", "address", "search_text"),
+        ),
+    )
+}
+# Tables deliberately outside the chain, and why (a test checks that every table is in one).
+NOT_COVERED: dict[str, str] = {
+    "halls": "names only; a hall is never changed by the app",
+    "counters": "names only",
+    "contracts": "paper evidence of a signature, no money or right",
+    "number_sequences": "the receipt numbers they hand out are in the chained transactions",
+    "print_jobs": "reprints are evidence, no money (every job names a chained transaction)",
+    "print_attempts": "printer outcomes",
+    "audit_log": "the chain itself",
+    "audit_head": "checked against the chain by verify",
+    "audit_pending": "transient notes of the capture triggers",
+    "alembic_version": "schema revision",
+}
 
 # The figures of each audited money row that the entry records and ``verify`` compares again.
 ROW_FIELDS: dict[str, tuple[str, ...]] = {
@@ -127,11 +224,13 @@ def record(
     *,
     row: tuple[str, int] | None = None,
     figures: Mapping[str, object] | None = None,
-) -> int:
+) -> int | None:
     """Append ``event`` to the chain inside the caller's transaction; returns its seq.
 
     With ``row`` (table, id) the entry is about that money row and records its figures, taken
-    from ``figures`` (the values the caller just inserted) or read back from the row.
+    from ``figures`` (the values the caller just inserted) or read back from the row. Such an
+    entry is numbered at the commit, where it also carries the full figures of every audited row
+    the transaction wrote (one entry for a sale, not two); it returns None then.
     """
     if ctx.audit_key is None:
         raise RuntimeError("no audit key configured: the audit log cannot be written")
@@ -145,6 +244,10 @@ def record(
             data["row"] = {name: figures.get(name) for name in ROW_FIELDS[table]}
         else:
             data["row"] = row_figures(conn, table, row_id)
+        if session.info.get(_LIVE):  # the commit hook will write it
+            about = Event(event.kind, event.user_id, event.counter_id, event.hall_id, ref, data)
+            session.info.setdefault(_DEFERRED, []).append((ctx, about))
+            return None
     seq, previous = conn.execute(_TAKE_HEAD).one()
     entry = {
         "seq": seq,
@@ -159,6 +262,7 @@ def record(
     mac = entry_mac(ctx.audit_key, previous, entry)
     conn.execute(insert(log_table), {**entry, "mac": mac})
     conn.execute(_SET_HEAD, {"new_mac": mac})
+    session.info[_LAST_EVENT] = (event, seq)
     return seq
 
 
@@ -238,7 +342,7 @@ def verify(
     of the newest entries.
     """
     report = AuditReport()
-    audited: dict[str, set[int]] = {table: set() for table in ROW_FIELDS}
+    state: dict[str, tuple[str, int]] = {}  # row key -> (digest of its latest figures, seq)
     with db.readers() as session:
         conn = session.connection()
         previous = ""
@@ -259,7 +363,8 @@ def verify(
                     "entry was changed, moved, or a neighbour was removed",
                 )
             else:
-                _compare_row(conn, row, report, audited)
+                for row_key, figures in json.loads(row.data).get("rows", {}).items():
+                    state[row_key] = (_digest(figures), row.seq)
             previous = row.mac
             expected_seq += 1
             report.entries += 1
@@ -283,35 +388,263 @@ def verify(
                 )
             elif expect_mac and not found.startswith(expect_mac.lower()):
                 report.fail(expect_count, f"entry {expect_count}: mac differs from the paper")
-        _unaudited_rows(conn, report, audited)
+        _match_rows(conn, key, state, report)
     return report
 
 
-def _compare_row(conn: Connection, row, report: AuditReport, audited) -> None:  # type: ignore[no-untyped-def]
-    if not row.ref:
-        return
-    table, _, row_id = row.ref.partition(":")
-    if table not in ROW_FIELDS:
-        return
-    recorded = json.loads(row.data).get("row")
-    audited[table].add(int(row_id))
-    now = row_figures(conn, table, int(row_id))
-    if now is None:
-        report.fail(row.seq, f"entry {row.seq}: {row.ref} was deleted")
-    elif json.loads(_canonical(now)) != recorded:
-        changed = sorted(k for k in now if json.loads(_canonical(now)).get(k) != recorded.get(k))
-        report.fail(row.seq, f"entry {row.seq}: {row.ref} was changed ({', '.join(changed)})")
+# ---------------------------------------------------------------- rows of the covered tables
+
+_CONTEXT = "gasdesk_context"  # set by Context.unit_of_work
+_LAST_EVENT = "gasdesk_audit_last_event"
+_LIVE = "gasdesk_audit_live"
+_MARK = "gasdesk_audit_mark"
+_DEFERRED = "gasdesk_audit_deferred"
+DELETED = "deleted"
+ADOPT = -1  # txid of the notes for rows older than audit coverage (migration 0006)
+_ready_engines: weakref.WeakSet = weakref.WeakSet()  # type: ignore[type-arg]
 
 
-def _unaudited_rows(conn: Connection, report: AuditReport, audited) -> None:  # type: ignore[no-untyped-def]
-    """Money rows no entry is about: written behind the log's back. Rows older than the first
-    audited row of their table predate the log (a database upgraded to it) and are left alone."""
-    for table, seen in audited.items():
-        source = TABLES[table]
-        if not seen:
-            continue
-        query = select(source.c.id).where(source.c.id > min(seen)).order_by(source.c.id)
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        if total != len(seen) - 1:
-            extra = [i for i in conn.execute(query).scalars() if i not in seen][:5]
-            report.fail(None, f"{table}: rows without an audit entry, e.g. ids {extra}")
+def _secret(key: bytes, value: object) -> str | None:
+    if value is None:
+        return None
+    digest = hmac.new(key, b"column:" + str(value).encode("utf-8"), hashlib.sha256)
+    return "hmac:" + digest.hexdigest()[:32]
+
+
+def figures_of(key: bytes, cover: Covered, rendered: str) -> dict[str, object]:
+    """An audited row as chained: the database's JSON rendering of it (the same in the capture
+    trigger and in ``verify``), secret columns replaced by keyed digests."""
+    figures = json.loads(rendered)
+    for name in cover.secret:
+        figures[name] = _secret(key, figures.get(name))
+    return figures
+
+
+def _digest(figures: object) -> str:
+    return hashlib.sha256(_canonical({"f": figures}).encode("utf-8")).hexdigest()
+
+
+def _row_key(table: str, pk: object) -> str:
+    return f"{table}:{pk}"
+
+
+def _pending_ready(conn: Connection) -> bool:
+    """True once the database has the capture triggers (migration 0006)."""
+    engine = conn.engine
+    if engine in _ready_engines:
+        return True
+    if conn.dialect.name == "sqlite":
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_pending'"
+        ).first()
+    else:
+        found = conn.exec_driver_sql("SELECT to_regclass('audit_pending')").scalar()
+    if found:
+        _ready_engines.add(engine)
+    return bool(found)
+
+
+_NOTES = select(
+    pending_table.c.tbl, pending_table.c.pk, pending_table.c.figures, pending_table.c.id
+).order_by(pending_table.c.id)
+_MARK_QUERY = select(func.coalesce(func.max(pending_table.c.id), 0))
+_SQLITE_OWN = pending_table.c.id > bindparam("mark")
+_PG_OWN = pending_table.c.txid == func.txid_current()
+_NOTES_SQLITE, _NOTES_PG = _NOTES.where(_SQLITE_OWN), _NOTES.where(_PG_OWN)
+_CLEAR_SQLITE = delete(pending_table).where(_SQLITE_OWN)
+_CLEAR_PG = delete(pending_table).where(_PG_OWN)
+
+
+def _latest_figures(key: bytes, notes) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The noted rows' figures; the latest note of a row wins (its state at commit)."""
+    latest: dict[str, object] = {}
+    for table, pk, rendered, _ in notes:
+        cover = COVERED[table]
+        latest[_row_key(table, pk)] = (
+            DELETED if rendered is None else figures_of(key, cover, rendered)
+        )
+    return dict(sorted(latest.items()))
+
+
+def chain_rows(  # type: ignore[no-untyped-def]
+    session: Session, ctx: Context, notes, kind: str = "rows", about: Event | None = None
+) -> int | None:
+    """Chain the noted rows' figures, in the entry of ``about`` or in an entry of their own;
+    returns the entry's seq."""
+    if ctx.audit_key is None:
+        raise RuntimeError("no audit key configured: audited rows cannot be written")
+    rows = _latest_figures(ctx.audit_key, notes) if notes else {}
+    if about is not None:
+        return record(session, ctx, replace(about, data={**about.data, "rows": rows}))
+    if not rows:
+        return None
+    last = session.info.get(_LAST_EVENT)
+    by, after = last if last else (Event(kind), None)
+    entry = Event(kind, by.user_id, by.counter_id, by.hall_id, data={"rows": rows, "after": after})
+    return record(session, ctx, entry)
+
+
+def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) -> None:  # type: ignore[assignment]
+    """Chain the rows this transaction wrote to covered tables (in the first deferred entry
+    about a money row, if any), write the other deferred entries, and clear the notes."""
+    conn = session.connection()
+    # this transaction's notes: its txid on PostgreSQL; on SQLite those after the mark taken at
+    # BEGIN IMMEDIATE (older ones were left by a writer behind GasDesk's back: never adopted)
+    if conn.dialect.name == "sqlite":
+        params = {"mark": session.info.get(_MARK, 0)}
+        notes = conn.execute(_NOTES_SQLITE, params).all()
+        clear = _CLEAR_SQLITE
+    else:
+        params = {}
+        notes = conn.execute(_NOTES_PG).all()
+        clear = _CLEAR_PG
+    raw = conn.info.pop(_RAW_SQL, [])
+    if raw:  # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
+        notes = [n for n in notes if not any(low < n.id <= high for low, high in raw)]
+    session.info.pop(_LIVE, None)  # from here on, entries are written at once
+    chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
+    for entry in deferred[1:]:
+        record(session, ctx, entry)
+    if raw and notes:
+        conn.execute(delete(pending_table).where(pending_table.c.id.in_([n.id for n in notes])))
+    elif notes:
+        conn.execute(clear, params)
+
+
+def adopt_existing(ctx: Context) -> int:
+    """Chain the rows that predate audit coverage (noted by migration 0006), once; returns how
+    many rows were adopted."""
+    with ctx.unit_of_work() as session:
+        conn = session.connection()
+        if not _pending_ready(conn):
+            return 0
+        adopt = pending_table.c.txid == ADOPT
+        notes = conn.execute(_NOTES.where(adopt)).all()
+        if not notes:
+            return 0
+        chain_rows(session, ctx, notes, kind="rows_adopted")
+        conn.execute(delete(pending_table).where(adopt))
+        session.commit()
+        return len(notes)
+
+
+_RAW_SQL = "gasdesk_audit_raw_sql"  # connection info: note id ranges written by text() DML
+_RAW_DML = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b", re.IGNORECASE)
+_OWN_MAX_SQLITE = select(func.coalesce(func.max(pending_table.c.id), 0))
+_OWN_MAX_PG = _OWN_MAX_SQLITE.where(_PG_OWN)
+
+
+def _own_max(conn: Connection) -> int:
+    query = _OWN_MAX_SQLITE if conn.dialect.name == "sqlite" else _OWN_MAX_PG
+    return conn.execute(query).scalar_one()
+
+
+@event.listens_for(Engine, "before_execute")
+def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+    """Note where hand-written DML (``text("UPDATE ...")``) begins in a GasDesk transaction: the
+    app never writes audited rows that way, so such a write is chained as nobody's."""
+    if (
+        _RAW_SQL in conn.info
+        and isinstance(clauseelement, TextClause)
+        and _RAW_DML.match(clauseelement.text)
+    ):
+        conn.info[_RAW_SQL].append((_own_max(conn), None))
+
+
+@event.listens_for(Engine, "after_execute")
+def _after_raw_sql(conn, clauseelement, multiparams, params, execution_options, result):  # type: ignore[no-untyped-def]
+    ranges = conn.info.get(_RAW_SQL)
+    if ranges and ranges[-1][1] is None and isinstance(clauseelement, TextClause):
+        ranges[-1] = (ranges[-1][0], _own_max(conn))
+
+
+@event.listens_for(Session, "after_begin")
+def _begun(session: Session, _transaction, connection: Connection) -> None:  # type: ignore[no-untyped-def]
+    if connection.get_execution_options().get(READ_ONLY) or not _pending_ready(connection):
+        return
+    session.info[_LIVE] = True
+    connection.info[_RAW_SQL] = []
+    if connection.dialect.name == "sqlite":
+        session.info[_MARK] = connection.execute(_MARK_QUERY).scalar_one()
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    if not session.info.get(_LIVE):
+        return
+    ctx = session.info.get(_CONTEXT)
+    if ctx is None and session.info.get(_DEFERRED):
+        ctx = session.info[_DEFERRED][0][0]
+    if ctx is None:
+        # not a unit of work of the app: its writes stay noted and verify reports them
+        log.warning("audited rows may have been written outside a unit of work")
+        return
+    session.flush()
+    deferred = [entry for _, entry in session.info.pop(_DEFERRED, [])]
+    chain_pending(session, ctx, deferred)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session: Session) -> None:
+    for name in (_LIVE, _LAST_EVENT, _DEFERRED):
+        session.info.pop(name, None)
+
+
+def _match_rows(conn: Connection, key: bytes, state: dict, report: AuditReport) -> None:  # type: ignore[type-arg]
+    """Every row of every covered table must equal its latest audited state, one-to-one."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        conn.exec_driver_sql("SET LOCAL timezone TO 'UTC'")  # as in the capture trigger
+    for name, cover in COVERED.items():
+        columns = [column.name for column in cover.table.columns]
+        rendered = row_json(dialect, columns, "t")
+        query = text(f"SELECT t.{cover.key} AS pk, {rendered} AS figures FROM {name} t ORDER BY 1")
+        unaudited: list[str] = []
+        for row in conn.execution_options(yield_per=2000).execute(query):
+            row_key = _row_key(name, row.pk)
+            figures = figures_of(key, cover, row.figures)
+            known = state.pop(row_key, None)
+            if known is None:
+                unaudited.append(str(row.pk))
+            elif known[0] != _digest(figures):
+                seq = known[1]
+                was = _recorded(conn, seq, row_key)
+                if was == DELETED:
+                    report.fail(seq, f"entry {seq}: {row_key} was deleted, yet it is there")
+                    continue
+                changed = sorted(k for k in figures if figures[k] != (was or {}).get(k))
+                report.fail(seq, f"entry {seq}: {row_key} was changed ({', '.join(changed)})")
+        if unaudited:
+            report.fail(
+                None,
+                f"{name}: {len(unaudited)} rows without an audit entry (written behind the "
+                f"log's back), e.g. {', '.join(unaudited[:5])}",
+            )
+    deleted_digest = _digest(DELETED)
+    for row_key, (digest, seq) in sorted(state.items(), key=lambda item: item[1][1]):
+        if digest != deleted_digest:
+            report.fail(seq, f"entry {seq}: {row_key} was deleted")
+    notes = conn.execute(select(func.count()).select_from(pending_table)).scalar_one()
+    if notes:
+        report.fail(None, f"audit_pending: {notes} writes noted but never chained")
+
+
+def _recorded(conn: Connection, seq: int, row_key: str) -> object:
+    data = conn.execute(select(log_table.c.data).where(log_table.c.seq == seq)).scalar_one()
+    return json.loads(data)["rows"].get(row_key)
+
+
+def log_has_entries(db: Database) -> bool:
+    """True when the database's audit log has any entry (a key must exist for it)."""
+    with db.readers() as session:
+        conn = session.connection()
+        if conn.dialect.name == "sqlite":
+            present = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"
+            ).first()
+        else:
+            present = conn.exec_driver_sql("SELECT to_regclass('audit_log')").scalar()
+        if not present:
+            return False
+        return conn.execute(select(log_table.c.seq).limit(1)).first() is not None

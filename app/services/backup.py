@@ -12,6 +12,11 @@ Restore writes a checked backup into the database file with the same API. It nee
 application stopped on that workstation: it refuses when another connection has the database
 open in WAL mode, and the previous database is always kept next to it.
 
+Every backup records the hall it was taken in (``gasdesk_backup``: the hall codes and the mac
+of the audit log's first entry, which no other hall's log shares); a restore refuses a backup of
+another hall unless forced. Backups are 0600 in a 0700 directory: they hold full ID numbers and
+password hashes.
+
 PostgreSQL is backed up with ``pg_dump`` (README, "Backups").
 """
 
@@ -19,6 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import logging
 import os
 import re
 import sqlite3
@@ -36,6 +43,8 @@ from sqlalchemy.pool import NullPool
 from app.config import LocalConfig
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from db.engine import Database
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 STEP_PAGES = 1024  # pages copied per backup step (4 MiB with the default page size)
@@ -78,10 +87,33 @@ class BackupCheck:
     notes: list[str] = field(default_factory=list)
     revision: str | None = None
     audit_entries: int | None = None  # None: the audit log was not verified
+    hall: HallIdentity | None = None  # as recorded in the backup
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True)
+class HallIdentity:
+    """Which hall a database belongs to: its hall codes, and the mac of its audit log's first
+    entry (made with the hall's key at a moment of its own: no other hall has it)."""
+
+    codes: tuple[str, ...] = ()
+    origin: str = ""
+
+    def same_as(self, other: HallIdentity) -> bool:
+        if self.origin and other.origin:
+            return self.origin == other.origin
+        if self.codes and other.codes:
+            return bool(set(self.codes) & set(other.codes))
+        return True  # an empty database belongs to no hall yet
+
+    def describe(self) -> str:
+        return f"营业厅 {', '.join(self.codes) or '-'}，审计链 {self.origin[:16] or '-'}"
+
+
+BACKUP_TABLE = "gasdesk_backup"
 
 
 # -- configuration ------------------------------------------------------------------------------
@@ -143,12 +175,15 @@ def take_backup(
     source = sqlite_file(db)
     moment = _utc(now or dt.datetime.now(dt.UTC))
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private(directory, 0o700)
     except OSError as error:
         raise InvalidInput("无法创建备份目录", f"{directory}: {error}") from error
     temporary = directory / f".gasdesk-backup-{uuid.uuid4().hex}.tmp"
     try:
+        _create_private(temporary)
         _copy_online(source, temporary)
+        _record_hall(temporary, moment, reason)
         problems = _integrity(temporary)
         if problems:
             raise Conflict(
@@ -157,6 +192,7 @@ def take_backup(
             )
         with _naming:
             path = _place(temporary, directory, moment, reason)
+            _private(path)
             _fsync_directory(directory)
             rotate(directory, keep)
         return path
@@ -167,6 +203,79 @@ def take_backup(
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def _private(path: Path, mode: int = 0o600) -> None:
+    if os.name == "posix" and path.stat().st_mode & 0o777 != mode:
+        path.chmod(mode)
+
+
+def tighten_backups(directory: Path) -> None:
+    """Make an existing backup directory 0700 and its backups 0600 (older versions left them
+    readable by everyone)."""
+    if os.name != "posix" or not directory.is_dir():
+        return
+    try:
+        _private(directory, 0o700)
+        for backup in list_backups(directory):
+            _private(backup.path)
+    except OSError as error:  # e.g. a shared folder owned by someone else: still usable
+        log.warning("cannot make the backups in %s private: %s", directory, error)
+
+
+def _create_private(path: Path) -> None:
+    """An empty file only its owner can read, for SQLite to write a database into."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def hall_identity(path: Path) -> HallIdentity | None:
+    """The hall a database file belongs to (read-only); None when it cannot be read as ours."""
+    try:
+        with _connect(path, read_only=True) as connection:
+            return _identity_of(connection)
+    except sqlite3.Error:
+        return None
+
+
+def _identity_of(connection: sqlite3.Connection) -> HallIdentity:
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    codes: tuple[str, ...] = ()
+    origin = ""
+    if "halls" in tables:
+        codes = tuple(r[0] for r in connection.execute("SELECT code FROM halls ORDER BY code"))
+    if "audit_log" in tables:
+        row = connection.execute("SELECT mac FROM audit_log WHERE seq = 1").fetchone()
+        origin = row[0] if row else ""
+    return HallIdentity(codes, origin)
+
+
+def _record_hall(copy: Path, moment: dt.datetime, reason: str) -> None:
+    """Write into the copy which hall (and when, why) it was taken from."""
+    with _connect(copy) as connection:
+        identity = _identity_of(connection)
+        connection.execute("BEGIN")
+        connection.execute(f"DROP TABLE IF EXISTS {BACKUP_TABLE}")
+        connection.execute(f"CREATE TABLE {BACKUP_TABLE} (name TEXT PRIMARY KEY, value TEXT)")
+        connection.executemany(
+            f"INSERT INTO {BACKUP_TABLE} (name, value) VALUES (?, ?)",
+            [
+                ("hall_codes", json.dumps(identity.codes)),
+                ("audit_origin", identity.origin),
+                ("taken_at", moment.isoformat()),
+                ("reason", reason),
+            ],
+        )
+        connection.execute("COMMIT")
+
+
+def _recorded_hall(connection: sqlite3.Connection) -> HallIdentity | None:
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if BACKUP_TABLE not in tables:
+        return None
+    values = dict(connection.execute(f"SELECT name, value FROM {BACKUP_TABLE}").fetchall())
+    return HallIdentity(
+        tuple(json.loads(values.get("hall_codes", "[]"))), values.get("audit_origin", "")
+    )
 
 
 def backup_due(directory: Path, every: dt.timedelta, now: dt.datetime) -> bool:
@@ -317,8 +426,12 @@ def known_revisions() -> list[str]:
     return [script.revision for script in ScriptDirectory.from_config(config).walk_revisions()]
 
 
-def check_backup(path: Path, audit_key: bytes | None) -> BackupCheck:
-    """Integrity, schema revision and (with ``audit_key``) the audit chain of a backup file.
+def check_backup(
+    path: Path, audit_key: bytes | None, *, expect_hall: HallIdentity | None = None
+) -> BackupCheck:
+    """Integrity, schema revision, (with ``audit_key``) the audit chain of a backup file, and
+    (with ``expect_hall``, the identity of the database it would replace) that it comes from
+    the same hall.
 
     The file is opened read-only and never changed.
     """
@@ -347,6 +460,7 @@ def check_backup(path: Path, audit_key: bytes | None) -> BackupCheck:
                 check.problems.append("不是 GasDesk 数据库：缺少结构版本 (no alembic_version)")
                 return check
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            check.hall = _recorded_hall(connection) or _identity_of(connection)
     except sqlite3.Error as error:
         check.problems.append(f"数据库文件已损坏 (cannot read the database: {error})")
         return check
@@ -362,6 +476,11 @@ def check_backup(path: Path, audit_key: bytes | None) -> BackupCheck:
         check.notes.append(
             f"结构版本 {check.revision} 较旧，启动时会自动升级 "
             f"(older schema {check.revision}, upgraded to {revisions[0]} on start)"
+        )
+    if expect_hall is not None and not check.hall.same_as(expect_hall):
+        check.problems.append(
+            f"备份来自其他营业厅（备份：{check.hall.describe()}；本机：{expect_hall.describe()}）"
+            f" (backup of another hall: {check.hall} vs {expect_hall})"
         )
     if audit_key is None:
         check.notes.append("未校验审计日志：没有审计密钥 (audit log not verified: no key)")
@@ -424,9 +543,13 @@ def restore_backup(
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         kept = _keep_previous(target) if target.exists() else None
+        if not target.exists():
+            _create_private(target)
         with _connect(backup, read_only=True) as src, _connect(target) as dst:
             src.backup(dst, pages=STEP_PAGES)
             dst.execute("PRAGMA journal_mode=DELETE").fetchone()
+            dst.execute(f"DROP TABLE IF EXISTS {BACKUP_TABLE}")  # the backup's label only
+        _private(target)
         _remove_stale_wal(target)
         problems = _integrity(target)
     except sqlite3.OperationalError as error:
@@ -459,6 +582,7 @@ def _keep_previous(target: Path) -> Path:
             # Leaving WAL mode needs the only connection: this refuses while GasDesk has the
             # database open, and folds a leftover -wal into the file so none of it is lost.
             current.execute("PRAGMA journal_mode=DELETE").fetchone()
+            _create_private(kept)
             with _connect(kept) as copy:
                 current.backup(copy, pages=STEP_PAGES)
         return kept
@@ -470,6 +594,7 @@ def _keep_previous(target: Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             kept.unlink()
     os.replace(target, kept)
+    _private(kept)
     for extra in ("-wal", "-shm", "-journal"):
         side = Path(f"{target}{extra}")
         if side.exists():
