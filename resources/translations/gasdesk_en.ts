@@ -1884,14 +1884,32 @@ Received {tendered} yuan   Change {change} yuan</translation>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <location filename="../../ui/single_instance.py" line="76"/>
+        <source>本机已有一个{0}在运行（进程 {1}，数据目录 {2}）：请使用已打开的窗口，同一台电脑只能运行一个</source>
+        <translation>{0} is already running on this computer (process {1}, data folder {2}): use the open window; one computer runs only one</translation>
+    </message>
+    <message>
+        <location filename="../../ui/single_instance.py" line="90"/>
+        <source>读卡器“{0}”已被另一个 GasDesk 使用（进程 {1}）：一台读卡器只能由一个 GasDesk 使用</source>
+        <translation>Card reader “{0}” is in use by another GasDesk (process {1}): one card reader serves only one GasDesk</translation>
+    </message>
+</context>
+<context>
     <name>StartupFlow</name>
     <message>
-        <location filename="../../ui/app.py" line="138"/>
+        <location filename="../../ui/app.py" line="49"/>
+        <source>GasDesk 无法启动</source>
+        <translation>GasDesk cannot start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/app.py" line="187"/>
         <source>数据库无法打开：</source>
         <translation>Cannot open the database: </translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="188"/>
+        <location filename="../../ui/app.py" line="242"/>
         <source>无法打开柜台：</source>
         <translation>Cannot open the counter: </translation>
     </message>
