@@ -43,10 +43,8 @@ PRIVATE_FILE = 0o600
 def secure_data_dir(path: Path) -> None:
     """Create ``path`` (and missing parents) 0700, and tighten an existing one to 0700: the
     data dir holds the database, its backups and the keys."""
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
-    except OSError as error:
-        raise InvalidInput("无法创建数据目录", f"data dir {path}: {error}") from error
+    # an OSError here (read-only, no right, full disk) is worded by bootstrap.system_fault
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     try:
         if os.name == "posix" and path.stat().st_mode & 0o077:
             path.chmod(PRIVATE_DIR)
@@ -60,9 +58,7 @@ def secure_file(path: Path, *, create: bool = False) -> None:
         if create and not path.exists():
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
     except FileExistsError:
-        pass  # made meanwhile by another process
-    except OSError as error:
-        raise InvalidInput("无法创建数据库文件", f"{path}: {error}") from error
+        pass  # made meanwhile by another process (any other OSError: bootstrap.system_fault)
     try:
         if os.name == "posix" and path.exists() and path.stat().st_mode & 0o077:
             path.chmod(PRIVATE_FILE)
