@@ -1,4 +1,4 @@
-"""A counter process that sells on (or issues) the card and dies by SIGKILL at a chosen step.
+"""A counter process that sells on (or issues, or reads) the card and dies by SIGKILL at a chosen step.
 
 Run as ``python -m tests.card_crash_worker JSON``; used by tests/test_card_crash.py.
 """
@@ -46,6 +46,8 @@ def main(argv: list[str]) -> None:
     elif job.get("operation") == "replace":  # 补卡 onto the blank card in the reader
         request = ReplaceCardRequest(request_id, job["account_no"], job["new_serial"], "lost")
         counter.replace(actor, request)
+    elif job.get("operation") == "read":  # a read, which finishes an unfinished card
+        counter.read(actor)
     else:
         counter.sell(actor, request_id, volume=job["volume"])
     print("operation finished without dying", flush=True)

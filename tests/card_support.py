@@ -102,6 +102,9 @@ ISSUE_STEPS = (
     "protect",
     "stage_done",
 )
+# The APDUs that finish an issue stopped in the unknown state with the factory PSC
+# (``GasCardReader.finish_issue``): the chip is asked, refuses, and the issue goes on.
+FINISH_STEPS = ("present_derived",) + ISSUE_STEPS[:1] + ISSUE_STEPS[4:]
 _STAGES = {
     cardformat.STAGE_PSC_CHANGING: "stage_changing",
     cardformat.STAGE_PSC_CHANGED: "stage_changed",
@@ -110,12 +113,13 @@ _STAGES = {
 
 
 def issue_step(apdu: bytes) -> str | None:
-    """Which step of an issue ``apdu`` is (None: a read, or a sale's write)."""
+    """Which step of an issue (or of the finish of one) ``apdu`` is (None: a read, or a sale's
+    write); a presentation of any other PSC than the factory one is ``present_derived``."""
     if len(apdu) < 5 or apdu[0] != 0xFF:
         return None
     ins, address = apdu[1], apdu[3]
     if ins == 0x20:
-        return "present_factory" if apdu[5:8] == cardformat.FACTORY_PSC else None
+        return "present_factory" if apdu[5:8] == cardformat.FACTORY_PSC else "present_derived"
     if ins == 0xD2:
         return "change_psc"
     if ins == 0xD1:

@@ -24,7 +24,7 @@ from app.devices.sle4442 import Sle4442
 from app.devices.vpcd import VirtualCard
 from app.domain import cardformat
 from db.models import CounterTransaction
-from tests.card_support import KEY, WatchedChip, issue_step, opening_request
+from tests.card_support import FINISH_STEPS, KEY, WatchedChip, issue_step, opening_request
 from tests.support import m3
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,6 +143,7 @@ def test_kill_at_each_step_settles_exactly_once(
 
 
 def _kill_during_issue(hall, database, chip, step, land, **operation):  # type: ignore[no-untyped-def]
+    """Run a counter process on ``chip`` and SIGKILL it at ``step`` (see KillingIssueCard)."""
     from app.devices.pcsc import wait_for_card
 
     victim: list[int] = []
@@ -235,3 +236,67 @@ def test_kill_during_a_replacement_issue_the_next_read_finishes_the_card(
     at = station.counter(hall.ctx).read(hall.clerk)
     assert (at.image.serial, at.image.account_no) == ("SLE9000001", opened.account_no)
     _assert_finished_and_sellable(hall, station, new_chip, "SLE9000001")
+
+
+# the finish of each unknown state a killed issue leaves, killed at each of its APDUs; with the
+# factory PSC on the card the finish asks with the derived PSC, is refused, presents the factory
+# PSC and issues: "present_factory" landed is the kill between the two presentations
+UNKNOWN_STARTS = {"factory_psc": ("stage_changing", True), "derived_psc": ("change_psc", True)}
+FINISH_KILLS = [
+    ("factory_psc", "present_derived", True),
+    ("factory_psc", "present_factory", False),
+    ("factory_psc", "present_factory", True),
+    *(("factory_psc", step, land) for step in FINISH_STEPS[2:] for land in (False, True)),
+    ("derived_psc", "present_derived", True),
+    ("derived_psc", "stage_changed", True),
+    ("derived_psc", "protect", False),
+    ("derived_psc", "protect", True),
+]
+
+
+@pytest.mark.parametrize(("start", "step", "land"), FINISH_KILLS)
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_kill_at_each_step_of_a_finish_the_next_read_finishes_the_card(
+    hall, database, station, virtual_card, start, step, land
+):
+    """开户 killed in the unknown state, then the read that finishes the card killed by SIGKILL
+    at each APDU of the finish: the next read ends with an issued, sellable card with 3 tries,
+    no wrong PSC presented with a try used, and no money or gas moved but the sale after."""
+    request_id = uuid.uuid4()
+    chip = WatchedChip.blank()
+    job = {"operation": "open", "n": 3, "request_id": str(request_id)}
+    _kill_during_issue(hall, database, chip, *UNKNOWN_STARTS[start], **job)
+    assert cardformat.issue_progress(bytes(chip.memory), b"\xff" * 4, KEY) == "unknown"
+    _kill_during_issue(hall, database, chip, step, land, operation="read")
+    if (start, step, land) == ("factory_psc", "present_derived", True):
+        assert chip.tries_left == 2  # killed between the refused derived PSC and the factory one
+
+    station.insert(chip)
+    serial = opening_request(n=3).card_serial
+    assert station.counter(hall.ctx).read(hall.clerk).image.serial == serial
+    _assert_finished_and_sellable_after_finish(hall, station, chip, serial)
+    with hall.ctx.reading() as s:
+        kinds = list(s.scalars(select(CounterTransaction.kind).order_by(CounterTransaction.id)))
+        money = s.scalar(select(func.sum(CounterTransaction.amount_fen)))
+    assert kinds == ["opening", "purchase"]
+    assert money == 2610  # the 10 m³ sold on the finished card, nothing else
+    station.remove()
+    meter = GasMeterSimulator(opening_request(n=3).meter_no, KEY)
+    meter.insert(chip)
+    meter.insert(chip)
+    assert meter.credited_total == m3(10)  # the sale's gas, once
+
+
+def _assert_finished_and_sellable_after_finish(hall, station, chip, serial):  # type: ignore[no-untyped-def]
+    """As ``_assert_finished_and_sellable``; a finish killed after the factory PSC was accepted
+    asks the chip again (the state still proves nothing), so up to two wrong presentations,
+    each of the derived PSC to a card with all its tries."""
+    assert chip.psc == KEY.psc(serial)
+    assert all(chip.protected(i) for i in range(cardformat.PROTECTED_SIZE))
+    assert chip.memory[cardformat.ISSUE_STAGE] == cardformat.STAGE_DONE
+    assert chip.tries_left == 3
+    assert all(tries == 3 for right, tries in chip.presented if not right), chip.presented
+    assert chip.wrong_presentations <= 2, chip.presented
+    sold = station.counter(hall.ctx).sell(hall.clerk, uuid.uuid4(), volume=m3(10))
+    assert sold.settlement.outcome == "completed"
+    assert chip.tries_left == 3

@@ -5,6 +5,7 @@ PSC try is lost, and no money or gas moves.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -17,7 +18,14 @@ from app.domain import cardformat
 from app.services.card_counter import CardCounter
 from app.services.cards import ReplaceCardRequest
 from db.models import AuditEntry, CounterTransaction
-from tests.card_support import ISSUE_STEPS, KEY, WatchedChip, issue_step, opening_request
+from tests.card_support import (
+    FINISH_STEPS,
+    ISSUE_STEPS,
+    KEY,
+    WatchedChip,
+    issue_step,
+    opening_request,
+)
 from tests.support import m3
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
@@ -163,24 +171,106 @@ def test_a_card_an_old_issue_left_with_the_factory_psc_is_not_bricked(hall):
     assert chip.wrong_presentations <= 1 and chip.tries_left == 3
 
 
-def test_an_unfinished_card_with_a_used_try_is_not_asked_and_is_refused_clearly(hall):
+def _old_unfinished_card(hall, n: int, tries_left: int, stage: int = cardformat.STAGE_DONE):  # type: ignore[no-untyped-def]
+    """An account opened on another card, and a card of it as an interrupted issue left it:
+    data and MAC written, nothing protected, factory PSC, ``tries_left`` tries."""
+    opened = fresh_counter(hall, Sle4442.blank()).open_account(hall.clerk, opening_request(n=n))
+    memory = bytearray(
+        cardformat.issued(
+            Sle4442.blank().memory,
+            KEY,
+            serial=opened.card_serial,
+            account_no=opened.account_no,
+            meter_no=opened.meter_no,
+            purchase_count=0,
+        )
+    )
+    memory[cardformat.ISSUE_STAGE] = stage  # outside the MAC: the MAC stays valid
+    return opened, WatchedChip(bytes(memory), tries_left=tries_left)
+
+
+@pytest.mark.parametrize("stage", [cardformat.STAGE_DONE, cardformat.STAGE_PSC_CHANGING])
+def test_an_unknown_unfinished_card_with_one_refused_derived_psc_is_finished(hall, stage):
+    """Unknown state (nothing protected, stage 00 of an old issue or 5A) with exactly one try
+    used: only a refused derived PSC leaves a card so (an old sale, or a finish killed between
+    its two presentations), so the factory PSC is presented and the issue finished."""
+    opened, card = _old_unfinished_card(hall, n=6, tries_left=2, stage=stage)
+    at = fresh_counter(hall, card).read(hall.clerk)
+    assert at.image.serial == opened.card_serial
+    assert card.presented == [(True, 2)]  # the factory PSC only, which gave the try back
+    assert_issued_and_sellable(hall, card, opened.card_serial, opened.account_no)
+    with hall.ctx.reading() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.kind == "card_issue_completed"))
+        assert [json.loads(e.data)["psc_by"] for e in entry] == ["refused_before"]
+
+
+@pytest.mark.parametrize(
+    ("stage", "tries_left", "psc"),
+    [
+        (cardformat.STAGE_DONE, 1, None),  # unknown, two tries used: nothing proves enough
+        (cardformat.STAGE_PSC_CHANGING, 1, None),
+        (cardformat.STAGE_PSC_FACTORY, 2, None),  # factory by its state, but a try was used
+        (cardformat.STAGE_PSC_CHANGED, 2, "derived"),  # derived by its state, a try used
+    ],
+)
+def test_an_unfinished_card_with_a_try_its_state_does_not_explain_is_refused(
+    hall, stage, tries_left, psc
+):
     from app.devices.cardreader import PscTriesUsed
 
-    opened = fresh_counter(hall, Sle4442.blank()).open_account(hall.clerk, opening_request(n=6))
-    # an old unfinished issue whose first sale then burnt a try (what the issue reported)
-    memory = cardformat.issued(
-        Sle4442.blank().memory,
-        KEY,
-        serial=opened.card_serial,
-        account_no=opened.account_no,
-        meter_no=opened.meter_no,
-        purchase_count=0,
-    )
-    card = WatchedChip(memory, tries_left=2)
-    with pytest.raises(PscTriesUsed) as error:
-        fresh_counter(hall, card).read(hall.clerk)
-    assert "联系班长" in error.value.user_message
-    assert card.presented == [] and card.tries_left == 2
+    opened, card = _old_unfinished_card(hall, n=7, tries_left=tries_left, stage=stage)
+    if psc == "derived":
+        card = WatchedChip(bytes(card.memory), psc=KEY.psc(opened.card_serial), tries_left=2)
+    for _ in range(2):  # refused every time, never asked
+        with pytest.raises(PscTriesUsed) as error:
+            fresh_counter(hall, card).read(hall.clerk)
+        assert "联系班长" in error.value.user_message
+    assert card.presented == [] and card.tries_left == tries_left
+    assert audited_finishes(hall) == 0
+
+
+# the two unknown states a killed issue leaves, and the issue step that leaves each
+UNKNOWN_STARTS = {"factory_psc": ("stage_changing", True), "derived_psc": ("change_psc", True)}
+FINISH_KILLS = [("factory_psc", step, land) for step in FINISH_STEPS for land in (False, True)] + [
+    ("derived_psc", step, land)
+    for step in ("present_derived", "stage_changed", "protect", "stage_done")
+    for land in (False, True)
+]
+
+
+@pytest.mark.parametrize(("start", "step", "land"), FINISH_KILLS)
+def test_a_finish_interrupted_at_any_step_is_finished_by_the_next_read(hall, start, step, land):
+    """The finish of an unknown-state card killed at each of its APDUs (lost or landed),
+    between the derived PSC's refusal and the factory PSC among them: the next read finishes
+    the card with 3 tries, never presents a wrong PSC with a try used, and moves no money."""
+    chip = WatchedChip.blank()
+    request = opening_request(n=3)
+    issue_step_, issue_land = UNKNOWN_STARTS[start]
+    dying = CardCounter(hall.ctx, GasCardReader(DyingTransport(chip, issue_step_, issue_land), KEY))
+    with pytest.raises(Killed):
+        dying.open_account(hall.clerk, request)
+    assert cardformat.issue_progress(bytes(chip.memory), b"\xff" * 4, KEY) == "unknown"
+
+    finishing = CardCounter(hall.ctx, GasCardReader(DyingTransport(chip, step, land), KEY))
+    try:
+        finishing.read(hall.clerk)
+        killed = False
+    except Killed:
+        killed = True
+    if (start, step) not in {("derived_psc", "present_derived")} and step != "stage_done":
+        assert killed, chip.presented  # the finish really reached that step
+
+    at = fresh_counter(hall, chip).read(hall.clerk)
+    assert at.image.serial == request.card_serial
+    assert_issued_and_sellable(hall, chip, request.card_serial, at.account.summary.account_no)
+    # wrong PSCs: the derived one, asked of a card with all its tries, and none after a refusal
+    assert all(tries == 3 for right, tries in chip.presented if not right), chip.presented
+    assert chip.wrong_presentations <= 2, chip.presented
+    with hall.ctx.reading() as s:
+        kinds = list(s.scalars(select(CounterTransaction.kind).order_by(CounterTransaction.id)))
+        money = s.scalar(select(func.sum(CounterTransaction.amount_fen)))
+    assert kinds == ["opening", "purchase"]
+    assert money == 2610
 
 
 def test_an_unfinished_card_not_in_the_records_is_refused_and_not_touched(hall):

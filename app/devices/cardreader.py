@@ -361,46 +361,74 @@ class GasCardReader:
             raise CardWriteFailed("写保护未成功，请换一张空白卡", f"bits {bits.hex()}")
         self._write_verified(_STAGE, bytes([cardformat.STAGE_DONE]))
 
-    def finish_issue(self, read: CardRead, new_memory: bytes, serial: str) -> bool:
-        """Complete an issue that stopped half-way (``read.unfinished``); True when the chip had
-        to be asked which PSC it holds.
+    def finish_issue(self, read: CardRead, new_memory: bytes, serial: str) -> str:
+        """Complete an issue that stopped half-way (``read.unfinished``); returns how its PSC
+        was known: ``"state"`` (the card's state proves it), ``"asked"`` (the chip was asked)
+        or ``"refused_before"`` (a derived PSC already refused proves the factory one).
 
-        Only a PSC the card's state proves is presented. The one state that proves nothing (the
-        process stopped at the PSC change itself) is resolved with the derived PSC: accepted, it
-        is the card's; refused, the chip still holds the factory one, which is then certain and
-        whose acceptance restores the try at once. A card with a used try is never asked.
+        Only a PSC the card's state proves is presented (``_finishing_psc``). The one state that
+        proves nothing (the process stopped at the PSC change itself) is resolved with the
+        derived PSC: accepted, it is the card's; refused, the chip still holds the factory one,
+        which is then certain and whose acceptance restores the try at once. That refusal is on
+        the card itself (its error counter), so a finish killed between the two presentations
+        resumes with the factory PSC and never presents the derived one a second time.
         """
         progress = read.unfinished
         if progress is None:
             raise cardformat.WrongCardType("此卡不是未完成发卡的卡", "issue is not unfinished")
         derived = self.key.psc(serial)
 
-        def run() -> bool:
+        def run() -> str:
             self._ensure_connected()
-            self.require_unlockable(read)
-            asked = False
-            if progress == cardformat.PSC_FACTORY:
-                self._present(cardformat.FACTORY_PSC, "")
-            elif progress == cardformat.PSC_DERIVED:
-                self._present(derived, serial)
-            else:
-                asked = True
-                left = self.commands.present_psc(derived)
-                self._tries_left = left
-                if left == 3:
-                    self._verified_serial = serial
+            how = "state"
+            if self._verified_serial != serial:
+                psc = self._finishing_psc(progress, read.tries_left, derived)
+                if psc is None:  # unknown, no try used: ask the chip with the derived PSC
+                    how = "asked"
+                    left = self.commands.present_psc(derived)
+                    self._tries_left = left
+                    if left == 3:
+                        self._verified_serial = serial
+                    else:
+                        log.warning("unfinished issue of %s: PSC still the factory one", serial)
+                        self._present(cardformat.FACTORY_PSC, "")
                 else:
-                    log.warning("unfinished issue of %s: PSC still the factory one", serial)
-                    self._present(cardformat.FACTORY_PSC, "")
+                    if psc == cardformat.FACTORY_PSC and progress == cardformat.PSC_UNKNOWN:
+                        how = "refused_before"
+                        log.warning("unfinished issue of %s: derived PSC refused before", serial)
+                    self._present(psc, "" if psc == cardformat.FACTORY_PSC else serial)
             if self._verified_serial == serial:
                 self._write_data(read.memory, new_memory)
                 self._write_verified(_STAGE, bytes([cardformat.STAGE_PSC_CHANGED]))
                 self._protect(new_memory)
             else:
                 self._personalise(read.memory, new_memory, serial)
-            return asked
+            return how
 
         return self._guard(run)
+
+    @staticmethod
+    def _finishing_psc(progress: str, tries_left: int, derived: bytes) -> bytes | None:
+        """The PSC an unfinished card's state proves, None when the chip must be asked (the
+        state proves nothing and no try is used); raises PscTriesUsed when nothing may be sent.
+
+        A used try is tolerated in one state only: unknown (stage ``5A``, or ``00`` of an old
+        issue; nothing protected, our MAC) with exactly 2 tries left. GasDesk presents nothing
+        but the derived PSC to a card in that state (a finish asking, an old sale), the card
+        enters it with 3 tries (the factory PSC presented just before), and a right PSC resets
+        the counter: one used try there is a refused derived PSC, so the factory PSC is the
+        card's. With fewer tries, or a try used in any other state, nothing is sent.
+        """
+        if tries_left == 3:
+            if progress == cardformat.PSC_FACTORY:
+                return cardformat.FACTORY_PSC
+            return derived if progress == cardformat.PSC_DERIVED else None
+        if progress == cardformat.PSC_UNKNOWN and tries_left == 2:
+            return cardformat.FACTORY_PSC
+        raise PscTriesUsed(
+            f"此卡密码校验已失败{3 - tries_left}次，为防止锁卡，系统不再尝试，请联系班长",
+            f"unfinished ({progress}) with {tries_left} tries left",
+        )
 
 
 class ChipTransport:

@@ -137,7 +137,7 @@ class CardCounter:
                 "此卡发卡未完成，且系统中没有与之对应的有效卡，请联系班长",
                 f"unfinished card {serial!r} for {account_no!r}: {error}",
             ) from error
-        asked = self.reader.finish_issue(read, memory, serial)
+        psc_by = self.reader.finish_issue(read, memory, serial)
         with self.ctx.unit_of_work() as session:
             resolve_actor(session, actor, "settle_card")
             event = audit.Event(
@@ -149,7 +149,8 @@ class CardCounter:
                     "account_no": account_no,
                     "evidence": "card_state",
                     "psc_found": read.unfinished,
-                    "psc_asked": asked,
+                    "psc_asked": psc_by == "asked",
+                    "psc_by": psc_by,
                 },
             )
             audit.record(session, self.ctx, event)
