@@ -1,6 +1,7 @@
 """Issue 11, items 12 and 13 (SQLite and PostgreSQL): one failure counter and lockout for every
-password check, no user enumeration (same answer, same argon2 work), no typed user name in the
-log when nobody has it, a capped lockout, and remaining minutes rounded up."""
+password check, no user enumeration (same answer, same argon2 work, for a locked-out user too),
+no typed user name in the log when nobody has it, a capped lockout, remaining minutes rounded
+up in the log, and failures counted one at a time on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -60,9 +61,9 @@ def test_wrong_approver_passwords_lock_the_approver_out_of_login_and_approvals(h
     (lockout,) = kinds(hall.ctx, "lockout")
     assert lockout.user_id == hall.users["admin"]
     # the right password no longer helps: neither at the login nor as an approver
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "admin", PASSWORD, hall.counter_id)
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "审批人用户名或密码错误"):
         refund_with(hall, sale, PASSWORD)
     assert row_counts(hall.ctx) == before
 
@@ -71,7 +72,7 @@ def test_a_user_locked_out_of_login_cannot_approve_until_the_lockout_ends(hall, 
     for _ in range(5):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "admin", "guess", hall.counter_id)
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "审批人用户名或密码错误"):
         refund_with(hall, sale, PASSWORD)
     clock.advance(minutes=5)
     assert refund_with(hall, sale, PASSWORD).volume == -m3(10)
@@ -107,7 +108,7 @@ def test_failures_at_every_check_add_up_to_one_lockout(hall):
         hand_over(hall.ctx, hall.clerk, HandoverRequest(rid(), count_of(10000), receiver))
     (lockout,) = kinds(hall.ctx, "lockout")
     assert lockout.user_id == zhoujie
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "zhoujie", PASSWORD, hall.counter_id)
 
 
@@ -120,7 +121,7 @@ def test_a_wrong_over_short_sign_off_counts_and_a_locked_team_leader_cannot_sign
     with pytest.raises(PermissionDenied):
         login(hall.ctx, "zhoujie", "guess")  # the 5th failure, at the login
     right = CloseShiftRequest(rid(), "多收", hall.credential("zhoujie"))
-    with refused(PermissionDenied, "签字班长登录失败次数过多，账户已锁定"):
+    with refused(PermissionDenied, "签字班长用户名或密码错误"):
         close_shift(hall.ctx, hall.clerk, right)
 
 
@@ -130,7 +131,7 @@ def test_a_locked_out_finance_user_cannot_confirm_a_hand_over(hall):
             login(hall.ctx, "zhaomin", "guess")
     before = row_counts(hall.ctx)
     request = HandoverRequest(rid(), count_of(10000), hall.credential("zhaomin"))
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "收款财务用户名或密码错误"):
         hand_over(hall.ctx, hall.clerk, request)
     assert row_counts(hall.ctx) == before
 
@@ -172,7 +173,7 @@ def test_a_locked_out_login_costs_the_same_work(hall, verifies):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "lina", "wrong")
     verifies.clear()
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
     assert len(verifies) == 1
 
@@ -220,22 +221,68 @@ def test_doubling_lockouts_stop_at_the_hall_maximum(hall, clock):
     assert lock_out() == 15
 
 
-def test_the_remaining_lockout_is_announced_in_whole_minutes_rounded_up(hall, clock):
+def test_the_remaining_lockout_is_logged_in_whole_minutes_rounded_up(hall, clock):
+    """The clerk hears only 用户名或密码错误; the log tells the supervisor how long is left."""
+
+    def minutes_logged(kind: str) -> int:
+        return json.loads(kinds(hall.ctx, kind)[-1].data)["minutes_left"]
+
     for _ in range(5):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "lina", "wrong")
-    with refused(PermissionDenied, "请5分钟后再试"):  # a 5-minute lockout says 5, not 6
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
+    assert minutes_logged("login_refused") == 5  # a 5-minute lockout says 5, not 6
     clock.advance(minutes=1)
-    with refused(PermissionDenied, "请4分钟后再试"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
+    assert minutes_logged("login_refused") == 4
     clock.advance(minutes=3, seconds=30)
-    with refused(PermissionDenied, "请1分钟后再试"):  # 30 seconds left
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
-    account = open_customer(hall)  # the same words for an approver
+    assert minutes_logged("login_refused") == 1  # 30 seconds left
+    account = open_customer(hall)  # the same for an approver
     sale = buy(hall, account.card_serial, volume=m3(1))
     for _ in range(5):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "admin", "wrong")
-    with refused(PermissionDenied, "审批人登录失败次数过多，账户已锁定，请5分钟后再试"):
+    with refused(PermissionDenied, "审批人用户名或密码错误"):
         refund_with(hall, sale, PASSWORD)
+    refusal = json.loads(kinds(hall.ctx, "credential_refused")[-1].data)
+    assert (refusal["problem"], refusal["minutes_left"]) == ("locked out", 5)
+
+
+def test_a_lockout_does_not_tell_that_a_user_name_exists(hall, sale, verifies):
+    """Unknown users never lock, so a distinct answer for a locked user (five wrong guesses and
+    one more) would tell which names exist: every try, at the login and as an approver, gets
+    the same answer after the same argon2 work for a known and an unknown name."""
+
+    def answers(try_once) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+        seen = []
+        for password in ["wrong"] * 6 + [PASSWORD]:
+            verifies.clear()
+            with pytest.raises(PermissionDenied) as error:
+                try_once(password)
+            seen.append((error.value.user_message, len(verifies)))
+        return seen
+
+    known = answers(lambda password: login(hall.ctx, "zhoujie", password, hall.counter_id))
+    unknown = answers(lambda password: login(hall.ctx, "nosuchuser", password, hall.counter_id))
+    assert known == unknown == [("用户名或密码错误", 1)] * 7
+    assert [e.user_id for e in kinds(hall.ctx, "lockout")] == [hall.users["zhoujie"]]
+    nobody = user_id_by_username(hall.ctx, "no-such-approver")
+
+    def approve_as(approver: int | None):  # type: ignore[no-untyped-def]
+        def attempt(password: str):  # type: ignore[no-untyped-def]
+            approval = (ApprovalInput(approver, None, password),)  # type: ignore[arg-type]
+            refund(hall.ctx, hall.clerk, RefundRequest(rid(), unloaded(sale), "退气", approval))
+
+        return attempt
+
+    known = answers(approve_as(hall.users["admin"]))
+    unknown = answers(approve_as(nobody))
+    assert known == unknown == [("审批人用户名或密码错误", 1)] * 7
+    locked = [json.loads(e.data) for e in kinds(hall.ctx, "credential_refused")]
+    assert [d["problem"] for d in locked if d.get("confirmer") == hall.users["admin"]] == [
+        "locked out"
+    ] * 2  # the 6th and 7th tries: the log keeps the real reason

@@ -73,13 +73,10 @@ def dummy_verify(password: object) -> None:
 
 
 def minutes_left(until: dt.datetime, now: dt.datetime) -> int:
-    """Whole minutes a clerk is told to wait: rounded up, so a 5-minute lockout says 5 (not 6)
-    and the last seconds still say 1."""
+    """Whole minutes a lockout has left, rounded up (a 5-minute lockout says 5, not 6, and the
+    last seconds still say 1): logged with every refusal of a locked-out user, whom the clerk's
+    answer does not tell apart from a wrong password."""
     return max(1, math.ceil((until - now).total_seconds() / 60))
-
-
-def lockout_message(until: dt.datetime, now: dt.datetime, who: str = "") -> str:
-    return f"{who}登录失败次数过多，账户已锁定，请{minutes_left(until, now)}分钟后再试"
 
 
 def session_now(session: Session) -> dt.datetime:
@@ -168,9 +165,10 @@ def check_user_password(
 ) -> User:
     """The active user ``user_id`` whose password is ``password``, checked inside the caller's
     transaction (an approval, a confirmation). Refused with one message for an unknown or
-    disabled user and a wrong password, after the same argon2 work; a locked-out user is refused
-    before the password is looked at. A wrong password is counted toward the user's lockout: the
-    refusal carries the event, which the unit of work logs after rolling the operation back."""
+    disabled or locked-out user and a wrong password, after the same argon2 work (a locked-out
+    user's password is not looked at; the log keeps the real reason). A wrong password is
+    counted toward the user's lockout: the refusal carries the event, which the unit of work
+    logs after rolling the operation back."""
     now = session_now(session)
     wrong = wrong or f"{who}用户名或密码错误"
     user = session.get(User, user_id) if isinstance(user_id, int) else None
@@ -188,12 +186,19 @@ def check_user_password(
     until = locked_until(session, now, user.id)
     if until is not None:
         dummy_verify(password)
-        error = PermissionDenied(lockout_message(until, now, who), f"user {user.id} locked {until}")
+        # the same answer as a wrong password: a distinct one would tell that the name exists
+        error = PermissionDenied(wrong, f"user {user.id} locked {until}")
         error.security_event = audit.Event(  # type: ignore[attr-defined]
             "credential_refused",
             acting,
             counter_id,
-            data={**base, "confirmer": user.id, "problem": "locked out"},
+            data={
+                **base,
+                "confirmer": user.id,
+                "problem": "locked out",
+                "until": until.isoformat(),
+                "minutes_left": minutes_left(until, now),
+            },
         )
         raise error
     if not password_matches(user.password_hash, password):  # type: ignore[arg-type]
