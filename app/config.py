@@ -70,6 +70,25 @@ def secure_file(path: Path, *, create: bool = False) -> None:
         logging.getLogger(__name__).warning("cannot make %s private: %s", path, error)
 
 
+def write_private_text(path: Path, text: str) -> None:
+    """Write ``path`` 0600 in a 0700 directory, atomically (a temporary file renamed over it):
+    config.toml may carry a PostgreSQL password in ``db_url``."""
+    import tempfile
+
+    secure_data_dir(path.parent)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    secure_file(path)
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("GASDESK_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
 

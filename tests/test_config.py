@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import platformdirs
@@ -77,3 +78,75 @@ def test_cli_upgrades_a_postgresql_database_given_by_url(postgres_template, tmp_
         assert f"schema revision: {migrate.head_revision()}" in result.stdout
     finally:
         postgres_template.drop(url)
+
+
+# ------------------------------------------------------------------------- private files
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def open_umask():
+    """The default umask of a desktop session (files 0644, folders 0755)."""
+    import os
+
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_the_log_dir_and_every_log_file_are_private(tmp_path, open_umask):
+    import logging
+
+    from app.logging_setup import setup_logging
+
+    data_dir = tmp_path / "data"
+    (data_dir / "logs").mkdir(parents=True, mode=0o755)
+    old = data_dir / "logs" / "gasdesk.log.1"  # left by an older version, world-readable
+    old.write_text("old\n")
+    old.chmod(0o644)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        path = setup_logging(data_dir)
+        handler = next(h for h in root.handlers if h not in before and hasattr(h, "doRollover"))
+        logging.getLogger("test").warning("a line with a customer's name")
+        handler.doRollover()  # the new current file is made by the handler too
+        logging.getLogger("test").warning("after the rollover")
+        handler.flush()
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in before:
+                root.removeHandler(handler)
+                handler.close()
+    assert (mode(data_dir), mode(data_dir / "logs")) == (0o700, 0o700)
+    files = sorted((data_dir / "logs").glob("gasdesk.log*"))
+    assert path in files and len(files) == 3
+    assert {f.name: mode(f) for f in files} == dict.fromkeys((f.name for f in files), 0o600)
+
+
+def test_the_first_run_writes_config_toml_private(tmp_path, open_umask):
+    """db_url may carry a PostgreSQL password: the wizard's config.toml is 0600 in a 0700
+    folder, also when it merges into an existing world-readable file."""
+    from types import SimpleNamespace
+
+    from ui.first_run import FirstRunWizard
+
+    target = tmp_path / "conf" / "gasdesk" / "config.toml"
+    wizard = SimpleNamespace(
+        config_file=target, local_values=lambda: {"hall_code": "07", "counter_code": "2"}
+    )
+    FirstRunWizard.write_config(wizard)  # type: ignore[arg-type]
+    assert (mode(target.parent), mode(target)) == (0o700, 0o600)
+    target.write_text('db_url = "postgresql://gas:secret@db/hall"\n')
+    target.chmod(0o644)
+    FirstRunWizard.write_config(wizard)  # type: ignore[arg-type]
+    assert mode(target) == 0o600
+    assert tomllib.loads(target.read_text()) == {
+        "db_url": "postgresql://gas:secret@db/hall",
+        "hall_code": "07",
+        "counter_code": "2",
+    }
+    assert [p.name for p in target.parent.iterdir()] == ["config.toml"]  # no temporary left
