@@ -286,3 +286,67 @@ def test_a_lockout_does_not_tell_that_a_user_name_exists(hall, sale, verifies):
     assert [d["problem"] for d in locked if d.get("confirmer") == hall.users["admin"]] == [
         "locked out"
     ] * 2  # the 6th and 7th tries: the log keeps the real reason
+
+
+# ------------------------------------------------------------------------- races (PostgreSQL)
+
+
+def guess_in_parallel(url, when, counter_id, password, barrier, out) -> None:  # type: ignore[no-untyped-def]
+    """One counter's process: a login of ``lina`` at the same instant as the others."""
+    from app.context import Context
+    from db.engine import open_database
+    from tests.support import AUDIT_KEY
+
+    ctx = Context(db=open_database(url), clock=lambda: when, audit_key=AUDIT_KEY)
+    try:
+        barrier.wait(120)
+        try:
+            login(ctx, "lina", password, counter_id)
+            out.put("accepted")
+        except PermissionDenied as error:
+            out.put(error.user_message)
+        except Exception as error:  # noqa: BLE001 - the test shows what went wrong
+            out.put(f"{type(error).__name__}: {error}")
+    finally:
+        ctx.db.dispose()
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("password", ["wrong", "right"])
+def test_parallel_guesses_from_many_counters_lock_out_exactly_once(hall, database, password):
+    """Ten processes log ``lina`` in at the same instant, after three failures: with a wrong
+    password the failures are counted one at a time, exactly the 5th starts the one lockout
+    (``login_max_failures``), the eight after it are refused as locked and not counted, and
+    everybody gets the same answer; with the right password everybody gets in."""
+    import multiprocessing
+
+    for _ in range(3):  # three failures already: two more in the race reach the limit of 5
+        with pytest.raises(PermissionDenied):
+            login(hall.ctx, "lina", "wrong", hall.counter_id)
+    spawn = multiprocessing.get_context("spawn")
+    racers = 10
+    barrier, out = spawn.Barrier(racers), spawn.Queue()
+    typed = PASSWORD if password == "right" else "wrong"
+    workers = [
+        spawn.Process(
+            target=guess_in_parallel,
+            args=(database.url, hall.clock(), hall.counter_id, typed, barrier, out),
+        )
+        for _ in range(racers)
+    ]
+    for worker in workers:
+        worker.start()
+    answers = [out.get(timeout=180) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+    failed = kinds(hall.ctx, "login_failed")
+    lockouts = kinds(hall.ctx, "lockout")
+    refused_locked = kinds(hall.ctx, "login_refused")
+    if password == "wrong":
+        assert answers == ["用户名或密码错误"] * racers
+        assert len(failed) == 5 and len(lockouts) == 1  # the 5th failure, and only it
+        assert lockouts[0].seq > max(f.seq for f in failed)
+        assert len(refused_locked) == racers - 2  # the rest came after the lockout
+    else:  # the right password: every racer gets in, none is counted, nobody is locked out
+        assert answers == ["accepted"] * racers
+        assert (len(failed), lockouts) == (3, [])

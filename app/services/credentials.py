@@ -120,7 +120,8 @@ def failure_event(
 ) -> tuple[audit.Event, audit.Event | None]:
     """The audit event of one failed check and, when it reaches ``login_max_failures`` inside
     the window, the lockout it starts. Each lockout of a day doubles the one before, up to
-    ``max_lockout_minutes``, so nobody can shut a colleague out for a whole day by guessing."""
+    ``max_lockout_minutes``, so nobody can shut a colleague out for a whole day by guessing.
+    Counted exactly only when the caller holds ``lock_user_row`` (the login does)."""
     policy = load_policy(session)
     failed = audit.Event(kind, user_id, counter_id, data=dict(data or {}))
     window = now - dt.timedelta(minutes=policy.login_window_minutes)
@@ -137,6 +138,20 @@ def failure_event(
         LOCKOUT, user_id, counter_id, data={"until": until.isoformat(), "minutes": minutes}
     )
     return failed, lockout
+
+
+def lock_user_row(session: Session, user_id: int) -> None:
+    """``SELECT ... FOR UPDATE`` on the user's row (PostgreSQL; SQLite has one writer anyway):
+    under READ COMMITTED the failures counted after it include every one committed before.
+
+    Lock order: taken only in a login's own transaction, which holds no shift, hall, safe or
+    account lock (app/services/common.py) and takes none after it, so it cannot close a cycle
+    with the operations' locks."""
+    if session.get_bind().dialect.name == "postgresql":
+        users = User.__table__
+        session.connection().execute(
+            select(users.c.id).where(users.c.id == user_id).with_for_update()
+        )
 
 
 def _security_event(failed: audit.Event, lockout: audit.Event | None) -> audit.Event:

@@ -41,6 +41,7 @@ from app.services.credentials import (
     dummy_verify,
     failure_event,
     hash_password,
+    lock_user_row,
     minutes_left,
     password_matches,
 )
@@ -279,6 +280,9 @@ def login(
             )
             session.commit()
             raise PermissionDenied(BAD_LOGIN, "unknown user")
+        # parallel logins of one user (several counters) one after the other: the lockout
+        # check and the failure count below see every try committed before this one
+        lock_user_row(session, user.id)
         until = locked_until(session, ctx, user.id)
         if until is not None:
             dummy_verify(password)  # no oracle: a locked user's password is not looked at
