@@ -350,3 +350,24 @@ def test_parallel_guesses_from_many_counters_lock_out_exactly_once(hall, databas
     else:  # the right password: every racer gets in, none is counted, nobody is locked out
         assert answers == ["accepted"] * racers
         assert (len(failed), lockouts) == (3, [])
+
+
+def test_the_dummy_hash_is_made_by_the_first_check_of_any_kind(hall, monkeypatch):
+    """Its one-off argon2 cost must not fall on the first unknown or locked-out name."""
+    from app.services import credentials
+
+    credentials._dummy_hash.cache_clear()
+    made: list[str] = []
+    real = PasswordHasher.hash
+
+    def spy(self, password, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(password)
+        return real(self, password, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", spy)
+    with pytest.raises(PermissionDenied):
+        login(hall.ctx, "lina", "wrong")  # a known user: the dummy is made here
+    assert len(made) == 1
+    with pytest.raises(PermissionDenied):
+        login(hall.ctx, "nobody", "wrong")  # no extra work for the unknown name
+    assert len(made) == 1

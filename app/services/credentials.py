@@ -53,6 +53,9 @@ def hash_password(password: str) -> str:
 
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """True when ``password`` is the user's; a missing or malformed hash never matches."""
+    # the dummy hash is made by the first check of any kind, not by the first check of an
+    # unknown or locked user: its one-off argon2 cost would tell those apart
+    _dummy_hash()
     if not stored_hash or not isinstance(password, str):
         return False
     try:
