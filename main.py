@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import show_startup_fault
 
         return show_startup_fault(error, quit_after=args.quit_after)
+    for warning in config.warnings:  # unknown keys of config.toml, now into the log file too
+        log.warning("%s", warning)
     if headless:
         log.warning(
             "no display found: running with QT_QPA_PLATFORM=%s", os.environ["QT_QPA_PLATFORM"]

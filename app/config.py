@@ -30,6 +30,7 @@ class LocalConfig:
     timezone: str = "Asia/Shanghai"
     training: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # unknown keys, logged once logging is up
 
     @property
     def is_embedded(self) -> bool:
@@ -43,8 +44,12 @@ PRIVATE_FILE = 0o600
 def secure_data_dir(path: Path) -> None:
     """Create ``path`` (and missing parents) 0700, and tighten an existing one to 0700: the
     data dir holds the database, its backups and the keys."""
-    # an OSError here (read-only, no right, full disk) is worded by bootstrap.system_fault
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    except OSError as error:  # read-only, no right, full disk: the same words as the log's
+        from app.logging_setup import data_dir_fault
+
+        raise data_dir_fault(path, error) from error
     try:
         if os.name == "posix" and path.stat().st_mode & 0o077:
             path.chmod(PRIVATE_DIR)
@@ -64,6 +69,25 @@ def secure_file(path: Path, *, create: bool = False) -> None:
             path.chmod(PRIVATE_FILE)
     except OSError as error:  # not ours to change: still usable
         logging.getLogger(__name__).warning("cannot make %s private: %s", path, error)
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write ``path`` 0600 in a 0700 directory, atomically (a temporary file renamed over it):
+    config.toml may carry a PostgreSQL password in ``db_url``."""
+    import tempfile
+
+    secure_data_dir(path.parent)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    secure_file(path)
 
 
 def default_data_dir() -> Path:
@@ -99,15 +123,112 @@ def _read_file(path: Path) -> dict[str, object]:
         raise InvalidInput(f"配置文件格式错误：{path}（{exc}）", f"{path}: {exc}") from exc
 
 
-def _text(values: dict[str, object], key: str, default: str, path: Path) -> str:
-    """A setting that must be text (a TOML string; a bare number is taken as its digits)."""
-    value = values.pop(key, default)
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidInput(
-            f"配置文件 {path} 中 {key} 的值无效：须为带引号的文本",
-            f"{key} must be a string, got {type(value).__name__}",
+# -- the schema of config.toml ---------------------------------------------------------------
+
+TEXT, PATH, INT, NUMBER, FLAG, TABLE = "text", "path", "int", "number", "flag", "table"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of config.toml: its type and, for numbers, the inclusive range. Paths are text
+    without control characters; ``relative`` ones are taken inside the data dir, the others
+    must be absolute. ``digits``: a bare TOML integer is taken as its digits (hall "01" typed
+    as 1 is a common slip)."""
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    relative: bool = True
+    digits: bool = False
+    max_length: int = 1000
+
+
+SCHEMA: dict[str, Setting] = {
+    "data_dir": Setting(PATH, relative=False),
+    "db_url": Setting(TEXT),
+    "hall_code": Setting(TEXT, digits=True, max_length=20),
+    "counter_code": Setting(TEXT, digits=True, max_length=20),
+    "timezone": Setting(TEXT, max_length=100),
+    "backup_dir": Setting(PATH),
+    "backup_keep": Setting(INT, 1, 10_000),
+    "backup_every_hours": Setting(NUMBER, 1 / 60, 24 * 366),  # a minute to a year
+    "audit_key_file": Setting(PATH),
+    "card_key_file": Setting(PATH),
+    "emulated_devices": Setting(FLAG),
+    "reader": Setting(TEXT, max_length=200),
+    "printer": Setting(TABLE),  # its keys are checked by app.devices.printer
+}
+
+
+def _has_control(text: str) -> bool:
+    """NUL, line breaks, escapes ...: never part of a path, URL or name (a NUL crashes
+    ``os.open``, others split or disguise what the file says)."""
+    import unicodedata
+
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def _invalid(key: str, source: str, reason: str, english: str, value: object) -> InvalidInput:
+    return InvalidInput(
+        f"{source}中 {key} 的值无效：{reason}", f"config {key} = {value!r}: {english}"
+    )
+
+
+def check_setting(
+    key: str, value: object, *, data_dir: Path | None = None, source: str = "配置文件"
+) -> object:
+    """``value`` of config.toml's ``key`` checked against ``SCHEMA`` and normalised (a path
+    becomes an absolute ``Path``, resolved inside ``data_dir`` when relative); ``InvalidInput``
+    with a Chinese message naming the key otherwise. Unknown keys are returned unchanged."""
+    import math
+
+    setting = SCHEMA.get(key)
+    if setting is None:
+        return value
+    if setting.kind in (TEXT, PATH):
+        if setting.digits and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise _invalid(key, source, "须为带引号的文本", "must be a string", value)
+        if _has_control(value):
+            raise _invalid(key, source, "含有控制字符（如 NUL、换行）", "control character", value)
+        if len(value) > setting.max_length:
+            raise _invalid(
+                key, source, f"过长（最多{setting.max_length}个字符）", "too long", value
+            )
+        if setting.kind == TEXT:
+            return value
+        if not value.strip():
+            raise _invalid(key, source, "路径为空", "empty path", value)
+        path = Path(value).expanduser()
+        if not path.is_absolute():
+            if not setting.relative or data_dir is None:
+                raise _invalid(
+                    key, source, "须为绝对路径（例如 /srv/gasdesk）", "must be absolute", value
+                )
+            path = data_dir / path
+        return path
+    if setting.kind == FLAG:
+        if not isinstance(value, bool):
+            raise _invalid(key, source, "须为 true 或 false", "must be a boolean", value)
+        return value
+    if setting.kind == TABLE:
+        if not isinstance(value, dict):
+            raise _invalid(key, source, f"须为 [{key}] 表", "must be a table", value)
+        return value
+    kinds = (int,) if setting.kind == INT else (int, float)
+    wanted = "整数" if setting.kind == INT else "数字"
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise _invalid(key, source, f"须为{wanted}（不带引号）", f"must be {setting.kind}", value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _invalid(key, source, f"须为有限的{wanted}", "must be finite", value)
+    low, high = setting.low, setting.high
+    if (low is not None and value < low) or (high is not None and value > high):
+        shown = f"{low:g}" if setting.kind == INT or low is None else f"{low:.4g}"
+        raise _invalid(
+            key, source, f"须在 {shown} 到 {high:g} 之间", f"outside [{low}, {high}]", value
         )
-    return str(value)
+    return value
 
 
 DB_SCHEMES = ("sqlite", "postgresql", "postgres")
@@ -149,34 +270,55 @@ def check_timezone(name: str, source: str) -> str:
 def load_config(*, training: bool = False) -> LocalConfig:
     """The workstation's configuration; training mode uses its own database file.
 
-    Every value is checked here, before anything opens: a broken file, a wrong-typed or unknown
-    ``db_url`` and an unknown time zone are ``InvalidInput`` with a Chinese message naming the
-    file and the setting."""
+    Every key of the file is checked here against ``SCHEMA``, before anything opens: a broken
+    file, a value of the wrong type, out of range or with control characters, a relative
+    ``data_dir``, an unknown ``db_url`` scheme or time zone are ``InvalidInput`` with a
+    Chinese message naming the file and the key. Unknown keys are warned about (a typo would
+    otherwise be ignored in silence); relative paths are made absolute inside the data dir."""
     values: dict[str, object] = {}
     path = config_path()
     source = f"配置文件 {path} "
     if path.exists():
         values = _read_file(path)
-    configured_dir = _text(values, "data_dir", "", path)
-    data_dir = Path(configured_dir) if configured_dir else default_data_dir()
-    if "GASDESK_DATA_DIR" in os.environ:
-        data_dir = Path(os.environ["GASDESK_DATA_DIR"])
+    data_dir = default_data_dir()
+    if "data_dir" in values:
+        data_dir = check_setting("data_dir", values.pop("data_dir"), source=source)  # type: ignore[assignment]
+    if os.environ.get("GASDESK_DATA_DIR"):  # typed in a shell: relative to where it runs
+        data_dir = check_setting(  # type: ignore[assignment]
+            "data_dir",
+            str(Path(os.environ["GASDESK_DATA_DIR"]).absolute()),
+            source="环境变量 GASDESK_DATA_DIR ",
+        )
+    checked = {
+        key: check_setting(key, value, data_dir=data_dir, source=source)
+        for key, value in values.items()
+    }
+    warnings = [
+        f"{path}: unknown setting {key!r} ignored (known: {', '.join(SCHEMA)})"
+        for key in checked
+        if key not in SCHEMA
+    ]
+    for warning in warnings:
+        logging.getLogger(__name__).warning("%s", warning)
     db_name = "training.sqlite3" if training else "gasdesk.sqlite3"
-    db_url = _text(values, "db_url", "", path)
+    db_url = str(checked.pop("db_url", ""))
     if db_url:
         check_db_url(db_url, source)
     else:
         db_url = sqlite_url(data_dir / db_name)
     if not training and os.environ.get("GASDESK_DB_URL"):
-        db_url = check_db_url(os.environ["GASDESK_DB_URL"], "环境变量 GASDESK_DB_URL ")
+        env_source = "环境变量 GASDESK_DB_URL "
+        db_url = str(check_setting("db_url", os.environ["GASDESK_DB_URL"], source=env_source))
+        check_db_url(db_url, env_source)
     if training:
         db_url = sqlite_url(data_dir / db_name)
     return LocalConfig(
         data_dir=data_dir,
         db_url=db_url,
-        hall_code=_text(values, "hall_code", "01", path),
-        counter_code=_text(values, "counter_code", "1", path),
-        timezone=check_timezone(_text(values, "timezone", "Asia/Shanghai", path), source),
+        hall_code=str(checked.pop("hall_code", "01")),
+        counter_code=str(checked.pop("counter_code", "1")),
+        timezone=check_timezone(str(checked.pop("timezone", "Asia/Shanghai")), source),
         training=training,
-        extra=values,
+        extra=checked,
+        warnings=warnings,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import platform
 import sys
 from pathlib import Path
@@ -27,13 +28,42 @@ def data_dir_fault(data_dir: Path, error: OSError) -> SystemFault:
     )
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file is 0600, whatever the umask: the log names customers,
+    accounts and users. Rotated files are the renamed current one, so they keep its mode."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE)
+        return open(fd, self.mode, encoding=self.encoding, errors=self.errors)  # noqa: SIM115
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """``path`` to ``mode`` when it is looser (files of an older version); another owner's
+    file we cannot change only warns: the log must not stop the start."""
+    try:
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            path.chmod(mode)
+    except OSError as error:
+        logging.getLogger(__name__).warning("cannot make %s private: %s", path, error)
+
+
 def setup_logging(data_dir: Path, *, verbose: bool = False) -> Path:
-    """A rotating log file in ``data_dir``/logs; ``SystemFault`` when it cannot be written."""
+    """A rotating log file in ``data_dir``/logs (data dir and logs 0700, every log file 0600,
+    created so before anything is written); ``SystemFault`` when it cannot be written."""
     log_dir = data_dir / "logs"
     path = log_dir / "gasdesk.log"
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        data_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+        log_dir.mkdir(exist_ok=True, mode=PRIVATE_DIR)
+        _tighten(data_dir, PRIVATE_DIR)
+        _tighten(log_dir, PRIVATE_DIR)
+        for existing in log_dir.glob("gasdesk.log*"):  # the current and rotated ones
+            _tighten(existing, PRIVATE_FILE)
+        handler = PrivateRotatingFileHandler(
             path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError as error:

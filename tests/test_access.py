@@ -1,6 +1,7 @@
 """Issue 11, items 12 and 13 (SQLite and PostgreSQL): one failure counter and lockout for every
-password check, no user enumeration (same answer, same argon2 work), no typed user name in the
-log when nobody has it, a capped lockout, and remaining minutes rounded up."""
+password check, no user enumeration (same answer, same argon2 work, for a locked-out user too),
+no typed user name in the log when nobody has it, a capped lockout, remaining minutes rounded
+up in the log, and failures counted one at a time on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -60,9 +61,9 @@ def test_wrong_approver_passwords_lock_the_approver_out_of_login_and_approvals(h
     (lockout,) = kinds(hall.ctx, "lockout")
     assert lockout.user_id == hall.users["admin"]
     # the right password no longer helps: neither at the login nor as an approver
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "admin", PASSWORD, hall.counter_id)
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "审批人用户名或密码错误"):
         refund_with(hall, sale, PASSWORD)
     assert row_counts(hall.ctx) == before
 
@@ -71,7 +72,7 @@ def test_a_user_locked_out_of_login_cannot_approve_until_the_lockout_ends(hall, 
     for _ in range(5):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "admin", "guess", hall.counter_id)
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "审批人用户名或密码错误"):
         refund_with(hall, sale, PASSWORD)
     clock.advance(minutes=5)
     assert refund_with(hall, sale, PASSWORD).volume == -m3(10)
@@ -107,7 +108,7 @@ def test_failures_at_every_check_add_up_to_one_lockout(hall):
         hand_over(hall.ctx, hall.clerk, HandoverRequest(rid(), count_of(10000), receiver))
     (lockout,) = kinds(hall.ctx, "lockout")
     assert lockout.user_id == zhoujie
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "zhoujie", PASSWORD, hall.counter_id)
 
 
@@ -120,7 +121,7 @@ def test_a_wrong_over_short_sign_off_counts_and_a_locked_team_leader_cannot_sign
     with pytest.raises(PermissionDenied):
         login(hall.ctx, "zhoujie", "guess")  # the 5th failure, at the login
     right = CloseShiftRequest(rid(), "多收", hall.credential("zhoujie"))
-    with refused(PermissionDenied, "签字班长登录失败次数过多，账户已锁定"):
+    with refused(PermissionDenied, "签字班长用户名或密码错误"):
         close_shift(hall.ctx, hall.clerk, right)
 
 
@@ -130,7 +131,7 @@ def test_a_locked_out_finance_user_cannot_confirm_a_hand_over(hall):
             login(hall.ctx, "zhaomin", "guess")
     before = row_counts(hall.ctx)
     request = HandoverRequest(rid(), count_of(10000), hall.credential("zhaomin"))
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "收款财务用户名或密码错误"):
         hand_over(hall.ctx, hall.clerk, request)
     assert row_counts(hall.ctx) == before
 
@@ -172,7 +173,7 @@ def test_a_locked_out_login_costs_the_same_work(hall, verifies):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "lina", "wrong")
     verifies.clear()
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
     assert len(verifies) == 1
 
@@ -220,22 +221,153 @@ def test_doubling_lockouts_stop_at_the_hall_maximum(hall, clock):
     assert lock_out() == 15
 
 
-def test_the_remaining_lockout_is_announced_in_whole_minutes_rounded_up(hall, clock):
+def test_the_remaining_lockout_is_logged_in_whole_minutes_rounded_up(hall, clock):
+    """The clerk hears only 用户名或密码错误; the log tells the supervisor how long is left."""
+
+    def minutes_logged(kind: str) -> int:
+        return json.loads(kinds(hall.ctx, kind)[-1].data)["minutes_left"]
+
     for _ in range(5):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "lina", "wrong")
-    with refused(PermissionDenied, "请5分钟后再试"):  # a 5-minute lockout says 5, not 6
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
+    assert minutes_logged("login_refused") == 5  # a 5-minute lockout says 5, not 6
     clock.advance(minutes=1)
-    with refused(PermissionDenied, "请4分钟后再试"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
+    assert minutes_logged("login_refused") == 4
     clock.advance(minutes=3, seconds=30)
-    with refused(PermissionDenied, "请1分钟后再试"):  # 30 seconds left
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
-    account = open_customer(hall)  # the same words for an approver
+    assert minutes_logged("login_refused") == 1  # 30 seconds left
+    account = open_customer(hall)  # the same for an approver
     sale = buy(hall, account.card_serial, volume=m3(1))
     for _ in range(5):
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "admin", "wrong")
-    with refused(PermissionDenied, "审批人登录失败次数过多，账户已锁定，请5分钟后再试"):
+    with refused(PermissionDenied, "审批人用户名或密码错误"):
         refund_with(hall, sale, PASSWORD)
+    refusal = json.loads(kinds(hall.ctx, "credential_refused")[-1].data)
+    assert (refusal["problem"], refusal["minutes_left"]) == ("locked out", 5)
+
+
+def test_a_lockout_does_not_tell_that_a_user_name_exists(hall, sale, verifies):
+    """Unknown users never lock, so a distinct answer for a locked user (five wrong guesses and
+    one more) would tell which names exist: every try, at the login and as an approver, gets
+    the same answer after the same argon2 work for a known and an unknown name."""
+
+    def answers(try_once) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+        seen = []
+        for password in ["wrong"] * 6 + [PASSWORD]:
+            verifies.clear()
+            with pytest.raises(PermissionDenied) as error:
+                try_once(password)
+            seen.append((error.value.user_message, len(verifies)))
+        return seen
+
+    known = answers(lambda password: login(hall.ctx, "zhoujie", password, hall.counter_id))
+    unknown = answers(lambda password: login(hall.ctx, "nosuchuser", password, hall.counter_id))
+    assert known == unknown == [("用户名或密码错误", 1)] * 7
+    assert [e.user_id for e in kinds(hall.ctx, "lockout")] == [hall.users["zhoujie"]]
+    nobody = user_id_by_username(hall.ctx, "no-such-approver")
+
+    def approve_as(approver: int | None):  # type: ignore[no-untyped-def]
+        def attempt(password: str):  # type: ignore[no-untyped-def]
+            approval = (ApprovalInput(approver, None, password),)  # type: ignore[arg-type]
+            refund(hall.ctx, hall.clerk, RefundRequest(rid(), unloaded(sale), "退气", approval))
+
+        return attempt
+
+    known = answers(approve_as(hall.users["admin"]))
+    unknown = answers(approve_as(nobody))
+    assert known == unknown == [("审批人用户名或密码错误", 1)] * 7
+    locked = [json.loads(e.data) for e in kinds(hall.ctx, "credential_refused")]
+    assert [d["problem"] for d in locked if d.get("confirmer") == hall.users["admin"]] == [
+        "locked out"
+    ] * 2  # the 6th and 7th tries: the log keeps the real reason
+
+
+# ------------------------------------------------------------------------- races (PostgreSQL)
+
+
+def guess_in_parallel(url, when, counter_id, password, barrier, out) -> None:  # type: ignore[no-untyped-def]
+    """One counter's process: a login of ``lina`` at the same instant as the others."""
+    from app.context import Context
+    from db.engine import open_database
+    from tests.support import AUDIT_KEY
+
+    ctx = Context(db=open_database(url), clock=lambda: when, audit_key=AUDIT_KEY)
+    try:
+        barrier.wait(120)
+        try:
+            login(ctx, "lina", password, counter_id)
+            out.put("accepted")
+        except PermissionDenied as error:
+            out.put(error.user_message)
+        except Exception as error:  # noqa: BLE001 - the test shows what went wrong
+            out.put(f"{type(error).__name__}: {error}")
+    finally:
+        ctx.db.dispose()
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("password", ["wrong", "right"])
+def test_parallel_guesses_from_many_counters_lock_out_exactly_once(hall, database, password):
+    """Ten processes log ``lina`` in at the same instant, after three failures: with a wrong
+    password the failures are counted one at a time, exactly the 5th starts the one lockout
+    (``login_max_failures``), the eight after it are refused as locked and not counted, and
+    everybody gets the same answer; with the right password everybody gets in."""
+    import multiprocessing
+
+    for _ in range(3):  # three failures already: two more in the race reach the limit of 5
+        with pytest.raises(PermissionDenied):
+            login(hall.ctx, "lina", "wrong", hall.counter_id)
+    spawn = multiprocessing.get_context("spawn")
+    racers = 10
+    barrier, out = spawn.Barrier(racers), spawn.Queue()
+    typed = PASSWORD if password == "right" else "wrong"
+    workers = [
+        spawn.Process(
+            target=guess_in_parallel,
+            args=(database.url, hall.clock(), hall.counter_id, typed, barrier, out),
+        )
+        for _ in range(racers)
+    ]
+    for worker in workers:
+        worker.start()
+    answers = [out.get(timeout=180) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+    failed = kinds(hall.ctx, "login_failed")
+    lockouts = kinds(hall.ctx, "lockout")
+    refused_locked = kinds(hall.ctx, "login_refused")
+    if password == "wrong":
+        assert answers == ["用户名或密码错误"] * racers
+        assert len(failed) == 5 and len(lockouts) == 1  # the 5th failure, and only it
+        assert lockouts[0].seq > max(f.seq for f in failed)
+        assert len(refused_locked) == racers - 2  # the rest came after the lockout
+    else:  # the right password: every racer gets in, none is counted, nobody is locked out
+        assert answers == ["accepted"] * racers
+        assert (len(failed), lockouts) == (3, [])
+
+
+def test_the_dummy_hash_is_made_by_the_first_check_of_any_kind(hall, monkeypatch):
+    """Its one-off argon2 cost must not fall on the first unknown or locked-out name."""
+    from app.services import credentials
+
+    credentials._dummy_hash.cache_clear()
+    made: list[str] = []
+    real = PasswordHasher.hash
+
+    def spy(self, password, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(password)
+        return real(self, password, **kwargs)
+
+    monkeypatch.setattr(PasswordHasher, "hash", spy)
+    with pytest.raises(PermissionDenied):
+        login(hall.ctx, "lina", "wrong")  # a known user: the dummy is made here
+    assert len(made) == 1
+    with pytest.raises(PermissionDenied):
+        login(hall.ctx, "nobody", "wrong")  # no extra work for the unknown name
+    assert len(made) == 1

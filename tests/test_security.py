@@ -266,7 +266,7 @@ def test_lockout_after_the_configured_failures_then_unlock_after_the_window(hall
         login(hall.ctx, "lina", "wrong", hall.counter_id)  # the 5th: locked out
     (lock,) = events(hall.ctx, "lockout")
     assert json.loads(lock.data)["minutes"] == 5
-    with refused(PermissionDenied, "账户已锁定"):  # even the right password
+    with refused(PermissionDenied, "用户名或密码错误"):  # even the right password
         login(hall.ctx, "lina", PASSWORD, hall.counter_id)
     clock.advance(minutes=5)
     assert login(hall.ctx, "lina", PASSWORD, hall.counter_id).display_name == "李娜"
@@ -276,7 +276,7 @@ def test_lockout_after_the_configured_failures_then_unlock_after_the_window(hall
             login(hall.ctx, "lina", "wrong", hall.counter_id)
     assert json.loads(events(hall.ctx, "lockout")[-1].data)["minutes"] == 10
     clock.advance(minutes=9)
-    with refused(PermissionDenied, "账户已锁定"):
+    with refused(PermissionDenied, "用户名或密码错误"):
         login(hall.ctx, "lina", PASSWORD)
     clock.advance(minutes=1)
     login(hall.ctx, "lina", PASSWORD)

@@ -40,6 +40,23 @@ FAULTS = [
     ("db_url unknown", b'db_url = "mysql://hall/gas"\n', None, "数据库类型不受支持：mysql"),
     ("bad time zone", b'timezone = "Asia/Atlantis"\n', None, "时区无效"),
     ("read-only data dir", b'counter_code = "1"\n', "unwritable", "不可写"),
+    # every key of the schema: type, range, control characters, path rules (review of item 15)
+    ("backup hours overflow", b"backup_every_hours = 1e400\n", None, "backup_every_hours 的值无效"),
+    ("backup hours nan", b"backup_every_hours = nan\n", None, "须为有限的数字"),
+    ("backup hours zero", b"backup_every_hours = 0\n", None, "backup_every_hours 的值无效"),
+    ("backup keep huge", b"backup_keep = 99999999999999999999\n", None, "backup_keep 的值无效"),
+    ("backup keep negative", b"backup_keep = -3\n", None, "backup_keep 的值无效"),
+    ("backup keep text", b'backup_keep = "7"\n', None, "backup_keep 的值无效：须为整数"),
+    ("NUL in db_url", b'db_url = "sqlite:////tmp/a\\u0000b"\n', None, "db_url 的值无效：含有控制"),
+    ("NUL in data_dir", b'data_dir = "/tmp/a\\u0000b"\n', None, "data_dir 的值无效：含有控制"),
+    ("relative data_dir", b'data_dir = "data"\n', None, "data_dir 的值无效：须为绝对路径"),
+    ("NUL in backup_dir", b'backup_dir = "b\\u0000"\n', None, "backup_dir 的值无效：含有控制"),
+    ("audit key a number", b"audit_key_file = 5\n", None, "audit_key_file 的值无效"),
+    ("audit key a list", b'audit_key_file = ["x"]\n', None, "audit_key_file 的值无效"),
+    ("card key a table", b"card_key_file = {a = 1}\n", None, "card_key_file 的值无效"),
+    ("newline in reader", b'reader = "ACS\\nx"\n', None, "reader 的值无效：含有控制"),
+    ("emulated not a flag", b'emulated_devices = "yes"\n', None, "emulated_devices 的值无效"),
+    ("printer not a table", b'printer = "lp0"\n', None, "printer 的值无效"),
 ]
 PG_FAULTS = [
     ("unreachable PostgreSQL", "postgresql://postgres@127.0.0.1:1/test", "无法连接数据库服务器"),
@@ -233,6 +250,23 @@ def test_gui_shows_a_full_disk_while_preparing(qtbot, qapp, tmp_path, monkeypatc
     monkeypatch.delenv("GASDESK_DB_URL", raising=False)
     limit_pages(monkeypatch)
     assert "磁盘已满" in prepare_fails(qtbot, qapp, config)
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ({"backup_every_hours": 1e400}, "backup_every_hours 的值无效"),
+        ({"backup_keep": -1}, "backup_keep 的值无效"),
+        ({"backup_dir": "b\x00"}, "backup_dir 的值无效"),
+    ],
+)
+def test_gui_shows_a_bad_setting_found_while_preparing(qtbot, qapp, tmp_path, extra, fragment):
+    """A configuration checked only when the database opens (backup settings) still reaches
+    the message box in Chinese, never as 系统错误."""
+    from app.config import LocalConfig, sqlite_url
+
+    config = LocalConfig(tmp_path, sqlite_url(tmp_path / "gasdesk.sqlite3"), extra=dict(extra))
+    assert fragment in prepare_fails(qtbot, qapp, config)
 
 
 def test_a_gui_process_exits_with_the_message(tmp_path):

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.config import LocalConfig, config_path
+from app.config import LocalConfig, config_path, write_private_text
 from app.context import Context
 from ui.base import error_text
 
@@ -439,8 +439,7 @@ class FirstRunWizard(QWizard):
         for key in ("emulated_devices", "reader", "printer"):
             existing.pop(key, None)
         existing.update(self.local_values())
-        self.config_file.parent.mkdir(parents=True, exist_ok=True)
-        self.config_file.write_text(toml_text(existing), encoding="utf-8")
+        write_private_text(self.config_file, toml_text(existing))  # 0600: db_url, passwords
 
     def apply_to(self, config: LocalConfig) -> None:
         """Bring the running configuration in line with what was written."""

@@ -40,7 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import NullPool
 
-from app.config import LocalConfig
+from app.config import LocalConfig, check_setting
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from db.engine import Database
 
@@ -123,18 +123,21 @@ def backup_settings(config: LocalConfig) -> BackupSettings:
     """``backup_dir`` (relative paths are inside the data dir), ``backup_keep`` and
     ``backup_every_hours`` from config.toml; ``backups/`` in the data dir by default. Training
     mode keeps its backups apart, in ``training/`` under that directory."""
-    configured = str(config.extra.get("backup_dir", "") or "")
-    directory = config.data_dir / (configured or "backups")  # an absolute path replaces it
+
+    # checked again here (load_config did): a LocalConfig may also be made in code
+    def setting(key: str, default: object) -> object:
+        value = config.extra.get(key)
+        if value is None or value == "":
+            return default
+        if isinstance(value, Path):
+            value = str(value)
+        return check_setting(key, value, data_dir=config.data_dir, source="配置")
+
+    directory = Path(setting("backup_dir", config.data_dir / "backups"))  # type: ignore[arg-type]
     if config.training:
         directory = directory / "training"
-    keep = config.extra.get("backup_keep", DEFAULT_KEEP)
-    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
-        raise InvalidInput("配置项 backup_keep 必须是正整数", f"backup_keep = {keep!r}")
-    hours = config.extra.get("backup_every_hours", DEFAULT_EVERY.total_seconds() / 3600)
-    if isinstance(hours, bool) or not isinstance(hours, int | float) or hours <= 0:
-        raise InvalidInput(
-            "配置项 backup_every_hours 必须是正数", f"backup_every_hours = {hours!r}"
-        )
+    keep: int = setting("backup_keep", DEFAULT_KEEP)  # type: ignore[assignment]
+    hours: float = setting("backup_every_hours", DEFAULT_EVERY.total_seconds() / 3600)  # type: ignore[assignment]
     return BackupSettings(directory, keep, dt.timedelta(hours=hours))
 
 

@@ -53,6 +53,9 @@ def hash_password(password: str) -> str:
 
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """True when ``password`` is the user's; a missing or malformed hash never matches."""
+    # the dummy hash is made by the first check of any kind, not by the first check of an
+    # unknown or locked user: its one-off argon2 cost would tell those apart
+    _dummy_hash()
     if not stored_hash or not isinstance(password, str):
         return False
     try:
@@ -73,13 +76,10 @@ def dummy_verify(password: object) -> None:
 
 
 def minutes_left(until: dt.datetime, now: dt.datetime) -> int:
-    """Whole minutes a clerk is told to wait: rounded up, so a 5-minute lockout says 5 (not 6)
-    and the last seconds still say 1."""
+    """Whole minutes a lockout has left, rounded up (a 5-minute lockout says 5, not 6, and the
+    last seconds still say 1): logged with every refusal of a locked-out user, whom the clerk's
+    answer does not tell apart from a wrong password."""
     return max(1, math.ceil((until - now).total_seconds() / 60))
-
-
-def lockout_message(until: dt.datetime, now: dt.datetime, who: str = "") -> str:
-    return f"{who}登录失败次数过多，账户已锁定，请{minutes_left(until, now)}分钟后再试"
 
 
 def session_now(session: Session) -> dt.datetime:
@@ -123,7 +123,8 @@ def failure_event(
 ) -> tuple[audit.Event, audit.Event | None]:
     """The audit event of one failed check and, when it reaches ``login_max_failures`` inside
     the window, the lockout it starts. Each lockout of a day doubles the one before, up to
-    ``max_lockout_minutes``, so nobody can shut a colleague out for a whole day by guessing."""
+    ``max_lockout_minutes``, so nobody can shut a colleague out for a whole day by guessing.
+    Counted exactly only when the caller holds ``lock_user_row`` (the login does)."""
     policy = load_policy(session)
     failed = audit.Event(kind, user_id, counter_id, data=dict(data or {}))
     window = now - dt.timedelta(minutes=policy.login_window_minutes)
@@ -140,6 +141,20 @@ def failure_event(
         LOCKOUT, user_id, counter_id, data={"until": until.isoformat(), "minutes": minutes}
     )
     return failed, lockout
+
+
+def lock_user_row(session: Session, user_id: int) -> None:
+    """``SELECT ... FOR UPDATE`` on the user's row (PostgreSQL; SQLite has one writer anyway):
+    under READ COMMITTED the failures counted after it include every one committed before.
+
+    Lock order: taken only in a login's own transaction, which holds no shift, hall, safe or
+    account lock (app/services/common.py) and takes none after it, so it cannot close a cycle
+    with the operations' locks."""
+    if session.get_bind().dialect.name == "postgresql":
+        users = User.__table__
+        session.connection().execute(
+            select(users.c.id).where(users.c.id == user_id).with_for_update()
+        )
 
 
 def _security_event(failed: audit.Event, lockout: audit.Event | None) -> audit.Event:
@@ -168,9 +183,10 @@ def check_user_password(
 ) -> User:
     """The active user ``user_id`` whose password is ``password``, checked inside the caller's
     transaction (an approval, a confirmation). Refused with one message for an unknown or
-    disabled user and a wrong password, after the same argon2 work; a locked-out user is refused
-    before the password is looked at. A wrong password is counted toward the user's lockout: the
-    refusal carries the event, which the unit of work logs after rolling the operation back."""
+    disabled or locked-out user and a wrong password, after the same argon2 work (a locked-out
+    user's password is not looked at; the log keeps the real reason). A wrong password is
+    counted toward the user's lockout: the refusal carries the event, which the unit of work
+    logs after rolling the operation back."""
     now = session_now(session)
     wrong = wrong or f"{who}用户名或密码错误"
     user = session.get(User, user_id) if isinstance(user_id, int) else None
@@ -188,12 +204,19 @@ def check_user_password(
     until = locked_until(session, now, user.id)
     if until is not None:
         dummy_verify(password)
-        error = PermissionDenied(lockout_message(until, now, who), f"user {user.id} locked {until}")
+        # the same answer as a wrong password: a distinct one would tell that the name exists
+        error = PermissionDenied(wrong, f"user {user.id} locked {until}")
         error.security_event = audit.Event(  # type: ignore[attr-defined]
             "credential_refused",
             acting,
             counter_id,
-            data={**base, "confirmer": user.id, "problem": "locked out"},
+            data={
+                **base,
+                "confirmer": user.id,
+                "problem": "locked out",
+                "until": until.isoformat(),
+                "minutes_left": minutes_left(until, now),
+            },
         )
         raise error
     if not password_matches(user.password_hash, password):  # type: ignore[arg-type]

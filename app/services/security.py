@@ -41,7 +41,8 @@ from app.services.credentials import (
     dummy_verify,
     failure_event,
     hash_password,
-    lockout_message,
+    lock_user_row,
+    minutes_left,
     password_matches,
 )
 from db.models import User
@@ -261,7 +262,7 @@ def login(
     user is locked out, each lockout of the day twice as long as the one before, up to
     ``max_lockout_minutes``.
 
-    An unknown user, a disabled user and a wrong password get the same answer after the same
+    An unknown, disabled or locked-out user and a wrong password get the same answer after the same
     argon2 work; the log keeps the real reason, never the text typed for an unknown user name
     (it is often a password typed into the wrong field)."""
     username = (username or "").strip() if isinstance(username, str) else ""
@@ -279,15 +280,23 @@ def login(
             )
             session.commit()
             raise PermissionDenied(BAD_LOGIN, "unknown user")
+        # parallel logins of one user (several counters) one after the other: the lockout
+        # check and the failure count below see every try committed before this one
+        lock_user_row(session, user.id)
         until = locked_until(session, ctx, user.id)
         if until is not None:
             dummy_verify(password)  # no oracle: a locked user's password is not looked at
             event = audit.Event(
-                LOGIN_REFUSED, user.id, counter_id, data={"until": until.isoformat()}
+                LOGIN_REFUSED,
+                user.id,
+                counter_id,
+                data={"until": until.isoformat(), "minutes_left": minutes_left(until, now)},
             )
             audit.record(session, ctx, event)
             session.commit()
-            raise PermissionDenied(lockout_message(until, now), f"locked until {until}")
+            # BAD_LOGIN, not "locked": unknown users never lock, so a distinct answer would
+            # tell that the name exists; the log (and the supervisor) know the reason
+            raise PermissionDenied(BAD_LOGIN, f"locked until {until}")
         if not user.active:
             dummy_verify(password)
             audit.record(
