@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
 from app.context import Context
@@ -511,7 +512,11 @@ _NOTES = select(
 ).order_by(pending_table.c.id)
 _MARK_QUERY = select(func.coalesce(func.max(pending_table.c.id), 0))
 _SQLITE_OWN = pending_table.c.id > bindparam("mark")
-_PG_OWN = pending_table.c.txid == func.txid_current()
+# a PostgreSQL note is this transaction's only if this transaction inserted it (xmin): a note
+# an intruder inserted ahead with a predictable future txid is not
+_PG_OWN = (pending_table.c.txid == func.txid_current()) & text(
+    "audit_pending.xmin::text = (txid_current() % 4294967296)::text"
+)
 _NOTES_SQLITE, _NOTES_PG = _NOTES.where(_SQLITE_OWN), _NOTES.where(_PG_OWN)
 _CLEAR_SQLITE = delete(pending_table).where(_SQLITE_OWN)
 _CLEAR_PG = delete(pending_table).where(_PG_OWN)
@@ -561,14 +566,22 @@ def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) ->
         notes = conn.execute(_NOTES_PG).all()
         clear = _CLEAR_PG
     raw = conn.info.pop(_RAW_SQL, [])
+    wrote = conn.info.pop(_WROTE, set())
+    everything = len(notes)
+    # only notes of tables this unit of work itself wrote with its statements: a write done by a
+    # trigger planted on one of them, or a note inserted by hand, is nobody's and stays noted
+    notes = [n for n in notes if n.tbl in wrote]
     if raw:  # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
         notes = [n for n in notes if not any(low < n.id <= high for low, high in raw)]
     session.info.pop(_LIVE, None)  # from here on, entries are written at once
     chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
     for entry in deferred[1:]:
         record(session, ctx, entry)
-    if raw and notes:
-        conn.execute(delete(pending_table).where(pending_table.c.id.in_([n.id for n in notes])))
+    if len(notes) < everything:
+        log.warning("audit: %d noted writes not made by GasDesk left", everything - len(notes))
+        if notes:
+            chained = pending_table.c.id.in_([n.id for n in notes])
+            conn.execute(delete(pending_table).where(chained))
     elif notes:
         conn.execute(clear, params)
 
@@ -676,6 +689,7 @@ def adopt_existing(ctx: Context) -> int:
 
 
 _RAW_SQL = "gasdesk_audit_raw_sql"  # connection info: note id ranges written by text() DML
+_WROTE = "gasdesk_audit_wrote"  # connection info: covered tables the unit of work's DML targets
 _RAW_DML = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b", re.IGNORECASE)
 _OWN_MAX_SQLITE = select(func.coalesce(func.max(pending_table.c.id), 0))
 _OWN_MAX_PG = _OWN_MAX_SQLITE.where(_PG_OWN)
@@ -698,6 +712,18 @@ def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options)
         conn.info[_RAW_SQL].append((_own_max(conn), None))
 
 
+@event.listens_for(Engine, "before_execute")
+def _note_dml_target(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+    """Remember which covered tables the unit of work's own statements (Core or ORM flush)
+    write: only their notes are chained (no statement, no query)."""
+    wrote = conn.info.get(_WROTE)
+    if wrote is not None and isinstance(clauseelement, UpdateBase):
+        table = getattr(clauseelement, "table", None)
+        name = getattr(table, "name", None)
+        if name in COVERED:
+            wrote.add(name)
+
+
 @event.listens_for(Engine, "after_execute")
 def _after_raw_sql(conn, clauseelement, multiparams, params, execution_options, result):  # type: ignore[no-untyped-def]
     ranges = conn.info.get(_RAW_SQL)
@@ -711,6 +737,7 @@ def _begun(session: Session, _transaction, connection: Connection) -> None:  # t
         return
     session.info[_LIVE] = True
     connection.info[_RAW_SQL] = []
+    connection.info[_WROTE] = set()
     if connection.dialect.name == "sqlite":
         session.info[_MARK] = connection.execute(_MARK_QUERY).scalar_one()
 
