@@ -200,6 +200,7 @@ _SET_HEAD = (
     .where(head_table.c.id == 1)
     .values(mac=bindparam("new_mac"), tag=bindparam("new_tag"))
 )
+_SET_HEAD_UNTAGGED = update(head_table).where(head_table.c.id == 1).values(mac=bindparam("new_mac"))
 
 
 def head_tag(key: bytes, seq: int, mac: str) -> str:
@@ -275,7 +276,10 @@ def record(
     }
     mac = entry_mac(ctx.audit_key, previous, entry)
     conn.execute(insert(log_table), {**entry, "mac": mac})
-    conn.execute(_SET_HEAD, {"new_mac": mac, "new_tag": head_tag(ctx.audit_key, seq, mac)})
+    if _pending_ready(conn):  # revision 0006 on (cached per engine: no query per entry)
+        conn.execute(_SET_HEAD, {"new_mac": mac, "new_tag": head_tag(ctx.audit_key, seq, mac)})
+    else:  # a database before the coverage revision has no tag yet
+        conn.execute(_SET_HEAD_UNTAGGED, {"new_mac": mac})
     session.info[_LAST_EVENT] = (event, seq)
     return seq
 
