@@ -10,9 +10,15 @@ unit of work commits, the rows it wrote are read back and their full figures (se
 keyed digests) are chained in a ``rows`` entry. ``verify`` recomputes the chain, replays those
 entries into the latest audited state of every row, and matches it one-to-one with every row of
 every covered table: an edited column, a deleted row, a row written behind the log's back (any
-id) are each found. Deleting the newest entries leaves a shorter, valid chain: the chain head
-(entry count and mac) is printed on every Z-report, and ``verify`` checks the paper's figures
-when given them.
+id) are each found. A unit of work chains only notes of the tables its own statements wrote
+(PostgreSQL: notes it inserted itself, at trigger depth 1), so a planted trigger's writes or
+notes inserted by hand stay for ``verify`` to report; the triggers themselves are fingerprinted
+in the chain and compared by ``verify`` and at every start.
+
+The chain head carries a keyed tag of its count and mac, so cutting the newest entries and
+re-pointing the head is found. Only an external witness proves against an intruder who saved
+an older head row (tag and all) and puts it back: the head (entry count and mac) is printed on
+every Z-report, and ``verify`` checks the paper's figures when given them.
 """
 
 from __future__ import annotations
