@@ -182,3 +182,11 @@ def test_verify_reports_an_unreadable_log_entry(hall, started):
         drop_guards="audit_log",
     )
     assert not verified(hall.ctx).ok
+
+
+def test_a_start_warns_of_a_planted_trigger_and_does_not_chain_it(hall, started, caplog):
+    _plant(hall.ctx, "UPDATE settings SET value = value WHERE key = 'nothing'")
+    with caplog.at_level("WARNING", logger="app.services.audit"):
+        assert audit.adopt_existing(hall.ctx) == 0  # the next start
+    assert "counter_transactions:zz_evil" in caplog.text
+    broken(hall.ctx, "trigger counter_transactions:zz_evil: not one of GasDesk's")
