@@ -494,6 +494,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     mac: Mapped[str] = mapped_column(String(64))
+    # keyed tag of (seq, mac): a head re-pointed at an older entry does not match it
+    tag: Mapped[str | None] = mapped_column(String(64))
 
 
 APPEND_ONLY_TABLES = tuple(

@@ -10,9 +10,15 @@ unit of work commits, the rows it wrote are read back and their full figures (se
 keyed digests) are chained in a ``rows`` entry. ``verify`` recomputes the chain, replays those
 entries into the latest audited state of every row, and matches it one-to-one with every row of
 every covered table: an edited column, a deleted row, a row written behind the log's back (any
-id) are each found. Deleting the newest entries leaves a shorter, valid chain: the chain head
-(entry count and mac) is printed on every Z-report, and ``verify`` checks the paper's figures
-when given them.
+id) are each found. A unit of work chains only notes of the tables its own statements wrote
+(PostgreSQL: notes it inserted itself, at trigger depth 1), so a planted trigger's writes or
+notes inserted by hand stay for ``verify`` to report; the triggers themselves are fingerprinted
+in the chain and compared by ``verify`` and at every start.
+
+The chain head carries a keyed tag of its count and mac, so cutting the newest entries and
+re-pointing the head is found. Only an external witness proves against an intruder who saved
+an older head row (tag and all) and puts it back: the head (entry count and mac) is printed on
+every Z-report, and ``verify`` checks the paper's figures when given them.
 """
 
 from __future__ import annotations
@@ -40,7 +46,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
 from app.context import Context
@@ -193,7 +201,20 @@ _TAKE_HEAD = (
     .values(seq=head_table.c.seq + 1)
     .returning(head_table.c.seq, head_table.c.mac)
 )
-_SET_HEAD = update(head_table).where(head_table.c.id == 1).values(mac=bindparam("new_mac"))
+_SET_HEAD = (
+    update(head_table)
+    .where(head_table.c.id == 1)
+    .values(mac=bindparam("new_mac"), tag=bindparam("new_tag"))
+)
+_SET_HEAD_UNTAGGED = update(head_table).where(head_table.c.id == 1).values(mac=bindparam("new_mac"))
+
+
+def head_tag(key: bytes, seq: int, mac: str) -> str:
+    """The keyed tag of the chain head: without the key nobody can point the head at an older
+    entry after cutting the newest ones off (an intruder who saved an older head row, tag and
+    all, can still put it back: only the count and mac printed on a Z-report prove against that).
+    """
+    return hmac.new(key, f"head\n{seq}\n{mac}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -261,7 +282,10 @@ def record(
     }
     mac = entry_mac(ctx.audit_key, previous, entry)
     conn.execute(insert(log_table), {**entry, "mac": mac})
-    conn.execute(_SET_HEAD, {"new_mac": mac})
+    if _pending_ready(conn):  # revision 0006 on (cached per engine: no query per entry)
+        conn.execute(_SET_HEAD, {"new_mac": mac, "new_tag": head_tag(ctx.audit_key, seq, mac)})
+    else:  # a database before the coverage revision has no tag yet
+        conn.execute(_SET_HEAD_UNTAGGED, {"new_mac": mac})
     session.info[_LAST_EVENT] = (event, seq)
     return seq
 
@@ -339,57 +363,106 @@ def verify(
 
     ``expect_count``/``expect_mac`` are the head printed on a Z-report (a prefix of the mac is
     enough): the chain must still contain that entry with that mac, which catches the deletion
-    of the newest entries.
+    of the newest entries even by an intruder who saved an older head row. Hostile content never
+    makes verify fail with an exception: what cannot be read is reported as tampered.
     """
     report = AuditReport()
-    state: dict[str, tuple[str, int]] = {}  # row key -> (digest of its latest figures, seq)
     with db.readers() as session:
         conn = session.connection()
-        previous = ""
-        expected_seq = 1
-        for row in _entries(conn):
-            entry = dict(row._mapping)
-            if row.seq != expected_seq:
-                report.fail(
-                    expected_seq,
-                    f"entry {expected_seq}: missing (the chain jumps from "
-                    f"{expected_seq - 1} to {row.seq}): entries were deleted",
-                )
-                expected_seq = row.seq
-            if not hmac.compare_digest(entry_mac(key, previous, entry), row.mac):
-                report.fail(
-                    row.seq,
-                    f"entry {row.seq} ({row.kind}, {row.ref or '-'}): mac does not match: the "
-                    "entry was changed, moved, or a neighbour was removed",
-                )
-            else:
-                for row_key, figures in json.loads(row.data).get("rows", {}).items():
-                    state[row_key] = (_digest(figures), row.seq)
-            previous = row.mac
-            expected_seq += 1
-            report.entries += 1
-        head = conn.execute(select(head_table.c.seq, head_table.c.mac)).one()
-        report.head = ChainHead(int(head.seq), head.mac)
-        last = expected_seq - 1
-        if head.seq != last or head.mac != previous:
+        try:
+            _verify(conn, key, report, expect_count, expect_mac)
+        except _HOSTILE as error:  # hostile content must be a finding, never a traceback
+            log.exception("audit verify could not read the database")
             report.fail(
-                last + 1,
-                f"chain head says {head.seq} entries, the log ends at {last}: the newest "
-                "entries were deleted or the head was changed",
+                None, f"the audit data could not be read ({type(error).__name__}): tampered"
             )
-        if expect_count is not None:
-            mac = conn.execute(select(log_table.c.mac).where(log_table.c.seq == expect_count))
-            found = mac.scalar()
-            if found is None:
-                report.fail(
-                    min(expect_count, last + 1),
-                    f"entry {expect_count} printed on paper is missing: the log was cut "
-                    f"after entry {last}",
-                )
-            elif expect_mac and not found.startswith(expect_mac.lower()):
-                report.fail(expect_count, f"entry {expect_count}: mac differs from the paper")
-        _match_rows(conn, key, state, report)
     return report
+
+
+def _verify(  # type: ignore[no-untyped-def]
+    conn: Connection, key: bytes, report: AuditReport, expect_count, expect_mac
+) -> None:
+    state: dict[str, tuple[str, int]] = {}  # row key -> (digest of its latest figures, seq)
+    guards: dict[str, str] | None = None  # the database's guards as last chained
+    previous = ""
+    expected_seq = 1
+    for row in _entries(conn):
+        entry = dict(row._mapping)
+        if row.seq != expected_seq:
+            report.fail(
+                expected_seq,
+                f"entry {expected_seq}: missing (the chain jumps from "
+                f"{expected_seq - 1} to {row.seq}): entries were deleted",
+            )
+            expected_seq = row.seq
+        if not _mac_matches(key, previous, entry, row.mac):
+            report.fail(
+                row.seq,
+                f"entry {row.seq} ({row.kind}, {row.ref or '-'}): mac does not match: the "
+                "entry was changed, moved, or a neighbour was removed",
+            )
+        else:
+            data = json.loads(row.data)
+            for row_key, figures in data.get("rows", {}).items():
+                state[row_key] = (_digest(figures), row.seq)
+            if GUARDS in data:
+                guards = data[GUARDS]
+        previous = row.mac
+        expected_seq += 1
+        report.entries += 1
+    head = conn.execute(select(head_table.c.seq, head_table.c.mac, head_table.c.tag)).one()
+    report.head = ChainHead(_as_int(head.seq), str(head.mac))
+    last = expected_seq - 1
+    if head.seq != last or head.mac != previous:
+        report.fail(
+            last + 1,
+            f"chain head says {head.seq} entries, the log ends at {last}: the newest "
+            "entries were deleted or the head was changed",
+        )
+    fresh = head.seq == 0 and head.mac == "" and head.tag is None
+    if not fresh and not (
+        isinstance(head.tag, str)
+        and hmac.compare_digest(head_tag(key, head.seq, head.mac), head.tag)
+    ):
+        report.fail(
+            last + 1,
+            "chain head tag does not match its count and mac: the head was rewritten (were the "
+            "newest entries deleted? compare with the last Z-report's count and mac)",
+        )
+    if expect_count is not None:
+        mac = conn.execute(select(log_table.c.mac).where(log_table.c.seq == expect_count))
+        found = mac.scalar()
+        if found is None:
+            report.fail(
+                min(expect_count, last + 1),
+                f"entry {expect_count} printed on paper is missing: the log was cut "
+                f"after entry {last}",
+            )
+        elif expect_mac and not str(found).startswith(expect_mac.lower()):
+            report.fail(expect_count, f"entry {expect_count}: mac differs from the paper")
+    if guards is not None:
+        for problem in guard_changes(guards, database_guards(conn)):
+            report.fail(None, problem)
+    _match_rows(conn, key, state, report)
+
+
+# what reading values no writer of the app stores may raise (bad JSON, a text in a date column)
+_HOSTILE = (SQLAlchemyError, ValueError, TypeError, KeyError, AttributeError, OverflowError)
+
+
+def _as_int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return -1
+
+
+def _mac_matches(key: bytes, previous: str, entry: Mapping[str, object], mac: object) -> bool:
+    """False, not an exception, for an entry whose fields a writer of the app never stores."""
+    try:
+        return isinstance(mac, str) and hmac.compare_digest(entry_mac(key, previous, entry), mac)
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        return False
 
 
 # ---------------------------------------------------------------- rows of the covered tables
@@ -449,7 +522,11 @@ _NOTES = select(
 ).order_by(pending_table.c.id)
 _MARK_QUERY = select(func.coalesce(func.max(pending_table.c.id), 0))
 _SQLITE_OWN = pending_table.c.id > bindparam("mark")
-_PG_OWN = pending_table.c.txid == func.txid_current()
+# a PostgreSQL note is this transaction's only if this transaction inserted it (xmin): a note
+# an intruder inserted ahead with a predictable future txid is not
+_PG_OWN = (pending_table.c.txid == func.txid_current()) & text(
+    "audit_pending.xmin::text = (txid_current() % 4294967296)::text"
+)
 _NOTES_SQLITE, _NOTES_PG = _NOTES.where(_SQLITE_OWN), _NOTES.where(_PG_OWN)
 _CLEAR_SQLITE = delete(pending_table).where(_SQLITE_OWN)
 _CLEAR_PG = delete(pending_table).where(_PG_OWN)
@@ -499,36 +576,130 @@ def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) ->
         notes = conn.execute(_NOTES_PG).all()
         clear = _CLEAR_PG
     raw = conn.info.pop(_RAW_SQL, [])
+    wrote = conn.info.pop(_WROTE, set())
+    everything = len(notes)
+    # only notes of tables this unit of work itself wrote with its statements: a write done by a
+    # trigger planted on one of them, or a note inserted by hand, is nobody's and stays noted
+    notes = [n for n in notes if n.tbl in wrote]
     if raw:  # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
         notes = [n for n in notes if not any(low < n.id <= high for low, high in raw)]
     session.info.pop(_LIVE, None)  # from here on, entries are written at once
     chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
     for entry in deferred[1:]:
         record(session, ctx, entry)
-    if raw and notes:
-        conn.execute(delete(pending_table).where(pending_table.c.id.in_([n.id for n in notes])))
+    if len(notes) < everything:
+        log.warning("audit: %d noted writes not made by GasDesk left", everything - len(notes))
+        if notes:
+            chained = pending_table.c.id.in_([n.id for n in notes])
+            conn.execute(delete(pending_table).where(chained))
     elif notes:
         conn.execute(clear, params)
 
 
+COVERAGE = "audit_coverage"  # the entry of the one adoption; its data also holds the guards
+GUARDS_CHANGED = "audit_guards"  # the guards as a migration left them
+GUARDS = "guards"
+_GUARD_ENTRY = (
+    select(log_table.c.seq, log_table.c.kind, log_table.c.data)
+    .where(log_table.c.kind.in_((COVERAGE, GUARDS_CHANGED)))
+    .order_by(log_table.c.seq.desc())
+    .limit(1)
+)
+_CHAINED_ROWS = select(log_table.c.seq).where(log_table.c.data.like('%"rows":%')).limit(1)
+# Tables whose triggers decide what is noted, refused or chained (a rule or trigger planted on
+# any of them can write behind the app's back or rewrite the notes).
+GUARDED = (*COVERED, "audit_log", "audit_head", "audit_pending")
+
+
+def database_guards(conn: Connection) -> dict[str, str]:
+    """The triggers (PostgreSQL: also rules, with the function each trigger runs) on the covered
+    and audit tables: name -> digest of their definition."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(
+            text(
+                "SELECT tbl_name || ':' || name, sql FROM sqlite_master "
+                "WHERE type = 'trigger' AND tbl_name IN :tables"
+            ).bindparams(bindparam("tables", expanding=True)),
+            {"tables": list(GUARDED)},
+        ).all()
+    else:
+        rows = conn.execute(
+            text(
+                "SELECT c.relname || ':' || t.tgname::text, pg_get_triggerdef(t.oid) || ' ' || "
+                "t.tgenabled::text || ' ' || pg_get_functiondef(t.tgfoid) "
+                "FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND c.relname IN :tables "
+                "UNION ALL SELECT tablename || ':rule:' || rulename::text, definition "
+                "FROM pg_rules "
+                "WHERE tablename IN :tables"
+            ).bindparams(bindparam("tables", expanding=True)),
+            {"tables": list(GUARDED)},
+        ).all()
+    return {
+        str(name): hashlib.sha256(str(sql).encode("utf-8")).hexdigest()[:32] for name, sql in rows
+    }
+
+
+def guard_changes(expected: Mapping[str, str], found: Mapping[str, str]) -> list[str]:
+    """What differs between the guards as chained and as they are now."""
+    problems = []
+    for name in sorted(set(found) - set(expected)):
+        problems.append(f"trigger {name}: not one of GasDesk's (planted behind the log's back)")
+    for name in sorted(set(expected) - set(found)):
+        problems.append(f"trigger {name}: missing (dropped behind the log's back)")
+    for name in sorted(n for n in set(found) & set(expected) if found[n] != expected[n]):
+        problems.append(f"trigger {name}: definition changed behind the log's back")
+    return problems
+
+
+def _revision(conn: Connection) -> str | None:
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def adopt_existing(ctx: Context) -> int:
-    """Chain the rows that predate audit coverage (noted by migration 0006), once; returns how
-    many rows were adopted."""
+    """At start: chain the rows that predate audit coverage (noted by migration 0006) exactly
+    once, then check the database's triggers against those last chained; returns how many rows
+    were adopted.
+
+    The adoption is itself an entry (``COVERAGE``, with the guards and the schema revision):
+    once it is in the chain no note is ever adopted again, whatever its txid, so a note an
+    intruder relabels stays for ``verify`` to report. A start that finds the triggers changed
+    chains them anew only when the schema revision changed too (a migration ran); otherwise it
+    warns in the log, and ``verify`` reports the difference.
+    """
     with ctx.unit_of_work() as session:
         conn = session.connection()
         if not _pending_ready(conn):
             return 0
-        adopt = pending_table.c.txid == ADOPT
-        notes = conn.execute(_NOTES.where(adopt)).all()
-        if not notes:
-            return 0
-        chain_rows(session, ctx, notes, kind="rows_adopted")
-        conn.execute(delete(pending_table).where(adopt))
-        session.commit()
-        return len(notes)
+        found = database_guards(conn)
+        revision = _revision(conn)
+        last = conn.execute(_GUARD_ENTRY).first()
+        if last is None:
+            # the first start after the upgrade; a log that already holds an entry chained
+            # under coverage (its "rows") was not just upgraded: nothing is adopted then
+            adopt = pending_table.c.txid == ADOPT
+            covered = conn.execute(_CHAINED_ROWS).first() is not None
+            notes = [] if covered else conn.execute(_NOTES.where(adopt)).all()
+            rows = _latest_figures(ctx.audit_key, notes) if notes else {}  # type: ignore[arg-type]
+            data = {"rows": rows, GUARDS: found, "revision": revision}
+            record(session, ctx, Event(COVERAGE, data=data))
+            if notes:
+                conn.execute(delete(pending_table).where(adopt))
+            session.commit()
+            return len(notes)
+        recorded = json.loads(last.data)
+        problems = guard_changes(recorded.get(GUARDS, {}), found)
+        if problems and recorded.get("revision") != revision:
+            data = {GUARDS: found, "revision": revision, "was": recorded.get("revision")}
+            record(session, ctx, Event(GUARDS_CHANGED, data=data))
+            session.commit()
+        elif problems:
+            log.warning("audit: database triggers differ from the chained ones: %s", problems)
+        return 0
 
 
 _RAW_SQL = "gasdesk_audit_raw_sql"  # connection info: note id ranges written by text() DML
+_WROTE = "gasdesk_audit_wrote"  # connection info: covered tables the unit of work's DML targets
 _RAW_DML = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|WITH)\b", re.IGNORECASE)
 _OWN_MAX_SQLITE = select(func.coalesce(func.max(pending_table.c.id), 0))
 _OWN_MAX_PG = _OWN_MAX_SQLITE.where(_PG_OWN)
@@ -551,6 +722,18 @@ def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options)
         conn.info[_RAW_SQL].append((_own_max(conn), None))
 
 
+@event.listens_for(Engine, "before_execute")
+def _note_dml_target(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+    """Remember which covered tables the unit of work's own statements (Core or ORM flush)
+    write: only their notes are chained (no statement, no query)."""
+    wrote = conn.info.get(_WROTE)
+    if wrote is not None and isinstance(clauseelement, UpdateBase):
+        table = getattr(clauseelement, "table", None)
+        name = getattr(table, "name", None)
+        if name in COVERED:
+            wrote.add(name)
+
+
 @event.listens_for(Engine, "after_execute")
 def _after_raw_sql(conn, clauseelement, multiparams, params, execution_options, result):  # type: ignore[no-untyped-def]
     ranges = conn.info.get(_RAW_SQL)
@@ -564,6 +747,7 @@ def _begun(session: Session, _transaction, connection: Connection) -> None:  # t
         return
     session.info[_LIVE] = True
     connection.info[_RAW_SQL] = []
+    connection.info[_WROTE] = set()
     if connection.dialect.name == "sqlite":
         session.info[_MARK] = connection.execute(_MARK_QUERY).scalar_one()
 
@@ -597,16 +781,12 @@ def _match_rows(conn: Connection, key: bytes, state: dict, report: AuditReport) 
     if dialect == "postgresql":
         conn.exec_driver_sql("SET LOCAL timezone TO 'UTC'")  # as in the capture trigger
     for name, cover in COVERED.items():
-        columns = [column.name for column in cover.table.columns]
-        rendered = row_json(dialect, columns, "t")
-        query = text(f"SELECT t.{cover.key} AS pk, {rendered} AS figures FROM {name} t ORDER BY 1")
         unaudited: list[str] = []
-        for row in conn.execution_options(yield_per=2000).execute(query):
-            row_key = _row_key(name, row.pk)
-            figures = figures_of(key, cover, row.figures)
+        for pk, figures in _table_rows(conn, key, cover, report):
+            row_key = _row_key(name, pk)
             known = state.pop(row_key, None)
             if known is None:
-                unaudited.append(str(row.pk))
+                unaudited.append(str(pk))
             elif known[0] != _digest(figures):
                 seq = known[1]
                 was = _recorded(conn, seq, row_key)
@@ -628,6 +808,44 @@ def _match_rows(conn: Connection, key: bytes, state: dict, report: AuditReport) 
     notes = conn.execute(select(func.count()).select_from(pending_table)).scalar_one()
     if notes:
         report.fail(None, f"audit_pending: {notes} writes noted but never chained")
+
+
+def _table_rows(conn: Connection, key: bytes, cover: Covered, report: AuditReport):  # type: ignore[no-untyped-def]
+    """Every row of a covered table with its figures, rendered by the database as in the capture
+    trigger. From a value SQLite cannot render so (a BLOB, which no writer of the app stores)
+    on, rows are rendered in Python (bytes as hex): they differ from any chained figure and are
+    reported as changed instead of stopping verify. (PostgreSQL renders every type.)"""
+    name = cover.table.name
+    columns = [column.name for column in cover.table.columns]
+    rendered = row_json(conn.dialect.name, columns, "t")
+    query = text(f"SELECT t.{cover.key} AS pk, {rendered} AS figures FROM {name} t ORDER BY 1")
+    last = None
+    try:
+        for row in conn.execute(query.execution_options(yield_per=2000)):
+            last = row.pk
+            yield row.pk, figures_of(key, cover, row.figures)
+        return
+    except DBAPIError as error:
+        if conn.dialect.name != "sqlite":
+            raise
+        log.warning("audit verify: %s rendered value by value (%s)", name, error.orig)
+        report.fail(None, f"{name}: holds values the app never writes ({error.orig}): tampered")
+    after = "" if last is None else f" WHERE t.{cover.key} > :last"
+    raw = text(f"SELECT {', '.join(f't.{c}' for c in columns)} FROM {name} t{after} ORDER BY 1")
+    for row in conn.execute(raw, {"last": last}):
+        values = dict(zip(columns, row, strict=True))
+        figures = {c: _plain(v) for c, v in values.items()}
+        for secret in cover.secret:
+            figures[secret] = _secret(key, figures.get(secret))
+        yield values[cover.key], figures
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "blob:" + bytes(value).hex()
+    if value is None or isinstance(value, int | float | str):
+        return value
+    return str(value)
 
 
 def _recorded(conn: Connection, seq: int, row_key: str) -> object:

@@ -6,7 +6,9 @@ Revises: 0005
 ``audit_pending`` is where the capture triggers note the rows a transaction wrote; the writer
 chains their figures and clears its notes before it commits. Rows that exist before this
 revision are noted with ``txid`` -1 so the first start with the audit key adopts them into the
-chain (``app.services.audit.adopt_existing``).
+chain (``app.services.audit.adopt_existing``); that start records the adoption in the chain, and
+no later note is ever adopted. ``audit_head.tag`` is a keyed tag of the head's seq and mac, so
+the head cannot be re-pointed at an older entry without the key.
 """
 
 import sqlalchemy as sa
@@ -61,6 +63,7 @@ def upgrade() -> None:
     )
     # a PostgreSQL writer finds its own notes by txid among other writers' dead ones
     op.create_index(op.f("ix_audit_pending_txid"), "audit_pending", ["txid"], unique=False)
+    op.add_column("audit_head", sa.Column("tag", sa.String(length=64), nullable=True))
     note_existing_rows(COVERED, ADOPT)
     add_audit_capture(COVERED)
     add_append_only_triggers(APPEND_ONLY)
@@ -71,3 +74,5 @@ def downgrade() -> None:
     drop_audit_capture(COVERED)
     op.drop_index(op.f("ix_audit_pending_txid"), table_name="audit_pending")
     op.drop_table("audit_pending")
+    with op.batch_alter_table("audit_head") as batch:
+        batch.drop_column("tag")
