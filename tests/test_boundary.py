@@ -482,6 +482,7 @@ NOT_ENTRIES = {
     ("accounts", "retire_cards"),  # inside open/transfer/replace, on a loaded ORM row
     ("common", "run_once"),  # the unit-of-work runner every entry uses
     ("audit", "record_alone"),  # the audit log's own writer (events built by services)
+    ("audit", "adopt_existing"),  # run once by bootstrap at start, takes no input but ctx
 }
 
 
