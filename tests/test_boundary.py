@@ -152,7 +152,7 @@ def test_the_per_sale_limits_hold_for_a_closing_charge(hall):
 
 def test_the_per_sale_limit_holds_for_the_card_fee(hall):
     account = open_customer(hall)
-    _settings(hall, card_fee_fen=6_000_000)  # above the 50,000.00 yuan per-sale limit
+    _settings(hall, max_purchase_amount_fen=1000)  # below the 20.00 yuan card fee
     _refused(
         hall,
         RuleViolation,
