@@ -5,45 +5,90 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.cash import WorkCalendar
+from app.domain.cash import MAX_CASH_FEN, WorkCalendar
 from app.domain.money import VOLUME_SCALE
 from app.errors import InvalidInput
 from db.models import Setting
 
+BIGINT_MAX = 2**63 - 1
+M3 = VOLUME_SCALE
+DRAWER_LIMIT_MAX = 10**15  # bench and tests lift the drawer limits this far
+
+
+def _setting(default: int, low: int, high: int, label: str) -> Any:
+    """A policy field: its default, the range an administrator may set (inclusive) and its
+    Chinese name for messages. The range keeps every limit a limit: a setting of 2**62 would
+    turn the check it drives off."""
+    return dataclasses.field(default=default, metadata={"range": (low, high), "label": label})
+
 
 @dataclass(frozen=True)
 class HallPolicy:
-    sale_step: int = 1 * VOLUME_SCALE  # smallest sellable volume step (0.01 m³ units)
-    max_purchase_volume: int = 5000 * VOLUME_SCALE  # one sale above this is refused as absurd
-    max_purchase_amount_fen: int = 5_000_000  # 50,000.00 yuan
-    card_fee_fen: int = 2000  # replacement card when the customer is at fault
+    # smallest sellable volume step (0.01 m³ units)
+    sale_step: int = _setting(1 * M3, 1, 100 * M3, "购气量步长")
+    # one sale above this is refused as absurd
+    max_purchase_volume: int = _setting(5000 * M3, 1 * M3, 100_000 * M3, "单笔购气量上限")
+    max_purchase_amount_fen: int = _setting(5_000_000, 100, 10 * MAX_CASH_FEN, "单笔购气金额上限")
+    # replacement card when the customer is at fault
+    card_fee_fen: int = _setting(2000, 1, 100_000, "补卡工本费")
     # refund/supplement approval thresholds (enforced by the security layer)
-    approval_second_level_volume: int = 500 * VOLUME_SCALE
-    approval_third_level_volume: int = 1000 * VOLUME_SCALE
+    approval_second_level_volume: int = _setting(500 * M3, 1, 100_000 * M3, "二级审批气量")
+    approval_third_level_volume: int = _setting(1000 * M3, 1, 100_000 * M3, "三级审批气量")
     # cash in one drawer: above the warning every sale warns; above the stop no cash is taken
-    drawer_warn_limit_fen: int = 500_000  # 5,000.00 yuan (hall rule)
-    drawer_stop_limit_fen: int = 1_000_000  # 10,000.00 yuan
+    # (the high end lets a training hall or a test lift the limits; still far inside a BIGINT)
+    drawer_warn_limit_fen: int = _setting(500_000, 100, DRAWER_LIMIT_MAX, "钱箱预警金额")
+    drawer_stop_limit_fen: int = _setting(1_000_000, 100, DRAWER_LIMIT_MAX, "钱箱停收金额")
     # login: failures counted per user over the window; each lockout of a day doubles
-    login_max_failures: int = 5
-    login_window_minutes: int = 15
-    lockout_minutes: int = 5
-    idle_lock_minutes: int = 5  # an unattended counter locks itself
+    login_max_failures: int = _setting(5, 1, 100, "登录失败次数上限")
+    login_window_minutes: int = _setting(15, 1, 1440, "登录失败统计时长（分钟）")
+    lockout_minutes: int = _setting(5, 1, 1440, "锁定时长（分钟）")
+    # an unattended counter locks itself
+    idle_lock_minutes: int = _setting(5, 1, 240, "无操作锁屏时长（分钟）")
     # the doubling of lockouts stops here: a stranger guessing cannot lock a user out for a day
-    max_lockout_minutes: int = 60
+    max_lockout_minutes: int = _setting(60, 1, 1440, "最长锁定时长（分钟）")
     # cash tendered may exceed the amount due by at most this (larger: a typing error)
-    max_change_fen: int = 100_000  # 1,000.00 yuan
+    max_change_fen: int = _setting(100_000, 1, 1_000_000, "最大找零金额")
     # meter readings (closing, transfer): never above the absolute maximum, and never more
     # above the last known reading than the gas put on the account's cards plus a plausible use
     # of max_daily_use_volume per day since that reading (at least min_use_allowance_volume)
-    max_meter_reading: int = 10_000_000 * VOLUME_SCALE  # 10 million m³
-    max_daily_use_volume: int = 100 * VOLUME_SCALE
-    min_use_allowance_volume: int = 500 * VOLUME_SCALE
+    max_meter_reading: int = _setting(10_000_000 * M3, 1 * M3, 100_000_000 * M3, "表读数上限")
+    max_daily_use_volume: int = _setting(100 * M3, 1, 1_000_000 * M3, "每日用气量上限")
+    min_use_allowance_volume: int = _setting(500 * M3, 1, 100_000 * M3, "最少可用气量")
 
 
+def setting_range(key: str) -> tuple[int, int]:
+    """The inclusive range of one policy setting."""
+    f = _FIELDS[key]
+    return f.metadata.get("range", (1, BIGINT_MAX))
+
+
+def setting_label(key: str) -> str:
+    """The Chinese name of one policy setting."""
+    return _FIELDS[key].metadata.get("label", key)
+
+
+def _checked_value(key: str, value: object, stored: bool) -> int:
+    low, high = setting_range(key)
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return value
+    label = setting_label(key)
+    where = "已保存的" if stored else ""
+    raise InvalidInput(
+        f"{where}设置项“{label}”必须是{low}到{high}之间的整数"
+        + ("，请系统管理员重新设置" if stored else ""),
+        f"setting {key} = {value!r} outside [{low}, {high}]" + (" (stored)" if stored else ""),
+        setting=key,
+        low=low,
+        high=high,
+    )
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(HallPolicy)}
 _SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)
 
 
@@ -54,17 +99,20 @@ def load_policy(session: Session) -> HallPolicy:
     values = {}
     for f in dataclasses.fields(HallPolicy):
         if f.name in stored:
-            values[f.name] = json.loads(stored[f.name])
+            # a row edited outside GasDesk (or stored before the ranges) is refused, never used
+            try:
+                value = json.loads(stored[f.name])
+            except ValueError:
+                value = stored[f.name]
+            values[f.name] = _checked_value(f.name, value, stored=True)
     return HallPolicy(**values)
 
 
 def save_setting(session: Session, key: str, value: object) -> None:
     """Store one policy value (validated against the policy's fields)."""
-    names = {f.name for f in dataclasses.fields(HallPolicy)}
-    if key not in names:
+    if key not in _FIELDS:
         raise InvalidInput("未知的设置项", f"unknown setting {key!r}")
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**63:
-        raise InvalidInput("设置值必须是正整数", f"setting {key} must be a positive int: {value!r}")
+    value = _checked_value(key, value, stored=False)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=json.dumps(value)))

@@ -34,6 +34,9 @@ DENOMINATION_NAMES = {
     10: "1角",
 }
 MAX_PIECES = 100_000  # more notes of one kind than any drawer holds: a typing error
+# One million yuan: the most any cash figure may be (a movement, a float, a count, a hand-over);
+# a larger figure is a typing error, and an exact bound keeps every sum far inside a BIGINT.
+MAX_CASH_FEN = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class Payment:
             raise InvalidInput(f"请填写{name}交易流水号", f"{self.method} without reference")
         if len(reference) > 64:
             raise InvalidInput("交易流水号过长", "reference longer than 64")
+        if not all(ch.isascii() and (ch.isalnum() or ch == "-") for ch in reference):
+            # a voucher or transaction number: never emoji, Chinese or invisible characters
+            raise InvalidInput(
+                "交易流水号只能包含数字、字母和“-”", f"bad characters in reference {reference!r}"
+            )
         return Payment(self.method, reference)
 
 
@@ -78,7 +86,14 @@ class DrawerCount:
         if not isinstance(coins, int) or isinstance(coins, bool) or not 0 <= coins < 10_000_00:
             raise InvalidInput("硬币金额无效", f"bad coin total {coins!r}")
         pieces = {face: self.pieces.get(face, 0) for face in DENOMINATIONS}
-        return DrawerCount(pieces, coins)
+        counted = DrawerCount(pieces, coins)
+        if counted.total_fen > MAX_CASH_FEN:
+            # floats, counts and hand-overs are held to the bound every cash movement has
+            raise InvalidInput(
+                "清点金额超过100万元，请核对张数",
+                f"count of {counted.total_fen} fen above {MAX_CASH_FEN}",
+            )
+        return counted
 
     @property
     def total_fen(self) -> int:

@@ -186,7 +186,7 @@ def check_serial(value: str, what: str) -> str:
     """A card or meter number: NFKC, no white space, ASCII letters, digits and ``-`` only."""
     if not isinstance(value, str):
         raise InvalidInput(f"{what}无效，请重新输入", f"{what}: not a str: {value!r}")
-    text = require_text(normalize_identifier(value), what, max_length=SERIAL_LENGTH)
+    text = require_text(normalize_identifier(value).upper(), what, max_length=SERIAL_LENGTH)
     if not text.isascii() or not text.replace("-", "").isalnum():
         raise InvalidInput(f"{what}只能包含字母和数字", f"bad {what} {text!r}")
     return text
@@ -324,8 +324,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         lock_shift(session, desk)  # the shift first, then the account (one lock order)
 
         meter = session.scalar(select(Meter).where(Meter.meter_no == meter_no))
-        if meter is not None and meter.account_id is not None:
-            raise Conflict("该燃气表已绑定其他户号", f"meter {meter_no} already bound")
+        _check_reused_meter_reading(meter, reading)
         customer = _customer_row(session, ctx, customer_data)
         seq = next_number(session, f"account:{desk.hall_code}")
         account = Account(
@@ -359,6 +358,22 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         return _open_result(session, recorded.id)
 
     return run_once(ctx, req.request_id, OPENING, work, _open_result)
+
+
+def _check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
+    """A meter already registered is free (its account closed) and its register never runs
+    backwards: the new account starts at or above the last known reading, which the closing
+    left on the meter, so the next owner never pays for the earlier owner's gas."""
+    if meter is None:
+        return
+    if meter.account_id is not None:
+        raise Conflict("该燃气表已绑定其他户号", f"meter {meter.meter_no} already bound")
+    if reading < meter.initial_reading:
+        raise InvalidInput(
+            f"表底数不能小于该表上次销户时的读数{format_volume(meter.initial_reading)}立方米",
+            f"initial reading {reading} below the meter's last reading {meter.initial_reading}",
+            last_reading=meter.initial_reading,
+        )
 
 
 def check_reading_maximum(reading: int, policy: HallPolicy) -> None:
@@ -598,7 +613,9 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         retire_cards(ctx, account, "retired")
         account.status = "closed"
         account.closed_at = ctx.now()
-        account.meter.account_id = None  # the meter can serve a new account (the reading stays)
+        account.meter.account_id = None  # the meter can serve a new account
+        # its final register is where the next account starts (_check_reused_meter_reading)
+        account.meter.initial_reading = reading
         recorded = record_transaction(
             session,
             ctx,

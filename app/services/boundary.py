@@ -40,6 +40,8 @@ from typing import Annotated, Any, TypeVar, Union
 
 from sqlalchemy import String
 
+from app.domain.cards import CardReading
+from app.domain.cash import Payment
 from app.errors import InvalidInput
 from db.models import Account, Card, Contract, Customer, Meter, User
 
@@ -101,6 +103,41 @@ class Secret:
 # control, format (zero-width, BOM, bidi), surrogate, private-use, unassigned; line separators
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
+# Default_Ignorable_Code_Point (Unicode 15.1 DerivedCoreProperties.txt): code points a renderer
+# shows as nothing. ``unicodedata`` has no property for it, and many are letters or marks (the
+# Hangul fillers are Lo, U+034F and the variation selectors are Mn), so the category check
+# above misses them. U+2800 BRAILLE PATTERN BLANK is not in the set but also prints as nothing.
+_INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),  # not Default_Ignorable, but blank
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def is_invisible(ch: str) -> bool:
+    """Whether ``ch`` is a Default_Ignorable code point (or another blank one, see above)."""
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _INVISIBLE_RANGES)
+
+
+# a text must show something: a letter, digit, punctuation or symbol, not only combining marks
+_VISIBLE_BASE = ("L", "N", "P", "S")
+
 
 def _planes_allowed(ch: str) -> bool:
     code = ord(ch)
@@ -133,7 +170,7 @@ def clean_text(value: str, rule: Text) -> str | None:
     text = normalize_text(value)
     for ch in text:
         category = unicodedata.category(ch)
-        if category in _REFUSED_CATEGORIES:
+        if category in _REFUSED_CATEGORIES or is_invisible(ch):
             raise InvalidInput(
                 f"{rule.what}含有不可见字符或控制字符，请重新输入",
                 f"{rule.what}: character U+{ord(ch):04X} ({category}) refused",
@@ -147,6 +184,11 @@ def clean_text(value: str, rule: Text) -> str | None:
         if rule.required:
             raise InvalidInput(f"请填写{rule.what}", f"{rule.what}: empty")
         return None
+    if not any(unicodedata.category(ch)[0] in _VISIBLE_BASE for ch in text):
+        raise InvalidInput(
+            f"{rule.what}没有可见的文字，请重新输入",
+            f"{rule.what}: only marks or spaces in {text!r}",
+        )
     if len(text) > rule.max_length:
         raise InvalidInput(
             f"{rule.what}过长（最多{rule.max_length}字）",
@@ -254,6 +296,36 @@ FIELD_LABELS = {
     "meter_reading": "表读数",
     "final_reading": "表读数",
     "household_size": "家庭人口",
+    "method": "付款方式",
+    "reference": "交易流水号",
+    "password": "密码",
+    "serial": "卡号",
+    "req": "业务资料",
+    "kind": "类别",
+    "id_type": "证件类型",
+    "key": "设置项",
+    "value": "设置值",
+    "role": "岗位",
+    "username": "用户名",
+    "display_name": "姓名",
+    "password_hash": "密码",
+    "printer": "打印机",
+    "reason_code": "原因",
+    "source": "来源",
+    "float_count": "备用金清点",
+    "float_source": "备用金来源",
+    "hall_code": "营业厅编号",
+    "counter_code": "柜台编号",
+    "customer_class": "用户类别",
+    "tiers": "阶梯",
+    "upper": "阶梯上限",
+    "price_fen": "单价",
+    "ladder_start_month": "阶梯起始月份",
+    "household_threshold": "基准人口",
+    "extra_per_member": "每增加一人的气量",
+    "minutes": "时长",
+    "last_input": "最后操作时间",
+    "locked": "锁屏状态",
 }
 
 
@@ -342,8 +414,10 @@ def _check_str(value: object, name: str, what: str, meta: Sequence[object]) -> s
         raise _refuse(what, value, "str")
     for rule in meta:
         if isinstance(rule, Secret):
-            if len(value) > rule.max_length or "\x00" in value:
-                raise InvalidInput(f"{rule.what}无效", f"{name}: bad secret")
+            # never normalised, and any character may be typed: a control character in a
+            # password is a wrong password (told as such by the check), not an input error
+            if len(value) > rule.max_length:
+                raise InvalidInput(f"{rule.what}过长", f"{name}: secret of {len(value)} chars")
             return value
         if isinstance(rule, Ident):
             cleaned = clean_ident(value, rule)
@@ -353,7 +427,7 @@ def _check_str(value: object, name: str, what: str, meta: Sequence[object]) -> s
             return cleaned if cleaned is not None else ""
     # a plain str (codes, keys): bounded and free of control characters, kept as given
     if len(value) > DEFAULT_TEXT_LENGTH or any(
-        unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in value
+        unicodedata.category(ch) in _REFUSED_CATEGORIES or is_invisible(ch) for ch in value
     ):
         raise _refuse(what, value, "short printable str")
     return value
@@ -386,7 +460,16 @@ def _check_mapping(tp: Any, value: object, name: str, what: str) -> object:
 
 @functools.cache
 def _hints(owner: Any) -> dict[str, Any]:
-    return typing.get_type_hints(owner, include_extras=True)
+    return field_hints(owner)
+
+
+def field_hints(owner: Any) -> dict[str, Any]:
+    """The annotations the boundary checks ``owner`` (a function or dataclass) by: its own,
+    with ``DOMAIN_FIELDS`` for the pure domain's dataclasses (which cannot import these rules)."""
+    hints = typing.get_type_hints(owner, include_extras=True)
+    if isinstance(owner, type):
+        hints.update(DOMAIN_FIELDS.get(owner, {}))
+    return hints
 
 
 def _check_dataclass(value: Any, name: str) -> Any:
@@ -434,8 +517,9 @@ def is_service(func: object) -> bool:
 # ---------------------------------------------------------------- the fields services share
 
 AccountNo = Annotated[str, Ident("户号", column_length(Account.account_no))]
-CardSerial = Annotated[str, Ident("卡号", column_length(Card.serial))]
-MeterNo = Annotated[str, Ident("表号", column_length(Meter.meter_no))]
+# card, meter and contract numbers are upper-cased: "18a0000001" is the meter "18A0000001"
+CardSerial = Annotated[str, Ident("卡号", column_length(Card.serial), upper=True)]
+MeterNo = Annotated[str, Ident("表号", column_length(Meter.meter_no), upper=True)]
 Phone = Annotated[str, Ident("电话号码", column_length(Customer.phone))]
 # Fields the service requires itself (in the form's field order, so the first missing field is
 # named first) carry no ``required`` here. ID numbers: some documents ("other") are not ASCII;
@@ -446,7 +530,7 @@ PersonName = Annotated[str, Text("姓名/单位名称", column_length(Customer.n
 ProxyName = Annotated[str, Text("代办人姓名", column_length(Contract.proxy_name), name=True)]
 ProxyRelation = Annotated[str, Text("与户主关系", column_length(Contract.proxy_relation))]
 Address = Annotated[str, Text("用气地址", column_length(Customer.address))]
-ContractNo = Annotated[str, Text("合同编号", column_length(Contract.number))]
+ContractNo = Annotated[str, Ident("合同编号", column_length(Contract.number), upper=True)]
 MeterModel = Annotated[str, Text("表型号", column_length(Meter.model))]
 Reason = Annotated[str, Text("原因", NOTE_LENGTH)]
 Note = Annotated[str, Text("备注", NOTE_LENGTH)]
@@ -458,3 +542,16 @@ Limit = Annotated[int, Range("条数", 1, 1000)]
 ReceiptNo = Annotated[str, Ident("票据号", 30, upper=True)]
 Year = Annotated[int, Range("年份", 2000, 2100)]
 Month = Annotated[int, Range("月份", 1, 12)]
+
+# Rules for fields of app.domain dataclasses taken as input (the domain stays free of services):
+# the serial a reader reports is compared with the stored, upper-case one; a transaction number
+# of a bank card, WeChat or Alipay payment is an identifier, not free text.
+DOMAIN_FIELDS: dict[type, dict[str, Any]] = {
+    CardReading: {
+        "serial": CardSerial,
+        "purchase_count": Annotated[int, Range("卡内购气次数", 0, 2**31 - 1)],
+        "pending_volume": Annotated[int, Range("卡内气量", 0)],
+        "meter_loaded_count": Annotated[int, Range("表内次数", 0, 2**31 - 1)],
+    },
+    Payment: {"reference": Annotated[str | None, Ident("交易流水号", 64)]},
+}

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidInput, PermissionDenied, RuleViolation
 from app.policy import load_policy
 from app.services import audit
+from app.services.boundary import Password
 from db.models import AuditEntry, User
 
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -234,7 +235,7 @@ class Credential:
     """A user identifying themselves at the counter (approver, finance receiver, signer)."""
 
     user_id: int
-    password: str
+    password: Password  # taken exactly as typed, bounded in length
 
 
 @dataclass(frozen=True)

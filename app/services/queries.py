@@ -69,9 +69,10 @@ def _summaries(session: Session, account_ids: list[int]) -> list[AccountSummary]
 # Accounts whose 户号, card serial (any status), meter number, phone or ID equals the key.
 _EXACT = union(
     select(Account.id).where(Account.account_no == bindparam("key")),
-    select(Card.account_id).where(Card.serial == bindparam("key")),
+    # card and meter numbers are stored upper-case (legacy rows as they were typed)
+    select(Card.account_id).where(Card.serial.in_(bindparam("serials", expanding=True))),
     select(Meter.account_id).where(
-        Meter.meter_no == bindparam("key"), Meter.account_id.is_not(None)
+        Meter.meter_no.in_(bindparam("serials", expanding=True)), Meter.account_id.is_not(None)
     ),
     select(Account.id)
     .join(Customer, Customer.id == Account.customer_id)
@@ -84,7 +85,12 @@ _EXACT = union(
 
 def exact_account_ids(session: Session, key: str) -> list[int]:
     # the clerk may type 户号, card, meter or phone with full-width digits or spaces
-    params = {"key": normalize_identifier(key), "id_number": normalize_resident_id(key)}
+    typed = normalize_identifier(key)
+    params = {
+        "key": typed,
+        "serials": sorted({typed, typed.upper()}),
+        "id_number": normalize_resident_id(key),
+    }
     return list(session.connection().execute(_EXACT, params).scalars())
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -25,10 +26,12 @@ from app.policy import load_policy
 from app.services import audit
 from app.services.actor import Actor
 from app.services.boundary import (
+    NOTE_LENGTH,
     AccountNo,
     DisplayName,
     Password,
     Reason,
+    Text,
     Username,
     service,
 )
@@ -108,8 +111,8 @@ class ApprovalInput:
     written account (required above the second threshold)."""
 
     approver_id: int
-    reason: str | None = None
-    password: str | None = None
+    reason: Annotated[str, Text("审批意见", NOTE_LENGTH)] | None = None
+    password: Password | None = None
 
 
 @dataclass(frozen=True)
@@ -168,13 +171,21 @@ def check_approvals(
             f"{what}需要以下人员审批：{names}",
             f"{len(approvals)} of {len(required)} approvals",
         )
+    # everything that needs no password is refused before any password is checked: each check
+    # costs an argon2 hash and counts toward that approver's lockout
+    if len(approvals) > len(required):
+        raise _refused(
+            desk,
+            f"{what}只需要{len(required)}位审批人：{names}",
+            f"{len(approvals)} approvals for {len(required)} slots",
+        )
     ids = [a.approver_id for a in approvals]
     if len(set(ids)) != len(ids):
         raise _refused(desk, "同一审批人不能审批两次", f"duplicate approver in {ids}")
+    if desk.user_id in ids:
+        raise _refused(desk, "不能审批自己办理的业务", "self-approval", approver=desk.user_id)
     checked: list[tuple[ApprovalInput, str]] = []
     for approval in approvals:
-        if approval.approver_id == desk.user_id:
-            raise _refused(desk, "不能审批自己办理的业务", "self-approval", approver=desk.user_id)
         # one failure counter and lockout for every password check (login, approvals ...)
         user = check_user_password(
             session,
@@ -195,8 +206,6 @@ def check_approvals(
         checked.append((approval, user.role))
     for order in itertools.permutations(range(len(checked)), len(required)):
         if all(checked[i][1] in slot for i, slot in zip(order, required, strict=True)):
-            if len(checked) > len(required):
-                break  # an approver filling no slot: refused below
             return tuple(
                 Approved(a.approver_id, role, (a.reason or "").strip() or None)
                 for a, role in checked

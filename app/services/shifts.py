@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.context import Context
 from app.domain.cash import (
     CASH,
+    MAX_CASH_FEN,
     NON_CASH,
     PAYMENT_METHODS,
     DrawerCount,
@@ -85,7 +86,6 @@ MOVEMENT_KINDS = {
 FLOAT_SOURCES = {"safe": "保险柜", "finance": "财务拨付"}
 SIGN_OFF_ROLES = ("team_leader", "department_manager")  # 班长 signs over/short; a manager may
 RECEIVER_ROLES = ("finance",)
-MAX_CASH_FEN = 100_000_000  # one million yuan: any larger figure is a typing error
 
 
 def _money(value: object, what: str, *, allow_zero: bool = False) -> int:
