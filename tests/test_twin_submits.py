@@ -59,29 +59,38 @@ def _until(condition, what: str) -> None:
         time.sleep(0.05)
 
 
-def _twins(hall, database, actor, call: str, request, hold: str, key: int) -> list[tuple]:
-    """Submit ``request`` from two processes while the test holds ``hold`` (a row lock), wait
-    until both wait for a lock, release, and return both answers."""
+def _race(hall, database, submits: list[tuple], hold: str, key: object) -> list[tuple]:
+    """Run each (actor, "module:function", request) of ``submits`` in a process of its own
+    while the test holds ``hold`` (a row lock), wait until every one waits for a lock, release,
+    and return the answers in the order of ``submits``."""
     spawn = multiprocessing.get_context("spawn")
-    out = spawn.Queue()
     when = hall.clock()
+    queues = [spawn.Queue() for _ in submits]
     with database.engine.connect() as conn:
         tx = conn.begin()
         conn.execute(text(hold), {"id": key})
-        twins = [
-            spawn.Process(target=submit, args=(database.url, when, actor, call, request, out))
-            for _ in range(2)
+        workers = [
+            spawn.Process(target=submit, args=(database.url, when, *job, out))
+            for job, out in zip(submits, queues, strict=True)
         ]
-        for twin in twins:
-            twin.start()
-        try:
-            _until(lambda: _waiting(database) >= 2, "both submits in flight")
+        for worker in workers:
+            worker.start()
+        try:  # a submit answering while the row is held did not need it: that is its answer
+            _until(
+                lambda: _waiting(database) >= len(submits) or any(not q.empty() for q in queues),
+                "every submit in flight",
+            )
         finally:
             tx.rollback()
-    answers = [out.get(timeout=WAIT) for _ in twins]
-    for twin in twins:
-        twin.join(WAIT)
+    answers = [out.get(timeout=WAIT) for out in queues]
+    for worker in workers:
+        worker.join(WAIT)
     return answers
+
+
+def _twins(hall, database, actor, call: str, request, hold: str, key: object) -> list[tuple]:
+    """The same request from two processes at once (see ``_race``)."""
+    return _race(hall, database, [(actor, call, request)] * 2, hold, key)
 
 
 SHIFT_ROW = "SELECT id FROM shifts WHERE id = :id FOR UPDATE"

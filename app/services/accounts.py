@@ -48,7 +48,9 @@ from app.services.common import (
     RESIDENTIAL,
     Actor,
     account_by_no,
+    claim_identity,
     ladder_usage,
+    lock_meter,
     lock_shift,
     next_number,
     pending_write_of,
@@ -193,7 +195,12 @@ def check_serial(value: str, what: str) -> str:
 
 
 def _customer_row(session: Session, ctx: Context, data: CustomerInput) -> Customer:
-    """The registered customer with this ID, or a new one. Never rewrites an existing customer."""
+    """The registered customer with this ID, or a new one. Never rewrites an existing customer.
+
+    The ID is claimed first, so a customer registered by a racing counter is found here, not
+    created twice (the UNIQUE index on the ID stays the last line: the loser gets a Conflict).
+    """
+    claim_identity(session, "customer", f"{data.id_type}\0{data.id_number}")
     existing = session.scalar(
         select(Customer).where(
             Customer.id_type == data.id_type, Customer.id_number == data.id_number
@@ -323,7 +330,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         desk = resolve_actor(session, actor, "open_account")
         lock_shift(session, desk)  # the shift first, then the account (one lock order)
 
-        meter = session.scalar(select(Meter).where(Meter.meter_no == meter_no))
+        meter = lock_meter(session, meter_no)  # decided after the lock: bound meanwhile?
         if meter is not None and meter.account_id is not None:
             raise Conflict("该燃气表已绑定其他户号", f"meter {meter_no} already bound")
         customer = _customer_row(session, ctx, customer_data)

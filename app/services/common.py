@@ -8,6 +8,7 @@ parameters: a purchase is a handful of indexed statements and one commit (see th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from db.models import (
     CounterTransaction,
     Customer,
     Hall,
+    Meter,
     NumberSequence,
     Shift,
     Tariff,
@@ -188,6 +190,38 @@ def claim_request(session: Session, request_id: uuid.UUID) -> None:
         key = int.from_bytes(request_id.bytes[:8], "big", signed=True)
         conn.execute(select(func.pg_advisory_xact_lock(key)))
     locked.add(("request", 0))
+
+
+def claim_identity(session: Session, kind: str, key: str) -> None:
+    """Hold a natural key (a customer's identity document, a meter number) until commit, so
+    that the "does it exist yet?" read that follows sees what a racing transaction committed.
+
+    Taken after the account locks (the last kind of lock before sequences and the audit head):
+    two openings of one new customer then register them once, the second re-reads the first's
+    row. PostgreSQL: ``pg_advisory_xact_lock`` on 64 bits of a hash of the key. SQLite: the
+    write transaction already excludes every other writer.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.blake2b(f"{kind}\0{key}".encode(), digest_size=8).digest()
+        conn.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, signed=True))))
+
+
+def lock_meter(session: Session, meter_no: str) -> Meter | None:
+    """The meter with this number as it is once locked (None when not registered yet).
+
+    A meter is locked with the accounts (after the shift): the opening that binds it decides on
+    ``meter.account_id`` after the lock, so two openings never bind one meter twice. A meter
+    number not registered yet is claimed (``claim_identity``) before the read.
+    """
+    claim_identity(session, "meter", meter_no)
+    query = (
+        select(Meter)
+        .where(Meter.meter_no == meter_no)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.scalar(query)
 
 
 def lock_open_shift(session: Session, shift_id: int) -> None:
