@@ -150,6 +150,9 @@ class TariffTier(AppendOnly, Base):
 
 class Customer(Base):
     __tablename__ = "customers"
+    # one customer per identity document: two counters registering the same person at once
+    # cannot create two (migration 0007)
+    __table_args__ = (Index("uq_customers_identity", "id_type", "id_number", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # residential / commercial
     name: Mapped[str] = mapped_column(String(100))

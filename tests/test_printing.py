@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from app.devices.escpos_emulator import EscposEmulator
 from app.devices.printer import printer_from_config
+from app.domain.cards import CardReading
 from app.services.accounts import (
     CloseAccountRequest,
     ContractInput,
@@ -85,7 +86,14 @@ def test_every_receipt_kind_prints_in_chinese(hall, emulator, printer, backend):
     closed = close_account(
         hall.ctx,
         hall.clerk,
-        CloseAccountRequest(uuid.uuid4(), opened.account_no, m3(40), "搬迁销户"),
+        CloseAccountRequest(
+            uuid.uuid4(),
+            opened.account_no,
+            m3(40),
+            "搬迁销户",
+            # the replacement card, read: it carries the count, its gas is in the meter
+            card=CardReading("SLE7000001", extra.purchase_count, 0, extra.purchase_count),
+        ),
     )
 
     expected = [

@@ -455,8 +455,10 @@ def test_closing_after_a_voided_refund_values_the_gas_kept(hall):
     # the refund's card write never landed: the card still shows the purchase, so it is voided
     settled = settle_card(hall.ctx, hall.clerk, unloaded(sale))
     assert settled.outcome == "voided" and settled.sale.transaction_id == refunded.transaction_id
-    closing = close_account(
-        hall.ctx, hall.clerk, CloseAccountRequest(rid(), account.account_no, 0, "销户")
+    closing = close_account(  # the card read once the customer has put it into the meter
+        hall.ctx,
+        hall.clerk,
+        CloseAccountRequest(rid(), account.account_no, 0, "销户", card=loaded(sale)),
     )
     assert closing.amount_fen == -yuan("261.00")  # the 100 m³ kept are refunded at their price
     assert tier_usage(hall.ctx, hall.clerk, account.account_no).total_used == 0

@@ -47,8 +47,11 @@ from app.services.common import (
     CUSTOMER_KINDS,
     RESIDENTIAL,
     Actor,
+    CardAccount,
     account_by_no,
+    claim_identity,
     ladder_usage,
+    lock_meter,
     lock_shift,
     next_number,
     pending_write_of,
@@ -64,6 +67,7 @@ from app.services.sales import (
     PURCHASE,
     SUPPLEMENT,
     SaleResult,
+    check_card_reading,
     check_charge,
     check_tendered,
     checked_payment,
@@ -193,7 +197,12 @@ def check_serial(value: str, what: str) -> str:
 
 
 def _customer_row(session: Session, ctx: Context, data: CustomerInput) -> Customer:
-    """The registered customer with this ID, or a new one. Never rewrites an existing customer."""
+    """The registered customer with this ID, or a new one. Never rewrites an existing customer.
+
+    The ID is claimed first, so a customer registered by a racing counter is found here, not
+    created twice (the UNIQUE index on the ID stays the last line: the loser gets a Conflict).
+    """
+    claim_identity(session, "customer", f"{data.id_type}\0{data.id_number}")
     existing = session.scalar(
         select(Customer).where(
             Customer.id_type == data.id_type, Customer.id_number == data.id_number
@@ -323,7 +332,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         desk = resolve_actor(session, actor, "open_account")
         lock_shift(session, desk)  # the shift first, then the account (one lock order)
 
-        meter = session.scalar(select(Meter).where(Meter.meter_no == meter_no))
+        meter = lock_meter(session, meter_no)  # decided after the lock: bound meanwhile?
         _check_reused_meter_reading(meter, reading)
         customer = _customer_row(session, ctx, customer_data)
         seq = next_number(session, f"account:{desk.hall_code}")
@@ -559,6 +568,47 @@ def unused_gas_value(
     return result
 
 
+NO_CARD_MESSAGE = (
+    "该户卡内可能还有未插表的气量，销户须读取该户的燃气卡；卡已遗失的，请先办理挂失补卡"
+)
+
+
+def _check_closing_card(account: Account, reading: CardReading | None) -> None:
+    """A closing refunds the gas the meter has not used: the gas must not also stay on a card
+    the meter would still accept. The reading, when given, must be the account's active card
+    with the account's purchase count (the purchase rule, ``check_card_reading``) and show no
+    purchase waiting to be loaded. Without a reading the closing is refused while the account
+    has an active card that may carry gas (any purchase count above zero): the records never
+    know whether the last purchase reached the meter. A lost card is blacklisted first (补卡),
+    and the new card is read."""
+    active = [card for card in account.cards if card.status == "active"]
+    if reading is None:
+        if active and account.purchase_count > 0:
+            raise RuleViolation(NO_CARD_MESSAGE, f"closing {account.account_no} without its card")
+        return
+    if not active:
+        raise RuleViolation("该户没有在用的燃气卡，请收回此卡", "closing card but no active card")
+    if reading.has_unloaded_purchase:
+        raise RuleViolation(
+            "卡内还有未插表的气量，请先退气或插表后再销户", "unloaded purchase on the card"
+        )
+    card = active[0]
+    check_card_reading(
+        CardAccount(
+            card.id,
+            card.serial,
+            account.id,
+            account.account_no,
+            account.status,
+            account.purchase_count,
+            account.customer.kind,
+            account.customer.household_size,
+            None,
+        ),
+        reading,
+    )
+
+
 @service
 def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleResult:
     """Close the account and settle: refund unused gas, or charge for gas used beyond credit.
@@ -579,10 +629,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         if account.meter is None:
             raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
-        if req.card is not None and req.card.has_unloaded_purchase:
-            raise RuleViolation(
-                "卡内还有未插表的气量，请先退气或插表后再销户", "unloaded purchase on the card"
-            )
+        _check_closing_card(account, req.card)
         policy = load_policy(session)
         reading = _check_reading(session, ctx, account, req.final_reading, policy)
         used = reading - account.meter.initial_reading

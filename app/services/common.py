@@ -8,6 +8,7 @@ parameters: a purchase is a handful of indexed statements and one commit (see th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from db.models import (
     CounterTransaction,
     Customer,
     Hall,
+    Meter,
     NumberSequence,
     Shift,
     Tariff,
@@ -140,24 +142,86 @@ def require_shift(desk: Desk) -> int:
     return desk.shift_id
 
 
-# Lock order, the same for every writer so that two never wait on each other: the shift row
-# first, then the hall row (its safe), then the account row; sequence numbers and the audit
-# head come last. On PostgreSQL every statement that decides (pending write, tier usage, drawer
-# cash, the shift's state, purchase count) runs after the lock it depends on is held, as a
-# statement of its own: under READ COMMITTED a statement that waited for a row lock re-reads
-# only the locked row, every other table it reads stays at its old snapshot.
+# Lock order, the same for every writer so that two never wait on each other: the request id
+# (``claim_request``, an advisory lock) first, then the shift row, then the hall row (its safe),
+# then the account rows with the meter rows (an opening locks the meter where others lock an
+# account); sequence numbers and the audit head come last. Rows are locked FOR NO KEY UPDATE:
+# every insert that references a shift, hall or account takes a KEY SHARE lock on it, which
+# FOR UPDATE would block (one safe hand-over would stall every sale of the hall), and the
+# writers only ever update non-key columns of the rows they lock. On PostgreSQL every statement
+# that decides (pending write, tier usage, drawer cash, the shift's state, purchase count, the
+# meter's account) runs after the lock it depends on is held, as a statement of its own: under
+# READ COMMITTED a statement that waited for a row lock re-reads only the locked row, every
+# other table it reads stays at its old snapshot.
 _LOCKED = "gasdesk_locked"  # session.info key: what this transaction has locked so far
 
 _LOCK_SHIFT = (
     select(shifts.c.id)
     .where(shifts.c.id == bindparam("shift_id"), shifts.c.closed_at.is_(None))
-    .with_for_update()
+    .with_for_update(key_share=True)  # FOR NO KEY UPDATE
 )
-_LOCK_HALL = select(halls.c.id).where(halls.c.id == bindparam("hall_id")).with_for_update()
+_LOCK_HALL = (
+    select(halls.c.id).where(halls.c.id == bindparam("hall_id")).with_for_update(key_share=True)
+)
 
 
 def _locked(session: Session) -> set[tuple[str, int]]:
     return session.info.setdefault(_LOCKED, set())
+
+
+def claim_request(session: Session, request_id: uuid.UUID) -> None:
+    """Hold this request id until the transaction ends: the first lock of every run-once
+    operation, taken before it looks for an earlier submit of the same request.
+
+    A second submit racing the first then waits here, and its check for the earlier submit runs
+    after the first has committed (or rolled back): it replays the first's result instead of
+    waiting on the shift or account lock and failing a business check the first's commit made
+    true (本班次已交班, a pending card write). PostgreSQL: ``pg_advisory_xact_lock`` on 64 bits
+    of the id (a collision only serialises two requests). SQLite: the write transaction
+    already excludes every other writer.
+    """
+    locked = _locked(session)
+    if ("request", 0) in locked:
+        return
+    if locked:
+        raise RuntimeError(f"request {request_id} claimed after {locked}: the lock order is broken")
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(request_id.bytes[:8], "big", signed=True)
+        conn.execute(select(func.pg_advisory_xact_lock(key)))
+    locked.add(("request", 0))
+
+
+def claim_identity(session: Session, kind: str, key: str) -> None:
+    """Hold a natural key (a customer's identity document, a meter number) until commit, so
+    that the "does it exist yet?" read that follows sees what a racing transaction committed.
+
+    Taken after the account locks (the last kind of lock before sequences and the audit head):
+    two openings of one new customer then register them once, the second re-reads the first's
+    row. PostgreSQL: ``pg_advisory_xact_lock`` on 64 bits of a hash of the key. SQLite: the
+    write transaction already excludes every other writer.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.blake2b(f"{kind}\0{key}".encode(), digest_size=8).digest()
+        conn.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, signed=True))))
+
+
+def lock_meter(session: Session, meter_no: str) -> Meter | None:
+    """The meter with this number as it is once locked (None when not registered yet).
+
+    A meter is locked with the accounts (after the shift): the opening that binds it decides on
+    ``meter.account_id`` after the lock, so two openings never bind one meter twice. A meter
+    number not registered yet is claimed (``claim_identity``) before the read.
+    """
+    claim_identity(session, "meter", meter_no)
+    query = (
+        select(Meter)
+        .where(Meter.meter_no == meter_no)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return session.scalar(query)
 
 
 def lock_open_shift(session: Session, shift_id: int) -> None:
@@ -166,7 +230,7 @@ def lock_open_shift(session: Session, shift_id: int) -> None:
     Every writer of a shift (sales, cash movements, hand-overs, counts, the close) takes it
     first, before any account: a close then sees every committed movement and no writer commits
     into a closed shift, and two movements of one drawer never decide on the same balance.
-    PostgreSQL: ``FOR UPDATE`` on the shift row, refused when a close committed meanwhile.
+    PostgreSQL: ``FOR NO KEY UPDATE`` on the shift row, refused when a close committed meanwhile.
     SQLite: the write transaction (BEGIN IMMEDIATE) in which the caller found the shift open
     already excludes every other writer.
     """
@@ -326,7 +390,7 @@ def account_by_no(session: Session, account_no: str, *, lock: bool = False) -> A
     cannot race another counter."""
     query = select(Account).where(Account.account_no == normalize_identifier(account_no or ""))
     if lock:  # the row as it is once locked, not as an earlier read of this session saw it
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     account = session.scalar(query)
     if account is None:
         raise NotFound("户号不存在", f"account {account_no!r} not found")
@@ -377,7 +441,7 @@ _LOCK_CARD_ACCOUNT = (
     select(accounts.c.id)
     .join_from(cards, accounts, accounts.c.id == cards.c.account_id)
     .where(cards.c.serial == bindparam("serial"))
-    .with_for_update(of=accounts)
+    .with_for_update(of=accounts, key_share=True)
 )
 _LOCK_ACCOUNT = select(accounts.c.id).where(accounts.c.id == bindparam("account_id"))
 
@@ -387,7 +451,7 @@ def lock_account(session: Session, account_id: int) -> None:
     if ("account", account_id) in _locked(session):
         return
     session.connection().execute(
-        _LOCK_ACCOUNT.with_for_update(), {"account_id": account_id}
+        _LOCK_ACCOUNT.with_for_update(key_share=True), {"account_id": account_id}
     ).scalar_one()
     _account_locked(session, account_id)
 
@@ -637,12 +701,14 @@ def run_once(
     """Run one counter operation in one unit of work, at most once per ``request_id``.
 
     A retried submit (same request id) returns the first result, rebuilt by ``replay`` from the
-    stored rows, and writes nothing, also when the retry races the first submit: the loser's
-    insert hits the UNIQUE constraint, rolls back, and reads the winner's row.
+    stored rows, and writes nothing, also when the retry races the first submit: it waits for
+    the first on the request's own lock (``claim_request``) and then finds its row; the UNIQUE
+    constraint on the request id stays the last line (the loser rolls back and replays).
     """
     check_request_id(request_id)
 
     def once(session: Session) -> R:
+        claim_request(session, request_id)  # before the check: a racing twin waits here
         existing = find_existing(session, request_id, kind)
         if existing is not None:
             return replay(session, existing)

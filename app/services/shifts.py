@@ -42,6 +42,7 @@ from app.services.common import (
     Desk,
     approvals_table,
     check_request_id,
+    claim_request,
     counters,
     drawer_cash,
     lock_open_shift,
@@ -369,6 +370,7 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
         raise InvalidInput("请选择备用金来源", f"bad float source {req.float_source!r}")
 
     def work(session: Session) -> ShiftOpened:
+        claim_request(session, req.request_id)  # before the check: a racing twin waits here
         replay = session.connection().execute(
             select(shifts.c.id).where(shifts.c.open_request_id == req.request_id)
         )
@@ -521,6 +523,7 @@ def _run_movement(ctx: Context, request_id: uuid.UUID, kind: str, work) -> Moved
     check_request_id(request_id)
 
     def once(session: Session) -> Moved:
+        claim_request(session, request_id)  # before the check: a racing twin waits here
         replayed = _replay(session, request_id, kind)
         return replayed if replayed is not None else work(session)
 
@@ -592,8 +595,12 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
 
     def work(session: Session) -> Moved:
         desk = resolve_actor(session, actor, "shift")
-        # the locks first (shift, then safe), the credential check after them: the drawer or
-        # the safe is checked against what it holds once they are held (in _movement)
+        # the credential first: argon2 takes tens of milliseconds, which must not be spent
+        # holding the shift or the safe (every counter's safe movement waits on the hall row);
+        # the drawer or the safe is checked against what it holds once its lock is held
+        receiver = confirm_credential(
+            session, req.receiver, roles=RECEIVER_ROLES, not_user=desk.user_id, what="收款财务"
+        )
         if req.source == "drawer":
             shift_id = lock_shift(session, desk)
             effect = {"drawer_fen": -amount}
@@ -603,9 +610,6 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
                 lock_open_shift(session, shift_id)
             lock_safe(session, desk.hall_id)
             effect = {"safe_fen": -amount}
-        receiver = confirm_credential(
-            session, req.receiver, roles=RECEIVER_ROLES, not_user=desk.user_id, what="收款财务"
-        )
         year = ctx.today().year
         seq = next_number(session, f"handover:{desk.hall_code}:{year}")
         movement_id = _movement(
@@ -708,6 +712,7 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
     noncash = _checked_noncash(req.noncash)
 
     def work(session: Session) -> CountResult:
+        claim_request(session, req.request_id)  # before the check: a racing twin waits here
         existing = session.connection().execute(
             select(counts.c.id).where(counts.c.request_id == req.request_id)
         )
@@ -809,6 +814,7 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
     check_request_id(req.request_id)
 
     def work(session: Session) -> ShiftClosed:
+        claim_request(session, req.request_id)  # before the check: a racing twin waits here
         done = session.connection().execute(
             select(shifts.c.id).where(shifts.c.close_request_id == req.request_id)
         )
