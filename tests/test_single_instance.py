@@ -53,13 +53,20 @@ def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def wait_until_ready(env: dict[str, str], process: subprocess.Popen) -> None:
+def log_size(env: dict[str, str]) -> int:
+    log = Path(env["GASDESK_DATA_DIR"]) / "logs" / "gasdesk.log"
+    return len(log.read_text(encoding="utf-8")) if log.exists() else 0
+
+
+def wait_until_ready(env: dict[str, str], process: subprocess.Popen, *, after: int = 0) -> None:
+    """Until ``process`` logged its login window; ``after``: the log's size when it started (an
+    earlier GasDesk on the same data dir logged its own window before)."""
     log = Path(env["GASDESK_DATA_DIR"]) / "logs" / "gasdesk.log"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"first GasDesk ended: {process.communicate()}")
-        if log.exists() and "login window shown" in log.read_text(encoding="utf-8"):
+        if log.exists() and "login window shown" in log.read_text(encoding="utf-8")[after:]:
             return
         time.sleep(0.1)
     pytest.fail("first GasDesk never became ready")
@@ -106,9 +113,11 @@ def test_a_second_gasdesk_on_the_same_reader_is_refused(first, tmp_path):
 
 def test_training_mode_runs_beside_the_counter_but_only_once(first):
     env, _ = first()
+    before = log_size(env)
     training = start(env, "--training", "--quit-after", "60")
     try:
-        wait_until_ready(env, training)  # its own database and emulated devices: allowed
+        # its own database and emulated devices: allowed
+        wait_until_ready(env, training, after=before)
         refused_with(run(env, "--training", "--quit-after", "0.3"), "培训模式的 GasDesk")
     finally:
         training.terminate()
