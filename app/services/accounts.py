@@ -629,7 +629,6 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         if account.meter is None:
             raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
-        _check_closing_card(account, req.card)
         policy = load_policy(session)
         reading = _check_reading(session, ctx, account, req.final_reading, policy)
         used = reading - account.meter.initial_reading
@@ -657,6 +656,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         check_charge(policy, amount_fen=amount, volume=max(-balance, 0), what="销户补缴")
         tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, desk, payment, amount, policy)
+        _check_closing_card(account, req.card)  # after the input checks: bad input says so first
         retire_cards(ctx, account, "retired")
         account.status = "closed"
         account.closed_at = ctx.now()
