@@ -260,6 +260,7 @@ def test_zreport_and_hand_over_slip_print_on_the_counter_printer(hall, emulator,
     text = emulator.transcript()
     for expected in ("522.00", "450.00", "-10.00", "周杰", slip.slip_no, "李娜"):
         assert expected in text, expected
+    ARTIFACTS.mkdir(exist_ok=True)  # also when this test runs alone
     emulator.render_png(ARTIFACTS / "zreport-receipt.png")
 
 
