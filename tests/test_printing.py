@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.counter.receipts import print_queued, print_receipt, reprint
 from app.devices.escpos_emulator import EscposEmulator
 from app.devices.printer import printer_from_config
 from app.domain.cards import CardReading
@@ -26,7 +27,7 @@ from app.services.accounts import (
 )
 from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.common import ApprovalInput
-from app.services.printing import print_queued, print_receipt, queued_jobs, reprint
+from app.services.printing import queued_jobs
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
 from db.models import CounterTransaction, PrintAttempt
 from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, unloaded
@@ -227,8 +228,8 @@ def test_notice_lines_come_from_the_hall_settings(hall, emulator, printer):
 
 def test_zreport_and_hand_over_slip_print_on_the_counter_printer(hall, emulator, printer):
     """The close of 李娜's shift: a 交款单 at the hand-over, then the Z-report, on real ESC/POS."""
+    from app.counter.receipts import print_handover_slip, print_zreport
     from app.domain.cash import count_of
-    from app.services.printing import print_handover_slip, print_zreport
     from app.services.shifts import (
         CloseShiftRequest,
         CountRequest,

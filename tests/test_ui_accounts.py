@@ -72,7 +72,7 @@ def reader_noticed(desk) -> None:  # type: ignore[no-untyped-def]
 
 
 def sell(desk, volume: int):  # type: ignore[no-untyped-def]
-    return desk.card_counter.sell(desk.actor, uuid.uuid4(), volume=volume)
+    return desk.cards.sell(desk.actor, uuid.uuid4(), volume=volume)
 
 
 def approvals_of(ctx, transaction_id: int) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
@@ -127,7 +127,7 @@ def test_open_account_typed_by_keyboard_issues_the_blank_card(qtbot, desk, hall)
     assert view.summary.customer_name == "陈秀兰"
     assert view.summary.meter_no == "18A0000777"
     assert view.summary.card_serial == "SLE0000777"
-    card = desk.card_counter.read(desk.actor)
+    card = desk.cards.read(desk.actor)
     assert card.image.serial == "SLE0000777"
     assert card.account.summary.account_no == opened.account_no
     assert kinds(hall.ctx) == ["opening"]
@@ -184,7 +184,7 @@ def test_refund_needs_the_administrator_and_never_self_approval(qtbot, desk, hal
     assert refund.volume == -m3(10)
     assert refund.amount_fen == -sold.sale.amount_fen
     assert approvals_of(hall.ctx, refund.transaction_id) == [("administrator", None)]
-    card = desk.card_counter.read(desk.actor)
+    card = desk.cards.read(desk.actor)
     assert card.image.pending_volume == 0
     assert card.image.purchase_count == 0
 
@@ -247,7 +247,7 @@ def test_supplement_of_600_m3_needs_three_approvers_with_written_reasons(qtbot, 
         ("team_leader", "现场核实表具故障"),
         ("department_manager", "同意补气"),
     ]
-    card = desk.card_counter.read(desk.actor)
+    card = desk.cards.read(desk.actor)
     assert (card.image.purchase_count, card.image.pending_volume) == (1, m3(600))
 
 
@@ -282,7 +282,7 @@ def test_replace_a_lost_card_onto_a_blank_card(qtbot, desk, hall):
         c.serial: c.status for c in account_view(hall.ctx, hall.clerk, opened.account_no).cards
     }
     assert cards == {opened.card_serial: "blacklisted", "SLE0000099": "active"}
-    card = desk.card_counter.read(desk.actor)
+    card = desk.cards.read(desk.actor)
     assert card.image.serial == "SLE0000099"
     assert card.account.summary.account_no == opened.account_no
 

@@ -297,7 +297,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         assert replaced.amount_fen == 2000
         qtbot.waitUntil(lambda: replaced.receipt_no in emulator.transcript(), timeout=WAIT)
         assert "20.00" in emulator.transcript()
-        card = flow.session.card_counter.read(flow.session.actor)
+        card = flow.session.cards.read(flow.session.actor)
         # the new card carries the purchase count and the last purchase, still unloaded
         assert (card.image.serial, card.image.purchase_count) == ("SLE0000778", 1)
         assert card.image.pending_volume == m3(200)
@@ -342,7 +342,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         assert transactions(ctx)[4:] == [("refund", -m3(50), -second_sale.amount_fen)]
         assert approvals_of(ctx, refund.transaction_id) == [("administrator", "同意退气")]
         qtbot.waitUntil(lambda: refund.receipt_no in emulator.transcript(), timeout=WAIT)
-        card = flow.session.card_counter.read(flow.session.actor)
+        card = flow.session.cards.read(flow.session.actor)
         assert card.image.pending_volume == 0
 
         # 7. hand 5 × 100元 over to finance -----------------------------------------------------

@@ -138,7 +138,7 @@ def test_english_translator(qapp):
 
 
 def test_first_run_wizard_sets_up_the_hall(qtbot, ctx, tmp_path):
-    from app.services.setup import describe_desk, hall_has_users
+    from app.services.setup import hall_has_users, workstation
     from ui.first_run import FirstRunWizard
 
     config_file = tmp_path / "conf" / "config.toml"
@@ -203,7 +203,7 @@ def test_first_run_wizard_sets_up_the_hall(qtbot, ctx, tmp_path):
     assert hall_has_users(ctx)
     assert login(ctx, "admin", "admin-pass-1").role == "administrator"
     assert login(ctx, "zhoujie", "leader-pass-1").role == "team_leader"
-    desk = describe_desk(ctx, "03", "2")
+    desk = workstation(ctx, "03", "2")
     assert desk.hall_name == "城西营业厅" and desk.counter_name == "2号柜台"
     written = tomllib.loads(config_file.read_text(encoding="utf-8"))
     assert written == {

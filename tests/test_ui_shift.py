@@ -13,12 +13,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableWidget, QWidget
 from sqlalchemy import select
 
-from app.desk import DeskSession
+from app.counter.session import CounterSession
 from app.domain.cash import count_of
 from app.services import reports as report_service
 from app.services import shifts as shift_service
 from app.services.security import login
-from app.services.setup import DeskInfo
+from app.services.setup import Workstation
 from db.models import CashMovement
 from tests.support import PASSWORD, rid
 from ui.dialogs.reports import DAILY, MONTHLY, ReportsDialog
@@ -76,10 +76,10 @@ def visible_texts(dialog: QWidget) -> list[str]:
     return texts
 
 
-def session_for(hall, devices, username: str, counter_id: int) -> DeskSession:
+def session_for(hall, devices, username: str, counter_id: int) -> CounterSession:
     user = login(hall.ctx, username, PASSWORD, counter_id)
-    info = DeskInfo("城东燃气客户服务中心", "3号柜台", counter_id, 0)
-    return DeskSession(hall.ctx, user, info, devices)
+    info = Workstation("城东燃气客户服务中心", "3号柜台", counter_id, 0)
+    return CounterSession(hall.ctx, user, info, devices)
 
 
 # ---------------------------------------------------------------- 交款

@@ -29,10 +29,11 @@ from app.config import LocalConfig
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from app.context import Context
     from app.desk import DeskSession, Devices
+
+    from app.context import Context
     from app.services.security import IdleLock, LoggedIn
-    from app.services.setup import DeskInfo
+    from app.services.setup import Workstation
     from ui.lock_screen import IdleLockController
     from ui.login import LoginWindow
 
@@ -146,7 +147,7 @@ class StartupFlow(QObject):
 
     def ready(self, ctx: Context) -> None:
         """The database is ready: ask (off the GUI thread) whether anybody can log in yet."""
-        from app.services.setup import describe_desk, hall_has_users
+        from app.services.setup import hall_has_users, workstation
         from ui.worker import run_in_background
 
         self.ctx = ctx
@@ -154,14 +155,14 @@ class StartupFlow(QObject):
         run_in_background(
             lambda: (
                 hall_has_users(ctx),
-                describe_desk(ctx, config.hall_code, config.counter_code),
+                workstation(ctx, config.hall_code, config.counter_code),
             ),
             lambda answer: self.checked(*answer),
             self.failed,
             parent=self,
         )
 
-    def checked(self, has_users: bool, desk: DeskInfo) -> None:
+    def checked(self, has_users: bool, desk: Workstation) -> None:
         """First run's wizard if nobody can log in yet, then logins."""
         if not has_users:
             self.login_window.hide()
@@ -203,12 +204,12 @@ class StartupFlow(QObject):
         wizard.apply_to(self.config)
         return True
 
-    def show_login(self, desk: DeskInfo | None = None) -> None:
-        from app.services.setup import describe_desk
+    def show_login(self, desk: Workstation | None = None) -> None:
+        from app.services.setup import workstation
         from ui.login import LoginWindow
 
         if desk is None:  # a short read (tests, after the first-run wizard)
-            desk = describe_desk(self.ctx, self.config.hall_code, self.config.counter_code)
+            desk = workstation(self.ctx, self.config.hall_code, self.config.counter_code)
         if self.login_window is None:
             self.login_window = LoginWindow(self.ctx, desk, training=self.config.training)
             self.login_window.logged_in.connect(self.open_counter)
@@ -227,15 +228,16 @@ class StartupFlow(QObject):
     def open_counter(self, user: LoggedIn) -> None:
         """Logged in: the devices, the desk and the idle lock are set up off the GUI thread."""
         from app.desk import devices_from_config
+
         from app.services.security import idle_lock_for
-        from app.services.setup import describe_desk
+        from app.services.setup import workstation
         from ui.worker import run_in_background
 
         ctx, config = self.ctx, self.config
         run_in_background(
             lambda: (
                 devices_from_config(config),
-                describe_desk(ctx, config.hall_code, config.counter_code),
+                workstation(ctx, config.hall_code, config.counter_code),
                 idle_lock_for(ctx, user),
             ),
             lambda ready: self.show_counter(user, *ready),
@@ -244,9 +246,10 @@ class StartupFlow(QObject):
         )
 
     def show_counter(
-        self, user: LoggedIn, devices: Devices, desk: DeskInfo, lock: IdleLock
+        self, user: LoggedIn, devices: Devices, desk: Workstation, lock: IdleLock
     ) -> None:
         from app.desk import DeskSession
+
         from ui.lock_screen import IdleLockController
 
         self.session = session = DeskSession(self.ctx, user, desk, devices)

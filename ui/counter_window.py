@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from app.desk import DeskSession
+from app.services.card_counter import CardAtCounter, EarlierSaleCompleted, SaleVoided
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -27,9 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
 from app.devices.cardreader import NoCard
-from app.services.card_counter import CardAtCounter, EarlierSaleCompleted, SaleVoided
 from app.services.queries import AccountSummary, AccountView, account_view, find_accounts
 from app.services.shifts import LEVEL_OK, DrawerStatus, ShiftInfo, current_shift, drawer_status
 from ui.account_panel import AccountPanel

@@ -25,6 +25,7 @@ from ui.worker import run_in_background
 
 if TYPE_CHECKING:
     from app.desk import DeskSession
+
     from app.services.security import IdleLock, LoggedIn
 
 log = logging.getLogger(__name__)

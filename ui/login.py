@@ -25,7 +25,7 @@ from ui.worker import run_in_background
 if TYPE_CHECKING:
     from app.context import Context
     from app.services.security import LoggedIn
-    from app.services.setup import DeskInfo
+    from app.services.setup import Workstation
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class LoginWindow(QWidget):
     logged_in = Signal(object)  # app.services.security.LoggedIn
     shown = Signal()
 
-    def __init__(self, ctx: Context | None, desk: DeskInfo | None, *, training: bool = False):
+    def __init__(self, ctx: Context | None, desk: Workstation | None, *, training: bool = False):
         """``ctx``/``desk`` may come later (``attach``): the window shows before the database
         is open, and takes logins once it is."""
         super().__init__()
@@ -85,7 +85,7 @@ class LoginWindow(QWidget):
         else:
             self.error.setText(self.tr("正在准备数据库……"))
 
-    def attach(self, ctx: Context, desk: DeskInfo) -> None:
+    def attach(self, ctx: Context, desk: Workstation) -> None:
         """The database is ready: show the hall and counter, take logins."""
         self.ctx, self.desk = ctx, desk
         self.heading.setText(desk.hall_name or self.tr("燃气营业厅"))

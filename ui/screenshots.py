@@ -58,15 +58,16 @@ def main(out_dir: str = "docs/screenshots") -> int:
     os.environ["GASDESK_CONFIG"] = str(data / "absent.toml")
     os.environ.pop("GASDESK_DB_URL", None)
 
+    from app.desk import DeskSession, training_devices
+
     from app.bootstrap import build_context
     from app.cardkey import load_card_key
     from app.config import load_config
     from app.demo import DEMO_PASSWORD, HALL_CODE, create_demo_hall
-    from app.desk import DeskSession, training_devices
     from app.domain.cash import count_of
     from app.domain.money import m3
     from app.services.security import login
-    from app.services.setup import describe_desk
+    from app.services.setup import workstation
     from app.services.shifts import OpenShiftRequest, open_shift
     from ui.i18n import ensure_cjk_font, install_translator
 
@@ -78,7 +79,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
     ctx = build_context(config)
     create_demo_hall(ctx, customers=60)
     config.hall_code = HALL_CODE
-    desk_info = describe_desk(ctx, HALL_CODE, config.counter_code)
+    desk_info = workstation(ctx, HALL_CODE, config.counter_code)
 
     from ui.login import LoginWindow
 

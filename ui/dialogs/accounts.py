@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from app.desk import DeskSession
+from app.services.card_counter import EarlierSaleCompleted, SaleVoided, reading_of
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from app.desk import DeskSession
 from app.domain.money import format_money, format_volume
 from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.services.accounts import (
@@ -30,7 +31,6 @@ from app.services.accounts import (
     close_account,
     transfer,
 )
-from app.services.card_counter import EarlierSaleCompleted, SaleVoided, reading_of
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.common import COMMERCIAL, CUSTOMER_KINDS, RESIDENTIAL
 from app.services.directory import ApprovalSlots, transaction_id_by_receipt

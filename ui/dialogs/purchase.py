@@ -12,6 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.desk import DeskSession
+from app.services.card_counter import (
+    CardAtCounter,
+    SaleOnCard,
+)
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
 from app.domain.cash import CASH, PAYMENT_METHODS, Payment
 from app.domain.money import format_money, format_volume
 from app.domain.pricing import (
@@ -36,10 +40,6 @@ from app.domain.pricing import (
     volume_for_amount,
 )
 from app.errors import GasDeskError, InvalidInput
-from app.services.card_counter import (
-    CardAtCounter,
-    SaleOnCard,
-)
 from app.services.queries import TierUsage
 from app.services.setup import hall_policy
 from ui.base import OperationDialog, money_edit, read_money, read_volume, volume_edit

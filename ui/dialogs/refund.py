@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.desk import DeskSession
+from app.services.card_counter import CardAtCounter
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
-from app.desk import DeskSession
 from app.domain.money import format_volume
 from app.errors import GasDeskError, RuleViolation
-from app.services.card_counter import CardAtCounter
 from ui.base import OperationDialog, read_volume, volume_edit
 from ui.dialogs.approvals import ApprovalsWidget
 from ui.worker import run_in_background

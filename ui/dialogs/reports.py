@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.desk import DeskSession
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -31,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
 from app.documents import export, pdf
 from app.documents.receipts import display_width, zreport_receipt
 from app.errors import GasDeskError, RuleViolation
