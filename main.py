@@ -1,4 +1,5 @@
-"""GasDesk entry point and composition root: configuration → context → window or admin task."""
+"""GasDesk entry point and composition root: configuration → context → window or admin task;
+the counter's devices come from ``app.counter.compose``."""
 
 from __future__ import annotations
 
@@ -87,10 +88,15 @@ def main(argv: list[str] | None = None) -> int:
         log.warning(
             "no display found: running with QT_QPA_PLATFORM=%s", os.environ["QT_QPA_PLATFORM"]
         )
+    from app.counter.compose import devices_from_config
     from ui.app import run_gui
 
     return run_gui(
-        lambda: prepare_context(config, args), config, lang=args.lang, quit_after=args.quit_after
+        lambda: prepare_context(config, args),
+        config,
+        devices_from_config,  # the counter's devices, real or training, composed after login
+        lang=args.lang,
+        quit_after=args.quit_after,
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.context import Context
 from app.demo import create_demo_hall
-from app.services.setup import workstation
+from app.services.setup import this_workstation
 from db import migrate
 from tests.support import AUDIT_KEY, gasdesk
 
@@ -61,7 +61,7 @@ def test_window_searches_as_you_type(qtbot, database, clock):
 
     ctx = Context(db=database, clock=clock, audit_key=AUDIT_KEY)
     create_demo_hall(ctx, customers=15)
-    desk = workstation(ctx, "01", "1")
+    desk = this_workstation(ctx, "01", "1")
     session = CounterSession(
         ctx, login(ctx, "lina", DEMO_PASSWORD, desk.counter_id), desk, Devices()
     )

@@ -389,7 +389,7 @@ def test_reprint_by_receipt_number_and_last_of_the_account(qtbot, desk, hall):
     opened = issue_card(desk, hall)
     sold = sell(desk, m3(10))
     transcript = desk.devices.training.emulator.transcript
-    desk.print_transaction(sold.sale.transaction_id)
+    desk.print_receipt(sold.sale.transaction_id)
     qtbot.waitUntil(lambda: sold.sale.receipt_no in transcript(), timeout=WAIT)
     assert "重印" not in transcript()
 

@@ -171,6 +171,7 @@ def pieces_of(amount_fen: int) -> tuple[dict[int, int], int]:
 
 
 def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_path):
+    from app.counter.compose import devices_from_config
     from ui.app import StartupFlow
 
     ctx, clerk = hall.ctx, hall.clerk
@@ -182,7 +183,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
     config = LocalConfig(
         data_dir=tmp_path, db_url="sqlite://", hall_code="02", counter_code="2", training=True
     )
-    flow = StartupFlow(ctx, config, qapp, autologin="")
+    flow = StartupFlow(ctx, config, qapp, devices_from_config, autologin="")
     kb = Keyboard(qtbot)
     window = None
     try:

@@ -25,9 +25,10 @@ def hall_config(tmp_path, **extra) -> LocalConfig:
 
 
 def start_flow(qtbot, qapp, hall, tmp_path):
+    from app.counter.compose import devices_from_config
     from ui.app import StartupFlow
 
-    flow = StartupFlow(hall.ctx, hall_config(tmp_path), qapp, autologin="")
+    flow = StartupFlow(hall.ctx, hall_config(tmp_path), qapp, devices_from_config, autologin="")
     flow.show_login()
     qtbot.addWidget(flow.login_window)
     return flow
@@ -138,7 +139,7 @@ def test_english_translator(qapp):
 
 
 def test_first_run_wizard_sets_up_the_hall(qtbot, ctx, tmp_path):
-    from app.services.setup import hall_has_users, workstation
+    from app.services.setup import hall_has_users, this_workstation
     from ui.first_run import FirstRunWizard
 
     config_file = tmp_path / "conf" / "config.toml"
@@ -203,7 +204,7 @@ def test_first_run_wizard_sets_up_the_hall(qtbot, ctx, tmp_path):
     assert hall_has_users(ctx)
     assert login(ctx, "admin", "admin-pass-1").role == "administrator"
     assert login(ctx, "zhoujie", "leader-pass-1").role == "team_leader"
-    desk = workstation(ctx, "03", "2")
+    desk = this_workstation(ctx, "03", "2")
     assert desk.hall_name == "城西营业厅" and desk.counter_name == "2号柜台"
     written = tomllib.loads(config_file.read_text(encoding="utf-8"))
     assert written == {

@@ -174,7 +174,7 @@ class Workstation:
 
 
 @service
-def workstation(ctx: Context, hall_code: str, counter_code: str) -> Workstation:
+def this_workstation(ctx: Context, hall_code: str, counter_code: str) -> Workstation:
     """This PC's hall and counter, by the codes in its configuration (names for the title)."""
     with ctx.reading() as session:
         hall = session.scalar(select(Hall).where(Hall.code == hall_code))
