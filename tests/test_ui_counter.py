@@ -205,3 +205,49 @@ def test_operations_without_account_or_dialog(qtbot, desk, window):
         assert "功能尚未开放" in window.message.text()
     else:
         window.current_dialog.reject()
+
+
+def test_queued_receipts_print_on_request_from_the_status_bar(qtbot, desk, hall, window):
+    """A receipt left in the queue by a printer fault prints when the clerk asks (补打)."""
+    emulator = desk.devices.training.emulator
+    opened = issue_card(desk, hall)
+    emulator.set_state(paper_out=True)
+    sold = desk.cards.sell(desk.actor, uuid.uuid4(), volume=20_000)
+    queued = desk.print_receipt(sold.sale.transaction_id)
+    assert not queued.printed and "缺纸" in queued.message
+    window.refresh_status()
+    qtbot.waitUntil(lambda: "（" in window.queue_button.text(), timeout=WAIT)
+    emulator.set_state(paper_out=False)
+    qtbot.mouseClick(window.queue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已打印待打印凭证 1 张" in window.message.text(), timeout=WAIT)
+    emulator.wait_idle()
+    assert sold.sale.receipt_no in emulator.transcript()
+    qtbot.waitUntil(lambda: window.queue_button.text() == "补打待打印凭证", timeout=WAIT)
+    assert opened.account_no
+
+
+def test_the_opening_form_exports_for_the_loaded_account(qtbot, desk, hall, tmp_path):
+    target = tmp_path / "form.pdf"
+    asked: list[str] = []
+
+    def save_path(title: str, suggested: str, name_filter: str) -> str:
+        asked.append(suggested)
+        return str(target)
+
+    win = CounterWindow(desk, save_path=save_path)
+    qtbot.addWidget(win)
+    qtbot.addWidget(win.customer_display)
+    win.show()
+    try:
+        assert not win.form_button.isEnabled()  # no account loaded yet
+        opened = issue_card(desk, hall)
+        qtbot.waitUntil(lambda: win.current_account_no == opened.account_no, timeout=WAIT)
+        assert win.form_button.isEnabled()
+        qtbot.mouseClick(win.form_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "已导出" in win.message.text(), timeout=WAIT)
+        assert asked == [f"开户申请表-{opened.account_no}.pdf"]
+        assert target.read_bytes().startswith(b"%PDF")
+    finally:
+        win.close()
+        QThreadPool.globalInstance().waitForDone(10_000)
+        qtbot.wait(50)

@@ -478,6 +478,7 @@ class CounterWindow(QMainWindow):
         def done(message: str) -> None:
             self.queue_button.setEnabled(True)
             self._printed(message)
+            self.refresh_status()
 
         def failed(error: Exception) -> None:
             self.queue_button.setEnabled(True)
@@ -555,6 +556,12 @@ class CounterWindow(QMainWindow):
             self._set_status("database", snap.database_error, warn=True)
         else:
             self._set_status("database", self.tr("正常", "status bar"))
+            self.queue_button.setText(
+                self.tr("补打待打印凭证（{0}）").format(snap.queued)
+                if snap.queued
+                else self.tr("补打待打印凭证")
+            )
+            self.queue_button.setStyleSheet(RED if snap.queued else "")
             if snap.shift is None:
                 self._set_status("shift", self.tr("未开班"), warn=True)
             else:

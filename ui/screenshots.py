@@ -69,6 +69,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
     from app.services.security import login
     from app.services.setup import this_workstation
     from app.services.shifts import OpenShiftRequest, open_shift
+    from app.vocabulary import CustomerKind, FloatSource
     from ui.i18n import ensure_cjk_font, install_translator
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -93,7 +94,8 @@ def main(out_dir: str = "docs/screenshots") -> int:
     user = login(ctx, "lina", DEMO_PASSWORD, station.counter_id)
     devices = training_devices(load_card_key(config))
     session = CounterSession(ctx, user, station, devices)
-    open_shift(ctx, session.actor, OpenShiftRequest(uuid.uuid4(), count_of(50000), "safe"))
+    opening = OpenShiftRequest(uuid.uuid4(), count_of(50000), FloatSource.SAFE)
+    open_shift(ctx, session.actor, opening)
 
     # a customer at the counter: her card issued on a blank training card, one purchase on it
     from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest
@@ -103,7 +105,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
         OpenAccountRequest(
             uuid.uuid4(),
             CustomerInput(
-                "residential",
+                CustomerKind.RESIDENTIAL,
                 "张秀英",
                 "resident_id",
                 "110101199003074477",

@@ -48,6 +48,7 @@ from app.services.sales import (
     refund,
     supplement,
 )
+from app.services.security import ApprovalInput
 from app.vocabulary import CardWriteOutcome, TransactionKind
 
 log = logging.getLogger(__name__)
@@ -311,7 +312,13 @@ class CardOperations:
         return self._write_then_complete(actor, read, result)
 
     @_one_at_a_time
-    def refund(self, actor: Actor, request_id: uuid.UUID, reason: str, approvals) -> SaleOnCard:  # type: ignore[no-untyped-def]
+    def refund(
+        self,
+        actor: Actor,
+        request_id: uuid.UUID,
+        reason: str,
+        approvals: tuple[ApprovalInput, ...],
+    ) -> SaleOnCard:
         """退气: take the unloaded last purchase off the card and give the money back."""
         read = self._fresh_read(actor)
         result = refund(
@@ -322,8 +329,13 @@ class CardOperations:
         return self._write_then_complete(actor, read, result)
 
     @_one_at_a_time
-    def supplement(  # type: ignore[no-untyped-def]
-        self, actor: Actor, request_id: uuid.UUID, volume: int, reason: str, approvals
+    def supplement(
+        self,
+        actor: Actor,
+        request_id: uuid.UUID,
+        volume: int,
+        reason: str,
+        approvals: tuple[ApprovalInput, ...],
     ) -> SaleOnCard:
         """补气 onto the inserted card."""
         read = self._fresh_read(actor)

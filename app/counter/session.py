@@ -9,6 +9,7 @@ that touches the database or a device runs on a worker thread; each operation re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -30,8 +31,10 @@ from app.counter.quote import PurchaseStart
 from app.counter.receipts import PrintOutcome
 from app.counter.reports import Report, daily_report, export_report, monthly_report, z_report
 from app.devices.cardreader import NoCard
+from app.devices.printer import PrinterFault
+from app.documents.pdf import account_opening_form
 from app.domain.cash import DrawerCount, Payment
-from app.errors import InvalidInput, RuleViolation
+from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.services import queries, reports, shifts
 from app.services.accounts import (
     CloseAccountRequest,
@@ -51,6 +54,7 @@ from app.services.directory import (
     transaction_id_by_receipt,
     user_id_by_username,
 )
+from app.services.printing import queued_jobs
 from app.services.sales import SaleResult
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
@@ -96,6 +100,7 @@ class CounterStatus:
     database_error: str | None  # None: the database answers
     shift: shifts.ShiftInfo | None
     drawer: shifts.DrawerStatus | None
+    queued: int = 0  # receipts of this counter waiting in the print queue
 
 
 @dataclass(frozen=True)
@@ -198,18 +203,17 @@ class CounterSession:
 
     def status(self, *, ask_printer: bool) -> CounterStatus:
         """The status bar's figures; a database fault is reported, never raised."""
-        from app.errors import GasDeskError
-
         reader = self.reader_state()
         printer = self.printer_state() if ask_printer else None
         try:
             shift = shifts.current_shift(self.ctx, self.actor)
             drawer = shifts.drawer_status(self.ctx, self.actor)
+            queued = self.queued_receipts()
         except Exception as error:  # shown as the database state
             log.warning("status refresh failed: %s", error)
             text = error.user_message if isinstance(error, GasDeskError) else type(error).__name__
             return CounterStatus(reader, printer, text, None, None)
-        return CounterStatus(reader, printer, None, shift, drawer)
+        return CounterStatus(reader, printer, None, shift, drawer, queued)
 
     def poll_card(self, last: tuple[bool, object] | None) -> CardPoll:
         """Read (and settle) the card when a new one is in the reader."""
@@ -307,8 +311,6 @@ class CounterSession:
         self, req: ReplaceCardRequest, approvals: tuple[ApprovalEntry, ...] | None
     ) -> Outcome[SaleResult]:
         """补卡 onto the blank card in the reader; ``approvals`` when the fee is waived."""
-        import dataclasses
-
         resolved = self.approvals(approvals) if approvals is not None else ()
         result = self.cards.replace(self.actor, dataclasses.replace(req, approvals=resolved))
         return _of_sale(result)
@@ -369,8 +371,6 @@ class CounterSession:
 
     def queued_receipts(self) -> int:
         """How many receipts of this counter wait in the print queue."""
-        from app.services.printing import queued_jobs
-
         return len(queued_jobs(self.ctx, self.actor.counter_id))
 
     def print_queued(self) -> str:
@@ -408,8 +408,6 @@ class CounterSession:
 
     def print_zreport(self, shift_id: int) -> str:
         """The Z-report on the counter's printer; the clerk's message (never raises a fault)."""
-        from app.devices.printer import PrinterFault
-
         try:
             receipts.print_zreport(self.ctx, self.actor, shift_id, self.devices.printer)
         except PrinterFault as fault:
@@ -430,8 +428,6 @@ class CounterSession:
 
     def print_handover_slip(self, movement_id: int) -> str:
         """The 交款单 (again); the clerk's message."""
-        from app.devices.printer import PrinterFault
-
         try:
             receipts.print_handover_slip(self.ctx, self.actor, movement_id, self.devices.printer)
         except PrinterFault as fault:
@@ -469,8 +465,6 @@ class CounterSession:
 
     def opening_form(self, account_no: str, path: str) -> Path:
         """The 开户申请表 of an account as a PDF file (to print and sign)."""
-        from app.documents.pdf import account_opening_form
-
         target = Path(path)
         pdf = account_opening_form(reports.opening_form_data(self.ctx, account_no))
         try:

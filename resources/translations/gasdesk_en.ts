@@ -496,8 +496,8 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="557"/>
-        <location filename="../../ui/counter_window.py" line="569"/>
+        <location filename="../../ui/counter_window.py" line="558"/>
+        <location filename="../../ui/counter_window.py" line="576"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
@@ -510,6 +510,7 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="178"/>
+        <location filename="../../ui/counter_window.py" line="562"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
@@ -557,42 +558,47 @@
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="494"/>
+        <location filename="../../ui/counter_window.py" line="495"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="495"/>
+        <location filename="../../ui/counter_window.py" line="496"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="503"/>
+        <location filename="../../ui/counter_window.py" line="504"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="559"/>
+        <location filename="../../ui/counter_window.py" line="560"/>
+        <source>补打待打印凭证（{0}）</source>
+        <translation>Print queued receipts ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="566"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="563"/>
+        <location filename="../../ui/counter_window.py" line="570"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="567"/>
+        <location filename="../../ui/counter_window.py" line="574"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="571"/>
+        <location filename="../../ui/counter_window.py" line="578"/>
         <source>请交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="575"/>
+        <location filename="../../ui/counter_window.py" line="582"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -660,42 +666,42 @@
 <context>
     <name>CountersPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="159"/>
+        <location filename="../../ui/first_run.py" line="153"/>
         <source>柜台</source>
         <translation>Counters</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="159"/>
+        <location filename="../../ui/first_run.py" line="153"/>
         <source>营业厅的全部柜台编号，以及本机是哪个柜台</source>
         <translation>Every counter of the hall, and which one this workstation is</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="162"/>
+        <location filename="../../ui/first_run.py" line="156"/>
         <source>柜台编号（逗号分隔）</source>
         <translation>Counter numbers (comma separated)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="163"/>
+        <location filename="../../ui/first_run.py" line="157"/>
         <source>本机柜台编号</source>
         <translation>This workstation&apos;s counter</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="168"/>
+        <location filename="../../ui/first_run.py" line="162"/>
         <source>请至少输入一个柜台编号</source>
         <translation>Enter at least one counter number</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="171"/>
+        <location filename="../../ui/first_run.py" line="165"/>
         <source>柜台编号为1至8位字母或数字：</source>
         <translation>A counter number is 1 to 8 letters or digits: </translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="173"/>
+        <location filename="../../ui/first_run.py" line="167"/>
         <source>柜台编号不能重复</source>
         <translation>Counter numbers must be unique</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="176"/>
+        <location filename="../../ui/first_run.py" line="170"/>
         <source>本机柜台编号必须是上面的柜台之一</source>
         <translation>This workstation&apos;s counter must be one of the counters above</translation>
     </message>
@@ -829,67 +835,67 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="228"/>
+        <location filename="../../ui/first_run.py" line="222"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="228"/>
+        <location filename="../../ui/first_run.py" line="222"/>
         <source>本机的读卡器和收据打印机</source>
         <translation>This workstation&apos;s card reader and receipt printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="229"/>
+        <location filename="../../ui/first_run.py" line="223"/>
         <source>连接真实设备</source>
         <translation>Real devices</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="230"/>
+        <location filename="../../ui/first_run.py" line="224"/>
         <source>培训模式：使用模拟读卡器和打印机</source>
         <translation>Training: emulated card reader and printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="233"/>
+        <location filename="../../ui/first_run.py" line="227"/>
         <source>留空则使用第一个读卡器</source>
         <translation>Leave empty for the first reader</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="237"/>
+        <location filename="../../ui/first_run.py" line="231"/>
         <source>无打印机</source>
         <translation>No printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="237"/>
+        <location filename="../../ui/first_run.py" line="231"/>
         <source>网络打印机</source>
         <translation>Network printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="237"/>
+        <location filename="../../ui/first_run.py" line="231"/>
         <source>设备文件</source>
         <translation>Device file</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="243"/>
+        <location filename="../../ui/first_run.py" line="237"/>
         <source>网络打印机的地址，或设备文件路径</source>
         <translation>The network printer&apos;s address, or the device file path</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="246"/>
+        <location filename="../../ui/first_run.py" line="240"/>
         <source>读卡器名称</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="247"/>
+        <location filename="../../ui/first_run.py" line="241"/>
         <source>打印机类型</source>
         <translation>Printer type</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="248"/>
+        <location filename="../../ui/first_run.py" line="242"/>
         <source>打印机地址</source>
         <translation>Printer address</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="264"/>
+        <location filename="../../ui/first_run.py" line="258"/>
         <source>请输入打印机地址</source>
         <translation>Enter the printer&apos;s address</translation>
     </message>
@@ -897,7 +903,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ui/first_run.py" line="350"/>
+        <location filename="../../ui/first_run.py" line="344"/>
         <source>GasDesk 首次运行设置</source>
         <translation>GasDesk first-run setup</translation>
     </message>
@@ -905,37 +911,37 @@
 <context>
     <name>HallPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="138"/>
+        <location filename="../../ui/first_run.py" line="132"/>
         <source>营业厅</source>
         <translation>Service hall</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="138"/>
+        <location filename="../../ui/first_run.py" line="132"/>
         <source>本营业厅的名称和代码（代码印在户号和收据上）</source>
         <translation>This hall&apos;s name and code (the code is part of account numbers and receipts)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="142"/>
+        <location filename="../../ui/first_run.py" line="136"/>
         <source>营业厅名称</source>
         <translation>Hall name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="143"/>
+        <location filename="../../ui/first_run.py" line="137"/>
         <source>营业厅代码</source>
         <translation>Hall code</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="148"/>
+        <location filename="../../ui/first_run.py" line="142"/>
         <source>请输入营业厅名称</source>
         <translation>Enter the hall name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="150"/>
+        <location filename="../../ui/first_run.py" line="144"/>
         <source>营业厅名称不能超过100个字</source>
         <translation>The hall name may have at most 100 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="152"/>
+        <location filename="../../ui/first_run.py" line="146"/>
         <source>营业厅代码为1至8位字母或数字</source>
         <translation>The hall code is 1 to 8 letters or digits</translation>
     </message>
@@ -1920,47 +1926,47 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>TariffPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="183"/>
+        <location filename="../../ui/first_run.py" line="177"/>
         <source>气价</source>
         <translation>Tariffs</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="183"/>
+        <location filename="../../ui/first_run.py" line="177"/>
         <source>气价以后可以发布新版本，不能修改</source>
         <translation>Tariffs are never edited later: a price change is a new version</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="185"/>
+        <location filename="../../ui/first_run.py" line="179"/>
         <source>使用示例气价：居民阶梯 2.61 / 2.83 / 4.23 元，工商业 3.35 元（每立方米）</source>
         <translation>Use the sample tariffs: residential ladder 2.61 / 2.83 / 4.23 yuan, commercial 3.35 yuan (per m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="193"/>
+        <location filename="../../ui/first_run.py" line="187"/>
         <source>居民第一阶梯（元）</source>
         <translation>Residential tier 1 (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="194"/>
+        <location filename="../../ui/first_run.py" line="188"/>
         <source>居民第二阶梯（元）</source>
         <translation>Residential tier 2 (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="195"/>
+        <location filename="../../ui/first_run.py" line="189"/>
         <source>居民第三阶梯（元）</source>
         <translation>Residential tier 3 (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="201"/>
+        <location filename="../../ui/first_run.py" line="195"/>
         <source>工商业气价（元）</source>
         <translation>Commercial (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="217"/>
+        <location filename="../../ui/first_run.py" line="211"/>
         <source>请输入有效的价格（元，最多两位小数）</source>
         <translation>Enter a valid price (yuan, at most two decimals)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="220"/>
+        <location filename="../../ui/first_run.py" line="214"/>
         <source>阶梯价格必须逐级升高</source>
         <translation>Each tier must cost more than the one before</translation>
     </message>
@@ -2089,83 +2095,83 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="276"/>
+        <location filename="../../ui/first_run.py" line="270"/>
         <source>管理员和用户</source>
         <translation>Administrator and users</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="277"/>
+        <location filename="../../ui/first_run.py" line="271"/>
         <source>系统管理员管理用户和设置；其他用户每行一个：用户名,姓名,岗位,密码</source>
         <translation>The administrator manages users and settings; other users one per line: username,name,role,password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="286"/>
+        <location filename="../../ui/first_run.py" line="280"/>
         <source>lina,李娜,营业员,初始密码</source>
         <translation>lina,李娜,营业员,initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="287"/>
+        <location filename="../../ui/first_run.py" line="281"/>
         <source>管理员用户名</source>
         <translation>Administrator username</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="288"/>
+        <location filename="../../ui/first_run.py" line="282"/>
         <source>管理员姓名</source>
         <translation>Administrator name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="289"/>
+        <location filename="../../ui/first_run.py" line="283"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="290"/>
+        <location filename="../../ui/first_run.py" line="284"/>
         <source>确认密码</source>
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="291"/>
+        <location filename="../../ui/first_run.py" line="285"/>
         <source>其他用户</source>
         <translation>Other users</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="298"/>
+        <location filename="../../ui/first_run.py" line="292"/>
         <source>请输入管理员用户名</source>
         <translation>Enter the administrator&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="300"/>
+        <location filename="../../ui/first_run.py" line="294"/>
         <source>请输入管理员姓名</source>
         <translation>Enter the administrator&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="302"/>
-        <location filename="../../ui/first_run.py" line="321"/>
+        <location filename="../../ui/first_run.py" line="296"/>
+        <location filename="../../ui/first_run.py" line="315"/>
         <source>密码至少8位</source>
         <translation>The password needs at least 8 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="304"/>
+        <location filename="../../ui/first_run.py" line="298"/>
         <source>两次输入的密码不一致</source>
         <translation>The passwords do not match</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="311"/>
+        <location filename="../../ui/first_run.py" line="305"/>
         <source>第%1行：</source>
         <translation>Line %1: </translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="313"/>
+        <location filename="../../ui/first_run.py" line="307"/>
         <source>格式应为 用户名,姓名,岗位,密码</source>
         <translation>expected username,name,role,password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="316"/>
+        <location filename="../../ui/first_run.py" line="310"/>
         <source>用户名重复</source>
         <translation>duplicate username</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="319"/>
+        <location filename="../../ui/first_run.py" line="313"/>
         <source>岗位应为：</source>
         <translation>the role must be one of: </translation>
     </message>
