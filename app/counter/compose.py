@@ -135,8 +135,13 @@ def devices_from_config(config: LocalConfig) -> Devices:
         try:
             from app.devices.pcsc import PcscTransport
 
+            key = load_card_key(config)
             transport = PcscTransport(str(reader_name))
-            devices.reader = card_reader(family, transport, load_card_key(config))
+            try:
+                devices.reader = card_reader(family, transport, key)
+            except Exception:
+                transport.close()
+                raise
         except Exception as error:  # no key, no pyscard, no driver: work without a reader
             log.warning("card reader %r not available: %s", reader_name, error)
     printer = config.extra.get("printer")
