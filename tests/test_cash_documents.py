@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from app.devices.escpos_emulator import EscposEmulator, Text
+from app.devices.escpos.emulator import EscposEmulator
+from app.devices.escpos.paper import Text
 from app.devices.printer import PROFILES, compose
 from app.documents import export
 from app.documents.data import (
