@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.vocabulary import CashMovementKind
+
 # --------------------------------------------------------------------------------------------
 # Cash figures (the Z-report, the daily and monthly reports and the hand-over slip)
 # --------------------------------------------------------------------------------------------
@@ -369,14 +371,14 @@ def cash_items(cash: CashSummary) -> list[tuple[str, int | None, str]]:
     if cash.expected_fen is not None and cash.counted_fen is not None:
         difference = cash.counted_fen - cash.expected_fen
     return [
-        ("备用金", cash.float_fen, "开班时放入钱箱"),
-        ("现金存入", cash.cash_in_fen, "班中存入钱箱"),
-        ("现金支出", cash.cash_out_fen, "班中从钱箱取出"),
+        (CashMovementKind.FLOAT.label, cash.float_fen, "开班时放入钱箱"),
+        (CashMovementKind.CASH_IN.label, cash.cash_in_fen, "班中存入钱箱"),
+        (CashMovementKind.CASH_OUT.label, cash.cash_out_fen, "班中从钱箱取出"),
         ("现金收款", cash.cash_received_fen, "向客户收取的现金"),
         ("现金退款", cash.cash_paid_fen, "退还客户的现金（退气、作废、销户）"),
-        ("交款", cash.handed_over_fen, "交财务"),
-        ("长短款", cash.over_short_fen, "交班盘点登记的差额"),
-        ("存入保险柜", cash.to_safe_fen, "交班后实点现金存入保险柜"),
+        (CashMovementKind.HANDOVER.label, cash.handed_over_fen, "交财务"),
+        (CashMovementKind.OVER_SHORT.label, cash.over_short_fen, "交班盘点登记的差额"),
+        (CashMovementKind.SAFE_DEPOSIT.label, cash.to_safe_fen, "交班后实点现金存入保险柜"),
         ("应有现金", cash.expected_fen, "盘点时按流水应有的现金"),
         ("实点现金", cash.counted_fen, "盲点实数"),
         ("盘点差额", difference, "实点减应有"),
