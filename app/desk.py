@@ -32,7 +32,7 @@ class TrainingDevices:
     """The emulated reader slot, meter and printer of training mode."""
 
     transport: ChipTransport
-    emulator: object  # app.devices.escpos_emulator.EscposEmulator
+    emulator: object  # app.devices.escpos.emulator.EscposEmulator
     key: CardKey
     meters: dict[str, object] = field(default_factory=dict)
     reader: GasCardReader | None = None  # told when the card changes, like a real slot event
@@ -89,7 +89,7 @@ class Devices:
 
 def training_devices(key: CardKey) -> Devices:
     """Emulated reader and printer for 培训模式 (and for the UI tests)."""
-    from app.devices.escpos_emulator import EscposEmulator
+    from app.devices.escpos.emulator import EscposEmulator
     from app.devices.sle4442 import Sle4442
 
     transport = ChipTransport(Sle4442.blank())

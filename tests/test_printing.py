@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.devices.escpos_emulator import EscposEmulator
+from app.devices.escpos.emulator import EscposEmulator
 from app.devices.printer import printer_from_config
 from app.domain.cards import CardReading
 from app.services.accounts import (

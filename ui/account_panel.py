@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.receipts import kind_label
 from app.domain.money import format_money, format_volume
 from app.services.queries import AccountView, TierUse
+from app.vocabulary import TransactionKind
 
 CARD_STATUS = {
     "active": QT_TRANSLATE_NOOP("AccountPanel", "正常"),
@@ -140,7 +140,7 @@ class AccountPanel(QWidget):
         for row, entry in enumerate(view.recent):
             values_row = (
                 entry.created_at.strftime("%Y-%m-%d %H:%M"),
-                self.tr(kind_label(entry.kind)),
+                self.tr(TransactionKind.label_of(entry.kind)),
                 entry.receipt_no,
                 format_volume(entry.volume),
                 format_money(entry.amount_fen),

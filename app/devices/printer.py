@@ -91,7 +91,7 @@ class PrinterStatus:
 def _font(size: int):  # type: ignore[no-untyped-def]
     from PIL import ImageFont
 
-    from app.documents.pdf import find_cjk_font
+    from app.fonts import find_cjk_font
 
     return ImageFont.truetype(str(find_cjk_font()), size)
 

@@ -32,8 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.desk import DeskSession
-from app.documents import export, pdf
+from app.documents import export
+from app.documents.hall_reports import daily_report, monthly_report
+from app.documents.layout import Table, cell_text
 from app.documents.receipts import display_width, zreport_receipt
+from app.documents.zreport import zreport
 from app.errors import GasDeskError, RuleViolation
 from app.services import reports as report_service
 from app.services import shifts as shift_service
@@ -75,11 +78,11 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-def table_text(name: str, table: pdf.Table) -> str:
+def table_text(name: str, table: Table) -> str:
     """One report table as aligned plain text (preview only; the exports are the real thing)."""
-    rows = [table.titles, *(tuple(pdf.cell_text(c) for c in row) for row in table.rows)]
+    rows = [table.titles, *(tuple(cell_text(c) for c in row) for row in table.rows)]
     if table.total is not None:
-        rows.append(tuple(pdf.cell_text(c) for c in table.total))
+        rows.append(tuple(cell_text(c) for c in table.total))
     widths = [max(display_width(row[i]) for row in rows) + 2 for i in range(len(table.titles))]
     lines = [f"【{name}】"]
     lines += ["".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)) for row in rows]
@@ -129,11 +132,11 @@ def monthly_job(session: DeskSession, year: int, month: int) -> Callable[[], Rep
 
 
 RENDERERS: dict[tuple[str, str], Callable[[Any], bytes]] = {
-    (Z, "pdf"): pdf.zreport,
-    (DAILY, "pdf"): pdf.daily_report,
+    (Z, "pdf"): zreport,
+    (DAILY, "pdf"): daily_report,
     (DAILY, "csv"): export.daily_report_csv,
     (DAILY, "xlsx"): export.daily_report_xlsx,
-    (MONTHLY, "pdf"): pdf.monthly_report,
+    (MONTHLY, "pdf"): monthly_report,
     (MONTHLY, "csv"): export.monthly_report_csv,
     (MONTHLY, "xlsx"): export.monthly_report_xlsx,
 }
