@@ -77,10 +77,14 @@ def _bulk_accounts(ctx, count: int, seed: int, hall_id: int = 1) -> list[str]:
     now = "2026-01-05 09:00:00.000000"
     batch = 20_000
     serials = []
+    seen_ids: set[str] = set()
     for offset in range(0, count, batch):
         customers, accounts, meters, cards = [], [], [], []
         for n in range(start + offset + 1, start + min(offset + batch, count) + 1):
             c = random_customer(rng, n)
+            while c.id_number in seen_ids:  # one customer per ID (customers UNIQUE, 0007)
+                c = random_customer(rng, n)
+            seen_ids.add(c.id_number)
             customers.append(
                 (
                     n,

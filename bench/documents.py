@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from app.documents.pdf import (
-    KIND_ORDER,
+from app.documents.data import (
     Approver,
     DetailRow,
     GuardedRow,
@@ -21,10 +20,11 @@ from app.documents.pdf import (
     TierTotal,
     Totals,
     ZReportData,
-    cjk_font_name,
-    zreport,
 )
+from app.documents.layout import cjk_font_name
+from app.documents.zreport import zreport
 from app.domain.money import segment_amount
+from app.vocabulary import TransactionKind
 from bench.common import Metric, median, timed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -36,7 +36,7 @@ def synthetic_zreport(rows: int, seed: int = 3) -> ZReportData:
     rng = random.Random(seed)
     start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
     details: list[DetailRow] = []
-    kinds = {kind: [0, 0, 0] for kind in KIND_ORDER}
+    kinds = {kind: [0, 0, 0] for kind in TransactionKind}
     tiers = {tier: [0, 0] for tier in (1, 2, 3)}
     guarded: list[GuardedRow] = []
     for n in range(1, rows + 1):

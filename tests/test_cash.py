@@ -450,7 +450,7 @@ def test_takings_held_over_two_working_days_are_flagged_until_handed_over(hall, 
 
 
 def test_a_closed_shifts_zreport_regenerates_identically(hall, clock):
-    from app.documents.pdf import zreport
+    from app.documents.zreport import zreport
 
     account = open_customer(hall)
     buy(hall, account.card_serial, volume=m3(30))

@@ -19,48 +19,46 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from app.devices.escpos_emulator import EscposEmulator, Text
+from app.devices.escpos.emulator import EscposEmulator
+from app.devices.escpos.paper import Text
 from app.devices.printer import PROFILES, compose
 from app.documents import export
-from app.documents.cashdata import (
+from app.documents.data import (
+    Approver,
     CashSummary,
+    DailyReportData,
     DayLine,
     DenominationLine,
-    HandoverLine,
-    HandoverSlipData,
-    HeldLine,
-    MethodCount,
-    OverShortLine,
-    ShiftLine,
-)
-from app.documents.pdf import (
-    Approver,
-    DailyReportData,
     DetailRow,
     GroupTotal,
     GuardedRow,
+    HandoverLine,
+    HandoverSlipData,
+    HeldLine,
     KindTotal,
+    MethodCount,
     MonthlyReportData,
+    OverShortLine,
     PaymentTotal,
+    ShiftLine,
     TierTotal,
     Totals,
     ZReportData,
-    chinese_number,
-    daily_report,
-    monthly_report,
-    zreport,
 )
+from app.documents.hall_reports import daily_report, monthly_report
+from app.documents.layout import chinese_number
 from app.documents.receipts import (
     Receipt,
     amount_in_words,
     display_width,
     handover_slip,
-    kind_label,
     pair_lines,
     wrap,
     zreport_receipt,
 )
+from app.documents.zreport import zreport
 from app.domain.money import format_money, yuan
+from app.vocabulary import TransactionKind
 from tests.test_documents import check_fonts_embedded, check_page_numbers, pdf_text, squeezed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -944,7 +942,7 @@ def test_daily_report_xlsx_round_trip(tmp_path):
 
     kinds = sheet_rows(book["按业务类型汇总"])
     assert [(r[0], r[1], round(r[2] * 100), round(r[3] * 100)) for r in kinds] == [
-        (kind_label(k.kind), k.count, k.volume, k.amount_fen) for k in data.kinds
+        (TransactionKind.label_of(k.kind), k.count, k.volume, k.amount_fen) for k in data.kinds
     ]
     payments = sheet_rows(book["按收款方式汇总"])
     assert [(r[0], round(r[2] * 100), round(r[3] * 100)) for r in payments] == [

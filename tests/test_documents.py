@@ -19,19 +19,19 @@ import pytest
 from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 
-from app.documents import pdf
-from app.documents.pdf import (
-    MissingFont,
-    account_opening_form,
-    daily_report,
-    find_cjk_font,
-    zreport,
-)
+from app import fonts
+from app.documents.data import Approver
+from app.documents.hall_reports import daily_report
+from app.documents.layout import cjk_font_name
+from app.documents.opening_form import account_opening_form
+from app.documents.tables import tier_label
+from app.documents.zreport import zreport
 from app.domain.cash import count_of
 from app.domain.identity import make_resident_id
 from app.domain.money import format_money, format_volume, yuan
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import NotFound
+from app.fonts import MissingFont, find_cjk_font
 from app.services.accounts import (
     CLOSING,
     OPENING,
@@ -55,6 +55,7 @@ from app.services.sales import (
 )
 from app.services.setup import ensure_counter
 from app.services.shifts import CountRequest, count_drawer
+from app.vocabulary import TransactionKind
 from bench.documents import synthetic_zreport
 from tests.support import (
     PASSWORD,
@@ -114,7 +115,7 @@ def check_fonts_embedded(path: Path) -> None:
     """pdffonts lists only the CJK font (subsets), every one embedded."""
     listing = run(poppler("pdffonts"), path).splitlines()[2:]
     assert listing, "the PDF has no fonts"
-    face = pdfmetrics.getFont(pdf.cjk_font_name()).face.name.decode()
+    face = pdfmetrics.getFont(cjk_font_name()).face.name.decode()
     for line in listing:
         emb = re.search(r"(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", line)
         assert emb, line
@@ -323,8 +324,8 @@ def test_zreport_adds_up_the_shifts_rows_and_prints_them(hall, backend, tmp_path
     assert (data.total.count, data.total.volume, data.total.amount_fen) == (count, volume, amount)
     assert (data.total.received_fen, data.total.paid_fen) == (received, paid)
     by_kind = {k.kind: (k.count, k.volume, k.amount_fen) for k in data.kinds}
-    assert list(by_kind) == list(pdf.KIND_ORDER)
-    for kind in pdf.KIND_ORDER:
+    assert list(by_kind) == list(TransactionKind)
+    for kind in TransactionKind:
         rows = [d for d in mine if d.kind == kind]
         assert by_kind[kind] == money_sums(rows)[:3], kind
     assert [(p.method, p.received_fen, p.paid_fen) for p in data.payments] == [
@@ -335,8 +336,8 @@ def test_zreport_adds_up_the_shifts_rows_and_prints_them(hall, backend, tmp_path
     ]
     assert {(t.tier, t.price_fen): (t.volume, t.amount_fen) for t in data.tiers} == tier_sums(mine)
     assert [(g.kind, g.receipt_no, g.approvers) for g in data.guarded] == [
-        (REFUND, mine[5].receipt_no, (pdf.Approver("王建国", "系统管理员"),)),
-        (SUPPLEMENT, mine[6].receipt_no, (pdf.Approver("王建国", "系统管理员"),)),
+        (REFUND, mine[5].receipt_no, (Approver("王建国", "系统管理员"),)),
+        (SUPPLEMENT, mine[6].receipt_no, (Approver("王建国", "系统管理员"),)),
     ]
     assert (data.first_receipt, data.last_receipt) == (mine[0].receipt_no, mine[-1].receipt_no)
     assert [d.receipt_no for d in data.details] == [d.receipt_no for d in mine]
@@ -379,13 +380,13 @@ def test_zreport_adds_up_the_shifts_rows_and_prints_them(hall, backend, tmp_path
     assert flat.count("王建国（系统管理员）") == 2
     assert f"起始票据号{mine[0].receipt_no}，截止票据号{mine[-1].receipt_no}" in flat
     for (tier, price), (tier_volume, tier_amount) in tier_sums(mine).items():
-        label = pdf.tier_label(tier)
+        label = tier_label(tier)
         assert (
             f"{label}{format_money(price)}{format_volume(tier_volume)}{format_money(tier_amount)}"
             in flat
         )
     for n, d in enumerate(mine, start=1):
-        line = f"{n}{d.receipt_no}{d.created_at:%m-%d%H:%M:%S}{pdf.kind_label(d.kind)}"
+        line = f"{n}{d.receipt_no}{d.created_at:%m-%d%H:%M:%S}{TransactionKind.label_of(d.kind)}"
         assert line in flat, line
         assert f"{format_volume(d.volume)}{format_money(d.amount_fen)}" in flat
     for d in others:
@@ -618,8 +619,8 @@ def test_commercial_opening_form_uses_the_flat_rate_and_its_contract(hall, tmp_p
 
 def test_missing_font_is_a_chinese_error_naming_the_fix(monkeypatch, tmp_path):
     (tmp_path / "postscript.ttf").write_bytes(b"OTTO" + bytes(200))  # CFF outlines: unusable
-    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
-    monkeypatch.setattr(pdf, "SYSTEM_FONTS", (tmp_path / "absent.ttc",))
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "SYSTEM_FONTS", (tmp_path / "absent.ttc",))
     with pytest.raises(MissingFont) as error:
         find_cjk_font()
     message = error.value.user_message
@@ -634,7 +635,7 @@ def test_a_font_in_resources_fonts_comes_first(monkeypatch, tmp_path):
     system = find_cjk_font()
     bundled = tmp_path / "bundled.ttc" if system.suffix == ".ttc" else tmp_path / "bundled.ttf"
     bundled.symlink_to(system)
-    monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
     assert find_cjk_font() == bundled
     document = zreport(synthetic_zreport(5))
     assert document.startswith(b"%PDF-")
@@ -670,7 +671,7 @@ def test_training_mode_marks_every_page(hall, backend, tmp_path):
 
 
 def test_kind_labels_cover_every_kind_the_services_record():
-    assert set(pdf.KIND_LABELS) == {
+    assert set(TransactionKind) == {
         PURCHASE,
         REFUND,
         SUPPLEMENT,

@@ -8,15 +8,12 @@ from escpos.printer import Dummy, File, Network
 from PIL import Image as PilImage
 from PIL import ImageDraw
 
-from app.devices.escpos_emulator import (
-    Cut,
-    Drawer,
-    EscposEmulator,
-    Image,
-    PreviewFontError,
-    Qr,
-    Text,
-)
+from app import fonts
+from app.devices.escpos import preview
+from app.devices.escpos.decoder import EscposDecoder, PrinterFaults
+from app.devices.escpos.emulator import EscposEmulator
+from app.devices.escpos.paper import Cut, Drawer, Image, Qr, Text, receipts, transcript
+from app.devices.escpos.preview import PreviewFontError
 
 CHINESE_ON = b"\x1c\x26"
 CHINESE_OFF = b"\x1c\x2e"
@@ -278,3 +275,41 @@ def test_missing_font_is_named_only_when_a_preview_is_rendered(tmp_path):
     assert emu.transcript() == TITLE
     with pytest.raises(PreviewFontError, match="/nonexistent/fonts/simsun.ttc"):
         emu.render_png(tmp_path / "paper.png")
+
+
+def test_the_decoder_alone_turns_bytes_into_paper_and_status():
+    """No socket, no thread: bytes in, paper and status answers out."""
+    job = Dummy()
+    print_job(job)
+    faults = PrinterFaults()
+    decoder = EscposDecoder(faults=faults)
+    assert decoder.feed(job.output) == b""  # nothing asked, nothing answered
+    lines = transcript(decoder.elements).split("\n")
+    assert lines[:4] == [TITLE, "Receipt 01-2026-000001", RARE_NAME, "TOTAL 522.00"]
+    assert lines[4:7] == [f"[QR {QR_DATA}]", "[IMAGE 24x10]", "[DRAWER pin 2]"]
+    assert receipts(decoder.elements) == [transcript(decoder.elements[:7])]
+    assert decoder.unknown == []
+
+    # DLE EOT 1 and 4: printer status and paper sensor, answered from the faults
+    assert decoder.feed(b"\x10\x04\x01\x10\x04\x04") == bytes([0x12, 0x12])
+    faults.paper_out = True
+    assert decoder.feed(b"\x10\x04\x01\x10\x04\x04") == bytes([0x1A, 0x7E])
+    assert decoder.status_queries == [1, 4, 1, 4]
+    before = len(decoder.elements)
+    assert decoder.feed(b"lost\n") == b""  # a stopped printer drops what it is sent
+    assert (len(decoder.elements), decoder.discarded) == (before, 5)
+
+
+def test_the_preview_font_is_the_one_app_fonts_finds(monkeypatch, tmp_path):
+    """One font list for the PDFs, the printer and the preview; a raster takes CFF fonts too."""
+    system = fonts.find_cjk_font()
+    cff = tmp_path / "cff.ttf"
+    cff.write_bytes(b"OTTO" + bytes(200))  # CFF outlines: no PDF can embed it
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path)
+    monkeypatch.setattr(fonts, "SYSTEM_FONTS", (system,))
+    assert fonts.find_cjk_font() == system
+    assert preview.font_file() == str(cff)
+    monkeypatch.setattr(fonts, "FONT_DIR", tmp_path / "absent")
+    monkeypatch.setattr(fonts, "SYSTEM_FONTS", (tmp_path / "absent.ttc",))
+    with pytest.raises(PreviewFontError, match="absent.ttc"):
+        EscposEmulator().render_image()

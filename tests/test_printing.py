@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.counter.receipts import print_queued, print_receipt, reprint
-from app.devices.escpos_emulator import EscposEmulator
+from app.devices.escpos.emulator import EscposEmulator
 from app.devices.printer import printer_from_config
 from app.domain.cards import CardReading
 from app.services.accounts import (

@@ -47,7 +47,7 @@ def ensure_cjk_font(app: QCoreApplication) -> str | None:
     (Debian ``fonts-wqy-zenhei``) and make it the application font. Returns the family set."""
     if has_cjk_font():
         return None
-    from app.documents.pdf import MissingFont, find_cjk_font  # reportlab: only in this case
+    from app.fonts import MissingFont, find_cjk_font
 
     try:
         path = find_cjk_font()

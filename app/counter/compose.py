@@ -22,7 +22,7 @@ from app.devices.printer import printer_from_config
 from app.domain.cardformat import CardKey
 
 if TYPE_CHECKING:
-    from app.devices.escpos_emulator import EscposEmulator
+    from app.devices.escpos.emulator import EscposEmulator
     from app.devices.meter import GasMeterSimulator
     from app.devices.sle4442 import Sle4442
 
@@ -105,7 +105,7 @@ class Devices:
 
 def training_devices(key: CardKey) -> Devices:
     """Emulated reader and printer for 培训模式 (and for the UI tests)."""
-    from app.devices.escpos_emulator import EscposEmulator
+    from app.devices.escpos.emulator import EscposEmulator
     from app.devices.sle4442 import Sle4442
 
     transport = ChipTransport(Sle4442.blank())

@@ -10,8 +10,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from app.documents import export, pdf
+from app.documents import export
+from app.documents.hall_reports import daily_report as daily_pdf
+from app.documents.hall_reports import monthly_report as monthly_pdf
+from app.documents.layout import Table, cell_text
 from app.documents.receipts import display_width, zreport_receipt
+from app.documents.zreport import zreport as zreport_pdf
 from app.errors import RuleViolation
 
 
@@ -38,11 +42,11 @@ class Report:
 
 
 RENDERERS: dict[tuple[str, str], Callable[[Any], bytes]] = {
-    (ReportKind.Z, "pdf"): pdf.zreport,
-    (ReportKind.DAILY, "pdf"): pdf.daily_report,
+    (ReportKind.Z, "pdf"): zreport_pdf,
+    (ReportKind.DAILY, "pdf"): daily_pdf,
     (ReportKind.DAILY, "csv"): export.daily_report_csv,
     (ReportKind.DAILY, "xlsx"): export.daily_report_xlsx,
-    (ReportKind.MONTHLY, "pdf"): pdf.monthly_report,
+    (ReportKind.MONTHLY, "pdf"): monthly_pdf,
     (ReportKind.MONTHLY, "csv"): export.monthly_report_csv,
     (ReportKind.MONTHLY, "xlsx"): export.monthly_report_xlsx,
 }
@@ -52,11 +56,11 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-def table_text(name: str, table: pdf.Table) -> str:
+def table_text(name: str, table: Table) -> str:
     """One report table as aligned plain text (preview only; the exports are the real thing)."""
-    rows = [table.titles, *(tuple(pdf.cell_text(c) for c in row) for row in table.rows)]
+    rows = [table.titles, *(tuple(cell_text(c) for c in row) for row in table.rows)]
     if table.total is not None:
-        rows.append(tuple(pdf.cell_text(c) for c in table.total))
+        rows.append(tuple(cell_text(c) for c in table.total))
     widths = [max(display_width(row[i]) for row in rows) + 2 for i in range(len(table.titles))]
     lines = [f"【{name}】"]
     lines += ["".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)) for row in rows]

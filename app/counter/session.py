@@ -32,7 +32,7 @@ from app.counter.receipts import PrintOutcome
 from app.counter.reports import Report, daily_report, export_report, monthly_report, z_report
 from app.devices.cardreader import NoCard
 from app.devices.printer import PrinterFault
-from app.documents.pdf import account_opening_form
+from app.documents.opening_form import account_opening_form
 from app.domain.cash import DrawerCount, Payment
 from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.services import queries, reports, shifts

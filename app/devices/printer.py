@@ -123,7 +123,7 @@ _STATE_OF_FAULT = {
 def _font(size: int):  # type: ignore[no-untyped-def]
     from PIL import ImageFont
 
-    from app.documents.pdf import find_cjk_font
+    from app.fonts import find_cjk_font
 
     return ImageFont.truetype(str(find_cjk_font()), size)
 

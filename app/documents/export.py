@@ -1,7 +1,7 @@
 """The daily and monthly reports as spreadsheets: CSV (UTF-8 with a BOM, so that Excel reads the
 Chinese right) and XLSX (openpyxl, one sheet per section).
 
-The tables are the PDF's own (``app.documents.pdf``: ``hall_tables``, ``days_table`` ...), rows
+The tables are the PDF's own (``app.documents.tables``: ``hall_tables``, ``days_table`` ...), rows
 of typed cells. Money (``Money``, fen) becomes yuan: a number with two decimals in XLSX (number
 format ``0.00``), the same figure as text in CSV; volumes (``Volume``, 0.01 m³) become m³ the same
 way. Nothing is rounded: every figure is the one in the data. A table's total row comes last,
@@ -16,27 +16,18 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
-from app.documents.pdf import (
-    TRAINING_MARK,
-    Cell,
-    Column,
-    DailyReportData,
-    Money,
-    MonthlyReportData,
-    Row,
-    Table,
-    Totals,
-    Volume,
-    cell_text,
+from app.documents.data import DailyReportData, MonthlyReportData, Totals
+from app.documents.hall_reports import month_title
+from app.documents.layout import TRAINING_MARK, Cell, Column, Money, Row, Table, Volume, cell_text
+from app.documents.receipts import display_width
+from app.documents.tables import (
     days_table,
     hall_tables,
     handovers_table,
     held_table,
-    month_title,
     over_short_table,
     shifts_table,
 )
-from app.documents.receipts import display_width
 
 MONEY_FORMAT = "0.00"
 VOLUME_FORMAT = "0.00"

@@ -15,75 +15,30 @@ import hashlib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from app.documents.cashdata import CashSummary, HandoverSlipData
+from app.documents.data import (
+    HandoverSlipData,
+    ZReportData,
+    cash_items,
+    over_short_label,
+    signer,
+)
 from app.domain.money import format_money, format_volume
 from app.domain.privacy import mask_id, mask_name
+from app.vocabulary import Role, TransactionKind
 
-if TYPE_CHECKING:  # pdf.py imports this module; the Z-report data class lives there
-    from app.documents.pdf import ZReportData
-
-# Counter transaction kinds (``counter_transactions.kind``) in report order, with their labels.
-KIND_LABELS: dict[str, str] = {
-    "purchase": "购气",
-    "refund": "退气",
-    "supplement": "补气",
-    "card_replacement": "补卡",
-    "opening": "开户",
-    "transfer": "过户",
-    "closing": "销户",
-    "void": "作废",
+TITLES: dict[str, str] = {
+    TransactionKind.PURCHASE: "燃气购气凭证",
+    TransactionKind.REFUND: "退气凭证",
+    TransactionKind.SUPPLEMENT: "补气凭证",
+    TransactionKind.CARD_REPLACEMENT: "补卡凭证",
+    TransactionKind.OPENING: "开户凭证",
+    TransactionKind.TRANSFER: "过户凭证",
+    TransactionKind.CLOSING: "销户结算凭证",
+    TransactionKind.VOID: "作废凭证",
 }
-KIND_ORDER: tuple[str, ...] = tuple(KIND_LABELS)
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
-
-
-def over_short_label(fen: int) -> str:
-    """长款 (more than expected), 短款 (less) or 无差额."""
-    return "长款" if fen > 0 else "短款" if fen < 0 else "无差额"
-
-
-def signer(name: str | None, role: str | None) -> str:
-    """周杰（班长）; just the name when there is no role; — when nobody signed."""
-    if not name:
-        return "—"
-    return f"{name}（{role}）" if role else name
-
-
-def cash_items(cash: CashSummary) -> list[tuple[str, int | None, str]]:
-    """A drawer's cash summary as (label, fen or None, note), in the order it is printed."""
-    difference = None
-    if cash.expected_fen is not None and cash.counted_fen is not None:
-        difference = cash.counted_fen - cash.expected_fen
-    return [
-        ("备用金", cash.float_fen, "开班时放入钱箱"),
-        ("现金存入", cash.cash_in_fen, "班中存入钱箱"),
-        ("现金支出", cash.cash_out_fen, "班中从钱箱取出"),
-        ("现金收款", cash.cash_received_fen, "向客户收取的现金"),
-        ("现金退款", cash.cash_paid_fen, "退还客户的现金（退气、作废、销户）"),
-        ("交款", cash.handed_over_fen, "交财务"),
-        ("长短款", cash.over_short_fen, "交班盘点登记的差额"),
-        ("存入保险柜", cash.to_safe_fen, "交班后实点现金存入保险柜"),
-        ("应有现金", cash.expected_fen, "盘点时按流水应有的现金"),
-        ("实点现金", cash.counted_fen, "盲点实数"),
-        ("盘点差额", difference, "实点减应有"),
-    ]
-
-
-TITLES = {
-    "purchase": "燃气购气凭证",
-    "refund": "退气凭证",
-    "supplement": "补气凭证",
-    "card_replacement": "补卡凭证",
-    "opening": "开户凭证",
-    "transfer": "过户凭证",
-    "closing": "销户结算凭证",
-    "void": "作废凭证",
-}
+# the kinds whose receipt shows the card's purchase count
+_COUNTED = (TransactionKind.PURCHASE, TransactionKind.REFUND, TransactionKind.SUPPLEMENT)
 
 
 @dataclass(frozen=True)
@@ -192,7 +147,7 @@ def layout(data: ReceiptData, width: int = 48) -> Receipt:
     ]
     if data.card_serial:
         lines.append(Line(pair("卡号", data.card_serial, width)))
-    if data.purchase_count is not None and data.kind in ("purchase", "refund", "supplement"):
+    if data.purchase_count is not None and data.kind in _COUNTED:
         lines.append(Line(pair("购气次数", str(data.purchase_count), width)))
     if data.meter_reading is not None:
         lines.append(Line(pair("表读数(立方米)", format_volume(data.meter_reading), width)))
@@ -410,7 +365,7 @@ def zreport_receipt(data: ZReportData, width: int = 48) -> Receipt:
     shift = "无" if data.shift_id is None else str(data.shift_id)
     lines += _pair("班次号", shift, width)
     lines += _pair("柜台", data.counter_name, width)
-    lines += _pair("营业员", data.clerk_name, width)
+    lines += _pair(Role.CLERK.label, data.clerk_name, width)
     lines += _pair("开班时间", f"{data.start:%Y-%m-%d %H:%M:%S}", width)
     closed = f"{data.end:%Y-%m-%d %H:%M:%S}" if data.closed else "未交班"
     lines += _pair("交班时间", closed, width)
@@ -421,7 +376,12 @@ def zreport_receipt(data: ZReportData, width: int = 48) -> Receipt:
     lines += _table(
         ("类型", "笔数", "气量", "金额"),
         [
-            (kind_label(k.kind), str(k.count), format_volume(k.volume), format_money(k.amount_fen))
+            (
+                TransactionKind.label_of(k.kind),
+                str(k.count),
+                format_volume(k.volume),
+                format_money(k.amount_fen),
+            )
             for k in data.kinds
             if k.count
         ],
@@ -496,8 +456,8 @@ def zreport_receipt(data: ZReportData, width: int = 48) -> Receipt:
         lines += _pair("审计链条数", str(data.audit_entries), width)
         lines += _pair("审计链校验", data.audit_head or "", width)
     lines.append(rule)
-    lines += _signature("营业员", width)
-    lines += _signature("班长", width)
+    lines += _signature(Role.CLERK.label, width)
+    lines += _signature(Role.TEAM_LEADER.label, width)
     when = f"{data.end:%Y-%m-%d %H:%M:%S}"
     shift_no = "-" if data.shift_id is None else str(data.shift_id)
     return Receipt(

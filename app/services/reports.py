@@ -18,28 +18,25 @@ from sqlalchemy import ColumnElement, Select, Table, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.documents.cashdata import (
+from app.documents.data import (
+    Approver,
     CashSummary,
+    DailyReportData,
     DayLine,
     DenominationLine,
-    HandoverLine,
-    HandoverSlipData,
-    HeldLine,
-    MethodCount,
-    OverShortLine,
-    ShiftLine,
-)
-from app.documents.pdf import (
-    KIND_ORDER,
-    Approver,
-    DailyReportData,
     DetailRow,
     GroupTotal,
     GuardedRow,
+    HandoverLine,
+    HandoverSlipData,
+    HeldLine,
     KindTotal,
+    MethodCount,
     MonthlyReportData,
     OpeningFormData,
+    OverShortLine,
     PaymentTotal,
+    ShiftLine,
     TariffTierRow,
     TierTotal,
     Totals,
@@ -86,6 +83,7 @@ from app.services.shifts import (
     method_lines,
     movements,
 )
+from app.vocabulary import TransactionKind
 from db.models import Contract, Meter
 
 meters = Meter.__table__
@@ -126,7 +124,7 @@ def _kinds(session: Session, where: Sequence[ColumnElement[bool]]) -> tuple[Kind
         row.kind: KindTotal(row.kind, int(row[1]), int(row[2]), int(row[3]))
         for row in session.connection().execute(query)
     }
-    known = [found.pop(kind, KindTotal(kind, 0, 0, 0)) for kind in KIND_ORDER]
+    known = [found.pop(kind, KindTotal(kind, 0, 0, 0)) for kind in TransactionKind]
     return (*known, *(found[kind] for kind in sorted(found)))
 
 
