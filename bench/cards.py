@@ -7,8 +7,7 @@ import time
 import uuid
 from pathlib import Path
 
-from app.services.card_counter import CardCounter
-
+from app.counter.cards import CardOperations
 from app.demo import seed_hall
 from app.devices.cardreader import GasCardReader
 from app.devices.meter import GasMeterSimulator
@@ -43,7 +42,7 @@ def card_purchase(directory: Path, quick: bool) -> list[Metric]:
     with virtual_readers(str(directory / "pcscd.log")):
         transport = PcscTransport(VIRTUAL_READER)
         reader = GasCardReader(transport, KEY)
-        counter = CardCounter(ctx, reader)
+        counter = CardOperations(ctx, reader)
         chip = Sle4442.blank()
         card = VirtualCard(chip)
         _swap(card, True)
