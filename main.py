@@ -59,6 +59,14 @@ def _prepare(config, args, ctx):  # type: ignore[no-untyped-def]
     return ctx
 
 
+def compose_devices(config):  # type: ignore[no-untyped-def]
+    """The counter's devices from configuration (after a login, on a worker; imported then, so
+    the login window shows fast: bench metric ``startup_ratio``)."""
+    from app.counter.compose import devices_from_config
+
+    return devices_from_config(config)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command == "admin":
@@ -88,13 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         log.warning(
             "no display found: running with QT_QPA_PLATFORM=%s", os.environ["QT_QPA_PLATFORM"]
         )
-    from app.counter.compose import devices_from_config
     from ui.app import run_gui
 
     return run_gui(
         lambda: prepare_context(config, args),
         config,
-        devices_from_config,  # the counter's devices, real or training, composed after login
+        compose_devices,  # the counter's devices, real or training, composed after login
         lang=args.lang,
         quit_after=args.quit_after,
     )

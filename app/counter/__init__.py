@@ -4,13 +4,13 @@
 an ``Outcome``; ``compose.devices_from_config`` builds the counter's devices (real or training)
 behind the ports of ``app.devices.ports``. The counter window and the operation dialogs import
 this package, the domain, the errors and the vocabulary, nothing else of ``app``: the names
-below are what they take from the services (requests they fill in, views they show).
+below are what they take from the services (requests they fill in, views they show). The
+reports (``app.counter.reports``, reportlab behind it) are imported by the F12 dialog itself.
 """
 
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
 from app.counter.quote import PurchaseStart, Quote
 from app.counter.receipts import PrintOutcome
-from app.counter.reports import FORMATS, Report, ReportKind
 from app.counter.session import (
     ApprovalEntry,
     CardPoll,
@@ -46,7 +46,6 @@ from app.services.shifts import (
 )
 
 __all__ = [
-    "FORMATS",
     "ID_TYPES",
     "REPLACEMENT_REASONS",
     "AccountSummary",
@@ -75,8 +74,6 @@ __all__ = [
     "PurchaseStart",
     "Quote",
     "ReplaceCardRequest",
-    "Report",
-    "ReportKind",
     "SaleOnCard",
     "SaleResult",
     "SaleVoided",

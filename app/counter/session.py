@@ -15,7 +15,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from app.context import Context
 from app.counter import receipts
@@ -29,10 +29,8 @@ from app.counter.cards import (
 from app.counter.compose import Devices
 from app.counter.quote import PurchaseStart
 from app.counter.receipts import PrintOutcome
-from app.counter.reports import Report, daily_report, export_report, monthly_report, z_report
 from app.devices.cardreader import NoCard
 from app.devices.printer import PrinterFault
-from app.documents.opening_form import account_opening_form
 from app.domain.cash import DrawerCount, Payment
 from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.services import queries, reports, shifts
@@ -59,6 +57,9 @@ from app.services.sales import SaleResult
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
 from app.vocabulary import CardWriteOutcome, PaymentMethod, PrinterState, ReaderState
+
+if TYPE_CHECKING:
+    from app.counter.reports import Report
 
 log = logging.getLogger(__name__)
 
@@ -448,23 +449,36 @@ class CounterSession:
             return found, current.shift_id
         return found, found[-1].shift_id if found else None
 
+    # the PDF documents (reportlab) are imported when first asked for, not when the counter
+    # window opens
+
     def z_report(self, shift_id: int, name: str) -> Report:
+        from app.counter.reports import z_report
+
         return z_report(reports.zreport_data(self.ctx, self.actor, shift_id), name)
 
     def daily_report(self, day: dt.date, name: str) -> Report:
+        from app.counter.reports import daily_report
+
         data = reports.daily_report_data(self.ctx, self.actor, day, self.hall_id)
         return daily_report(data, name)
 
     def monthly_report(self, year: int, month: int, name: str) -> Report:
+        from app.counter.reports import monthly_report
+
         data = reports.monthly_report_data(self.ctx, self.actor, year, month, self.hall_id)
         return monthly_report(data, name)
 
     @staticmethod
     def export_report(report: Report, fmt: str, path: str) -> Path:
+        from app.counter.reports import export_report
+
         return export_report(report, fmt, Path(path))
 
     def opening_form(self, account_no: str, path: str) -> Path:
         """The 开户申请表 of an account as a PDF file (to print and sign)."""
+        from app.documents.opening_form import account_opening_form
+
         target = Path(path)
         pdf = account_opening_form(reports.opening_form_data(self.ctx, account_no))
         try:

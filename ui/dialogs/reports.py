@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.counter import FORMATS, CounterSession, Report, ReportKind, ShiftInfo
+from app.counter import CounterSession, ShiftInfo
+from app.counter.reports import FORMATS, Report, ReportKind
 from app.errors import GasDeskError, RuleViolation
 from ui.base import OperationDialog
 from ui.worker import run_in_background
