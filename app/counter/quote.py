@@ -1,8 +1,6 @@
-"""The live purchase quote: the tier split of what the clerk types, by the domain's pricing.
-
-The account's tier usage (``AccountView.tier_usage``) already carries this household's
-breakpoints for the ladder year, so the ladder is priced with no further adjustment. The same
-functions price the sale in ``app.services.sales``; the quote only shows it before the commit.
+"""The live purchase quote: the tier split of what the clerk types, priced as the sale prices
+it (``app.domain.pricing.price_sale`` on the tariff in force, this household, this ladder year's
+usage); the sale itself is priced again by the service inside its transaction.
 """
 
 from __future__ import annotations
@@ -10,16 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.counter.cards import CardAtCounter
-from app.domain.pricing import (
-    Segment,
-    TariffRule,
-    Tier,
-    price_volume,
-    total_amount,
-    total_volume,
-    volume_for_amount,
-)
-from app.errors import InvalidInput
+from app.domain.pricing import Segment, price_sale, total_amount, total_volume
 from app.services.queries import TierUsage
 
 
@@ -44,16 +33,15 @@ class PurchaseStart:
 
     def quote(self, volume: int | None, amount_fen: int | None) -> Quote | None:
         """The tier split for a volume or an amount, or None (nothing typed, no ladder)."""
-        usage = self.usage
-        if usage is None:
+        account, usage = self.card.account, self.usage
+        if account is None or usage is None or not (volume or amount_fen):
             return None
-        ladder = TariffRule(tiers=tuple(Tier(t.upper, t.price_fen) for t in usage.tiers))
-        if volume:
-            segments = price_volume(ladder, 0, usage.total_used, volume)
-        elif amount_fen:
-            segments = volume_for_amount(ladder, 0, usage.total_used, amount_fen, self.sale_step)
-            if not segments:
-                raise InvalidInput("金额不足以购买最小售气量", "amount below one step")
-        else:
-            return None
-        return Quote(tuple(segments), total_volume(segments), total_amount(segments))
+        segments = price_sale(
+            usage.rule,
+            account.household_size,
+            usage.total_used,
+            volume=volume or None,
+            amount_fen=None if volume else amount_fen,
+            step=self.sale_step,
+        )
+        return Quote(segments, total_volume(segments), total_amount(segments))
