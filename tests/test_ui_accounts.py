@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
@@ -413,3 +413,32 @@ def test_reprint_by_receipt_number_and_last_of_the_account(qtbot, desk, hall):
     enter(qtbot, unknown, "NO-SUCH-RECEIPT")
     wait_outcome(qtbot, unknown)
     assert "没有这张凭证" in unknown.error.text()
+
+
+def test_a_refund_says_what_changed_and_the_window_names_the_cash_to_give_back(qtbot, desk, hall):
+    """The dialog's typed outcome (account, transaction, cash back) is all the window reads."""
+    from ui.counter_window import CounterWindow
+    from ui.dialogs.refund import RefundDialog
+
+    window = CounterWindow(desk)
+    qtbot.addWidget(window)
+    qtbot.addWidget(window.customer_display)
+    opened = issue_card(desk, hall)
+    sold = sell(desk, m3(10))
+    dialog = show(qtbot, RefundDialog(desk, opened.account_no, window))
+    window.current_dialog = dialog
+    dialog.finished.connect(lambda code: window._dialog_finished(dialog, code))
+    settled(qtbot, dialog)
+    enter(qtbot, dialog, "客户购错气量")
+    enter(qtbot, dialog, "admin")
+    enter(qtbot, dialog, PASSWORD)
+    enter(qtbot, dialog)
+    wait_outcome(qtbot, dialog)
+    outcome = dialog.outcome
+    assert outcome is not None and outcome.account_no == opened.account_no
+    assert outcome.transaction_id == dialog.result_value.transaction_id
+    assert outcome.cash_back_fen == sold.sale.amount_fen
+    qtbot.waitUntil(lambda: "请退还客户" in window.message.text(), timeout=WAIT)
+    assert window.current_dialog is None
+    window.close()
+    QThreadPool.globalInstance().waitForDone(10_000)

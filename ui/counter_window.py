@@ -35,6 +35,7 @@ from app.counter import (
     EarlierSaleCompleted,
     settlement_error,
 )
+from app.domain.money import format_money
 from app.vocabulary import DrawerLevel, PrinterState
 from ui.account_panel import AccountPanel
 from ui.base import error_text
@@ -452,19 +453,25 @@ class CounterWindow(QMainWindow):
                 self.load_account(account_no)
             self.refresh_status()
         if outcome is not None and outcome.transaction_id is not None:
-            self.print_receipt(outcome.transaction_id)
-        elif outcome is not None and outcome.message:
-            self.show_message(outcome.message)
+            back = outcome.cash_back_fen
+            note = self.tr("请退还客户 {0} 元").format(format_money(back)) if back else ""
+            self.print_receipt(outcome.transaction_id, note)
+        elif outcome is not None and outcome.said:
+            self.show_message(outcome.said)
         self.search.setFocus()
 
     # ------------------------------------------------------------------ printing
 
-    def print_receipt(self, transaction_id: int) -> None:
+    def print_receipt(self, transaction_id: int, note: str = "") -> None:
+        """The receipt of a committed transaction: printed, or queued (the clerk reads which);
+        ``note`` goes before that line (e.g. the cash to give back)."""
         self._printing += 1
         session = self.session
         run_in_background(
             lambda: session.print_receipt(transaction_id),
-            lambda printed: self._printed(printed.message),
+            lambda printed: self._printed(
+                f"{note}　{printed.message}" if note else printed.message
+            ),
             self._print_failed,
             parent=self,
         )

@@ -75,7 +75,12 @@ class Outcome(Generic[T]):
     transaction_id: int | None = None  # committed: its receipt prints when the dialog closes
     receipt: PrintOutcome | None = None  # a receipt or slip printed (or queued) already
     cash_back_fen: int = 0  # cash to give back to the customer
-    message: str | None = None  # the clerk's line about a print (Chinese)
+    message: str | None = None  # the clerk's line about a print that is no receipt (Chinese)
+
+    @property
+    def said(self) -> str | None:
+        """What the clerk reads about a print already done: the receipt's or the slip's."""
+        return self.receipt.message if self.receipt is not None else self.message
 
 
 def _of_sale(result: SaleResult) -> Outcome[SaleResult]:
@@ -368,7 +373,7 @@ class CounterSession:
             receipt = recent[0].receipt_no
         transaction_id_by_receipt(self.ctx, receipt)  # 没有这张凭证 before a print job is made
         printed = receipts.reprint(self.ctx, self.actor, self.devices.printer, receipt)
-        return Outcome(printed, account_no, receipt=printed, message=printed.message)
+        return Outcome(printed, account_no, receipt=printed)
 
     def queued_receipts(self) -> int:
         """How many receipts of this counter wait in the print queue."""

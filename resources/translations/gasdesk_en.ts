@@ -411,126 +411,126 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="90"/>
+        <location filename="../../ui/counter_window.py" line="91"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
         <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="95"/>
+        <location filename="../../ui/counter_window.py" line="96"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="103"/>
+        <location filename="../../ui/counter_window.py" line="104"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="115"/>
+        <location filename="../../ui/counter_window.py" line="116"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="191"/>
+        <location filename="../../ui/counter_window.py" line="192"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="192"/>
+        <location filename="../../ui/counter_window.py" line="193"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="193"/>
+        <location filename="../../ui/counter_window.py" line="194"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="194"/>
+        <location filename="../../ui/counter_window.py" line="195"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="195"/>
+        <location filename="../../ui/counter_window.py" line="196"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="263"/>
+        <location filename="../../ui/counter_window.py" line="264"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="48"/>
+        <location filename="../../ui/counter_window.py" line="49"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="49"/>
+        <location filename="../../ui/counter_window.py" line="50"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="50"/>
+        <location filename="../../ui/counter_window.py" line="51"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="51"/>
+        <location filename="../../ui/counter_window.py" line="52"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="52"/>
+        <location filename="../../ui/counter_window.py" line="53"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="53"/>
+        <location filename="../../ui/counter_window.py" line="54"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="54"/>
+        <location filename="../../ui/counter_window.py" line="55"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="558"/>
-        <location filename="../../ui/counter_window.py" line="576"/>
+        <location filename="../../ui/counter_window.py" line="565"/>
+        <location filename="../../ui/counter_window.py" line="583"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="197"/>
-        <location filename="../../ui/counter_window.py" line="230"/>
+        <location filename="../../ui/counter_window.py" line="198"/>
+        <location filename="../../ui/counter_window.py" line="231"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="178"/>
-        <location filename="../../ui/counter_window.py" line="562"/>
+        <location filename="../../ui/counter_window.py" line="179"/>
+        <location filename="../../ui/counter_window.py" line="569"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="183"/>
+        <location filename="../../ui/counter_window.py" line="184"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="185"/>
+        <location filename="../../ui/counter_window.py" line="186"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="263"/>
+        <location filename="../../ui/counter_window.py" line="264"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="270"/>
+        <location filename="../../ui/counter_window.py" line="271"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -538,67 +538,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="325"/>
+        <location filename="../../ui/counter_window.py" line="326"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="387"/>
+        <location filename="../../ui/counter_window.py" line="388"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="422"/>
+        <location filename="../../ui/counter_window.py" line="423"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="430"/>
+        <location filename="../../ui/counter_window.py" line="431"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="495"/>
+        <location filename="../../ui/counter_window.py" line="457"/>
+        <source>请退还客户 {0} 元</source>
+        <translation>Give the customer back {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="502"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="496"/>
+        <location filename="../../ui/counter_window.py" line="503"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="504"/>
+        <location filename="../../ui/counter_window.py" line="511"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="560"/>
+        <location filename="../../ui/counter_window.py" line="567"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="566"/>
+        <location filename="../../ui/counter_window.py" line="573"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="570"/>
+        <location filename="../../ui/counter_window.py" line="577"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="574"/>
+        <location filename="../../ui/counter_window.py" line="581"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="578"/>
+        <location filename="../../ui/counter_window.py" line="585"/>
         <source>请交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="582"/>
+        <location filename="../../ui/counter_window.py" line="589"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -1464,138 +1469,138 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="156"/>
+        <location filename="../../ui/dialogs/reports.py" line="157"/>
         <source>交班报表-班次{0}</source>
         <translation>Z-report-shift-{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="160"/>
+        <location filename="../../ui/dialogs/reports.py" line="161"/>
         <source>日报-{0}</source>
         <translation>Daily-report-{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="163"/>
+        <location filename="../../ui/dialogs/reports.py" line="164"/>
         <source>月报-{0}-{1:02d}</source>
         <translation>Monthly-report-{0}-{1:02d}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="57"/>
         <location filename="../../ui/dialogs/reports.py" line="58"/>
+        <location filename="../../ui/dialogs/reports.py" line="59"/>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="68"/>
+        <location filename="../../ui/dialogs/reports.py" line="69"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="75"/>
+        <location filename="../../ui/dialogs/reports.py" line="76"/>
         <source>营业日期</source>
         <translation>Business day</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="84"/>
+        <location filename="../../ui/dialogs/reports.py" line="85"/>
         <source>年份</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="85"/>
+        <location filename="../../ui/dialogs/reports.py" line="86"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="86"/>
+        <location filename="../../ui/dialogs/reports.py" line="87"/>
         <source>交班报表(Z)</source>
         <translation>Shift report (Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="87"/>
+        <location filename="../../ui/dialogs/reports.py" line="88"/>
         <source>日报</source>
         <translation>Daily report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="88"/>
+        <location filename="../../ui/dialogs/reports.py" line="89"/>
         <source>月报</source>
         <translation>Monthly report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="98"/>
+        <location filename="../../ui/dialogs/reports.py" line="99"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="105"/>
+        <location filename="../../ui/dialogs/reports.py" line="106"/>
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="106"/>
+        <location filename="../../ui/dialogs/reports.py" line="107"/>
         <source>导出CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="107"/>
+        <location filename="../../ui/dialogs/reports.py" line="108"/>
         <source>导出XLSX</source>
         <translation>Export XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="120"/>
+        <location filename="../../ui/dialogs/reports.py" line="121"/>
         <source>生成报表 (Enter)</source>
         <translation>Generate report (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="121"/>
+        <location filename="../../ui/dialogs/reports.py" line="122"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="138"/>
+        <location filename="../../ui/dialogs/reports.py" line="139"/>
         <source>未交班</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="138"/>
+        <location filename="../../ui/dialogs/reports.py" line="139"/>
         <source>已交班</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="141"/>
+        <location filename="../../ui/dialogs/reports.py" line="142"/>
         <source>班次 {0} · {1} · {2:%m-%d %H:%M} 开班 · {3}</source>
         <translation>Shift {0} · {1} · opened {2:%m-%d %H:%M} · {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="155"/>
+        <location filename="../../ui/dialogs/reports.py" line="156"/>
         <source>本柜台今天没有班次</source>
         <translation>This counter has no shift today</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="181"/>
+        <location filename="../../ui/dialogs/reports.py" line="182"/>
         <source>正在生成报表…</source>
         <translation>Generating the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="211"/>
+        <location filename="../../ui/dialogs/reports.py" line="212"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="228"/>
+        <location filename="../../ui/dialogs/reports.py" line="229"/>
         <source>报表已生成，可导出PDF、CSV或XLSX</source>
         <translation>Report ready: export it as PDF, CSV or XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="241"/>
+        <location filename="../../ui/dialogs/reports.py" line="242"/>
         <source>导出报表</source>
         <translation>Export report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="246"/>
+        <location filename="../../ui/dialogs/reports.py" line="247"/>
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="250"/>
+        <location filename="../../ui/dialogs/reports.py" line="251"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
