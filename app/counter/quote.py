@@ -18,6 +18,10 @@ class Quote:
     volume: int
     amount_fen: int
 
+    def change_for(self, tendered_fen: int) -> int:
+        """找零 for the cash handed over; negative: what is still short."""
+        return tendered_fen - self.amount_fen
+
 
 @dataclass(frozen=True)
 class PurchaseStart:

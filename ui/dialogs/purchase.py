@@ -241,7 +241,7 @@ class PurchaseDialog(OperationDialog):
         self.quote_label.setText("\n".join(lines))
         change = None
         if self.payment_method() is PaymentMethod.CASH and tendered is not None:
-            change = tendered - quote.amount_fen
+            change = quote.change_for(tendered)
             if change < 0:
                 self.change_label.setStyleSheet(RED)
                 self.change_label.setText(
