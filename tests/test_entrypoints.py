@@ -61,9 +61,9 @@ def test_window_searches_as_you_type(qtbot, database, clock):
 
     ctx = Context(db=database, clock=clock, audit_key=AUDIT_KEY)
     create_demo_hall(ctx, customers=15)
-    desk = this_workstation(ctx, "01", "1")
+    workstation = this_workstation(ctx, "01", "1")
     session = CounterSession(
-        ctx, login(ctx, "lina", DEMO_PASSWORD, desk.counter_id), desk, Devices()
+        ctx, login(ctx, "lina", DEMO_PASSWORD, workstation.counter_id), workstation, Devices()
     )
     window = CounterWindow(session)
     qtbot.addWidget(window)

@@ -14,7 +14,7 @@ from tests.support import PASSWORD
 
 
 @pytest.fixture
-def desk(hall):
+def counter(hall):
     """李娜 logged in at counter 2 (her shift open, float 500.00), training devices."""
     devices = training_devices(KEY)
     user = login(hall.ctx, "lina", PASSWORD, hall.counter_id)
@@ -25,9 +25,9 @@ def desk(hall):
     devices.close()
 
 
-def issue_card(desk: CounterSession, hall, name: str = "张秀英"):
+def issue_card(counter: CounterSession, hall, name: str = "张秀英"):
     """Open an account through the counter on a blank training card left in the reader."""
     from tests.card_support import opening_request
 
-    desk.devices.training.insert_blank_card()
-    return desk.cards.open_account(desk.actor, opening_request(name=name))
+    counter.devices.training.insert_blank_card()
+    return counter.cards.open_account(counter.actor, opening_request(name=name))
