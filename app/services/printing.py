@@ -179,24 +179,6 @@ def _new_job(ctx: Context, actor: Actor, transaction_id: int, copy_no: int) -> i
         return job_id
 
 
-def _record_attempt(
-    ctx: Context, job_id: int, outcome: str, printer: str, detail: str | None, sent: int
-) -> None:
-    with ctx.unit_of_work() as session:
-        session.connection().execute(
-            insert(attempts_table),
-            {
-                "job_id": job_id,
-                "attempted_at": ctx.now(),
-                "outcome": outcome,
-                "printer": printer,
-                "detail": detail,
-                "bytes_sent": sent,
-            },
-        )
-        session.commit()
-
-
 @dataclass(frozen=True)
 class QueuedJob:
     """One print job of the queue: which receipt, which copy, printed already or not."""
@@ -229,7 +211,19 @@ def record_attempt(
     ctx: Context, job_id: int, outcome: str, printer: str, detail: str | None, sent: int
 ) -> None:
     """One attempt at a job: ``printed``, ``failed`` or ``interrupted`` (may be incomplete)."""
-    _record_attempt(ctx, job_id, outcome, printer, detail, sent)
+    with ctx.unit_of_work() as session:
+        session.connection().execute(
+            insert(attempts_table),
+            {
+                "job_id": job_id,
+                "attempted_at": ctx.now(),
+                "outcome": outcome,
+                "printer": printer,
+                "detail": detail,
+                "bytes_sent": sent,
+            },
+        )
+        session.commit()
 
 
 @service
