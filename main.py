@@ -1,4 +1,5 @@
-"""GasDesk entry point and composition root: configuration → context → window or admin task."""
+"""GasDesk entry point and composition root: configuration → context → window or admin task;
+the counter's devices come from ``app.counter.compose``."""
 
 from __future__ import annotations
 
@@ -58,6 +59,14 @@ def _prepare(config, args, ctx):  # type: ignore[no-untyped-def]
     return ctx
 
 
+def compose_devices(config):  # type: ignore[no-untyped-def]
+    """The counter's devices from configuration (after a login, on a worker; imported then, so
+    the login window shows fast: bench metric ``startup_ratio``)."""
+    from app.counter.compose import devices_from_config
+
+    return devices_from_config(config)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command == "admin":
@@ -90,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import run_gui
 
     return run_gui(
-        lambda: prepare_context(config, args), config, lang=args.lang, quit_after=args.quit_after
+        lambda: prepare_context(config, args),
+        config,
+        compose_devices,  # the counter's devices, real or training, composed after login
+        lang=args.lang,
+        quit_after=args.quit_after,
     )
 
 

@@ -156,6 +156,7 @@ SCHEMA: dict[str, Setting] = {
     "card_key_file": Setting(PATH),
     "emulated_devices": Setting(FLAG),
     "reader": Setting(TEXT, max_length=200),
+    "card_family": Setting(TEXT, max_length=40),  # the reader's card driver (app.devices)
     "printer": Setting(TABLE),  # its keys are checked by app.devices.printer
 }
 

@@ -45,6 +45,7 @@ from app.services.shifts import (
     hand_over,
     open_shift,
 )
+from app.vocabulary import CustomerKind, FloatSource, Role
 from db.models import Account, User
 
 HALL_CODE = "01"
@@ -64,13 +65,13 @@ REGIONS = ["110101", "310104", "440106", "330106", "510107", "420106", "320102"]
 
 DEMO_PASSWORD = "gasdesk"  # every demo user's password (README); training and demo data only
 DEMO_USERS = [
-    ("admin", "王建国", "administrator"),
-    ("lina", "李娜", "clerk"),
-    ("chenxiao", "陈晓", "clerk"),
-    ("zhoujie", "周杰", "team_leader"),
-    ("sunwei", "孙伟", "department_manager"),
-    ("zhaomin", "赵敏", "finance"),
-    ("wugang", "吴刚", "vice_president"),
+    ("admin", "王建国", Role.ADMINISTRATOR),
+    ("lina", "李娜", Role.CLERK),
+    ("chenxiao", "陈晓", Role.CLERK),
+    ("zhoujie", "周杰", Role.TEAM_LEADER),
+    ("sunwei", "孙伟", Role.DEPARTMENT_MANAGER),
+    ("zhaomin", "赵敏", Role.FINANCE),
+    ("wugang", "吴刚", Role.VICE_PRESIDENT),
 ]
 
 
@@ -91,7 +92,7 @@ def random_customer(rng: random.Random, index: int) -> CustomerInput:
         f"{rng.randint(1, 30)}{rng.randint(1, 4):02d}室"
     )
     return CustomerInput(
-        kind="residential",
+        kind=CustomerKind.RESIDENTIAL,
         name=name,
         id_type="resident_id",
         id_number=make_resident_id(rng.choice(REGIONS), birth, index % 1000),
@@ -114,19 +115,23 @@ def seed_hall(ctx: Context) -> tuple[int, list[int], dict[str, int]]:
             users[username] = add_user(ctx, username, name, role, password_hash=demo_hash)
     tariffs = [
         TariffInput(
-            "residential",
+            CustomerKind.RESIDENTIAL,
             "居民阶梯气价（2025）",
             dt.date(2025, 1, 1),
             residential_ladder((252, 277, 414)),
         ),
         TariffInput(
-            "residential",
+            CustomerKind.RESIDENTIAL,
             "居民阶梯气价（2026）",
             dt.date(2026, 1, 1),
             residential_ladder((261, 283, 423)),
         ),
-        TariffInput("commercial", "工商业气价（2025）", dt.date(2025, 1, 1), flat_rate(320)),
-        TariffInput("commercial", "工商业气价（2026）", dt.date(2026, 1, 1), flat_rate(335)),
+        TariffInput(
+            CustomerKind.COMMERCIAL, "工商业气价（2025）", dt.date(2025, 1, 1), flat_rate(320)
+        ),
+        TariffInput(
+            CustomerKind.COMMERCIAL, "工商业气价（2026）", dt.date(2026, 1, 1), flat_rate(335)
+        ),
     ]
     for tariff in tariffs:
         with contextlib.suppress(Conflict):  # already published
@@ -151,7 +156,7 @@ def create_demo_hall(ctx: Context, customers: int = 300, seed: int = 2026) -> De
     finance = Credential(users["zhaomin"], DEMO_PASSWORD)
     shift = current_shift(ctx, actor)
     if shift is None:
-        open_shift(ctx, actor, OpenShiftRequest(uuid.uuid4(), count_of(50000), "finance"))
+        open_shift(ctx, actor, OpenShiftRequest(uuid.uuid4(), count_of(50000), FloatSource.FINANCE))
     for index in range(existing, customers):
         rng.seed(seed * 100_000 + index)
         opened = open_account(

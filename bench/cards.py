@@ -7,6 +7,7 @@ import time
 import uuid
 from pathlib import Path
 
+from app.counter.cards import CardOperations
 from app.demo import seed_hall
 from app.devices.cardreader import GasCardReader
 from app.devices.meter import GasMeterSimulator
@@ -15,7 +16,6 @@ from app.devices.sle4442 import Sle4442
 from app.devices.vpcd import VirtualCard
 from app.domain.cardformat import CardKey
 from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest
-from app.services.card_counter import CardCounter
 from app.services.common import Actor
 from bench.common import Metric, fresh_context, median, open_bench_shift, timed
 
@@ -42,7 +42,7 @@ def card_purchase(directory: Path, quick: bool) -> list[Metric]:
     with virtual_readers(str(directory / "pcscd.log")):
         transport = PcscTransport(VIRTUAL_READER)
         reader = GasCardReader(transport, KEY)
-        counter = CardCounter(ctx, reader)
+        counter = CardOperations(ctx, reader)
         chip = Sle4442.blank()
         card = VirtualCard(chip)
         _swap(card, True)

@@ -14,11 +14,11 @@ import sys
 import uuid
 
 from app.context import Context
+from app.counter import cards as card_counter
+from app.counter.cards import CardOperations as CardCounter
 from app.devices import cardreader
 from app.devices.cardreader import GasCardReader
 from app.devices.pcsc import PcscTransport
-from app.services import card_counter
-from app.services.card_counter import CardCounter
 from app.services.cards import ReplaceCardRequest
 from app.services.common import Actor
 from db.engine import open_database

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from app.counter.cards import CardOperations as CardCounter
 from app.devices.cardreader import ChipTransport, GasCardReader
 from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
 from app.domain.cardformat import CardKey
 from app.services.accounts import ContractInput, OpenAccountRequest
-from app.services.card_counter import CardCounter
 from tests.support import customer_input
 
 KEY = CardKey(b"gasdesk-test-card-key-0000000001", b"CDRQ")

@@ -12,11 +12,11 @@ import uuid
 
 import pytest
 
+from app.counter.cards import SaleVoided
 from app.devices.meter import GasMeterSimulator
 from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
 from app.errors import RuleViolation
-from app.services.card_counter import SaleVoided
 from app.services.cards import ReplaceCardRequest
 from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
@@ -170,7 +170,7 @@ def test_retry_with_another_customers_card_writes_nothing(hall, station):
 
 def pending_on_card(hall, chip, volume, request=None):  # type: ignore[no-untyped-def]
     """A sale on ``chip``'s account committed PENDING whose card write never happened."""
-    from app.services.card_counter import reading_of
+    from app.counter.cards import reading_of
     from app.services.sales import PurchaseRequest, purchase
 
     image = cardformat.parse(bytes(chip.memory), KEY)
@@ -181,7 +181,7 @@ def pending_on_card(hall, chip, volume, request=None):  # type: ignore[no-untype
 
 
 def test_an_earlier_void_found_when_starting_a_new_sale_is_shown(hall, station):
-    from app.services.card_counter import EarlierSaleCompleted
+    from app.counter.cards import EarlierSaleCompleted
 
     opened, chip = issue(hall, station)
     counter = station.counter(hall.ctx)
@@ -276,8 +276,8 @@ def test_a_card_gone_silent_mid_write_costs_one_time_out_and_the_first_read_sett
     """The card stops answering during the sale's write: the clerk hears what to do after one
     time-out (not one per layer), and the first read after the card is put back recognises it
     (never "insert the card") and settles the sale on that read."""
+    from app.counter.cards import SaleUnsettled
     from app.devices.cardreader import CardTimeout
-    from app.services.card_counter import SaleUnsettled
 
     opened, chip = issue(hall, station)
     station.remove()

@@ -11,11 +11,11 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from app.counter.cards import CardOperations
 from app.devices.cardreader import ChipTransport, GasCardReader
 from app.devices.meter import GasMeterSimulator
 from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
-from app.services.card_counter import CardCounter
 from app.services.cards import ReplaceCardRequest
 from db.models import AuditEntry, CounterTransaction
 from tests.card_support import (
@@ -57,9 +57,9 @@ class DyingTransport(ChipTransport):
         return super().transmit(apdu)
 
 
-def fresh_counter(hall, chip) -> CardCounter:  # type: ignore[no-untyped-def]
+def fresh_counter(hall, chip) -> CardOperations:  # type: ignore[no-untyped-def]
     """The counter restarted: a new reader session on the same card."""
-    return CardCounter(hall.ctx, GasCardReader(ChipTransport(chip), KEY))
+    return CardOperations(hall.ctx, GasCardReader(ChipTransport(chip), KEY))
 
 
 def audited_finishes(hall) -> int:  # type: ignore[no-untyped-def]
@@ -89,7 +89,7 @@ def assert_issued_and_sellable(hall, chip, serial, account_no, meter=None):  # t
 def test_an_opening_interrupted_at_any_issue_step_is_finished_by_the_next_read(hall, step, land):
     chip = WatchedChip.blank()
     request = opening_request(n=3)
-    dying = CardCounter(hall.ctx, GasCardReader(DyingTransport(chip, step, land), KEY))
+    dying = CardOperations(hall.ctx, GasCardReader(DyingTransport(chip, step, land), KEY))
     with pytest.raises(Killed):
         dying.open_account(hall.clerk, request)
 
@@ -134,7 +134,7 @@ def test_a_replacement_interrupted_mid_issue_is_finished_by_the_next_read(hall, 
     station.remove()
 
     chip = WatchedChip.blank()
-    dying = CardCounter(hall.ctx, GasCardReader(DyingTransport(chip, step, land), KEY))
+    dying = CardOperations(hall.ctx, GasCardReader(DyingTransport(chip, step, land), KEY))
     request = ReplaceCardRequest(uuid.uuid4(), opened.account_no, "SLE9000001", "lost")
     with pytest.raises(Killed):
         dying.replace(hall.clerk, request)
@@ -246,12 +246,14 @@ def test_a_finish_interrupted_at_any_step_is_finished_by_the_next_read(hall, sta
     chip = WatchedChip.blank()
     request = opening_request(n=3)
     issue_step_, issue_land = UNKNOWN_STARTS[start]
-    dying = CardCounter(hall.ctx, GasCardReader(DyingTransport(chip, issue_step_, issue_land), KEY))
+    dying = CardOperations(
+        hall.ctx, GasCardReader(DyingTransport(chip, issue_step_, issue_land), KEY)
+    )
     with pytest.raises(Killed):
         dying.open_account(hall.clerk, request)
     assert cardformat.issue_progress(bytes(chip.memory), b"\xff" * 4, KEY) == "unknown"
 
-    finishing = CardCounter(hall.ctx, GasCardReader(DyingTransport(chip, step, land), KEY))
+    finishing = CardOperations(hall.ctx, GasCardReader(DyingTransport(chip, step, land), KEY))
     try:
         finishing.read(hall.clerk)
         killed = False

@@ -122,8 +122,8 @@ def _every_kind_of_row(hall):
     )
     import tempfile
 
+    from app.counter.receipts import print_receipt
     from app.devices.printer import printer_from_config
-    from app.services.printing import print_receipt
 
     with tempfile.TemporaryDirectory() as spool:
         printer = printer_from_config({"type": "file", "path": f"{spool}/receipt.bin"})

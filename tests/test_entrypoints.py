@@ -6,7 +6,7 @@ from pathlib import Path
 
 from app.context import Context
 from app.demo import create_demo_hall
-from app.services.setup import describe_desk
+from app.services.setup import this_workstation
 from db import migrate
 from tests.support import AUDIT_KEY, gasdesk
 
@@ -53,15 +53,18 @@ def test_training_mode_uses_its_own_database(tmp_path):
 
 def test_window_searches_as_you_type(qtbot, database, clock):
     """The counter window on the demo hall, on both databases, without any device."""
+    from app.counter.compose import Devices
+    from app.counter.session import CounterSession
     from app.demo import DEMO_PASSWORD
-    from app.desk import DeskSession, Devices
     from app.services.security import login
     from ui.counter_window import CounterWindow
 
     ctx = Context(db=database, clock=clock, audit_key=AUDIT_KEY)
     create_demo_hall(ctx, customers=15)
-    desk = describe_desk(ctx, "01", "1")
-    session = DeskSession(ctx, login(ctx, "lina", DEMO_PASSWORD, desk.counter_id), desk, Devices())
+    workstation = this_workstation(ctx, "01", "1")
+    session = CounterSession(
+        ctx, login(ctx, "lina", DEMO_PASSWORD, workstation.counter_id), workstation, Devices()
+    )
     window = CounterWindow(session)
     qtbot.addWidget(window)
     assert "城东燃气客户服务中心" in window.windowTitle()

@@ -40,8 +40,8 @@ def english(qapp):
         QCoreApplication.removeTranslator(translator)
 
 
-def test_counter_window_in_english(qtbot, desk, english):
-    window = CounterWindow(desk)
+def test_counter_window_in_english(qtbot, counter, english):
+    window = CounterWindow(counter)
     qtbot.addWidget(window)
     qtbot.addWidget(window.customer_display)
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.counter.receipts import print_queued, print_receipt, reprint
 from app.devices.escpos.emulator import EscposEmulator
 from app.devices.printer import printer_from_config
 from app.domain.cards import CardReading
@@ -26,7 +27,7 @@ from app.services.accounts import (
 )
 from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.common import ApprovalInput
-from app.services.printing import print_queued, print_receipt, queued_jobs, reprint
+from app.services.printing import queued_jobs
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
 from db.models import CounterTransaction, PrintAttempt
 from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, unloaded
@@ -227,8 +228,8 @@ def test_notice_lines_come_from_the_hall_settings(hall, emulator, printer):
 
 def test_zreport_and_hand_over_slip_print_on_the_counter_printer(hall, emulator, printer):
     """The close of 李娜's shift: a 交款单 at the hand-over, then the Z-report, on real ESC/POS."""
+    from app.counter.receipts import print_handover_slip, print_zreport
     from app.domain.cash import count_of
-    from app.services.printing import print_handover_slip, print_zreport
     from app.services.shifts import (
         CloseShiftRequest,
         CountRequest,
@@ -281,3 +282,39 @@ def test_a_non_cash_receipt_names_the_method_and_keeps_the_drawer_shut(hall):
     assert "支付宝" in text and "2026030222001400001234" in text and "实收" not in text
     cash = receipt_data(hall.ctx, buy(hall, account.card_serial, volume=m3(1)).transaction_id)
     assert (cash.payment_method, cash.opens_drawer) == ("现金", True)
+
+
+def test_the_printer_port_reports_typed_states_and_fault_reasons(hall, emulator, printer):
+    from app.devices.printer import PrinterFault
+    from app.documents.receipts import layout
+    from app.services.printing import receipt_data
+    from app.vocabulary import PrinterFaultReason, PrinterState
+
+    assert printer.state() is PrinterState.READY
+    emulator.set_state(paper_out=True)
+    assert printer.state() is PrinterState.PAPER_OUT
+    emulator.set_state(paper_out=False, cover_open=True)
+    assert printer.state() is PrinterState.COVER_OPEN
+    opened = open_customer(hall)
+    sale = buy(hall, opened.card_serial, volume=m3(10))
+    receipt = layout(receipt_data(hall.ctx, sale.transaction_id), printer.columns)
+    with pytest.raises(PrinterFault) as fault:
+        printer.print_receipt(receipt)
+    assert fault.value.reason is PrinterFaultReason.COVER_OPEN
+    emulator.stop()
+    assert printer.state() is PrinterState.UNREACHABLE
+
+
+def test_no_printer_queues_the_receipt_and_says_so(hall, emulator, printer):
+    """One rule for every receipt: without a printer the job waits in the queue and prints on
+    request once a printer is there."""
+    opened = open_customer(hall)
+    sale = buy(hall, opened.card_serial, volume=m3(10))
+    outcome = print_receipt(hall.ctx, hall.clerk, None, sale.transaction_id)
+    assert not outcome.printed and "未配置打印机" in outcome.message
+    assert sale.receipt_no in outcome.message
+    assert [q[1] for q in queued_jobs(hall.ctx, hall.counter_id)] == [sale.receipt_no]
+    copy = reprint(hall.ctx, hall.clerk, None, sale.receipt_no)
+    assert not copy.printed and copy.copy_no == 1
+    assert [o.printed for o in print_queued(hall.ctx, hall.clerk, printer)] == [True, True]
+    assert queued_jobs(hall.ctx, hall.counter_id) == []

@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from app.counter.receipts import print_receipt
 from app.devices.printer import printer_from_config
 from app.domain.cash import count_of
 from app.errors import Conflict, PermissionDenied
@@ -20,7 +21,6 @@ from app.services.accounts import (
     transfer,
 )
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.printing import print_receipt
 from app.services.queries import find_accounts
 from app.services.reports import daily_report_data
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement

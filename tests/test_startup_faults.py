@@ -212,10 +212,11 @@ def prepare_fails(qtbot, qapp, config) -> str:
     import argparse
 
     import main
+    from app.counter.compose import devices_from_config
     from ui.app import StartupFlow
 
     exits: list[int] = []
-    flow = StartupFlow(None, config, qapp, autologin="")
+    flow = StartupFlow(None, config, qapp, devices_from_config, autologin="")
     flow.app = argparse.Namespace(exit=exits.append)  # the test's qapp keeps running
     args = argparse.Namespace(demo=False, training=False)
     flow.start(lambda: main.prepare_context(config, args))

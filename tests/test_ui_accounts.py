@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
@@ -61,18 +61,18 @@ def settled(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not dialog.approvals.pending, timeout=WAIT)
 
 
-def reader_noticed(desk) -> None:  # type: ignore[no-untyped-def]
+def reader_noticed(counter) -> None:  # type: ignore[no-untyped-def]
     """The card in the training reader was swapped or taken to the meter.
 
     ``TrainingDevices`` changes the chip without telling the reader, which then talks to an
     unpowered chip (RuntimeError); a real reader sees the card leave. Until the training
     devices do it themselves, the tests tell the reader.
     """
-    desk.devices.reader.forget()
+    counter.devices.reader.forget()
 
 
-def sell(desk, volume: int):  # type: ignore[no-untyped-def]
-    return desk.card_counter.sell(desk.actor, uuid.uuid4(), volume=volume)
+def sell(counter, volume: int):  # type: ignore[no-untyped-def]
+    return counter.cards.sell(counter.actor, uuid.uuid4(), volume=volume)
 
 
 def approvals_of(ctx, transaction_id: int) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
@@ -95,11 +95,11 @@ def kinds(ctx) -> list[str]:  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- 开户
 
 
-def test_open_account_typed_by_keyboard_issues_the_blank_card(qtbot, desk, hall):
+def test_open_account_typed_by_keyboard_issues_the_blank_card(qtbot, counter, hall):
     from ui.dialogs.accounts import OpenAccountDialog
 
-    desk.devices.training.insert_blank_card()
-    dialog = show(qtbot, OpenAccountDialog(desk, None))
+    counter.devices.training.insert_blank_card()
+    dialog = show(qtbot, OpenAccountDialog(counter, None))
     assert "F1" in dialog.info.text()
     id_number = make_resident_id("310104", dt.date(1985, 6, 1), 21)
     enter(qtbot, dialog)  # 用户类型: 民用户
@@ -127,17 +127,17 @@ def test_open_account_typed_by_keyboard_issues_the_blank_card(qtbot, desk, hall)
     assert view.summary.customer_name == "陈秀兰"
     assert view.summary.meter_no == "18A0000777"
     assert view.summary.card_serial == "SLE0000777"
-    card = desk.card_counter.read(desk.actor)
+    card = counter.cards.read(counter.actor)
     assert card.image.serial == "SLE0000777"
     assert card.account.summary.account_no == opened.account_no
     assert kinds(hall.ctx) == ["opening"]
 
 
-def test_open_account_refusal_is_shown_inline(qtbot, desk, hall):
+def test_open_account_refusal_is_shown_inline(qtbot, counter, hall):
     from ui.dialogs.accounts import OpenAccountDialog
 
-    desk.devices.training.insert_blank_card()
-    dialog = show(qtbot, OpenAccountDialog(desk, None))
+    counter.devices.training.insert_blank_card()
+    dialog = show(qtbot, OpenAccountDialog(counter, None))
     type_text(qtbot, dialog.customer.name, "陈秀兰")
     qtbot.keyClicks(dialog.customer.id_number, "310104198506010000")
     dialog.submit()
@@ -150,12 +150,12 @@ def test_open_account_refusal_is_shown_inline(qtbot, desk, hall):
 # ---------------------------------------------------------------- 退气
 
 
-def test_refund_needs_the_administrator_and_never_self_approval(qtbot, desk, hall):
+def test_refund_needs_the_administrator_and_never_self_approval(qtbot, counter, hall):
     from ui.dialogs.refund import RefundDialog
 
-    issue_card(desk, hall)
-    sold = sell(desk, m3(10))
-    dialog = show(qtbot, RefundDialog(desk, None))
+    issue_card(counter, hall)
+    sold = sell(counter, m3(10))
+    dialog = show(qtbot, RefundDialog(counter, None))
     settled(qtbot, dialog)
     assert "未插表气量 10 立方米" in dialog.card_label.text()
 
@@ -184,17 +184,17 @@ def test_refund_needs_the_administrator_and_never_self_approval(qtbot, desk, hal
     assert refund.volume == -m3(10)
     assert refund.amount_fen == -sold.sale.amount_fen
     assert approvals_of(hall.ctx, refund.transaction_id) == [("administrator", None)]
-    card = desk.card_counter.read(desk.actor)
+    card = counter.cards.read(counter.actor)
     assert card.image.pending_volume == 0
     assert card.image.purchase_count == 0
 
 
-def test_refund_with_a_wrong_password_writes_nothing(qtbot, desk, hall):
+def test_refund_with_a_wrong_password_writes_nothing(qtbot, counter, hall):
     from ui.dialogs.refund import RefundDialog
 
-    issue_card(desk, hall)
-    sell(desk, m3(10))
-    dialog = show(qtbot, RefundDialog(desk, None))
+    issue_card(counter, hall)
+    sell(counter, m3(10))
+    dialog = show(qtbot, RefundDialog(counter, None))
     settled(qtbot, dialog)
     before = row_counts(hall.ctx)
     enter(qtbot, dialog, "客户购错气量")
@@ -209,12 +209,12 @@ def test_refund_with_a_wrong_password_writes_nothing(qtbot, desk, hall):
 # ---------------------------------------------------------------- 补气
 
 
-def test_supplement_of_600_m3_needs_three_approvers_with_written_reasons(qtbot, desk, hall):
+def test_supplement_of_600_m3_needs_three_approvers_with_written_reasons(qtbot, counter, hall):
     from ui.dialogs.refund import SupplementDialog
 
     add_user(hall.ctx, "liuqiang", "刘强", "department_manager", password_hash=password_hash())
-    opened = issue_card(desk, hall)
-    dialog = show(qtbot, SupplementDialog(desk, opened.account_no))
+    opened = issue_card(counter, hall)
+    dialog = show(qtbot, SupplementDialog(counter, opened.account_no))
     settled(qtbot, dialog)
     enter(qtbot, dialog, "600")
     settled(qtbot, dialog)
@@ -247,22 +247,22 @@ def test_supplement_of_600_m3_needs_three_approvers_with_written_reasons(qtbot, 
         ("team_leader", "现场核实表具故障"),
         ("department_manager", "同意补气"),
     ]
-    card = desk.card_counter.read(desk.actor)
+    card = counter.cards.read(counter.actor)
     assert (card.image.purchase_count, card.image.pending_volume) == (1, m3(600))
 
 
 # ---------------------------------------------------------------- 补卡
 
 
-def test_replace_a_lost_card_onto_a_blank_card(qtbot, desk, hall):
+def test_replace_a_lost_card_onto_a_blank_card(qtbot, counter, hall):
     from ui.dialogs.accounts import ReplaceCardDialog
 
-    opened = issue_card(desk, hall)
-    old_card = desk.devices.training.remove()
+    opened = issue_card(counter, hall)
+    old_card = counter.devices.training.remove()
     assert old_card is not None
-    desk.devices.training.insert_blank_card()
-    reader_noticed(desk)
-    dialog = show(qtbot, ReplaceCardDialog(desk, opened.account_no))
+    counter.devices.training.insert_blank_card()
+    reader_noticed(counter)
+    dialog = show(qtbot, ReplaceCardDialog(counter, opened.account_no))
     assert dialog.reason.currentData() == "lost"
     enter(qtbot, dialog)  # 补卡原因: 挂失
     enter(qtbot, dialog, "客户钱包遗失")
@@ -282,19 +282,19 @@ def test_replace_a_lost_card_onto_a_blank_card(qtbot, desk, hall):
         c.serial: c.status for c in account_view(hall.ctx, hall.clerk, opened.account_no).cards
     }
     assert cards == {opened.card_serial: "blacklisted", "SLE0000099": "active"}
-    card = desk.card_counter.read(desk.actor)
+    card = counter.cards.read(counter.actor)
     assert card.image.serial == "SLE0000099"
     assert card.account.summary.account_no == opened.account_no
 
 
-def test_card_fee_waiver_needs_a_team_leader(qtbot, desk, hall):
+def test_card_fee_waiver_needs_a_team_leader(qtbot, counter, hall):
     from ui.dialogs.accounts import ReplaceCardDialog
 
-    opened = issue_card(desk, hall)
-    desk.devices.training.remove()
-    desk.devices.training.insert_blank_card()
-    reader_noticed(desk)
-    dialog = show(qtbot, ReplaceCardDialog(desk, opened.account_no))
+    opened = issue_card(counter, hall)
+    counter.devices.training.remove()
+    counter.devices.training.insert_blank_card()
+    reader_noticed(counter)
+    dialog = show(qtbot, ReplaceCardDialog(counter, opened.account_no))
     qtbot.keyClicks(dialog.new_serial, "SLE0000098")
     qtbot.mouseClick(dialog.waive, Qt.MouseButton.LeftButton)
     assert dialog.approvals.isVisible()
@@ -314,11 +314,11 @@ def test_card_fee_waiver_needs_a_team_leader(qtbot, desk, hall):
 # ---------------------------------------------------------------- 过户 and 销户
 
 
-def test_transfer_to_a_new_owner(qtbot, desk, hall):
+def test_transfer_to_a_new_owner(qtbot, counter, hall):
     from ui.dialogs.accounts import TransferDialog
 
-    opened = issue_card(desk, hall)
-    dialog = show(qtbot, TransferDialog(desk, opened.account_no))
+    opened = issue_card(counter, hall)
+    dialog = show(qtbot, TransferDialog(counter, opened.account_no))
     enter(qtbot, dialog)  # 民用户
     enter(qtbot, dialog, "王强")
     enter(qtbot, dialog)  # 居民身份证
@@ -344,14 +344,14 @@ def test_transfer_to_a_new_owner(qtbot, desk, hall):
     assert meter_reading == m3(12)
 
 
-def test_close_account_refunds_unused_gas(qtbot, desk, hall):
+def test_close_account_refunds_unused_gas(qtbot, counter, hall):
     from ui.dialogs.accounts import CloseAccountDialog
 
-    opened = issue_card(desk, hall)
-    sell(desk, m3(10))
-    assert desk.devices.training.load_into_meter(opened.meter_no)
-    reader_noticed(desk)
-    dialog = show(qtbot, CloseAccountDialog(desk, opened.account_no))
+    opened = issue_card(counter, hall)
+    sell(counter, m3(10))
+    assert counter.devices.training.load_into_meter(opened.meter_no)
+    reader_noticed(counter)
+    dialog = show(qtbot, CloseAccountDialog(counter, opened.account_no))
     enter(qtbot, dialog, "4")
     enter(qtbot, dialog, "房屋出售")
     enter(qtbot, dialog)  # nothing owed: confirms
@@ -366,12 +366,12 @@ def test_close_account_refunds_unused_gas(qtbot, desk, hall):
     assert account_view(hall.ctx, hall.clerk, opened.account_no).summary.status == "closed"
 
 
-def test_close_account_refused_while_gas_is_still_on_the_card(qtbot, desk, hall):
+def test_close_account_refused_while_gas_is_still_on_the_card(qtbot, counter, hall):
     from ui.dialogs.accounts import CloseAccountDialog
 
-    opened = issue_card(desk, hall)
-    sell(desk, m3(10))
-    dialog = show(qtbot, CloseAccountDialog(desk, opened.account_no))
+    opened = issue_card(counter, hall)
+    sell(counter, m3(10))
+    dialog = show(qtbot, CloseAccountDialog(counter, opened.account_no))
     enter(qtbot, dialog, "0")
     enter(qtbot, dialog, "房屋出售")
     enter(qtbot, dialog)
@@ -383,24 +383,24 @@ def test_close_account_refused_while_gas_is_still_on_the_card(qtbot, desk, hall)
 # ---------------------------------------------------------------- 重印
 
 
-def test_reprint_by_receipt_number_and_last_of_the_account(qtbot, desk, hall):
+def test_reprint_by_receipt_number_and_last_of_the_account(qtbot, counter, hall):
     from ui.dialogs.accounts import ReprintDialog
 
-    opened = issue_card(desk, hall)
-    sold = sell(desk, m3(10))
-    transcript = desk.devices.training.emulator.transcript
-    desk.print_transaction(sold.sale.transaction_id)
+    opened = issue_card(counter, hall)
+    sold = sell(counter, m3(10))
+    transcript = counter.devices.training.emulator.transcript
+    counter.print_receipt(sold.sale.transaction_id)
     qtbot.waitUntil(lambda: sold.sale.receipt_no in transcript(), timeout=WAIT)
     assert "重印" not in transcript()
 
-    dialog = show(qtbot, ReprintDialog(desk, None))
+    dialog = show(qtbot, ReprintDialog(counter, None))
     enter(qtbot, dialog, sold.sale.receipt_no)
     wait_outcome(qtbot, dialog)
     assert dialog.error.text() == ""
     assert dialog.result_value.copy_no == 1
     qtbot.waitUntil(lambda: "重印" in transcript(), timeout=WAIT)
 
-    latest = show(qtbot, ReprintDialog(desk, opened.account_no))
+    latest = show(qtbot, ReprintDialog(counter, opened.account_no))
     enter(qtbot, latest)  # empty: the account's last transaction
     wait_outcome(qtbot, latest)
     assert latest.error.text() == ""
@@ -409,7 +409,38 @@ def test_reprint_by_receipt_number_and_last_of_the_account(qtbot, desk, hall):
         2,
     )
 
-    unknown = show(qtbot, ReprintDialog(desk, None))
+    unknown = show(qtbot, ReprintDialog(counter, None))
     enter(qtbot, unknown, "NO-SUCH-RECEIPT")
     wait_outcome(qtbot, unknown)
     assert "没有这张凭证" in unknown.error.text()
+
+
+def test_a_refund_says_what_changed_and_the_window_names_the_cash_to_give_back(
+    qtbot, counter, hall
+):
+    """The dialog's typed outcome (account, transaction, cash back) is all the window reads."""
+    from ui.counter_window import CounterWindow
+    from ui.dialogs.refund import RefundDialog
+
+    window = CounterWindow(counter)
+    qtbot.addWidget(window)
+    qtbot.addWidget(window.customer_display)
+    opened = issue_card(counter, hall)
+    sold = sell(counter, m3(10))
+    dialog = show(qtbot, RefundDialog(counter, opened.account_no, window))
+    window.current_dialog = dialog
+    dialog.finished.connect(lambda code: window._dialog_finished(dialog, code))
+    settled(qtbot, dialog)
+    enter(qtbot, dialog, "客户购错气量")
+    enter(qtbot, dialog, "admin")
+    enter(qtbot, dialog, PASSWORD)
+    enter(qtbot, dialog)
+    wait_outcome(qtbot, dialog)
+    outcome = dialog.outcome
+    assert outcome is not None and outcome.account_no == opened.account_no
+    assert outcome.transaction_id == dialog.result_value.transaction_id
+    assert outcome.cash_back_fen == sold.sale.amount_fen
+    qtbot.waitUntil(lambda: "请退还客户" in window.message.text(), timeout=WAIT)
+    assert window.current_dialog is None
+    window.close()
+    QThreadPool.globalInstance().waitForDone(10_000)

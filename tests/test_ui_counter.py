@@ -26,8 +26,8 @@ WAIT = 10_000
 
 
 @pytest.fixture
-def window(qtbot, desk):
-    win = CounterWindow(desk)
+def window(qtbot, counter):
+    win = CounterWindow(counter)
     qtbot.addWidget(win)
     qtbot.addWidget(win.customer_display)
     win.show()
@@ -68,8 +68,8 @@ def buy(qtbot, dialog, volume: str, tendered: str) -> None:
     qtbot.keyClick(dialog.tendered, Qt.Key.Key_Return)
 
 
-def test_purchase_end_to_end(qtbot, desk, hall, window):
-    opened = issue_card(desk, hall)
+def test_purchase_end_to_end(qtbot, counter, hall, window):
+    opened = issue_card(counter, hall)
     qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
 
     dialog = open_purchase(qtbot, window)
@@ -92,7 +92,7 @@ def test_purchase_end_to_end(qtbot, desk, hall, window):
     assert (row.amount_fen, row.change_fen, row.cash_tendered_fen) == (52200, 7800, 60000)
 
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # 完成: the window prints the receipt
-    emulator = desk.devices.training.emulator
+    emulator = counter.devices.training.emulator
     qtbot.waitUntil(lambda: receipt in emulator.transcript(), timeout=WAIT)
     assert "522.00" in emulator.transcript()
     qtbot.waitUntil(lambda: receipt in window.training_panel.preview.toPlainText(), timeout=WAIT)
@@ -100,8 +100,8 @@ def test_purchase_end_to_end(qtbot, desk, hall, window):
     assert window.current_dialog is None
 
 
-def test_search_as_you_type_loads_account_with_tier_bars(qtbot, desk, hall, window):
-    opened = issue_card(desk, hall, name="欧阳明月")
+def test_search_as_you_type_loads_account_with_tier_bars(qtbot, counter, hall, window):
+    opened = issue_card(counter, hall, name="欧阳明月")
     qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
     dialog = open_purchase(qtbot, window)
     buy(qtbot, dialog, "200", "")
@@ -133,11 +133,11 @@ class SlowTransport(ChipTransport):
         return super().transmit(apdu)
 
 
-def test_gui_stays_responsive_during_a_slow_card_write(qtbot, desk, hall, window):
-    opened = issue_card(desk, hall)
+def test_gui_stays_responsive_during_a_slow_card_write(qtbot, counter, hall, window):
+    opened = issue_card(counter, hall)
     qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
     dialog = open_purchase(qtbot, window)
-    transport = desk.devices.training.transport
+    transport = counter.devices.training.transport
     transport.__class__ = SlowTransport  # every APDU of the sale now takes 250 ms
 
     ticks = []
@@ -161,7 +161,7 @@ def status_text(window, key):
     return window.status_labels[key].text()
 
 
-def test_status_bar_shift_and_drawer_warning(qtbot, desk, hall, window):
+def test_status_bar_shift_and_drawer_warning(qtbot, counter, hall, window):
     qtbot.waitUntil(lambda: "已开班" in status_text(window, "shift"), timeout=WAIT)
     assert "正常" in status_text(window, "database")
     assert "正常" in status_text(window, "drawer")
@@ -169,7 +169,7 @@ def test_status_bar_shift_and_drawer_warning(qtbot, desk, hall, window):
         save_setting(session, "drawer_warn_limit_fen", 60000)
         session.commit()
 
-    opened = issue_card(desk, hall)
+    opened = issue_card(counter, hall)
     qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
     dialog = open_purchase(qtbot, window)
     buy(qtbot, dialog, "200", "600")
@@ -181,22 +181,22 @@ def test_status_bar_shift_and_drawer_warning(qtbot, desk, hall, window):
     assert "b00020" in window.status_labels["drawer"].styleSheet()
 
 
-def test_blacklisted_card_is_shown(qtbot, desk, hall, window):
-    opened = issue_card(desk, hall)
+def test_blacklisted_card_is_shown(qtbot, counter, hall, window):
+    opened = issue_card(counter, hall)
     qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
-    training = desk.devices.training
+    training = counter.devices.training
     old_chip = training.remove()
     qtbot.waitUntil(lambda: window.card_token is not None and not window.card_token[0])
     replace_card(
         hall.ctx,
-        desk.actor,
+        counter.actor,
         ReplaceCardRequest(uuid.uuid4(), opened.account_no, "SLE9000001", "lost"),
     )
     training.insert(old_chip)
     qtbot.waitUntil(lambda: "黑名单" in window.message.text(), timeout=WAIT)
 
 
-def test_operations_without_account_or_dialog(qtbot, desk, window):
+def test_operations_without_account_or_dialog(qtbot, counter, window):
     qtbot.keyClick(window, Qt.Key.Key_F3)  # 补卡 needs an account
     assert "请先读卡" in window.message.text()
     assert window.current_dialog is None
@@ -205,3 +205,49 @@ def test_operations_without_account_or_dialog(qtbot, desk, window):
         assert "功能尚未开放" in window.message.text()
     else:
         window.current_dialog.reject()
+
+
+def test_queued_receipts_print_on_request_from_the_status_bar(qtbot, counter, hall, window):
+    """A receipt left in the queue by a printer fault prints when the clerk asks (补打)."""
+    emulator = counter.devices.training.emulator
+    opened = issue_card(counter, hall)
+    emulator.set_state(paper_out=True)
+    sold = counter.cards.sell(counter.actor, uuid.uuid4(), volume=20_000)
+    queued = counter.print_receipt(sold.sale.transaction_id)
+    assert not queued.printed and "缺纸" in queued.message
+    window.refresh_status()
+    qtbot.waitUntil(lambda: "（" in window.queue_button.text(), timeout=WAIT)
+    emulator.set_state(paper_out=False)
+    qtbot.mouseClick(window.queue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已打印待打印凭证 1 张" in window.message.text(), timeout=WAIT)
+    emulator.wait_idle()
+    assert sold.sale.receipt_no in emulator.transcript()
+    qtbot.waitUntil(lambda: window.queue_button.text() == "补打待打印凭证", timeout=WAIT)
+    assert opened.account_no
+
+
+def test_the_opening_form_exports_for_the_loaded_account(qtbot, counter, hall, tmp_path):
+    target = tmp_path / "form.pdf"
+    asked: list[str] = []
+
+    def save_path(title: str, suggested: str, name_filter: str) -> str:
+        asked.append(suggested)
+        return str(target)
+
+    win = CounterWindow(counter, save_path=save_path)
+    qtbot.addWidget(win)
+    qtbot.addWidget(win.customer_display)
+    win.show()
+    try:
+        assert not win.form_button.isEnabled()  # no account loaded yet
+        opened = issue_card(counter, hall)
+        qtbot.waitUntil(lambda: win.current_account_no == opened.account_no, timeout=WAIT)
+        assert win.form_button.isEnabled()
+        qtbot.mouseClick(win.form_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "已导出" in win.message.text(), timeout=WAIT)
+        assert asked == [f"开户申请表-{opened.account_no}.pdf"]
+        assert target.read_bytes().startswith(b"%PDF")
+    finally:
+        win.close()
+        QThreadPool.globalInstance().waitForDone(10_000)
+        qtbot.wait(50)

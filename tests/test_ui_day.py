@@ -171,6 +171,7 @@ def pieces_of(amount_fen: int) -> tuple[dict[int, int], int]:
 
 
 def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_path):
+    from app.counter.compose import devices_from_config
     from ui.app import StartupFlow
 
     ctx, clerk = hall.ctx, hall.clerk
@@ -182,7 +183,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
     config = LocalConfig(
         data_dir=tmp_path, db_url="sqlite://", hall_code="02", counter_code="2", training=True
     )
-    flow = StartupFlow(ctx, config, qapp, autologin="")
+    flow = StartupFlow(ctx, config, qapp, devices_from_config, autologin="")
     kb = Keyboard(qtbot)
     window = None
     try:
@@ -297,7 +298,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         assert replaced.amount_fen == 2000
         qtbot.waitUntil(lambda: replaced.receipt_no in emulator.transcript(), timeout=WAIT)
         assert "20.00" in emulator.transcript()
-        card = flow.session.card_counter.read(flow.session.actor)
+        card = flow.session.cards.read(flow.session.actor)
         # the new card carries the purchase count and the last purchase, still unloaded
         assert (card.image.serial, card.image.purchase_count) == ("SLE0000778", 1)
         assert card.image.pending_volume == m3(200)
@@ -342,7 +343,7 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         assert transactions(ctx)[4:] == [("refund", -m3(50), -second_sale.amount_fen)]
         assert approvals_of(ctx, refund.transaction_id) == [("administrator", "同意退气")]
         qtbot.waitUntil(lambda: refund.receipt_no in emulator.transcript(), timeout=WAIT)
-        card = flow.session.card_counter.read(flow.session.actor)
+        card = flow.session.cards.read(flow.session.actor)
         assert card.image.pending_volume == 0
 
         # 7. hand 5 × 100元 over to finance -----------------------------------------------------

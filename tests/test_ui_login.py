@@ -25,9 +25,10 @@ def hall_config(tmp_path, **extra) -> LocalConfig:
 
 
 def start_flow(qtbot, qapp, hall, tmp_path):
+    from app.counter.compose import devices_from_config
     from ui.app import StartupFlow
 
-    flow = StartupFlow(hall.ctx, hall_config(tmp_path), qapp, autologin="")
+    flow = StartupFlow(hall.ctx, hall_config(tmp_path), qapp, devices_from_config, autologin="")
     flow.show_login()
     qtbot.addWidget(flow.login_window)
     return flow
@@ -84,13 +85,13 @@ def test_empty_fields_are_refused_inline(qtbot, qapp, hall, tmp_path):
     assert window.error.text() == "请输入用户名和密码"
 
 
-def test_idle_lock_only_the_same_clerk_unlocks(qtbot, desk, clock):
+def test_idle_lock_only_the_same_clerk_unlocks(qtbot, counter, clock):
     from ui.lock_screen import IdleLockController
 
     window = QWidget()
     qtbot.addWidget(window)
     window.show()
-    controller = IdleLockController(window, desk, interval_ms=3_600_000)
+    controller = IdleLockController(window, counter, interval_ms=3_600_000)
     try:
         clock.advance(minutes=2)
         controller.check()
@@ -138,7 +139,7 @@ def test_english_translator(qapp):
 
 
 def test_first_run_wizard_sets_up_the_hall(qtbot, ctx, tmp_path):
-    from app.services.setup import describe_desk, hall_has_users
+    from app.services.setup import hall_has_users, this_workstation
     from ui.first_run import FirstRunWizard
 
     config_file = tmp_path / "conf" / "config.toml"
@@ -203,8 +204,8 @@ def test_first_run_wizard_sets_up_the_hall(qtbot, ctx, tmp_path):
     assert hall_has_users(ctx)
     assert login(ctx, "admin", "admin-pass-1").role == "administrator"
     assert login(ctx, "zhoujie", "leader-pass-1").role == "team_leader"
-    desk = describe_desk(ctx, "03", "2")
-    assert desk.hall_name == "城西营业厅" and desk.counter_name == "2号柜台"
+    workstation = this_workstation(ctx, "03", "2")
+    assert workstation.hall_name == "城西营业厅" and workstation.counter_name == "2号柜台"
     written = tomllib.loads(config_file.read_text(encoding="utf-8"))
     assert written == {
         "db_url": "sqlite:///x.sqlite3",

@@ -13,12 +13,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QTableWidget, QWidget
 from sqlalchemy import select
 
-from app.desk import DeskSession
+from app.counter.session import CounterSession
 from app.domain.cash import count_of
 from app.services import reports as report_service
 from app.services import shifts as shift_service
 from app.services.security import login
-from app.services.setup import DeskInfo
+from app.services.setup import Workstation
 from db.models import CashMovement
 from tests.support import PASSWORD, rid
 from ui.dialogs.reports import DAILY, MONTHLY, ReportsDialog
@@ -76,20 +76,20 @@ def visible_texts(dialog: QWidget) -> list[str]:
     return texts
 
 
-def session_for(hall, devices, username: str, counter_id: int) -> DeskSession:
+def session_for(hall, devices, username: str, counter_id: int) -> CounterSession:
     user = login(hall.ctx, username, PASSWORD, counter_id)
-    info = DeskInfo("城东燃气客户服务中心", "3号柜台", counter_id, 0)
-    return DeskSession(hall.ctx, user, info, devices)
+    info = Workstation("城东燃气客户服务中心", "3号柜台", counter_id, 0)
+    return CounterSession(hall.ctx, user, info, devices)
 
 
 # ---------------------------------------------------------------- 交款
 
 
-def test_handover_counts_notes_confirms_finance_and_prints_slip(qtbot, desk, hall):
+def test_handover_counts_notes_confirms_finance_and_prints_slip(qtbot, counter, hall):
     # the drawer must hold what is handed over (500.00 float + 4000.00 cash in)
     top_up = shift_service.CashMoveRequest(rid(), shift_service.CASH_IN, 400000, "备用金补充")
     shift_service.move_cash(hall.ctx, hall.clerk, top_up)
-    dialog = show(qtbot, HandoverDialog(desk, None))
+    dialog = show(qtbot, HandoverDialog(counter, None))
     type_into(qtbot, dialog.count.spins[10000], "45")
     assert "4500.00" in dialog.count.total_label.text()
     type_into(qtbot, dialog.finance_user, "zhaomin")
@@ -103,15 +103,15 @@ def test_handover_counts_notes_confirms_finance_and_prints_slip(qtbot, desk, hal
     ]
     slip_no = rows[0].slip_no
     assert slip_no and slip_no in dialog.info.text() and "4500.00" in dialog.info.text()
-    emulator = desk.devices.training.emulator
+    emulator = counter.devices.training.emulator
     qtbot.waitUntil(lambda: slip_no in emulator.transcript(), timeout=WAIT)
     assert "交款单" in emulator.transcript()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_handover_wrong_finance_password_is_inline(qtbot, desk, hall):
-    dialog = show(qtbot, HandoverDialog(desk, None))
+def test_handover_wrong_finance_password_is_inline(qtbot, counter, hall):
+    dialog = show(qtbot, HandoverDialog(counter, None))
     type_into(qtbot, dialog.count.spins[5000], "2")
     type_into(qtbot, dialog.finance_user, "zhaomin")
     type_into(qtbot, dialog.finance_password, "wrong-password")
@@ -124,8 +124,8 @@ def test_handover_wrong_finance_password_is_inline(qtbot, desk, hall):
 # ---------------------------------------------------------------- 交班
 
 
-def test_close_with_short_is_blind_then_signed_off_and_prints_zreport(qtbot, desk, hall):
-    dialog = show(qtbot, ShiftDialog(desk, None))
+def test_close_with_short_is_blind_then_signed_off_and_prints_zreport(qtbot, counter, hall):
+    dialog = show(qtbot, ShiftDialog(counter, None))
     qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
     expected = "500.00"  # the float: what the drawer should hold
     assert not any(expected in text for text in visible_texts(dialog))
@@ -148,34 +148,34 @@ def test_close_with_short_is_blind_then_signed_off_and_prints_zreport(qtbot, des
     type_into(qtbot, dialog.explanation, "找零有误")
     press_enter(qtbot, dialog.leader_password)
     assert "班长" in dialog.error.text()
-    assert shift_service.current_shift(hall.ctx, desk.actor) is not None
+    assert shift_service.current_shift(hall.ctx, counter.actor) is not None
 
     type_into(qtbot, dialog.leader_user, "zhoujie")
     type_into(qtbot, dialog.leader_password, PASSWORD)
     press_enter(qtbot, dialog.leader_password)
     qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
 
-    assert shift_service.current_shift(hall.ctx, desk.actor) is None
+    assert shift_service.current_shift(hall.ctx, counter.actor) is None
     short = movements(hall, shift_service.OVER_SHORT)
     assert [(r.amount_fen, r.payment_method, r.reason) for r in short] == [
         (-1000, "cash", "找零有误")
     ]
     assert "490.00" in dialog.closed_page.text()
 
-    emulator = desk.devices.training.emulator
+    emulator = counter.devices.training.emulator
     emulator.reset_output()
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).setFocus()
     qtbot.keyClick(dialog, ENTER)
     qtbot.waitUntil(lambda: "打印" in dialog.info.text(), timeout=WAIT)
     assert dialog.error.text() == ""
     assert "交班报表" in emulator.transcript()
-    assert desk.devices.printer.name in dialog.info.text()
+    assert counter.devices.printer.name in dialog.info.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_balanced_close_needs_no_sign_off(qtbot, desk, hall):
-    dialog = show(qtbot, ShiftDialog(desk, None))
+def test_balanced_close_needs_no_sign_off(qtbot, counter, hall):
+    dialog = show(qtbot, ShiftDialog(counter, None))
     qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
     type_into(qtbot, dialog.drawer_count.spins[10000], "5")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
@@ -186,12 +186,12 @@ def test_balanced_close_needs_no_sign_off(qtbot, desk, hall):
     assert movements(hall, shift_service.OVER_SHORT) == []
 
 
-def test_open_shift_from_dialog_after_close(qtbot, desk, hall):
-    ctx, actor = hall.ctx, desk.actor
+def test_open_shift_from_dialog_after_close(qtbot, counter, hall):
+    ctx, actor = hall.ctx, counter.actor
     shift_service.count_drawer(ctx, actor, shift_service.CountRequest(rid(), count_of(50000)))
     shift_service.close_shift(ctx, actor, shift_service.CloseShiftRequest(rid()))
 
-    dialog = show(qtbot, ShiftDialog(desk, None))
+    dialog = show(qtbot, ShiftDialog(counter, None))
     qtbot.waitUntil(lambda: dialog.mode == "open", timeout=WAIT)
     assert dialog.source_radios["safe"].isChecked()  # 保险柜
     type_into(qtbot, dialog.float_count.spins[10000], "5")
@@ -208,8 +208,8 @@ def test_open_shift_from_dialog_after_close(qtbot, desk, hall):
 # ---------------------------------------------------------------- 现金存取
 
 
-def test_cash_in_and_out(qtbot, desk, hall):
-    dialog = show(qtbot, CashMoveDialog(desk, None))
+def test_cash_in_and_out(qtbot, counter, hall):
+    dialog = show(qtbot, CashMoveDialog(counter, None))
     type_into(qtbot, dialog.amount, "100.00")
     press_enter(qtbot, dialog.amount)  # moves to the reason
     assert dialog.result_value is None
@@ -217,7 +217,7 @@ def test_cash_in_and_out(qtbot, desk, hall):
     press_enter(qtbot, dialog.reason)
     qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=WAIT)
 
-    dialog = show(qtbot, CashMoveDialog(desk, None))
+    dialog = show(qtbot, CashMoveDialog(counter, None))
     qtbot.mouseClick(dialog.cash_out, Qt.MouseButton.LeftButton)
     type_into(qtbot, dialog.amount, "20.5")
     type_into(qtbot, dialog.reason, "购买文具")
@@ -230,8 +230,8 @@ def test_cash_in_and_out(qtbot, desk, hall):
     assert [(r.amount_fen, r.drawer_fen) for r in movements(hall, "cash_out")] == [(2050, -2050)]
 
 
-def test_cash_move_without_reason_is_refused_inline(qtbot, desk, hall):
-    dialog = show(qtbot, CashMoveDialog(desk, None))
+def test_cash_move_without_reason_is_refused_inline(qtbot, counter, hall):
+    dialog = show(qtbot, CashMoveDialog(counter, None))
     type_into(qtbot, dialog.amount, "5")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert "原因" in dialog.error.text()
@@ -241,10 +241,10 @@ def test_cash_move_without_reason_is_refused_inline(qtbot, desk, hall):
 # ---------------------------------------------------------------- 报表
 
 
-def test_team_leader_exports_daily_report_xlsx(qtbot, desk, hall, tmp_path):
+def test_team_leader_exports_daily_report_xlsx(qtbot, counter, hall, tmp_path):
     import openpyxl
 
-    leader = session_for(hall, desk.devices, "zhoujie", hall.counter2_id)
+    leader = session_for(hall, counter.devices, "zhoujie", hall.counter2_id)
     target = tmp_path / "daily.xlsx"
     asked = []
 
@@ -268,8 +268,8 @@ def test_team_leader_exports_daily_report_xlsx(qtbot, desk, hall, tmp_path):
     assert book.sheetnames[0] == "日报"
 
 
-def test_clerk_sees_permission_message_for_daily_report(qtbot, desk, hall):
-    dialog = show(qtbot, ReportsDialog(desk, None, save_path=lambda *a: None))
+def test_clerk_sees_permission_message_for_daily_report(qtbot, counter, hall):
+    dialog = show(qtbot, ReportsDialog(counter, None, save_path=lambda *a: None))
     qtbot.waitUntil(lambda: not dialog.working, timeout=WAIT)
     dialog.select(DAILY)
     qtbot.keyClick(dialog, ENTER)
@@ -278,8 +278,8 @@ def test_clerk_sees_permission_message_for_daily_report(qtbot, desk, hall):
     assert dialog.report is None and not dialog.export_buttons["pdf"].isEnabled()
 
 
-def test_clerk_z_report_of_open_shift_waits_for_the_count(qtbot, desk, hall):
-    dialog = show(qtbot, ReportsDialog(desk, None, save_path=lambda *a: None))
+def test_clerk_z_report_of_open_shift_waits_for_the_count(qtbot, counter, hall):
+    dialog = show(qtbot, ReportsDialog(counter, None, save_path=lambda *a: None))
     qtbot.waitUntil(lambda: dialog.shift_combo.count() > 0, timeout=WAIT)
     assert dialog.shift_combo.currentData() == hall.shifts["lina"]
     qtbot.keyClick(dialog, ENTER)
@@ -287,7 +287,7 @@ def test_clerk_z_report_of_open_shift_waits_for_the_count(qtbot, desk, hall):
     assert "盘点" in dialog.error.text()
 
 
-def test_long_monthly_report_keeps_gui_responsive_and_cancels(qtbot, desk, hall, monkeypatch):
+def test_long_monthly_report_keeps_gui_responsive_and_cancels(qtbot, counter, hall, monkeypatch):
     real = report_service.monthly_report_data
 
     def slow(*args, **kwargs):
@@ -295,7 +295,7 @@ def test_long_monthly_report_keeps_gui_responsive_and_cancels(qtbot, desk, hall,
         return real(*args, **kwargs)
 
     monkeypatch.setattr(report_service, "monthly_report_data", slow)
-    leader = session_for(hall, desk.devices, "zhoujie", hall.counter2_id)
+    leader = session_for(hall, counter.devices, "zhoujie", hall.counter2_id)
     dialog = show(qtbot, ReportsDialog(leader, None, save_path=lambda *a: None))
     qtbot.waitUntil(lambda: not dialog.working, timeout=WAIT)
     dialog.select(MONTHLY)

@@ -5,28 +5,29 @@ from __future__ import annotations
 
 import pytest
 
-from app.desk import DeskSession, training_devices
+from app.counter.compose import training_devices
+from app.counter.session import CounterSession
 from app.services.security import login
-from app.services.setup import DeskInfo
+from app.services.setup import Workstation
 from tests.card_support import KEY
 from tests.support import PASSWORD
 
 
 @pytest.fixture
-def desk(hall):
+def counter(hall):
     """李娜 logged in at counter 2 (her shift open, float 500.00), training devices."""
     devices = training_devices(KEY)
     user = login(hall.ctx, "lina", PASSWORD, hall.counter_id)
-    session = DeskSession(
-        hall.ctx, user, DeskInfo("城东燃气客户服务中心", "2号柜台", hall.counter_id, 0), devices
+    session = CounterSession(
+        hall.ctx, user, Workstation("城东燃气客户服务中心", "2号柜台", hall.counter_id, 0), devices
     )
     yield session
     devices.close()
 
 
-def issue_card(desk: DeskSession, hall, name: str = "张秀英"):
-    """Open an account through the card counter on a blank training card left in the reader."""
+def issue_card(counter: CounterSession, hall, name: str = "张秀英"):
+    """Open an account through the counter on a blank training card left in the reader."""
     from tests.card_support import opening_request
 
-    desk.devices.training.insert_blank_card()
-    return desk.card_counter.open_account(desk.actor, opening_request(name=name))
+    counter.devices.training.insert_blank_card()
+    return counter.cards.open_account(counter.actor, opening_request(name=name))

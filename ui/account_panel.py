@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.counter import AccountView, TierUse
 from app.domain.money import format_money, format_volume
-from app.services.queries import AccountView, TierUse
 from app.vocabulary import TransactionKind
 
 CARD_STATUS = {

@@ -6,8 +6,9 @@ The flow, all on the GUI thread with service calls in the background:
 2. when the hall has no users at all, the ``FirstRunWizard`` (hall, counters, tariffs, devices,
    administrator); cancelling it quits;
 3. the ``LoginWindow`` ("login window shown" in the log);
-4. after a successful login: the counter's devices, a ``DeskSession`` and the ``CounterWindow``
-   ("counter window shown"), with the idle lock installed over it.
+4. after a successful login: the counter's devices (built by the ``compose`` function that
+   ``main.py`` hands in: ``app.counter.compose.devices_from_config``), a ``CounterSession`` and
+   the ``CounterWindow`` ("counter window shown"), with the idle lock installed over it.
 
 Imports are deferred to the step that needs them, so the login window shows fast (bench metric
 ``startup_ratio``). ``GASDESK_AUTOLOGIN=username:password`` logs in at once: a development aid
@@ -30,9 +31,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from app.context import Context
-    from app.desk import DeskSession, Devices
+    from app.counter.compose import Devices
+    from app.counter.session import CounterSession
     from app.services.security import IdleLock, LoggedIn
-    from app.services.setup import DeskInfo
+    from app.services.setup import Workstation
     from ui.lock_screen import IdleLockController
     from ui.login import LoginWindow
 
@@ -74,12 +76,14 @@ def show_startup_fault(error: BaseException, *, quit_after: float | None = None)
 def run_gui(
     prepare: Callable[[], Context],
     config: LocalConfig,
+    compose: Callable[[LocalConfig], Devices],
     *,
     lang: str = "zh_CN",
     quit_after: float | None = None,
 ) -> int:
     """Show the login window at once; ``prepare`` (open and migrate the database, seed a demo)
-    runs on a worker meanwhile, and the window takes logins when it is done."""
+    runs on a worker meanwhile, and the window takes logins when it is done. ``compose`` builds
+    the counter's devices from the configuration after a login."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("GasDesk")
     from ui.i18n import ensure_cjk_font, install_translator
@@ -94,7 +98,7 @@ def run_gui(
     except GasDeskError as error:
         log.error("not started: %s", error)
         return show_startup_fault(error, quit_after=quit_after)
-    flow = StartupFlow(None, config, app, quit_after=quit_after)
+    flow = StartupFlow(None, config, app, compose, quit_after=quit_after)
     flow.start(prepare)
     try:
         code = app.exec()
@@ -112,6 +116,7 @@ class StartupFlow(QObject):
         ctx: Context | None,
         config: LocalConfig,
         app: QApplication,
+        compose: Callable[[LocalConfig], Devices],
         *,
         quit_after: float | None = None,
         autologin: str | None = None,
@@ -120,10 +125,11 @@ class StartupFlow(QObject):
         self.ctx = ctx
         self.config = config
         self.app = app
+        self.compose = compose
         self.autologin = os.environ.get(AUTOLOGIN_ENV) if autologin is None else autologin
         self.login_window: LoginWindow | None = None
         self.counter_window: QWidget | None = None
-        self.session: DeskSession | None = None
+        self.session: CounterSession | None = None
         self.idle_lock: IdleLockController | None = None
         self.quit_timer: QTimer | None = None
         self.fault_box: QMessageBox | None = None
@@ -146,7 +152,7 @@ class StartupFlow(QObject):
 
     def ready(self, ctx: Context) -> None:
         """The database is ready: ask (off the GUI thread) whether anybody can log in yet."""
-        from app.services.setup import describe_desk, hall_has_users
+        from app.services.setup import hall_has_users, this_workstation
         from ui.worker import run_in_background
 
         self.ctx = ctx
@@ -154,14 +160,14 @@ class StartupFlow(QObject):
         run_in_background(
             lambda: (
                 hall_has_users(ctx),
-                describe_desk(ctx, config.hall_code, config.counter_code),
+                this_workstation(ctx, config.hall_code, config.counter_code),
             ),
             lambda answer: self.checked(*answer),
             self.failed,
             parent=self,
         )
 
-    def checked(self, has_users: bool, desk: DeskInfo) -> None:
+    def checked(self, has_users: bool, station: Workstation | None) -> None:
         """First run's wizard if nobody can log in yet, then logins."""
         if not has_users:
             self.login_window.hide()
@@ -169,8 +175,8 @@ class StartupFlow(QObject):
                 log.info("first-run wizard cancelled")
                 self.app.quit()
                 return
-            desk = None  # the wizard named the hall and counter: read them again
-        self.show_login(desk)
+            station = None  # the wizard named the hall and counter: read them again
+        self.show_login(station)
         _schedule_backups(self.app, self.ctx)
 
     def failed(self, error: Exception) -> None:
@@ -203,18 +209,18 @@ class StartupFlow(QObject):
         wizard.apply_to(self.config)
         return True
 
-    def show_login(self, desk: DeskInfo | None = None) -> None:
-        from app.services.setup import describe_desk
+    def show_login(self, station: Workstation | None = None) -> None:
+        from app.services.setup import this_workstation
         from ui.login import LoginWindow
 
-        if desk is None:  # a short read (tests, after the first-run wizard)
-            desk = describe_desk(self.ctx, self.config.hall_code, self.config.counter_code)
+        if station is None:  # a short read (tests, after the first-run wizard)
+            station = this_workstation(self.ctx, self.config.hall_code, self.config.counter_code)
         if self.login_window is None:
-            self.login_window = LoginWindow(self.ctx, desk, training=self.config.training)
+            self.login_window = LoginWindow(self.ctx, station, training=self.config.training)
             self.login_window.logged_in.connect(self.open_counter)
             log.info("login window shown")
         window = self.login_window
-        window.attach(self.ctx, desk)
+        window.attach(self.ctx, station)
         window.show()
         log.info("ready for login")
         if self.quit_timer is not None and not self.autologin:  # autologin: after the counter
@@ -225,17 +231,17 @@ class StartupFlow(QObject):
             window.log_in_as(username, password)
 
     def open_counter(self, user: LoggedIn) -> None:
-        """Logged in: the devices, the desk and the idle lock are set up off the GUI thread."""
-        from app.desk import devices_from_config
+        """Logged in: the devices, the workstation and the idle lock are set up off the GUI
+        thread."""
         from app.services.security import idle_lock_for
-        from app.services.setup import describe_desk
+        from app.services.setup import this_workstation
         from ui.worker import run_in_background
 
-        ctx, config = self.ctx, self.config
+        ctx, config, compose = self.ctx, self.config, self.compose
         run_in_background(
             lambda: (
-                devices_from_config(config),
-                describe_desk(ctx, config.hall_code, config.counter_code),
+                compose(config),
+                this_workstation(ctx, config.hall_code, config.counter_code),
                 idle_lock_for(ctx, user),
             ),
             lambda ready: self.show_counter(user, *ready),
@@ -244,12 +250,12 @@ class StartupFlow(QObject):
         )
 
     def show_counter(
-        self, user: LoggedIn, devices: Devices, desk: DeskInfo, lock: IdleLock
+        self, user: LoggedIn, devices: Devices, station: Workstation, lock: IdleLock
     ) -> None:
-        from app.desk import DeskSession
+        from app.counter.session import CounterSession
         from ui.lock_screen import IdleLockController
 
-        self.session = session = DeskSession(self.ctx, user, desk, devices)
+        self.session = session = CounterSession(self.ctx, user, station, devices)
         window = counter_window_for(session, self.config)
         self.counter_window = window
         window.show()
@@ -264,10 +270,10 @@ class StartupFlow(QObject):
         if self.idle_lock is not None:
             self.idle_lock.stop()
         if self.session is not None:
-            self.session.devices.close()
+            self.session.close()
 
 
-def counter_window_for(session: DeskSession, config: LocalConfig) -> QWidget:
+def counter_window_for(session: CounterSession, config: LocalConfig) -> QWidget:
     """The counter window (imported when the clerk has logged in, not at start)."""
     from ui.counter_window import CounterWindow
 

@@ -25,7 +25,7 @@ from app.errors import GasDeskError, InvalidInput
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:  # kept light: the login window shares ``error_text``
-    from app.desk import DeskSession
+    from app.counter import CounterSession, Outcome
 
 MONEY_PATTERN = r"^\d{0,7}(\.\d{0,2})?$"
 VOLUME_PATTERN = r"^\d{0,5}(\.\d{0,2})?$"
@@ -83,15 +83,17 @@ class OperationDialog(QDialog):
     """A guided operation: fill the form, Enter confirms, Esc cancels.
 
     Subclasses add fields to ``self.form`` and implement ``work()``, which reads the fields (on
-    the GUI thread) and returns the service call to run in the background; ``done_ok`` receives
-    its result on the GUI thread.
+    the GUI thread) and returns the one counter call to run in the background; ``done_ok``
+    receives its result on the GUI thread. ``outcome`` is what the operation changed (the
+    counter window reloads the account and prints the receipt); ``result_value`` what it did.
     """
 
-    def __init__(self, session: DeskSession, title: str, parent: QWidget | None = None):
+    def __init__(self, session: CounterSession, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.request_id = session.new_request()
         self.result_value: Any = None
+        self.outcome: Outcome[Any] | None = None
         self.setWindowTitle(title)
         self.setModal(True)
         self.form = QFormLayout()
@@ -133,8 +135,19 @@ class OperationDialog(QDialog):
         raise NotImplementedError
 
     def done_ok(self, result: Any) -> None:
-        self.result_value = result
+        self.keep(result)
         self.accept()
+
+    def keep(self, result: Any) -> None:
+        """Keep what the counter answered: an ``Outcome`` (its result and what changed) or a
+        bare result (a step that changed nothing yet)."""
+        from app.counter import Outcome
+
+        if isinstance(result, Outcome):
+            self.outcome = result
+            self.result_value = result.result
+        else:
+            self.result_value = result
 
     # -- mechanics --------------------------------------------------------------------------
 
@@ -155,33 +168,32 @@ class OperationDialog(QDialog):
         self.done_ok(result)
 
     def _failed(self, error: Exception) -> None:
+        from app.counter import EarlierSaleCompleted, SaleVoided
+
         self.set_working(False)
         self.show_error(error)
-        settlement = getattr(error, "settlement", None)
-        if settlement is not None:  # a card read settled an earlier, interrupted operation
-            if settlement.outcome == "voided":
-                self.request_id = self.session.new_request()  # that one is over: a new one
-            else:
-                self.print_earlier(settlement.sale.transaction_id)
+        if isinstance(error, SaleVoided):  # that operation is over: the next submit is new
+            self.request_id = self.session.new_request()
+        elif isinstance(error, EarlierSaleCompleted):  # an earlier one completed: print it
+            self.print_earlier(error.settlement.sale.transaction_id)
 
     def report_settlement(self, settlement: Any) -> None:
         """A card read settled an interrupted write: tell the clerk (the void's cash goes back
         to the customer); a completed one's receipt prints now."""
-        from app.services.card_counter import EarlierSaleCompleted, SaleVoided
+        from app.counter import EarlierSaleCompleted, settlement_error
 
         if settlement is None:
             return
-        if settlement.outcome == "voided":
-            self.error.setText(SaleVoided(settlement).user_message)
-        else:
-            self.error.setText(EarlierSaleCompleted(settlement).user_message)
+        said = settlement_error(settlement)
+        self.error.setText(said.user_message)
+        if isinstance(said, EarlierSaleCompleted):
             self.print_earlier(settlement.sale.transaction_id)
 
     def print_earlier(self, transaction_id: int) -> None:
         session = self.session
         run_in_background(
-            lambda: session.print_transaction(transaction_id),
-            lambda message: self.info.setText(message),
+            lambda: session.print_receipt(transaction_id),
+            lambda printed: self.info.setText(printed.message),
             lambda error: self.info.setText(error_text(error)),
             parent=self,
         )

@@ -6,12 +6,11 @@ Everything that touches the database or a device runs through ``run_in_backgroun
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,11 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
-from app.devices.cardreader import NoCard
-from app.services.card_counter import CardAtCounter, EarlierSaleCompleted, SaleVoided
-from app.services.queries import AccountSummary, AccountView, account_view, find_accounts
-from app.services.shifts import LEVEL_OK, DrawerStatus, ShiftInfo, current_shift, drawer_status
+from app.counter import (
+    AccountSummary,
+    AccountView,
+    CardPoll,
+    CounterSession,
+    CounterStatus,
+    EarlierSaleCompleted,
+    settlement_error,
+)
+from app.domain.money import format_money
+from app.vocabulary import DrawerLevel, PrinterState
 from ui.account_panel import AccountPanel
 from ui.base import error_text
 from ui.customer_display import CustomerDisplay
@@ -55,76 +60,23 @@ STATUS_REFRESH_MS = 3000
 RED = "color: #b00020; font-weight: bold"
 
 
-@dataclass(frozen=True)
-class StatusSnapshot:
-    reader: str
-    printer: str | None  # None: not asked (a receipt is printing)
-    database: str
-    database_ok: bool
-    shift: ShiftInfo | None
-    drawer: DrawerStatus | None
-
-
-def status_snapshot(session: DeskSession, *, ask_printer: bool) -> StatusSnapshot:
-    """Runs in the background: everything the status bar shows."""
-    reader = session.reader_state()
-    printer = session.printer_state() if ask_printer else None
-    try:
-        shift = current_shift(session.ctx, session.actor)
-        drawer = drawer_status(session.ctx, session.actor)
-    except Exception as error:  # shown as the database state, never raised
-        log.warning("status refresh failed: %s", error)
-        return StatusSnapshot(reader, printer, error_text(error), False, None, None)
-    database = QCoreApplication.translate("CounterWindow", "正常", "status bar")
-    return StatusSnapshot(reader, printer, database, True, shift, drawer)
-
-
-@dataclass(frozen=True)
-class CardPoll:
-    token: tuple | None  # (present, identity): a change with present=True means a new card
-    read: CardAtCounter | None = None
-    error: Exception | None = None
-
-
-def card_token(session: DeskSession) -> tuple | None:
-    """Cheap presence check (no APDU): (present, which insertion); None: unknown."""
-    return session.card_token()
-
-
-def poll_card(session: DeskSession, last: tuple | None) -> CardPoll:
-    """Runs in the background: read (and settle) the card when a new one is in the reader."""
-    counter = session.card_counter
-    if counter is None:
-        return CardPoll((False, None))
-    token = card_token(session)
-    if token is not None and (not token[0] or token == last):
-        return CardPoll(token)
-    try:
-        read = counter.read(session.actor)
-    except NoCard:
-        return CardPoll((False, None))
-    except Exception as error:
-        return CardPoll(token or (True, f"error:{type(error).__name__}"), error=error)
-    if token is None:  # the reader cannot tell presence: the card's serial tells a new card
-        token = (True, read.image.serial if read.image is not None else "blank")
-    return CardPoll(token, read)
-
-
-def transaction_of(result: Any) -> int | None:
-    """The transaction a dialog recorded (its result, or its ``.sale``), if any."""
-    for candidate in (result, getattr(result, "sale", None)):
-        tid = getattr(candidate, "transaction_id", None)
-        if isinstance(tid, int):
-            return tid
-    return None
+# Asked for where to save a file: (dialog title, suggested file name, filter) → path or None
+SavePath = Callable[[str, str, str], str | None]
 
 
 class CounterWindow(QMainWindow):
     """The main window of a counter; ``CounterWindow(session)``."""
 
-    def __init__(self, session: DeskSession, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: CounterSession,
+        parent: QWidget | None = None,
+        *,
+        save_path: SavePath | None = None,
+    ):
         super().__init__(parent)
         self.session = session
+        self.save_path: SavePath = save_path or self._ask_save_path
         self.current_dialog: QWidget | None = None
         self.account: AccountView | None = None
         self.card_token: tuple | None = None
@@ -137,8 +89,8 @@ class CounterWindow(QMainWindow):
 
         self.setWindowTitle(
             self.tr("GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}").format(
-                hall=session.desk.hall_name,
-                counter=session.desk.counter_name,
+                hall=session.workstation.hall_name,
+                counter=session.workstation.counter_name,
                 clerk=session.user.display_name,
             )
             + (self.tr("（培训模式）") if session.training else "")
@@ -224,6 +176,18 @@ class CounterWindow(QMainWindow):
         self.status_labels: dict[str, QLabel] = {}
         status = self.statusBar()
         status.addWidget(self.message, 1)
+        self.queue_button = QPushButton(self.tr("补打待打印凭证"))
+        self.queue_button.setObjectName("print-queued")
+        self.queue_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.queue_button.clicked.connect(self.print_queued)
+        status.addPermanentWidget(self.queue_button)
+        self.form_button = QPushButton(self.tr("开户申请表"))
+        self.form_button.setObjectName("opening-form")
+        self.form_button.setToolTip(self.tr("导出已加载账户的开户申请表（PDF），打印后由客户签字"))
+        self.form_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.form_button.setEnabled(False)
+        self.form_button.clicked.connect(self.export_opening_form)
+        status.addPermanentWidget(self.form_button)
         for key, caption in (
             ("reader", self.tr("读卡器")),
             ("printer", self.tr("打印机")),
@@ -251,7 +215,7 @@ class CounterWindow(QMainWindow):
         self._status_timer.timeout.connect(self.refresh_status)
         self._card_timer.start()
         self._status_timer.start()
-        QTimer.singleShot(0, self.poll_card)
+        QTimer.singleShot(0, self.settle_left_card)
         QTimer.singleShot(0, self.refresh_status)
         self.search.setFocus()
 
@@ -276,9 +240,9 @@ class CounterWindow(QMainWindow):
         if not query:
             self.show_results([])
             return
-        ctx, actor = self.session.ctx, self.session.actor
+        session = self.session
         run_in_background(
-            lambda: find_accounts(ctx, actor, query),
+            lambda: session.find_accounts(query),
             lambda rows, q=query: self.show_results(rows) if q == self._query else None,
             lambda error: self.show_message(error_text(error), error=True),
             parent=self,
@@ -338,7 +302,7 @@ class CounterWindow(QMainWindow):
     # ------------------------------------------------------------------ account
 
     def load_account(self, account_no: str) -> None:
-        ctx, actor = self.session.ctx, self.session.actor
+        session = self.session
         self._load_seq = ticket = getattr(self, "_load_seq", 0) + 1
 
         def shown(view: AccountView) -> None:
@@ -346,7 +310,7 @@ class CounterWindow(QMainWindow):
                 self.show_account(view)
 
         run_in_background(
-            lambda: account_view(ctx, actor, account_no),
+            lambda: session.account(account_no),
             shown,
             lambda error: self.show_message(error_text(error), error=True),
             parent=self,
@@ -357,6 +321,7 @@ class CounterWindow(QMainWindow):
             return
         self.account = view
         self.account_panel.show_account(view)
+        self.form_button.setEnabled(True)
         self.show_message(
             self.tr("已加载 {account} {name}").format(
                 account=view.summary.account_no, name=view.summary.customer_name
@@ -369,13 +334,34 @@ class CounterWindow(QMainWindow):
 
     # ------------------------------------------------------------------ card reader
 
+    def settle_left_card(self) -> None:
+        """After login: a card left in the reader settles its pending write, then polling
+        starts."""
+        self._polling = True
+        session = self.session
+
+        def settled(settlement: Any) -> None:
+            self._polling = False
+            if self._closing:
+                return
+            if settlement is not None:
+                self._report_settlement(settlement)
+            self.poll_card()
+
+        def failed(error: Exception) -> None:
+            self._polling = False
+            if not self._closing:
+                self.poll_card()  # the poll reads the card again and says what is wrong
+
+        run_in_background(session.settle_left_card, settled, failed, parent=self)
+
     def poll_card(self) -> None:
         if self._polling or self._closing or self.current_dialog is not None:
             return  # an operation dialog owns the reader while it is open
         self._polling = True
         session, last = self.session, self.card_token
         run_in_background(
-            lambda: poll_card(session, last), self._card_polled, self._poll_failed, parent=self
+            lambda: session.poll_card(last), self._card_polled, self._poll_failed, parent=self
         )
 
     def _poll_failed(self, error: Exception) -> None:
@@ -404,15 +390,15 @@ class CounterWindow(QMainWindow):
         if read.account is not None:
             self.show_account(read.account)
         if read.settlement is not None:
-            self._settled_on_read(read)
+            self._report_settlement(read.settlement)
 
-    def _settled_on_read(self, read: CardAtCounter) -> None:
-        settlement = read.settlement
-        if settlement.outcome == "voided":
-            self.show_message(SaleVoided(settlement).user_message, error=True)
-            return
-        self.show_message(EarlierSaleCompleted(settlement).user_message, error=True)
-        self.print_receipt(settlement.sale.transaction_id)
+    def _report_settlement(self, settlement: Any) -> None:
+        """A read decided an interrupted write: the void's cash goes back, a completed one's
+        receipt prints now."""
+        said = settlement_error(settlement)
+        self.show_message(said.user_message, error=True)
+        if isinstance(said, EarlierSaleCompleted):
+            self.print_receipt(settlement.sale.transaction_id)
 
     # ------------------------------------------------------------------ operations
 
@@ -459,33 +445,79 @@ class CounterWindow(QMainWindow):
         dialog.deleteLater()
         if self._closing:
             return
-        result = getattr(dialog, "result_value", None)
-        tid = transaction_of(result)
-        accepted = code == 1
-        if accepted or tid is not None:
-            account_no = (
-                getattr(result, "account_no", None)
-                or getattr(getattr(result, "sale", None), "account_no", None)
-                or self.current_account_no
-            )
-            if isinstance(account_no, str):
+        outcome = dialog.outcome
+        if code == 1 or outcome is not None:
+            account_no = outcome.account_no if outcome is not None else None
+            account_no = account_no or self.current_account_no
+            if account_no is not None:
                 self.load_account(account_no)
             self.refresh_status()
-        if tid is not None:
-            self.print_receipt(tid)
+        if outcome is not None and outcome.transaction_id is not None:
+            back = outcome.cash_back_fen
+            note = self.tr("请退还客户 {0} 元").format(format_money(back)) if back else ""
+            self.print_receipt(outcome.transaction_id, note)
+        elif outcome is not None and outcome.said:
+            self.show_message(outcome.said)
         self.search.setFocus()
 
     # ------------------------------------------------------------------ printing
 
-    def print_receipt(self, transaction_id: int) -> None:
+    def print_receipt(self, transaction_id: int, note: str = "") -> None:
+        """The receipt of a committed transaction: printed, or queued (the clerk reads which);
+        ``note`` goes before that line (e.g. the cash to give back)."""
         self._printing += 1
         session = self.session
         run_in_background(
-            lambda: session.print_transaction(transaction_id),
-            self._printed,
+            lambda: session.print_receipt(transaction_id),
+            lambda printed: self._printed(
+                f"{note}　{printed.message}" if note else printed.message
+            ),
             self._print_failed,
             parent=self,
         )
+
+    def print_queued(self) -> None:
+        """补打: this counter's queued receipts print now (after a printer fault is cleared)."""
+        self._printing += 1
+        self.queue_button.setEnabled(False)
+        session = self.session
+
+        def done(message: str) -> None:
+            self.queue_button.setEnabled(True)
+            self._printed(message)
+            self.refresh_status()
+
+        def failed(error: Exception) -> None:
+            self.queue_button.setEnabled(True)
+            self._print_failed(error)
+
+        run_in_background(session.print_queued, done, failed, parent=self)
+
+    def export_opening_form(self) -> None:
+        """开户申请表 of the loaded account as a PDF, to print and have signed."""
+        account_no = self.current_account_no
+        if account_no is None:
+            return
+        path = self.save_path(
+            self.tr("导出开户申请表"),
+            self.tr("开户申请表-{0}.pdf").format(account_no),
+            "PDF (*.pdf)",
+        )
+        if not path:
+            return
+        session = self.session
+        run_in_background(
+            lambda: session.opening_form(account_no, path),
+            lambda saved: self.show_message(self.tr("已导出：{0}").format(str(saved))),
+            lambda error: self.show_message(error_text(error), error=True),
+            parent=self,
+        )
+
+    def _ask_save_path(self, title: str, suggested: str, name_filter: str) -> str | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, title, suggested, name_filter)
+        return path or None
 
     def _printed(self, message: str) -> None:
         self._printing -= 1
@@ -508,7 +540,7 @@ class CounterWindow(QMainWindow):
         self._refreshing = True
         session, ask_printer = self.session, self._printing == 0
         run_in_background(
-            lambda: status_snapshot(session, ask_printer=ask_printer),
+            lambda: session.status(ask_printer=ask_printer),
             self._status_done,
             self._status_failed,
             parent=self,
@@ -519,29 +551,35 @@ class CounterWindow(QMainWindow):
         if not self._closing:
             self._set_status("database", error_text(error), warn=True)
 
-    def _status_done(self, snap: StatusSnapshot) -> None:
+    def _status_done(self, snap: CounterStatus) -> None:
         self._refreshing = False
         if self._closing:
             return
-        self._set_status("reader", snap.reader)
+        self._set_status("reader", self.tr(snap.reader.label))
         if snap.printer is not None:
-            self._set_status("printer", snap.printer, warn=snap.printer not in ("正常", "未配置"))
-        self._set_status("database", snap.database, warn=not snap.database_ok)
-        if snap.database_ok:
+            fine = snap.printer in (PrinterState.READY, PrinterState.NOT_CONFIGURED)
+            self._set_status("printer", self.tr(snap.printer.label), warn=not fine)
+        if snap.database_error is not None:
+            self._set_status("database", snap.database_error, warn=True)
+        else:
+            self._set_status("database", self.tr("正常", "status bar"))
+            self.queue_button.setText(
+                self.tr("补打待打印凭证（{0}）").format(snap.queued)
+                if snap.queued
+                else self.tr("补打待打印凭证")
+            )
+            self.queue_button.setStyleSheet(RED if snap.queued else "")
             if snap.shift is None:
                 self._set_status("shift", self.tr("未开班"), warn=True)
             else:
-                opened = snap.shift.opened_at
-                if opened.tzinfo is None:  # SQLite hands back naive UTC
-                    opened = opened.replace(tzinfo=dt.UTC)
-                opened = opened.astimezone(self.session.ctx.tz)
+                opened = self.session.local_time(snap.shift.opened_at)
                 self._set_status(
                     "shift", self.tr("已开班（{time}）").format(time=opened.strftime("%H:%M"))
                 )
             drawer = snap.drawer
             if drawer is None or drawer.shift_id is None:
                 self._set_status("drawer", self.tr("—"))
-            elif drawer.level == LEVEL_OK:
+            elif drawer.level == DrawerLevel.OK:
                 self._set_status("drawer", self.tr("正常", "status bar"))
             else:
                 message = self.tr(drawer.message) if drawer.message else self.tr("请交款")

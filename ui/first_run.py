@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.config import LocalConfig, config_path, write_private_text
 from app.context import Context
+from app.vocabulary import CustomerKind, Role
 from ui.base import error_text
 
 log = logging.getLogger(__name__)
@@ -43,14 +44,7 @@ log = logging.getLogger(__name__)
 CODE = re.compile(r"^[0-9A-Za-z]{1,8}$")
 PRICE = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 MIN_PASSWORD = 8
-ROLE_BY_NAME = {
-    "营业员": "clerk",
-    "班长": "team_leader",
-    "部门经理": "department_manager",
-    "财务": "finance",
-    "分管副总": "vice_president",
-    "系统管理员": "administrator",
-}
+ROLE_BY_NAME = {role.label: role for role in Role}  # the wizard's users are typed by 岗位
 PRINTER_TYPES = ("", "network", "file")
 
 
@@ -321,7 +315,7 @@ class UsersPage(_Page):
                 return self.refuse(where + self.tr("密码至少8位"), self.users)
             seen.add(user_name)
             users.append(NewUser(user_name, display, ROLE_BY_NAME[role_name], user_password))
-        self.setup.admin = NewUser(username, name, "administrator", password)
+        self.setup.admin = NewUser(username, name, Role.ADMINISTRATOR, password)
         self.setup.users = users
         try:
             self.wizard().commit()  # type: ignore[attr-defined]
@@ -385,13 +379,16 @@ class FirstRunWizard(QWizard):
         year = ctx.now().year
         tariffs = (
             TariffInput(
-                "residential",
+                CustomerKind.RESIDENTIAL,
                 f"居民阶梯气价（{year}）",
                 dt.date(year, 1, 1),
                 residential_ladder(setup.ladder),
             ),
             TariffInput(
-                "commercial", f"工商业气价（{year}）", dt.date(year, 1, 1), flat_rate(setup.flat)
+                CustomerKind.COMMERCIAL,
+                f"工商业气价（{year}）",
+                dt.date(year, 1, 1),
+                flat_rate(setup.flat),
             ),
         )
         for tariff in tariffs:

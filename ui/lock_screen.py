@@ -24,7 +24,7 @@ from ui.base import error_text
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:
-    from app.desk import DeskSession
+    from app.counter.session import CounterSession
     from app.services.security import IdleLock, LoggedIn
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class LockScreen(QDialog):
 
     unlocked = Signal(object)  # LoggedIn
 
-    def __init__(self, session: DeskSession, lock: IdleLock, parent: QWidget | None = None):
+    def __init__(self, session: CounterSession, lock: IdleLock, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.lock = lock
@@ -119,7 +119,7 @@ class LockScreen(QDialog):
         if not username or not password:
             self.error.setText(self.tr("请输入用户名和密码"))
             return
-        ctx, lock, counter_id = self.session.ctx, self.lock, self.session.desk.counter_id
+        ctx, lock, counter_id = self.session.ctx, self.lock, self.session.workstation.counter_id
 
         def work() -> LoggedIn:
             from app.services.security import unlock_counter
@@ -157,7 +157,7 @@ class IdleLockController(QObject):
     def __init__(
         self,
         window: QWidget,
-        session: DeskSession,
+        session: CounterSession,
         *,
         lock: IdleLock | None = None,
         interval_ms: int = 5000,

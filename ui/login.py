@@ -25,7 +25,7 @@ from ui.worker import run_in_background
 if TYPE_CHECKING:
     from app.context import Context
     from app.services.security import LoggedIn
-    from app.services.setup import DeskInfo
+    from app.services.setup import Workstation
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +36,12 @@ class LoginWindow(QWidget):
     logged_in = Signal(object)  # app.services.security.LoggedIn
     shown = Signal()
 
-    def __init__(self, ctx: Context | None, desk: DeskInfo | None, *, training: bool = False):
-        """``ctx``/``desk`` may come later (``attach``): the window shows before the database
+    def __init__(self, ctx: Context | None, station: Workstation | None, *, training: bool = False):
+        """``ctx``/``station`` may come later (``attach``): the window shows before the database
         is open, and takes logins once it is."""
         super().__init__()
         self.ctx = ctx
-        self.desk = desk
+        self.station = station
         self.busy = False
         title = self.tr("GasDesk 燃气营业厅柜台系统 — 登录")
         if training:
@@ -80,16 +80,16 @@ class LoginWindow(QWidget):
         self.username.returnPressed.connect(self._username_entered)
         self.password.returnPressed.connect(self.submit)
         self.button.clicked.connect(self.submit)
-        if ctx is not None and desk is not None:
-            self.attach(ctx, desk)
+        if ctx is not None and station is not None:
+            self.attach(ctx, station)
         else:
             self.error.setText(self.tr("正在准备数据库……"))
 
-    def attach(self, ctx: Context, desk: DeskInfo) -> None:
+    def attach(self, ctx: Context, station: Workstation) -> None:
         """The database is ready: show the hall and counter, take logins."""
-        self.ctx, self.desk = ctx, desk
-        self.heading.setText(desk.hall_name or self.tr("燃气营业厅"))
-        self.counter.setText(desk.counter_name or self.tr("未配置柜台"))
+        self.ctx, self.station = ctx, station
+        self.heading.setText(station.hall_name or self.tr("燃气营业厅"))
+        self.counter.setText(station.counter_name or self.tr("未配置柜台"))
         if not self.busy:
             self.error.clear()
 
@@ -114,7 +114,7 @@ class LoginWindow(QWidget):
     def submit(self) -> None:
         if self.busy:
             return
-        if self.ctx is None or self.desk is None:
+        if self.ctx is None or self.station is None:
             self.show_error(self.tr("正在准备数据库，请稍候……"))
             return
         username = self.username.text().strip()
@@ -123,7 +123,7 @@ class LoginWindow(QWidget):
             self.show_error(self.tr("请输入用户名和密码"))
             (self.password if username else self.username).setFocus()
             return
-        ctx, counter_id = self.ctx, self.desk.counter_id
+        ctx, counter_id = self.ctx, self.station.counter_id
 
         def work() -> LoggedIn:
             from app.services.security import login

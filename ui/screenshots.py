@@ -61,13 +61,15 @@ def main(out_dir: str = "docs/screenshots") -> int:
     from app.bootstrap import build_context
     from app.cardkey import load_card_key
     from app.config import load_config
+    from app.counter.compose import training_devices
+    from app.counter.session import CounterSession
     from app.demo import DEMO_PASSWORD, HALL_CODE, create_demo_hall
-    from app.desk import DeskSession, training_devices
-    from app.domain.cash import count_of
+    from app.domain.cash import Payment, count_of
     from app.domain.money import m3
     from app.services.security import login
-    from app.services.setup import describe_desk
+    from app.services.setup import this_workstation
     from app.services.shifts import OpenShiftRequest, open_shift
+    from app.vocabulary import CustomerKind, FloatSource
     from ui.i18n import ensure_cjk_font, install_translator
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -78,32 +80,32 @@ def main(out_dir: str = "docs/screenshots") -> int:
     ctx = build_context(config)
     create_demo_hall(ctx, customers=60)
     config.hall_code = HALL_CODE
-    desk_info = describe_desk(ctx, HALL_CODE, config.counter_code)
+    station = this_workstation(ctx, HALL_CODE, config.counter_code)
 
     from ui.login import LoginWindow
 
-    login_window = LoginWindow(ctx, desk_info, training=True)
+    login_window = LoginWindow(ctx, station, training=True)
     login_window.resize(420, 260)
     login_window.show()
     login_window.username.setText("lina")
     save(login_window, out / "01-login.png")
     login_window.hide()
 
-    user = login(ctx, "lina", DEMO_PASSWORD, desk_info.counter_id)
+    user = login(ctx, "lina", DEMO_PASSWORD, station.counter_id)
     devices = training_devices(load_card_key(config))
-    session = DeskSession(ctx, user, desk_info, devices)
-    open_shift(ctx, session.actor, OpenShiftRequest(uuid.uuid4(), count_of(50000), "safe"))
+    session = CounterSession(ctx, user, station, devices)
+    opening = OpenShiftRequest(uuid.uuid4(), count_of(50000), FloatSource.SAFE)
+    open_shift(ctx, session.actor, opening)
 
     # a customer at the counter: her card issued on a blank training card, one purchase on it
     from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest
 
     devices.training.insert_blank_card()
-    opened = session.card_counter.open_account(
-        session.actor,
+    opened = session.open_account(
         OpenAccountRequest(
             uuid.uuid4(),
             CustomerInput(
-                "residential",
+                CustomerKind.RESIDENTIAL,
                 "张秀英",
                 "resident_id",
                 "110101199003074477",
@@ -116,8 +118,14 @@ def main(out_dir: str = "docs/screenshots") -> int:
             ContractInput("HT-2026-00817", dt.date(2026, 1, 5)),
             "IC卡智能燃气表 G2.5",
         ),
+    ).result
+    session.purchase(
+        uuid.uuid4(),
+        volume=m3(200),
+        amount_fen=None,
+        cash_tendered_fen=60000,
+        payment=Payment(),
     )
-    session.card_counter.sell(session.actor, uuid.uuid4(), volume=m3(200), cash_tendered_fen=60000)
     devices.training.load_into_meter(opened.meter_no)  # she took the gas home
 
     from ui.counter_window import CounterWindow

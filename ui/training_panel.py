@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
+from app.counter import CounterSession
 from ui.base import error_text
 from ui.worker import run_in_background
 
@@ -31,7 +31,7 @@ class TrainingPanel(QWidget):
 
     def __init__(
         self,
-        session: DeskSession,
+        session: CounterSession,
         meter_no: Callable[[], str | None],
         parent: QWidget | None = None,
     ):
@@ -72,7 +72,7 @@ class TrainingPanel(QWidget):
         self.refresh_receipts()
 
     def card_present(self) -> bool:
-        return bool(getattr(self.training.transport, "present", False))
+        return self.training.card_present
 
     def update_state(self) -> None:
         present = self.card_present()
@@ -89,7 +89,7 @@ class TrainingPanel(QWidget):
             self.training.remove()
             self.message.emit(self.tr("已拔出卡"))
         else:
-            self.training.insert(self.training.transport.chip)
+            self.training.reinsert()
             self.message.emit(self.tr("已插入卡"))
         self.update_state()
 
@@ -117,7 +117,7 @@ class TrainingPanel(QWidget):
 
     def refresh_receipts(self) -> None:
         """Show the emulator's decoded paper (cheap, in memory)."""
-        transcript = self.training.emulator.transcript()  # type: ignore[attr-defined]
+        transcript = self.training.paper()
         if transcript != self.preview.toPlainText():
             self.preview.setPlainText(transcript)
             bar = self.preview.verticalScrollBar()

@@ -12,6 +12,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -159,9 +160,12 @@ class GasCardReader:
     """Read, issue and write GasDesk cards in one reader slot.
 
     The pyscard transport serialises single calls on its device thread; ``lock`` is held by
-    ``CardCounter`` for a whole operation (read, settle, write, read-back), so a background
-    poll can never interleave with a sale.
+    ``app.counter.cards.CardOperations`` for a whole operation (read, settle, write,
+    read-back), so a background poll can never interleave with a sale. Implements the
+    ``app.devices.ports.CardReader`` port for the SLE4442 family.
     """
+
+    family = "sle4442"
 
     def __init__(self, transport: CardTransport, key: CardKey, family: type[Acr38] = Acr38):
         # one card operation at a time: a poll must never interleave with a write
@@ -180,8 +184,9 @@ class GasCardReader:
     def apdu_count(self) -> int:
         return self.transport.apdu_count
 
-    def _card_token(self) -> object:
-        """Which insertion the card in the slot is, from the reader service (no APDU)."""
+    def card_token(self) -> tuple[bool, object] | None:
+        """(card present, which insertion) from the reader service (no APDU); None when the
+        transport cannot tell."""
         token = getattr(self.transport, "card_token", None)
         if token is None:
             return None
@@ -192,13 +197,13 @@ class GasCardReader:
 
     def _ensure_connected(self) -> None:
         if self._connected:
-            token = self._card_token()
+            token = self.card_token()
             if token is not None and self._token is not None and token != self._token:
                 # the card was pulled and put back (or swapped) since the session began: the
                 # old session is gone with it, so start a new one rather than fail on it
                 self.forget()
         if not self._connected:
-            self._token = self._card_token()
+            self._token = self.card_token()
             atr = self.transport.connect()
             if atr != SLE4442_ATR:
                 self.transport.disconnect()
@@ -457,3 +462,18 @@ class ChipTransport:
 
     def disconnect(self) -> None:
         self.chip.power_off()
+
+
+CardDriver = Callable[[CardTransport, CardKey], GasCardReader]
+
+# card family → the driver that reads and writes it behind the ``CardReader`` port; makers'
+# cards (the 2012 common interface) register here under their own family name
+CARD_DRIVERS: dict[str, CardDriver] = {GasCardReader.family: GasCardReader}
+
+
+def card_reader(family: str, transport: CardTransport, key: CardKey) -> GasCardReader:
+    """The reader for ``family`` over ``transport``; NoReader for a family nobody drives."""
+    driver = CARD_DRIVERS.get(family)
+    if driver is None:
+        raise NoReader(f"不支持的卡片类型：{family}", f"no card driver {family!r}")
+    return driver(transport, key)

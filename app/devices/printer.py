@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.documents.receipts import Line, Receipt
 from app.errors import GasDeskError
+from app.vocabulary import PrinterFaultReason, PrinterState
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +58,19 @@ PROFILES = {
 
 
 class PrinterFault(GasDeskError):
-    """The printer cannot print now; the receipt stays queued."""
+    """The printer cannot print now; the receipt stays queued. ``reason`` says why (typed: the
+    queue records an interrupted job apart from one that never started)."""
 
     code = "printer_fault"
+
+    def __init__(
+        self,
+        user_message: str,
+        dev_message: str | None = None,
+        reason: PrinterFaultReason = PrinterFaultReason.UNREACHABLE,
+    ):
+        super().__init__(user_message, dev_message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -70,21 +81,42 @@ class PrinterStatus:
     cover_open: bool = False
 
     @property
+    def fault(self) -> PrinterFaultReason | None:
+        """What stops printing; None when it can print."""
+        if not self.reachable:
+            return PrinterFaultReason.UNREACHABLE
+        if self.paper == "out":
+            return PrinterFaultReason.PAPER_OUT
+        if self.cover_open:
+            return PrinterFaultReason.COVER_OPEN
+        if not self.online:
+            return PrinterFaultReason.OFFLINE
+        return None
+
+    @property
     def problem(self) -> str | None:
         """What stops printing, in the clerk's words; None when it can print."""
-        if not self.reachable:
-            return "未连接打印机，请检查打印机电源和连接"
-        if self.paper == "out":
-            return "打印机缺纸，请装纸"
-        if self.cover_open:
-            return "打印机上盖打开，请合上"
-        if not self.online:
-            return "打印机离线，请检查打印机"
-        return None
+        fault = self.fault
+        return fault.label if fault is not None else None
+
+    @property
+    def state(self) -> PrinterState:
+        """The status bar's word for this status."""
+        fault = self.fault
+        return PrinterState.READY if fault is None else _STATE_OF_FAULT[fault]
 
     @property
     def warning(self) -> str | None:
         return "打印纸即将用完" if self.paper == "near_end" else None
+
+
+_STATE_OF_FAULT = {
+    PrinterFaultReason.UNREACHABLE: PrinterState.UNREACHABLE,
+    PrinterFaultReason.PAPER_OUT: PrinterState.PAPER_OUT,
+    PrinterFaultReason.COVER_OPEN: PrinterState.COVER_OPEN,
+    PrinterFaultReason.OFFLINE: PrinterState.OFFLINE,
+    PrinterFaultReason.INTERRUPTED: PrinterState.OFFLINE,
+}
 
 
 @cache
@@ -153,7 +185,8 @@ def compose(receipt: Receipt, profile: PrinterProfile) -> bytes:
 
 
 class EscposReceiptPrinter:
-    """A receipt printer reached through a python-escpos connection."""
+    """A receipt printer reached through a python-escpos connection (the ``ReceiptPrinter``
+    port; the ESC/POS emulator of training mode is reached the same way, over TCP)."""
 
     def __init__(self, connect: Callable[[], object], profile: PrinterProfile, *, name: str = ""):
         self._connect = connect
@@ -170,9 +203,20 @@ class EscposReceiptPrinter:
         except Exception as error:  # every transport fails in its own way
             raise PrinterFault("未连接打印机，请检查打印机电源和连接", str(error)) from error
 
+    @property
+    def columns(self) -> int:
+        return self.profile.columns
+
     def status(self) -> PrinterStatus:
         with self.lock:
             return self._status()
+
+    def state(self) -> PrinterState:
+        """The printer's state for the status bar (asks the printer)."""
+        try:
+            return self.status().state
+        except PrinterFault:
+            return PrinterState.UNREACHABLE
 
     def _status(self) -> PrinterStatus:
         """DLE EOT status; file printers cannot answer and are always taken as ready."""
@@ -203,19 +247,25 @@ class EscposReceiptPrinter:
 
     def _print(self, receipt: Receipt) -> int:
         before = self.status()
-        if before.problem:
-            raise PrinterFault(before.problem, f"{self.name}: {before}")
+        if before.fault is not None:
+            raise PrinterFault(before.fault.label, f"{self.name}: {before}", before.fault)
         data = compose(receipt, self.profile)
         printer = self._open()
         try:
             printer._raw(data)
         except Exception as error:
-            raise PrinterFault("打印失败，请检查打印机", f"{self.name}: {error}") from error
+            raise PrinterFault(
+                "打印失败，请检查打印机", f"{self.name}: {error}", PrinterFaultReason.UNREACHABLE
+            ) from error
         finally:
             _close(printer)
         after = self.status()
-        if after.problem:  # it stopped during the job: the receipt may be incomplete
-            raise PrinterFault(after.problem + "（本张可能未打完整）", f"{self.name}: {after}")
+        if after.fault is not None:  # it stopped during the job: the receipt may be incomplete
+            raise PrinterFault(
+                after.fault.label + "（本张可能未打完整）",
+                f"{self.name}: {after}",
+                PrinterFaultReason.INTERRUPTED,
+            )
         return len(data)
 
 
@@ -268,7 +318,7 @@ def serial_printer(device: str, baudrate: int = 9600) -> Callable[[], object]:
 def printer_from_config(values: dict[str, object]) -> EscposReceiptPrinter:
     """Build the configured printer: {"type": "network"|"file"|"usb"|"serial", ..., "profile"}."""
     profile = PROFILES.get(str(values.get("profile", "通用80mm中文")))
-    if profile is None:
+    if profile is None:  # a configuration error, raised while composing the counter
         raise PrinterFault("未知的打印机型号", f"profile {values.get('profile')!r}")
     kind = values.get("type")
     if kind == "network":

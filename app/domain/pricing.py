@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.domain.money import VOLUME_SCALE, segment_amount
-from app.errors import InvalidInput
+from app.errors import InvalidInput, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -174,3 +174,24 @@ def volume_for_amount(
         else:
             high = middle
     return price_volume(rule, household_size, used, low * step) if low else ()
+
+
+def price_sale(
+    rule: TariffRule,
+    household_size: int,
+    used: int,
+    *,
+    volume: int | None = None,
+    amount_fen: int | None = None,
+    step: int,
+) -> tuple[Segment, ...]:
+    """A sale's tier split, by volume or by amount (the largest whole number of sale steps the
+    amount buys); refused when the amount does not buy one step."""
+    if volume is not None:
+        return price_volume(rule, household_size, used, volume)
+    if amount_fen is None:
+        raise InvalidInput("请输入购气量或购气金额（二选一）", "neither volume nor amount")
+    priced = volume_for_amount(rule, household_size, used, amount_fen, step)
+    if not priced:
+        raise RuleViolation("金额不足以购买最小售气量", f"{amount_fen} buys less than one step")
+    return priced

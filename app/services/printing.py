@@ -1,9 +1,9 @@
-"""Printing receipts through a persistent queue (docs: issue "Receipts and documents").
+"""The persistent print queue and what a receipt says (docs: issue "Receipts and documents").
 
 A committed transaction is never rolled back or blocked by the printer: its receipt becomes a
-print job; a printer fault leaves the job queued (the clerk sees it) and it prints when the fault
-clears or on request. A job prints once as the original; every later copy is a new job marked
-重印 with its number. Every attempt, printed or failed, is recorded.
+print job. A job prints once as the original; every later copy is a new job marked 重印 with its
+number. Every attempt, printed or failed, is recorded. The printer itself is driven by
+``app.counter.receipts``; nothing here touches a device.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, insert, select
 
 from app.context import Context
-from app.devices.printer import EscposReceiptPrinter, PrinterFault
-from app.documents.receipts import ReceiptData, TierLine, layout
-from app.domain.cash import CASH, PAYMENT_METHODS
+from app.documents.receipts import Receipt, ReceiptData, TierLine, layout
 from app.errors import NotFound
 from app.policy import load_receipt_notices
 from app.services.boundary import ReceiptNo, service
@@ -33,21 +31,19 @@ from app.services.common import (
     transactions,
     users,
 )
+from app.vocabulary import PaymentMethod, TransactionKind
 from db.models import OwnershipChange, PrintAttempt, PrintJob
 
 jobs_table = PrintJob.__table__
 attempts_table = PrintAttempt.__table__
 
-CASH_KINDS = {"purchase", "refund", "card_replacement", "closing", "void"}
-
-
-@dataclass(frozen=True)
-class PrintOutcome:
-    job_id: int
-    receipt_no: str
-    copy_no: int
-    printed: bool
-    message: str  # for the clerk (Chinese)
+CASH_KINDS = {  # transactions that move cash, so their original opens the drawer
+    TransactionKind.PURCHASE,
+    TransactionKind.REFUND,
+    TransactionKind.CARD_REPLACEMENT,
+    TransactionKind.CLOSING,
+    TransactionKind.VOID,
+}
 
 
 changes = OwnershipChange.__table__
@@ -122,6 +118,8 @@ def receipt_data(
             .order_by(approvals_table.c.id)
         ).scalars()
         notices = load_receipt_notices(session)
+        method = PaymentMethod(row.payment_method) if row.payment_method else None
+        cash = method is PaymentMethod.CASH
         return ReceiptData(
             kind=row.kind,
             hall_name=row.hall_name,
@@ -146,8 +144,8 @@ def receipt_data(
             notices=tuple(notices),
             reprint_no=copy_no,
             training=ctx.training,
-            opens_drawer=copy_no == 0 and row.kind in CASH_KINDS and row.payment_method == CASH,
-            payment_method=PAYMENT_METHODS.get(row.payment_method) if row.payment_method else None,
+            opens_drawer=copy_no == 0 and row.kind in CASH_KINDS and cash,
+            payment_method=method.label if method is not None else None,
             payment_ref=row.payment_ref,
         )
 
@@ -181,9 +179,38 @@ def _new_job(ctx: Context, actor: Actor, transaction_id: int, copy_no: int) -> i
         return job_id
 
 
-def _record_attempt(
+@dataclass(frozen=True)
+class QueuedJob:
+    """One print job of the queue: which receipt, which copy, printed already or not."""
+
+    job_id: int
+    transaction_id: int
+    receipt_no: str
+    copy_no: int
+    printed: bool
+
+
+@service
+def queued_job(ctx: Context, job_id: int) -> QueuedJob:
+    """A job with its receipt number and whether an attempt printed it."""
+    with ctx.reading() as session:
+        conn = session.connection()
+        job = conn.execute(_JOB, {"job_id": job_id}).one()
+        done = conn.execute(_PRINTED.where(attempts_table.c.job_id == job_id)).first()
+        return QueuedJob(job_id, job.transaction_id, job.receipt_no, job.copy_no, done is not None)
+
+
+@service
+def job_receipt(ctx: Context, transaction_id: int, copy_no: int, columns: int) -> Receipt:
+    """A receipt copy laid out for a printer of ``columns`` characters."""
+    return layout(receipt_data(ctx, transaction_id, copy_no=copy_no), columns)
+
+
+@service
+def record_attempt(
     ctx: Context, job_id: int, outcome: str, printer: str, detail: str | None, sent: int
 ) -> None:
+    """One attempt at a job: ``printed``, ``failed`` or ``interrupted`` (may be incomplete)."""
     with ctx.unit_of_work() as session:
         session.connection().execute(
             insert(attempts_table),
@@ -200,32 +227,8 @@ def _record_attempt(
 
 
 @service
-def print_job(ctx: Context, printer: EscposReceiptPrinter, job_id: int) -> PrintOutcome:
-    """Try one queued job now; a fault is recorded and reported, never raised."""
-    with ctx.reading() as session:
-        job = session.connection().execute(_JOB, {"job_id": job_id}).one()
-        done = session.connection().execute(_PRINTED.where(attempts_table.c.job_id == job_id))
-        if done.first() is not None:
-            return PrintOutcome(job_id, job.receipt_no, job.copy_no, True, "已打印")
-    receipt = layout(
-        receipt_data(ctx, job.transaction_id, copy_no=job.copy_no), printer.profile.columns
-    )
-    try:
-        sent = printer.print_receipt(receipt)
-    except PrinterFault as fault:
-        outcome = "interrupted" if "未打完整" in fault.user_message else "failed"
-        _record_attempt(ctx, job_id, outcome, printer.name, str(fault), 0)
-        message = f"{fault.user_message}：凭证 {job.receipt_no} 已加入待打印队列"
-        return PrintOutcome(job_id, job.receipt_no, job.copy_no, False, message)
-    _record_attempt(ctx, job_id, "printed", printer.name, None, sent)
-    return PrintOutcome(job_id, job.receipt_no, job.copy_no, True, "凭证已打印")
-
-
-@service
-def print_receipt(
-    ctx: Context, actor: Actor, printer: EscposReceiptPrinter, transaction_id: int
-) -> PrintOutcome:
-    """Queue the original receipt of a committed transaction and try to print it now."""
+def queue_original(ctx: Context, actor: Actor, transaction_id: int) -> int:
+    """The job of a committed transaction's original receipt (made once); its id."""
     with ctx.reading() as session:
         resolve_actor(session, actor, "print")
         existing = session.connection().execute(
@@ -236,7 +239,7 @@ def print_receipt(
         job_id = existing.scalar()
     if job_id is None:
         job_id = _new_job(ctx, actor, transaction_id, 0)
-    return print_job(ctx, printer, job_id)
+    return job_id
 
 
 @service
@@ -256,24 +259,15 @@ def queued_jobs(ctx: Context, counter_id: int) -> list[tuple[int, str, int]]:
 
 
 @service
-def print_queued(ctx: Context, actor: Actor, printer: EscposReceiptPrinter) -> list[PrintOutcome]:
-    """Print this counter's queued jobs, oldest first; stops at the first fault."""
+def check_printing(ctx: Context, actor: Actor) -> None:
+    """An active user at a known counter (before printing anything for them)."""
     with ctx.reading() as session:
         resolve_actor(session, actor, "print")
-    outcomes = []
-    for job_id, _receipt_no, _copy in queued_jobs(ctx, actor.counter_id):
-        outcome = print_job(ctx, printer, job_id)
-        outcomes.append(outcome)
-        if not outcome.printed:
-            break
-    return outcomes
 
 
 @service
-def reprint(
-    ctx: Context, actor: Actor, printer: EscposReceiptPrinter, receipt_no: ReceiptNo
-) -> PrintOutcome:
-    """重印: a new copy marked with its reprint number (the original is never printed twice)."""
+def queue_copy(ctx: Context, actor: Actor, receipt_no: ReceiptNo) -> int:
+    """重印: a new job for the next copy of a receipt (marked with its reprint number)."""
     with ctx.reading() as session:
         conn = session.connection()
         txn_id = conn.execute(
@@ -286,32 +280,25 @@ def reprint(
                 jobs_table.c.transaction_id == txn_id
             )
         ).scalar_one()
-    return print_job(ctx, printer, _new_job(ctx, actor, txn_id, copies + 1))
+    return _new_job(ctx, actor, txn_id, copies + 1)
 
 
 @service
-def print_zreport(ctx: Context, actor: Actor, shift_id: int, printer: EscposReceiptPrinter) -> int:
-    """Print the shift's Z-report on the counter's receipt printer; returns the bytes sent.
-
-    Regenerated from the rows each time (a closed shift's report never changes), so a failed
-    print is simply printed again. Raises PrinterFault when the printer cannot print.
-    """
+def zreport_receipt_of(ctx: Context, actor: Actor, shift_id: int, columns: int) -> Receipt:
+    """The shift's Z-report as a receipt, regenerated from the rows (a closed shift's report
+    never changes, so a failed print is simply printed again)."""
     from app.documents.receipts import zreport_receipt
     from app.services.reports import zreport_data
 
-    data = zreport_data(ctx, actor, shift_id)
-    return printer.print_receipt(zreport_receipt(data, printer.profile.columns))
+    return zreport_receipt(zreport_data(ctx, actor, shift_id), columns)
 
 
 @service
-def print_handover_slip(
-    ctx: Context, actor: Actor, movement_id: int, printer: EscposReceiptPrinter
-) -> int:
-    """Print the 交款单 of a hand-over (again, if the first copy failed)."""
+def handover_slip_of(ctx: Context, actor: Actor, movement_id: int, columns: int) -> Receipt:
+    """The 交款单 of a hand-over as a receipt."""
     from app.documents.receipts import handover_slip
     from app.services.reports import handover_slip_data
 
     with ctx.reading() as session:
         resolve_actor(session, actor, "print")  # an active user at a known counter
-    data = handover_slip_data(ctx, movement_id)
-    return printer.print_receipt(handover_slip(data, printer.profile.columns))
+    return handover_slip(handover_slip_data(ctx, movement_id), columns)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.identity import normalize_identifier, normalize_resident_id
-from app.domain.pricing import ladder_year_start
+from app.domain.pricing import TariffRule, ladder_year_start
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
 from app.services.boundary import AccountNo, Limit, SearchText, service
@@ -136,6 +136,7 @@ class TierUsage:
     tariff_name: str
     total_used: int
     tiers: tuple[TierUse, ...]
+    rule: TariffRule  # the tariff in force, as the sale prices it (the counter's live quote)
 
 
 def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
@@ -155,7 +156,7 @@ def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
     for number, (tier, upper) in enumerate(zip(rule.tiers, uppers, strict=True), start=1):
         tiers.append(TierUse(number, lower, upper, tier.price_fen, by_tier.get(number, 0)))
         lower = upper or lower
-    return TierUsage(year, tariff.name, sum(by_tier.values()), tuple(tiers))
+    return TierUsage(year, tariff.name, sum(by_tier.values()), tuple(tiers), rule)
 
 
 @service

@@ -163,7 +163,9 @@ def hall_is_empty(ctx: Context) -> bool:
 
 
 @dataclass(frozen=True)
-class DeskInfo:
+class Workstation:
+    """What this PC is set up as: the hall and counter named in its configuration."""
+
     hall_name: str
     counter_name: str
     counter_id: int | None
@@ -172,8 +174,8 @@ class DeskInfo:
 
 
 @service
-def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
-    """Names shown in the window title and status bar."""
+def this_workstation(ctx: Context, hall_code: str, counter_code: str) -> Workstation:
+    """This PC's hall and counter, by the codes in its configuration (names for the title)."""
     with ctx.reading() as session:
         hall = session.scalar(select(Hall).where(Hall.code == hall_code))
         if hall is None:
@@ -184,7 +186,7 @@ def describe_desk(ctx: Context, hall_code: str, counter_code: str) -> DeskInfo:
                 select(Counter).where(Counter.hall_id == hall.id, Counter.code == counter_code)
             )
         accounts = session.scalar(select(func.count(Account.id)))
-        return DeskInfo(
+        return Workstation(
             hall_name=hall.name if hall else "",
             counter_name=counter.name if counter else "",
             counter_id=counter.id if counter else None,

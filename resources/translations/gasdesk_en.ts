@@ -172,68 +172,68 @@
 <context>
     <name>ApprovalsWidget</name>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="55"/>
+        <location filename="../../ui/dialogs/approvals.py" line="24"/>
         <source>审批人用户名</source>
         <translation>Approver&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="60"/>
+        <location filename="../../ui/dialogs/approvals.py" line="29"/>
         <source>审批人密码</source>
         <translation>Approver&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="92"/>
+        <location filename="../../ui/dialogs/approvals.py" line="63"/>
         <source>退补气均须系统管理员审批；超过500立方米另须班长、部门经理书面审批；超过1000立方米须部门经理、财务、分管副总书面审批</source>
         <translation>Every refund or supplement needs the system administrator&apos;s approval; above 500 m³ also the written approval of the team leader and the department manager; above 1000 m³ the written approval of the department manager, finance and the vice president in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="99"/>
+        <location filename="../../ui/dialogs/approvals.py" line="70"/>
         <source>审批岗位</source>
         <translation>Approver role</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="100"/>
+        <location filename="../../ui/dialogs/approvals.py" line="71"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="101"/>
+        <location filename="../../ui/dialogs/approvals.py" line="72"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="102"/>
-        <location filename="../../ui/dialogs/approvals.py" line="117"/>
+        <location filename="../../ui/dialogs/approvals.py" line="73"/>
+        <location filename="../../ui/dialogs/approvals.py" line="88"/>
         <source>审批意见</source>
         <translation>Approval note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="108"/>
+        <location filename="../../ui/dialogs/approvals.py" line="79"/>
         <source>系统管理员</source>
         <translation>System administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="117"/>
+        <location filename="../../ui/dialogs/approvals.py" line="88"/>
         <source>书面审批意见（必填）</source>
         <translation>Written approval note (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="143"/>
+        <location filename="../../ui/dialogs/approvals.py" line="114"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="144"/>
+        <location filename="../../ui/dialogs/approvals.py" line="115"/>
         <source>须书面审批意见</source>
         <translation>written approval notes required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="145"/>
+        <location filename="../../ui/dialogs/approvals.py" line="116"/>
         <source>需要审批：</source>
         <translation>Approval required: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="145"/>
+        <location filename="../../ui/dialogs/approvals.py" line="116"/>
         <source>；</source>
         <translation>; </translation>
     </message>
@@ -241,43 +241,43 @@
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="549"/>
-        <location filename="../../ui/dialogs/shift.py" line="550"/>
+        <location filename="../../ui/dialogs/shift.py" line="514"/>
+        <location filename="../../ui/dialogs/shift.py" line="515"/>
         <source>现金存取</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="553"/>
+        <location filename="../../ui/dialogs/shift.py" line="518"/>
         <source>现金存入</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="554"/>
+        <location filename="../../ui/dialogs/shift.py" line="519"/>
         <source>现金支出</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="559"/>
+        <location filename="../../ui/dialogs/shift.py" line="524"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="563"/>
+        <location filename="../../ui/dialogs/shift.py" line="528"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="564"/>
+        <location filename="../../ui/dialogs/shift.py" line="529"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="572"/>
+        <location filename="../../ui/dialogs/shift.py" line="537"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="575"/>
+        <location filename="../../ui/dialogs/shift.py" line="540"/>
         <source>请填写原因</source>
         <translation>Please enter a reason</translation>
     </message>
@@ -285,82 +285,82 @@
 <context>
     <name>CloseAccountDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="341"/>
+        <location filename="../../ui/dialogs/accounts.py" line="308"/>
         <source>销户</source>
         <translation>Close account</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="345"/>
+        <location filename="../../ui/dialogs/accounts.py" line="312"/>
         <source>如：房屋出售、拆迁</source>
         <translation>e.g. house sold, demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="346"/>
+        <location filename="../../ui/dialogs/accounts.py" line="313"/>
         <source>客户须补缴时填写</source>
         <translation>Fill in when the customer has to pay extra</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="347"/>
+        <location filename="../../ui/dialogs/accounts.py" line="314"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="347"/>
+        <location filename="../../ui/dialogs/accounts.py" line="314"/>
         <source>（未选定用户）</source>
         <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="348"/>
+        <location filename="../../ui/dialogs/accounts.py" line="315"/>
         <source>终止表读数（立方米）</source>
         <translation>Final meter reading (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="349"/>
+        <location filename="../../ui/dialogs/accounts.py" line="316"/>
         <source>销户原因</source>
         <translation>Reason for closing</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="350"/>
+        <location filename="../../ui/dialogs/accounts.py" line="317"/>
         <source>实收现金（元）</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="355"/>
+        <location filename="../../ui/dialogs/accounts.py" line="322"/>
         <source>客户带卡时请将卡放入读卡器（卡内未插表的气量须先退气或插表）。</source>
         <translation>If the customer brought the card, put it in the reader (gas on the card not yet loaded into the meter must be refunded or loaded first).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="378"/>
+        <location filename="../../ui/dialogs/accounts.py" line="343"/>
         <source>终止表读数</source>
         <translation>Final meter reading</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="380"/>
+        <location filename="../../ui/dialogs/accounts.py" line="345"/>
         <source>实收金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="412"/>
+        <location filename="../../ui/dialogs/accounts.py" line="358"/>
         <source>已销户。应退客户 {0} 元（未用气量 {1} 立方米）</source>
         <translation>Account closed. Pay the customer {0} yuan (unused gas {1} m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="417"/>
+        <location filename="../../ui/dialogs/accounts.py" line="363"/>
         <source>已销户。应收客户 {0} 元（超用气量 {1} 立方米），实收 {2}，找零 {3}</source>
         <translation>Account closed. Collect {0} yuan from the customer (gas used beyond purchases {1} m³), received {2}, change {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="425"/>
+        <location filename="../../ui/dialogs/accounts.py" line="371"/>
         <source>已销户。无需退补。</source>
         <translation>Account closed. Nothing to pay out or collect.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="427"/>
+        <location filename="../../ui/dialogs/accounts.py" line="373"/>
         <source>按 Enter 完成并打印凭证</source>
         <translation>Press Enter to finish and print the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="429"/>
+        <location filename="../../ui/dialogs/accounts.py" line="375"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
@@ -368,42 +368,42 @@
 <context>
     <name>ContractFields</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="157"/>
+        <location filename="../../ui/dialogs/accounts.py" line="144"/>
         <source>工商业户可不填</source>
         <translation>Optional for commercial customers</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="163"/>
+        <location filename="../../ui/dialogs/accounts.py" line="150"/>
         <source>本人办理不填</source>
         <translation>Leave empty if the owner comes in person</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="167"/>
+        <location filename="../../ui/dialogs/accounts.py" line="154"/>
         <source>合同编号</source>
         <translation>Contract no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="168"/>
+        <location filename="../../ui/dialogs/accounts.py" line="155"/>
         <source>签订日期</source>
         <translation>Signed on</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="169"/>
+        <location filename="../../ui/dialogs/accounts.py" line="156"/>
         <source>代办人姓名</source>
         <translation>Proxy&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="170"/>
+        <location filename="../../ui/dialogs/accounts.py" line="157"/>
         <source>代办人身份证号</source>
         <translation>Proxy&apos;s ID card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="171"/>
+        <location filename="../../ui/dialogs/accounts.py" line="158"/>
         <source>与户主关系</source>
         <translation>Relation to the owner</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="181"/>
+        <location filename="../../ui/dialogs/accounts.py" line="168"/>
         <source>合同签订日期</source>
         <translation>Contract signing date</translation>
     </message>
@@ -411,110 +411,126 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="139"/>
+        <location filename="../../ui/counter_window.py" line="91"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
         <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="144"/>
+        <location filename="../../ui/counter_window.py" line="96"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="152"/>
+        <location filename="../../ui/counter_window.py" line="104"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="164"/>
+        <location filename="../../ui/counter_window.py" line="116"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="228"/>
+        <location filename="../../ui/counter_window.py" line="192"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="229"/>
+        <location filename="../../ui/counter_window.py" line="193"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="230"/>
+        <location filename="../../ui/counter_window.py" line="194"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="231"/>
+        <location filename="../../ui/counter_window.py" line="195"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="232"/>
+        <location filename="../../ui/counter_window.py" line="196"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="300"/>
+        <location filename="../../ui/counter_window.py" line="264"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="44"/>
+        <location filename="../../ui/counter_window.py" line="49"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="45"/>
+        <location filename="../../ui/counter_window.py" line="50"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="46"/>
+        <location filename="../../ui/counter_window.py" line="51"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="47"/>
+        <location filename="../../ui/counter_window.py" line="52"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="48"/>
+        <location filename="../../ui/counter_window.py" line="53"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="49"/>
+        <location filename="../../ui/counter_window.py" line="54"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="50"/>
+        <location filename="../../ui/counter_window.py" line="55"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="78"/>
-        <location filename="../../ui/counter_window.py" line="545"/>
+        <location filename="../../ui/counter_window.py" line="565"/>
+        <location filename="../../ui/counter_window.py" line="583"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="234"/>
-        <location filename="../../ui/counter_window.py" line="267"/>
+        <location filename="../../ui/counter_window.py" line="198"/>
+        <location filename="../../ui/counter_window.py" line="231"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="300"/>
+        <location filename="../../ui/counter_window.py" line="179"/>
+        <location filename="../../ui/counter_window.py" line="569"/>
+        <source>补打待打印凭证</source>
+        <translation>Print queued receipts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="184"/>
+        <source>开户申请表</source>
+        <translation>Opening form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="186"/>
+        <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
+        <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="264"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="307"/>
+        <location filename="../../ui/counter_window.py" line="271"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -522,47 +538,72 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="361"/>
+        <location filename="../../ui/counter_window.py" line="326"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="402"/>
+        <location filename="../../ui/counter_window.py" line="388"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="437"/>
+        <location filename="../../ui/counter_window.py" line="423"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="445"/>
+        <location filename="../../ui/counter_window.py" line="431"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="532"/>
+        <location filename="../../ui/counter_window.py" line="457"/>
+        <source>请退还客户 {0} 元</source>
+        <translation>Give the customer back {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="502"/>
+        <source>导出开户申请表</source>
+        <translation>Export opening form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="503"/>
+        <source>开户申请表-{0}.pdf</source>
+        <translation>opening-form-{0}.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="511"/>
+        <source>已导出：{0}</source>
+        <translation>Exported: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="567"/>
+        <source>补打待打印凭证（{0}）</source>
+        <translation>Print queued receipts ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="573"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="539"/>
+        <location filename="../../ui/counter_window.py" line="577"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="543"/>
+        <location filename="../../ui/counter_window.py" line="581"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="547"/>
+        <location filename="../../ui/counter_window.py" line="585"/>
         <source>请交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="551"/>
+        <location filename="../../ui/counter_window.py" line="589"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -630,42 +671,42 @@
 <context>
     <name>CountersPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="159"/>
+        <location filename="../../ui/first_run.py" line="153"/>
         <source>柜台</source>
         <translation>Counters</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="159"/>
+        <location filename="../../ui/first_run.py" line="153"/>
         <source>营业厅的全部柜台编号，以及本机是哪个柜台</source>
         <translation>Every counter of the hall, and which one this workstation is</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="162"/>
+        <location filename="../../ui/first_run.py" line="156"/>
         <source>柜台编号（逗号分隔）</source>
         <translation>Counter numbers (comma separated)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="163"/>
+        <location filename="../../ui/first_run.py" line="157"/>
         <source>本机柜台编号</source>
         <translation>This workstation&apos;s counter</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="168"/>
+        <location filename="../../ui/first_run.py" line="162"/>
         <source>请至少输入一个柜台编号</source>
         <translation>Enter at least one counter number</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="171"/>
+        <location filename="../../ui/first_run.py" line="165"/>
         <source>柜台编号为1至8位字母或数字：</source>
         <translation>A counter number is 1 to 8 letters or digits: </translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="173"/>
+        <location filename="../../ui/first_run.py" line="167"/>
         <source>柜台编号不能重复</source>
         <translation>Counter numbers must be unique</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="176"/>
+        <location filename="../../ui/first_run.py" line="170"/>
         <source>本机柜台编号必须是上面的柜台之一</source>
         <translation>This workstation&apos;s counter must be one of the counters above</translation>
     </message>
@@ -726,43 +767,43 @@
 <context>
     <name>CustomerFields</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="116"/>
+        <location filename="../../ui/dialogs/accounts.py" line="102"/>
         <source>手机或固话</source>
         <translation>Mobile or landline</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="121"/>
+        <location filename="../../ui/dialogs/accounts.py" line="107"/>
         <source>用户类型</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="122"/>
+        <location filename="../../ui/dialogs/accounts.py" line="108"/>
         <source>姓名/单位名称</source>
         <translation>Name / company name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="123"/>
+        <location filename="../../ui/dialogs/accounts.py" line="109"/>
         <source>证件类型</source>
         <translation>ID type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="124"/>
+        <location filename="../../ui/dialogs/accounts.py" line="110"/>
         <source>证件号码</source>
         <translation>ID no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="125"/>
+        <location filename="../../ui/dialogs/accounts.py" line="111"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="126"/>
+        <location filename="../../ui/dialogs/accounts.py" line="112"/>
         <source>用气地址</source>
         <translation>Supply address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="127"/>
-        <location filename="../../ui/dialogs/accounts.py" line="146"/>
+        <location filename="../../ui/dialogs/accounts.py" line="113"/>
+        <location filename="../../ui/dialogs/accounts.py" line="133"/>
         <source>家庭人口</source>
         <translation>Household size</translation>
     </message>
@@ -770,28 +811,28 @@
 <context>
     <name>DenominationCountWidget</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="68"/>
+        <location filename="../../ui/dialogs/shift.py" line="70"/>
         <source> 张</source>
         <translation> pcs</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="81"/>
+        <location filename="../../ui/dialogs/shift.py" line="83"/>
         <source>硬币合计（元）</source>
         <translation>Coins total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="98"/>
-        <location filename="../../ui/dialogs/shift.py" line="118"/>
+        <location filename="../../ui/dialogs/shift.py" line="100"/>
+        <location filename="../../ui/dialogs/shift.py" line="120"/>
         <source>硬币合计</source>
         <translation>Coins total</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="111"/>
+        <location filename="../../ui/dialogs/shift.py" line="113"/>
         <source>（硬币金额无效）</source>
         <translation>(invalid coin amount)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="112"/>
+        <location filename="../../ui/dialogs/shift.py" line="114"/>
         <source>清点合计：{0} 元</source>
         <translation>Counted total: {0} yuan</translation>
     </message>
@@ -799,67 +840,67 @@
 <context>
     <name>DevicesPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="228"/>
+        <location filename="../../ui/first_run.py" line="222"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="228"/>
+        <location filename="../../ui/first_run.py" line="222"/>
         <source>本机的读卡器和收据打印机</source>
         <translation>This workstation&apos;s card reader and receipt printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="229"/>
+        <location filename="../../ui/first_run.py" line="223"/>
         <source>连接真实设备</source>
         <translation>Real devices</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="230"/>
+        <location filename="../../ui/first_run.py" line="224"/>
         <source>培训模式：使用模拟读卡器和打印机</source>
         <translation>Training: emulated card reader and printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="233"/>
+        <location filename="../../ui/first_run.py" line="227"/>
         <source>留空则使用第一个读卡器</source>
         <translation>Leave empty for the first reader</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="237"/>
+        <location filename="../../ui/first_run.py" line="231"/>
         <source>无打印机</source>
         <translation>No printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="237"/>
+        <location filename="../../ui/first_run.py" line="231"/>
         <source>网络打印机</source>
         <translation>Network printer</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="237"/>
+        <location filename="../../ui/first_run.py" line="231"/>
         <source>设备文件</source>
         <translation>Device file</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="243"/>
+        <location filename="../../ui/first_run.py" line="237"/>
         <source>网络打印机的地址，或设备文件路径</source>
         <translation>The network printer&apos;s address, or the device file path</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="246"/>
+        <location filename="../../ui/first_run.py" line="240"/>
         <source>读卡器名称</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="247"/>
+        <location filename="../../ui/first_run.py" line="241"/>
         <source>打印机类型</source>
         <translation>Printer type</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="248"/>
+        <location filename="../../ui/first_run.py" line="242"/>
         <source>打印机地址</source>
         <translation>Printer address</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="264"/>
+        <location filename="../../ui/first_run.py" line="258"/>
         <source>请输入打印机地址</source>
         <translation>Enter the printer&apos;s address</translation>
     </message>
@@ -867,7 +908,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ui/first_run.py" line="350"/>
+        <location filename="../../ui/first_run.py" line="344"/>
         <source>GasDesk 首次运行设置</source>
         <translation>GasDesk first-run setup</translation>
     </message>
@@ -875,37 +916,37 @@
 <context>
     <name>HallPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="138"/>
+        <location filename="../../ui/first_run.py" line="132"/>
         <source>营业厅</source>
         <translation>Service hall</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="138"/>
+        <location filename="../../ui/first_run.py" line="132"/>
         <source>本营业厅的名称和代码（代码印在户号和收据上）</source>
         <translation>This hall&apos;s name and code (the code is part of account numbers and receipts)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="142"/>
+        <location filename="../../ui/first_run.py" line="136"/>
         <source>营业厅名称</source>
         <translation>Hall name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="143"/>
+        <location filename="../../ui/first_run.py" line="137"/>
         <source>营业厅代码</source>
         <translation>Hall code</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="148"/>
+        <location filename="../../ui/first_run.py" line="142"/>
         <source>请输入营业厅名称</source>
         <translation>Enter the hall name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="150"/>
+        <location filename="../../ui/first_run.py" line="144"/>
         <source>营业厅名称不能超过100个字</source>
         <translation>The hall name may have at most 100 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="152"/>
+        <location filename="../../ui/first_run.py" line="146"/>
         <source>营业厅代码为1至8位字母或数字</source>
         <translation>The hall code is 1 to 8 letters or digits</translation>
     </message>
@@ -913,80 +954,65 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="593"/>
-        <location filename="../../ui/dialogs/shift.py" line="594"/>
+        <location filename="../../ui/dialogs/shift.py" line="558"/>
+        <location filename="../../ui/dialogs/shift.py" line="559"/>
         <source>交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="597"/>
+        <location filename="../../ui/dialogs/shift.py" line="562"/>
         <source>交款现金</source>
         <translation>Cash handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="601"/>
+        <location filename="../../ui/dialogs/shift.py" line="566"/>
         <source>财务用户名</source>
         <translation>Finance officer&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="603"/>
+        <location filename="../../ui/dialogs/shift.py" line="568"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="604"/>
+        <location filename="../../ui/dialogs/shift.py" line="569"/>
         <source>收款财务</source>
         <translation>Received by (finance)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="605"/>
+        <location filename="../../ui/dialogs/shift.py" line="570"/>
         <source>财务密码</source>
         <translation>Finance officer&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="606"/>
+        <location filename="../../ui/dialogs/shift.py" line="571"/>
         <source>确认交款 (Enter)</source>
         <translation>Confirm hand-over (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="621"/>
+        <location filename="../../ui/dialogs/shift.py" line="585"/>
         <source>交款金额必须大于零</source>
         <translation>The hand-over amount must be more than zero</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="623"/>
+        <location filename="../../ui/dialogs/shift.py" line="586"/>
         <source>财务人员</source>
         <translation>Finance officer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="638"/>
-        <source>未配置打印机，交款单未打印</source>
-        <translation>No printer configured: the hand-over slip was not printed</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="642"/>
-        <source>交款单打印失败：{0}（按 Enter 重新打印）</source>
-        <translation>Hand-over slip not printed: {0} (press Enter to print again)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="643"/>
-        <source>交款单已在打印机“{0}”打印</source>
-        <translation>Hand-over slip printed on printer &quot;{0}&quot;</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="652"/>
+        <location filename="../../ui/dialogs/shift.py" line="598"/>
         <source>交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。
 {3}</source>
         <translation>Cash handed over: slip no. {0}, amount {1} yuan, received by {2}.
 {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="656"/>
+        <location filename="../../ui/dialogs/shift.py" line="602"/>
         <source>重新打印 (Enter)</source>
         <translation>Print again (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="657"/>
+        <location filename="../../ui/dialogs/shift.py" line="603"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
@@ -1094,42 +1120,42 @@
 <context>
     <name>OpenAccountDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="196"/>
+        <location filename="../../ui/dialogs/accounts.py" line="183"/>
         <source>开户</source>
         <translation>Open account</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="202"/>
+        <location filename="../../ui/dialogs/accounts.py" line="189"/>
         <source>卡面印刷的卡号</source>
         <translation>Card no. printed on the card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="203"/>
+        <location filename="../../ui/dialogs/accounts.py" line="190"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="204"/>
+        <location filename="../../ui/dialogs/accounts.py" line="191"/>
         <source>表型号</source>
         <translation>Meter model</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="205"/>
+        <location filename="../../ui/dialogs/accounts.py" line="192"/>
         <source>表底数（立方米）</source>
         <translation>Initial meter reading (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="206"/>
+        <location filename="../../ui/dialogs/accounts.py" line="193"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="208"/>
+        <location filename="../../ui/dialogs/accounts.py" line="195"/>
         <source>请将空白卡放入读卡器。开户后如需首次购气，请按 F1 办理购气。</source>
         <translation>Put a blank card in the reader. For a first purchase after opening the account, press F1 (Purchase gas).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="222"/>
+        <location filename="../../ui/dialogs/accounts.py" line="208"/>
         <source>表底数</source>
         <translation>Initial meter reading</translation>
     </message>
@@ -1147,37 +1173,32 @@
         <translation>{0} is required</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="110"/>
+        <location filename="../../ui/base.py" line="112"/>
         <source>确认 (Enter)</source>
         <translation>Confirm (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="111"/>
+        <location filename="../../ui/base.py" line="113"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="116"/>
+        <location filename="../../ui/base.py" line="118"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="48"/>
-        <source>本柜台未配置读卡器</source>
-        <translation>This counter has no card reader configured</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="56"/>
+        <location filename="../../ui/dialogs/accounts.py" line="42"/>
         <source>请先读卡或查询选定用户</source>
         <translation>Read a card or search and select a customer first</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="63"/>
+        <location filename="../../ui/dialogs/accounts.py" line="49"/>
         <source>请填写{0}</source>
         <translation>{0} is required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="74"/>
+        <location filename="../../ui/dialogs/accounts.py" line="60"/>
         <source>{0}格式应为 年-月-日，如 2026-03-01</source>
         <translation>{0} must be year-month-day, e.g. 2026-03-01</translation>
     </message>
@@ -1185,167 +1206,156 @@
 <context>
     <name>PurchaseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="66"/>
-        <location filename="../../ui/dialogs/purchase.py" line="349"/>
-        <source>未配置读卡器</source>
-        <translation>No card reader configured</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="90"/>
+        <location filename="../../ui/dialogs/purchase.py" line="42"/>
         <source>F1 购气</source>
         <translation>F1 Purchase gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="99"/>
+        <location filename="../../ui/dialogs/purchase.py" line="51"/>
         <source>正在读卡…</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="114"/>
+        <location filename="../../ui/dialogs/purchase.py" line="66"/>
         <source>非现金付款的交易流水号</source>
         <translation>Transaction reference of a non-cash payment</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="115"/>
+        <location filename="../../ui/dialogs/purchase.py" line="67"/>
         <source>不填则按应收金额</source>
         <translation>Empty: the amount due</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="117"/>
+        <location filename="../../ui/dialogs/purchase.py" line="69"/>
         <source>购气量 (m³)</source>
         <translation>Gas volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="118"/>
+        <location filename="../../ui/dialogs/purchase.py" line="70"/>
         <source>或购气金额 (元)</source>
         <translation>or amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="119"/>
+        <location filename="../../ui/dialogs/purchase.py" line="71"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="120"/>
+        <location filename="../../ui/dialogs/purchase.py" line="72"/>
         <source>交易流水号</source>
         <translation>Transaction reference</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="121"/>
+        <location filename="../../ui/dialogs/purchase.py" line="73"/>
         <source>实收现金 (元)</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="125"/>
+        <location filename="../../ui/dialogs/purchase.py" line="77"/>
         <source>{n} m³</source>
         <translation>{n} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="130"/>
+        <location filename="../../ui/dialogs/purchase.py" line="82"/>
         <source>{n} 元</source>
         <translation>{n} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="182"/>
+        <location filename="../../ui/dialogs/purchase.py" line="133"/>
         <source>这是一张空白卡，尚未发卡</source>
         <translation>This is a blank card, not issued yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="185"/>
+        <location filename="../../ui/dialogs/purchase.py" line="136"/>
         <source>卡内户号未登记</source>
         <translation>The account no. on the card is not registered</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="191"/>
+        <location filename="../../ui/dialogs/purchase.py" line="142"/>
         <source>注意：读卡器中的卡属于 {card}，不是已加载的 {loaded}</source>
         <translation>Note: the card in the reader belongs to {card}, not to the loaded {loaded}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="197"/>
+        <location filename="../../ui/dialogs/purchase.py" line="148"/>
         <source>户号 {account}&#x3000;{name}&#x3000;卡号 {serial}&#x3000;购气次数 {count}</source>
         <translation>Account no. {account}   {name}   Card no. {serial}   Purchases {count}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="208"/>
+        <location filename="../../ui/dialogs/purchase.py" line="159"/>
         <source>未读到燃气卡</source>
         <translation>No gas card read</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="259"/>
-        <location filename="../../ui/dialogs/purchase.py" line="336"/>
+        <location filename="../../ui/dialogs/purchase.py" line="203"/>
+        <location filename="../../ui/dialogs/purchase.py" line="272"/>
         <source>购气量</source>
         <translation>Gas volume</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="260"/>
-        <location filename="../../ui/dialogs/purchase.py" line="337"/>
+        <location filename="../../ui/dialogs/purchase.py" line="204"/>
+        <location filename="../../ui/dialogs/purchase.py" line="273"/>
         <source>购气金额</source>
         <translation>Purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="266"/>
-        <source>金额不足以购买最小售气量</source>
-        <translation>The amount does not cover the smallest volume on sale</translation>
-    </message>
-    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="212"/>
         <location filename="../../ui/dialogs/purchase.py" line="276"/>
-        <location filename="../../ui/dialogs/purchase.py" line="342"/>
         <source>实收现金</source>
         <translation>Cash received</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="285"/>
+        <location filename="../../ui/dialogs/purchase.py" line="221"/>
         <source>请输入购气量或金额</source>
         <translation>Enter a gas volume or an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="292"/>
-        <location filename="../../ui/dialogs/purchase.py" line="372"/>
+        <location filename="../../ui/dialogs/purchase.py" line="228"/>
+        <location filename="../../ui/dialogs/purchase.py" line="300"/>
         <source>第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元</source>
         <translation>Tier {tier}: {volume} m³ × {price} yuan/m³ = {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="301"/>
+        <location filename="../../ui/dialogs/purchase.py" line="237"/>
         <source>合计 {volume} m³，应收 {amount} 元</source>
         <translation>Total {volume} m³, due {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="312"/>
+        <location filename="../../ui/dialogs/purchase.py" line="248"/>
         <source>实收不足，还差 {short} 元</source>
         <translation>Not enough received: {short} yuan short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="318"/>
-        <location filename="../../ui/dialogs/purchase.py" line="394"/>
+        <location filename="../../ui/dialogs/purchase.py" line="254"/>
+        <location filename="../../ui/dialogs/purchase.py" line="322"/>
         <source>找零 {change} 元</source>
         <translation>Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="335"/>
+        <location filename="../../ui/dialogs/purchase.py" line="271"/>
         <source>请插入燃气卡</source>
         <translation>Please insert the gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="339"/>
+        <location filename="../../ui/dialogs/purchase.py" line="275"/>
         <source>请输入购气量或购气金额</source>
         <translation>Please enter a gas volume or a purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="381"/>
+        <location filename="../../ui/dialogs/purchase.py" line="309"/>
         <source>购气成功&#x3000;凭证号 {receipt}
 购气量 {volume} m³&#x3000;金额 {amount} 元</source>
         <translation>Purchase complete   Receipt no. {receipt}
 Volume {volume} m³   Amount {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="387"/>
+        <location filename="../../ui/dialogs/purchase.py" line="315"/>
         <source>
 实收 {tendered} 元&#x3000;找零 {change} 元</source>
         <translation>
 Received {tendered} yuan   Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="400"/>
+        <location filename="../../ui/dialogs/purchase.py" line="328"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
@@ -1353,32 +1363,32 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>RefundDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="107"/>
+        <location filename="../../ui/dialogs/refund.py" line="82"/>
         <source>退气</source>
         <translation>Refund gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="110"/>
+        <location filename="../../ui/dialogs/refund.py" line="85"/>
         <source>如：客户购错气量</source>
         <translation>e.g. customer bought the wrong volume</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="111"/>
+        <location filename="../../ui/dialogs/refund.py" line="86"/>
         <source>退气原因</source>
         <translation>Reason for refund</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="112"/>
+        <location filename="../../ui/dialogs/refund.py" line="87"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="113"/>
+        <location filename="../../ui/dialogs/refund.py" line="88"/>
         <source>只能退最后一次购气，且该笔气量尚未插表</source>
         <translation>Only the last purchase can be refunded, and only while it is not yet loaded into the meter</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="124"/>
+        <location filename="../../ui/dialogs/refund.py" line="99"/>
         <source>卡内没有未插表的气量，不能退气</source>
         <translation>No gas on the card waiting to be loaded into the meter: nothing to refund</translation>
     </message>
@@ -1386,72 +1396,72 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>ReplaceCardDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="240"/>
+        <location filename="../../ui/dialogs/accounts.py" line="222"/>
         <source>补卡</source>
         <translation>Replace card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="247"/>
+        <location filename="../../ui/dialogs/accounts.py" line="229"/>
         <source>新卡卡面印刷的卡号</source>
         <translation>Card no. printed on the new card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="248"/>
+        <location filename="../../ui/dialogs/accounts.py" line="230"/>
         <source>工本费，收现金时填写</source>
         <translation>Card fee, fill in when paid in cash</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="249"/>
+        <location filename="../../ui/dialogs/accounts.py" line="231"/>
         <source>免收工本费（须班长审批）</source>
         <translation>Waive the card fee (needs the team leader&apos;s approval)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="251"/>
+        <location filename="../../ui/dialogs/accounts.py" line="233"/>
         <source>班长/部门经理</source>
         <translation>Team leader / department manager</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="254"/>
+        <location filename="../../ui/dialogs/accounts.py" line="236"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="254"/>
+        <location filename="../../ui/dialogs/accounts.py" line="236"/>
         <source>（未选定用户）</source>
         <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="255"/>
+        <location filename="../../ui/dialogs/accounts.py" line="237"/>
         <source>补卡原因</source>
         <translation>Reason for replacement</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="256"/>
+        <location filename="../../ui/dialogs/accounts.py" line="238"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="257"/>
+        <location filename="../../ui/dialogs/accounts.py" line="239"/>
         <source>新卡号</source>
         <translation>New card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="258"/>
+        <location filename="../../ui/dialogs/accounts.py" line="240"/>
         <source>实收现金（元）</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="260"/>
+        <location filename="../../ui/dialogs/accounts.py" line="242"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="262"/>
+        <location filename="../../ui/dialogs/accounts.py" line="244"/>
         <source>请将空白卡放入读卡器。客户遗失或损坏收取工本费，卡片质量问题免费。</source>
         <translation>Put a blank card in the reader. A card lost or damaged by the customer costs the card fee; a defective card is replaced free.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="277"/>
+        <location filename="../../ui/dialogs/accounts.py" line="257"/>
         <source>实收金额</source>
         <translation>Amount received</translation>
     </message>
@@ -1459,143 +1469,138 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="101"/>
+        <location filename="../../ui/dialogs/reports.py" line="157"/>
         <source>交班报表-班次{0}</source>
         <translation>Z-report-shift-{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="113"/>
+        <location filename="../../ui/dialogs/reports.py" line="161"/>
         <source>日报-{0}</source>
         <translation>Daily-report-{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="125"/>
+        <location filename="../../ui/dialogs/reports.py" line="164"/>
         <source>月报-{0}-{1:02d}</source>
         <translation>Monthly-report-{0}-{1:02d}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="156"/>
-        <location filename="../../ui/dialogs/reports.py" line="157"/>
+        <location filename="../../ui/dialogs/reports.py" line="58"/>
+        <location filename="../../ui/dialogs/reports.py" line="59"/>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="167"/>
+        <location filename="../../ui/dialogs/reports.py" line="69"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="174"/>
+        <location filename="../../ui/dialogs/reports.py" line="76"/>
         <source>营业日期</source>
         <translation>Business day</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="183"/>
+        <location filename="../../ui/dialogs/reports.py" line="85"/>
         <source>年份</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="184"/>
+        <location filename="../../ui/dialogs/reports.py" line="86"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="185"/>
+        <location filename="../../ui/dialogs/reports.py" line="87"/>
         <source>交班报表(Z)</source>
         <translation>Shift report (Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="186"/>
+        <location filename="../../ui/dialogs/reports.py" line="88"/>
         <source>日报</source>
         <translation>Daily report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="187"/>
+        <location filename="../../ui/dialogs/reports.py" line="89"/>
         <source>月报</source>
         <translation>Monthly report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="197"/>
+        <location filename="../../ui/dialogs/reports.py" line="99"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="204"/>
+        <location filename="../../ui/dialogs/reports.py" line="106"/>
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="205"/>
+        <location filename="../../ui/dialogs/reports.py" line="107"/>
         <source>导出CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="206"/>
+        <location filename="../../ui/dialogs/reports.py" line="108"/>
         <source>导出XLSX</source>
         <translation>Export XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="219"/>
+        <location filename="../../ui/dialogs/reports.py" line="121"/>
         <source>生成报表 (Enter)</source>
         <translation>Generate report (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="220"/>
+        <location filename="../../ui/dialogs/reports.py" line="122"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="237"/>
+        <location filename="../../ui/dialogs/reports.py" line="139"/>
         <source>未交班</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="237"/>
+        <location filename="../../ui/dialogs/reports.py" line="139"/>
         <source>已交班</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="240"/>
+        <location filename="../../ui/dialogs/reports.py" line="142"/>
         <source>班次 {0} · {1} · {2:%m-%d %H:%M} 开班 · {3}</source>
         <translation>Shift {0} · {1} · opened {2:%m-%d %H:%M} · {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="253"/>
+        <location filename="../../ui/dialogs/reports.py" line="156"/>
         <source>本柜台今天没有班次</source>
         <translation>This counter has no shift today</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="275"/>
+        <location filename="../../ui/dialogs/reports.py" line="182"/>
         <source>正在生成报表…</source>
         <translation>Generating the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="305"/>
+        <location filename="../../ui/dialogs/reports.py" line="212"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="324"/>
+        <location filename="../../ui/dialogs/reports.py" line="229"/>
         <source>报表已生成，可导出PDF、CSV或XLSX</source>
         <translation>Report ready: export it as PDF, CSV or XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="337"/>
+        <location filename="../../ui/dialogs/reports.py" line="242"/>
         <source>导出报表</source>
         <translation>Export report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="347"/>
-        <source>无法保存文件：{0}</source>
-        <translation>Cannot save the file: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/reports.py" line="352"/>
+        <location filename="../../ui/dialogs/reports.py" line="247"/>
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="356"/>
+        <location filename="../../ui/dialogs/reports.py" line="251"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
@@ -1603,282 +1608,257 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>ReprintDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="444"/>
+        <location filename="../../ui/dialogs/accounts.py" line="390"/>
         <source>重印凭证</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="448"/>
+        <location filename="../../ui/dialogs/accounts.py" line="394"/>
         <source>留空则重印本户最近一笔业务</source>
         <translation>Empty: reprint the account&apos;s last transaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="449"/>
+        <location filename="../../ui/dialogs/accounts.py" line="395"/>
         <source>凭证号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="455"/>
-        <source>本柜台未配置打印机</source>
-        <translation>This counter has no printer configured</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="458"/>
+        <location filename="../../ui/dialogs/accounts.py" line="401"/>
         <source>请输入凭证号</source>
         <translation>Please enter a receipt no.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="462"/>
-        <source>该户还没有可重印的业务</source>
-        <translation>This account has no transaction to reprint yet</translation>
     </message>
 </context>
 <context>
     <name>ShiftDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="149"/>
+        <location filename="../../ui/dialogs/shift.py" line="139"/>
         <source>请{0}输入用户名和密码确认</source>
         <translation>{0}: enter your username and password to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="152"/>
+        <location filename="../../ui/dialogs/shift.py" line="142"/>
         <source>请{0}输入密码</source>
         <translation>{0}: enter your password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="160"/>
-        <source>未配置打印机</source>
-        <translation>no printer configured</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="218"/>
-        <location filename="../../ui/dialogs/shift.py" line="219"/>
+        <location filename="../../ui/dialogs/shift.py" line="201"/>
+        <location filename="../../ui/dialogs/shift.py" line="202"/>
         <source>开班/交班</source>
         <translation>Open/close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="229"/>
+        <location filename="../../ui/dialogs/shift.py" line="212"/>
         <source>正在读取班次…</source>
         <translation>Reading the shift…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="245"/>
+        <location filename="../../ui/dialogs/shift.py" line="227"/>
         <source>开班：请按面额清点备用金</source>
         <translation>Open shift: count the float by denomination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="247"/>
+        <location filename="../../ui/dialogs/shift.py" line="229"/>
         <source>备用金</source>
         <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="257"/>
+        <location filename="../../ui/dialogs/shift.py" line="239"/>
         <source>备用金来源</source>
         <translation>Float from</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="263"/>
+        <location filename="../../ui/dialogs/shift.py" line="245"/>
         <source>交班盘点：请按面额清点钱箱现金，并填写各终端的非现金合计</source>
         <translation>Close shift: count the cash in the drawer by denomination and enter each terminal&apos;s non-cash total</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="267"/>
+        <location filename="../../ui/dialogs/shift.py" line="249"/>
         <source>钱箱现金</source>
         <translation>Cash in drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="270"/>
+        <location filename="../../ui/dialogs/shift.py" line="252"/>
         <source>未填视为与系统一致</source>
         <translation>Empty: same as the system</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="273"/>
+        <location filename="../../ui/dialogs/shift.py" line="255"/>
         <source>{0}终端合计（元）</source>
         <translation>{0} terminal total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="279"/>
+        <location filename="../../ui/dialogs/shift.py" line="261"/>
         <source>盘点结果（应有与实点）</source>
         <translation>Count result (expected and counted)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="283"/>
+        <location filename="../../ui/dialogs/shift.py" line="265"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="284"/>
+        <location filename="../../ui/dialogs/shift.py" line="266"/>
         <source>应有（元）</source>
         <translation>Expected (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="285"/>
+        <location filename="../../ui/dialogs/shift.py" line="267"/>
         <source>实点（元）</source>
         <translation>Counted (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="286"/>
+        <location filename="../../ui/dialogs/shift.py" line="268"/>
         <source>差额（元）</source>
         <translation>Difference (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="303"/>
+        <location filename="../../ui/dialogs/shift.py" line="285"/>
         <source>长短款原因</source>
         <translation>Reason for the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="305"/>
-        <location filename="../../ui/dialogs/shift.py" line="308"/>
+        <location filename="../../ui/dialogs/shift.py" line="287"/>
+        <location filename="../../ui/dialogs/shift.py" line="290"/>
         <source>班长用户名</source>
         <translation>Team leader&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="307"/>
+        <location filename="../../ui/dialogs/shift.py" line="289"/>
         <source>长短款说明</source>
         <translation>Over/short explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="309"/>
+        <location filename="../../ui/dialogs/shift.py" line="291"/>
         <source>班长密码</source>
         <translation>Team leader&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="311"/>
+        <location filename="../../ui/dialogs/shift.py" line="293"/>
         <source>重新盘点</source>
         <translation>Count again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="358"/>
+        <location filename="../../ui/dialogs/shift.py" line="340"/>
         <source>开班</source>
         <translation>Open shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="359"/>
+        <location filename="../../ui/dialogs/shift.py" line="341"/>
         <source>开班 (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="363"/>
+        <location filename="../../ui/dialogs/shift.py" line="345"/>
         <source>交班</source>
         <translation>Close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="365"/>
+        <location filename="../../ui/dialogs/shift.py" line="347"/>
         <source>{0} · {1} 班次 {2}</source>
         <translation>{0} · {1} shift {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="369"/>
-        <location filename="../../ui/dialogs/shift.py" line="505"/>
+        <location filename="../../ui/dialogs/shift.py" line="351"/>
+        <location filename="../../ui/dialogs/shift.py" line="470"/>
         <source>确认盘点 (Enter)</source>
         <translation>Confirm count (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="396"/>
+        <location filename="../../ui/dialogs/shift.py" line="379"/>
         <source>正在读取班次，请稍候</source>
         <translation>Reading the shift, please wait</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="408"/>
+        <location filename="../../ui/dialogs/shift.py" line="390"/>
         <source>请填写长短款说明</source>
         <translation>Please explain the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="411"/>
+        <location filename="../../ui/dialogs/shift.py" line="393"/>
         <source>长短款须经班长签字确认</source>
         <translation>An over/short must be signed off by the team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="413"/>
+        <location filename="../../ui/dialogs/shift.py" line="395"/>
         <source>班长</source>
         <translation>Team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="429"/>
-        <source>未配置打印机，无法打印交班报表</source>
-        <translation>No printer configured: cannot print the shift report</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="443"/>
-        <source>交班报表已在打印机“{0}”打印</source>
-        <translation>Shift report printed on printer &quot;{0}&quot;</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="445"/>
+        <location filename="../../ui/dialogs/shift.py" line="410"/>
         <source>再打印一份 (Enter)</source>
         <translation>Print another copy (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="453"/>
-        <location filename="../../ui/dialogs/shift.py" line="482"/>
-        <location filename="../../ui/dialogs/shift.py" line="519"/>
+        <location filename="../../ui/dialogs/shift.py" line="418"/>
+        <location filename="../../ui/dialogs/shift.py" line="447"/>
+        <location filename="../../ui/dialogs/shift.py" line="484"/>
         <source>长款</source>
         <translation>Over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="455"/>
-        <location filename="../../ui/dialogs/shift.py" line="482"/>
-        <location filename="../../ui/dialogs/shift.py" line="519"/>
+        <location filename="../../ui/dialogs/shift.py" line="420"/>
+        <location filename="../../ui/dialogs/shift.py" line="447"/>
+        <location filename="../../ui/dialogs/shift.py" line="484"/>
         <source>短款</source>
         <translation>Short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="457"/>
+        <location filename="../../ui/dialogs/shift.py" line="422"/>
         <source>相符</source>
         <translation>Balanced</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="477"/>
+        <location filename="../../ui/dialogs/shift.py" line="442"/>
         <source>盘点相符，无长短款</source>
         <translation>Count balanced: no over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="480"/>
+        <location filename="../../ui/dialogs/shift.py" line="445"/>
         <source>{0}{1} {2} 元</source>
         <translation>{0} {1} {2} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="490"/>
+        <location filename="../../ui/dialogs/shift.py" line="455"/>
         <source>{0}；须填写说明并由班长签字确认</source>
         <translation>{0}; an explanation and the team leader&apos;s sign-off are required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="490"/>
+        <location filename="../../ui/dialogs/shift.py" line="455"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="493"/>
+        <location filename="../../ui/dialogs/shift.py" line="458"/>
         <source>确认交班 (Enter)</source>
         <translation>Confirm close (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="513"/>
+        <location filename="../../ui/dialogs/shift.py" line="478"/>
         <source>班次 {0} 已交班。</source>
         <translation>Shift {0} closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="516"/>
+        <location filename="../../ui/dialogs/shift.py" line="481"/>
         <source>现金 {0} 元已存入保险柜。</source>
         <translation>Cash {0} yuan put in the safe.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="521"/>
+        <location filename="../../ui/dialogs/shift.py" line="486"/>
         <source>{0}{1} {2} 元（签字：{3}）</source>
         <translation>{0} {1} {2} yuan (signed off by {3})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="528"/>
+        <location filename="../../ui/dialogs/shift.py" line="493"/>
         <source>按 Enter 打印交班报表（Z报表），按 Esc 关闭。</source>
         <translation>Press Enter to print the shift report (Z-report), Esc to close.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="530"/>
+        <location filename="../../ui/dialogs/shift.py" line="495"/>
         <source>打印交班报表 (Enter)</source>
         <translation>Print shift report (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="531"/>
+        <location filename="../../ui/dialogs/shift.py" line="496"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
@@ -1899,17 +1879,17 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>StartupFlow</name>
     <message>
-        <location filename="../../ui/app.py" line="49"/>
+        <location filename="../../ui/app.py" line="51"/>
         <source>GasDesk 无法启动</source>
         <translation>GasDesk cannot start</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="187"/>
+        <location filename="../../ui/app.py" line="193"/>
         <source>数据库无法打开：</source>
         <translation>Cannot open the database: </translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="242"/>
+        <location filename="../../ui/app.py" line="248"/>
         <source>无法打开柜台：</source>
         <translation>Cannot open the counter: </translation>
     </message>
@@ -1917,33 +1897,33 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>SupplementDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="144"/>
+        <location filename="../../ui/dialogs/refund.py" line="116"/>
         <source>补气</source>
         <translation>Supplement gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="149"/>
+        <location filename="../../ui/dialogs/refund.py" line="121"/>
         <source>如：表具故障少计气量</source>
         <translation>e.g. meter fault under-counted the gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="150"/>
+        <location filename="../../ui/dialogs/refund.py" line="122"/>
         <source>补气量（立方米）</source>
         <translation>Supplement volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="151"/>
+        <location filename="../../ui/dialogs/refund.py" line="123"/>
         <source>补气原因</source>
         <translation>Reason for supplement</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="152"/>
+        <location filename="../../ui/dialogs/refund.py" line="124"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="158"/>
-        <location filename="../../ui/dialogs/refund.py" line="168"/>
+        <location filename="../../ui/dialogs/refund.py" line="130"/>
+        <location filename="../../ui/dialogs/refund.py" line="138"/>
         <source>补气量</source>
         <translation>Supplement volume</translation>
     </message>
@@ -1951,47 +1931,47 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>TariffPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="183"/>
+        <location filename="../../ui/first_run.py" line="177"/>
         <source>气价</source>
         <translation>Tariffs</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="183"/>
+        <location filename="../../ui/first_run.py" line="177"/>
         <source>气价以后可以发布新版本，不能修改</source>
         <translation>Tariffs are never edited later: a price change is a new version</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="185"/>
+        <location filename="../../ui/first_run.py" line="179"/>
         <source>使用示例气价：居民阶梯 2.61 / 2.83 / 4.23 元，工商业 3.35 元（每立方米）</source>
         <translation>Use the sample tariffs: residential ladder 2.61 / 2.83 / 4.23 yuan, commercial 3.35 yuan (per m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="193"/>
+        <location filename="../../ui/first_run.py" line="187"/>
         <source>居民第一阶梯（元）</source>
         <translation>Residential tier 1 (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="194"/>
+        <location filename="../../ui/first_run.py" line="188"/>
         <source>居民第二阶梯（元）</source>
         <translation>Residential tier 2 (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="195"/>
+        <location filename="../../ui/first_run.py" line="189"/>
         <source>居民第三阶梯（元）</source>
         <translation>Residential tier 3 (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="201"/>
+        <location filename="../../ui/first_run.py" line="195"/>
         <source>工商业气价（元）</source>
         <translation>Commercial (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="217"/>
+        <location filename="../../ui/first_run.py" line="211"/>
         <source>请输入有效的价格（元，最多两位小数）</source>
         <translation>Enter a valid price (yuan, at most two decimals)</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="220"/>
+        <location filename="../../ui/first_run.py" line="214"/>
         <source>阶梯价格必须逐级升高</source>
         <translation>Each tier must cost more than the one before</translation>
     </message>
@@ -2077,42 +2057,42 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="296"/>
+        <location filename="../../ui/dialogs/accounts.py" line="271"/>
         <source>过户</source>
         <translation>Transfer ownership</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="298"/>
+        <location filename="../../ui/dialogs/accounts.py" line="273"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="298"/>
+        <location filename="../../ui/dialogs/accounts.py" line="273"/>
         <source>（未选定用户）</source>
         <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="303"/>
+        <location filename="../../ui/dialogs/accounts.py" line="278"/>
         <source>换新卡时填写，并将空白卡放入读卡器</source>
         <translation>Fill in for a new card, and put a blank card in the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="304"/>
+        <location filename="../../ui/dialogs/accounts.py" line="279"/>
         <source>过户表读数（立方米）</source>
         <translation>Meter reading at transfer (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="305"/>
+        <location filename="../../ui/dialogs/accounts.py" line="280"/>
         <source>新卡号（可选）</source>
         <translation>New card no. (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="306"/>
+        <location filename="../../ui/dialogs/accounts.py" line="281"/>
         <source>请核验新户主身份证件和房屋合同，并现场抄表、安全检查。</source>
         <translation>Check the new owner&apos;s ID and the property contract, read the meter and do the safety check on site.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="320"/>
+        <location filename="../../ui/dialogs/accounts.py" line="293"/>
         <source>过户表读数</source>
         <translation>Meter reading at transfer</translation>
     </message>
@@ -2120,83 +2100,83 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../ui/first_run.py" line="276"/>
+        <location filename="../../ui/first_run.py" line="270"/>
         <source>管理员和用户</source>
         <translation>Administrator and users</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="277"/>
+        <location filename="../../ui/first_run.py" line="271"/>
         <source>系统管理员管理用户和设置；其他用户每行一个：用户名,姓名,岗位,密码</source>
         <translation>The administrator manages users and settings; other users one per line: username,name,role,password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="286"/>
+        <location filename="../../ui/first_run.py" line="280"/>
         <source>lina,李娜,营业员,初始密码</source>
         <translation>lina,李娜,营业员,initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="287"/>
+        <location filename="../../ui/first_run.py" line="281"/>
         <source>管理员用户名</source>
         <translation>Administrator username</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="288"/>
+        <location filename="../../ui/first_run.py" line="282"/>
         <source>管理员姓名</source>
         <translation>Administrator name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="289"/>
+        <location filename="../../ui/first_run.py" line="283"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="290"/>
+        <location filename="../../ui/first_run.py" line="284"/>
         <source>确认密码</source>
         <translation>Confirm password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="291"/>
+        <location filename="../../ui/first_run.py" line="285"/>
         <source>其他用户</source>
         <translation>Other users</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="298"/>
+        <location filename="../../ui/first_run.py" line="292"/>
         <source>请输入管理员用户名</source>
         <translation>Enter the administrator&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="300"/>
+        <location filename="../../ui/first_run.py" line="294"/>
         <source>请输入管理员姓名</source>
         <translation>Enter the administrator&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="302"/>
-        <location filename="../../ui/first_run.py" line="321"/>
+        <location filename="../../ui/first_run.py" line="296"/>
+        <location filename="../../ui/first_run.py" line="315"/>
         <source>密码至少8位</source>
         <translation>The password needs at least 8 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="304"/>
+        <location filename="../../ui/first_run.py" line="298"/>
         <source>两次输入的密码不一致</source>
         <translation>The passwords do not match</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="311"/>
+        <location filename="../../ui/first_run.py" line="305"/>
         <source>第%1行：</source>
         <translation>Line %1: </translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="313"/>
+        <location filename="../../ui/first_run.py" line="307"/>
         <source>格式应为 用户名,姓名,岗位,密码</source>
         <translation>expected username,name,role,password</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="316"/>
+        <location filename="../../ui/first_run.py" line="310"/>
         <source>用户名重复</source>
         <translation>duplicate username</translation>
     </message>
     <message>
-        <location filename="../../ui/first_run.py" line="319"/>
+        <location filename="../../ui/first_run.py" line="313"/>
         <source>岗位应为：</source>
         <translation>the role must be one of: </translation>
     </message>
@@ -2205,32 +2185,27 @@ Received {tendered} yuan   Change {change} yuan</translation>
     <name>_CardApprovalDialog</name>
     <message>
         <location filename="../../ui/dialogs/refund.py" line="29"/>
-        <source>本柜台未配置读卡器</source>
-        <translation>This counter has no card reader configured</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/refund.py" line="41"/>
-        <location filename="../../ui/dialogs/refund.py" line="54"/>
+        <location filename="../../ui/dialogs/refund.py" line="42"/>
         <source>正在读卡…</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="44"/>
+        <location filename="../../ui/dialogs/refund.py" line="32"/>
         <source>重新读卡</source>
         <translation>Read card again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="66"/>
+        <location filename="../../ui/dialogs/refund.py" line="46"/>
         <source>未读到卡</source>
         <translation>No card read</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="73"/>
+        <location filename="../../ui/dialogs/refund.py" line="53"/>
         <source>读卡器中是空白卡</source>
         <translation>The card in the reader is blank</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="78"/>
+        <location filename="../../ui/dialogs/refund.py" line="58"/>
         <source>户号 {0}&#x3000;{1}&#x3000;卡号 {2}&#x3000;购气次数 {3}&#x3000;未插表气量 {4} 立方米</source>
         <translation>Account no. {0}   {1}   Card no. {2}   Purchases {3}   Not yet in meter {4} m³</translation>
     </message>

@@ -1,13 +1,12 @@
 """Account life cycle at the counter: 开户 (F2), 补卡 (F3), 过户 (F6), 销户 (F7), 重印 (F8).
 
-Each dialog only collects what the clerk types and hands it to a service (through the card
-counter when a card is written); the services check everything and their Chinese refusal is shown
-in the dialog. Every service, card and printer call runs in the background.
+Each dialog only collects what the clerk types and hands it to one counter call
+(``CounterSession``); the services check everything and their Chinese refusal is shown in the
+dialog. Every service, card and printer call runs in the background.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -16,38 +15,25 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from app.desk import DeskSession
-from app.domain.money import format_money, format_volume
-from app.errors import GasDeskError, InvalidInput, RuleViolation
-from app.services.accounts import (
+from app.counter import (
     ID_TYPES,
+    REPLACEMENT_REASONS,
+    ApprovalSlots,
     CloseAccountRequest,
     ContractInput,
+    CounterSession,
     CustomerInput,
     OpenAccountRequest,
-    OpenAccountResult,
+    Outcome,
+    ReplaceCardRequest,
+    SaleResult,
     TransferRequest,
-    close_account,
-    transfer,
 )
-from app.services.card_counter import EarlierSaleCompleted, SaleVoided, reading_of
-from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
-from app.services.common import COMMERCIAL, CUSTOMER_KINDS, RESIDENTIAL
-from app.services.directory import ApprovalSlots, transaction_id_by_receipt
-from app.services.printing import reprint
-from app.services.queries import history
-from app.services.sales import SaleResult
+from app.domain.money import format_money, format_volume
+from app.errors import InvalidInput
+from app.vocabulary import CustomerKind
 from ui.base import OperationDialog, money_edit, read_money, read_volume, volume_edit
 from ui.dialogs.approvals import ApprovalsWidget
-
-
-def _card_counter(session: DeskSession):  # type: ignore[no-untyped-def]
-    counter = session.card_counter
-    if counter is None:
-        raise RuleViolation(
-            QCoreApplication.translate("OperationDialog", "本柜台未配置读卡器"), "no card reader"
-        )
-    return counter
 
 
 def _require_account(account_no: str | None) -> str:
@@ -105,8 +91,8 @@ class CustomerFields:
     def __init__(self, dialog: QWidget, form: QFormLayout):
         tr = dialog.tr  # the app's labels (customer kinds, ID types)
         self.kind = QComboBox()
-        for key, label in CUSTOMER_KINDS.items():
-            self.kind.addItem(tr(label), key)
+        for kind in CustomerKind:
+            self.kind.addItem(tr(kind.label), kind.value)
         self.name = QLineEdit()
         self.id_type = QComboBox()
         for key, label in ID_TYPES.items():
@@ -127,12 +113,13 @@ class CustomerFields:
         form.addRow(QCoreApplication.translate("CustomerFields", "家庭人口"), self.household)
 
     def _kind_changed(self) -> None:
-        id_type = "business_license" if self.kind.currentData() == COMMERCIAL else "resident_id"
+        commercial = self.kind.currentData() == CustomerKind.COMMERCIAL
+        id_type = "business_license" if commercial else "resident_id"
         self.id_type.setCurrentIndex(self.id_type.findData(id_type))
 
     @property
     def residential(self) -> bool:
-        return self.kind.currentData() == RESIDENTIAL
+        return self.kind.currentData() == CustomerKind.RESIDENTIAL
 
     def value(self) -> CustomerInput:
         return CustomerInput(
@@ -191,7 +178,7 @@ class OpenAccountDialog(_KeyboardForm):
     in the reader."""
 
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("开户"), parent)
         self.customer = CustomerFields(self, self.form)
@@ -209,8 +196,7 @@ class OpenAccountDialog(_KeyboardForm):
         self.customer.kind.setFocus()
 
     def work(self) -> Callable[[], Any]:
-        counter = _card_counter(self.session)
-        actor = self.session.actor
+        session = self.session
         customer = self.customer.value()
         request = OpenAccountRequest(
             request_id=self.request_id,
@@ -222,11 +208,7 @@ class OpenAccountDialog(_KeyboardForm):
             initial_reading=read_volume(self.initial_reading, self.tr("表底数"), required=False)
             or 0,
         )
-        return lambda: counter.open_account(actor, request)
-
-    def done_ok(self, result: OpenAccountResult) -> None:
-        self.result_value = result
-        self.accept()
+        return lambda: session.open_account(request)
 
 
 class ReplaceCardDialog(_KeyboardForm):
@@ -235,7 +217,7 @@ class ReplaceCardDialog(_KeyboardForm):
     team leader may waive."""
 
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("补卡"), parent)
         self.account_no = account_no
@@ -247,7 +229,7 @@ class ReplaceCardDialog(_KeyboardForm):
         self.new_serial.setPlaceholderText(self.tr("新卡卡面印刷的卡号"))
         self.tendered = money_edit(self.tr("工本费，收现金时填写"))
         self.waive = QCheckBox(self.tr("免收工本费（须班长审批）"))
-        self.approvals = ApprovalsWidget(session.ctx, self, volume_rule=False)
+        self.approvals = ApprovalsWidget(session, self, volume_rule=False)
         self.approvals.set_slots(ApprovalSlots((self.tr("班长/部门经理"),), True))
         self.approvals.setVisible(False)
         self.waive.toggled.connect(self.approvals.setVisible)
@@ -265,9 +247,7 @@ class ReplaceCardDialog(_KeyboardForm):
 
     def work(self) -> Callable[[], Any]:
         account_no = _require_account(self.account_no)
-        counter = _card_counter(self.session)
-        actor = self.session.actor
-        ctx = self.session.ctx
+        session = self.session
         request = ReplaceCardRequest(
             request_id=self.request_id,
             account_no=account_no,
@@ -277,13 +257,8 @@ class ReplaceCardDialog(_KeyboardForm):
             cash_tendered_fen=read_money(self.tendered, self.tr("实收金额"), required=False),
             waive_fee=self.waive.isChecked(),
         )
-        entries = self.approvals.entries() if self.waive.isChecked() else None
-
-        def job() -> SaleResult:
-            approvals = entries.resolve(ctx) if entries is not None else ()
-            return counter.replace(actor, dataclasses.replace(request, approvals=approvals))
-
-        return job
+        approvals = self.approvals.entries() if self.waive.isChecked() else None
+        return lambda: session.replace_card(request, approvals)
 
 
 class TransferDialog(_KeyboardForm):
@@ -291,7 +266,7 @@ class TransferDialog(_KeyboardForm):
     optionally a new card (the blank card in the reader) while the old one is blacklisted."""
 
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("过户"), parent)
         self.account_no = account_no
@@ -308,10 +283,8 @@ class TransferDialog(_KeyboardForm):
 
     def work(self) -> Callable[[], Any]:
         account_no = _require_account(self.account_no)
-        actor = self.session.actor
-        ctx = self.session.ctx
+        session = self.session
         new_serial = self.new_serial.text().strip() or None
-        counter = _card_counter(self.session) if new_serial else None
         request = TransferRequest(
             request_id=self.request_id,
             account_no=account_no,
@@ -321,13 +294,7 @@ class TransferDialog(_KeyboardForm):
             new_card_serial=new_serial,
         )
 
-        def job() -> SaleResult:
-            result = transfer(ctx, actor, request)  # a retry returns the recorded transfer
-            if counter is not None:
-                counter.issue(actor, account_no)  # safe to repeat after a failed write
-            return result
-
-        return job
+        return lambda: session.transfer(request)
 
 
 class CloseAccountDialog(_KeyboardForm):
@@ -336,7 +303,7 @@ class CloseAccountDialog(_KeyboardForm):
     finishes (the receipt is printed by the counter window)."""
 
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("销户"), parent)
         self.account_no = account_no
@@ -369,9 +336,7 @@ class CloseAccountDialog(_KeyboardForm):
 
     def work(self) -> Callable[[], Any]:
         account_no = _require_account(self.account_no)
-        actor = self.session.actor
-        ctx = self.session.ctx
-        counter = self.session.card_counter
+        session = self.session
         request = CloseAccountRequest(
             request_id=self.request_id,
             account_no=account_no,
@@ -379,30 +344,11 @@ class CloseAccountDialog(_KeyboardForm):
             reason=self.reason.text(),
             cash_tendered_fen=read_money(self.tendered, self.tr("实收金额"), required=False),
         )
+        return lambda: session.close_account(request)
 
-        def job() -> SaleResult:
-            card = None
-            if counter is not None:
-                try:
-                    at_counter = counter.read(actor)
-                except GasDeskError as error:
-                    if error.code != "no_card":
-                        raise
-                else:
-                    settled = at_counter.settlement
-                    if settled is not None:  # an interrupted write was settled: clerk first
-                        raise (SaleVoided if settled.outcome == "voided" else EarlierSaleCompleted)(
-                            settled
-                        )
-                    image = at_counter.image
-                    if image is not None and image.account_no == account_no:
-                        card = reading_of(image)
-            return close_account(ctx, actor, dataclasses.replace(request, card=card))
-
-        return job
-
-    def done_ok(self, result: SaleResult) -> None:
-        self.result_value = result
+    def done_ok(self, outcome: Outcome[SaleResult]) -> None:
+        self.keep(outcome)
+        result = outcome.result
         for i in range(self.form.rowCount()):
             item = self.form.itemAt(i, QFormLayout.ItemRole.FieldRole)
             if item is not None and item.widget() is not None:
@@ -434,12 +380,12 @@ class ReprintDialog(OperationDialog):
     """重印: a copy of a receipt, marked 重印 with its number, by receipt number or the last
     transaction of the loaded account.
 
-    It prints itself: ``result_value`` is the ``PrintOutcome`` (no ``transaction_id``), so the
-    counter window must not print it again.
+    It prints itself: its outcome carries the ``PrintOutcome`` (and no transaction to print), so
+    the counter window only shows its message.
     """
 
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("重印凭证"), parent)
         self.account_no = account_no
@@ -450,29 +396,8 @@ class ReprintDialog(OperationDialog):
         self.receipt_no.setFocus()
 
     def work(self) -> Callable[[], Any]:
-        printer = self.session.devices.printer
-        if printer is None:
-            raise RuleViolation(self.tr("本柜台未配置打印机"), "no printer")
         number = self.receipt_no.text().strip()
         if not number and not self.account_no:
             raise InvalidInput(self.tr("请输入凭证号"), "receipt number empty")
-        ctx = self.session.ctx
-        actor = self.session.actor
-        account_no = self.account_no
-        no_history = self.tr("该户还没有可重印的业务")
-
-        def job():  # type: ignore[no-untyped-def]
-            receipt = number
-            if not receipt:
-                recent = history(ctx, actor, account_no, limit=1)
-                if not recent:
-                    raise InvalidInput(no_history, f"{account_no}: no history")
-                receipt = recent[0].receipt_no
-            transaction_id_by_receipt(ctx, receipt)  # 没有这张凭证 before a print job is made
-            return reprint(ctx, actor, printer, receipt)
-
-        return job
-
-    def done_ok(self, result: Any) -> None:
-        self.result_value = result
-        self.accept()
+        session, account_no = self.session, self.account_no
+        return lambda: session.reprint(number or None, account_no)

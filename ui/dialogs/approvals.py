@@ -2,49 +2,18 @@
 own password and (when the rule needs it) a written reason.
 
 The widget only collects what is typed. Which roles may approve and whether the password is right
-is decided by the service when the operation runs (``security.check_approvals``); its Chinese
+is decided by the service when the operation runs (the counter hands the rows on); its Chinese
 refusal is shown in the dialog's error line.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.context import Context
-from app.services.directory import ApprovalSlots, approval_slots, user_id_by_username
-from app.services.security import ApprovalInput
+from app.counter import ApprovalEntry, ApprovalSlots, CounterSession
 from ui.worker import run_in_background
-
-
-@dataclass(frozen=True)
-class ApprovalEntry:
-    username: str
-    password: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class ApprovalEntries:
-    """What was typed, taken on the GUI thread; ``resolve`` runs in the background."""
-
-    rows: tuple[ApprovalEntry, ...]
-
-    def resolve(self, ctx: Context) -> tuple[ApprovalInput, ...]:
-        """User names to ids; rows left without a user name are skipped (the service then says
-        which approvers are missing)."""
-        return tuple(
-            ApprovalInput(
-                user_id_by_username(ctx, row.username),
-                row.reason.strip() or None,
-                row.password,
-            )
-            for row in self.rows
-            if row.username.strip()
-        )
 
 
 class _Row:
@@ -76,9 +45,11 @@ class ApprovalsWidget(QWidget):
 
     slots_changed = Signal()
 
-    def __init__(self, ctx: Context, parent: QWidget | None = None, *, volume_rule: bool = True):
+    def __init__(
+        self, session: CounterSession, parent: QWidget | None = None, *, volume_rule: bool = True
+    ):
         super().__init__(parent)
-        self.ctx = ctx
+        self.session = session
         self.rows: list[_Row] = []
         self.reasons_required = False
         self._volume_asked: int | None = None
@@ -152,8 +123,9 @@ class ApprovalsWidget(QWidget):
             return
         self._volume_asked = volume
         self._asking += 1
+        session = self.session
         run_in_background(
-            lambda: approval_slots(self.ctx, volume),
+            lambda: session.approval_slots(volume),
             lambda slots: self._slots_for(volume, slots),
             lambda _error: self._slots_for(volume, None),  # the service decides on submit anyway
             parent=self,
@@ -177,19 +149,11 @@ class ApprovalsWidget(QWidget):
 
     # -- values -------------------------------------------------------------------------------
 
-    def entries(self) -> ApprovalEntries:
-        """What was typed (call on the GUI thread)."""
-        return ApprovalEntries(
-            tuple(
-                ApprovalEntry(r.username.text(), r.password.text(), r.reason.text())
-                for r in self.rows
-            )
+    def entries(self) -> tuple[ApprovalEntry, ...]:
+        """What was typed (call on the GUI thread); the counter looks the names up."""
+        return tuple(
+            ApprovalEntry(r.username.text(), r.password.text(), r.reason.text()) for r in self.rows
         )
-
-    def approvals(self, ctx: Context) -> tuple[ApprovalInput, ...]:
-        """The typed approvals with user ids (looks the names up: call from a worker, or use
-        ``entries()`` on the GUI thread and ``resolve`` in the worker)."""
-        return self.entries().resolve(ctx)
 
     def clear_passwords(self) -> None:
         for row in self.rows:

@@ -1,18 +1,17 @@
 """购气 (F1): sell gas onto the card in the reader, by volume or by amount.
 
-When the dialog opens it re-reads the card and fetches the account's tier usage and the sale
-step once, in the background; the tier split, price and change are then computed live with
-the domain pricing functions and mirrored on the customer display. The sale itself is
-``CardCounter.sell`` (crash-safe card write) off the GUI thread.
+When the dialog opens the counter re-reads the card and fetches the account's tier usage and
+the sale step once (``CounterSession.start_purchase``), in the background; the counter's quote
+(``PurchaseStart.quote``, the domain's pricing) is shown live and mirrored on the customer
+display. The sale itself is ``CounterSession.purchase`` (crash-safe card write) off the GUI
+thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -23,25 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
-from app.domain.cash import CASH, PAYMENT_METHODS, Payment
+from app.counter import CounterSession, Outcome, PurchaseStart, Quote, SaleOnCard
+from app.domain.cash import Payment
 from app.domain.money import format_money, format_volume
-from app.domain.pricing import (
-    Segment,
-    TariffRule,
-    Tier,
-    price_volume,
-    total_amount,
-    total_volume,
-    volume_for_amount,
-)
 from app.errors import GasDeskError, InvalidInput
-from app.services.card_counter import (
-    CardAtCounter,
-    SaleOnCard,
-)
-from app.services.queries import TierUsage
-from app.services.setup import hall_policy
+from app.vocabulary import PaymentMethod
 from ui.base import OperationDialog, money_edit, read_money, read_volume, volume_edit
 from ui.worker import run_in_background
 
@@ -50,47 +35,14 @@ PRESET_AMOUNTS = (100, 200, 500)  # yuan
 RED = "color: #b00020; font-weight: bold"
 
 
-@dataclass(frozen=True)
-class SaleContext:
-    """What the live quote needs, fetched once when the dialog opens."""
-
-    card: CardAtCounter
-    sale_step: int
-
-
-def fetch_sale_context(session: DeskSession) -> SaleContext:
-    """Background: re-read the card in the reader (settling any pending write) and the step."""
-    counter = session.card_counter
-    if counter is None:
-        raise InvalidInput(
-            QCoreApplication.translate("PurchaseDialog", "未配置读卡器"), "no card reader"
-        )
-    card = counter.read(session.actor)
-    step = hall_policy(session.ctx).sale_step
-    return SaleContext(card, step)
-
-
-def rule_of(usage: TierUsage) -> TariffRule:
-    """The household's ladder as a rule: the breakpoints in ``usage`` are already adjusted for
-    the household size, so the rule is used with no further adjustment."""
-    return TariffRule(tiers=tuple(Tier(t.upper, t.price_fen) for t in usage.tiers))
-
-
-@dataclass(frozen=True)
-class Quote:
-    segments: tuple[Segment, ...]
-    volume: int
-    amount_fen: int
-
-
 class PurchaseDialog(OperationDialog):
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("F1 购气"), parent)
         self.account_no = account_no
         self.display = getattr(parent, "customer_display", None)
-        self.context: SaleContext | None = None
+        self.context: PurchaseStart | None = None
         self.sale: SaleOnCard | None = None
         self.quote: Quote | None = None
         self.setMinimumWidth(520)
@@ -106,8 +58,8 @@ class PurchaseDialog(OperationDialog):
         self.amount = money_edit()
         self.amount.setObjectName("amount")
         self.method = QComboBox()
-        for code, name in PAYMENT_METHODS.items():
-            self.method.addItem(self.tr(name), code)
+        for method in PaymentMethod:
+            self.method.addItem(self.tr(method.label), method.value)
         self.reference = QLineEdit()
         self.reference.setObjectName("reference")
         self.reference.setMaxLength(64)
@@ -165,7 +117,7 @@ class PurchaseDialog(OperationDialog):
         self.set_working(True)
         self.busy.setVisible(True)
         run_in_background(
-            lambda: fetch_sale_context(session),
+            session.start_purchase,
             self._context_ready,
             self._context_failed,
             parent=self,
@@ -173,11 +125,10 @@ class PurchaseDialog(OperationDialog):
 
     # ------------------------------------------------------------------ loading
 
-    def _context_ready(self, context: SaleContext) -> None:
+    def _context_ready(self, context: PurchaseStart) -> None:
         self.set_working(False)
         card = context.card
-        if card.settlement is not None:
-            self._show_settlement(card)
+        self.report_settlement(card.settlement)
         if card.image is None:
             self.error.setText(self.tr("这是一张空白卡，尚未发卡"))
             return
@@ -208,9 +159,6 @@ class PurchaseDialog(OperationDialog):
         self.card_label.setText(self.tr("未读到燃气卡"))
         self.show_error(error)
 
-    def _show_settlement(self, card: CardAtCounter) -> None:
-        self.report_settlement(card.settlement)
-
     # ------------------------------------------------------------------ inputs
 
     def preset_volume(self, m3: int) -> None:
@@ -227,11 +175,11 @@ class PurchaseDialog(OperationDialog):
         self.amount.setText(str(yuan))
         self.tendered.setFocus()
 
-    def payment_method(self) -> str:
-        return str(self.method.currentData())
+    def payment_method(self) -> PaymentMethod:
+        return PaymentMethod(self.method.currentData())
 
     def _method_changed(self) -> None:
-        cash = self.payment_method() == CASH
+        cash = self.payment_method() is PaymentMethod.CASH
         self.reference.setEnabled(not cash)
         self.tendered.setEnabled(cash)
         if cash:
@@ -243,30 +191,18 @@ class PurchaseDialog(OperationDialog):
     def _next_field(self, current: QWidget) -> QWidget | None:
         """Enter: from volume or amount to the money taken, from there it confirms."""
         if current in (self.volume, self.amount):
-            return self.tendered if self.payment_method() == CASH else self.reference
+            return self.tendered if self.payment_method() is PaymentMethod.CASH else self.reference
         return None
 
     # ------------------------------------------------------------------ live quote
 
     def compute_quote(self) -> Quote | None:
-        """The tier split for what is typed, or None (nothing typed yet, or not loaded)."""
-        if self.context is None or self.context.card.account is None:
+        """The counter's tier split for what is typed, or None (nothing typed, not loaded)."""
+        if self.context is None:
             return None
-        usage = self.context.card.account.tier_usage
-        if usage is None:
-            return None
-        rule = rule_of(usage)
         volume = read_volume(self.volume, self.tr("购气量"), required=False)
         amount = read_money(self.amount, self.tr("购气金额"), required=False)
-        if volume:
-            segments = price_volume(rule, 0, usage.total_used, volume)
-        elif amount:
-            segments = volume_for_amount(rule, 0, usage.total_used, amount, self.context.sale_step)
-            if not segments:
-                raise InvalidInput(self.tr("金额不足以购买最小售气量"), "amount below one step")
-        else:
-            return None
-        return Quote(segments, total_volume(segments), total_amount(segments))
+        return self.context.quote(volume, amount)
 
     def update_quote(self) -> None:
         if self.sale is not None:
@@ -304,8 +240,8 @@ class PurchaseDialog(OperationDialog):
         )
         self.quote_label.setText("\n".join(lines))
         change = None
-        if self.payment_method() == CASH and tendered is not None:
-            change = tendered - quote.amount_fen
+        if self.payment_method() is PaymentMethod.CASH and tendered is not None:
+            change = quote.change_for(tendered)
             if change < 0:
                 self.change_label.setStyleSheet(RED)
                 self.change_label.setText(
@@ -337,22 +273,13 @@ class PurchaseDialog(OperationDialog):
         amount = read_money(self.amount, self.tr("购气金额"), required=False)
         if not volume and not amount:
             raise InvalidInput(self.tr("请输入购气量或购气金额"), "nothing to sell")
-        method = self.payment_method()
-        tendered = (
-            read_money(self.tendered, self.tr("实收现金"), required=False)
-            if method == CASH
-            else None
-        )
-        payment = Payment(method, self.reference.text().strip() or None).checked()
-        counter = self.session.card_counter
-        if counter is None:
-            raise InvalidInput(self.tr("未配置读卡器"), "no card reader")
-        actor, request_id = self.session.actor, self.request_id
-        return lambda: counter.sell(
-            actor,
+        tendered = read_money(self.tendered, self.tr("实收现金"), required=False)
+        payment = Payment(self.payment_method(), self.reference.text().strip() or None).checked()
+        session, request_id = self.session, self.request_id
+        return lambda: session.purchase(
             request_id,
-            volume=volume or None,
-            amount_fen=None if volume else amount,
+            volume=volume,
+            amount_fen=amount,
             cash_tendered_fen=tendered,
             payment=payment,
         )
@@ -363,10 +290,11 @@ class PurchaseDialog(OperationDialog):
             return
         super().submit()
 
-    def done_ok(self, result: SaleOnCard) -> None:
-        self.sale = result
-        self.result_value = result
-        sale = result.sale
+    def done_ok(self, result: Outcome[SaleOnCard]) -> None:
+        self.keep(result)
+        self.sale = result.result
+        self.result_value = result.result
+        sale = self.sale.sale
         self.quote_label.setText(
             "\n".join(
                 self.tr("第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元").format(

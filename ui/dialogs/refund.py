@@ -10,32 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
-from app.desk import DeskSession
+from app.counter import CardAtCounter, CounterSession
 from app.domain.money import format_volume
 from app.errors import GasDeskError, RuleViolation
-from app.services.card_counter import CardAtCounter
 from ui.base import OperationDialog, read_volume, volume_edit
 from ui.dialogs.approvals import ApprovalsWidget
 from ui.worker import run_in_background
 
 
-def _counter(session: DeskSession):  # type: ignore[no-untyped-def]
-    counter = session.card_counter
-    if counter is None:
-        raise RuleViolation(
-            QCoreApplication.translate("_CardApprovalDialog", "本柜台未配置读卡器"),
-            "no card reader",
-        )
-    return counter
-
-
 class _CardApprovalDialog(OperationDialog):
     """Shared by refund and supplement: the card shown on top, approvals at the bottom."""
 
-    def __init__(self, session: DeskSession, title: str, parent: QWidget | None = None):
+    def __init__(self, session: CounterSession, title: str, parent: QWidget | None = None):
         super().__init__(session, title, parent)
         self.card: CardAtCounter | None = None
         self.card_label = QLabel(self.tr("正在读卡…"))
@@ -46,21 +34,13 @@ class _CardApprovalDialog(OperationDialog):
         self.read_button.clicked.connect(self.read_card)
         self.layout().insertWidget(1 if session.training else 0, self.card_label)
         self.layout().insertWidget(2 if session.training else 1, self.read_button)
-        self.approvals = ApprovalsWidget(session.ctx, self)
+        self.approvals = ApprovalsWidget(session, self)
 
     def read_card(self) -> None:
         """Read the inserted card off the GUI thread (settles any interrupted write)."""
         self.card = None
         self.card_label.setText(self.tr("正在读卡…"))
-        try:
-            counter = _counter(self.session)
-        except GasDeskError as error:
-            self._read_failed(error)
-            return
-        actor = self.session.actor
-        run_in_background(
-            lambda: counter.read(actor), self._card_read, self._read_failed, parent=self
-        )
+        run_in_background(self.session.read_card, self._card_read, self._read_failed, parent=self)
 
     def _read_failed(self, error: Exception) -> None:
         self.card_label.setText(self.tr("未读到卡"))
@@ -92,17 +72,12 @@ class _CardApprovalDialog(OperationDialog):
         super().set_working(working)
         self.read_button.setEnabled(not working)  # one card operation at a time
 
-    def done_ok(self, result: Any) -> None:
-        # SaleOnCard: the counter window prints ``result_value.transaction_id``
-        self.result_value = result.sale
-        self.accept()
-
 
 class RefundDialog(_CardApprovalDialog):
     """退气: give back the last purchase while it is still on the card (not loaded)."""
 
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("退气"), parent)
         self.account_no = account_no
@@ -126,20 +101,17 @@ class RefundDialog(_CardApprovalDialog):
             )
 
     def work(self) -> Callable[[], Any]:
-        counter = _counter(self.session)
-        actor = self.session.actor
-        ctx = self.session.ctx
+        session, request_id = self.session, self.request_id
         reason = self.reason.text()  # the service names a missing reason
-        entries = self.approvals.entries()
-        request_id = self.request_id
-        return lambda: counter.refund(actor, request_id, reason, entries.resolve(ctx))
+        approvals = self.approvals.entries()
+        return lambda: session.refund(request_id, reason, approvals)
 
 
 class SupplementDialog(_CardApprovalDialog):
     """补气: gas put on the card free of charge, with the approvals its volume needs."""
 
     def __init__(
-        self, session: DeskSession, account_no: str | None = None, parent: QWidget | None = None
+        self, session: CounterSession, account_no: str | None = None, parent: QWidget | None = None
     ):
         super().__init__(session, self.tr("补气"), parent)
         self.account_no = account_no
@@ -162,11 +134,8 @@ class SupplementDialog(_CardApprovalDialog):
             self.approvals.set_volume(volume)
 
     def work(self) -> Callable[[], Any]:
-        counter = _counter(self.session)
-        actor = self.session.actor
-        ctx = self.session.ctx
+        session, request_id = self.session, self.request_id
         volume = read_volume(self.volume, self.tr("补气量"))
         reason = self.reason.text()
-        entries = self.approvals.entries()
-        request_id = self.request_id
-        return lambda: counter.supplement(actor, request_id, volume, reason, entries.resolve(ctx))
+        approvals = self.approvals.entries()
+        return lambda: session.supplement(request_id, volume, reason, approvals)

@@ -10,13 +10,11 @@ refusal inline.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,115 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
-from app.documents import export
-from app.documents.hall_reports import daily_report, monthly_report
-from app.documents.layout import Table, cell_text
-from app.documents.receipts import display_width, zreport_receipt
-from app.documents.zreport import zreport
+from app.counter import CounterSession, ShiftInfo
+from app.counter.reports import FORMATS, Report, ReportKind
 from app.errors import GasDeskError, RuleViolation
-from app.services import reports as report_service
-from app.services import shifts as shift_service
 from ui.base import OperationDialog
 from ui.worker import run_in_background
 
-Z, DAILY, MONTHLY = "z", "daily", "monthly"
-FORMATS = {"pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)"}
+Z, DAILY, MONTHLY = ReportKind.Z, ReportKind.DAILY, ReportKind.MONTHLY
 
 # Asked for where to save an export: (dialog title, suggested file name, filter) → path or None
 SavePath = Callable[[str, str, str], str | None]
-
-
-@dataclass(frozen=True)
-class Report:
-    """A generated report: its kind, the service's data object and the preview text."""
-
-    kind: str
-    data: Any
-    text: str
-    name: str  # file name stem: 日报-2026-03-02
-
-
-def counter_shifts(session: DeskSession) -> tuple[list[shift_service.ShiftInfo], int | None]:
-    """This counter's shifts of today (and the clerk's open shift, if older), and the one to
-    preselect: the open shift, else the last one. Runs in the background."""
-    ctx, actor = session.ctx, session.actor
-    current = shift_service.current_shift(ctx, actor)
-    day = shift_service.shifts_of_day(ctx, actor, ctx.today())
-    found = [s for s in day if s.counter_id == actor.counter_id]
-    if current is not None and all(s.shift_id != current.shift_id for s in found):
-        found.append(current)
-    if current is not None:
-        return found, current.shift_id
-    return found, found[-1].shift_id if found else None
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - display_width(text))
-
-
-def table_text(name: str, table: Table) -> str:
-    """One report table as aligned plain text (preview only; the exports are the real thing)."""
-    rows = [table.titles, *(tuple(cell_text(c) for c in row) for row in table.rows)]
-    if table.total is not None:
-        rows.append(tuple(cell_text(c) for c in table.total))
-    widths = [max(display_width(row[i]) for row in rows) + 2 for i in range(len(table.titles))]
-    lines = [f"【{name}】"]
-    lines += ["".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    if not table.rows:
-        lines.append(table.empty)
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def sections_text(sections: list[export.Section]) -> str:
-    return "\n\n".join(table_text(name, table) for name, table in sections)
-
-
-def z_job(session: DeskSession, shift_id: int) -> Callable[[], Report]:
-    ctx, actor = session.ctx, session.actor
-
-    def make() -> Report:
-        data = report_service.zreport_data(ctx, actor, shift_id)
-        text = "\n".join(line.text for line in zreport_receipt(data, 48).lines)
-        name = QCoreApplication.translate("ReportsDialog", "交班报表-班次{0}").format(shift_id)
-        return Report(Z, data, text, name)
-
-    return make
-
-
-def daily_job(session: DeskSession, day: dt.date) -> Callable[[], Report]:
-    ctx, actor = session.ctx, session.actor
-
-    def make() -> Report:
-        data = report_service.daily_report_data(ctx, actor, day, session.hall_id)
-        text = sections_text(export.daily_sections(data))
-        name = QCoreApplication.translate("ReportsDialog", "日报-{0}").format(f"{day:%Y-%m-%d}")
-        return Report(DAILY, data, text, name)
-
-    return make
-
-
-def monthly_job(session: DeskSession, year: int, month: int) -> Callable[[], Report]:
-    ctx, actor = session.ctx, session.actor
-
-    def make() -> Report:
-        data = report_service.monthly_report_data(ctx, actor, year, month, session.hall_id)
-        text = sections_text(export.monthly_sections(data))
-        name = QCoreApplication.translate("ReportsDialog", "月报-{0}-{1:02d}").format(year, month)
-        return Report(MONTHLY, data, text, name)
-
-    return make
-
-
-RENDERERS: dict[tuple[str, str], Callable[[Any], bytes]] = {
-    (Z, "pdf"): zreport,
-    (DAILY, "pdf"): daily_report,
-    (DAILY, "csv"): export.daily_report_csv,
-    (DAILY, "xlsx"): export.daily_report_xlsx,
-    (MONTHLY, "pdf"): monthly_report,
-    (MONTHLY, "csv"): export.monthly_report_csv,
-    (MONTHLY, "xlsx"): export.monthly_report_xlsx,
-}
 
 
 class ReportsDialog(OperationDialog):
@@ -150,7 +49,7 @@ class ReportsDialog(OperationDialog):
 
     def __init__(
         self,
-        session: DeskSession,
+        session: CounterSession,
         account_no: str | None = None,
         parent: QWidget | None = None,
         *,
@@ -161,7 +60,7 @@ class ReportsDialog(OperationDialog):
         self.save_path: SavePath = save_path or self._ask_save_path
         self.generation = 0  # bumped by every start and every cancel: older results are dropped
         self.report: Report | None = None
-        self.shifts: list[shift_service.ShiftInfo] = []
+        self.shifts: list[ShiftInfo] = []
 
         self.tabs = QTabWidget()
         z_tab = QWidget()
@@ -170,7 +69,7 @@ class ReportsDialog(OperationDialog):
         z_form.addRow(self.tr("班次"), self.shift_combo)
         daily_tab = QWidget()
         daily_form = QFormLayout(daily_tab)
-        today = session.ctx.today()
+        today = session.today()
         self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
@@ -222,7 +121,7 @@ class ReportsDialog(OperationDialog):
         self.buttons.button(self.buttons.StandardButton.Ok).setText(self.tr("生成报表 (Enter)"))
         self.buttons.button(self.buttons.StandardButton.Cancel).setText(self.tr("关闭 (Esc)"))
         self.shift_combo.setEnabled(False)
-        self._start(lambda: counter_shifts(session), self._shifts_loaded)
+        self._start(session.counter_shifts, self._shifts_loaded)
 
     # -- choosing ---------------------------------------------------------------------------
 
@@ -233,12 +132,12 @@ class ReportsDialog(OperationDialog):
     def select(self, kind: str) -> None:
         self.tabs.setCurrentIndex(self.tab_kinds.index(kind))
 
-    def _shifts_loaded(self, loaded: tuple[list[shift_service.ShiftInfo], int | None]) -> None:
+    def _shifts_loaded(self, loaded: tuple[list[ShiftInfo], int | None]) -> None:
         self.shifts, preselect = loaded
         self.shift_combo.clear()
         for info in self.shifts:
             end = self.tr("未交班") if info.closed_at is None else self.tr("已交班")
-            opened = info.opened_at.astimezone(self.session.ctx.tz)
+            opened = self.session.local_time(info.opened_at)
             self.shift_combo.addItem(
                 self.tr("班次 {0} · {1} · {2:%m-%d %H:%M} 开班 · {3}").format(
                     info.shift_id, info.clerk_name, opened, end
@@ -250,15 +149,20 @@ class ReportsDialog(OperationDialog):
         self.shift_combo.setEnabled(bool(self.shifts))
 
     def work(self) -> Callable[[], Report]:
+        session = self.session
         if self.kind == Z:
             shift_id = self.shift_combo.currentData()
             if shift_id is None:
                 raise RuleViolation(self.tr("本柜台今天没有班次"), "no shift to report")
-            return z_job(self.session, int(shift_id))
+            name = self.tr("交班报表-班次{0}").format(shift_id)
+            return lambda: session.z_report(int(shift_id), name)
         if self.kind == DAILY:
             day = self.date_edit.date().toPython()
-            return daily_job(self.session, day)  # type: ignore[arg-type]
-        return monthly_job(self.session, self.year_spin.value(), self.month_spin.value())
+            name = self.tr("日报-{0}").format(f"{day:%Y-%m-%d}")
+            return lambda: session.daily_report(day, name)  # type: ignore[arg-type]
+        year, month = self.year_spin.value(), self.month_spin.value()
+        name = self.tr("月报-{0}-{1:02d}").format(year, month)
+        return lambda: session.monthly_report(year, month, name)
 
     # -- running ----------------------------------------------------------------------------
 
@@ -316,9 +220,7 @@ class ReportsDialog(OperationDialog):
     def _update_exports(self) -> None:
         for fmt, button in self.export_buttons.items():
             button.setEnabled(
-                not self.working
-                and self.report is not None
-                and (self.report.kind, fmt) in RENDERERS
+                not self.working and self.report is not None and self.report.exports_to(fmt)
             )
 
     def _generated(self, report: Report) -> None:
@@ -335,25 +237,15 @@ class ReportsDialog(OperationDialog):
 
     def export(self, fmt: str) -> None:
         report = self.report
-        if self.working or report is None or (report.kind, fmt) not in RENDERERS:
+        if self.working or report is None or not report.exports_to(fmt):
             return
         path = self.save_path(self.tr("导出报表"), f"{report.name}.{fmt}", FORMATS[fmt])
         if not path:
             return
-        render = RENDERERS[(report.kind, fmt)]
-        target = Path(path)
-
-        def write() -> Path:
-            try:
-                target.write_bytes(render(report.data))
-            except OSError as error:
-                message = self.tr("无法保存文件：{0}").format(error.strerror)
-                raise RuleViolation(message, str(error)) from error
-            return target
-
+        session = self.session
         self.error.clear()
         self.info.setText(self.tr("正在导出…"))
-        self._start(write, self._exported)
+        self._start(lambda: session.export_report(report, fmt, path), self._exported)
 
     def _exported(self, path: Path) -> None:
         self.info.setText(self.tr("已导出：{0}").format(str(path)))

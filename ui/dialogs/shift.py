@@ -32,23 +32,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desk import DeskSession
-from app.domain.cash import (
-    DENOMINATION_NAMES,
-    DENOMINATIONS,
-    MAX_PIECES,
-    NON_CASH,
-    PAYMENT_METHODS,
-    DrawerCount,
+from app.counter import (
+    CashMoveRequest,
+    CounterSession,
+    CountRequest,
+    CountResult,
+    Moved,
+    OpenShiftRequest,
+    Outcome,
+    ShiftClosed,
+    ShiftInfo,
+    ShiftOpened,
 )
+from app.domain.cash import DENOMINATION_NAMES, DENOMINATIONS, MAX_PIECES, DrawerCount
 from app.domain.money import format_money
 from app.errors import GasDeskError, InvalidInput, RuleViolation
-from app.services import shifts as shift_service
-from app.services.credentials import Credential
-from app.services.directory import user_id_by_username
-from app.services.printing import print_handover_slip, print_zreport
-from ui.base import OperationDialog, error_text, money_edit, read_money
+from app.vocabulary import CashMovementKind, FloatSource, PaymentMethod
+from ui.base import OperationDialog, money_edit, read_money
 
+NON_CASH = tuple(method for method in PaymentMethod if method is not PaymentMethod.CASH)
 RED = QColor("#b00020")
 
 
@@ -131,18 +133,6 @@ def password_edit() -> QLineEdit:
     return edit
 
 
-def confirmer_credential(
-    session: DeskSession, username: str, password: str
-) -> Callable[[], Credential]:
-    """A second person's login name and password as a Credential (in the background); the
-    service that receives it checks the password and role and logs a refusal."""
-
-    def check() -> Credential:
-        return Credential(user_id_by_username(session.ctx, username), password)
-
-    return check
-
-
 def read_confirmer(user: QLineEdit, password: QLineEdit, who: str) -> tuple[str, str]:
     name = user.text().strip()
     if not name:
@@ -152,13 +142,6 @@ def read_confirmer(user: QLineEdit, password: QLineEdit, who: str) -> tuple[str,
         message = QCoreApplication.translate("ShiftDialog", "请{0}输入密码")
         raise InvalidInput(message.format(who), f"{who}: no password")
     return name, password.text()
-
-
-def printer_label(session: DeskSession) -> str:
-    printer = session.devices.printer
-    if printer is None:
-        return QCoreApplication.translate("ShiftDialog", "未配置打印机")
-    return str(printer.name)
 
 
 class KeyboardDialog(OperationDialog):
@@ -214,14 +197,14 @@ class ShiftDialog(KeyboardDialog):
     (offer to print the Z-report).
     """
 
-    def __init__(self, session: DeskSession, account_no: str | None = None, parent=None):
+    def __init__(self, session: CounterSession, account_no: str | None = None, parent=None):
         super().__init__(session, self.tr("开班/交班"), parent)
         self.setWindowTitle(self.tr("开班/交班"))
         self.mode = "loading"
-        self.shift: shift_service.ShiftInfo | None = None
-        self.count_result: shift_service.CountResult | None = None
-        self.closed: shift_service.ShiftClosed | None = None
-        self.opened: shift_service.ShiftOpened | None = None
+        self.shift: ShiftInfo | None = None
+        self.count_result: CountResult | None = None
+        self.closed: ShiftClosed | None = None
+        self.opened: ShiftOpened | None = None
         self.count_request = session.new_request()
         self.close_request = session.new_request()
         self.pages = QStackedWidget()
@@ -234,8 +217,7 @@ class ShiftDialog(KeyboardDialog):
         self._build_closed_page()
         self._show_page(self.loading_page)
         self.set_working(True)
-        ctx, actor = session.ctx, session.actor
-        self._run(lambda: shift_service.current_shift(ctx, actor), self._loaded)
+        self._run(session.current_shift, self._loaded)
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -247,13 +229,13 @@ class ShiftDialog(KeyboardDialog):
         form.addRow(self.tr("备用金"), self.float_count)
         self.source_buttons = QButtonGroup(self)
         sources = QHBoxLayout()
-        self.source_radios: dict[str, QRadioButton] = {}
-        for key in shift_service.FLOAT_SOURCES:
-            radio = QRadioButton(self.tr(shift_service.FLOAT_SOURCES[key]))
-            self.source_radios[key] = radio
+        self.source_radios: dict[FloatSource, QRadioButton] = {}
+        for source in FloatSource:
+            radio = QRadioButton(self.tr(source.label))
+            self.source_radios[source] = radio
             self.source_buttons.addButton(radio)
             sources.addWidget(radio)
-        self.source_radios["safe"].setChecked(True)
+        self.source_radios[FloatSource.SAFE].setChecked(True)
         form.addRow(self.tr("备用金来源"), sources)
         self.pages.addWidget(self.open_page)
 
@@ -270,14 +252,14 @@ class ShiftDialog(KeyboardDialog):
             edit = money_edit(self.tr("未填视为与系统一致"))
             edit.setObjectName(f"noncash-{method}")
             self.noncash[method] = edit
-            form.addRow(self.tr("{0}终端合计（元）").format(PAYMENT_METHODS[method]), edit)
+            form.addRow(self.tr("{0}终端合计（元）").format(method.label), edit)
         self.pages.addWidget(self.count_page)
 
     def _build_review_page(self) -> None:
         self.review_page = QWidget()
         layout = QVBoxLayout(self.review_page)
         layout.addWidget(QLabel(self.tr("盘点结果（应有与实点）")))
-        self.table = QTableWidget(len(PAYMENT_METHODS), 5)
+        self.table = QTableWidget(len(PaymentMethod), 5)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("付款方式"),
@@ -351,7 +333,7 @@ class ShiftDialog(KeyboardDialog):
 
         run_in_background(job, done, self._failed, parent=self)
 
-    def _loaded(self, shift: shift_service.ShiftInfo | None) -> None:
+    def _loaded(self, shift: ShiftInfo | None) -> None:
         self.shift = shift
         if shift is None:
             self.mode = "open"
@@ -373,36 +355,36 @@ class ShiftDialog(KeyboardDialog):
     # -- steps ------------------------------------------------------------------------------
 
     def work(self) -> Callable[[], Any]:
-        ctx, actor = self.session.ctx, self.session.actor
+        session = self.session
         if self.mode == "open":
-            request = shift_service.OpenShiftRequest(
+            opening = OpenShiftRequest(
                 self.request_id, self.float_count.count(), self._float_source()
             )
-            return lambda: shift_service.open_shift(ctx, actor, request)
+            return lambda: session.open_shift(opening)
         if self.mode == "count":
             noncash = {
                 method: amount
                 for method, edit in self.noncash.items()
-                if (amount := read_money(edit, PAYMENT_METHODS[method], required=False)) is not None
+                if (amount := read_money(edit, PaymentMethod(method).label, required=False))
+                is not None
             }
-            count = shift_service.CountRequest(
-                self.count_request, self.drawer_count.count(), noncash
-            )
-            return lambda: shift_service.count_drawer(ctx, actor, count)
+            count = CountRequest(self.count_request, self.drawer_count.count(), noncash)
+            return lambda: session.count_drawer(count)
         if self.mode == "review":
             return self._close_job()
         if self.mode == "closed":
-            return self._print_job()
+            assert self.closed is not None
+            shift_id = self.closed.shift_id
+            return lambda: session.print_zreport(shift_id)
         raise RuleViolation(self.tr("正在读取班次，请稍候"), f"submit in mode {self.mode}")
 
-    def _float_source(self) -> str:
-        return next(key for key, radio in self.source_radios.items() if radio.isChecked())
+    def _float_source(self) -> FloatSource:
+        return next(source for source, radio in self.source_radios.items() if radio.isChecked())
 
     def _close_job(self) -> Callable[[], Any]:
-        ctx, actor = self.session.ctx, self.session.actor
         assert self.count_result is not None
         explanation = self.explanation.text().strip() or None
-        confirm: Callable[[], Credential] | None = None
+        sign_off: tuple[str, str] | None = None
         if not self.count_result.balanced:
             if explanation is None:
                 raise InvalidInput(self.tr("请填写长短款说明"), "over/short without explanation")
@@ -410,41 +392,24 @@ class ShiftDialog(KeyboardDialog):
                 raise RuleViolation(
                     self.tr("长短款须经班长签字确认"), "over/short without sign-off"
                 )
-            name, password = read_confirmer(self.leader_user, self.leader_password, self.tr("班长"))
-            confirm = confirmer_credential(self.session, name, password)
-        request_id = self.close_request
-
-        def close() -> shift_service.ShiftClosed:
-            sign_off = confirm() if confirm is not None else None
-            request = shift_service.CloseShiftRequest(request_id, explanation, sign_off)
-            return shift_service.close_shift(ctx, actor, request)
-
-        return close
-
-    def _print_job(self) -> Callable[[], Any]:
-        ctx, actor, printer = self.session.ctx, self.session.actor, self.session.devices.printer
-        assert self.closed is not None
-        shift_id = self.closed.shift_id
-        if printer is None:
-            raise RuleViolation(self.tr("未配置打印机，无法打印交班报表"), "no printer")
-        return lambda: print_zreport(ctx, actor, shift_id, printer)
+            sign_off = read_confirmer(self.leader_user, self.leader_password, self.tr("班长"))
+        session, request_id = self.session, self.close_request
+        return lambda: session.close_shift(request_id, explanation, sign_off)
 
     def done_ok(self, result: Any) -> None:
         if self.mode == "open":
-            self.opened = result
-            self.result_value = result
+            self.keep(result)
+            self.opened = self.result_value
             self.accept()
         elif self.mode == "count":
             self._show_review(result)
         elif self.mode == "review":
             self._show_closed(result)
         elif self.mode == "closed":
-            self.info.setText(
-                self.tr("交班报表已在打印机“{0}”打印").format(printer_label(self.session))
-            )
+            self.info.setText(result)  # printed, or why not
             self._ok_text(self.tr("再打印一份 (Enter)"))
 
-    def _show_review(self, result: shift_service.CountResult) -> None:
+    def _show_review(self, result: CountResult) -> None:
         self.count_result = result
         self.mode = "review"
         for row, line in enumerate(result.lines):
@@ -456,7 +421,7 @@ class ShiftDialog(KeyboardDialog):
             else:
                 note = self.tr("相符")
             cells = (
-                PAYMENT_METHODS[line.method],
+                PaymentMethod.label_of(line.method),
                 format_money(line.expected_fen),
                 format_money(line.counted_fen),
                 format_money(difference),
@@ -478,7 +443,7 @@ class ShiftDialog(KeyboardDialog):
         else:
             parts = [
                 self.tr("{0}{1} {2} 元").format(
-                    PAYMENT_METHODS[line.method],
+                    PaymentMethod.label_of(line.method),
                     self.tr("长款") if line.difference_fen > 0 else self.tr("短款"),
                     format_money(line.difference_fen),
                 )
@@ -506,9 +471,9 @@ class ShiftDialog(KeyboardDialog):
         self._show_page(self.count_page)
         self._focus_first()
 
-    def _show_closed(self, result: shift_service.ShiftClosed) -> None:
-        self.closed = result
-        self.result_value = result
+    def _show_closed(self, outcome: Outcome[ShiftClosed]) -> None:
+        self.keep(outcome)
+        self.closed = result = outcome.result
         self.mode = "closed"
         lines = [self.tr("班次 {0} 已交班。").format(result.shift_id)]
         if result.to_safe_fen:
@@ -519,7 +484,7 @@ class ShiftDialog(KeyboardDialog):
             kind = self.tr("长款") if line.difference_fen > 0 else self.tr("短款")
             lines.append(
                 self.tr("{0}{1} {2} 元（签字：{3}）").format(
-                    PAYMENT_METHODS[line.method],
+                    PaymentMethod.label_of(line.method),
                     kind,
                     format_money(line.difference_fen),
                     result.signed_by or "",
@@ -545,7 +510,7 @@ class ShiftDialog(KeyboardDialog):
 class CashMoveDialog(KeyboardDialog):
     """F9 现金存取: cash put into the drawer (change, float top-up) or taken out, with a reason."""
 
-    def __init__(self, session: DeskSession, account_no: str | None = None, parent=None):
+    def __init__(self, session: CounterSession, account_no: str | None = None, parent=None):
         super().__init__(session, self.tr("现金存取"), parent)
         self.setWindowTitle(self.tr("现金存取"))
         kinds = QHBoxLayout()
@@ -568,14 +533,14 @@ class CashMoveDialog(KeyboardDialog):
         return [self.amount, self.reason]
 
     def work(self) -> Callable[[], Any]:
-        kind = shift_service.CASH_IN if self.cash_in.isChecked() else shift_service.CASH_OUT
+        kind = CashMovementKind.CASH_IN if self.cash_in.isChecked() else CashMovementKind.CASH_OUT
         amount = read_money(self.amount, self.tr("金额"))
         reason = self.reason.text().strip()
         if not reason:
             raise InvalidInput(self.tr("请填写原因"), "cash move without reason")
-        request = shift_service.CashMoveRequest(self.request_id, kind, amount, reason)
-        ctx, actor = self.session.ctx, self.session.actor
-        return lambda: shift_service.move_cash(ctx, actor, request)
+        request = CashMoveRequest(self.request_id, kind, amount, reason)
+        session = self.session
+        return lambda: session.move_cash(request)
 
 
 # ---------------------------------------------------------------- 交款
@@ -589,10 +554,10 @@ class HandoverDialog(KeyboardDialog):
     slip again (e.g. after a printer fault), Esc closes.
     """
 
-    def __init__(self, session: DeskSession, account_no: str | None = None, parent=None):
+    def __init__(self, session: CounterSession, account_no: str | None = None, parent=None):
         super().__init__(session, self.tr("交款"), parent)
         self.setWindowTitle(self.tr("交款"))
-        self.moved: shift_service.Moved | None = None
+        self.moved: Moved | None = None
         self.count = DenominationCountWidget()
         self.form.addRow(self.tr("交款现金"), self.count)
         self.note = QLineEdit()
@@ -611,40 +576,21 @@ class HandoverDialog(KeyboardDialog):
         return [*self.count.fields(), self.note, self.finance_user, self.finance_password]
 
     def work(self) -> Callable[[], Any]:
-        ctx, actor = self.session.ctx, self.session.actor
-        printer = self.session.devices.printer
+        session = self.session
         if self.moved is not None:  # the hand-over is done: print its slip again
-            movement_id = self.moved.movement_id
-            return lambda: (self.moved, self._print(movement_id, printer))
+            moved = self.moved
+            return lambda: session.print_handover_slip(moved)
         count = self.count.count()
         if count.total_fen <= 0:
             raise InvalidInput(self.tr("交款金额必须大于零"), "empty hand-over")
-        name, password = read_confirmer(
-            self.finance_user, self.finance_password, self.tr("财务人员")
-        )
-        confirm = confirmer_credential(self.session, name, password)
+        receiver = read_confirmer(self.finance_user, self.finance_password, self.tr("财务人员"))
         request_id, note = self.request_id, self.note.text().strip()
+        return lambda: session.hand_over(request_id, count, note, receiver)
 
-        def hand_over() -> tuple[shift_service.Moved, str]:
-            request = shift_service.HandoverRequest(request_id, count, confirm(), note=note)
-            moved = shift_service.hand_over(ctx, actor, request)
-            return moved, self._print(moved.movement_id, printer)
-
-        return hand_over
-
-    def _print(self, movement_id: int, printer) -> str:  # type: ignore[no-untyped-def]
-        """Runs in the background; a printer fault never undoes the hand-over."""
-        if printer is None:
-            return self.tr("未配置打印机，交款单未打印")
-        try:
-            print_handover_slip(self.session.ctx, self.session.actor, movement_id, printer)
-        except GasDeskError as error:
-            return self.tr("交款单打印失败：{0}（按 Enter 重新打印）").format(error_text(error))
-        return self.tr("交款单已在打印机“{0}”打印").format(printer.name)
-
-    def done_ok(self, result: Any) -> None:
-        moved, printed = result
-        self.moved = self.result_value = moved
+    def done_ok(self, result: Outcome[Moved]) -> None:
+        self.keep(result)
+        moved, printed = result.result, result.message or ""
+        self.moved = moved
         self.count.setEnabled(False)
         for edit in (self.note, self.finance_user, self.finance_password):
             edit.setEnabled(False)

@@ -1,28 +1,40 @@
-"""Counter operations that touch the customer's card: read, sell, refund, supplement, issue.
+"""Counter operations that touch the customer's card: read, sell, refund, supplement, issue,
+open, replace, transfer and close with the card.
 
-Each joins the reader (``GasCardReader``) and the services in the order the crash-safe sale
-protocol needs (docs/sale-protocol.md): read the card and settle whatever was left pending,
-commit the transaction as PENDING, write only the changed bytes, read them back, then record the
-write completed. A failure after the commit leaves the sale PENDING; the next read of the card
-settles it by its purchase count. Runs on a worker thread, never on the GUI thread.
+Each joins the card reader port (``app.devices.ports.CardReader``) and the services in the
+order the crash-safe sale protocol needs (docs/sale-protocol.md): read the card and settle
+whatever was left pending, commit the transaction as PENDING, write only the changed bytes, read
+them back, then record the write completed. A failure after the commit leaves the sale PENDING;
+the next read of the card settles it by its purchase count. Runs on a worker thread, never on
+the GUI thread.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import uuid
 from dataclasses import dataclass
 
 from app.context import Context
-from app.devices.cardreader import CardRead, CardReaderError, CardTimeout, GasCardReader
+from app.devices.cardreader import CardRead, CardReaderError, CardTimeout, NoCard
+from app.devices.ports import CardReader
 from app.domain import cardformat
 from app.domain.cardformat import CardImage
 from app.domain.cards import CardReading
 from app.domain.cash import Payment
 from app.errors import GasDeskError, NotFound, RuleViolation
 from app.services import audit
-from app.services.accounts import OpenAccountRequest, OpenAccountResult, open_account
+from app.services.accounts import (
+    CloseAccountRequest,
+    OpenAccountRequest,
+    OpenAccountResult,
+    TransferRequest,
+    close_account,
+    open_account,
+    transfer,
+)
 from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
 from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.common import Actor, resolve_actor
@@ -36,6 +48,8 @@ from app.services.sales import (
     refund,
     supplement,
 )
+from app.services.security import ApprovalInput
+from app.vocabulary import CardWriteOutcome, TransactionKind
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +124,10 @@ def _one_at_a_time(method):  # type: ignore[no-untyped-def]
     return locked
 
 
-class CardCounter:
+class CardOperations:
     """The card operations of one counter: one reader, one utility key."""
 
-    def __init__(self, ctx: Context, reader: GasCardReader):
+    def __init__(self, ctx: Context, reader: CardReader):
         self.ctx = ctx
         self.reader = reader
         self.key = reader.key
@@ -190,11 +204,10 @@ class CardCounter:
 
     @_one_at_a_time
     def settle_inserted(self, actor: Actor) -> Settlement | None:
-        """At start-up (after login): settle the write pending on a card left in the reader."""
-        from app.devices.cardreader import NoCard
-
+        """After login: settle the write pending on a card left in the reader (None: no card,
+        or nothing pending)."""
         try:
-            read, settlement = self._read_and_settle(actor)
+            _read, settlement = self._read_and_settle(actor)
         except NoCard:
             return None
         return settlement
@@ -209,7 +222,8 @@ class CardCounter:
                 f"读卡器中的卡不是本笔业务的卡（应为 {result.card_serial}），请插入正确的卡",
                 f"{result.receipt_no} is for {result.card_serial}, read {read.image.serial}",
             )
-        pending_volume = result.volume if result.kind in ("purchase", "supplement") else 0
+        loads_gas = result.kind in (TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)
+        pending_volume = result.volume if loads_gas else 0
         new_memory = cardformat.with_purchase(
             read.memory, self.key, result.purchase_count, pending_volume
         )
@@ -223,7 +237,7 @@ class CardCounter:
 
     def _settled(self, actor: Actor, result: SaleResult) -> SaleOnCard:
         settlement = complete_card_write(self.ctx, actor, result.transaction_id)
-        if settlement.outcome == "voided":
+        if settlement.outcome == CardWriteOutcome.VOIDED:
             raise SaleVoided(settlement)
         return SaleOnCard(result, settlement)
 
@@ -251,7 +265,7 @@ class CardCounter:
             ) from error
         if settlement is None or settlement.sale.transaction_id != result.transaction_id:
             raise RuleViolation("写卡状态异常，请联系班长", f"{result.receipt_no}: {read}")
-        if settlement.outcome == "voided":
+        if settlement.outcome == CardWriteOutcome.VOIDED:
             raise SaleVoided(settlement)
         return SaleOnCard(result, settlement)
 
@@ -260,7 +274,7 @@ class CardCounter:
         if settlement is not None:
             # an earlier operation was just decided by this read: the clerk must act on it
             # (give the cash back, or print its receipt) before starting anything new
-            if settlement.outcome == "voided":
+            if settlement.outcome == CardWriteOutcome.VOIDED:
                 raise SaleVoided(settlement)
             raise EarlierSaleCompleted(settlement)
         if read.image is None:
@@ -298,7 +312,13 @@ class CardCounter:
         return self._write_then_complete(actor, read, result)
 
     @_one_at_a_time
-    def refund(self, actor: Actor, request_id: uuid.UUID, reason: str, approvals) -> SaleOnCard:  # type: ignore[no-untyped-def]
+    def refund(
+        self,
+        actor: Actor,
+        request_id: uuid.UUID,
+        reason: str,
+        approvals: tuple[ApprovalInput, ...],
+    ) -> SaleOnCard:
         """退气: take the unloaded last purchase off the card and give the money back."""
         read = self._fresh_read(actor)
         result = refund(
@@ -309,8 +329,13 @@ class CardCounter:
         return self._write_then_complete(actor, read, result)
 
     @_one_at_a_time
-    def supplement(  # type: ignore[no-untyped-def]
-        self, actor: Actor, request_id: uuid.UUID, volume: int, reason: str, approvals
+    def supplement(
+        self,
+        actor: Actor,
+        request_id: uuid.UUID,
+        volume: int,
+        reason: str,
+        approvals: tuple[ApprovalInput, ...],
     ) -> SaleOnCard:
         """补气 onto the inserted card."""
         read = self._fresh_read(actor)
@@ -374,3 +399,29 @@ class CardCounter:
         result = replace_card(self.ctx, actor, req)
         self.issue(actor, req.account_no)
         return result
+
+    @_one_at_a_time
+    def transfer(self, actor: Actor, req: TransferRequest) -> SaleResult:
+        """过户, and with a new card serial the blank card in the reader becomes the account's
+        card (a retry returns the recorded transfer and finishes the card)."""
+        result = transfer(self.ctx, actor, req)
+        if req.new_card_serial:
+            self.issue(actor, req.account_no)  # safe to repeat after a failed write
+        return result
+
+    @_one_at_a_time
+    def close_account(self, actor: Actor, req: CloseAccountRequest) -> SaleResult:
+        """销户 with the account's card in the reader when the customer brought it: the card's
+        unloaded gas is part of the settlement. No card in the reader closes without it."""
+        card = None
+        try:
+            read, settlement = self._read_and_settle(actor)
+        except NoCard:
+            read, settlement = None, None
+        if settlement is not None:  # an interrupted write was just decided: the clerk first
+            if settlement.outcome == CardWriteOutcome.VOIDED:
+                raise SaleVoided(settlement)
+            raise EarlierSaleCompleted(settlement)
+        if read is not None and read.image is not None and read.image.account_no == req.account_no:
+            card = reading_of(read.image)
+        return close_account(self.ctx, actor, dataclasses.replace(req, card=card))

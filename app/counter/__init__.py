@@ -1,0 +1,86 @@
+"""The counter (柜台) at work: the only place where devices and services meet.
+
+``CounterSession`` is one clerk's counter, with one method per F-key operation, each returning
+an ``Outcome``; ``compose.devices_from_config`` builds the counter's devices (real or training)
+behind the ports of ``app.devices.ports``. The counter window and the operation dialogs import
+this package, the domain, the errors and the vocabulary, nothing else of ``app``: the names
+below are what they take from the services (requests they fill in, views they show). The
+reports (``app.counter.reports``, reportlab behind it) are imported by the F12 dialog itself.
+"""
+
+from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
+from app.counter.quote import PurchaseStart, Quote
+from app.counter.receipts import PrintOutcome
+from app.counter.session import (
+    ApprovalEntry,
+    CardPoll,
+    CounterSession,
+    CounterStatus,
+    Outcome,
+    settlement_error,
+)
+from app.services.accounts import (
+    ID_TYPES,
+    CloseAccountRequest,
+    ContractInput,
+    CustomerInput,
+    OpenAccountRequest,
+    OpenAccountResult,
+    TransferRequest,
+)
+from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
+from app.services.directory import ApprovalSlots
+from app.services.queries import AccountSummary, AccountView, TierUse
+from app.services.sales import SaleResult
+from app.services.shifts import (
+    CashMoveRequest,
+    CountRequest,
+    CountResult,
+    DrawerStatus,
+    HandoverRequest,
+    Moved,
+    OpenShiftRequest,
+    ShiftClosed,
+    ShiftInfo,
+    ShiftOpened,
+)
+
+__all__ = [
+    "ID_TYPES",
+    "REPLACEMENT_REASONS",
+    "AccountSummary",
+    "AccountView",
+    "ApprovalEntry",
+    "ApprovalSlots",
+    "CardAtCounter",
+    "CardPoll",
+    "CashMoveRequest",
+    "CloseAccountRequest",
+    "ContractInput",
+    "CounterSession",
+    "CounterStatus",
+    "CountRequest",
+    "CountResult",
+    "CustomerInput",
+    "DrawerStatus",
+    "EarlierSaleCompleted",
+    "HandoverRequest",
+    "Moved",
+    "OpenAccountRequest",
+    "OpenAccountResult",
+    "OpenShiftRequest",
+    "Outcome",
+    "PrintOutcome",
+    "PurchaseStart",
+    "Quote",
+    "ReplaceCardRequest",
+    "SaleOnCard",
+    "SaleResult",
+    "SaleVoided",
+    "ShiftClosed",
+    "ShiftInfo",
+    "ShiftOpened",
+    "TierUse",
+    "TransferRequest",
+    "settlement_error",
+]

@@ -1,0 +1,153 @@
+"""The composition root of a counter's devices: real or training devices from configuration.
+
+Called once, from ``main.py`` (through ``ui.app.run_gui``) after a login, and by the tests. In
+training mode (培训模式) the devices are the emulators: an SLE4442 card in an in-process reader
+that the trainee "inserts" with a button, a gas meter to load it into, and the ESC/POS emulator
+on loopback whose decoded paper the window previews. Otherwise the PC/SC reader named by
+``reader`` (card family ``card_family``, default SLE4442) and the ``[printer]`` table; a device
+that cannot be set up is left out with a warning, the counter still works without it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from app.config import LocalConfig
+from app.devices.cardreader import ChipTransport, GasCardReader, card_reader
+from app.devices.ports import CardReader, ReceiptPrinter
+from app.devices.printer import printer_from_config
+from app.domain.cardformat import CardKey
+
+if TYPE_CHECKING:
+    from app.devices.escpos.emulator import EscposEmulator
+    from app.devices.meter import GasMeterSimulator
+    from app.devices.sle4442 import Sle4442
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainingDevices:
+    """The emulated reader slot, meter and printer of training mode."""
+
+    transport: ChipTransport
+    emulator: EscposEmulator
+    key: CardKey
+    meters: dict[str, GasMeterSimulator] = field(default_factory=dict)
+    reader: CardReader | None = None  # told when the card changes, like a real slot event
+
+    def _changed(self) -> None:
+        if self.reader is not None:
+            self.reader.forget()
+
+    @property
+    def card_present(self) -> bool:
+        return bool(self.transport.present)
+
+    def insert_blank_card(self) -> None:
+        from app.devices.sle4442 import Sle4442
+
+        self.insert(Sle4442.blank())
+
+    def insert(self, chip: Sle4442) -> None:
+        self.transport.chip = chip
+        self.transport.present = True
+        self._changed()
+
+    def reinsert(self) -> None:
+        """Put the card that was taken out back into the reader."""
+        self.insert(self.transport.chip)
+
+    def remove(self) -> Sle4442:
+        """Take the card out of the reader; returns the chip (to put into a meter)."""
+        self.transport.present = False
+        self._changed()
+        return self.transport.chip
+
+    def load_into_meter(self, meter_no: str) -> str:
+        """Put the card into the customer's (simulated) meter; returns what the meter did."""
+        from app.devices.meter import GasMeterSimulator
+
+        meter = self.meters.get(meter_no)
+        if meter is None:
+            meter = self.meters[meter_no] = GasMeterSimulator(meter_no, self.key)
+        was_present = self.transport.present
+        self.transport.present = False
+        try:
+            return meter.insert(self.transport.chip).outcome
+        finally:
+            self.transport.present = was_present
+            self._changed()
+
+    def paper(self) -> str:
+        """What the emulated printer has printed so far, as text."""
+        return self.emulator.transcript()
+
+    def close(self) -> None:
+        self.emulator.stop()
+
+
+@dataclass
+class Devices:
+    """The counter's devices behind their ports; None: not configured."""
+
+    reader: CardReader | None = None
+    printer: ReceiptPrinter | None = None
+    training: TrainingDevices | None = None
+
+    def close(self) -> None:
+        if self.training is not None:
+            self.training.close()
+
+
+def training_devices(key: CardKey) -> Devices:
+    """Emulated reader and printer for 培训模式 (and for the UI tests)."""
+    from app.devices.escpos.emulator import EscposEmulator
+    from app.devices.sle4442 import Sle4442
+
+    transport = ChipTransport(Sle4442.blank())
+    transport.present = False
+    emulator = EscposEmulator()
+    port = emulator.start()
+    printer = printer_from_config(
+        {"type": "network", "host": "127.0.0.1", "port": port, "profile": "通用80mm中文"}
+    )
+    reader = GasCardReader(transport, key)
+    return Devices(reader, printer, TrainingDevices(transport, emulator, key, reader=reader))
+
+
+def devices_from_config(config: LocalConfig) -> Devices:
+    """Training mode (or ``emulated_devices`` in config.toml): the emulators. Otherwise the
+    configured reader and printer, each left out (with a warning) when it cannot be set up."""
+    from app.cardkey import load_card_key
+
+    if config.training or config.extra.get("emulated_devices"):
+        # a training key (utility TRNG) even outside training mode: emulated cards never pass
+        # as real ones
+        return training_devices(load_card_key(dataclasses.replace(config, training=True)))
+    devices = Devices()
+    reader_name = config.extra.get("reader")
+    if reader_name:
+        family = str(config.extra.get("card_family", GasCardReader.family))
+        try:
+            from app.devices.pcsc import PcscTransport
+
+            key = load_card_key(config)
+            transport = PcscTransport(str(reader_name))
+            try:
+                devices.reader = card_reader(family, transport, key)
+            except Exception:
+                transport.close()
+                raise
+        except Exception as error:  # no key, no pyscard, no driver: work without a reader
+            log.warning("card reader %r not available: %s", reader_name, error)
+    printer = config.extra.get("printer")
+    if isinstance(printer, dict):
+        try:
+            devices.printer = printer_from_config(printer)
+        except Exception as error:  # a bad [printer] table: receipts wait in the queue
+            log.warning("receipt printer not available: %s", error)
+    return devices

@@ -1,0 +1,496 @@
+"""One clerk's counter at work: the logged-in clerk, this workstation and its devices, with one
+method per operation the F-keys offer (no Qt).
+
+The counter window and its dialogs call this object only; it joins the services, the card
+workflows (``CardOperations``) and the printing policy (``app.counter.receipts``). Every method
+that touches the database or a device runs on a worker thread; each operation returns an
+``Outcome``: its result and what it changed at the counter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from app.context import Context
+from app.counter import receipts
+from app.counter.cards import (
+    CardAtCounter,
+    CardOperations,
+    EarlierSaleCompleted,
+    SaleOnCard,
+    SaleVoided,
+)
+from app.counter.compose import Devices
+from app.counter.quote import PurchaseStart
+from app.counter.receipts import PrintOutcome
+from app.devices.cardreader import NoCard
+from app.devices.printer import PrinterFault
+from app.domain.cash import DrawerCount, Payment
+from app.errors import GasDeskError, InvalidInput, RuleViolation
+from app.services import queries, reports, shifts
+from app.services.accounts import (
+    CloseAccountRequest,
+    OpenAccountRequest,
+    OpenAccountResult,
+    TransferRequest,
+    close_account,
+    transfer,
+)
+from app.services.actor import Actor
+from app.services.card_writes import Settlement
+from app.services.cards import ReplaceCardRequest
+from app.services.credentials import Credential
+from app.services.directory import (
+    ApprovalSlots,
+    approval_slots,
+    transaction_id_by_receipt,
+    user_id_by_username,
+)
+from app.services.printing import queued_jobs
+from app.services.sales import SaleResult
+from app.services.security import ApprovalInput, LoggedIn
+from app.services.setup import Workstation, hall_of_counter, hall_policy
+from app.vocabulary import CardWriteOutcome, PaymentMethod, PrinterState, ReaderState
+
+if TYPE_CHECKING:
+    from app.counter.reports import Report
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """An operation's result and what it changed at the counter (for the counter window)."""
+
+    result: T
+    account_no: str | None = None  # the account to show again
+    transaction_id: int | None = None  # committed: its receipt prints when the dialog closes
+    receipt: PrintOutcome | None = None  # a receipt or slip printed (or queued) already
+    cash_back_fen: int = 0  # cash to give back to the customer
+    message: str | None = None  # the clerk's line about a print that is no receipt (Chinese)
+
+    @property
+    def said(self) -> str | None:
+        """What the clerk reads about a print already done: the receipt's or the slip's."""
+        return self.receipt.message if self.receipt is not None else self.message
+
+
+def _of_sale(result: SaleResult) -> Outcome[SaleResult]:
+    back = -result.amount_fen if result.amount_fen < 0 else 0
+    return Outcome(result, result.account_no, result.transaction_id, cash_back_fen=back)
+
+
+@dataclass(frozen=True)
+class ApprovalEntry:
+    """One approver's row as typed: user name, own password, written reason."""
+
+    username: str
+    password: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    """Everything the status bar shows, read in the background."""
+
+    reader: ReaderState
+    printer: PrinterState | None  # None: not asked (a receipt is printing)
+    database_error: str | None  # None: the database answers
+    shift: shifts.ShiftInfo | None
+    drawer: shifts.DrawerStatus | None
+    queued: int = 0  # receipts of this counter waiting in the print queue
+
+
+@dataclass(frozen=True)
+class CardPoll:
+    """A look at the reader: which card is in (a change with present=True is a new card), and
+    what reading it found (the card, its account, an interrupted write it settled)."""
+
+    token: tuple[bool, object] | None
+    read: CardAtCounter | None = None
+    error: Exception | None = None
+
+
+def settlement_error(settlement: Settlement) -> SaleVoided | EarlierSaleCompleted:
+    """What the clerk must hear about an interrupted write a card read just decided."""
+    if settlement.outcome == CardWriteOutcome.VOIDED:
+        return SaleVoided(settlement)
+    return EarlierSaleCompleted(settlement)
+
+
+@dataclass
+class CounterSession:
+    """The clerk logged in at this counter, with the counter's devices."""
+
+    ctx: Context
+    user: LoggedIn
+    workstation: Workstation
+    devices: Devices
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    # ------------------------------------------------------------------ who and where
+
+    @property
+    def actor(self) -> Actor:
+        if self.workstation.counter_id is None:
+            raise RuntimeError("this workstation has no counter configured")
+        return Actor(self.user.user_id, self.workstation.counter_id)
+
+    @property
+    def hall_id(self) -> int:
+        """The hall of this counter (for the hall's reports)."""
+        if self.workstation.hall_id is not None:
+            return self.workstation.hall_id
+        return hall_of_counter(self.ctx, self.actor.counter_id)
+
+    @property
+    def training(self) -> bool:
+        return self.ctx.training
+
+    def today(self) -> dt.date:
+        return self.ctx.today()
+
+    def local_time(self, moment: dt.datetime) -> dt.datetime:
+        """A stored time in the hall's time zone (SQLite hands back naive UTC)."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(self.ctx.tz)
+
+    @staticmethod
+    def new_request() -> uuid.UUID:
+        """A request id made before the first submit, so a retried submit is recognised."""
+        return uuid.uuid4()
+
+    # ------------------------------------------------------------------ devices
+
+    @property
+    def cards(self) -> CardOperations:
+        """The card workflows; the one "no reader" refusal of the counter."""
+        if self.devices.reader is None:
+            raise RuleViolation("本柜台未配置读卡器", "no card reader")
+        return CardOperations(self.ctx, self.devices.reader)
+
+    @property
+    def has_reader(self) -> bool:
+        return self.devices.reader is not None
+
+    @property
+    def printer_name(self) -> str | None:
+        printer = self.devices.printer
+        return printer.name if printer is not None else None
+
+    def card_token(self) -> tuple[bool, object] | None:
+        """(card present, which insertion) without touching the card; None when the reader
+        cannot tell (then a poll reads the card to find out)."""
+        if self.devices.reader is None:
+            return None
+        return self.devices.reader.card_token()
+
+    def reader_state(self) -> ReaderState:
+        if self.devices.reader is None:
+            return ReaderState.NOT_CONFIGURED
+        token = self.card_token()
+        if token is None:
+            return ReaderState.CONNECTED
+        return ReaderState.CARD_PRESENT if token[0] else ReaderState.READY
+
+    def printer_state(self) -> PrinterState:
+        if self.devices.printer is None:
+            return PrinterState.NOT_CONFIGURED
+        return self.devices.printer.state()
+
+    def status(self, *, ask_printer: bool) -> CounterStatus:
+        """The status bar's figures; a database fault is reported, never raised."""
+        reader = self.reader_state()
+        printer = self.printer_state() if ask_printer else None
+        try:
+            shift = shifts.current_shift(self.ctx, self.actor)
+            drawer = shifts.drawer_status(self.ctx, self.actor)
+            queued = self.queued_receipts()
+        except Exception as error:  # shown as the database state
+            log.warning("status refresh failed: %s", error)
+            text = error.user_message if isinstance(error, GasDeskError) else type(error).__name__
+            return CounterStatus(reader, printer, text, None, None)
+        return CounterStatus(reader, printer, None, shift, drawer, queued)
+
+    def poll_card(self, last: tuple[bool, object] | None) -> CardPoll:
+        """Read (and settle) the card when a new one is in the reader."""
+        if self.devices.reader is None:
+            return CardPoll((False, None))
+        token = self.card_token()
+        if token is not None and (not token[0] or token == last):
+            return CardPoll(token)
+        try:
+            read = self.cards.read(self.actor)
+        except NoCard:
+            return CardPoll((False, None))
+        except Exception as error:
+            return CardPoll(token or (True, f"error:{type(error).__name__}"), error=error)
+        if token is None:  # the reader cannot tell presence: the card's serial tells a new card
+            token = (True, read.image.serial if read.image is not None else "blank")
+        return CardPoll(token, read)
+
+    def settle_left_card(self) -> Settlement | None:
+        """After login: a card left in the reader settles the write it was left with."""
+        if self.devices.reader is None:
+            return None
+        return self.cards.settle_inserted(self.actor)
+
+    def read_card(self) -> CardAtCounter:
+        """Read the inserted card (settling any interrupted write of its account)."""
+        return self.cards.read(self.actor)
+
+    # ------------------------------------------------------------------ look-ups
+
+    def find_accounts(self, text: str) -> list[queries.AccountSummary]:
+        return queries.find_accounts(self.ctx, self.actor, text)
+
+    def account(self, account_no: str) -> queries.AccountView:
+        return queries.account_view(self.ctx, self.actor, account_no)
+
+    def approval_slots(self, volume: int) -> ApprovalSlots:
+        """Who must approve a refund/supplement of ``volume`` (hall settings)."""
+        return approval_slots(self.ctx, volume)
+
+    def approvals(self, rows: tuple[ApprovalEntry, ...]) -> tuple[ApprovalInput, ...]:
+        """Typed approver rows with user ids; rows without a user name are skipped (the service
+        then says which approvers are missing)."""
+        return tuple(
+            ApprovalInput(
+                user_id_by_username(self.ctx, row.username),
+                row.reason.strip() or None,
+                row.password,
+            )
+            for row in rows
+            if row.username.strip()
+        )
+
+    def credential(self, username: str, password: str) -> Credential:
+        """A second person's login at this counter; the service that takes it checks it."""
+        return Credential(user_id_by_username(self.ctx, username), password)
+
+    # ------------------------------------------------------------------ F1 购气
+
+    def start_purchase(self) -> PurchaseStart:
+        """Re-read the card in the reader (settling any pending write) and the sale step."""
+        card = self.read_card()
+        return PurchaseStart(card, hall_policy(self.ctx).sale_step)
+
+    def purchase(
+        self,
+        request_id: uuid.UUID,
+        *,
+        volume: int | None,
+        amount_fen: int | None,
+        cash_tendered_fen: int | None,
+        payment: Payment,
+    ) -> Outcome[SaleOnCard]:
+        """购气 on the inserted card: commit, write the card, settle."""
+        if payment.method != PaymentMethod.CASH:
+            cash_tendered_fen = None
+        sold = self.cards.sell(
+            self.actor,
+            request_id,
+            volume=volume or None,
+            amount_fen=None if volume else amount_fen,
+            cash_tendered_fen=cash_tendered_fen,
+            payment=payment,
+        )
+        return Outcome(sold, sold.sale.account_no, sold.sale.transaction_id)
+
+    # ------------------------------------------------------------------ F2 F3 F6 F7 accounts
+
+    def open_account(self, req: OpenAccountRequest) -> Outcome[OpenAccountResult]:
+        """开户 and 开卡 on the blank card in the reader."""
+        opened = self.cards.open_account(self.actor, req)
+        return Outcome(opened, opened.account_no, opened.transaction_id)
+
+    def replace_card(
+        self, req: ReplaceCardRequest, approvals: tuple[ApprovalEntry, ...] | None
+    ) -> Outcome[SaleResult]:
+        """补卡 onto the blank card in the reader; ``approvals`` when the fee is waived."""
+        resolved = self.approvals(approvals) if approvals is not None else ()
+        result = self.cards.replace(self.actor, dataclasses.replace(req, approvals=resolved))
+        return _of_sale(result)
+
+    def transfer(self, req: TransferRequest) -> Outcome[SaleResult]:
+        """过户; with a new card serial the blank card in the reader is issued too."""
+        if req.new_card_serial:
+            return _of_sale(self.cards.transfer(self.actor, req))
+        return _of_sale(transfer(self.ctx, self.actor, req))
+
+    def close_account(self, req: CloseAccountRequest) -> Outcome[SaleResult]:
+        """销户 from the final reading, with the card when it is in the reader."""
+        if self.devices.reader is None:
+            return _of_sale(close_account(self.ctx, self.actor, req))
+        return _of_sale(self.cards.close_account(self.actor, req))
+
+    # ------------------------------------------------------------------ F4 F5 on the card
+
+    def refund(
+        self, request_id: uuid.UUID, reason: str, approvals: tuple[ApprovalEntry, ...]
+    ) -> Outcome[SaleResult]:
+        """退气: the unloaded last purchase comes off the card, the money goes back."""
+        done = self.cards.refund(self.actor, request_id, reason, self.approvals(approvals))
+        return _of_sale(done.sale)
+
+    def supplement(
+        self,
+        request_id: uuid.UUID,
+        volume: int,
+        reason: str,
+        approvals: tuple[ApprovalEntry, ...],
+    ) -> Outcome[SaleResult]:
+        """补气 onto the inserted card."""
+        done = self.cards.supplement(
+            self.actor, request_id, volume, reason, self.approvals(approvals)
+        )
+        return _of_sale(done.sale)
+
+    # ------------------------------------------------------------------ F8 and the queue
+
+    def print_receipt(self, transaction_id: int) -> PrintOutcome:
+        """The original receipt of a committed transaction: printed, or queued and said so."""
+        return receipts.print_receipt(self.ctx, self.actor, self.devices.printer, transaction_id)
+
+    def reprint(self, receipt_no: str | None, account_no: str | None) -> Outcome[PrintOutcome]:
+        """重印 a receipt by number, or the latest of the loaded account."""
+        receipt = (receipt_no or "").strip()
+        if not receipt:
+            if not account_no:
+                raise InvalidInput("请输入凭证号", "receipt number empty")
+            recent = queries.history(self.ctx, self.actor, account_no, limit=1)
+            if not recent:
+                raise InvalidInput("该户还没有可重印的业务", f"{account_no}: no history")
+            receipt = recent[0].receipt_no
+        transaction_id_by_receipt(self.ctx, receipt)  # 没有这张凭证 before a print job is made
+        printed = receipts.reprint(self.ctx, self.actor, self.devices.printer, receipt)
+        return Outcome(printed, account_no, receipt=printed)
+
+    def queued_receipts(self) -> int:
+        """How many receipts of this counter wait in the print queue."""
+        return len(queued_jobs(self.ctx, self.actor.counter_id))
+
+    def print_queued(self) -> str:
+        """Print this counter's queued receipts now; the clerk's message (Chinese)."""
+        outcomes = receipts.print_queued(self.ctx, self.actor, self.devices.printer)
+        if not outcomes:
+            return "没有待打印的凭证"
+        printed = sum(1 for o in outcomes if o.printed)
+        if outcomes[-1].printed:
+            return f"已打印待打印凭证 {printed} 张"
+        return f"已打印 {printed} 张；{outcomes[-1].message}"
+
+    # ------------------------------------------------------------------ F9 F10 F11 cash
+
+    def current_shift(self) -> shifts.ShiftInfo | None:
+        return shifts.current_shift(self.ctx, self.actor)
+
+    def open_shift(self, req: shifts.OpenShiftRequest) -> Outcome[shifts.ShiftOpened]:
+        return Outcome(shifts.open_shift(self.ctx, self.actor, req))
+
+    def count_drawer(self, req: shifts.CountRequest) -> shifts.CountResult:
+        """The blind count recorded; only now the expected figures come back."""
+        return shifts.count_drawer(self.ctx, self.actor, req)
+
+    def close_shift(
+        self,
+        request_id: uuid.UUID,
+        explanation: str | None,
+        sign_off: tuple[str, str] | None,
+    ) -> Outcome[shifts.ShiftClosed]:
+        """交班; ``sign_off`` is the team leader's (user name, password) when the count differs."""
+        credential = self.credential(*sign_off) if sign_off is not None else None
+        request = shifts.CloseShiftRequest(request_id, explanation, credential)
+        return Outcome(shifts.close_shift(self.ctx, self.actor, request))
+
+    def print_zreport(self, shift_id: int) -> str:
+        """The Z-report on the counter's printer; the clerk's message (never raises a fault)."""
+        try:
+            receipts.print_zreport(self.ctx, self.actor, shift_id, self.devices.printer)
+        except PrinterFault as fault:
+            return f"交班报表未打印：{fault.user_message}（可再次打印）"
+        return f"交班报表已在打印机“{self.printer_name}”打印"
+
+    def move_cash(self, req: shifts.CashMoveRequest) -> Outcome[shifts.Moved]:
+        return Outcome(shifts.move_cash(self.ctx, self.actor, req))
+
+    def hand_over(
+        self, request_id: uuid.UUID, count: DrawerCount, note: str, receiver: tuple[str, str]
+    ) -> Outcome[shifts.Moved]:
+        """交款 to the finance user who confirms with ``receiver`` (user name, password); the
+        交款单 prints at once (a printer fault never undoes the hand-over)."""
+        request = shifts.HandoverRequest(request_id, count, self.credential(*receiver), note=note)
+        moved = shifts.hand_over(self.ctx, self.actor, request)
+        return Outcome(moved, message=self.print_handover_slip(moved.movement_id))
+
+    def print_handover_slip(self, movement_id: int) -> str:
+        """The 交款单 (again); the clerk's message."""
+        try:
+            receipts.print_handover_slip(self.ctx, self.actor, movement_id, self.devices.printer)
+        except PrinterFault as fault:
+            return f"交款单未打印：{fault.user_message}（按 Enter 重新打印）"
+        return f"交款单已在打印机“{self.printer_name}”打印"
+
+    # ------------------------------------------------------------------ F12 reports
+
+    def counter_shifts(self) -> tuple[list[shifts.ShiftInfo], int | None]:
+        """This counter's shifts of today (and the clerk's open shift, if older), and the one
+        to preselect: the open shift, else the last one."""
+        current = shifts.current_shift(self.ctx, self.actor)
+        day = shifts.shifts_of_day(self.ctx, self.actor, self.today())
+        found = [s for s in day if s.counter_id == self.actor.counter_id]
+        if current is not None and all(s.shift_id != current.shift_id for s in found):
+            found.append(current)
+        if current is not None:
+            return found, current.shift_id
+        return found, found[-1].shift_id if found else None
+
+    # the PDF documents (reportlab) are imported when first asked for, not when the counter
+    # window opens
+
+    def z_report(self, shift_id: int, name: str) -> Report:
+        from app.counter.reports import z_report
+
+        return z_report(reports.zreport_data(self.ctx, self.actor, shift_id), name)
+
+    def daily_report(self, day: dt.date, name: str) -> Report:
+        from app.counter.reports import daily_report
+
+        data = reports.daily_report_data(self.ctx, self.actor, day, self.hall_id)
+        return daily_report(data, name)
+
+    def monthly_report(self, year: int, month: int, name: str) -> Report:
+        from app.counter.reports import monthly_report
+
+        data = reports.monthly_report_data(self.ctx, self.actor, year, month, self.hall_id)
+        return monthly_report(data, name)
+
+    @staticmethod
+    def export_report(report: Report, fmt: str, path: str) -> Path:
+        from app.counter.reports import export_report
+
+        return export_report(report, fmt, Path(path))
+
+    def opening_form(self, account_no: str, path: str) -> Path:
+        """The 开户申请表 of an account as a PDF file (to print and sign)."""
+        from app.documents.opening_form import account_opening_form
+
+        target = Path(path)
+        pdf = account_opening_form(reports.opening_form_data(self.ctx, account_no))
+        try:
+            target.write_bytes(pdf)
+        except OSError as error:
+            raise RuleViolation(f"无法保存文件：{error.strerror}", str(error)) from error
+        return target
+
+    def close(self) -> None:
+        self.devices.close()
