@@ -8,6 +8,7 @@ import pytest
 
 from app.context import Context
 from tests.pcsc_fixtures import pcsc_stack, virtual_card  # noqa: E402, F401
+from tests.pg_pool import PostgresPool
 from tests.support import (
     AUDIT_KEY,
     SHANGHAI,
@@ -30,14 +31,15 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def postgres_template():
+    """Migrated PostgreSQL databases: cloned from a template, reset and reused after a test."""
     problem = postgres_problem()
     if problem:
         if os.environ.get("CI"):
             pytest.fail(f"CI must have PostgreSQL: {problem}")
         pytest.skip(problem)
-    template = PostgresTemplate()
-    yield template
-    template.close()
+    pool = PostgresPool(PostgresTemplate())
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
