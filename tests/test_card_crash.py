@@ -8,13 +8,9 @@ card nor gas without money in the ledger.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import signal
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -24,10 +20,10 @@ from app.devices.sle4442 import Sle4442
 from app.devices.vpcd import VirtualCard
 from app.domain import cardformat
 from db.models import CounterTransaction
+from tests import card_crash_worker
 from tests.card_support import FINISH_STEPS, KEY, WatchedChip, issue_step, opening_request
 from tests.support import m3
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.pcsc, pytest.mark.parametrize("backend", ["sqlite"])]
 
 
@@ -65,7 +61,8 @@ class KillingIssueCard(VirtualCard):
         return super()._apdu(apdu)
 
 
-def run_counter(hall, database, step: str, victim: list[int], **operation):  # type: ignore[no-untyped-def]
+def run_counter(hall, database, tmp_path, step: str, victim: list[int], **operation):  # type: ignore[no-untyped-def]
+    """Run one counter process on the card in the reader; (its exit code, its output)."""
     job = {
         "die": step,
         "db_url": database.url,
@@ -75,16 +72,15 @@ def run_counter(hall, database, step: str, victim: list[int], **operation):  # t
         "volume": m3(30),
         **operation,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.card_crash_worker", json.dumps(job)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    output = tmp_path / f"counter-{job['request_id']}.log"
+    process = card_crash_worker.start(job, str(output))
     victim.append(process.pid)
-    out, err = process.communicate(timeout=60)
-    return process.returncode, out + err
+    process.join(timeout=60)
+    if process.exitcode is None:
+        process.kill()
+        process.join()
+        raise AssertionError(f"the counter process hung: {output.read_text()}")
+    return process.exitcode, output.read_text()
 
 
 @pytest.mark.parametrize(
@@ -98,7 +94,7 @@ def run_counter(hall, database, step: str, victim: list[int], **operation):  # t
 )
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_at_each_step_settles_exactly_once(
-    hall, database, station, virtual_card, step, landed
+    hall, database, station, virtual_card, tmp_path, step, landed
 ):
     from tests.card_support import opening_request
 
@@ -117,7 +113,7 @@ def test_kill_at_each_step_settles_exactly_once(
 
     assert wait_for_card("Virtual PCD 00 00", present=True)
     worker_step = step if not step.startswith("mid_write") else "none"
-    code, output = run_counter(hall, database, worker_step, victim)
+    code, output = run_counter(hall, database, tmp_path, worker_step, victim)
     assert code == -signal.SIGKILL, output  # the counter really died
     card.remove()
     assert wait_for_card("Virtual PCD 00 00", present=False)
@@ -142,7 +138,7 @@ def test_kill_at_each_step_settles_exactly_once(
     assert meter.credited_total == (m3(30) if landed else 0)  # never a double credit
 
 
-def _kill_during_issue(hall, database, chip, step, land, **operation):  # type: ignore[no-untyped-def]
+def _kill_during_issue(hall, database, tmp_path, chip, step, land, **operation):  # type: ignore[no-untyped-def]
     """Run a counter process on ``chip`` and SIGKILL it at ``step`` (see KillingIssueCard)."""
     from app.devices.pcsc import wait_for_card
 
@@ -150,7 +146,7 @@ def _kill_during_issue(hall, database, chip, step, land, **operation):  # type: 
     card = KillingIssueCard(chip, victim, step, land)
     card.insert()
     assert wait_for_card("Virtual PCD 00 00", present=True)
-    code, output = run_counter(hall, database, "none", victim, **operation)
+    code, output = run_counter(hall, database, tmp_path, "none", victim, **operation)
     assert code == -signal.SIGKILL, output  # the counter really died, at that step
     assert card.step is None, output
     card.remove()
@@ -190,14 +186,14 @@ ISSUE_KILLS = [
 @pytest.mark.parametrize(("step", "land"), ISSUE_KILLS)
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_at_each_issue_step_the_next_read_finishes_the_card(
-    hall, database, station, virtual_card, step, land
+    hall, database, station, virtual_card, tmp_path, step, land
 ):
     """开户 killed by SIGKILL at each APDU of the issue: the next read (or, if the card was
     still blank, the clerk's retry) ends with an issued, sellable card, no try lost, no money."""
     request_id = uuid.uuid4()
     chip = WatchedChip.blank()
     job = {"operation": "open", "n": 3, "request_id": str(request_id)}
-    _kill_during_issue(hall, database, chip, step, land, **job)
+    _kill_during_issue(hall, database, tmp_path, chip, step, land, **job)
     wrong = 1 if (step, land) in {("stage_changing", True), ("change_psc", False)} else 0
     assert chip.wrong_presentations == 0  # the dying counter presented only the factory PSC
 
@@ -222,7 +218,7 @@ def test_kill_at_each_issue_step_the_next_read_finishes_the_card(
 @pytest.mark.parametrize(("step", "land"), [("change_psc", False), ("change_psc", True)])
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_during_a_replacement_issue_the_next_read_finishes_the_card(
-    hall, database, station, virtual_card, step, land
+    hall, database, station, virtual_card, tmp_path, step, land
 ):
     chip = Sle4442.blank()
     station.insert(chip)
@@ -231,7 +227,9 @@ def test_kill_during_a_replacement_issue_the_next_read_finishes_the_card(
 
     new_chip = WatchedChip.blank()
     operation = {"account_no": opened.account_no, "new_serial": "SLE9000001"}
-    _kill_during_issue(hall, database, new_chip, step, land, operation="replace", **operation)
+    _kill_during_issue(
+        hall, database, tmp_path, new_chip, step, land, operation="replace", **operation
+    )
     station.insert(new_chip)
     at = station.counter(hall.ctx).read(hall.clerk)
     assert (at.image.serial, at.image.account_no) == ("SLE9000001", opened.account_no)
@@ -257,7 +255,7 @@ FINISH_KILLS = [
 @pytest.mark.parametrize(("start", "step", "land"), FINISH_KILLS)
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_at_each_step_of_a_finish_the_next_read_finishes_the_card(
-    hall, database, station, virtual_card, start, step, land
+    hall, database, station, virtual_card, tmp_path, start, step, land
 ):
     """开户 killed in the unknown state, then the read that finishes the card killed by SIGKILL
     at each APDU of the finish: the next read ends with an issued, sellable card with 3 tries,
@@ -265,9 +263,9 @@ def test_kill_at_each_step_of_a_finish_the_next_read_finishes_the_card(
     request_id = uuid.uuid4()
     chip = WatchedChip.blank()
     job = {"operation": "open", "n": 3, "request_id": str(request_id)}
-    _kill_during_issue(hall, database, chip, *UNKNOWN_STARTS[start], **job)
+    _kill_during_issue(hall, database, tmp_path, chip, *UNKNOWN_STARTS[start], **job)
     assert cardformat.issue_progress(bytes(chip.memory), b"\xff" * 4, KEY) == "unknown"
-    _kill_during_issue(hall, database, chip, step, land, operation="read")
+    _kill_during_issue(hall, database, tmp_path, chip, step, land, operation="read")
     if (start, step, land) == ("factory_psc", "present_derived", True):
         assert chip.tries_left == 2  # killed between the refused derived PSC and the factory one
 
