@@ -1,9 +1,8 @@
 """A counter process that sells on (or issues, or reads) the card and dies by SIGKILL at a chosen step.
 
-``start`` forks it from a fork server that has imported the counter's code once, so each kill
-costs a fork instead of a Python start and its imports (about a second each on two cores); the
-child is still a process of its own, with its own database and PC/SC connections, killed by
-SIGKILL. Used by tests/test_card_crash.py.
+``start`` forks it from the fork server of ``tests.processes``, so each kill costs a fork
+instead of a Python start and its imports (about a second each on two cores); the child is
+still a process of its own, with its own database and PC/SC connections, killed by SIGKILL. Used by tests/test_card_crash.py.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from app.services.cards import ReplaceCardRequest
 from app.services.common import Actor
 from db.engine import open_database
 from tests.card_support import KEY, READER, opening_request
+from tests.processes import processes
 from tests.support import AUDIT_KEY
 
 
@@ -32,15 +32,9 @@ def die(*_args, **_kwargs):  # type: ignore[no-untyped-def]
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-# the fork server imports these once; pyscard's own modules are loaded lazily by the reader
-PRELOAD = [__name__, "smartcard.System", "smartcard.scard", "smartcard.Exceptions"]
-_processes = multiprocessing.get_context("forkserver")
-_processes.set_forkserver_preload(PRELOAD)
-
-
 def start(job: dict, output_path: str) -> multiprocessing.process.BaseProcess:
     """Start a counter process running ``job``; its stdout and stderr go to ``output_path``."""
-    process = _processes.Process(target=_run, args=(job, output_path), name="card-crash-counter")
+    process = processes.Process(target=_run, args=(job, output_path), name="card-crash-counter")
     process.start()
     return process
 
