@@ -23,7 +23,7 @@ from app.services.card_counter import CardCounter
 from app.services.cards import ReplaceCardRequest
 from app.services.common import Actor
 from db.engine import open_database
-from tests.card_support import KEY, READER, opening_request
+from tests.card_support import KEY, opening_request
 from tests.processes import processes
 from tests.support import AUDIT_KEY
 
@@ -54,7 +54,7 @@ def run(job: dict) -> None:
         card_counter.complete_card_write = die
     when = dt.datetime.fromisoformat(job["when"])
     ctx = Context(db=open_database(job["db_url"]), clock=lambda: when, audit_key=AUDIT_KEY)
-    counter = CardCounter(ctx, GasCardReader(PcscTransport(READER), KEY))
+    counter = CardCounter(ctx, GasCardReader(PcscTransport(job["reader"]), KEY))
     actor, request_id = Actor(*job["actor"]), uuid.UUID(job["request_id"])
     if job.get("operation") == "open":  # 开户: the issue is killed by the card (the test's)
         request = dataclasses.replace(opening_request(n=job["n"]), request_id=request_id)
