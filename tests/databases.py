@@ -117,7 +117,8 @@ class Contents:
             for table, rows in self.rows.items():
                 conn.execute(
                     sql.SQL(
-                        "INSERT INTO {0} SELECT * FROM json_populate_recordset(NULL::{0}, %s)"
+                        "INSERT INTO {0} OVERRIDING SYSTEM VALUE "
+                        "SELECT * FROM json_populate_recordset(NULL::{0}, %s)"
                     ).format(sql.Identifier(table)),
                     (rows,),
                 )
@@ -134,6 +135,10 @@ class PostgresPool(Generic[T]):
         url = template._url(template.template)
         with psycopg.connect(_dsn(url), autocommit=True) as conn:
             self.fingerprint = conn.execute(FINGERPRINT).fetchone()[0]
+            # turning triggers off takes a superuser; without one every test gets a clone
+            self.reuse = conn.execute(
+                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+            ).fetchone()[0]
         self.migrated = Contents(url)  # the migrations' rows: the chain head, the version
         self.seeded: tuple[Contents, T] | None = None
 
@@ -156,7 +161,7 @@ class PostgresPool(Generic[T]):
     def new_seeded(self, seed: Callable[[Database], T]) -> tuple[Database, str, T]:
         """A database holding what ``seed`` writes into a migrated one, and what it returned;
         ``seed`` runs once, later databases get a copy of its rows."""
-        if self.seeded is None:
+        if self.seeded is None or not self.reuse:
             db, url = self.new()
             record = seed(db)
             self.seeded = (Contents(url), record)
@@ -169,7 +174,7 @@ class PostgresPool(Generic[T]):
         return self.template.new_empty()
 
     def drop(self, url: str) -> None:
-        if self._reusable(url):
+        if self.reuse and self._reusable(url):
             self.spare.append(url)
         else:
             self.template.drop(url)
