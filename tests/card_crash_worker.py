@@ -2,7 +2,8 @@
 
 ``start`` forks it from the fork server of ``tests.processes``, so each kill costs a fork
 instead of a Python start and its imports (about a second each on two cores); the child is
-still a process of its own, with its own database and PC/SC connections, killed by SIGKILL. Used by tests/test_card_crash.py.
+still a process of its own, with its own database and PC/SC connections, killed by SIGKILL.
+Used by tests/test_card_crash.py.
 """
 
 from __future__ import annotations
