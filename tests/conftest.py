@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pytest
 
 from app.context import Context
+from tests.databases import PostgresPool, SqlitePool
 from tests.pcsc_fixtures import pcsc_stack, virtual_card  # noqa: E402, F401
 from tests.support import (
     AUDIT_KEY,
@@ -25,19 +27,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
-    return SqliteTemplate(tmp_path_factory.mktemp("sqlite"))
+    """Migrated SQLite files: copies of one migrated (or one seeded) file."""
+    return SqlitePool(SqliteTemplate(tmp_path_factory.mktemp("sqlite")))
 
 
 @pytest.fixture(scope="session")
 def postgres_template():
+    """Migrated PostgreSQL databases: cloned from a template, reset and reused after a test."""
     problem = postgres_problem()
     if problem:
         if os.environ.get("CI"):
             pytest.fail(f"CI must have PostgreSQL: {problem}")
         pytest.skip(problem)
-    template = PostgresTemplate()
-    yield template
-    template.close()
+    pool = PostgresPool(PostgresTemplate())
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -45,12 +49,36 @@ def backend(request):
     return request.param
 
 
+@dataclass(frozen=True)
+class SeededHall:
+    """What ``seed_hall`` returned, less the context: the ids of its rows."""
+
+    hall_id: int
+    counter_id: int
+    counter2_id: int
+    users: dict[str, int]
+    shifts: dict[str, int]
+
+
+def _seed_hall(db) -> SeededHall:  # type: ignore[no-untyped-def]
+    """``seed_hall`` with the ``ctx`` and ``clock`` fixtures' defaults."""
+    clock = FakeClock()
+    hall = seed_hall(Context(db=db, clock=clock, tz=SHANGHAI, audit_key=AUDIT_KEY), clock)
+    return SeededHall(hall.hall_id, hall.counter_id, hall.counter2_id, hall.users, hall.shifts)
+
+
 @pytest.fixture
 def database(request, backend):
-    """A fresh, migrated database on the parametrised backend."""
+    """A fresh, migrated database on the parametrised backend; for a test that asks for
+    ``hall``, with the hall already in it (seeded once per session, then copied)."""
     template = request.getfixturevalue(f"{backend}_template")
-    db, url = template.new()
+    seeded = None
+    if "hall" in request.fixturenames:
+        db, url, seeded = template.new_seeded(_seed_hall)
+    else:
+        db, url = template.new()
     db.url = url  # type: ignore[attr-defined]
+    db.seeded_hall = seeded  # type: ignore[attr-defined]
     yield db
     db.dispose()
     template.drop(url)
@@ -67,8 +95,21 @@ def ctx(database, clock):
 
 
 @pytest.fixture
-def hall(ctx, clock) -> Hall:
-    return seed_hall(ctx, clock)
+def hall(ctx, clock, database) -> Hall:
+    """The scenario hall (``seed_hall``), restored into the test's database."""
+    seeded = database.seeded_hall
+    # the copy is of a hall seeded at the default time; a test that moved the clock first
+    # would need its own seeding
+    assert clock() == FakeClock()(), "the hall is seeded at FakeClock's default time"
+    return Hall(
+        ctx,
+        clock,
+        seeded.hall_id,
+        seeded.counter_id,
+        seeded.counter2_id,
+        dict(seeded.users),
+        dict(seeded.shifts),
+    )
 
 
 @pytest.fixture(params=["inprocess", pytest.param("pcsc", marks=pytest.mark.pcsc)])

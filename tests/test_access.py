@@ -318,17 +318,16 @@ def test_parallel_guesses_from_many_counters_lock_out_exactly_once(hall, databas
     password the failures are counted one at a time, exactly the 5th starts the one lockout
     (``login_max_failures``), the eight after it are refused as locked and not counted, and
     everybody gets the same answer; with the right password everybody gets in."""
-    import multiprocessing
+    from tests.processes import processes
 
     for _ in range(3):  # three failures already: two more in the race reach the limit of 5
         with pytest.raises(PermissionDenied):
             login(hall.ctx, "lina", "wrong", hall.counter_id)
-    spawn = multiprocessing.get_context("spawn")
     racers = 10
-    barrier, out = spawn.Barrier(racers), spawn.Queue()
+    barrier, out = processes.Barrier(racers), processes.Queue()
     typed = PASSWORD if password == "right" else "wrong"
     workers = [
-        spawn.Process(
+        processes.Process(
             target=guess_in_parallel,
             args=(database.url, hall.clock(), hall.counter_id, typed, barrier, out),
         )

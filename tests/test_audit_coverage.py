@@ -316,11 +316,11 @@ def test_counters_selling_at_once_each_chain_their_own_rows(hall, database):
     """Four counter processes on shared cards: every rows entry holds its own sale's rows only
     (PostgreSQL tells notes apart by transaction, SQLite by the writer's mark), nothing is left
     noted, and the whole database verifies."""
-    import multiprocessing
     import time
 
     from app.services.setup import add_user, ensure_counter
     from tests.concurrency_worker import sell
+    from tests.processes import processes
     from tests.support import open_shift, password_hash
 
     cards = [open_customer(hall, household=h).card_serial for h in (2, 3)]
@@ -336,12 +336,12 @@ def test_counters_selling_at_once_each_chain_their_own_rows(hall, database):
     ]
     for user, counter in clerks[2:]:
         open_shift(hall.ctx, hall.actor(user, counter))
-    start_at = time.time() + 4
-    jobs = [
-        (database.url, hall.clock(), (hall.users[user], counter), cards, 12, seed, start_at)
-        for seed, (user, counter) in enumerate(clerks)
-    ]
-    with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+    with processes.Pool(len(clerks)) as pool:
+        start_at = time.time() + 1  # the pool's processes are forked and ready by then
+        jobs = [
+            (database.url, hall.clock(), (hall.users[user], counter), cards, 12, seed, start_at)
+            for seed, (user, counter) in enumerate(clerks)
+        ]
         sales = [sale for batch in pool.starmap(sell, jobs) for sale in batch]
     assert len(sales) == 48
 

@@ -8,34 +8,47 @@ card nor gas without money in the ledger.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import signal
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.devices.meter import GasMeterSimulator
 from app.devices.sle4442 import Sle4442
-from app.devices.vpcd import VirtualCard
+from app.devices.vpcd import VirtualCard, vpcd_port
 from app.domain import cardformat
 from db.models import CounterTransaction
+from tests import card_crash_worker
 from tests.card_support import FINISH_STEPS, KEY, WatchedChip, issue_step, opening_request
+from tests.pcsc_fixtures import PcscStack
 from tests.support import m3
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.pcsc, pytest.mark.parametrize("backend", ["sqlite"])]
+
+
+# The dying counter works at the second slot, the counter after it at the station's (the
+# first). pcscd sees a card come or go only at its next poll of the reader (every 400 ms), so
+# each wait for it costs a poll: a card pulled from one slot is seen gone at the same poll that
+# sees the next card go into the other slot, and that removal is checked after the insertion
+# (``_left``) instead of waited for on its own.
+KILL_SLOT = 1
+KILL_READER = PcscStack.reader_name(KILL_SLOT)
+
+
+def _left(reader: str) -> None:
+    """pcscd has seen the card pulled from ``reader``."""
+    from app.devices.pcsc import wait_for_card
+
+    assert wait_for_card(reader, present=False)
 
 
 class KillingCard(VirtualCard):
     """Kills the counter process when the sale's card write arrives, then lands it or not."""
 
     def __init__(self, chip, victim: list[int], land: bool):  # type: ignore[no-untyped-def]
-        super().__init__(chip)
+        super().__init__(chip, port=vpcd_port(KILL_SLOT))
         self.victim = victim
         self.land = land
 
@@ -52,8 +65,8 @@ class KillingIssueCard(VirtualCard):
     """Kills the counter process when the chosen step of a card issue arrives (``issue_step``),
     then lands it (the card answers a process that is gone) or is pulled before it lands."""
 
-    def __init__(self, chip, victim: list[int], step: str, land: bool):  # type: ignore[no-untyped-def]
-        super().__init__(chip)
+    def __init__(self, chip, victim: list[int], step: str, land: bool, slot: int):  # type: ignore[no-untyped-def]
+        super().__init__(chip, port=vpcd_port(slot))
         self.victim, self.step, self.land = victim, step, land
 
     def _apdu(self, apdu: bytes) -> bytes | None:
@@ -65,26 +78,27 @@ class KillingIssueCard(VirtualCard):
         return super()._apdu(apdu)
 
 
-def run_counter(hall, database, step: str, victim: list[int], **operation):  # type: ignore[no-untyped-def]
+def run_counter(hall, database, tmp_path, step: str, victim: list[int], reader: str, **operation):  # type: ignore[no-untyped-def]
+    """Run one counter process on the card in ``reader``; (its exit code, its output)."""
     job = {
         "die": step,
         "db_url": database.url,
+        "reader": reader,
         "when": hall.clock().isoformat(),
         "actor": [hall.users["lina"], hall.counter_id],
         "request_id": str(uuid.uuid4()),
         "volume": m3(30),
         **operation,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.card_crash_worker", json.dumps(job)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    output = tmp_path / f"counter-{job['request_id']}.log"
+    process = card_crash_worker.start(job, str(output))
     victim.append(process.pid)
-    out, err = process.communicate(timeout=60)
-    return process.returncode, out + err
+    process.join(timeout=60)
+    if process.exitcode is None:
+        process.kill()
+        process.join()
+        raise AssertionError(f"the counter process hung: {output.read_text()}")
+    return process.exitcode, output.read_text()
 
 
 @pytest.mark.parametrize(
@@ -98,7 +112,7 @@ def run_counter(hall, database, step: str, victim: list[int], **operation):  # t
 )
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_at_each_step_settles_exactly_once(
-    hall, database, station, virtual_card, step, landed
+    hall, database, station, virtual_card, tmp_path, step, landed
 ):
     from tests.card_support import opening_request
 
@@ -111,20 +125,20 @@ def test_kill_at_each_step_settles_exactly_once(
     if step.startswith("mid_write"):
         card = KillingCard(chip, victim, land=step.endswith("landed"))
     else:
-        card = VirtualCard(chip)
+        card = VirtualCard(chip, port=vpcd_port(KILL_SLOT))
     card.insert()
     from app.devices.pcsc import wait_for_card
 
-    assert wait_for_card("Virtual PCD 00 00", present=True)
+    assert wait_for_card(KILL_READER, present=True)
     worker_step = step if not step.startswith("mid_write") else "none"
-    code, output = run_counter(hall, database, worker_step, victim)
+    code, output = run_counter(hall, database, tmp_path, worker_step, victim, KILL_READER)
     assert code == -signal.SIGKILL, output  # the counter really died
     card.remove()
-    assert wait_for_card("Virtual PCD 00 00", present=False)
     assert (cardformat.parse(bytes(chip.memory), KEY).purchase_count == 1) is landed
 
     # the counter restarts: the card is read and decides the sale
     station.insert(chip)
+    _left(KILL_READER)
     counter = station.counter(hall.ctx)
     settlement = counter.read(hall.clerk).settlement
     assert settlement.outcome == ("completed" if landed else "voided")
@@ -142,19 +156,22 @@ def test_kill_at_each_step_settles_exactly_once(
     assert meter.credited_total == (m3(30) if landed else 0)  # never a double credit
 
 
-def _kill_during_issue(hall, database, chip, step, land, **operation):  # type: ignore[no-untyped-def]
-    """Run a counter process on ``chip`` and SIGKILL it at ``step`` (see KillingIssueCard)."""
+def _kill_during_issue(hall, database, tmp_path, chip, step, land, slot=KILL_SLOT, **operation):  # type: ignore[no-untyped-def]
+    """Run a counter process on ``chip`` in ``slot`` and SIGKILL it at ``step`` (see
+    KillingIssueCard), then pull the card; returns the reader, for ``_left`` once the next
+    card is in."""
     from app.devices.pcsc import wait_for_card
 
+    reader = PcscStack.reader_name(slot)
     victim: list[int] = []
-    card = KillingIssueCard(chip, victim, step, land)
+    card = KillingIssueCard(chip, victim, step, land, slot)
     card.insert()
-    assert wait_for_card("Virtual PCD 00 00", present=True)
-    code, output = run_counter(hall, database, "none", victim, **operation)
+    assert wait_for_card(reader, present=True)
+    code, output = run_counter(hall, database, tmp_path, "none", victim, reader, **operation)
     assert code == -signal.SIGKILL, output  # the counter really died, at that step
     assert card.step is None, output
     card.remove()
-    assert wait_for_card("Virtual PCD 00 00", present=False)
+    return reader
 
 
 def _assert_finished_and_sellable(hall, station, chip, serial):  # type: ignore[no-untyped-def]
@@ -190,18 +207,19 @@ ISSUE_KILLS = [
 @pytest.mark.parametrize(("step", "land"), ISSUE_KILLS)
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_at_each_issue_step_the_next_read_finishes_the_card(
-    hall, database, station, virtual_card, step, land
+    hall, database, station, virtual_card, tmp_path, step, land
 ):
     """开户 killed by SIGKILL at each APDU of the issue: the next read (or, if the card was
     still blank, the clerk's retry) ends with an issued, sellable card, no try lost, no money."""
     request_id = uuid.uuid4()
     chip = WatchedChip.blank()
     job = {"operation": "open", "n": 3, "request_id": str(request_id)}
-    _kill_during_issue(hall, database, chip, step, land, **job)
+    left = _kill_during_issue(hall, database, tmp_path, chip, step, land, **job)
     wrong = 1 if (step, land) in {("stage_changing", True), ("change_psc", False)} else 0
     assert chip.wrong_presentations == 0  # the dying counter presented only the factory PSC
 
     station.insert(chip)
+    _left(left)
     counter = station.counter(hall.ctx)
     at = counter.read(hall.clerk)
     request = dataclasses.replace(opening_request(n=3), request_id=request_id)
@@ -222,7 +240,7 @@ def test_kill_at_each_issue_step_the_next_read_finishes_the_card(
 @pytest.mark.parametrize(("step", "land"), [("change_psc", False), ("change_psc", True)])
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_during_a_replacement_issue_the_next_read_finishes_the_card(
-    hall, database, station, virtual_card, step, land
+    hall, database, station, virtual_card, tmp_path, step, land
 ):
     chip = Sle4442.blank()
     station.insert(chip)
@@ -231,8 +249,11 @@ def test_kill_during_a_replacement_issue_the_next_read_finishes_the_card(
 
     new_chip = WatchedChip.blank()
     operation = {"account_no": opened.account_no, "new_serial": "SLE9000001"}
-    _kill_during_issue(hall, database, new_chip, step, land, operation="replace", **operation)
+    left = _kill_during_issue(
+        hall, database, tmp_path, new_chip, step, land, operation="replace", **operation
+    )
     station.insert(new_chip)
+    _left(left)
     at = station.counter(hall.ctx).read(hall.clerk)
     assert (at.image.serial, at.image.account_no) == ("SLE9000001", opened.account_no)
     _assert_finished_and_sellable(hall, station, new_chip, "SLE9000001")
@@ -257,7 +278,7 @@ FINISH_KILLS = [
 @pytest.mark.parametrize(("start", "step", "land"), FINISH_KILLS)
 @pytest.mark.parametrize("station", ["pcsc"], indirect=True)
 def test_kill_at_each_step_of_a_finish_the_next_read_finishes_the_card(
-    hall, database, station, virtual_card, start, step, land
+    hall, database, station, virtual_card, tmp_path, start, step, land
 ):
     """开户 killed in the unknown state, then the read that finishes the card killed by SIGKILL
     at each APDU of the finish: the next read ends with an issued, sellable card with 3 tries,
@@ -265,13 +286,18 @@ def test_kill_at_each_step_of_a_finish_the_next_read_finishes_the_card(
     request_id = uuid.uuid4()
     chip = WatchedChip.blank()
     job = {"operation": "open", "n": 3, "request_id": str(request_id)}
-    _kill_during_issue(hall, database, chip, *UNKNOWN_STARTS[start], **job)
+    # the two counters in turn in the two slots, then the station in the first one's again
+    first = _kill_during_issue(
+        hall, database, tmp_path, chip, *UNKNOWN_STARTS[start], slot=0, **job
+    )
     assert cardformat.issue_progress(bytes(chip.memory), b"\xff" * 4, KEY) == "unknown"
-    _kill_during_issue(hall, database, chip, step, land, operation="read")
+    second = _kill_during_issue(hall, database, tmp_path, chip, step, land, operation="read")
+    _left(first)
     if (start, step, land) == ("factory_psc", "present_derived", True):
         assert chip.tries_left == 2  # killed between the refused derived PSC and the factory one
 
     station.insert(chip)
+    _left(second)
     serial = opening_request(n=3).card_serial
     assert station.counter(hall.ctx).read(hall.clerk).image.serial == serial
     _assert_finished_and_sellable_after_finish(hall, station, chip, serial)

@@ -8,7 +8,6 @@ several processes withdraw from one drawer at once: the check runs under the dra
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 
 import pytest
@@ -36,6 +35,7 @@ from app.services.shifts import (
     safe_cash,
 )
 from tests.concurrency_worker import drawer_withdrawals
+from tests.processes import processes
 from tests.support import PASSWORD, m3, open_customer, refused, rid, row_counts, unloaded
 
 DRAWER_SHORT = "钱箱现金不足"
@@ -137,9 +137,9 @@ def test_withdrawals_racing_on_one_drawer_never_spend_the_same_cash_twice(hall, 
     """Three processes of the clerk take 100.00 at a time out of a 500.00 drawer."""
     shift_id = hall.shifts["lina"]
     lina = (hall.users["lina"], hall.counter_id)
-    start_at = time.time() + 4  # after every spawned process has imported
-    jobs = [(database.url, lina, hall.users, TRIES, start_at)] * WITHDRAWERS
-    with multiprocessing.get_context("spawn").Pool(WITHDRAWERS) as pool:
+    with processes.Pool(WITHDRAWERS) as pool:
+        start_at = time.time() + 1  # the pool's processes are forked and ready by then
+        jobs = [(database.url, lina, hall.users, TRIES, start_at)] * WITHDRAWERS
         results = [r for batch in pool.starmap(drawer_withdrawals, jobs) for r in batch]
     assert sum(r[0] == "ok" for r in results) == 5  # exactly the five notes there were
     refusals = [r for r in results if r[0] != "ok"]

@@ -6,7 +6,6 @@ account, and every sale priced exactly as if the sales had happened one after an
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from app.services.common import tariff_in_force
 from app.services.setup import add_user, ensure_counter
 from db.models import Account, Card, CounterTransaction
 from tests.concurrency_worker import sell
+from tests.processes import processes
 from tests.support import open_customer, open_shift, password_hash
 
 PROCESSES = 4
@@ -37,12 +37,12 @@ def test_concurrent_counters_lose_nothing_and_price_in_order(hall, database):
     )
     for user, counter in clerks[2:]:  # one open shift per counter
         open_shift(hall.ctx, hall.actor(user, counter))
-    start_at = time.time() + 4  # after every spawned process has imported
-    jobs = [
-        (database.url, hall.clock(), (hall.users[user], counter), cards, SALES_EACH, seed, start_at)
-        for seed, (user, counter) in enumerate(clerks)
-    ]
-    with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+    with processes.Pool(PROCESSES) as pool:
+        start_at = time.time() + 1  # the pool's processes are forked and ready by then
+        jobs = [
+            (database.url, hall.clock(), (hall.users[u], c), cards, SALES_EACH, seed, start_at)
+            for seed, (u, c) in enumerate(clerks)
+        ]
         results = [sale for batch in pool.starmap(sell, jobs) for sale in batch]
 
     assert len(results) == PROCESSES * SALES_EACH

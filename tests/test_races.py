@@ -9,7 +9,6 @@ must hold every invariant and no clerk may have seen an untyped error or a deadl
 
 from __future__ import annotations
 
-import multiprocessing
 import queue
 import threading
 import time
@@ -34,6 +33,7 @@ from db.models import (
     ShiftCount,
 )
 from tests.concurrency_worker import card_race, shift_writer
+from tests.processes import processes
 from tests.support import AUDIT_KEY, lift_cash_limits, open_customer
 
 POSTGRES = [pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -73,10 +73,9 @@ def test_two_operations_on_one_card_at_once_keep_the_pending_write_rule(hall, da
     when = hall.clock()
     job = (zhang.card_serial, account_id, race, ROUNDS)
     if mode == "processes":
-        spawn = multiprocessing.get_context("spawn")
-        barrier, out = spawn.Barrier(3), spawn.Queue()
+        barrier, out = processes.Barrier(3), processes.Queue()
         workers = [
-            spawn.Process(
+            processes.Process(
                 target=card_race,
                 args=(database.url, None, when, c, *job, i, barrier, out),
             )
@@ -193,12 +192,13 @@ def test_a_shift_close_racing_the_same_clerks_writers_keeps_the_drawer_whole(hal
     lift_cash_limits(hall.ctx)
     cards = [open_customer(hall, household=h).card_serial for h in (2, 3, 5)]
     lina = (hall.users["lina"], hall.counter_id)
-    start_at = time.time() + 4  # after every spawned process has imported
-    jobs = [
-        (database.url, role, lina, cards, hall.users, SECONDS, seed, start_at)
-        for seed, role in enumerate(("seller", "mover", "closer"))
-    ]
-    with multiprocessing.get_context("spawn").Pool(len(jobs)) as pool:
+    roles = ("seller", "mover", "closer")
+    with processes.Pool(len(roles)) as pool:
+        start_at = time.time() + 1  # the pool's processes are forked and ready by then
+        jobs = [
+            (database.url, role, lina, cards, hall.users, SECONDS, seed, start_at)
+            for seed, role in enumerate(roles)
+        ]
         reports = pool.starmap(shift_writer, jobs)
 
     results = [r for report in reports for r in report["results"]]

@@ -9,7 +9,6 @@ either can finish, then lets them go.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 import uuid
@@ -34,6 +33,7 @@ from app.services.shifts import (
     drawer_cash,
     hand_over,
 )
+from tests.processes import processes
 from tests.support import open_customer
 from tests.twin_worker import submit
 
@@ -63,14 +63,13 @@ def _race(hall, database, submits: list[tuple], hold: str, key: object) -> list[
     """Run each (actor, "module:function", request) of ``submits`` in a process of its own
     while the test holds ``hold`` (a row lock), wait until every one waits for a lock, release,
     and return the answers in the order of ``submits``."""
-    spawn = multiprocessing.get_context("spawn")
     when = hall.clock()
-    queues = [spawn.Queue() for _ in submits]
+    queues = [processes.Queue() for _ in submits]
     with database.engine.connect() as conn:
         tx = conn.begin()
         conn.execute(text(hold), {"id": key})
         workers = [
-            spawn.Process(target=submit, args=(database.url, when, *job, out))
+            processes.Process(target=submit, args=(database.url, when, *job, out))
             for job, out in zip(submits, queues, strict=True)
         ]
         for worker in workers:
