@@ -19,8 +19,8 @@ from app.context import Context
 from app.devices.cardreader import CardReaderError, ChipTransport, GasCardReader
 from app.devices.printer import EscposReceiptPrinter, PrinterFault, printer_from_config
 from app.domain.cardformat import CardKey
+from app.services.actor import Actor
 from app.services.card_counter import CardCounter
-from app.services.common import Actor
 from app.services.security import LoggedIn
 from app.services.setup import DeskInfo
 

@@ -15,8 +15,8 @@ from app.devices.sle4442 import Sle4442
 from app.devices.vpcd import VirtualCard
 from app.domain.cardformat import CardKey
 from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest
+from app.services.actor import Actor
 from app.services.card_counter import CardCounter
-from app.services.common import Actor
 from bench.common import Metric, fresh_context, median, open_bench_shift, timed
 
 KEY = CardKey(b"gasdesk-bench-card-key-000000001", b"CDRQ")

@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from app.demo import random_customer, seed_hall
-from app.services.common import Actor
+from app.services.actor import Actor
 from app.services.queries import find_accounts
 from app.services.sales import PurchaseRequest, purchase
 from bench.common import Metric, fresh_context, median, open_bench_shift, percentile, timed

@@ -18,9 +18,9 @@ from app.devices import cardreader
 from app.devices.cardreader import GasCardReader
 from app.devices.pcsc import PcscTransport
 from app.services import card_counter
+from app.services.actor import Actor
 from app.services.card_counter import CardCounter
 from app.services.cards import ReplaceCardRequest
-from app.services.common import Actor
 from db.engine import open_database
 from tests.card_support import KEY, READER, opening_request
 from tests.support import AUDIT_KEY

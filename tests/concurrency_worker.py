@@ -22,8 +22,8 @@ from app.context import Context
 from app.domain.cards import CardReading
 from app.domain.cash import count_of
 from app.errors import GasDeskError
+from app.services.actor import Actor
 from app.services.card_writes import complete_card_write, settle_card
-from app.services.common import Actor, card_writes
 from app.services.credentials import Credential
 from app.services.sales import PurchaseRequest, purchase
 from app.services.shifts import (
@@ -43,6 +43,7 @@ from app.services.shifts import (
     open_shift,
 )
 from db.engine import open_database
+from db.tables import card_writes
 from tests.support import AUDIT_KEY, PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -23,9 +23,9 @@ from app.domain.cash import (
 )
 from app.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from app.policy import save_calendar, save_setting
-from app.services.common import ApprovalInput
 from app.services.reports import daily_report_data, zreport_data
 from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
+from app.services.security import ApprovalInput
 from app.services.setup import add_user, ensure_counter
 from app.services.shifts import (
     CASH_IN,

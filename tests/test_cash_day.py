@@ -17,9 +17,9 @@ from sqlalchemy import text
 
 from app.domain.cash import CASH, NON_CASH, PAYMENT_METHODS, Payment, count_of
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import ApprovalInput
 from app.services.reports import daily_report_data, monthly_report_data, zreport_data
 from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
+from app.services.security import ApprovalInput
 from app.services.setup import add_user, ensure_counter
 from app.services.shifts import (
     CASH_IN,

@@ -17,8 +17,9 @@ from app.domain.cards import CardReading
 from app.domain.cash import CASH, count_of
 from app.errors import RuleViolation
 from app.services.card_writes import settle_card
-from app.services.common import ApprovalInput
+from app.services.cash_checks import safe_cash
 from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
+from app.services.security import ApprovalInput
 from app.services.shifts import (
     CASH_IN,
     CASH_OUT,
@@ -33,7 +34,6 @@ from app.services.shifts import (
     hand_over,
     move_cash,
     open_shift,
-    safe_cash,
 )
 from tests.concurrency_worker import drawer_withdrawals
 from tests.support import PASSWORD, m3, open_customer, refused, rid, row_counts, unloaded

@@ -40,9 +40,9 @@ from app.services.accounts import (
     OpenAccountRequest,
     open_account,
 )
+from app.services.actor import resolve_actor
 from app.services.card_writes import VOID
 from app.services.cards import CARD_REPLACEMENT, ReplaceCardRequest, replace_card
-from app.services.common import ApprovalInput, resolve_actor
 from app.services.reports import daily_report_data, opening_form_data, zreport_data
 from app.services.sales import (
     PURCHASE,
@@ -53,6 +53,7 @@ from app.services.sales import (
     refund,
     supplement,
 )
+from app.services.security import ApprovalInput
 from app.services.setup import ensure_counter
 from app.services.shifts import CountRequest, count_drawer
 from bench.documents import synthetic_zreport

@@ -19,8 +19,9 @@ from sqlalchemy import text
 
 from app.domain.cash import count_of
 from app.errors import GasDeskError
-from app.services.common import lock_safe
+from app.services.cash_checks import drawer_cash
 from app.services.credentials import Credential
+from app.services.locks import lock_safe
 from app.services.sales import PurchaseRequest, purchase
 from app.services.shifts import (
     CASH_OUT,
@@ -31,7 +32,6 @@ from app.services.shifts import (
     OpenShiftRequest,
     close_shift,
     count_drawer,
-    drawer_cash,
     hand_over,
 )
 from tests.support import open_customer

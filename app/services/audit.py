@@ -32,6 +32,7 @@ import re
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -51,7 +52,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
-from app.context import Context
+from app.context import AFTER_ROLLBACK
 from db.engine import READ_ONLY, Database
 from db.guards import row_json
 from db.models import (
@@ -77,7 +78,11 @@ from db.models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from app.context import Context
+
 log = logging.getLogger(__name__)
+E = TypeVar("E", bound=Exception)
 
 log_table = AuditEntry.__table__
 head_table = AuditHead.__table__
@@ -295,6 +300,20 @@ def record_alone(ctx: Context, event: Event) -> None:
     with ctx.unit_of_work() as session:
         record(session, ctx, event)
         session.commit()
+
+
+def refused(session: Session, error: E, event: Event) -> E:
+    """``error``, with ``event`` logged once the refused unit of work has rolled back, in a
+    transaction of its own: the refused operation writes nothing, the log still records it.
+
+    The session carries it (``AFTER_ROLLBACK``); a session committed after all logs nothing.
+    """
+    steps = session.info.get(AFTER_ROLLBACK)
+    ctx = session.info.get("context")
+    if steps is None or ctx is None:
+        raise RuntimeError(f"refusal outside a unit of work, its event would be lost: {event}")
+    steps.append(lambda: record_alone(ctx, event))
+    return error
 
 
 @dataclass(frozen=True)

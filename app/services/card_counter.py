@@ -23,9 +23,9 @@ from app.domain.cash import Payment
 from app.errors import GasDeskError, NotFound, RuleViolation
 from app.services import audit
 from app.services.accounts import OpenAccountRequest, OpenAccountResult, open_account
+from app.services.actor import Actor, resolve_actor
 from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import Actor, resolve_actor
 from app.services.queries import AccountView, account_view, last_gas_volume
 from app.services.sales import (
     PurchaseRequest,

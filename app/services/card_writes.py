@@ -21,20 +21,12 @@ from app.context import Context
 from app.domain.cards import CardReading
 from app.errors import NotFound, RuleViolation
 from app.services import audit
+from app.services.actor import Actor, OnDuty, resolve_actor
 from app.services.boundary import service
-from app.services.common import (
-    Actor,
-    Desk,
-    card_and_account,
-    card_write_outcomes,
-    card_writes,
-    lock_account,
-    lock_open_shift,
-    record_transaction,
-    resolve_actor,
-    transactions,
-)
+from app.services.ledger import record_transaction
+from app.services.locks import card_and_account, lock_account, lock_open_shift
 from app.services.sales import SaleResult, sale_result, step_purchase_count, stored_segments
+from db.tables import card_write_outcomes, card_writes, transactions
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +126,9 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
     """
 
     def work(session: Session) -> Settlement | None:
-        desk = resolve_actor(session, actor, "settle_card")
-        if desk.shift_id is not None:  # a void is booked into the shift: it is locked first
-            lock_open_shift(session, desk.shift_id)
+        on_duty = resolve_actor(session, actor, "settle_card")
+        if on_duty.shift_id is not None:  # a void is booked into the shift: it is locked first
+            lock_open_shift(session, on_duty.shift_id)
         card = card_and_account(session, reading.serial)
         if card.pending_write_id is None:
             return None
@@ -151,13 +143,13 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
                 f"card count {reading.purchase_count}, write {write.previous_count}"
                 f"->{write.target_count}",
             )
-        return decide(session, ctx, desk, write, landed=landed, evidence="card_count")
+        return decide(session, ctx, on_duty, write, landed=landed, evidence="card_count")
 
     return ctx.transaction(work)
 
 
 def settle_without_card(
-    session: Session, ctx: Context, desk: Desk, account_id: int
+    session: Session, ctx: Context, on_duty: OnDuty, account_id: int
 ) -> Settlement | None:
     """Decide a write pending on a card that cannot be read any more (lost or broken).
 
@@ -175,14 +167,14 @@ def settle_without_card(
         .scalar_one()
     )
     landed = write.target_count > write.previous_count
-    settlement = decide(session, ctx, desk, write, landed=landed, evidence="card_replaced")
+    settlement = decide(session, ctx, on_duty, write, landed=landed, evidence="card_replaced")
     log.info("pending %s %s settled %s by a replacement", kind, write.id, settlement.outcome)
     return settlement
 
 
-def decide(session: Session, ctx: Context, desk: Desk, write, *, landed: bool, evidence: str):  # type: ignore[no-untyped-def]
+def decide(session: Session, ctx: Context, on_duty: OnDuty, write, *, landed: bool, evidence: str):  # type: ignore[no-untyped-def]
     """Record the write's outcome; a write that did not land is voided by a reversing row."""
-    actor = Actor(desk.user_id, desk.counter_id)
+    actor = Actor(on_duty.user_id, on_duty.counter_id)
     if landed:
         _record_outcome(session, ctx, actor, write.id, COMPLETED, evidence)
         return _settled(session, write)
@@ -195,7 +187,7 @@ def decide(session: Session, ctx: Context, desk: Desk, write, *, landed: bool, e
     void = record_transaction(
         session,
         ctx,
-        desk,
+        on_duty,
         request_id=_void_request_id(sale.request_id),
         kind=VOID,
         account_id=sale.account_id,

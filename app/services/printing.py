@@ -18,22 +18,21 @@ from app.documents.receipts import ReceiptData, TierLine, layout
 from app.domain.cash import CASH, PAYMENT_METHODS
 from app.errors import NotFound
 from app.policy import load_receipt_notices
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import ReceiptNo, service
-from app.services.common import (
-    Actor,
+from db.models import OwnershipChange, PrintAttempt, PrintJob
+from db.tables import (
     accounts,
     approvals_table,
     cards,
     counters,
     customers,
     halls,
-    resolve_actor,
     segments_table,
     tariffs,
     transactions,
     users,
 )
-from db.models import OwnershipChange, PrintAttempt, PrintJob
 
 jobs_table = PrintJob.__table__
 attempts_table = PrintAttempt.__table__

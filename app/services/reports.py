@@ -50,28 +50,12 @@ from app.domain.cash import PAYMENT_METHODS, DrawerCount
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.services import audit
 from app.services.accounts import ID_TYPES, OPENING
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, Month, Year, service
-from app.services.common import (
-    CUSTOMER_KINDS,
-    RESIDENTIAL,
-    Actor,
-    account_by_no,
-    accounts,
-    approvals_table,
-    cards,
-    counters,
-    customers,
-    halls,
-    resolve_actor,
-    segments_table,
-    shifts,
-    tariff_in_force,
-    transactions,
-    users,
-)
+from app.services.cash_checks import drawer_cash
+from app.services.locks import account_by_no
+from app.services.permissions import allowed, permission_refused
 from app.services.sales import REFUND, SUPPLEMENT
-from app.services.security import allowed, permission_refused
-from app.services.setup import ROLES
 from app.services.shifts import (
     CASH_IN,
     CASH_OUT,
@@ -81,12 +65,25 @@ from app.services.shifts import (
     SAFE_DEPOSIT,
     SHIFT_CLOSE,
     counts,
-    drawer_cash,
     held_cash,
     method_lines,
     movements,
 )
+from app.services.tariffs import tariff_in_force
+from app.vocabulary import CustomerKind, Role
 from db.models import Contract, Meter
+from db.tables import (
+    accounts,
+    approvals_table,
+    cards,
+    counters,
+    customers,
+    halls,
+    segments_table,
+    shifts,
+    transactions,
+    users,
+)
 
 meters = Meter.__table__
 contracts = Contract.__table__
@@ -209,7 +206,7 @@ def _guarded(
                 approvers=(),
             )
         if row.display_name is not None:
-            approver = Approver(row.display_name, ROLES.get(row.role, row.role))
+            approver = Approver(row.display_name, Role.label_of(row.role))
             entry = replace(entry, approvers=(*entry.approvers, approver))
         rows[row.id] = entry
     return tuple(rows.values())
@@ -372,7 +369,7 @@ def _over_short(
             row.amount_fen,
             row.reason or "",
             row.signer or "—",
-            ROLES.get(row.role, row.role or "—"),
+            Role.label_of(row.role, "—" if not row.role else None),
         )
         for row in session.connection().execute(query)
     )
@@ -382,27 +379,31 @@ def _over_short(
 def _may_see(session: Session, actor: Actor, shift) -> None:  # type: ignore[no-untyped-def]
     """A clerk sees only their own shift's Z-report, and only once the drawer is counted: the
     count at close is blind. Supervisors and finance see every shift."""
-    desk = resolve_actor(session, actor)
-    if allowed(desk.role, "hall_reports"):
+    on_duty = resolve_actor(session, actor)
+    if allowed(on_duty.role, "hall_reports"):
         return
-    if shift.clerk_id != desk.user_id:
-        raise permission_refused(desk.user_id, desk.counter_id, desk.role, "other_shift_report")
+    if shift.clerk_id != on_duty.user_id:
+        raise permission_refused(
+            session, on_duty.user_id, on_duty.counter_id, on_duty.role, "other_shift_report"
+        )
     if shift.closed_at is None and _latest_count(session, shift.id) is None:
         error = PermissionDenied(
             "请先完成交班盘点，盘点后才能查看本班报表", f"shift {shift.id} not counted yet"
         )
-        error.security_event = audit.Event(  # type: ignore[attr-defined]
-            "blind_count_peek", desk.user_id, desk.counter_id, ref=f"shifts:{shift.id}"
+        event = audit.Event(
+            "blind_count_peek", on_duty.user_id, on_duty.counter_id, ref=f"shifts:{shift.id}"
         )
-        raise error
+        raise audit.refused(session, error, event)
 
 
 def _require_supervisor(session: Session, actor: Actor, hall_id: int) -> None:
     """Hall reports show every drawer's cash: for team leaders, managers and finance of that
     hall."""
-    desk = resolve_actor(session, actor, "hall_reports")
-    if desk.hall_id != hall_id:
-        raise permission_refused(desk.user_id, desk.counter_id, desk.role, "other_hall_report")
+    on_duty = resolve_actor(session, actor, "hall_reports")
+    if on_duty.hall_id != hall_id:
+        raise permission_refused(
+            session, on_duty.user_id, on_duty.counter_id, on_duty.role, "other_hall_report"
+        )
 
 
 @service
@@ -745,8 +746,8 @@ def opening_form_data(ctx: Context, account_no: AccountNo) -> OpeningFormData:
             receipt_no=opening.receipt_no if opening else None,
             clerk_name=opening.display_name if opening else None,
             customer_name=customer.name,
-            customer_kind=CUSTOMER_KINDS.get(customer.kind, customer.kind),
-            residential=customer.kind == RESIDENTIAL,
+            customer_kind=CustomerKind.label_of(customer.kind),
+            residential=customer.kind == CustomerKind.RESIDENTIAL,
             id_type=ID_TYPES.get(customer.id_type, customer.id_type),
             id_number=customer.id_number,
             phone=customer.phone,

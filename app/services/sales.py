@@ -27,30 +27,15 @@ from app.domain.pricing import (
 )
 from app.errors import InvalidInput, RuleViolation
 from app.policy import HallPolicy, load_policy
-from app.services.boundary import CardSerial, Reason, service
-from app.services.common import (
-    Actor,
-    ApprovalInput,
-    CardAccount,
-    Desk,
-    accounts,
-    card_for_sale,
-    cards,
-    ladder_usage,
-    lock_shift,
-    record_card_write,
-    record_transaction,
-    require_active,
-    require_text,
-    resolve_actor,
-    run_once,
-    segments_table,
-    tariff_in_force,
-    tariffs,
-    transactions,
-)
-from app.services.security import check_volume_approvals
+from app.services.actor import Actor, OnDuty, resolve_actor
+from app.services.boundary import CardSerial, Reason, require_text, service
+from app.services.ledger import earlier_transaction, record_card_write, record_transaction
+from app.services.locks import CardAccount, card_for_sale, lock_shift, require_active
+from app.services.security import ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
+from app.services.tariffs import ladder_usage, tariff_in_force
+from app.services.unit_of_work import run_once
+from db.tables import accounts, cards, segments_table, tariffs, transactions
 
 PURCHASE = "purchase"
 REFUND = "refund"
@@ -292,8 +277,8 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
     def work(session: Session) -> SaleResult:
         policy = load_policy(session)
         _check_purchase_input(req, policy)
-        desk = resolve_actor(session, actor, "purchase")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty = resolve_actor(session, actor, "purchase")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)
@@ -316,7 +301,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         amount = total_amount(priced)
         check_charge(policy, amount_fen=amount, volume=total_volume(priced), what="购气")
         tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
-        warning = check_cash_sale(session, desk, payment, amount, policy)
+        warning = check_cash_sale(session, on_duty, payment, amount, policy)
         count = step_purchase_count(session, card.account_id, +1)
         segments = [(year, s) for s in priced]
         values = dict(
@@ -330,7 +315,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
             kind=PURCHASE,
             account_id=card.account_id,
@@ -358,7 +343,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             **values,
         )
 
-    return run_once(ctx, req.request_id, PURCHASE, work, sale_result)
+    return run_once(ctx, req.request_id, earlier_transaction(PURCHASE, sale_result), work)
 
 
 @dataclass(frozen=True)
@@ -398,8 +383,8 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
 
     def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "退气原因")
-        desk = resolve_actor(session, actor, "refund")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty = resolve_actor(session, actor, "refund")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card.serial)
         require_active(card.account_status, card.account_no)
         sale = last_gas_transaction(session, card.account_id, card.purchase_count)
@@ -420,7 +405,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
                 "该笔购气已插表（气量已进入燃气表），不能退气",
                 f"purchase {sale.id} already loaded into the meter",
             )
-        approvals = check_volume_approvals(session, desk, req.approvals, sale.volume, "退气")
+        approvals = check_volume_approvals(session, on_duty, req.approvals, sale.volume, "退气")
         segments = [(y, s.reversed()) for y, s in stored_segments(session, sale.id)]
         count = step_purchase_count(session, card.account_id, -1)
         values = dict(
@@ -433,7 +418,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
             kind=REFUND,
             account_id=card.account_id,
@@ -449,7 +434,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, REFUND, work, sale_result)
+    return run_once(ctx, req.request_id, earlier_transaction(REFUND, sale_result), work)
 
 
 @dataclass(frozen=True)
@@ -474,17 +459,17 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
         check_volume(req.volume, policy, "补气量")
         check_charge(policy, amount_fen=0, volume=req.volume, what="补气")
         reason = require_text(req.reason, "补气原因")
-        desk: Desk = resolve_actor(session, actor, "supplement")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty: OnDuty = resolve_actor(session, actor, "supplement")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)
-        approvals = check_volume_approvals(session, desk, req.approvals, req.volume, "补气")
+        approvals = check_volume_approvals(session, on_duty, req.approvals, req.volume, "补气")
         count = step_purchase_count(session, card.account_id, +1)
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
             kind=SUPPLEMENT,
             account_id=card.account_id,
@@ -498,4 +483,4 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
             record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, SUPPLEMENT, work, sale_result)
+    return run_once(ctx, req.request_id, earlier_transaction(SUPPLEMENT, sale_result), work)

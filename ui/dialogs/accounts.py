@@ -32,11 +32,11 @@ from app.services.accounts import (
 )
 from app.services.card_counter import EarlierSaleCompleted, SaleVoided, reading_of
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
-from app.services.common import COMMERCIAL, CUSTOMER_KINDS, RESIDENTIAL
 from app.services.directory import ApprovalSlots, transaction_id_by_receipt
 from app.services.printing import reprint
 from app.services.queries import history
 from app.services.sales import SaleResult
+from app.vocabulary import CustomerKind
 from ui.base import OperationDialog, money_edit, read_money, read_volume, volume_edit
 from ui.dialogs.approvals import ApprovalsWidget
 
@@ -105,7 +105,7 @@ class CustomerFields:
     def __init__(self, dialog: QWidget, form: QFormLayout):
         tr = dialog.tr  # the app's labels (customer kinds, ID types)
         self.kind = QComboBox()
-        for key, label in CUSTOMER_KINDS.items():
+        for key, label in CustomerKind.labels().items():
             self.kind.addItem(tr(label), key)
         self.name = QLineEdit()
         self.id_type = QComboBox()
@@ -127,12 +127,16 @@ class CustomerFields:
         form.addRow(QCoreApplication.translate("CustomerFields", "家庭人口"), self.household)
 
     def _kind_changed(self) -> None:
-        id_type = "business_license" if self.kind.currentData() == COMMERCIAL else "resident_id"
+        id_type = (
+            "business_license"
+            if self.kind.currentData() == CustomerKind.COMMERCIAL
+            else "resident_id"
+        )
         self.id_type.setCurrentIndex(self.id_type.findData(id_type))
 
     @property
     def residential(self) -> bool:
-        return self.kind.currentData() == RESIDENTIAL
+        return self.kind.currentData() == CustomerKind.RESIDENTIAL
 
     def value(self) -> CustomerInput:
         return CustomerInput(
