@@ -31,7 +31,8 @@ from app.desk import DeskSession
 from app.devices.cardreader import NoCard
 from app.services.card_counter import CardAtCounter, EarlierSaleCompleted, SaleVoided
 from app.services.queries import AccountSummary, AccountView, account_view, find_accounts
-from app.services.shifts import LEVEL_OK, DrawerStatus, ShiftInfo, current_shift, drawer_status
+from app.services.shifts import DrawerStatus, ShiftInfo, current_shift, drawer_status
+from app.vocabulary import DrawerLevel
 from ui.account_panel import AccountPanel
 from ui.base import error_text
 from ui.customer_display import CustomerDisplay
@@ -541,7 +542,7 @@ class CounterWindow(QMainWindow):
             drawer = snap.drawer
             if drawer is None or drawer.shift_id is None:
                 self._set_status("drawer", self.tr("—"))
-            elif drawer.level == LEVEL_OK:
+            elif drawer.level == DrawerLevel.OK:
                 self._set_status("drawer", self.tr("正常", "status bar"))
             else:
                 message = self.tr(drawer.message) if drawer.message else self.tr("请交款")

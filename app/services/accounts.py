@@ -57,8 +57,6 @@ from app.services.locks import (
     require_no_pending_write,
 )
 from app.services.sales import (
-    PURCHASE,
-    SUPPLEMENT,
     SaleResult,
     check_card_reading,
     check_charge,
@@ -70,7 +68,7 @@ from app.services.sales import (
 from app.services.shifts import check_cash_sale
 from app.services.tariffs import ladder_usage, tariff_in_force
 from app.services.unit_of_work import run_once
-from app.vocabulary import CustomerKind
+from app.vocabulary import CustomerKind, TransactionKind
 from db.models import (
     Account,
     Card,
@@ -81,10 +79,6 @@ from db.models import (
     OwnershipChange,
 )
 from db.search import search_text_for
-
-OPENING = "opening"
-TRANSFER = "transfer"
-CLOSING = "closing"
 
 ID_TYPES = {
     "resident_id": "居民身份证",
@@ -356,7 +350,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=OPENING,
+            kind=TransactionKind.OPENING,
             account_id=account.id,
             card_id=card.id,
             purchase_count=0,
@@ -364,7 +358,9 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         )
         return _open_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, earlier_transaction(OPENING, _open_result), work)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.OPENING, _open_result), work
+    )
 
 
 def _check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
@@ -488,7 +484,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=TRANSFER,
+            kind=TransactionKind.TRANSFER,
             account_id=account.id,
             card_id=card_id,
             purchase_count=account.purchase_count,
@@ -505,7 +501,9 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         )
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, earlier_transaction(TRANSFER, sale_result), work)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.TRANSFER, sale_result), work
+    )
 
 
 @dataclass(frozen=True)
@@ -530,11 +528,11 @@ def unused_gas_value(
     negative segments that restore tier usage in the ladder years the gas was bought in.
     """
     voided = select(CounterTransaction.reverses_id).where(
-        CounterTransaction.account_id == account.id, CounterTransaction.kind == "void"
+        CounterTransaction.account_id == account.id, CounterTransaction.kind == TransactionKind.VOID
     )
     refunded = select(CounterTransaction.reverses_id).where(
         CounterTransaction.account_id == account.id,
-        CounterTransaction.kind == "refund",
+        CounterTransaction.kind == TransactionKind.REFUND,
         CounterTransaction.id.not_in(voided),  # a voided refund gave nothing back
     )
     gone = voided.union(refunded)  # purchases that were voided or really refunded
@@ -542,7 +540,7 @@ def unused_gas_value(
         select(CounterTransaction)
         .where(
             CounterTransaction.account_id == account.id,
-            CounterTransaction.kind.in_((PURCHASE, SUPPLEMENT)),
+            CounterTransaction.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
             CounterTransaction.id.not_in(gone),
         )
         .order_by(CounterTransaction.id.desc())
@@ -552,7 +550,7 @@ def unused_gas_value(
     for txn in credits:
         if left == 0:
             break
-        if txn.kind == SUPPLEMENT:
+        if txn.kind == TransactionKind.SUPPLEMENT:
             left -= min(left, txn.volume)
             continue
         for row in sorted(txn.segments, key=lambda r: -r.tier):
@@ -668,7 +666,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=CLOSING,
+            kind=TransactionKind.CLOSING,
             account_id=account.id,
             segments=segments,
             amount_fen=amount,
@@ -684,4 +682,6 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         )
         return dataclasses.replace(sale_result(session, recorded.id), warning=warning)
 
-    return run_once(ctx, req.request_id, earlier_transaction(CLOSING, sale_result), work)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.CLOSING, sale_result), work
+    )

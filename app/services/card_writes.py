@@ -26,13 +26,10 @@ from app.services.boundary import service
 from app.services.ledger import record_transaction
 from app.services.locks import card_and_account, lock_account, lock_open_shift
 from app.services.sales import SaleResult, sale_result, step_purchase_count, stored_segments
+from app.vocabulary import CardWriteOutcome, TransactionKind
 from db.tables import card_write_outcomes, card_writes, transactions
 
 log = logging.getLogger(__name__)
-
-VOID = "void"
-COMPLETED = "completed"
-VOIDED = "voided"
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def complete_card_write(ctx: Context, actor: Actor, transaction_id: int) -> Sett
         lock_account(session, write.account_id)
         if session.connection().execute(_OUTCOME, {"card_write_id": write.id}).first():
             return _settled(session, write)  # settled already (e.g. by a card read): same answer
-        _record_outcome(session, ctx, actor, write.id, COMPLETED, "verified")
+        _record_outcome(session, ctx, actor, write.id, CardWriteOutcome.COMPLETED, "verified")
         return _settled(session, write)
 
     return ctx.transaction(work)
@@ -176,7 +173,7 @@ def decide(session: Session, ctx: Context, on_duty: OnDuty, write, *, landed: bo
     """Record the write's outcome; a write that did not land is voided by a reversing row."""
     actor = Actor(on_duty.user_id, on_duty.counter_id)
     if landed:
-        _record_outcome(session, ctx, actor, write.id, COMPLETED, evidence)
+        _record_outcome(session, ctx, actor, write.id, CardWriteOutcome.COMPLETED, evidence)
         return _settled(session, write)
     sale = (
         session.connection()
@@ -189,7 +186,7 @@ def decide(session: Session, ctx: Context, on_duty: OnDuty, write, *, landed: bo
         ctx,
         on_duty,
         request_id=_void_request_id(sale.request_id),
-        kind=VOID,
+        kind=TransactionKind.VOID,
         account_id=sale.account_id,
         card_id=sale.card_id,
         segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
@@ -202,13 +199,13 @@ def decide(session: Session, ctx: Context, on_duty: OnDuty, write, *, landed: bo
         payment_method=sale.payment_method,
         payment_ref=sale.payment_ref,
     )
-    _record_outcome(session, ctx, actor, write.id, VOIDED, evidence, void.id)
+    _record_outcome(session, ctx, actor, write.id, CardWriteOutcome.VOIDED, evidence, void.id)
     return _settled(session, write)
 
 
 def _void_request_id(request_id: uuid.UUID) -> uuid.UUID:
     """A void's request id, derived from the sale's so that settling twice cannot void twice."""
-    return uuid.uuid5(request_id, "void")
+    return uuid.uuid5(request_id, TransactionKind.VOID)
 
 
 _STATE = (

@@ -31,9 +31,7 @@ from app.services.security import (
 )
 from app.services.shifts import check_cash_sale
 from app.services.unit_of_work import run_once
-from app.vocabulary import Role
-
-CARD_REPLACEMENT = "card_replacement"
+from app.vocabulary import Role, TransactionKind
 
 # reason code → (label recorded on the transaction, customer at fault: a fee is charged)
 REPLACEMENT_REASONS = {
@@ -99,7 +97,7 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=CARD_REPLACEMENT,
+            kind=TransactionKind.CARD_REPLACEMENT,
             account_id=account.id,
             card_id=card.id,
             amount_fen=fee,
@@ -113,4 +111,9 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         )
         return replace(sale_result(session, recorded.id), warning=warning)
 
-    return run_once(ctx, req.request_id, earlier_transaction(CARD_REPLACEMENT, sale_result), work)
+    return run_once(
+        ctx,
+        req.request_id,
+        earlier_transaction(TransactionKind.CARD_REPLACEMENT, sale_result),
+        work,
+    )

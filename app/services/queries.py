@@ -18,6 +18,7 @@ from app.services.boundary import AccountNo, Limit, SearchText, service
 from app.services.locks import account_by_no
 from app.services.permissions import LOOK_UP
 from app.services.tariffs import tariff_in_force
+from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
 
@@ -276,7 +277,7 @@ def last_gas_volume(ctx: Context, account_no: AccountNo) -> int:
             .where(
                 CounterTransaction.account_id == account.id,
                 CounterTransaction.purchase_count == account.purchase_count,
-                CounterTransaction.kind.in_(("purchase", "supplement")),
+                CounterTransaction.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
             )
             .order_by(CounterTransaction.id.desc())
             .limit(1)

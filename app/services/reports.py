@@ -45,32 +45,18 @@ from app.documents.pdf import (
     Totals,
     ZReportData,
 )
-from app.domain.cash import CASH as CASH_METHOD
-from app.domain.cash import PAYMENT_METHODS, DrawerCount
+from app.domain.cash import DrawerCount
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.services import audit
-from app.services.accounts import ID_TYPES, OPENING
+from app.services.accounts import ID_TYPES
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, Month, Year, service
 from app.services.cash_checks import drawer_cash
 from app.services.locks import account_by_no
 from app.services.permissions import allowed, permission_refused
-from app.services.sales import REFUND, SUPPLEMENT
-from app.services.shifts import (
-    CASH_IN,
-    CASH_OUT,
-    FLOAT,
-    HANDOVER,
-    OVER_SHORT,
-    SAFE_DEPOSIT,
-    SHIFT_CLOSE,
-    counts,
-    held_cash,
-    method_lines,
-    movements,
-)
+from app.services.shifts import SHIFT_CLOSE, counts, held_cash, method_lines, movements
 from app.services.tariffs import tariff_in_force
-from app.vocabulary import CustomerKind, Role
+from app.vocabulary import CashMovementKind, CustomerKind, PaymentMethod, Role, TransactionKind
 from db.models import Contract, Meter
 from db.tables import (
     accounts,
@@ -89,7 +75,7 @@ meters = Meter.__table__
 contracts = Contract.__table__
 
 # Transactions listed with their approvers even when (wrongly) recorded without an approval.
-GUARDED_KINDS = (REFUND, SUPPLEMENT)
+GUARDED_KINDS = (TransactionKind.REFUND, TransactionKind.SUPPLEMENT)
 
 t = transactions
 m = movements
@@ -137,7 +123,7 @@ def _payments(session: Session, where: Sequence[ColumnElement[bool]]) -> tuple[P
     found = {row[0]: row[1:] for row in session.connection().execute(query)}
     return tuple(
         PaymentTotal(label, *(int(value) for value in found.get(method, (0, 0, 0))))
-        for method, label in PAYMENT_METHODS.items()
+        for method, label in PaymentMethod.labels().items()
     )
 
 
@@ -272,7 +258,7 @@ def _shift_header(session: Session, shift_id: int):  # type: ignore[no-untyped-d
 def _drawer_by_kind(session: Session, shift_id: int) -> dict[str, int]:
     query = (
         select(m.c.kind, func.sum(m.c.drawer_fen))
-        .where(m.c.shift_id == shift_id, m.c.payment_method == CASH_METHOD)
+        .where(m.c.shift_id == shift_id, m.c.payment_method == PaymentMethod.CASH)
         .group_by(m.c.kind)
     )
     return {kind: int(amount) for kind, amount in session.connection().execute(query)}
@@ -285,19 +271,19 @@ def _latest_count(session: Session, shift_id: int):  # type: ignore[no-untyped-d
 
 def _cash_summary(session: Session, shift_id: int, count) -> CashSummary:  # type: ignore[no-untyped-def]
     moved = _drawer_by_kind(session, shift_id)
-    cash = (t.c.shift_id == shift_id, t.c.payment_method == CASH_METHOD)
+    cash = (t.c.shift_id == shift_id, t.c.payment_method == PaymentMethod.CASH)
     received, paid = session.connection().execute(select(_RECEIVED, _PAID).where(*cash)).one()
     drawn = DrawerCount.from_json(json.loads(count.denominations)) if count else None
     return CashSummary(
-        float_fen=moved.get(FLOAT, 0),
-        cash_in_fen=moved.get(CASH_IN, 0),
-        cash_out_fen=moved.get(CASH_OUT, 0),
+        float_fen=moved.get(CashMovementKind.FLOAT, 0),
+        cash_in_fen=moved.get(CashMovementKind.CASH_IN, 0),
+        cash_out_fen=moved.get(CashMovementKind.CASH_OUT, 0),
         cash_received_fen=int(received),
         cash_paid_fen=int(paid),
-        handed_over_fen=moved.get(HANDOVER, 0),
-        over_short_fen=moved.get(OVER_SHORT, 0),
-        to_safe_fen=moved.get(SAFE_DEPOSIT, 0),
-        expected_fen=json.loads(count.expected)[CASH_METHOD] if count else None,
+        handed_over_fen=moved.get(CashMovementKind.HANDOVER, 0),
+        over_short_fen=moved.get(CashMovementKind.OVER_SHORT, 0),
+        to_safe_fen=moved.get(CashMovementKind.SAFE_DEPOSIT, 0),
+        expected_fen=json.loads(count.expected)[PaymentMethod.CASH] if count else None,
         counted_fen=count.cash_fen if count else None,
         denominations=tuple(DenominationLine(*line) for line in drawn.lines()) if drawn else (),
     )
@@ -307,7 +293,7 @@ def _methods(count) -> tuple[MethodCount, ...]:  # type: ignore[no-untyped-def]
     if count is None:
         return ()
     return tuple(
-        MethodCount(PAYMENT_METHODS[line.method], line.expected_fen, line.counted_fen)
+        MethodCount(PaymentMethod(line.method).label, line.expected_fen, line.counted_fen)
         for line in method_lines(count)
     )
 
@@ -323,7 +309,7 @@ def _handovers(
         select(m, _CLERK.c.display_name.label("clerk"), _RECEIVER.c.display_name.label("to"))
         .join(_CLERK, _CLERK.c.id == m.c.operator_id)
         .join(_RECEIVER, _RECEIVER.c.id == m.c.counterpart_id)
-        .where(*where, m.c.kind == HANDOVER)
+        .where(*where, m.c.kind == CashMovementKind.HANDOVER)
         .order_by(m.c.id)
     )
     return tuple(
@@ -358,14 +344,14 @@ def _over_short(
         .join(counters, counters.c.id == m.c.counter_id)
         .outerjoin(a, a.c.cash_movement_id == m.c.id)
         .outerjoin(signer, signer.c.id == a.c.approver_id)
-        .where(*where, m.c.kind == OVER_SHORT)
+        .where(*where, m.c.kind == CashMovementKind.OVER_SHORT)
         .order_by(m.c.id)
     )
     return tuple(
         OverShortLine(
             row.clerk,
             row.counter,
-            PAYMENT_METHODS.get(row.payment_method, row.payment_method),
+            PaymentMethod.label_of(row.payment_method),
             row.amount_fen,
             row.reason or "",
             row.signer or "—",
@@ -537,7 +523,7 @@ def cash_positions(session: Session, hall_id: int, day: dt.date) -> tuple[int, i
             .where(
                 t.c.hall_id == hall_id,
                 t.c.business_date <= day,
-                t.c.payment_method == CASH_METHOD,
+                t.c.payment_method == PaymentMethod.CASH,
             )
             .scalar_subquery(),
             select(func.coalesce(func.sum(m.c.safe_fen), 0))
@@ -610,7 +596,7 @@ def monthly_report_data(
         t.c.business_date < next_month,
     )
     moved = (m.c.hall_id == hall_id, m.c.business_date >= first_day, m.c.business_date < next_month)
-    cash_amount = _sum(case((t.c.payment_method == CASH_METHOD, t.c.amount_fen), else_=0))
+    cash_amount = _sum(case((t.c.payment_method == PaymentMethod.CASH, t.c.amount_fen), else_=0))
     with ctx.reading() as session:
         _one_snapshot(session)
         _require_supervisor(session, actor, hall_id)
@@ -628,7 +614,7 @@ def monthly_report_data(
             select(
                 m.c.business_date,
                 _sum(m.c.finance_fen),
-                _sum(case((m.c.kind == OVER_SHORT, m.c.amount_fen), else_=0)),
+                _sum(case((m.c.kind == CashMovementKind.OVER_SHORT, m.c.amount_fen), else_=0)),
             )
             .where(*moved)
             .group_by(m.c.business_date)
@@ -673,7 +659,7 @@ def handover_slip_data(ctx: Context, movement_id: int) -> HandoverSlipData:
                 .join(_RECEIVER, _RECEIVER.c.id == m.c.counterpart_id)
                 .join(counters, counters.c.id == m.c.counter_id)
                 .join(halls, halls.c.id == m.c.hall_id)
-                .where(m.c.id == movement_id, m.c.kind == HANDOVER)
+                .where(m.c.id == movement_id, m.c.kind == CashMovementKind.HANDOVER)
             )
             .first()
         )
@@ -726,7 +712,7 @@ def opening_form_data(ctx: Context, account_no: AccountNo) -> OpeningFormData:
         opening = conn.execute(
             select(t.c.receipt_no, users.c.display_name)
             .join_from(t, users, users.c.id == t.c.operator_id)
-            .where(t.c.account_id == account.id, t.c.kind == OPENING)
+            .where(t.c.account_id == account.id, t.c.kind == TransactionKind.OPENING)
             .order_by(t.c.id)
             .limit(1)
         ).first()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.cards import CardReading
-from app.domain.cash import CASH, Payment
+from app.domain.cash import Payment
 from app.domain.money import format_money, format_volume
 from app.domain.pricing import (
     Segment,
@@ -35,11 +35,8 @@ from app.services.security import ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
 from app.services.tariffs import ladder_usage, tariff_in_force
 from app.services.unit_of_work import run_once
+from app.vocabulary import PaymentMethod, TransactionKind
 from db.tables import accounts, cards, segments_table, tariffs, transactions
-
-PURCHASE = "purchase"
-REFUND = "refund"
-SUPPLEMENT = "supplement"
 
 
 @dataclass(frozen=True)
@@ -199,7 +196,7 @@ def settle_payment(
             f"实收金额过大：找零不能超过{format_money(policy.max_change_fen)}元，请核对实收金额",
             f"tendered {tendered} for {amount}: change above {policy.max_change_fen}",
         )
-    if payment.method != CASH:
+    if payment.method != PaymentMethod.CASH:
         if tendered is not None and tendered != amount:
             raise InvalidInput("非现金付款不找零，实收须等于应收", f"tendered {tendered}")
         return (None, None)
@@ -317,7 +314,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=PURCHASE,
+            kind=TransactionKind.PURCHASE,
             account_id=card.account_id,
             card_id=card.card_id,
             segments=segments,
@@ -330,7 +327,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         return SaleResult(
             transaction_id=recorded.id,
             request_id=req.request_id,
-            kind=PURCHASE,
+            kind=TransactionKind.PURCHASE,
             receipt_no=recorded.receipt_no,
             account_no=card.account_no,
             card_serial=card.serial,
@@ -343,7 +340,9 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             **values,
         )
 
-    return run_once(ctx, req.request_id, earlier_transaction(PURCHASE, sale_result), work)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.PURCHASE, sale_result), work
+    )
 
 
 @dataclass(frozen=True)
@@ -360,7 +359,7 @@ _LAST_GAS = (
     .where(
         transactions.c.account_id == bindparam("account_id"),
         transactions.c.purchase_count == bindparam("purchase_count"),
-        transactions.c.kind.in_((PURCHASE, SUPPLEMENT)),
+        transactions.c.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
     )
     .order_by(transactions.c.id.desc())
     .limit(1)
@@ -388,7 +387,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
         card = card_for_sale(session, req.card.serial)
         require_active(card.account_status, card.account_no)
         sale = last_gas_transaction(session, card.account_id, card.purchase_count)
-        if sale is None or sale.kind != PURCHASE:
+        if sale is None or sale.kind != TransactionKind.PURCHASE:
             raise RuleViolation("只能退最后一次购气", "last gas operation is not a purchase")
         if sale.card_id != card.card_id:
             # the purchase went onto another (lost) card, which may have loaded it already
@@ -420,7 +419,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=REFUND,
+            kind=TransactionKind.REFUND,
             account_id=card.account_id,
             card_id=card.card_id,
             segments=segments,
@@ -434,7 +433,9 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, earlier_transaction(REFUND, sale_result), work)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.REFUND, sale_result), work
+    )
 
 
 @dataclass(frozen=True)
@@ -471,7 +472,7 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=SUPPLEMENT,
+            kind=TransactionKind.SUPPLEMENT,
             account_id=card.account_id,
             card_id=card.card_id,
             approvals=approvals,
@@ -483,4 +484,6 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
             record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, earlier_transaction(SUPPLEMENT, sale_result), work)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.SUPPLEMENT, sale_result), work
+    )

@@ -21,16 +21,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.domain.cash import (
-    CASH,
-    MAX_CASH_FEN,
-    NON_CASH,
-    PAYMENT_METHODS,
-    DrawerCount,
-    HeldTakings,
-    Payment,
-    held_takings,
-)
+from app.domain.cash import MAX_CASH_FEN, NON_CASH, DrawerCount, HeldTakings, Payment, held_takings
 from app.domain.money import format_money
 from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
 from app.policy import HallPolicy, load_calendar, load_policy
@@ -43,6 +34,7 @@ from app.services.ledger import next_number
 from app.services.locks import lock_open_shift, lock_safe, lock_shift, require_locked
 from app.services.permissions import LOOK_UP
 from app.services.unit_of_work import Earlier, check_request_id, run_once, submitted_in
+from app.vocabulary import CashMovementKind, DrawerLevel, FloatSource, PaymentMethod, Role
 from db.models import ShiftCount
 from db.tables import approvals_table, counters, movements, shifts, transactions, users
 
@@ -51,25 +43,10 @@ __all__ = ["drawer_cash", "safe_cash"]  # re-exported: reports and tests read th
 log = logging.getLogger(__name__)
 counts = ShiftCount.__table__
 
-FLOAT = "float"
-CASH_IN = "cash_in"
-CASH_OUT = "cash_out"
-HANDOVER = "handover"
-SAFE_DEPOSIT = "safe_deposit"
-OVER_SHORT = "over_short"
 SHIFT_OPEN = "shift_open"
 SHIFT_CLOSE = "shift_close"
-MOVEMENT_KINDS = {
-    FLOAT: "备用金",
-    CASH_IN: "现金存入",
-    CASH_OUT: "现金支出",
-    HANDOVER: "交款",
-    SAFE_DEPOSIT: "存入保险柜",
-    OVER_SHORT: "长短款",
-}
-FLOAT_SOURCES = {"safe": "保险柜", "finance": "财务拨付"}
-SIGN_OFF_ROLES = ("team_leader", "department_manager")  # 班长 signs over/short; a manager may
-RECEIVER_ROLES = ("finance",)
+SIGN_OFF_ROLES = (Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER)  # 班长 signs over/short; a manager may
+RECEIVER_ROLES = (Role.FINANCE,)
 
 
 def _money(value: object, what: str, *, allow_zero: bool = False) -> int:
@@ -88,8 +65,8 @@ def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
     """What the shift should hold per payment method: drawer cash, and non-cash takings (with
     any recorded over/short of that method)."""
     t = transactions
-    expected = {method: 0 for method in PAYMENT_METHODS}
-    expected[CASH] = drawer_cash(session, shift_id)
+    expected = {method: 0 for method in PaymentMethod}
+    expected[PaymentMethod.CASH] = drawer_cash(session, shift_id)
     conn = session.connection()
     noncash = conn.execute(
         select(t.c.payment_method, func.sum(t.c.amount_fen))
@@ -102,7 +79,7 @@ def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
         select(movements.c.payment_method, func.sum(movements.c.amount_fen))
         .where(
             movements.c.shift_id == shift_id,
-            movements.c.kind == OVER_SHORT,
+            movements.c.kind == CashMovementKind.OVER_SHORT,
             movements.c.payment_method.in_(NON_CASH),
         )
         .group_by(movements.c.payment_method)
@@ -114,17 +91,13 @@ def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
 
 # ---------------------------------------------------------------- limits on cash in the drawer
 
-LEVEL_OK = "ok"
-LEVEL_WARN = "warn"
-LEVEL_STOP = "stop"
-
 
 def cash_level(drawer_fen: int, policy: HallPolicy) -> str:
     if drawer_fen > policy.drawer_stop_limit_fen:
-        return LEVEL_STOP
+        return DrawerLevel.STOP
     if drawer_fen > policy.drawer_warn_limit_fen:
-        return LEVEL_WARN
-    return LEVEL_OK
+        return DrawerLevel.WARN
+    return DrawerLevel.OK
 
 
 def warn_message(policy: HallPolicy) -> str:
@@ -142,18 +115,18 @@ def check_cash_sale(
 
     The message names the limit, never the drawer's figure (the count at close is blind).
     """
-    if payment.method != CASH or amount_fen <= 0 or on_duty.shift_id is None:
+    if payment.method != PaymentMethod.CASH or amount_fen <= 0 or on_duty.shift_id is None:
         return None
     policy = policy or load_policy(session)
     before = drawer_cash(session, on_duty.shift_id)
     # the limit holds for the drawer after this charge, not only before it
-    if cash_level(before + amount_fen, policy) == LEVEL_STOP:
+    if cash_level(before + amount_fen, policy) == DrawerLevel.STOP:
         raise RuleViolation(
             f"收取本笔现金后钱箱将超过{format_money(policy.drawer_stop_limit_fen)}元上限，"
             "请先交款再收现金（可改用非现金付款）",
             f"drawer {before} + {amount_fen} above stop limit {policy.drawer_stop_limit_fen}",
         )
-    if cash_level(before + amount_fen, policy) != LEVEL_OK:
+    if cash_level(before + amount_fen, policy) != DrawerLevel.OK:
         return warn_message(policy)
     return None
 
@@ -176,16 +149,16 @@ def drawer_status(ctx: Context, actor: Actor) -> DrawerStatus:
         on_duty = resolve_actor(session, actor, LOOK_UP)
         overdue = tuple(_overdue(session, ctx, on_duty.hall_id))
         if on_duty.shift_id is None:
-            return DrawerStatus(None, None, LEVEL_OK, None, overdue)
+            return DrawerStatus(None, None, DrawerLevel.OK, None, overdue)
         policy = load_policy(session)
         level = cash_level(drawer_cash(session, on_duty.shift_id), policy)
         opened = session.connection().execute(
             select(shifts.c.opened_at).where(shifts.c.id == on_duty.shift_id)
         )
         message = {
-            LEVEL_OK: None,
-            LEVEL_WARN: warn_message(policy),
-            LEVEL_STOP: "钱箱现金已达上限，现金收费已暂停，请立即交款",
+            DrawerLevel.OK: None,
+            DrawerLevel.WARN: warn_message(policy),
+            DrawerLevel.STOP: "钱箱现金已达上限，现金收费已暂停，请立即交款",
         }[level]
         return DrawerStatus(on_duty.shift_id, opened.scalar_one(), level, message, overdue)
 
@@ -199,15 +172,21 @@ def takings_by_day(session: Session, hall_id: int, until: dt.date) -> dict[dt.da
     days: dict[dt.date, int] = {}
     sales = session.connection().execute(
         select(t.c.business_date, func.sum(t.c.amount_fen))
-        .where(t.c.hall_id == hall_id, t.c.payment_method == CASH, t.c.business_date <= until)
+        .where(
+            t.c.hall_id == hall_id,
+            t.c.payment_method == PaymentMethod.CASH,
+            t.c.business_date <= until,
+        )
         .group_by(t.c.business_date)
     )
     moved = session.connection().execute(
         select(movements.c.business_date, func.sum(movements.c.drawer_fen))
         .where(
             movements.c.hall_id == hall_id,
-            movements.c.kind.in_((CASH_IN, CASH_OUT, OVER_SHORT)),
-            movements.c.payment_method == CASH,
+            movements.c.kind.in_(
+                (CashMovementKind.CASH_IN, CashMovementKind.CASH_OUT, CashMovementKind.OVER_SHORT)
+            ),
+            movements.c.payment_method == PaymentMethod.CASH,
             movements.c.business_date <= until,
         )
         .group_by(movements.c.business_date)
@@ -250,7 +229,7 @@ def overdue_takings(ctx: Context, hall_id: int) -> list[HeldTakings]:
 class OpenShiftRequest:
     request_id: uuid.UUID
     float_count: DrawerCount  # the opening float, counted into the drawer
-    float_source: str = "safe"  # "safe" or "finance"
+    float_source: str = FloatSource.SAFE  # or FloatSource.FINANCE
 
 
 @dataclass(frozen=True)
@@ -294,7 +273,7 @@ def _movement(
         "operator_id": on_duty.user_id,
         "created_at": ctx.now(),
         "business_date": ctx.today(),
-        "payment_method": values.pop("payment_method", CASH),
+        "payment_method": values.pop("payment_method", PaymentMethod.CASH),
         "amount_fen": amount_fen,
         "drawer_fen": drawer_fen,
         "safe_fen": safe_fen,
@@ -304,7 +283,7 @@ def _movement(
     movement_id = conn.execute(insert(movements).returning(movements.c.id), row).scalar_one()
     event = audit.Event(kind, on_duty.user_id, on_duty.counter_id, on_duty.hall_id)
     audit.record(session, ctx, event, row=(movements.name, movement_id), figures=row)
-    takes_cash = drawer_fen < 0 and row["payment_method"] == CASH
+    takes_cash = drawer_fen < 0 and row["payment_method"] == PaymentMethod.CASH
     refuse_negative_cash(
         session,
         shift_id=shift_id if takes_cash else None,
@@ -322,7 +301,7 @@ def _shift_row(session: Session, shift_id: int):  # type: ignore[no-untyped-def]
 
 def _float_of(session: Session, shift_id: int) -> int:
     query = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
-        movements.c.shift_id == shift_id, movements.c.kind == FLOAT
+        movements.c.shift_id == shift_id, movements.c.kind == CashMovementKind.FLOAT
     )
     return int(session.connection().execute(query).scalar_one())
 
@@ -349,12 +328,12 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
     """
     check_request_id(req.request_id)
     count = _checked_count(req.float_count)
-    if req.float_source not in FLOAT_SOURCES:
+    if req.float_source not in FloatSource.labels():
         raise InvalidInput("请选择备用金来源", f"bad float source {req.float_source!r}")
 
     def work(session: Session) -> ShiftOpened:
         on_duty = resolve_actor(session, actor, "shift")
-        if req.float_source == "safe":
+        if req.float_source == FloatSource.SAFE:
             lock_safe(session, on_duty.hall_id)  # the float's check runs under it (_movement)
         _refuse_second_shift(session, on_duty)
         amount = count.total_fen
@@ -388,13 +367,13 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
                 session,
                 ctx,
                 on_duty,
-                request_id=uuid.uuid5(req.request_id, FLOAT),
-                kind=FLOAT,
+                request_id=uuid.uuid5(req.request_id, CashMovementKind.FLOAT),
+                kind=CashMovementKind.FLOAT,
                 amount_fen=amount,
                 shift_id=shift_id,
                 drawer_fen=amount,
-                safe_fen=-amount if req.float_source == "safe" else 0,
-                reason=FLOAT_SOURCES[req.float_source],
+                safe_fen=-amount if req.float_source == FloatSource.SAFE else 0,
+                reason=FloatSource(req.float_source).label,
                 denominations=json.dumps(count.as_json()),
             )
         return _opened(session, shift_id, _overdue(session, ctx, on_duty.hall_id))
@@ -444,7 +423,7 @@ class CashMoveRequest:
     """Cash into the drawer (float top-up, change) or out of it (petty payout), with a reason."""
 
     request_id: uuid.UUID
-    kind: str  # CASH_IN or CASH_OUT
+    kind: str  # CashMovementKind.CASH_IN or CashMovementKind.CASH_OUT
     amount_fen: int
     reason: Reason
 
@@ -484,7 +463,7 @@ def _earlier_movement(kind: str) -> Earlier[Moved]:
 @service
 def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
     """现金存入/支出 in the actor's open shift."""
-    if req.kind not in (CASH_IN, CASH_OUT):
+    if req.kind not in (CashMovementKind.CASH_IN, CashMovementKind.CASH_OUT):
         raise InvalidInput("请选择存入或支出", f"bad cash move kind {req.kind!r}")
     amount = _money(req.amount_fen, "金额")
     reason = require_text(req.reason, "原因")
@@ -492,7 +471,7 @@ def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
     def work(session: Session) -> Moved:
         on_duty = resolve_actor(session, actor, "shift")
         shift_id = lock_shift(session, on_duty)
-        sign = 1 if req.kind == CASH_IN else -1
+        sign = 1 if req.kind == CashMovementKind.CASH_IN else -1
         movement_id = _movement(
             session,
             ctx,
@@ -561,7 +540,7 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
             ctx,
             on_duty,
             request_id=req.request_id,
-            kind=HANDOVER,
+            kind=CashMovementKind.HANDOVER,
             amount_fen=amount,
             shift_id=shift_id,
             finance_fen=amount,
@@ -573,7 +552,7 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
         )
         return _moved(session, movement_id)
 
-    return run_once(ctx, req.request_id, _earlier_movement(HANDOVER), work)
+    return run_once(ctx, req.request_id, _earlier_movement(CashMovementKind.HANDOVER), work)
 
 
 # ---------------------------------------------------------------- blind count and close
@@ -621,9 +600,9 @@ def method_lines(row) -> tuple[MethodLine, ...]:  # type: ignore[no-untyped-def]
         MethodLine(
             method,
             expected[method],
-            row.cash_fen if method == CASH else noncash.get(method, expected[method]),
+            row.cash_fen if method == PaymentMethod.CASH else noncash.get(method, expected[method]),
         )
-        for method in PAYMENT_METHODS
+        for method in PaymentMethod
     )
 
 
@@ -639,7 +618,7 @@ def _checked_noncash(noncash: Mapping[str, int]) -> dict[str, int]:
         if method not in NON_CASH:
             raise InvalidInput("付款方式无效", f"bad non-cash method {method!r}")
         if not isinstance(amount, int) or isinstance(amount, bool) or abs(amount) > MAX_CASH_FEN:
-            raise InvalidInput(f"{PAYMENT_METHODS[method]}金额无效", f"bad amount {amount!r}")
+            raise InvalidInput(f"{PaymentMethod(method).label}金额无效", f"bad amount {amount!r}")
         checked[method] = amount
     return checked
 
@@ -723,12 +702,12 @@ def _closed(session: Session, shift_id: int) -> ShiftClosed:
         select(users.c.display_name)
         .join_from(approvals_table, movements, movements.c.id == approvals_table.c.cash_movement_id)
         .join(users, users.c.id == approvals_table.c.approver_id)
-        .where(movements.c.shift_id == shift_id, movements.c.kind == OVER_SHORT)
+        .where(movements.c.shift_id == shift_id, movements.c.kind == CashMovementKind.OVER_SHORT)
         .limit(1)
     ).scalar()
     to_safe = conn.execute(
         select(func.coalesce(func.sum(movements.c.safe_fen), 0)).where(
-            movements.c.shift_id == shift_id, movements.c.kind == SAFE_DEPOSIT
+            movements.c.shift_id == shift_id, movements.c.kind == CashMovementKind.SAFE_DEPOSIT
         )
     ).scalar_one()
     differing = tuple(line for line in count.lines if line.difference_fen)
@@ -775,11 +754,13 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
                 session,
                 ctx,
                 on_duty,
-                request_id=uuid.uuid5(req.request_id, f"{OVER_SHORT}:{line.method}"),
-                kind=OVER_SHORT,
+                request_id=uuid.uuid5(
+                    req.request_id, f"{CashMovementKind.OVER_SHORT}:{line.method}"
+                ),
+                kind=CashMovementKind.OVER_SHORT,
                 amount_fen=line.difference_fen,
                 shift_id=shift_id,
-                drawer_fen=line.difference_fen if line.method == CASH else 0,
+                drawer_fen=line.difference_fen if line.method == PaymentMethod.CASH else 0,
                 payment_method=line.method,
                 reason=explanation,
             )
@@ -799,8 +780,8 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
                 session,
                 ctx,
                 on_duty,
-                request_id=uuid.uuid5(req.request_id, SAFE_DEPOSIT),
-                kind=SAFE_DEPOSIT,
+                request_id=uuid.uuid5(req.request_id, CashMovementKind.SAFE_DEPOSIT),
+                kind=CashMovementKind.SAFE_DEPOSIT,
                 amount_fen=to_safe,
                 shift_id=shift_id,
                 drawer_fen=-to_safe,

@@ -47,6 +47,7 @@ from app.services import shifts as shift_service
 from app.services.credentials import Credential
 from app.services.directory import user_id_by_username
 from app.services.printing import print_handover_slip, print_zreport
+from app.vocabulary import CashMovementKind, FloatSource
 from ui.base import OperationDialog, error_text, money_edit, read_money
 
 RED = QColor("#b00020")
@@ -248,8 +249,8 @@ class ShiftDialog(KeyboardDialog):
         self.source_buttons = QButtonGroup(self)
         sources = QHBoxLayout()
         self.source_radios: dict[str, QRadioButton] = {}
-        for key in shift_service.FLOAT_SOURCES:
-            radio = QRadioButton(self.tr(shift_service.FLOAT_SOURCES[key]))
+        for key, label in FloatSource.labels().items():
+            radio = QRadioButton(self.tr(label))
             self.source_radios[key] = radio
             self.source_buttons.addButton(radio)
             sources.addWidget(radio)
@@ -568,7 +569,7 @@ class CashMoveDialog(KeyboardDialog):
         return [self.amount, self.reason]
 
     def work(self) -> Callable[[], Any]:
-        kind = shift_service.CASH_IN if self.cash_in.isChecked() else shift_service.CASH_OUT
+        kind = CashMovementKind.CASH_IN if self.cash_in.isChecked() else CashMovementKind.CASH_OUT
         amount = read_money(self.amount, self.tr("金额"))
         reason = self.reason.text().strip()
         if not reason:
