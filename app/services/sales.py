@@ -95,7 +95,7 @@ def sale_result(session: Session, transaction_id: int) -> SaleResult:
     return SaleResult(
         transaction_id=row.id,
         request_id=row.request_id,
-        kind=row.kind,
+        kind=TransactionKind(row.kind),
         receipt_no=row.receipt_no,
         account_no=row.account_no,
         card_serial=row.card_serial,
