@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, RuleViolation
 from app.services.permissions import require_permission
-from db.models import User
 from db.tables import counters, halls, shifts, users
 
 
@@ -35,11 +34,19 @@ class OnDuty:
     shift_id: int | None = None
 
 
+# the columns ``on_duty_in`` reads, for wider reads that find the actor too (the sale's)
+ON_DUTY_COLUMNS = (
+    users.c.active,
+    users.c.role,
+    counters.c.hall_id,
+    halls.c.code,
+    shifts.c.id.label("shift_id"),
+)
 _ON_DUTY = (
-    select(users.c.active, users.c.role, counters.c.hall_id, halls.c.code, shifts.c.id)
+    select(*ON_DUTY_COLUMNS)
     .select_from(
-        users.join(counters, counters.c.id == bindparam("counter_id"))
-        .join(halls, halls.c.id == counters.c.hall_id)
+        users.outerjoin(counters, counters.c.id == bindparam("counter_id"))
+        .outerjoin(halls, halls.c.id == counters.c.hall_id)
         .outerjoin(
             shifts,
             (shifts.c.clerk_id == users.c.id)
@@ -60,15 +67,20 @@ def resolve_actor(session: Session, actor: Actor, operation: str | None = None) 
         .execute(_ON_DUTY, {"user_id": actor.user_id, "counter_id": actor.counter_id})
         .first()
     )
-    if row is None:
-        if session.get(User, actor.user_id) is None:
-            raise RuleViolation("操作员不存在或已停用", f"user {actor.user_id} not found")
+    return on_duty_in(session, actor, row, operation)
+
+
+def on_duty_in(session: Session, actor: Actor, row, operation: str | None) -> OnDuty:  # type: ignore[no-untyped-def]
+    """The actor as a read of ``ON_DUTY_COLUMNS`` (outer-joined to the user) found them."""
+    if row is None or row.role is None:
+        raise RuleViolation("操作员不存在或已停用", f"user {actor.user_id} not found")
+    if row.hall_id is None:
         raise NotFound("柜台不存在", f"counter {actor.counter_id} not found")
     if not row.active:
         raise RuleViolation("操作员不存在或已停用", f"user {actor.user_id} disabled")
     if operation is not None:
         require_permission(session, actor.user_id, actor.counter_id, row.role, operation)
-    return OnDuty(actor.user_id, row.role, actor.counter_id, row.hall_id, row.code, row.id)
+    return OnDuty(actor.user_id, row.role, actor.counter_id, row.hall_id, row.code, row.shift_id)
 
 
 def require_shift(on_duty: OnDuty) -> int:

@@ -773,6 +773,13 @@ def _take_mark(conn: Connection) -> None:
         conn.info[_MARK] = conn.execute(_MARK_QUERY).scalar_one()
 
 
+def wants_mark(session: Session) -> bool:
+    """True when the transaction's first read may carry ``MARK_COLUMN`` (SQLite, audit notes
+    on, nothing written yet)."""
+    conn = session.connection()
+    return conn.info.get(_MARK, 0) is None and not conn.info.get(_WROTE)
+
+
 def note_mark(session: Session, mark: int) -> None:
     """The newest note as the transaction's first read saw it (``MARK_COLUMN``), before any
     write of its own: spares the read before the first write."""

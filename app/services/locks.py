@@ -203,19 +203,23 @@ class CardAccount:
     pending_write_id: int | None
 
 
+# the columns ``card_account_in`` reads, for wider reads that find the card too (the sale's)
+CARD_ACCOUNT_COLUMNS = (
+    cards.c.id,
+    cards.c.serial,
+    cards.c.status,
+    accounts.c.id.label("account_id"),
+    accounts.c.account_no,
+    accounts.c.status.label("account_status"),
+    accounts.c.purchase_count,
+    customers.c.kind,
+    customers.c.household_size,
+    PENDING_WRITE.label("pending_write_id"),
+)
+
+
 _CARD_ACCOUNT = (
-    select(
-        cards.c.id,
-        cards.c.serial,
-        cards.c.status,
-        accounts.c.id.label("account_id"),
-        accounts.c.account_no,
-        accounts.c.status.label("account_status"),
-        accounts.c.purchase_count,
-        customers.c.kind,
-        customers.c.household_size,
-        PENDING_WRITE.label("pending_write_id"),
-    )
+    select(*CARD_ACCOUNT_COLUMNS)
     .join_from(cards, accounts, accounts.c.id == cards.c.account_id)
     .join(customers, customers.c.id == accounts.c.customer_id)
     .where(cards.c.serial == bindparam("serial"))
@@ -263,16 +267,30 @@ def card_for_sale(session: Session, serial: str) -> CardAccount:
 
 def card_and_account(session: Session, serial: str) -> CardAccount:
     """The presented active card and its account (locked), pending write or not."""
-    serial = normalize_identifier(serial or "")
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":  # SQLite: the write transaction already excludes others
-        conn.execute(_LOCK_CARD_ACCOUNT, {"serial": serial}).scalar()
+    serial = lock_card_account(session, serial)
     # a statement of its own, after the lock: it sees the card's status, the count and the
     # pending write as the transaction that held the lock left them
-    row = conn.execute(_CARD_ACCOUNT, {"serial": serial}).first()
-    if row is not None:
+    row = session.connection().execute(_CARD_ACCOUNT, {"serial": serial}).first()
+    return card_account_in(session, serial, row)
+
+
+def lock_card_account(session: Session, serial: str) -> str:
+    """Hold the account of the presented card (PostgreSQL; SQLite's write transaction already
+    excludes every other writer); returns the serial as stored. Whatever decides on the account
+    is read after this, in a statement of its own."""
+    serial = normalize_identifier(serial or "")
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(_LOCK_CARD_ACCOUNT, {"serial": serial}).scalar()
+    return serial
+
+
+def card_account_in(session: Session, serial: str, row) -> CardAccount:  # type: ignore[no-untyped-def]
+    """The presented active card and its account as a read of ``CARD_ACCOUNT_COLUMNS`` found
+    them (the account locked: see ``lock_card_account``)."""
+    if row is not None and row.account_id is not None:
         _account_locked(session, row.account_id)
-    if row is None:
+    if row is None or row.id is None:
         raise NotFound("卡号未登记", f"card {serial!r} not registered")
     if row.status == "blacklisted":
         raise RuleViolation("此卡已挂失作废（黑名单卡），请收回", f"card {serial} is blacklisted")

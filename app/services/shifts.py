@@ -110,15 +110,17 @@ def check_cash_sale(
     payment: Payment,
     amount_fen: int,
     policy: HallPolicy | None = None,
+    drawer_fen: int | None = None,
 ) -> str | None:
     """Refuse cash taken above the hard limit; the warning to show after this sale, if any.
 
-    The message names the limit, never the drawer's figure (the count at close is blind).
+    ``drawer_fen``: the drawer's cash as the caller read it under the shift's lock (else read
+    here). The message names the limit, never the drawer's figure (the count at close is blind).
     """
     if payment.method != PaymentMethod.CASH or amount_fen <= 0 or on_duty.shift_id is None:
         return None
     policy = policy or load_policy(session)
-    before = drawer_cash(session, on_duty.shift_id)
+    before = drawer_cash(session, on_duty.shift_id) if drawer_fen is None else drawer_fen
     # the limit holds for the drawer after this charge, not only before it
     if cash_level(before + amount_fen, policy) == DrawerLevel.STOP:
         raise RuleViolation(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.pricing import TariffRule, Tier
@@ -41,7 +41,27 @@ def tariff_in_force(session: Session, customer_class: str, day: dt.date) -> Tari
     """The tariff of the class in force on ``day``. Rules are cached: tariffs are never edited."""
     conn = session.connection()
     row = conn.execute(_TARIFF, {"customer_class": customer_class, "day": day}).first()
-    if row is None:
+    return tariff_in(session, customer_class, day, row)
+
+
+def in_force_id(customer_class, day) -> ColumnElement[int]:  # type: ignore[no-untyped-def]
+    """The id of the tariff of ``customer_class`` (a column or a value) in force on ``day``,
+    for wider reads that join the tariff (the sale's)."""
+    later = tariffs.alias("in_force")
+    return (
+        select(later.c.id)
+        .where(later.c.customer_class == customer_class, later.c.effective_from <= day)
+        .order_by(later.c.effective_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def tariff_in(session: Session, customer_class: str, day: dt.date, row) -> TariffInForce:  # type: ignore[no-untyped-def]
+    """The tariff a read found (columns ``id``, ``name``, ``ladder_start_month``,
+    ``household_threshold``, ``extra_per_member``; None: none in force), with its rule, cached:
+    tariffs are never edited."""
+    if row is None or row.id is None:
         raise RuleViolation(
             "没有适用的气价，请联系管理员设置", f"no {customer_class} tariff in force on {day}"
         )
@@ -49,7 +69,7 @@ def tariff_in_force(session: Session, customer_class: str, day: dt.date) -> Tari
     key = ("tariff_rule", row.id)
     rule = cache.get(key) if cache is not None else None
     if rule is None:
-        tiers = conn.execute(_TIERS, {"tariff_id": row.id}).all()
+        tiers = session.connection().execute(_TIERS, {"tariff_id": row.id}).all()
         rule = TariffRule(
             tiers=tuple(Tier(t.upper, t.price_fen) for t in tiers),
             ladder_start_month=row.ladder_start_month,
