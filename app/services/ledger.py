@@ -104,7 +104,7 @@ def record_transaction(
     }
     txn_id = conn.execute(insert(transactions).returning(transactions.c.id), row).scalar_one()
     if segments:
-        conn.execute(
+        conn.execute(  # one statement for every segment (compiled once, cached)
             insert(segments_table),
             [
                 {
