@@ -42,10 +42,13 @@ ON_DUTY_COLUMNS = (
     halls.c.code,
     shifts.c.id.label("shift_id"),
 )
-_ON_DUTY = (
-    select(*ON_DUTY_COLUMNS)
-    .select_from(
-        users.outerjoin(counters, counters.c.id == bindparam("counter_id"))
+
+
+def on_duty_joined(users_side):  # type: ignore[no-untyped-def]
+    """``users_side`` (a FROM holding ``users``) outer-joined to the counter ``:counter_id``,
+    its hall and the user's open shift there: the FROM of ``ON_DUTY_COLUMNS``."""
+    return (
+        users_side.outerjoin(counters, counters.c.id == bindparam("counter_id"))
         .outerjoin(halls, halls.c.id == counters.c.hall_id)
         .outerjoin(
             shifts,
@@ -54,6 +57,11 @@ _ON_DUTY = (
             & shifts.c.closed_at.is_(None),
         )
     )
+
+
+_ON_DUTY = (
+    select(*ON_DUTY_COLUMNS)
+    .select_from(on_duty_joined(users))
     .where(users.c.id == bindparam("user_id"))
 )
 

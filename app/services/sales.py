@@ -29,7 +29,14 @@ from app.domain.pricing import (
 from app.errors import Conflict, InvalidInput, RuleViolation
 from app.policy import HallPolicy, load_policy, policy_from
 from app.services import audit
-from app.services.actor import ON_DUTY_COLUMNS, Actor, OnDuty, on_duty_in, resolve_actor
+from app.services.actor import (
+    ON_DUTY_COLUMNS,
+    Actor,
+    OnDuty,
+    on_duty_in,
+    on_duty_joined,
+    resolve_actor,
+)
 from app.services.boundary import CardSerial, Reason, require_text, service
 from app.services.ledger import earlier_transaction, record_card_write, record_transaction
 from app.services.locks import (
@@ -50,9 +57,7 @@ from app.vocabulary import PaymentMethod, TransactionKind
 from db.tables import (
     accounts,
     cards,
-    counters,
     customers,
-    halls,
     movements,
     segments_table,
     settings,
@@ -317,17 +322,11 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
     ]
     if mark:
         columns.append(audit.MARK_COLUMN)
+    with_user = anchor.outerjoin(
+        earlier, earlier.c.request_id == bindparam("request_id")
+    ).outerjoin(users, users.c.id == bindparam("user_id"))
     joined = (
-        anchor.outerjoin(earlier, earlier.c.request_id == bindparam("request_id"))
-        .outerjoin(users, users.c.id == bindparam("user_id"))
-        .outerjoin(counters, counters.c.id == bindparam("counter_id"))
-        .outerjoin(halls, halls.c.id == counters.c.hall_id)
-        .outerjoin(
-            shifts,
-            (shifts.c.clerk_id == users.c.id)
-            & (shifts.c.counter_id == counters.c.id)
-            & shifts.c.closed_at.is_(None),
-        )
+        on_duty_joined(with_user)
         .outerjoin(cards, cards.c.serial == bindparam("serial"))
         .outerjoin(accounts, accounts.c.id == cards.c.account_id)
         .outerjoin(customers, customers.c.id == accounts.c.customer_id)
