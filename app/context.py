@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,8 +19,10 @@ from app.errors import Contended
 from db.engine import Database
 
 log = logging.getLogger(__name__)
-_nesting = threading.local()
 R = TypeVar("R")
+# session.info: what to do once the session's unit of work has rolled back after a refusal
+# (the audit entry of a refused operation, written in a transaction of its own)
+AFTER_ROLLBACK = "gasdesk_after_rollback"
 
 ATTEMPTS = 6  # one transaction and at most five retries after a deadlock or busy database
 CONTENDED_MESSAGE = "其他柜台正在办理，请重试"
@@ -68,18 +69,20 @@ class Context:
     def unit_of_work(self) -> Iterator[Session]:
         """A session used as ``with ctx.unit_of_work() as s: ...; s.commit()``.
 
-        Leaving the block without ``commit()`` rolls everything back. A refusal that carries a
-        security event (``error.security_event``) is logged after the rollback, in a transaction
-        of its own: the refused operation writes nothing, the audit log still records it.
+        Leaving the block without ``commit()`` rolls everything back. What a refusal noted on
+        the session (``session.info[AFTER_ROLLBACK]``, e.g. ``audit.refused``) runs after that
+        rollback, once the session is closed: the refused operation writes nothing, the audit
+        log still records it.
         Losing a race for locks (deadlock, serialization failure, busy database) is raised as
         ``Contended``, a typed conflict the clerk sees as such, never as a system error; use
         ``transaction`` to have it retried.
         """
         try:
-            with self._logging_refusals(), self._faults(), self.db.sessions() as session:
+            with self._after_rollback() as after, self._faults(), self.db.sessions() as session:
                 session.info["context"] = self  # the clock for checks deep inside (lockouts)
                 # the audit log chains every audited row this session writes, at its commit
                 session.info["gasdesk_context"] = self
+                session.info[AFTER_ROLLBACK] = after
                 yield session
         except DBAPIError as error:
             if not is_contention(error):
@@ -111,8 +114,9 @@ class Context:
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for queries that write nothing (no write lock on SQLite)."""
-        with self._logging_refusals(), self._faults(), self.db.readers() as session:
+        with self._after_rollback() as after, self._faults(), self.db.readers() as session:
             session.info["context"] = self
+            session.info[AFTER_ROLLBACK] = after
             yield session
 
     @contextlib.contextmanager
@@ -132,24 +136,16 @@ class Context:
             raise
 
     @contextlib.contextmanager
-    def _logging_refusals(self) -> Iterator[None]:
-        # only the outermost session of this thread logs: an inner one may run while an outer
-        # one still holds SQLite's write lock
-        depth = getattr(_nesting, "depth", 0)
-        _nesting.depth = depth + 1
+    def _after_rollback(self) -> Iterator[list[Callable[[], None]]]:
+        # outside the session's block: the steps run once it has rolled back and released its
+        # locks (SQLite's write lock too), so a step may open a unit of work of its own
+        steps: list[Callable[[], None]] = []
         try:
-            yield
-        except Exception as error:
-            event = getattr(error, "security_event", None)
-            if depth == 0 and event is not None and not getattr(error, "security_logged", False):
-                from app.services import audit  # services sit above the context
-
-                error.security_logged = True  # type: ignore[attr-defined]
-                _nesting.depth = 0
-                audit.record_alone(self, event)
+            yield steps
+        except Exception:
+            for step in steps:
+                step()
             raise
-        finally:
-            _nesting.depth = depth
 
 
 def is_disk_full(error: BaseException) -> bool:

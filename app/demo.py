@@ -21,7 +21,7 @@ from app.domain.identity import make_resident_id
 from app.domain.money import VOLUME_SCALE
 from app.errors import Conflict
 from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest, open_account
-from app.services.common import Actor, resolve_actor
+from app.services.actor import Actor, resolve_actor
 from app.services.credentials import Credential, hash_password
 from app.services.sales import PurchaseRequest, purchase
 from app.services.setup import (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,7 +96,11 @@ _SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)
 def load_policy(session: Session) -> HallPolicy:
     """The hall's settings as stored now (read on every operation: another counter may change
     them)."""
-    stored = dict(session.connection().execute(_SETTINGS).all())
+    return policy_from(dict(session.connection().execute(_SETTINGS).all()))
+
+
+def policy_from(stored: Mapping[str, str]) -> HallPolicy:
+    """The policy from the stored settings rows (key → JSON text), each checked."""
     values = {}
     for f in dataclasses.fields(HallPolicy):
         if f.name in stored:

@@ -16,7 +16,7 @@ from app.devices.sle4442 import Sle4442
 from app.devices.vpcd import VirtualCard
 from app.domain.cardformat import CardKey
 from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest
-from app.services.common import Actor
+from app.services.actor import Actor
 from bench.common import Metric, fresh_context, median, open_bench_shift, timed
 
 KEY = CardKey(b"gasdesk-bench-card-key-000000001", b"CDRQ")

@@ -18,7 +18,7 @@ from db.engine import open_database
 @dataclass
 class Metric:
     name: str
-    value: float
+    value: float | None  # None: not measured (the note says why)
     unit: str
     goal: str
     note: str = ""

@@ -1,17 +1,27 @@
-"""Core metrics: purchase service cost against a bare insert; account lookups at scale."""
+"""Core metrics: purchase service cost against a bare insert, its statements, its time on a
+PostgreSQL server; account lookups at scale."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import random
+import secrets
 import time
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
+
+from app.context import Context
 from app.demo import random_customer, seed_hall
-from app.services.common import Actor
+from app.services.actor import Actor
 from app.services.queries import find_accounts
 from app.services.sales import PurchaseRequest, purchase
 from bench.common import Metric, fresh_context, median, open_bench_shift, percentile, timed
+from db import migrate
+from db.engine import open_database
 from db.search import search_text_for
 
 
@@ -60,6 +70,133 @@ def purchase_service_ratio(directory: Path, quick: bool) -> list[Metric]:
             f"{median(bare_times) * 1e3:.2f} ms (medians of {rounds})",
         ),
     ]
+
+
+def count_statements(ctx: Context, call) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+    """The SQL statements ``call()`` sends to the database (``before_cursor_execute``: one per
+    statement the driver runs, a multi-row INSERT once; BEGIN IMMEDIATE included, COMMIT is
+    the driver's own call and not a statement)."""
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(ctx.db.engine, "before_cursor_execute", seen)
+    try:
+        call()
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", seen)
+    return len(statements), statements
+
+
+def purchase_statements(directory: Path, quick: bool) -> list[Metric]:
+    """Statements per purchase() through the service on SQLite (the bench's sale: 1 m³ by
+    volume, cash, no card write), the most over a few sales after the first."""
+    ctx = fresh_context(directory, "statements.sqlite3")
+    _, counters, users = seed_hall(ctx)
+    actor = Actor(users["lina"], counters[0])
+    cards = _bulk_accounts(ctx, 10, seed=3)
+    open_bench_shift(ctx, actor)
+    purchase(ctx, actor, PurchaseRequest(uuid.uuid4(), cards[0], volume=100))  # warm caches
+    counts = [
+        count_statements(
+            ctx,
+            lambda card=card: purchase(ctx, actor, PurchaseRequest(uuid.uuid4(), card, volume=100)),
+        )[0]
+        for card in cards[1:]
+    ]
+    ctx.db.dispose()
+    return [
+        Metric(
+            "purchase_statements",
+            max(counts),
+            "stmt",
+            "<= 8",
+            "SQL statements per purchase() on SQLite, BEGIN IMMEDIATE included "
+            f"(min {min(counts)}, max of {len(counts)} sales)",
+        )
+    ]
+
+
+PG_SERVER = os.environ.get("GASDESK_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def purchase_pg_ms(directory: Path, quick: bool) -> list[Metric]:
+    """Median wall time of purchase() on the PostgreSQL server at 127.0.0.1, in a database of
+    its own made for the run and dropped after it; skipped with a note when none answers."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"gasdesk_bench_{secrets.token_hex(4)}"
+    try:
+        with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:
+        note = f"skipped: no PostgreSQL answers at {PG_SERVER} ({type(error).__name__})"
+        return [Metric("purchase_pg_ms", None, "ms", "reported", note)]
+    url = PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        db = open_database(url)
+        migrate.upgrade(db)
+        ctx = Context(db=db, tz=ZoneInfo("Asia/Shanghai"), audit_key=secrets.token_bytes(32))
+        _, counters, users = seed_hall(ctx)
+        actor = Actor(users["lina"], counters[0])
+        open_bench_shift(ctx, actor)
+        cards = _opened_accounts(ctx, actor, 20)
+        rounds = 100 if quick else 500
+        for i in range(10):  # warm up caches and the connection pool
+            purchase(ctx, actor, PurchaseRequest(uuid.uuid4(), cards[i % len(cards)], volume=100))
+        times = [
+            timed(
+                lambda i=i: purchase(
+                    ctx, actor, PurchaseRequest(uuid.uuid4(), cards[i % len(cards)], volume=100)
+                )
+            )
+            * 1e3
+            for i in range(rounds)
+        ]
+        statements = count_statements(
+            ctx, lambda: purchase(ctx, actor, PurchaseRequest(uuid.uuid4(), cards[0], volume=100))
+        )[0]
+        db.dispose()
+    finally:
+        with psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    return [
+        Metric(
+            "purchase_pg_ms",
+            round(median(times), 2),
+            "ms",
+            "reported",
+            f"median of {rounds} purchase() on {PG_SERVER.rsplit('@', 1)[-1]}, p95 "
+            f"{percentile(times, 95):.2f} ms, {statements} statements per sale",
+        )
+    ]
+
+
+def _opened_accounts(ctx: Context, actor: Actor, count: int) -> list[str]:
+    """Accounts opened through the service (any backend); returns their card serials."""
+    from app.services.accounts import ContractInput, OpenAccountRequest, open_account
+
+    rng = random.Random(17)
+    serials = []
+    for n in range(count):
+        opened = open_account(
+            ctx,
+            actor,
+            OpenAccountRequest(
+                request_id=uuid.uuid4(),
+                customer=random_customer(rng, n),
+                meter_no=f"18P{n:07d}",
+                card_serial=f"PG{n:010d}",
+                contract=ContractInput(f"HT-PG-{n:05d}", dt.date(2026, 1, 1)),
+                meter_model="G2.5",
+            ),
+        )
+        serials.append(opened.card_serial)
+    return serials
 
 
 def _bulk_accounts(ctx, count: int, seed: int, hall_id: int = 1) -> list[str]:

@@ -14,6 +14,8 @@ from bench.common import Metric
 
 BENCHMARKS = [
     core.purchase_service_ratio,
+    core.purchase_statements,
+    core.purchase_pg_ms,
     core.lookup_latency,
     cards.card_purchase,
     receipts.receipt_bytes,
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(m.name) for m in metrics)
     print(f"{'metric':<{width}}  {'value':>10}  {'unit':<4}  {'goal':<7}  note")
     for m in metrics:
-        print(f"{m.name:<{width}}  {m.value:>10}  {m.unit:<4}  {m.goal:<7}  {m.note}")
+        value = "-" if m.value is None else m.value
+        print(f"{m.name:<{width}}  {value:>10}  {m.unit:<4}  {m.goal:<7}  {m.note}")
     if args.json:
         payload = {m.name: {"value": m.value, "unit": m.unit, "goal": m.goal} for m in metrics}
         args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

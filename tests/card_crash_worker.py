@@ -21,8 +21,8 @@ from app.counter.cards import CardOperations as CardCounter
 from app.devices import cardreader
 from app.devices.cardreader import GasCardReader
 from app.devices.pcsc import PcscTransport
+from app.services.actor import Actor
 from app.services.cards import ReplaceCardRequest
-from app.services.common import Actor
 from db.engine import open_database
 from tests.card_support import KEY, opening_request
 from tests.processes import processes

@@ -22,13 +22,11 @@ from app.context import Context
 from app.domain.cards import CardReading
 from app.domain.cash import count_of
 from app.errors import GasDeskError
+from app.services.actor import Actor
 from app.services.card_writes import complete_card_write, settle_card
-from app.services.common import Actor, card_writes
 from app.services.credentials import Credential
 from app.services.sales import PurchaseRequest, purchase
 from app.services.shifts import (
-    CASH_IN,
-    CASH_OUT,
     CashMoveRequest,
     CloseShiftRequest,
     CountRequest,
@@ -42,7 +40,9 @@ from app.services.shifts import (
     move_cash,
     open_shift,
 )
+from app.vocabulary import CashMovementKind
 from db.engine import open_database
+from db.tables import card_writes
 from tests.support import AUDIT_KEY, PASSWORD
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -230,10 +230,12 @@ def shift_writer(
                 choice = rng.random()
                 amount = rng.randint(1, 800) * 100
                 if choice < 0.3:
-                    move = CashMoveRequest(uuid.uuid4(), CASH_IN, amount, "补充零钱")
+                    move = CashMoveRequest(
+                        uuid.uuid4(), CashMovementKind.CASH_IN, amount, "补充零钱"
+                    )
                     call = partial(move_cash, ctx, me, move)
                 elif choice < 0.65:
-                    move = CashMoveRequest(uuid.uuid4(), CASH_OUT, amount, "支出")
+                    move = CashMoveRequest(uuid.uuid4(), CashMovementKind.CASH_OUT, amount, "支出")
                     call = partial(move_cash, ctx, me, move)
                 else:
                     receiver = Credential(users["zhaomin"], PASSWORD)
@@ -272,7 +274,7 @@ def drawer_withdrawals(
     try:
         for n in range(tries):
             if n % 2:
-                move = CashMoveRequest(uuid.uuid4(), CASH_OUT, 10000, "支出")
+                move = CashMoveRequest(uuid.uuid4(), CashMovementKind.CASH_OUT, 10000, "支出")
                 results.append(outcome(partial(move_cash, ctx, me, move)))
             else:
                 receiver = Credential(users["zhaomin"], PASSWORD)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text
 
 from app.context import Context
 from app.domain.money import VOLUME_SCALE
-from app.services.common import Actor
+from app.services.actor import Actor
 from app.services.setup import (
     TariffInput,
     add_tariff,

@@ -480,7 +480,7 @@ def test_clean_text_either_refuses_or_returns_printable_bounded_text(raw):
 # Public functions taking ``ctx`` that are not entries: helpers called inside a unit of work.
 NOT_ENTRIES = {
     ("accounts", "retire_cards"),  # inside open/transfer/replace, on a loaded ORM row
-    ("common", "run_once"),  # the unit-of-work runner every entry uses
+    ("unit_of_work", "run_once"),  # the unit-of-work runner every entry uses
     ("audit", "record_alone"),  # the audit log's own writer (events built by services)
     ("audit", "adopt_existing"),  # run once by bootstrap at start, takes no input but ctx
 }

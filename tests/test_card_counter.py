@@ -18,8 +18,8 @@ from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
 from app.errors import RuleViolation
 from app.services.cards import ReplaceCardRequest
-from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
+from app.services.security import ApprovalInput
 from tests.card_support import KEY, opening_request
 from tests.support import PASSWORD, m3
 

@@ -23,13 +23,11 @@ from app.domain.cash import (
 )
 from app.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from app.policy import save_calendar, save_setting
-from app.services.common import ApprovalInput
 from app.services.reports import daily_report_data, zreport_data
 from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
+from app.services.security import ApprovalInput
 from app.services.setup import add_user, ensure_counter
 from app.services.shifts import (
-    CASH_IN,
-    CASH_OUT,
     CashMoveRequest,
     CloseShiftRequest,
     CountRequest,
@@ -45,6 +43,7 @@ from app.services.shifts import (
     open_shift,
     overdue_takings,
 )
+from app.vocabulary import CashMovementKind
 from db.models import Approval, CashMovement, CounterTransaction, Shift
 from tests.support import (
     PASSWORD,
@@ -167,7 +166,7 @@ def test_no_transaction_without_an_open_shift(hall):
     with refused(RuleViolation, "请先开班"):
         buy(hall, account.card_serial, volume=m3(10), actor=zhou)
     with refused(RuleViolation, "请先开班"):
-        move_cash(hall.ctx, zhou, CashMoveRequest(rid(), CASH_IN, 100, "零钱"))
+        move_cash(hall.ctx, zhou, CashMoveRequest(rid(), CashMovementKind.CASH_IN, 100, "零钱"))
     assert row_counts(hall.ctx) == before
 
 
@@ -185,15 +184,19 @@ def test_a_shift_without_sales_closes_and_its_float_goes_to_the_safe_for_tomorro
 
 def test_cash_in_and_out_move_the_expected_drawer(hall):
     shift_id = hall.shifts["lina"]
-    move_cash(hall.ctx, hall.clerk, CashMoveRequest(rid(), CASH_IN, 20000, "补充零钱"))
-    out = move_cash(hall.ctx, hall.clerk, CashMoveRequest(rid(), CASH_OUT, 3550, "购买打印纸"))
+    move_cash(
+        hall.ctx, hall.clerk, CashMoveRequest(rid(), CashMovementKind.CASH_IN, 20000, "补充零钱")
+    )
+    out = move_cash(
+        hall.ctx, hall.clerk, CashMoveRequest(rid(), CashMovementKind.CASH_OUT, 3550, "购买打印纸")
+    )
     assert out.amount_fen == 3550
     assert expected_cash(hall, shift_id) == 50000 + 20000 - 3550
     before = row_counts(hall.ctx)
     for bad in (
-        CashMoveRequest(rid(), CASH_IN, 0, "x"),
-        CashMoveRequest(rid(), CASH_OUT, -5, "x"),
-        CashMoveRequest(rid(), CASH_OUT, 100, " "),
+        CashMoveRequest(rid(), CashMovementKind.CASH_IN, 0, "x"),
+        CashMoveRequest(rid(), CashMovementKind.CASH_OUT, -5, "x"),
+        CashMoveRequest(rid(), CashMovementKind.CASH_OUT, 100, " "),
         CashMoveRequest(rid(), "gift", 100, "x"),
     ):
         with pytest.raises(InvalidInput):
@@ -411,7 +414,11 @@ def test_hand_over_needs_a_finance_users_own_password(hall):
     second = handover(hall, hall.clerk, 5000)
     assert (first.slip_no, second.slip_no) == ("JK02-2026-00001", "JK02-2026-00002")
     with pytest.raises(Conflict):
-        move_cash(hall.ctx, hall.clerk, CashMoveRequest(request.request_id, CASH_IN, 1, "x"))
+        move_cash(
+            hall.ctx,
+            hall.clerk,
+            CashMoveRequest(request.request_id, CashMovementKind.CASH_IN, 1, "x"),
+        )
 
 
 # ------------------------------------------------------------------------- takings held too long

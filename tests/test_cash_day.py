@@ -17,13 +17,11 @@ from sqlalchemy import text
 
 from app.domain.cash import CASH, NON_CASH, PAYMENT_METHODS, Payment, count_of
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import ApprovalInput
 from app.services.reports import daily_report_data, monthly_report_data, zreport_data
 from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
+from app.services.security import ApprovalInput
 from app.services.setup import add_user, ensure_counter
 from app.services.shifts import (
-    CASH_IN,
-    CASH_OUT,
     CashMoveRequest,
     CloseShiftRequest,
     CountRequest,
@@ -34,6 +32,7 @@ from app.services.shifts import (
     hand_over,
     move_cash,
 )
+from app.vocabulary import CashMovementKind
 from tests.support import PASSWORD, m3, open_customer, open_shift, password_hash, rid, unloaded
 
 TRANSACTIONS = 1000
@@ -86,7 +85,7 @@ def run_the_day(hall, rng: random.Random) -> dict[str, int]:
             made += 1
             continue
         if roll < 0.07:
-            kind = rng.choice((CASH_IN, CASH_OUT))
+            kind = rng.choice((CashMovementKind.CASH_IN, CashMovementKind.CASH_OUT))
             amount = rng.randint(1, 300) * 100
             move_cash(hall.ctx, actor, CashMoveRequest(rid(), kind, amount, "备用零钱/杂项支出"))
             continue

@@ -16,11 +16,10 @@ from app.domain.cards import CardReading
 from app.domain.cash import CASH, count_of
 from app.errors import RuleViolation
 from app.services.card_writes import settle_card
-from app.services.common import ApprovalInput
+from app.services.cash_checks import safe_cash
 from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
+from app.services.security import ApprovalInput
 from app.services.shifts import (
-    CASH_IN,
-    CASH_OUT,
     CashMoveRequest,
     CloseShiftRequest,
     CountRequest,
@@ -32,8 +31,8 @@ from app.services.shifts import (
     hand_over,
     move_cash,
     open_shift,
-    safe_cash,
 )
+from app.vocabulary import CashMovementKind
 from tests.concurrency_worker import drawer_withdrawals
 from tests.processes import processes
 from tests.support import PASSWORD, m3, open_customer, refused, rid, row_counts, unloaded
@@ -58,7 +57,9 @@ def handover(hall, amount_fen: int, source: str = "drawer"):
 
 
 def cash_out(hall, amount_fen: int):
-    return move_cash(hall.ctx, hall.clerk, CashMoveRequest(rid(), CASH_OUT, amount_fen, "支出"))
+    return move_cash(
+        hall.ctx, hall.clerk, CashMoveRequest(rid(), CashMovementKind.CASH_OUT, amount_fen, "支出")
+    )
 
 
 def refused_unchanged(hall, fragment: str, call) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +82,9 @@ def test_a_hand_over_from_the_drawer_cannot_exceed_the_drawer(hall):
 def test_a_cash_out_cannot_exceed_the_drawer(hall):
     shift_id = hall.shifts["lina"]
     refused_unchanged(hall, DRAWER_SHORT, lambda: cash_out(hall, 50001))
-    move_cash(hall.ctx, hall.clerk, CashMoveRequest(rid(), CASH_IN, 1000, "补充零钱"))
+    move_cash(
+        hall.ctx, hall.clerk, CashMoveRequest(rid(), CashMovementKind.CASH_IN, 1000, "补充零钱")
+    )
     cash_out(hall, 51000)
     assert drawer(hall, shift_id) == 0
     refused_unchanged(hall, DRAWER_SHORT, lambda: cash_out(hall, 1))
@@ -110,7 +113,11 @@ def test_a_refund_paid_in_cash_cannot_exceed_the_drawer(hall):
     approvals = (ApprovalInput(hall.users["admin"], password=PASSWORD),)
     request = RefundRequest(rid(), unloaded(sale), "不要了", approvals)
     refused_unchanged(hall, DRAWER_SHORT, lambda: refund(hall.ctx, hall.clerk, request))
-    move_cash(hall.ctx, hall.clerk, CashMoveRequest(rid(), CASH_IN, sale.amount_fen, "退款备用"))
+    move_cash(
+        hall.ctx,
+        hall.clerk,
+        CashMoveRequest(rid(), CashMovementKind.CASH_IN, sale.amount_fen, "退款备用"),
+    )
     back = refund(hall.ctx, hall.clerk, request)
     assert back.amount_fen == -sale.amount_fen and drawer(hall, shift_id) == 0
 
@@ -123,7 +130,11 @@ def test_a_void_paid_back_in_cash_cannot_exceed_the_drawer(hall):
     handover(hall, drawer(hall, shift_id))
     not_written = CardReading(zhang.card_serial, sale.purchase_count - 1, 0, 0)
     refused_unchanged(hall, DRAWER_SHORT, lambda: settle_card(hall.ctx, hall.clerk, not_written))
-    move_cash(hall.ctx, hall.clerk, CashMoveRequest(rid(), CASH_IN, sale.amount_fen, "退款备用"))
+    move_cash(
+        hall.ctx,
+        hall.clerk,
+        CashMoveRequest(rid(), CashMovementKind.CASH_IN, sale.amount_fen, "退款备用"),
+    )
     assert settle_card(hall.ctx, hall.clerk, not_written).outcome == "voided"
     assert drawer(hall, shift_id) == 0
 

@@ -11,8 +11,8 @@ import time
 from sqlalchemy import select
 
 from app.domain.pricing import ladder_year_start, price_volume
-from app.services.common import tariff_in_force
 from app.services.setup import add_user, ensure_counter
+from app.services.tariffs import tariff_in_force
 from db.models import Account, Card, CounterTransaction
 from tests.concurrency_worker import sell
 from tests.processes import processes

@@ -86,8 +86,8 @@ def _every_kind_of_row(hall):
     import uuid
 
     from app.services.accounts import ContractInput, TransferRequest, transfer
-    from app.services.common import ApprovalInput
     from app.services.sales import RefundRequest, refund
+    from app.services.security import ApprovalInput
     from tests.support import customer_input, unloaded
 
     account = open_customer(hall)

@@ -32,27 +32,12 @@ from app.domain.money import format_money, format_volume, yuan
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import NotFound
 from app.fonts import MissingFont, find_cjk_font
-from app.services.accounts import (
-    CLOSING,
-    OPENING,
-    TRANSFER,
-    ContractInput,
-    OpenAccountRequest,
-    open_account,
-)
-from app.services.card_writes import VOID
-from app.services.cards import CARD_REPLACEMENT, ReplaceCardRequest, replace_card
-from app.services.common import ApprovalInput, resolve_actor
+from app.services.accounts import ContractInput, OpenAccountRequest, open_account
+from app.services.actor import resolve_actor
+from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.reports import daily_report_data, opening_form_data, zreport_data
-from app.services.sales import (
-    PURCHASE,
-    REFUND,
-    SUPPLEMENT,
-    RefundRequest,
-    SupplementRequest,
-    refund,
-    supplement,
-)
+from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
+from app.services.security import ApprovalInput
 from app.services.setup import ensure_counter
 from app.services.shifts import CountRequest, count_drawer
 from app.vocabulary import TransactionKind
@@ -201,7 +186,7 @@ def a_day(hall) -> list[Done]:
 
     def opened(name: str, household: int = 3):
         account = open_customer(hall, name=name, household=household)
-        done.append(Done("lina", c1, OPENING, account.receipt_no, clock()))
+        done.append(Done("lina", c1, TransactionKind.OPENING, account.receipt_no, clock()))
         return account
 
     clock.set(
@@ -297,14 +282,14 @@ def test_zreport_adds_up_the_shifts_rows_and_prints_them(hall, backend, tmp_path
     ]
     others = [d for d in done if d not in mine]
     assert [d.kind for d in mine] == [
-        OPENING,
-        OPENING,
-        OPENING,
-        PURCHASE,
-        PURCHASE,
-        REFUND,
-        SUPPLEMENT,
-        CARD_REPLACEMENT,
+        TransactionKind.OPENING,
+        TransactionKind.OPENING,
+        TransactionKind.OPENING,
+        TransactionKind.PURCHASE,
+        TransactionKind.PURCHASE,
+        TransactionKind.REFUND,
+        TransactionKind.SUPPLEMENT,
+        TransactionKind.CARD_REPLACEMENT,
     ]
     count, volume, amount, received, paid = money_sums(mine)
     # by hand: 50 m³ × 2.61 sold and refunded; 350 × 2.61 + 50 × 2.83; card fee 20.00
@@ -336,8 +321,8 @@ def test_zreport_adds_up_the_shifts_rows_and_prints_them(hall, backend, tmp_path
     ]
     assert {(t.tier, t.price_fen): (t.volume, t.amount_fen) for t in data.tiers} == tier_sums(mine)
     assert [(g.kind, g.receipt_no, g.approvers) for g in data.guarded] == [
-        (REFUND, mine[5].receipt_no, (Approver("王建国", "系统管理员"),)),
-        (SUPPLEMENT, mine[6].receipt_no, (Approver("王建国", "系统管理员"),)),
+        (TransactionKind.REFUND, mine[5].receipt_no, (Approver("王建国", "系统管理员"),)),
+        (TransactionKind.SUPPLEMENT, mine[6].receipt_no, (Approver("王建国", "系统管理员"),)),
     ]
     assert (data.first_receipt, data.last_receipt) == (mine[0].receipt_no, mine[-1].receipt_no)
     assert [d.receipt_no for d in data.details] == [d.receipt_no for d in mine]
@@ -466,7 +451,16 @@ def test_daily_report_groups_the_halls_day_by_clerk_counter_kind_and_tier(hall, 
         "4号柜台": money_sums([d for d in today if d.clerk == "zhoujie"]),
     }
     by_kind = {k.kind: (k.count, k.volume, k.amount_fen) for k in data.kinds}
-    for kind in (PURCHASE, REFUND, SUPPLEMENT, CARD_REPLACEMENT, OPENING, TRANSFER, CLOSING, VOID):
+    for kind in (
+        TransactionKind.PURCHASE,
+        TransactionKind.REFUND,
+        TransactionKind.SUPPLEMENT,
+        TransactionKind.CARD_REPLACEMENT,
+        TransactionKind.OPENING,
+        TransactionKind.TRANSFER,
+        TransactionKind.CLOSING,
+        TransactionKind.VOID,
+    ):
         assert by_kind[kind] == money_sums([d for d in today if d.kind == kind])[:3], kind
     assert {(t.tier, t.price_fen): (t.volume, t.amount_fen) for t in data.tiers} == tier_sums(today)
     assert (data.first_receipt, data.last_receipt) == (today[0].receipt_no, today[-1].receipt_no)
@@ -672,12 +666,12 @@ def test_training_mode_marks_every_page(hall, backend, tmp_path):
 
 def test_kind_labels_cover_every_kind_the_services_record():
     assert set(TransactionKind) == {
-        PURCHASE,
-        REFUND,
-        SUPPLEMENT,
-        CARD_REPLACEMENT,
-        OPENING,
-        TRANSFER,
-        CLOSING,
-        VOID,
+        TransactionKind.PURCHASE,
+        TransactionKind.REFUND,
+        TransactionKind.SUPPLEMENT,
+        TransactionKind.CARD_REPLACEMENT,
+        TransactionKind.OPENING,
+        TransactionKind.TRANSFER,
+        TransactionKind.CLOSING,
+        TransactionKind.VOID,
     }

@@ -31,7 +31,6 @@ from app.services.sales import PurchaseRequest, RefundRequest, purchase, refund
 from app.services.security import ApprovalInput, login
 from app.services.setup import ensure_counter
 from app.services.shifts import (
-    CASH_IN,
     CashMoveRequest,
     CountRequest,
     HandoverRequest,
@@ -41,6 +40,7 @@ from app.services.shifts import (
     move_cash,
     open_shift,
 )
+from app.vocabulary import CashMovementKind
 from db.models import Approval, Card, Contract, Meter, Setting
 from tests.support import (
     PASSWORD,
@@ -175,7 +175,7 @@ def test_invisible_names_are_refused(hall, name):
 def test_invisible_addresses_and_reasons_are_refused(hall):
     _refused(hall, InvalidInput, lambda: open_customer(hall, address="\u2800"))
     _refused(hall, InvalidInput, lambda: open_customer(hall, address="\u3164\u3164"))
-    request = CashMoveRequest(rid(), CASH_IN, 100, "\u034f")
+    request = CashMoveRequest(rid(), CashMovementKind.CASH_IN, 100, "\u034f")
     error = _refused(hall, InvalidInput, lambda: move_cash(hall.ctx, hall.clerk, request))
     assert "原因" in error.user_message
 

@@ -20,8 +20,8 @@ from app.services.accounts import (
     open_account,
     transfer,
 )
+from app.services.actor import Actor
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import Actor, ApprovalInput
 from app.services.sales import (
     PurchaseRequest,
     RefundRequest,
@@ -30,6 +30,7 @@ from app.services.sales import (
     refund,
     supplement,
 )
+from app.services.security import ApprovalInput
 from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, row_counts
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

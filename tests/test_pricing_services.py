@@ -8,9 +8,9 @@ import uuid
 import pytest
 
 from app.domain.money import yuan
-from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
 from app.services.sales import RefundRequest, refund
+from app.services.security import ApprovalInput
 from app.services.setup import TariffInput, add_tariff, residential_ladder
 from tests.support import PASSWORD, buy, lift_cash_limits, m3, open_customer, unloaded
 

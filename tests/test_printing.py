@@ -26,9 +26,9 @@ from app.services.accounts import (
     transfer,
 )
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import ApprovalInput
 from app.services.printing import queued_jobs
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
+from app.services.security import ApprovalInput
 from db.models import CounterTransaction, PrintAttempt
 from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, unloaded
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.services.common import ApprovalInput
 from app.services.queries import tier_usage
 from app.services.sales import RefundRequest, refund
+from app.services.security import ApprovalInput
 from db.models import CounterTransaction
 from tests.support import PASSWORD, buy, lift_cash_limits, m3, open_customer, unloaded
 

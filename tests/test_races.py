@@ -20,9 +20,9 @@ from sqlalchemy import select
 from app.context import Context
 from app.domain.cards import CardReading
 from app.services.card_writes import settle_card
-from app.services.common import PENDING_MESSAGE
+from app.services.cash_checks import drawer_cash, safe_cash
+from app.services.locks import PENDING_MESSAGE
 from app.services.sales import PurchaseRequest, purchase
-from app.services.shifts import drawer_cash, safe_cash
 from db.models import (
     Account,
     CardWrite,

@@ -18,7 +18,9 @@ from sqlalchemy.exc import OperationalError
 
 from app.context import CONTENDED_MESSAGE, Context
 from app.errors import Contended, GasDeskError
-from app.services.common import run_once
+from app.services.ledger import earlier_transaction
+from app.services.unit_of_work import run_once
+from app.vocabulary import TransactionKind
 from tests.support import AUDIT_KEY, buy, open_customer
 
 
@@ -89,7 +91,8 @@ def test_a_retried_request_still_runs_once(hall):
             raise _lost("40P01")
         return "booked"
 
-    assert run_once(hall.ctx, request_id, "purchase", work, lambda s, i: "replayed") == "booked"
+    earlier = earlier_transaction(TransactionKind.PURCHASE, lambda s, i: "replayed")
+    assert run_once(hall.ctx, request_id, earlier, work) == "booked"
     assert len(tries) == 2
     with hall.ctx.reading() as s:  # the first try's write was rolled back
         names = s.execute(text("SELECT name FROM number_sequences WHERE name LIKE 'probe-%'"))

@@ -20,9 +20,9 @@ from app.services.accounts import (
     transfer,
 )
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import ApprovalInput
 from app.services.queries import account_view, find_accounts, history, tier_usage
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
+from app.services.security import ApprovalInput
 from db.models import Approval, Card, Contract, CounterTransaction
 from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, unloaded
 

@@ -18,11 +18,11 @@ from sqlalchemy import text
 
 from app.domain.cash import count_of
 from app.errors import GasDeskError
-from app.services.common import lock_safe
+from app.services.cash_checks import drawer_cash
 from app.services.credentials import Credential
+from app.services.locks import lock_safe
 from app.services.sales import PurchaseRequest, purchase
 from app.services.shifts import (
-    CASH_OUT,
     CashMoveRequest,
     CloseShiftRequest,
     CountRequest,
@@ -30,9 +30,9 @@ from app.services.shifts import (
     OpenShiftRequest,
     close_shift,
     count_drawer,
-    drawer_cash,
     hand_over,
 )
+from app.vocabulary import CashMovementKind
 from tests.processes import processes
 from tests.support import open_customer
 from tests.twin_worker import submit
@@ -174,7 +174,7 @@ def test_shift_writers_submitted_twice_at_once_answer_twice_alike(hall, database
         "count": ("app.services.shifts:count_drawer", CountRequest(uuid.uuid4(), count_of(50000))),
         "cash_out": (
             "app.services.shifts:move_cash",
-            CashMoveRequest(uuid.uuid4(), CASH_OUT, 1000, "找零"),
+            CashMoveRequest(uuid.uuid4(), CashMovementKind.CASH_OUT, 1000, "找零"),
         ),
         "hand_over": (
             "app.services.shifts:hand_over",

@@ -19,6 +19,7 @@ from app.services import reports as report_service
 from app.services import shifts as shift_service
 from app.services.security import login
 from app.services.setup import Workstation
+from app.vocabulary import CashMovementKind
 from db.models import CashMovement
 from tests.support import PASSWORD, rid
 from ui.dialogs.reports import DAILY, MONTHLY, ReportsDialog
@@ -87,7 +88,7 @@ def session_for(hall, devices, username: str, counter_id: int) -> CounterSession
 
 def test_handover_counts_notes_confirms_finance_and_prints_slip(qtbot, counter, hall):
     # the drawer must hold what is handed over (500.00 float + 4000.00 cash in)
-    top_up = shift_service.CashMoveRequest(rid(), shift_service.CASH_IN, 400000, "备用金补充")
+    top_up = shift_service.CashMoveRequest(rid(), CashMovementKind.CASH_IN, 400000, "备用金补充")
     shift_service.move_cash(hall.ctx, hall.clerk, top_up)
     dialog = show(qtbot, HandoverDialog(counter, None))
     type_into(qtbot, dialog.count.spins[10000], "45")
@@ -97,7 +98,7 @@ def test_handover_counts_notes_confirms_finance_and_prints_slip(qtbot, counter, 
     press_enter(qtbot, dialog.finance_password)
     qtbot.waitUntil(lambda: dialog.moved is not None, timeout=WAIT)
 
-    rows = movements(hall, shift_service.HANDOVER)
+    rows = movements(hall, CashMovementKind.HANDOVER)
     assert [(r.amount_fen, r.finance_fen, r.counterpart_id) for r in rows] == [
         (450000, 450000, hall.users["zhaomin"])
     ]
@@ -118,7 +119,7 @@ def test_handover_wrong_finance_password_is_inline(qtbot, counter, hall):
     press_enter(qtbot, dialog.finance_password)
     qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
     assert "密码错误" in dialog.error.text()
-    assert dialog.moved is None and movements(hall, shift_service.HANDOVER) == []
+    assert dialog.moved is None and movements(hall, CashMovementKind.HANDOVER) == []
 
 
 # ---------------------------------------------------------------- 交班
@@ -156,7 +157,7 @@ def test_close_with_short_is_blind_then_signed_off_and_prints_zreport(qtbot, cou
     qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
 
     assert shift_service.current_shift(hall.ctx, counter.actor) is None
-    short = movements(hall, shift_service.OVER_SHORT)
+    short = movements(hall, CashMovementKind.OVER_SHORT)
     assert [(r.amount_fen, r.payment_method, r.reason) for r in short] == [
         (-1000, "cash", "找零有误")
     ]
@@ -183,7 +184,7 @@ def test_balanced_close_needs_no_sign_off(qtbot, counter, hall):
     assert not dialog.sign_off.isVisible()
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
-    assert movements(hall, shift_service.OVER_SHORT) == []
+    assert movements(hall, CashMovementKind.OVER_SHORT) == []
 
 
 def test_open_shift_from_dialog_after_close(qtbot, counter, hall):
@@ -201,7 +202,7 @@ def test_open_shift_from_dialog_after_close(qtbot, counter, hall):
     assert dialog.result() == dialog.DialogCode.Accepted
     current = shift_service.current_shift(ctx, actor)
     assert current is not None and current.shift_id == dialog.opened.shift_id
-    floats = [r for r in movements(hall, shift_service.FLOAT) if r.shift_id == current.shift_id]
+    floats = [r for r in movements(hall, CashMovementKind.FLOAT) if r.shift_id == current.shift_id]
     assert [(r.amount_fen, r.safe_fen) for r in floats] == [(50000, -50000)]
 
 

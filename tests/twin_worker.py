@@ -12,7 +12,7 @@ import importlib
 
 from app.context import Context
 from app.errors import GasDeskError
-from app.services.common import Actor
+from app.services.actor import Actor
 from db.engine import open_database
 from tests.support import AUDIT_KEY
 

@@ -35,9 +35,9 @@ from app.services.accounts import (
     open_account,
     transfer,
 )
+from app.services.actor import Actor, resolve_actor
 from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
 from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.common import Actor, resolve_actor
 from app.services.queries import AccountView, account_view, last_gas_volume
 from app.services.sales import (
     PurchaseRequest,

@@ -26,6 +26,7 @@ from app.domain.money import format_volume, segment_amount
 from app.domain.pricing import Segment, ladder_year_start, price_volume, total_amount
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.policy import HallPolicy, load_policy
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import (
     AccountNo,
     Address,
@@ -41,31 +42,21 @@ from app.services.boundary import (
     ProxyRelation,
     Reason,
     column_length,
+    require_text,
     service,
 )
-from app.services.common import (
-    CUSTOMER_KINDS,
-    RESIDENTIAL,
-    Actor,
+from app.services.ledger import earlier_transaction, next_number, record_transaction
+from app.services.locks import (
     CardAccount,
     account_by_no,
     claim_identity,
-    ladder_usage,
     lock_meter,
     lock_shift,
-    next_number,
     pending_write_of,
-    record_transaction,
     require_active,
     require_no_pending_write,
-    require_text,
-    resolve_actor,
-    run_once,
-    tariff_in_force,
 )
 from app.services.sales import (
-    PURCHASE,
-    SUPPLEMENT,
     SaleResult,
     check_card_reading,
     check_charge,
@@ -75,6 +66,9 @@ from app.services.sales import (
     settle_payment,
 )
 from app.services.shifts import check_cash_sale
+from app.services.tariffs import ladder_usage, tariff_in_force
+from app.services.unit_of_work import run_once
+from app.vocabulary import CustomerKind, TransactionKind
 from db.models import (
     Account,
     Card,
@@ -85,10 +79,6 @@ from db.models import (
     OwnershipChange,
 )
 from db.search import search_text_for
-
-OPENING = "opening"
-TRANSFER = "transfer"
-CLOSING = "closing"
 
 ID_TYPES = {
     "resident_id": "居民身份证",
@@ -131,7 +121,7 @@ class ContractInput:
 
 
 def _clean_customer(data: CustomerInput) -> CustomerInput:
-    if data.kind not in CUSTOMER_KINDS:
+    if data.kind not in CustomerKind.labels():
         raise InvalidInput("用户类型无效（民用户或工商业户）", f"bad kind {data.kind!r}")
     name = require_text(data.name, "姓名/单位名称", max_length=NAME_LENGTH, name=True)
     if data.id_type not in ID_TYPES:
@@ -322,23 +312,25 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
 
     def work(session: Session) -> OpenAccountResult:
         customer_data = _clean_customer(req.customer)
-        contract_data = _clean_contract(req.contract, required=customer_data.kind == RESIDENTIAL)
+        contract_data = _clean_contract(
+            req.contract, required=customer_data.kind == CustomerKind.RESIDENTIAL
+        )
         meter_no = check_serial(req.meter_no, "表号")
         card_serial = check_serial(req.card_serial, "卡号")
         reading = req.initial_reading
         if not isinstance(reading, int) or isinstance(reading, bool) or reading < 0:
             raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
         check_reading_maximum(reading, load_policy(session))
-        desk = resolve_actor(session, actor, "open_account")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty = resolve_actor(session, actor, "open_account")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
 
         meter = lock_meter(session, meter_no)  # decided after the lock: bound meanwhile?
         _check_reused_meter_reading(meter, reading)
         customer = _customer_row(session, ctx, customer_data)
-        seq = next_number(session, f"account:{desk.hall_code}")
+        seq = next_number(session, f"account:{on_duty.hall_code}")
         account = Account(
-            account_no=f"{desk.hall_code}{seq:08d}",
-            hall_id=desk.hall_id,
+            account_no=f"{on_duty.hall_code}{seq:08d}",
+            hall_id=on_duty.hall_id,
             customer_id=customer.id,
             status="active",
             purchase_count=0,
@@ -356,9 +348,9 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=OPENING,
+            kind=TransactionKind.OPENING,
             account_id=account.id,
             card_id=card.id,
             purchase_count=0,
@@ -366,7 +358,9 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         )
         return _open_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, OPENING, work, _open_result)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.OPENING, _open_result), work
+    )
 
 
 def _check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
@@ -465,10 +459,12 @@ class TransferRequest:
 def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
     def work(session: Session) -> SaleResult:
         owner_data = _clean_customer(req.new_owner)
-        contract_data = _clean_contract(req.contract, required=owner_data.kind == RESIDENTIAL)
+        contract_data = _clean_contract(
+            req.contract, required=owner_data.kind == CustomerKind.RESIDENTIAL
+        )
         card_serial = check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
-        desk = resolve_actor(session, actor, "transfer")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty = resolve_actor(session, actor, "transfer")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
@@ -486,9 +482,9 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=TRANSFER,
+            kind=TransactionKind.TRANSFER,
             account_id=account.id,
             card_id=card_id,
             purchase_count=account.purchase_count,
@@ -505,7 +501,9 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         )
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, TRANSFER, work, sale_result)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.TRANSFER, sale_result), work
+    )
 
 
 @dataclass(frozen=True)
@@ -530,11 +528,11 @@ def unused_gas_value(
     negative segments that restore tier usage in the ladder years the gas was bought in.
     """
     voided = select(CounterTransaction.reverses_id).where(
-        CounterTransaction.account_id == account.id, CounterTransaction.kind == "void"
+        CounterTransaction.account_id == account.id, CounterTransaction.kind == TransactionKind.VOID
     )
     refunded = select(CounterTransaction.reverses_id).where(
         CounterTransaction.account_id == account.id,
-        CounterTransaction.kind == "refund",
+        CounterTransaction.kind == TransactionKind.REFUND,
         CounterTransaction.id.not_in(voided),  # a voided refund gave nothing back
     )
     gone = voided.union(refunded)  # purchases that were voided or really refunded
@@ -542,7 +540,7 @@ def unused_gas_value(
         select(CounterTransaction)
         .where(
             CounterTransaction.account_id == account.id,
-            CounterTransaction.kind.in_((PURCHASE, SUPPLEMENT)),
+            CounterTransaction.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
             CounterTransaction.id.not_in(gone),
         )
         .order_by(CounterTransaction.id.desc())
@@ -552,7 +550,7 @@ def unused_gas_value(
     for txn in credits:
         if left == 0:
             break
-        if txn.kind == SUPPLEMENT:
+        if txn.kind == TransactionKind.SUPPLEMENT:
             left -= min(left, txn.volume)
             continue
         for row in sorted(txn.segments, key=lambda r: -r.tier):
@@ -622,8 +620,8 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         reason = require_text(req.reason, "销户原因")
         check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
-        desk = resolve_actor(session, actor, "close_account")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty = resolve_actor(session, actor, "close_account")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
@@ -655,7 +653,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         amount = total_amount([s for _, s in segments])
         check_charge(policy, amount_fen=amount, volume=max(-balance, 0), what="销户补缴")
         tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
-        warning = check_cash_sale(session, desk, payment, amount, policy)
+        warning = check_cash_sale(session, on_duty, payment, amount, policy)
         _check_closing_card(account, req.card)  # after the input checks: bad input says so first
         retire_cards(ctx, account, "retired")
         account.status = "closed"
@@ -666,9 +664,9 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=CLOSING,
+            kind=TransactionKind.CLOSING,
             account_id=account.id,
             segments=segments,
             amount_fen=amount,
@@ -684,4 +682,6 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         )
         return dataclasses.replace(sale_result(session, recorded.id), warning=warning)
 
-    return run_once(ctx, req.request_id, CLOSING, work, sale_result)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.CLOSING, sale_result), work
+    )

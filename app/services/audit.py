@@ -32,6 +32,7 @@ import re
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -51,7 +52,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
-from app.context import Context
+from app.context import AFTER_ROLLBACK
 from db.engine import READ_ONLY, Database
 from db.guards import row_json
 from db.models import (
@@ -77,7 +78,11 @@ from db.models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from app.context import Context
+
 log = logging.getLogger(__name__)
+E = TypeVar("E", bound=Exception)
 
 log_table = AuditEntry.__table__
 head_table = AuditHead.__table__
@@ -207,6 +212,18 @@ _SET_HEAD = (
     .values(mac=bindparam("new_mac"), tag=bindparam("new_tag"))
 )
 _SET_HEAD_UNTAGGED = update(head_table).where(head_table.c.id == 1).values(mac=bindparam("new_mac"))
+# moves the head on from the one this process last committed, if it is still the head: one
+# statement where taking the head, then setting it, takes two (no match: someone else moved it,
+# the entry is chained to the head as it is then)
+_ADVANCE_HEAD = (
+    update(head_table)
+    .where(
+        head_table.c.id == 1,
+        head_table.c.seq == bindparam("old_seq"),
+        head_table.c.mac == bindparam("old_mac"),
+    )
+    .values(seq=bindparam("new_seq"), mac=bindparam("new_mac"), tag=bindparam("new_tag"))
+)
 
 
 def head_tag(key: bytes, seq: int, mac: str) -> str:
@@ -269,9 +286,7 @@ def record(
             about = Event(event.kind, event.user_id, event.counter_id, event.hall_id, ref, data)
             session.info.setdefault(_DEFERRED, []).append((ctx, about))
             return None
-    seq, previous = conn.execute(_TAKE_HEAD).one()
     entry = {
-        "seq": seq,
         "at": ctx.now(),
         "kind": event.kind,
         "hall_id": event.hall_id,
@@ -280,12 +295,34 @@ def record(
         "ref": ref,
         "data": _canonical(data),
     }
-    mac = entry_mac(ctx.audit_key, previous, entry)
-    conn.execute(insert(log_table), {**entry, "mac": mac})
-    if _pending_ready(conn):  # revision 0006 on (cached per engine: no query per entry)
-        conn.execute(_SET_HEAD, {"new_mac": mac, "new_tag": head_tag(ctx.audit_key, seq, mac)})
-    else:  # a database before the coverage revision has no tag yet
-        conn.execute(_SET_HEAD_UNTAGGED, {"new_mac": mac})
+    ready = _pending_ready(conn)  # revision 0006 on (cached per engine: no query per entry)
+    known = session.info.get(_HEAD) or _heads.get(conn.engine)
+    seq = mac = None
+    if ready and known is not None:
+        seq = known[0] + 1
+        mac = entry_mac(ctx.audit_key, known[1], {**entry, "seq": seq})
+        moved = conn.execute(
+            _ADVANCE_HEAD,
+            {
+                "old_seq": known[0],
+                "old_mac": known[1],
+                "new_seq": seq,
+                "new_mac": mac,
+                "new_tag": head_tag(ctx.audit_key, seq, mac),
+            },
+        )
+        if moved.rowcount != 1:
+            seq = None
+    if seq is None:  # the head under its row lock, as it is now
+        seq, previous = conn.execute(_TAKE_HEAD).one()
+        mac = entry_mac(ctx.audit_key, previous, {**entry, "seq": seq})
+        if ready:
+            tag = head_tag(ctx.audit_key, seq, mac)
+            conn.execute(_SET_HEAD, {"new_mac": mac, "new_tag": tag})
+        else:  # a database before the coverage revision has no tag yet
+            conn.execute(_SET_HEAD_UNTAGGED, {"new_mac": mac})
+    conn.execute(insert(log_table), {**entry, "seq": seq, "mac": mac})
+    session.info[_HEAD] = (seq, mac)
     session.info[_LAST_EVENT] = (event, seq)
     return seq
 
@@ -295,6 +332,20 @@ def record_alone(ctx: Context, event: Event) -> None:
     with ctx.unit_of_work() as session:
         record(session, ctx, event)
         session.commit()
+
+
+def refused(session: Session, error: E, event: Event) -> E:
+    """``error``, with ``event`` logged once the refused unit of work has rolled back, in a
+    transaction of its own: the refused operation writes nothing, the log still records it.
+
+    The session carries it (``AFTER_ROLLBACK``); a session committed after all logs nothing.
+    """
+    steps = session.info.get(AFTER_ROLLBACK)
+    ctx = session.info.get("context")
+    if steps is None or ctx is None:
+        raise RuntimeError(f"refusal outside a unit of work, its event would be lost: {event}")
+    steps.append(lambda: record_alone(ctx, event))
+    return error
 
 
 @dataclass(frozen=True)
@@ -470,7 +521,10 @@ def _mac_matches(key: bytes, previous: str, entry: Mapping[str, object], mac: ob
 _CONTEXT = "gasdesk_context"  # set by Context.unit_of_work
 _LAST_EVENT = "gasdesk_audit_last_event"
 _LIVE = "gasdesk_audit_live"
-_MARK = "gasdesk_audit_mark"
+_MARK = "gasdesk_audit_mark"  # connection info: the newest note before this transaction's
+_HEAD = "gasdesk_audit_head"  # session info: (seq, mac) of the head this transaction wrote
+# per engine, the head this process last committed: the next entry moves it on in one statement
+_heads: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # type: ignore[type-arg]
 _DEFERRED = "gasdesk_audit_deferred"
 DELETED = "deleted"
 ADOPT = -1  # txid of the notes for rows older than audit coverage (migration 0006)
@@ -527,9 +581,18 @@ _SQLITE_OWN = pending_table.c.id > bindparam("mark")
 _PG_OWN = (pending_table.c.txid == func.txid_current()) & text(
     "audit_pending.xmin::text = (txid_current() % 4294967296)::text"
 )
-_NOTES_SQLITE, _NOTES_PG = _NOTES.where(_SQLITE_OWN), _NOTES.where(_PG_OWN)
-_CLEAR_SQLITE = delete(pending_table).where(_SQLITE_OWN)
-_CLEAR_PG = delete(pending_table).where(_PG_OWN)
+_OF_TABLES = pending_table.c.tbl.in_(bindparam("tables", expanding=True))
+_NOTE_COLUMNS = (
+    pending_table.c.tbl,
+    pending_table.c.pk,
+    pending_table.c.figures,
+    pending_table.c.id,
+)
+_TAKE_NOTES_SQLITE = delete(pending_table).where(_SQLITE_OWN, _OF_TABLES).returning(*_NOTE_COLUMNS)
+_TAKE_NOTES_PG = delete(pending_table).where(_PG_OWN, _OF_TABLES).returning(*_NOTE_COLUMNS)
+# the newest note before this transaction wrote anything: a service may read it in its first
+# statement (``note_mark``), or it is read just before the first write
+MARK_COLUMN = _MARK_QUERY.scalar_subquery().label("audit_mark")
 
 
 def _latest_figures(key: bytes, notes) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -563,37 +626,32 @@ def chain_rows(  # type: ignore[no-untyped-def]
 
 def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) -> None:  # type: ignore[assignment]
     """Chain the rows this transaction wrote to covered tables (in the first deferred entry
-    about a money row, if any), write the other deferred entries, and clear the notes."""
+    about a money row, if any), write the other deferred entries; the notes are taken (deleted
+    and read) in one statement."""
     conn = session.connection()
-    # this transaction's notes: its txid on PostgreSQL; on SQLite those after the mark taken at
-    # BEGIN IMMEDIATE (older ones were left by a writer behind GasDesk's back: never adopted)
-    if conn.dialect.name == "sqlite":
-        params = {"mark": session.info.get(_MARK, 0)}
-        notes = conn.execute(_NOTES_SQLITE, params).all()
-        clear = _CLEAR_SQLITE
-    else:
-        params = {}
-        notes = conn.execute(_NOTES_PG).all()
-        clear = _CLEAR_PG
     raw = conn.info.pop(_RAW_SQL, [])
     wrote = conn.info.pop(_WROTE, set())
-    everything = len(notes)
-    # only notes of tables this unit of work itself wrote with its statements: a write done by a
-    # trigger planted on one of them, or a note inserted by hand, is nobody's and stays noted
-    notes = [n for n in notes if n.tbl in wrote]
-    if raw:  # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
-        notes = [n for n in notes if not any(low < n.id <= high for low, high in raw)]
+    mark = conn.info.pop(_MARK, None)
     session.info.pop(_LIVE, None)  # from here on, entries are written at once
+    notes = []
+    # only notes of tables this unit of work itself wrote with its statements: a write done by a
+    # trigger planted on one of them, or a note inserted by hand, is nobody's and stays noted;
+    # this transaction's notes: its txid on PostgreSQL; on SQLite those after the mark taken
+    # before its first write (older ones were left by a writer behind GasDesk's back)
+    if wrote:
+        sqlite = conn.dialect.name == "sqlite"
+        query = _TAKE_NOTES_SQLITE if sqlite else _TAKE_NOTES_PG
+        # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
+        for low, high in raw:
+            within = pending_table.c.id > low
+            if high is not None:
+                within &= pending_table.c.id <= high
+            query = query.where(~within)
+        params = {"tables": sorted(wrote), "mark": mark or 0}
+        notes = sorted(conn.execute(query, params).all(), key=lambda note: note.id)
     chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
     for entry in deferred[1:]:
         record(session, ctx, entry)
-    if len(notes) < everything:
-        log.warning("audit: %d noted writes not made by GasDesk left", everything - len(notes))
-        if notes:
-            chained = pending_table.c.id.in_([n.id for n in notes])
-            conn.execute(delete(pending_table).where(chained))
-    elif notes:
-        conn.execute(clear, params)
 
 
 COVERAGE = "audit_coverage"  # the entry of the one adoption; its data also holds the guards
@@ -710,6 +768,26 @@ def _own_max(conn: Connection) -> int:
     return conn.execute(query).scalar_one()
 
 
+def _take_mark(conn: Connection) -> None:
+    if conn.info.get(_MARK, 0) is None:
+        conn.info[_MARK] = conn.execute(_MARK_QUERY).scalar_one()
+
+
+def wants_mark(session: Session) -> bool:
+    """True when the transaction's first read may carry ``MARK_COLUMN`` (SQLite, audit notes
+    on, nothing written yet)."""
+    conn = session.connection()
+    return conn.info.get(_MARK, 0) is None and not conn.info.get(_WROTE)
+
+
+def note_mark(session: Session, mark: int) -> None:
+    """The newest note as the transaction's first read saw it (``MARK_COLUMN``), before any
+    write of its own: spares the read before the first write."""
+    conn = session.connection()
+    if conn.info.get(_MARK, 0) is None and not conn.info.get(_WROTE):
+        conn.info[_MARK] = mark
+
+
 @event.listens_for(Engine, "before_execute")
 def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
     """Note where hand-written DML (``text("UPDATE ...")``) begins in a GasDesk transaction: the
@@ -719,6 +797,7 @@ def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options)
         and isinstance(clauseelement, TextClause)
         and _RAW_DML.match(clauseelement.text)
     ):
+        _take_mark(conn)
         conn.info[_RAW_SQL].append((_own_max(conn), None))
 
 
@@ -731,6 +810,7 @@ def _note_dml_target(conn, clauseelement, multiparams, params, execution_options
         table = getattr(clauseelement, "table", None)
         name = getattr(table, "name", None)
         if name in COVERED:
+            _take_mark(conn)  # before the statement's notes exist
             wrote.add(name)
 
 
@@ -748,8 +828,8 @@ def _begun(session: Session, _transaction, connection: Connection) -> None:  # t
     session.info[_LIVE] = True
     connection.info[_RAW_SQL] = []
     connection.info[_WROTE] = set()
-    if connection.dialect.name == "sqlite":
-        session.info[_MARK] = connection.execute(_MARK_QUERY).scalar_one()
+    # SQLite: the newest note before this transaction writes, read lazily (``_take_mark``)
+    connection.info[_MARK] = None if connection.dialect.name == "sqlite" else 0
 
 
 @event.listens_for(Session, "before_commit")
@@ -769,9 +849,17 @@ def _chain_before_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    head = session.info.get(_HEAD)
+    bind = session.get_bind()
+    if head is not None:
+        _heads[getattr(bind, "engine", bind)] = head
+    _ended(session)
+
+
 @event.listens_for(Session, "after_rollback")
 def _ended(session: Session) -> None:
-    for name in (_LIVE, _LAST_EVENT, _DEFERRED):
+    for name in (_LIVE, _LAST_EVENT, _DEFERRED, _HEAD):
         session.info.pop(name, None)
 
 

@@ -555,3 +555,15 @@ DOMAIN_FIELDS: dict[type, dict[str, Any]] = {
     },
     Payment: {"reference": Annotated[str | None, Ident("交易流水号", 64)]},
 }
+
+
+def require_text(
+    value: str | None, what: str, *, max_length: int = NOTE_LENGTH, name: bool = False
+) -> str:
+    """A required free-text field: NFKC-normalised, stripped, bounded, printable (the same rule
+    as the service boundary's ``Text``); Chinese error naming the field."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"{what}无效，请重新输入", f"{what}: not a str: {value!r}")
+    text = clean_text(value or "", Text(what, max_length, required=True, name=name))
+    assert text is not None  # required: empty text raised
+    return text

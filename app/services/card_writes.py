@@ -21,26 +21,15 @@ from app.context import Context
 from app.domain.cards import CardReading
 from app.errors import NotFound, RuleViolation
 from app.services import audit
+from app.services.actor import Actor, OnDuty, resolve_actor
 from app.services.boundary import service
-from app.services.common import (
-    Actor,
-    Desk,
-    card_and_account,
-    card_write_outcomes,
-    card_writes,
-    lock_account,
-    lock_open_shift,
-    record_transaction,
-    resolve_actor,
-    transactions,
-)
+from app.services.ledger import record_transaction
+from app.services.locks import card_and_account, lock_account, lock_open_shift
 from app.services.sales import SaleResult, sale_result, step_purchase_count, stored_segments
+from app.vocabulary import CardWriteOutcome, TransactionKind
+from db.tables import card_write_outcomes, card_writes, transactions
 
 log = logging.getLogger(__name__)
-
-VOID = "void"
-COMPLETED = "completed"
-VOIDED = "voided"
 
 
 @dataclass(frozen=True)
@@ -119,7 +108,7 @@ def complete_card_write(ctx: Context, actor: Actor, transaction_id: int) -> Sett
         lock_account(session, write.account_id)
         if session.connection().execute(_OUTCOME, {"card_write_id": write.id}).first():
             return _settled(session, write)  # settled already (e.g. by a card read): same answer
-        _record_outcome(session, ctx, actor, write.id, COMPLETED, "verified")
+        _record_outcome(session, ctx, actor, write.id, CardWriteOutcome.COMPLETED, "verified")
         return _settled(session, write)
 
     return ctx.transaction(work)
@@ -134,9 +123,9 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
     """
 
     def work(session: Session) -> Settlement | None:
-        desk = resolve_actor(session, actor, "settle_card")
-        if desk.shift_id is not None:  # a void is booked into the shift: it is locked first
-            lock_open_shift(session, desk.shift_id)
+        on_duty = resolve_actor(session, actor, "settle_card")
+        if on_duty.shift_id is not None:  # a void is booked into the shift: it is locked first
+            lock_open_shift(session, on_duty.shift_id)
         card = card_and_account(session, reading.serial)
         if card.pending_write_id is None:
             return None
@@ -151,13 +140,13 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
                 f"card count {reading.purchase_count}, write {write.previous_count}"
                 f"->{write.target_count}",
             )
-        return decide(session, ctx, desk, write, landed=landed, evidence="card_count")
+        return decide(session, ctx, on_duty, write, landed=landed, evidence="card_count")
 
     return ctx.transaction(work)
 
 
 def settle_without_card(
-    session: Session, ctx: Context, desk: Desk, account_id: int
+    session: Session, ctx: Context, on_duty: OnDuty, account_id: int
 ) -> Settlement | None:
     """Decide a write pending on a card that cannot be read any more (lost or broken).
 
@@ -175,16 +164,16 @@ def settle_without_card(
         .scalar_one()
     )
     landed = write.target_count > write.previous_count
-    settlement = decide(session, ctx, desk, write, landed=landed, evidence="card_replaced")
+    settlement = decide(session, ctx, on_duty, write, landed=landed, evidence="card_replaced")
     log.info("pending %s %s settled %s by a replacement", kind, write.id, settlement.outcome)
     return settlement
 
 
-def decide(session: Session, ctx: Context, desk: Desk, write, *, landed: bool, evidence: str):  # type: ignore[no-untyped-def]
+def decide(session: Session, ctx: Context, on_duty: OnDuty, write, *, landed: bool, evidence: str):  # type: ignore[no-untyped-def]
     """Record the write's outcome; a write that did not land is voided by a reversing row."""
-    actor = Actor(desk.user_id, desk.counter_id)
+    actor = Actor(on_duty.user_id, on_duty.counter_id)
     if landed:
-        _record_outcome(session, ctx, actor, write.id, COMPLETED, evidence)
+        _record_outcome(session, ctx, actor, write.id, CardWriteOutcome.COMPLETED, evidence)
         return _settled(session, write)
     sale = (
         session.connection()
@@ -195,9 +184,9 @@ def decide(session: Session, ctx: Context, desk: Desk, write, *, landed: bool, e
     void = record_transaction(
         session,
         ctx,
-        desk,
+        on_duty,
         request_id=_void_request_id(sale.request_id),
-        kind=VOID,
+        kind=TransactionKind.VOID,
         account_id=sale.account_id,
         card_id=sale.card_id,
         segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
@@ -210,13 +199,13 @@ def decide(session: Session, ctx: Context, desk: Desk, write, *, landed: bool, e
         payment_method=sale.payment_method,
         payment_ref=sale.payment_ref,
     )
-    _record_outcome(session, ctx, actor, write.id, VOIDED, evidence, void.id)
+    _record_outcome(session, ctx, actor, write.id, CardWriteOutcome.VOIDED, evidence, void.id)
     return _settled(session, write)
 
 
 def _void_request_id(request_id: uuid.UUID) -> uuid.UUID:
     """A void's request id, derived from the sale's so that settling twice cannot void twice."""
-    return uuid.uuid5(request_id, "void")
+    return uuid.uuid5(request_id, TransactionKind.VOID)
 
 
 _STATE = (

@@ -12,17 +12,11 @@ from app.domain.cash import Payment
 from app.errors import InvalidInput
 from app.policy import load_policy
 from app.services.accounts import check_serial, new_card, retire_cards
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, CardSerial, Note, service
 from app.services.card_writes import settle_without_card
-from app.services.common import (
-    Actor,
-    account_by_no,
-    lock_shift,
-    record_transaction,
-    require_active,
-    resolve_actor,
-    run_once,
-)
+from app.services.ledger import earlier_transaction, record_transaction
+from app.services.locks import account_by_no, lock_shift, require_active
 from app.services.sales import (
     SaleResult,
     check_charge,
@@ -32,14 +26,12 @@ from app.services.sales import (
     settle_payment,
 )
 from app.services.security import (
-    DEPARTMENT_MANAGER,
-    TEAM_LEADER,
     ApprovalInput,
     check_approvals,
 )
 from app.services.shifts import check_cash_sale
-
-CARD_REPLACEMENT = "card_replacement"
+from app.services.unit_of_work import run_once
+from app.vocabulary import Role, TransactionKind
 
 # reason code → (label recorded on the transaction, customer at fault: a fee is charged)
 REPLACEMENT_REASONS = {
@@ -73,12 +65,12 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         serial = check_serial(req.new_card_serial, "新卡号")
         check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
-        desk = resolve_actor(session, actor, "replace_card")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty = resolve_actor(session, actor, "replace_card")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         # the old card cannot be read any more: its pending write is decided here
-        settle_without_card(session, ctx, desk, account.id)
+        settle_without_card(session, ctx, on_duty, account.id)
         policy = load_policy(session)
         fee = policy.card_fee_fen if customer_at_fault else 0
         approved = ()
@@ -87,25 +79,25 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
                 raise InvalidInput("此原因补卡不收工本费，无需免收", "waiver without a fee")
             approved = check_approvals(
                 session,
-                desk,
+                on_duty,
                 req.approvals,
-                (frozenset({TEAM_LEADER, DEPARTMENT_MANAGER}),),
+                (frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER}),),
                 reasons_required=True,
                 what="免收补卡工本费",
             )
             fee = 0
         check_charge(policy, amount_fen=fee, volume=0, what="补卡工本费")
         tendered, change = settle_payment(fee, req.cash_tendered_fen, payment, policy)
-        warning = check_cash_sale(session, desk, payment, fee, policy)
+        warning = check_cash_sale(session, on_duty, payment, fee, policy)
         retire_cards(ctx, account, "blacklisted")
         card = new_card(session, ctx, account, serial)
         note = req.note or ""
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=CARD_REPLACEMENT,
+            kind=TransactionKind.CARD_REPLACEMENT,
             account_id=account.id,
             card_id=card.id,
             amount_fen=fee,
@@ -119,4 +111,9 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         )
         return replace(sale_result(session, recorded.id), warning=warning)
 
-    return run_once(ctx, req.request_id, CARD_REPLACEMENT, work, sale_result)
+    return run_once(
+        ctx,
+        req.request_id,
+        earlier_transaction(TransactionKind.CARD_REPLACEMENT, sale_result),
+        work,
+    )

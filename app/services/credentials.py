@@ -149,7 +149,7 @@ def lock_user_row(session: Session, user_id: int) -> None:
     under READ COMMITTED the failures counted after it include every one committed before.
 
     Lock order: taken only in a login's own transaction, which holds no shift, hall, safe or
-    account lock (app/services/common.py) and takes none after it, so it cannot close a cycle
+    account lock (app/services/locks.py) and takes none after it, so it cannot close a cycle
     with the operations' locks."""
     if session.get_bind().dialect.name == "postgresql":
         users = User.__table__
@@ -186,7 +186,7 @@ def check_user_password(
     transaction (an approval, a confirmation). Refused with one message for an unknown or
     disabled or locked-out user and a wrong password, after the same argon2 work (a locked-out
     user's password is not looked at; the log keeps the real reason). A wrong password is
-    counted toward the user's lockout: the refusal carries the event, which the unit of work
+    counted toward the user's lockout: the refusal notes its event on the unit of work, which
     logs after rolling the operation back."""
     now = session_now(session)
     wrong = wrong or f"{who}用户名或密码错误"
@@ -195,19 +195,19 @@ def check_user_password(
     if user is None or not user.active:
         dummy_verify(password)
         error = PermissionDenied(wrong, f"{who}: user {user_id!r} unknown or disabled")
-        error.security_event = audit.Event(  # type: ignore[attr-defined]
+        event = audit.Event(
             "credential_refused",
             acting,
             counter_id,
             data={**base, "problem": "unknown user" if user is None else "disabled"},
         )
-        raise error
+        raise audit.refused(session, error, event)
     until = locked_until(session, now, user.id)
     if until is not None:
         dummy_verify(password)
         # the same answer as a wrong password: a distinct one would tell that the name exists
         error = PermissionDenied(wrong, f"user {user.id} locked {until}")
-        error.security_event = audit.Event(  # type: ignore[attr-defined]
+        event = audit.Event(
             "credential_refused",
             acting,
             counter_id,
@@ -219,14 +219,13 @@ def check_user_password(
                 "minutes_left": minutes_left(until, now),
             },
         )
-        raise error
+        raise audit.refused(session, error, event)
     if not password_matches(user.password_hash, password):  # type: ignore[arg-type]
         failed, lockout = failure_event(
             session, now, user.id, counter_id, CREDENTIAL_FAILED, {**base}
         )
         error = PermissionDenied(wrong, f"wrong password for user {user.id}")
-        error.security_event = _security_event(failed, lockout)  # type: ignore[attr-defined]
-        raise error
+        raise audit.refused(session, error, _security_event(failed, lockout))
     return user
 
 
@@ -258,12 +257,12 @@ def confirm_credential(
     checked before the role, so a refusal never tells a stranger what role a user has."""
 
     def refused(error: PermissionDenied | RuleViolation, problem: str):  # type: ignore[no-untyped-def]
-        error.security_event = audit.Event(  # type: ignore[attr-defined]
+        event = audit.Event(
             "credential_refused",
             not_user,
             data={"confirmer": credential.user_id, "as": what, "problem": problem},
         )
-        return error
+        return audit.refused(session, error, event)
 
     if not_user is not None and credential.user_id == not_user:
         raise refused(PermissionDenied(f"{what}不能是本人", "self-confirmation"), "self")

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from app.context import Context
 from app.errors import NotFound
 from app.services.boundary import ReceiptNo, Username, service
-from app.services.common import transactions, users
-from app.services.security import ROLE_NAMES, required_approvals
+from app.services.security import required_approvals
+from app.vocabulary import Role
+from db.tables import transactions, users
 
 NO_SUCH_USER = 0  # never a user's id (ids start at 1)
 
@@ -64,5 +65,5 @@ def approval_slots(ctx: Context, volume: int) -> ApprovalSlots:
     """The approvers a refund/supplement of ``volume`` needs under the hall's thresholds."""
     with ctx.reading() as session:
         slots, reasons = required_approvals(session, volume)
-    labels = tuple("/".join(ROLE_NAMES[role] for role in sorted(slot)) for slot in slots)
+    labels = tuple("/".join(Role(role).label for role in sorted(slot)) for slot in slots)
     return ApprovalSlots(labels, reasons)

@@ -16,23 +16,22 @@ from app.context import Context
 from app.documents.receipts import Receipt, ReceiptData, TierLine, layout
 from app.errors import NotFound
 from app.policy import load_receipt_notices
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import ReceiptNo, service
-from app.services.common import (
-    Actor,
+from app.vocabulary import PaymentMethod, TransactionKind
+from db.models import OwnershipChange, PrintAttempt, PrintJob
+from db.tables import (
     accounts,
     approvals_table,
     cards,
     counters,
     customers,
     halls,
-    resolve_actor,
     segments_table,
     tariffs,
     transactions,
     users,
 )
-from app.vocabulary import PaymentMethod, TransactionKind
-from db.models import OwnershipChange, PrintAttempt, PrintJob
 
 jobs_table = PrintJob.__table__
 attempts_table = PrintAttempt.__table__

@@ -13,9 +13,12 @@ from app.domain.identity import normalize_identifier, normalize_resident_id
 from app.domain.pricing import TariffRule, ladder_year_start
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, Limit, SearchText, service
-from app.services.common import Actor, account_by_no, resolve_actor, tariff_in_force
-from app.services.security import LOOK_UP
+from app.services.locks import account_by_no
+from app.services.permissions import LOOK_UP
+from app.services.tariffs import tariff_in_force
+from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
 
@@ -275,7 +278,7 @@ def last_gas_volume(ctx: Context, account_no: AccountNo) -> int:
             .where(
                 CounterTransaction.account_id == account.id,
                 CounterTransaction.purchase_count == account.purchase_count,
-                CounterTransaction.kind.in_(("purchase", "supplement")),
+                CounterTransaction.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
             )
             .order_by(CounterTransaction.id.desc())
             .limit(1)

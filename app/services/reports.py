@@ -42,55 +42,37 @@ from app.documents.data import (
     Totals,
     ZReportData,
 )
-from app.domain.cash import CASH as CASH_METHOD
-from app.domain.cash import PAYMENT_METHODS, DrawerCount
+from app.domain.cash import DrawerCount
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.services import audit
-from app.services.accounts import ID_TYPES, OPENING
+from app.services.accounts import ID_TYPES
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, Month, Year, service
-from app.services.common import (
-    CUSTOMER_KINDS,
-    RESIDENTIAL,
-    Actor,
-    account_by_no,
+from app.services.cash_checks import drawer_cash
+from app.services.locks import account_by_no
+from app.services.permissions import allowed, permission_refused
+from app.services.shifts import SHIFT_CLOSE, counts, held_cash, method_lines, movements
+from app.services.tariffs import tariff_in_force
+from app.vocabulary import CashMovementKind, CustomerKind, PaymentMethod, Role, TransactionKind
+from db.models import Contract, Meter
+from db.tables import (
     accounts,
     approvals_table,
     cards,
     counters,
     customers,
     halls,
-    resolve_actor,
     segments_table,
     shifts,
-    tariff_in_force,
     transactions,
     users,
 )
-from app.services.sales import REFUND, SUPPLEMENT
-from app.services.security import allowed, permission_refused
-from app.services.setup import ROLES
-from app.services.shifts import (
-    CASH_IN,
-    CASH_OUT,
-    FLOAT,
-    HANDOVER,
-    OVER_SHORT,
-    SAFE_DEPOSIT,
-    SHIFT_CLOSE,
-    counts,
-    drawer_cash,
-    held_cash,
-    method_lines,
-    movements,
-)
-from app.vocabulary import TransactionKind
-from db.models import Contract, Meter
 
 meters = Meter.__table__
 contracts = Contract.__table__
 
 # Transactions listed with their approvers even when (wrongly) recorded without an approval.
-GUARDED_KINDS = (REFUND, SUPPLEMENT)
+GUARDED_KINDS = (TransactionKind.REFUND, TransactionKind.SUPPLEMENT)
 
 t = transactions
 m = movements
@@ -138,7 +120,7 @@ def _payments(session: Session, where: Sequence[ColumnElement[bool]]) -> tuple[P
     found = {row[0]: row[1:] for row in session.connection().execute(query)}
     return tuple(
         PaymentTotal(label, *(int(value) for value in found.get(method, (0, 0, 0))))
-        for method, label in PAYMENT_METHODS.items()
+        for method, label in PaymentMethod.labels().items()
     )
 
 
@@ -207,7 +189,7 @@ def _guarded(
                 approvers=(),
             )
         if row.display_name is not None:
-            approver = Approver(row.display_name, ROLES.get(row.role, row.role))
+            approver = Approver(row.display_name, Role.label_of(row.role))
             entry = replace(entry, approvers=(*entry.approvers, approver))
         rows[row.id] = entry
     return tuple(rows.values())
@@ -273,7 +255,7 @@ def _shift_header(session: Session, shift_id: int):  # type: ignore[no-untyped-d
 def _drawer_by_kind(session: Session, shift_id: int) -> dict[str, int]:
     query = (
         select(m.c.kind, func.sum(m.c.drawer_fen))
-        .where(m.c.shift_id == shift_id, m.c.payment_method == CASH_METHOD)
+        .where(m.c.shift_id == shift_id, m.c.payment_method == PaymentMethod.CASH)
         .group_by(m.c.kind)
     )
     return {kind: int(amount) for kind, amount in session.connection().execute(query)}
@@ -286,19 +268,19 @@ def _latest_count(session: Session, shift_id: int):  # type: ignore[no-untyped-d
 
 def _cash_summary(session: Session, shift_id: int, count) -> CashSummary:  # type: ignore[no-untyped-def]
     moved = _drawer_by_kind(session, shift_id)
-    cash = (t.c.shift_id == shift_id, t.c.payment_method == CASH_METHOD)
+    cash = (t.c.shift_id == shift_id, t.c.payment_method == PaymentMethod.CASH)
     received, paid = session.connection().execute(select(_RECEIVED, _PAID).where(*cash)).one()
     drawn = DrawerCount.from_json(json.loads(count.denominations)) if count else None
     return CashSummary(
-        float_fen=moved.get(FLOAT, 0),
-        cash_in_fen=moved.get(CASH_IN, 0),
-        cash_out_fen=moved.get(CASH_OUT, 0),
+        float_fen=moved.get(CashMovementKind.FLOAT, 0),
+        cash_in_fen=moved.get(CashMovementKind.CASH_IN, 0),
+        cash_out_fen=moved.get(CashMovementKind.CASH_OUT, 0),
         cash_received_fen=int(received),
         cash_paid_fen=int(paid),
-        handed_over_fen=moved.get(HANDOVER, 0),
-        over_short_fen=moved.get(OVER_SHORT, 0),
-        to_safe_fen=moved.get(SAFE_DEPOSIT, 0),
-        expected_fen=json.loads(count.expected)[CASH_METHOD] if count else None,
+        handed_over_fen=moved.get(CashMovementKind.HANDOVER, 0),
+        over_short_fen=moved.get(CashMovementKind.OVER_SHORT, 0),
+        to_safe_fen=moved.get(CashMovementKind.SAFE_DEPOSIT, 0),
+        expected_fen=json.loads(count.expected)[PaymentMethod.CASH] if count else None,
         counted_fen=count.cash_fen if count else None,
         denominations=tuple(DenominationLine(*line) for line in drawn.lines()) if drawn else (),
     )
@@ -308,7 +290,7 @@ def _methods(count) -> tuple[MethodCount, ...]:  # type: ignore[no-untyped-def]
     if count is None:
         return ()
     return tuple(
-        MethodCount(PAYMENT_METHODS[line.method], line.expected_fen, line.counted_fen)
+        MethodCount(PaymentMethod(line.method).label, line.expected_fen, line.counted_fen)
         for line in method_lines(count)
     )
 
@@ -324,7 +306,7 @@ def _handovers(
         select(m, _CLERK.c.display_name.label("clerk"), _RECEIVER.c.display_name.label("to"))
         .join(_CLERK, _CLERK.c.id == m.c.operator_id)
         .join(_RECEIVER, _RECEIVER.c.id == m.c.counterpart_id)
-        .where(*where, m.c.kind == HANDOVER)
+        .where(*where, m.c.kind == CashMovementKind.HANDOVER)
         .order_by(m.c.id)
     )
     return tuple(
@@ -359,18 +341,18 @@ def _over_short(
         .join(counters, counters.c.id == m.c.counter_id)
         .outerjoin(a, a.c.cash_movement_id == m.c.id)
         .outerjoin(signer, signer.c.id == a.c.approver_id)
-        .where(*where, m.c.kind == OVER_SHORT)
+        .where(*where, m.c.kind == CashMovementKind.OVER_SHORT)
         .order_by(m.c.id)
     )
     return tuple(
         OverShortLine(
             row.clerk,
             row.counter,
-            PAYMENT_METHODS.get(row.payment_method, row.payment_method),
+            PaymentMethod.label_of(row.payment_method),
             row.amount_fen,
             row.reason or "",
             row.signer or "—",
-            ROLES.get(row.role, row.role or "—"),
+            Role.label_of(row.role, "—" if not row.role else None),
         )
         for row in session.connection().execute(query)
     )
@@ -380,27 +362,31 @@ def _over_short(
 def _may_see(session: Session, actor: Actor, shift) -> None:  # type: ignore[no-untyped-def]
     """A clerk sees only their own shift's Z-report, and only once the drawer is counted: the
     count at close is blind. Supervisors and finance see every shift."""
-    desk = resolve_actor(session, actor)
-    if allowed(desk.role, "hall_reports"):
+    on_duty = resolve_actor(session, actor)
+    if allowed(on_duty.role, "hall_reports"):
         return
-    if shift.clerk_id != desk.user_id:
-        raise permission_refused(desk.user_id, desk.counter_id, desk.role, "other_shift_report")
+    if shift.clerk_id != on_duty.user_id:
+        raise permission_refused(
+            session, on_duty.user_id, on_duty.counter_id, on_duty.role, "other_shift_report"
+        )
     if shift.closed_at is None and _latest_count(session, shift.id) is None:
         error = PermissionDenied(
             "请先完成交班盘点，盘点后才能查看本班报表", f"shift {shift.id} not counted yet"
         )
-        error.security_event = audit.Event(  # type: ignore[attr-defined]
-            "blind_count_peek", desk.user_id, desk.counter_id, ref=f"shifts:{shift.id}"
+        event = audit.Event(
+            "blind_count_peek", on_duty.user_id, on_duty.counter_id, ref=f"shifts:{shift.id}"
         )
-        raise error
+        raise audit.refused(session, error, event)
 
 
 def _require_supervisor(session: Session, actor: Actor, hall_id: int) -> None:
     """Hall reports show every drawer's cash: for team leaders, managers and finance of that
     hall."""
-    desk = resolve_actor(session, actor, "hall_reports")
-    if desk.hall_id != hall_id:
-        raise permission_refused(desk.user_id, desk.counter_id, desk.role, "other_hall_report")
+    on_duty = resolve_actor(session, actor, "hall_reports")
+    if on_duty.hall_id != hall_id:
+        raise permission_refused(
+            session, on_duty.user_id, on_duty.counter_id, on_duty.role, "other_hall_report"
+        )
 
 
 @service
@@ -534,7 +520,7 @@ def cash_positions(session: Session, hall_id: int, day: dt.date) -> tuple[int, i
             .where(
                 t.c.hall_id == hall_id,
                 t.c.business_date <= day,
-                t.c.payment_method == CASH_METHOD,
+                t.c.payment_method == PaymentMethod.CASH,
             )
             .scalar_subquery(),
             select(func.coalesce(func.sum(m.c.safe_fen), 0))
@@ -607,7 +593,7 @@ def monthly_report_data(
         t.c.business_date < next_month,
     )
     moved = (m.c.hall_id == hall_id, m.c.business_date >= first_day, m.c.business_date < next_month)
-    cash_amount = _sum(case((t.c.payment_method == CASH_METHOD, t.c.amount_fen), else_=0))
+    cash_amount = _sum(case((t.c.payment_method == PaymentMethod.CASH, t.c.amount_fen), else_=0))
     with ctx.reading() as session:
         _one_snapshot(session)
         _require_supervisor(session, actor, hall_id)
@@ -625,7 +611,7 @@ def monthly_report_data(
             select(
                 m.c.business_date,
                 _sum(m.c.finance_fen),
-                _sum(case((m.c.kind == OVER_SHORT, m.c.amount_fen), else_=0)),
+                _sum(case((m.c.kind == CashMovementKind.OVER_SHORT, m.c.amount_fen), else_=0)),
             )
             .where(*moved)
             .group_by(m.c.business_date)
@@ -670,7 +656,7 @@ def handover_slip_data(ctx: Context, movement_id: int) -> HandoverSlipData:
                 .join(_RECEIVER, _RECEIVER.c.id == m.c.counterpart_id)
                 .join(counters, counters.c.id == m.c.counter_id)
                 .join(halls, halls.c.id == m.c.hall_id)
-                .where(m.c.id == movement_id, m.c.kind == HANDOVER)
+                .where(m.c.id == movement_id, m.c.kind == CashMovementKind.HANDOVER)
             )
             .first()
         )
@@ -723,7 +709,7 @@ def opening_form_data(ctx: Context, account_no: AccountNo) -> OpeningFormData:
         opening = conn.execute(
             select(t.c.receipt_no, users.c.display_name)
             .join_from(t, users, users.c.id == t.c.operator_id)
-            .where(t.c.account_id == account.id, t.c.kind == OPENING)
+            .where(t.c.account_id == account.id, t.c.kind == TransactionKind.OPENING)
             .order_by(t.c.id)
             .limit(1)
         ).first()
@@ -743,8 +729,8 @@ def opening_form_data(ctx: Context, account_no: AccountNo) -> OpeningFormData:
             receipt_no=opening.receipt_no if opening else None,
             clerk_name=opening.display_name if opening else None,
             customer_name=customer.name,
-            customer_kind=CUSTOMER_KINDS.get(customer.kind, customer.kind),
-            residential=customer.kind == RESIDENTIAL,
+            customer_kind=CustomerKind.label_of(customer.kind),
+            residential=customer.kind == CustomerKind.RESIDENTIAL,
             id_type=ID_TYPES.get(customer.id_type, customer.id_type),
             id_number=customer.id_number,
             phone=customer.phone,

@@ -7,15 +7,16 @@ built from the values just written (a retried submit rebuilds them from the rows
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, Select, Text, bindparam, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.cards import CardReading
-from app.domain.cash import CASH, Payment
+from app.domain.cash import Payment
 from app.domain.money import format_money, format_volume
 from app.domain.pricing import (
     Segment,
@@ -25,36 +26,46 @@ from app.domain.pricing import (
     total_volume,
     volume_for_amount,
 )
-from app.errors import InvalidInput, RuleViolation
-from app.policy import HallPolicy, load_policy
-from app.services.boundary import CardSerial, Reason, service
-from app.services.common import (
+from app.errors import Conflict, InvalidInput, RuleViolation
+from app.policy import HallPolicy, load_policy, policy_from
+from app.services import audit
+from app.services.actor import (
+    ON_DUTY_COLUMNS,
     Actor,
-    ApprovalInput,
-    CardAccount,
-    Desk,
-    accounts,
-    card_for_sale,
-    cards,
-    ladder_usage,
-    lock_shift,
-    record_card_write,
-    record_transaction,
-    require_active,
-    require_text,
+    OnDuty,
+    on_duty_in,
+    on_duty_joined,
     resolve_actor,
-    run_once,
+)
+from app.services.boundary import CardSerial, Reason, require_text, service
+from app.services.ledger import earlier_transaction, record_card_write, record_transaction
+from app.services.locks import (
+    CARD_ACCOUNT_COLUMNS,
+    CardAccount,
+    card_account_in,
+    card_for_sale,
+    lock_card_account,
+    lock_shift,
+    require_active,
+    require_no_pending_write,
+)
+from app.services.security import ApprovalInput, check_volume_approvals
+from app.services.shifts import check_cash_sale
+from app.services.tariffs import in_force_id, tariff_in
+from app.services.unit_of_work import REUSED_MESSAGE, Replay, run_once
+from app.vocabulary import PaymentMethod, TransactionKind
+from db.tables import (
+    accounts,
+    cards,
+    customers,
+    movements,
     segments_table,
-    tariff_in_force,
+    settings,
+    shifts,
     tariffs,
     transactions,
+    users,
 )
-from app.services.security import check_volume_approvals
-from app.services.shifts import check_cash_sale
-
-PURCHASE = "purchase"
-REFUND = "refund"
-SUPPLEMENT = "supplement"
 
 
 @dataclass(frozen=True)
@@ -113,7 +124,7 @@ def sale_result(session: Session, transaction_id: int) -> SaleResult:
     return SaleResult(
         transaction_id=row.id,
         request_id=row.request_id,
-        kind=row.kind,
+        kind=TransactionKind(row.kind),
         receipt_no=row.receipt_no,
         account_no=row.account_no,
         card_serial=row.card_serial,
@@ -214,7 +225,7 @@ def settle_payment(
             f"实收金额过大：找零不能超过{format_money(policy.max_change_fen)}元，请核对实收金额",
             f"tendered {tendered} for {amount}: change above {policy.max_change_fen}",
         )
-    if payment.method != CASH:
+    if payment.method != PaymentMethod.CASH:
         if tendered is not None and tendered != amount:
             raise InvalidInput("非现金付款不找零，实收须等于应收", f"tendered {tendered}")
         return (None, None)
@@ -270,6 +281,87 @@ class PurchaseRequest:
     payment: Payment = Payment()
 
 
+def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
+    """Everything a purchase decides on, in one statement: the earlier submit of the request,
+    the hall's settings, the actor on duty with their open shift, the card with its account,
+    customer and pending write, the tariff in force with the account's usage in its ladder year,
+    and the shift's drawer. ``mark``: also the audit mark (SQLite, nothing written yet)."""
+    anchor = select(literal(1).label("one")).cte("sale")
+    earlier = transactions.alias("earlier")
+    ladder_year = case(
+        {month: bindparam(f"ladder_{month}") for month in range(1, 13)},
+        value=tariffs.c.ladder_start_month,
+    )
+    used = select(func.coalesce(func.sum(segments_table.c.volume), 0)).where(
+        segments_table.c.account_id == accounts.c.id, segments_table.c.ladder_year == ladder_year
+    )
+    moved = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
+        movements.c.shift_id == shifts.c.id
+    )
+    taken = select(func.coalesce(func.sum(transactions.c.amount_fen), 0)).where(
+        transactions.c.shift_id == shifts.c.id,
+        transactions.c.payment_method == PaymentMethod.CASH,
+    )
+    if dialect == "sqlite":
+        stored = func.json_group_object(settings.c.key, settings.c.value)
+    else:
+        stored = cast(func.json_object_agg(settings.c.key, settings.c.value), Text)
+    columns = [
+        earlier.c.id.label("earlier_id"),
+        earlier.c.kind.label("earlier_kind"),
+        select(stored).scalar_subquery().label("settings"),
+        *ON_DUTY_COLUMNS,
+        *CARD_ACCOUNT_COLUMNS,
+        tariffs.c.id.label("tariff_id"),
+        tariffs.c.name.label("tariff_name"),
+        tariffs.c.ladder_start_month,
+        tariffs.c.household_threshold,
+        tariffs.c.extra_per_member,
+        used.scalar_subquery().label("used"),
+        (moved.scalar_subquery() + taken.scalar_subquery()).label("drawer"),
+    ]
+    if mark:
+        columns.append(audit.MARK_COLUMN)
+    with_user = anchor.outerjoin(
+        earlier, earlier.c.request_id == bindparam("request_id")
+    ).outerjoin(users, users.c.id == bindparam("user_id"))
+    joined = (
+        on_duty_joined(with_user)
+        .outerjoin(cards, cards.c.serial == bindparam("serial"))
+        .outerjoin(accounts, accounts.c.id == cards.c.account_id)
+        .outerjoin(customers, customers.c.id == accounts.c.customer_id)
+        .outerjoin(tariffs, tariffs.c.id == in_force_id(customers.c.kind, bindparam("day")))
+    )
+    return select(*columns).select_from(joined)
+
+
+_SALE_READS = {
+    (dialect, mark): _sale_read(dialect, mark)
+    for dialect, mark in (("sqlite", True), ("sqlite", False), ("postgresql", False))
+}
+
+
+def _sale_params(actor: Actor, req: PurchaseRequest, serial: str, today: dt.date) -> dict:  # type: ignore[type-arg]
+    return {
+        "request_id": req.request_id,
+        "user_id": actor.user_id,
+        "counter_id": actor.counter_id,
+        "serial": serial,
+        "day": today,
+        **{f"ladder_{month}": ladder_year_start(today, month) for month in range(1, 13)},
+    }
+
+
+@dataclass(frozen=True)
+class _TariffRow:
+    """The tariff's columns of the sale's read, as ``tariffs.tariff_in`` reads them."""
+
+    read: Row  # type: ignore[type-arg]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.read, {"id": "tariff_id", "name": "tariff_name"}.get(name, name))
+
+
 def _check_purchase_input(req: PurchaseRequest, policy: HallPolicy) -> None:
     if (req.volume is None) == (req.amount_fen is None):
         raise InvalidInput("请输入购气量或购气金额（二选一）", "exactly one of volume/amount")
@@ -289,19 +381,44 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
 
     payment = checked_payment(req.payment)
 
-    def work(session: Session) -> SaleResult:
-        policy = load_policy(session)
-        _check_purchase_input(req, policy)
-        desk = resolve_actor(session, actor, "purchase")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
-        card = card_for_sale(session, req.card_serial)
+    sqlite = ctx.db.engine.dialect.name == "sqlite"
+
+    def work(session: Session) -> SaleResult | Replay:
+        today = ctx.today()
+        if not sqlite:
+            # PostgreSQL: the locks first (the shift, then the account through its card), one
+            # statement each; the sale's read after them sees what their holders committed
+            policy = load_policy(session)
+            _check_purchase_input(req, policy)
+            on_duty = resolve_actor(session, actor, "purchase")
+            lock_shift(session, on_duty)
+        serial = lock_card_account(session, req.card_serial)
+        mark = audit.wants_mark(session)
+        conn = session.connection()
+        read = conn.execute(
+            _SALE_READS[conn.dialect.name, mark], _sale_params(actor, req, serial, today)
+        ).one()
+        if sqlite:  # one write transaction: the read decides everything, in the order above
+            if mark:
+                audit.note_mark(session, read.audit_mark)
+            if read.earlier_id is not None:
+                if read.earlier_kind != TransactionKind.PURCHASE:
+                    raise Conflict(
+                        REUSED_MESSAGE, f"request {req.request_id} is a {read.earlier_kind}"
+                    )
+                return Replay(read.earlier_id)
+            policy = policy_from(json.loads(read.settings or "{}"))
+            _check_purchase_input(req, policy)
+            on_duty = on_duty_in(session, actor, read, "purchase")
+            lock_shift(session, on_duty)  # held already: marks it for the writes
+        card = card_account_in(session, serial, read)
+        require_no_pending_write(card.pending_write_id, card.account_no)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)
 
-        today = ctx.today()
-        tariff = tariff_in_force(session, card.customer_kind, today)
+        tariff = tariff_in(session, card.customer_kind, today, _TariffRow(read))
         year = ladder_year_start(today, tariff.rule.ladder_start_month)
-        used = ladder_usage(session, card.account_id, year)
+        used = int(read.used)  # summed over the ladder year of that tariff
         if req.volume is not None:
             priced = price_volume(tariff.rule, card.household_size, used, req.volume)
         else:
@@ -316,7 +433,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         amount = total_amount(priced)
         check_charge(policy, amount_fen=amount, volume=total_volume(priced), what="购气")
         tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
-        warning = check_cash_sale(session, desk, payment, amount, policy)
+        warning = check_cash_sale(session, on_duty, payment, amount, policy, int(read.drawer))
         count = step_purchase_count(session, card.account_id, +1)
         segments = [(year, s) for s in priced]
         values = dict(
@@ -330,9 +447,9 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=PURCHASE,
+            kind=TransactionKind.PURCHASE,
             account_id=card.account_id,
             card_id=card.card_id,
             segments=segments,
@@ -345,7 +462,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         return SaleResult(
             transaction_id=recorded.id,
             request_id=req.request_id,
-            kind=PURCHASE,
+            kind=TransactionKind.PURCHASE,
             receipt_no=recorded.receipt_no,
             account_no=card.account_no,
             card_serial=card.serial,
@@ -358,7 +475,8 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             **values,
         )
 
-    return run_once(ctx, req.request_id, PURCHASE, work, sale_result)
+    earlier = earlier_transaction(TransactionKind.PURCHASE, sale_result)
+    return run_once(ctx, req.request_id, earlier, work, work_finds_earlier=sqlite)
 
 
 @dataclass(frozen=True)
@@ -375,7 +493,7 @@ _LAST_GAS = (
     .where(
         transactions.c.account_id == bindparam("account_id"),
         transactions.c.purchase_count == bindparam("purchase_count"),
-        transactions.c.kind.in_((PURCHASE, SUPPLEMENT)),
+        transactions.c.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
     )
     .order_by(transactions.c.id.desc())
     .limit(1)
@@ -398,12 +516,12 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
 
     def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "退气原因")
-        desk = resolve_actor(session, actor, "refund")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty = resolve_actor(session, actor, "refund")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card.serial)
         require_active(card.account_status, card.account_no)
         sale = last_gas_transaction(session, card.account_id, card.purchase_count)
-        if sale is None or sale.kind != PURCHASE:
+        if sale is None or sale.kind != TransactionKind.PURCHASE:
             raise RuleViolation("只能退最后一次购气", "last gas operation is not a purchase")
         if sale.card_id != card.card_id:
             # the purchase went onto another (lost) card, which may have loaded it already
@@ -420,7 +538,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
                 "该笔购气已插表（气量已进入燃气表），不能退气",
                 f"purchase {sale.id} already loaded into the meter",
             )
-        approvals = check_volume_approvals(session, desk, req.approvals, sale.volume, "退气")
+        approvals = check_volume_approvals(session, on_duty, req.approvals, sale.volume, "退气")
         segments = [(y, s.reversed()) for y, s in stored_segments(session, sale.id)]
         count = step_purchase_count(session, card.account_id, -1)
         values = dict(
@@ -433,9 +551,9 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=REFUND,
+            kind=TransactionKind.REFUND,
             account_id=card.account_id,
             card_id=card.card_id,
             segments=segments,
@@ -449,7 +567,9 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, REFUND, work, sale_result)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.REFUND, sale_result), work
+    )
 
 
 @dataclass(frozen=True)
@@ -474,19 +594,19 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
         check_volume(req.volume, policy, "补气量")
         check_charge(policy, amount_fen=0, volume=req.volume, what="补气")
         reason = require_text(req.reason, "补气原因")
-        desk: Desk = resolve_actor(session, actor, "supplement")
-        lock_shift(session, desk)  # the shift first, then the account (one lock order)
+        on_duty: OnDuty = resolve_actor(session, actor, "supplement")
+        lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
         check_card_reading(card, req.card)
-        approvals = check_volume_approvals(session, desk, req.approvals, req.volume, "补气")
+        approvals = check_volume_approvals(session, on_duty, req.approvals, req.volume, "补气")
         count = step_purchase_count(session, card.account_id, +1)
         recorded = record_transaction(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=SUPPLEMENT,
+            kind=TransactionKind.SUPPLEMENT,
             account_id=card.account_id,
             card_id=card.card_id,
             approvals=approvals,
@@ -498,4 +618,6 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
             record_card_write(session, ctx, recorded.id, card, count)
         return sale_result(session, recorded.id)
 
-    return run_once(ctx, req.request_id, SUPPLEMENT, work, sale_result)
+    return run_once(
+        ctx, req.request_id, earlier_transaction(TransactionKind.SUPPLEMENT, sale_result), work
+    )

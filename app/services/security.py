@@ -1,9 +1,9 @@
-"""Who may do what (roles and permissions), four-eyes approvals, login with lockout, the idle
-lock, user administration and the logged full view of a customer's identity.
+"""Four-eyes approvals, login with lockout, the idle lock, user administration and the logged
+full view of a customer's identity (who may do what: ``permissions``).
 
-Every rule here holds at the service layer: the UI only mirrors it. Refusals that matter for
-security carry an audit event (``security_event``); the unit of work logs it in a transaction of
-its own after rolling the refused operation back, so nothing else is written.
+Every rule here holds at the service layer: the UI only mirrors it. A refusal that matters for
+security is noted on its unit of work (``audit.refused``), which logs it in a transaction of its
+own after rolling the refused operation back, so nothing else is written.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from app.context import Context
 from app.domain.money import format_volume
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.policy import load_policy
+from app.policy import load_policy, save_setting
 from app.services import audit
-from app.services.actor import Actor
+from app.services.actor import Actor, resolve_actor
 from app.services.boundary import (
     NOTE_LENGTH,
     AccountNo,
@@ -33,6 +33,7 @@ from app.services.boundary import (
     Reason,
     Text,
     Username,
+    require_text,
     service,
 )
 from app.services.credentials import (
@@ -48,59 +49,11 @@ from app.services.credentials import (
     minutes_left,
     password_matches,
 )
-from db.models import User
-
-CLERK = "clerk"
-TEAM_LEADER = "team_leader"
-DEPARTMENT_MANAGER = "department_manager"
-FINANCE = "finance"
-VICE_PRESIDENT = "vice_president"
-ADMINISTRATOR = "administrator"
-
-COUNTER_ROLES = frozenset({CLERK, TEAM_LEADER})  # who works a counter (a 班长 is a senior clerk)
-# who reads the hall's cash figures (the administrator runs the system, not the money)
-REPORT_ROLES = frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, FINANCE, VICE_PRESIDENT})
-
-LOOK_UP = "look_up"  # find and show accounts, the own shift and drawer level: every role
-
-# operation → roles allowed to do it. Approving is not here: it depends on the volume
-# (``required_approvals``) and is checked on each approver's own credential.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "open_account": COUNTER_ROLES,
-    "purchase": COUNTER_ROLES,
-    "refund": COUNTER_ROLES,
-    "supplement": COUNTER_ROLES,
-    "replace_card": COUNTER_ROLES,
-    "transfer": COUNTER_ROLES,
-    "close_account": COUNTER_ROLES,
-    "settle_card": COUNTER_ROLES,
-    "print": COUNTER_ROLES,
-    "shift": COUNTER_ROLES,  # open, cash in/out, hand over, count, close
-    "hall_reports": REPORT_ROLES,
-    LOOK_UP: COUNTER_ROLES | REPORT_ROLES | {ADMINISTRATOR},
-    "view_identity": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
-    "manage_users": frozenset({ADMINISTRATOR}),
-    "manage_settings": frozenset({ADMINISTRATOR}),
-    "unlock_any_counter": frozenset({TEAM_LEADER, DEPARTMENT_MANAGER, ADMINISTRATOR}),
-}
-
-
-def allowed(role: str, operation: str) -> bool:
-    return role in PERMISSIONS[operation]
-
-
-def permission_refused(user_id: int, counter_id: int | None, role: str, operation: str):  # type: ignore[no-untyped-def]
-    error = PermissionDenied("您的岗位无权办理此业务", f"role {role} may not {operation}")
-    error.security_event = audit.Event(  # type: ignore[attr-defined]
-        "permission_denied", user_id, counter_id, data={"operation": operation, "role": role}
-    )
-    return error
-
-
-def require_permission(user_id: int, counter_id: int | None, role: str, operation: str) -> None:
-    if not allowed(role, operation):
-        raise permission_refused(user_id, counter_id, role, operation)
-
+from app.services.locks import account_by_no
+from app.services.permissions import allowed, require_permission
+from app.services.setup import add_user
+from app.vocabulary import Role
+from db.models import Customer, Setting, User
 
 # ---------------------------------------------------------------- four-eyes approvals
 
@@ -131,30 +84,31 @@ def required_approvals(session: Session, volume: int) -> tuple[Requirement, bool
     department manager with a written reason; above the third, department manager, finance and
     the vice president. Returns the slots and whether reasons are required."""
     policy = load_policy(session)
-    admin = frozenset({ADMINISTRATOR})
+    admin = frozenset({Role.ADMINISTRATOR})
     if abs(volume) > policy.approval_third_level_volume:
-        slots = (admin, *(frozenset({r}) for r in (DEPARTMENT_MANAGER, FINANCE, VICE_PRESIDENT)))
-        return slots, True
+        third = (Role.DEPARTMENT_MANAGER, Role.FINANCE, Role.VICE_PRESIDENT)
+        return (admin, *(frozenset({r}) for r in third)), True
     if abs(volume) > policy.approval_second_level_volume:
-        return (admin, frozenset({TEAM_LEADER}), frozenset({DEPARTMENT_MANAGER})), True
+        return (admin, frozenset({Role.TEAM_LEADER}), frozenset({Role.DEPARTMENT_MANAGER})), True
     return (admin,), False
 
 
-def _refused(desk, message: str, detail: str, **data: object) -> PermissionDenied:  # type: ignore[no-untyped-def]
-    error = PermissionDenied(message, detail)
-    error.security_event = audit.Event(  # type: ignore[attr-defined]
+def _refused(
+    session: Session, on_duty, message: str, detail: str, **data: object
+) -> PermissionDenied:  # type: ignore[no-untyped-def]
+    event = audit.Event(
         "approval_refused",
-        desk.user_id,
-        desk.counter_id,
-        desk.hall_id,
+        on_duty.user_id,
+        on_duty.counter_id,
+        on_duty.hall_id,
         data={"detail": detail, **data},
     )
-    return error
+    return audit.refused(session, PermissionDenied(message, detail), event)
 
 
 def check_approvals(
     session: Session,
-    desk,  # type: ignore[no-untyped-def]
+    on_duty,  # type: ignore[no-untyped-def]
     approvals: Sequence[ApprovalInput],
     required: Requirement,
     *,
@@ -164,10 +118,11 @@ def check_approvals(
     """Each approval: another active user, right password, a role filling one required slot,
     nobody twice; every slot filled. Refusals are security events."""
     approvals = tuple(approvals or ())
-    names = "、".join("/".join(ROLE_NAMES[r] for r in sorted(slot)) for slot in required)
+    names = "、".join("/".join(Role(r).label for r in sorted(slot)) for slot in required)
     if len(approvals) < len(required):
         raise _refused(
-            desk,
+            session,
+            on_duty,
             f"{what}需要以下人员审批：{names}",
             f"{len(approvals)} of {len(required)} approvals",
         )
@@ -175,15 +130,18 @@ def check_approvals(
     # costs an argon2 hash and counts toward that approver's lockout
     if len(approvals) > len(required):
         raise _refused(
-            desk,
+            session,
+            on_duty,
             f"{what}只需要{len(required)}位审批人：{names}",
             f"{len(approvals)} approvals for {len(required)} slots",
         )
     ids = [a.approver_id for a in approvals]
     if len(set(ids)) != len(ids):
-        raise _refused(desk, "同一审批人不能审批两次", f"duplicate approver in {ids}")
-    if desk.user_id in ids:
-        raise _refused(desk, "不能审批自己办理的业务", "self-approval", approver=desk.user_id)
+        raise _refused(session, on_duty, "同一审批人不能审批两次", f"duplicate approver in {ids}")
+    if on_duty.user_id in ids:
+        raise _refused(
+            session, on_duty, "不能审批自己办理的业务", "self-approval", approver=on_duty.user_id
+        )
     checked: list[tuple[ApprovalInput, str]] = []
     for approval in approvals:
         # one failure counter and lockout for every password check (login, approvals ...)
@@ -192,13 +150,14 @@ def check_approvals(
             approval.approver_id,
             approval.password or "",
             who="审批人",
-            counter_id=desk.counter_id,
-            acting=desk.user_id,
+            counter_id=on_duty.counter_id,
+            acting=on_duty.user_id,
             purpose=what,
         )
         if reasons_required and not (approval.reason or "").strip():
             raise _refused(
-                desk,
+                session,
+                on_duty,
                 f"请审批人{user.display_name}填写书面审批意见",
                 "written reason missing",
                 approver=user.id,
@@ -210,9 +169,10 @@ def check_approvals(
                 Approved(a.approver_id, role, (a.reason or "").strip() or None)
                 for a, role in checked
             )
-    roles = "、".join(ROLE_NAMES.get(role, role) for _, role in checked)
+    roles = "、".join(Role.label_of(role) for _, role in checked)
     raise _refused(
-        desk,
+        session,
+        on_duty,
         f"审批人岗位不符：需要{names}，实际为{roles}",
         f"roles {[r for _, r in checked]} do not fill {[sorted(s) for s in required]}",
     )
@@ -220,24 +180,17 @@ def check_approvals(
 
 def check_volume_approvals(
     session: Session,
-    desk,
+    on_duty,
     approvals: Sequence[ApprovalInput],
     volume: int,
     what: str,  # type: ignore[no-untyped-def]
 ) -> tuple[Approved, ...]:
     required, reasons = required_approvals(session, volume)
     label = f"{what}{format_volume(abs(volume))}立方米"
-    return check_approvals(session, desk, approvals, required, reasons_required=reasons, what=label)
+    return check_approvals(
+        session, on_duty, approvals, required, reasons_required=reasons, what=label
+    )
 
-
-ROLE_NAMES = {
-    CLERK: "营业员",
-    TEAM_LEADER: "班长",
-    DEPARTMENT_MANAGER: "部门经理",
-    FINANCE: "财务",
-    VICE_PRESIDENT: "分管副总",
-    ADMINISTRATOR: "系统管理员",
-}
 
 # ---------------------------------------------------------------- login and lockout
 
@@ -406,7 +359,7 @@ def _admin(session: Session, actor: AdminActor, operation: str) -> User:
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
         raise PermissionDenied("操作员不存在或已停用", f"user {actor.user_id} invalid")
-    require_permission(user.id, None, user.role, operation)
+    require_permission(session, user.id, None, user.role, operation)
     return user
 
 
@@ -415,13 +368,11 @@ def create_first_administrator(
     ctx: Context, username: Username, display_name: DisplayName, password: Password
 ) -> int:
     """First run: the hall's first user, an administrator. Refused once any user exists."""
-    from app.services.setup import add_user
-
     with ctx.reading() as session:
         if session.scalar(select(func.count(User.id))):
             raise Conflict("系统已有用户，不能再次初始化管理员", "users exist")
-    user_id = add_user(ctx, username, display_name, ADMINISTRATOR, password=password)
-    audit.record_alone(ctx, audit.Event("user_created", user_id, data={"role": ADMINISTRATOR}))
+    user_id = add_user(ctx, username, display_name, Role.ADMINISTRATOR, password=password)
+    audit.record_alone(ctx, audit.Event("user_created", user_id, data={"role": Role.ADMINISTRATOR}))
     return user_id
 
 
@@ -434,8 +385,6 @@ def create_user(
     role: str,
     password: Password,
 ) -> int:
-    from app.services.setup import add_user
-
     with ctx.reading() as session:
         _admin(session, actor, "manage_users")
     user_id = add_user(ctx, username, display_name, role, password=password)
@@ -509,9 +458,6 @@ def set_user_active(ctx: Context, actor: AdminActor, user_id: int, active: bool)
 def change_setting(ctx: Context, actor: AdminActor, key: str, value: object) -> None:
     """Change one hall setting (limits, thresholds, fees): administrators only, audited with the
     old and the new value."""
-    from app.policy import save_setting
-    from db.models import Setting
-
     with ctx.unit_of_work() as session:
         _admin(session, actor, "manage_settings")
         old = session.get(Setting, key)
@@ -543,20 +489,20 @@ def masked(identity: Identity) -> Identity:
 @service
 def reveal_identity(ctx: Context, actor: Actor, account_no: AccountNo, reason: Reason) -> Identity:
     """The owner's full ID and phone number, for roles that need them; every view is logged."""
-    from app.services.common import account_by_no, require_text, resolve_actor
-    from db.models import Customer
 
     reason = require_text(reason, "查看原因")
     with ctx.unit_of_work() as session:
-        desk = resolve_actor(session, actor)
-        require_permission(desk.user_id, desk.counter_id, desk.role, "view_identity")
+        on_duty = resolve_actor(session, actor)
+        require_permission(
+            session, on_duty.user_id, on_duty.counter_id, on_duty.role, "view_identity"
+        )
         account = account_by_no(session, account_no)
         customer = session.get(Customer, account.customer_id)
         event = audit.Event(
             "identity_viewed",
-            desk.user_id,
-            desk.counter_id,
-            desk.hall_id,
+            on_duty.user_id,
+            on_duty.counter_id,
+            on_duty.hall_id,
             ref=f"accounts:{account.id}",
             data={"reason": reason},
         )

@@ -17,25 +17,17 @@ from app.services.boundary import (
     Text,
     Username,
     column_length,
+    require_text,
     service,
 )
-from app.services.common import CUSTOMER_KINDS, require_text
 from app.services.credentials import hash_password
+from app.vocabulary import CustomerKind, Role
 from db.models import Account, Counter, Hall, Tariff, TariffTier, User
 
 Code = Annotated[str, Text("代码", column_length(Hall.code))]
 HallName = Annotated[str, Text("营业厅名称", column_length(Hall.name), name=True)]
 CounterName = Annotated[str, Text("柜台名称", column_length(Counter.name))]
 TariffName = Annotated[str, Text("气价名称", column_length(Tariff.name))]
-
-ROLES = {
-    "clerk": "营业员",
-    "team_leader": "班长",
-    "department_manager": "部门经理",
-    "finance": "财务",
-    "vice_president": "分管副总",
-    "administrator": "系统管理员",
-}
 
 
 @service
@@ -80,7 +72,7 @@ def add_user(
         password_hash = hash_password(password)
     username = require_text(username, "用户名", max_length=50)
     display_name = require_text(display_name, "姓名", max_length=50)
-    if role not in ROLES:
+    if role not in Role.labels():
         raise InvalidInput("角色无效", f"unknown role {role!r}")
     with ctx.unit_of_work() as session:
         if session.scalar(select(User.id).where(User.username == username)):
@@ -109,7 +101,7 @@ class TariffInput:
 @service
 def add_tariff(ctx: Context, data: TariffInput) -> int:
     """Publish a tariff version. Tariffs are never edited: a price change is a new version."""
-    if data.customer_class not in CUSTOMER_KINDS:
+    if data.customer_class not in CustomerKind.labels():
         raise InvalidInput("用户类型无效", f"bad class {data.customer_class!r}")
     name = require_text(data.name, "气价名称", max_length=100)
     with ctx.unit_of_work() as session:

@@ -18,75 +18,35 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.domain.cash import (
-    CASH,
-    MAX_CASH_FEN,
-    NON_CASH,
-    PAYMENT_METHODS,
-    DrawerCount,
-    HeldTakings,
-    Payment,
-    held_takings,
-)
+from app.domain.cash import MAX_CASH_FEN, NON_CASH, DrawerCount, HeldTakings, Payment, held_takings
 from app.domain.money import format_money
-from app.errors import Conflict, GasDeskError, InvalidInput, NotFound, RuleViolation
+from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
 from app.policy import HallPolicy, load_calendar, load_policy
 from app.services import audit
-from app.services.boundary import Note, Reason, Text, service
-from app.services.common import (
-    Actor,
-    Desk,
-    approvals_table,
-    check_request_id,
-    claim_request,
-    counters,
-    drawer_cash,
-    lock_open_shift,
-    lock_safe,
-    lock_shift,
-    movements,
-    next_number,
-    refuse_negative_cash,
-    require_locked,
-    require_text,
-    resolve_actor,
-    safe_cash,
-    shifts,
-    transactions,
-    users,
-)
+from app.services.actor import Actor, OnDuty, resolve_actor
+from app.services.boundary import Note, Reason, Text, require_text, service
+from app.services.cash_checks import drawer_cash, refuse_negative_cash, safe_cash
 from app.services.credentials import Confirmed, Credential, confirm_credential
-from app.services.security import LOOK_UP
+from app.services.ledger import next_number
+from app.services.locks import lock_open_shift, lock_safe, lock_shift, require_locked
+from app.services.permissions import LOOK_UP
+from app.services.unit_of_work import Earlier, check_request_id, run_once, submitted_in
+from app.vocabulary import CashMovementKind, DrawerLevel, FloatSource, PaymentMethod, Role
 from db.models import ShiftCount
+from db.tables import approvals_table, counters, movements, shifts, transactions, users
 
 __all__ = ["drawer_cash", "safe_cash"]  # re-exported: reports and tests read them here
 
 log = logging.getLogger(__name__)
 counts = ShiftCount.__table__
 
-FLOAT = "float"
-CASH_IN = "cash_in"
-CASH_OUT = "cash_out"
-HANDOVER = "handover"
-SAFE_DEPOSIT = "safe_deposit"
-OVER_SHORT = "over_short"
 SHIFT_OPEN = "shift_open"
 SHIFT_CLOSE = "shift_close"
-MOVEMENT_KINDS = {
-    FLOAT: "备用金",
-    CASH_IN: "现金存入",
-    CASH_OUT: "现金支出",
-    HANDOVER: "交款",
-    SAFE_DEPOSIT: "存入保险柜",
-    OVER_SHORT: "长短款",
-}
-FLOAT_SOURCES = {"safe": "保险柜", "finance": "财务拨付"}
-SIGN_OFF_ROLES = ("team_leader", "department_manager")  # 班长 signs over/short; a manager may
-RECEIVER_ROLES = ("finance",)
+SIGN_OFF_ROLES = (Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER)  # 班长 signs over/short; a manager may
+RECEIVER_ROLES = (Role.FINANCE,)
 
 
 def _money(value: object, what: str, *, allow_zero: bool = False) -> int:
@@ -98,15 +58,15 @@ def _money(value: object, what: str, *, allow_zero: bool = False) -> int:
 
 
 # ---------------------------------------------------------------- where the cash is (from rows)
-# drawer_cash and safe_cash live in app.services.common, beside the check every movement uses
+# drawer_cash and safe_cash live in app.services.cash_checks, beside the check every movement uses
 
 
 def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
     """What the shift should hold per payment method: drawer cash, and non-cash takings (with
     any recorded over/short of that method)."""
     t = transactions
-    expected = {method: 0 for method in PAYMENT_METHODS}
-    expected[CASH] = drawer_cash(session, shift_id)
+    expected = {method: 0 for method in PaymentMethod}
+    expected[PaymentMethod.CASH] = drawer_cash(session, shift_id)
     conn = session.connection()
     noncash = conn.execute(
         select(t.c.payment_method, func.sum(t.c.amount_fen))
@@ -119,7 +79,7 @@ def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
         select(movements.c.payment_method, func.sum(movements.c.amount_fen))
         .where(
             movements.c.shift_id == shift_id,
-            movements.c.kind == OVER_SHORT,
+            movements.c.kind == CashMovementKind.OVER_SHORT,
             movements.c.payment_method.in_(NON_CASH),
         )
         .group_by(movements.c.payment_method)
@@ -131,17 +91,13 @@ def expected_by_method(session: Session, shift_id: int) -> dict[str, int]:
 
 # ---------------------------------------------------------------- limits on cash in the drawer
 
-LEVEL_OK = "ok"
-LEVEL_WARN = "warn"
-LEVEL_STOP = "stop"
-
 
 def cash_level(drawer_fen: int, policy: HallPolicy) -> str:
     if drawer_fen > policy.drawer_stop_limit_fen:
-        return LEVEL_STOP
+        return DrawerLevel.STOP
     if drawer_fen > policy.drawer_warn_limit_fen:
-        return LEVEL_WARN
-    return LEVEL_OK
+        return DrawerLevel.WARN
+    return DrawerLevel.OK
 
 
 def warn_message(policy: HallPolicy) -> str:
@@ -150,27 +106,29 @@ def warn_message(policy: HallPolicy) -> str:
 
 def check_cash_sale(
     session: Session,
-    desk: Desk,
+    on_duty: OnDuty,
     payment: Payment,
     amount_fen: int,
     policy: HallPolicy | None = None,
+    drawer_fen: int | None = None,
 ) -> str | None:
     """Refuse cash taken above the hard limit; the warning to show after this sale, if any.
 
-    The message names the limit, never the drawer's figure (the count at close is blind).
+    ``drawer_fen``: the drawer's cash as the caller read it under the shift's lock (else read
+    here). The message names the limit, never the drawer's figure (the count at close is blind).
     """
-    if payment.method != CASH or amount_fen <= 0 or desk.shift_id is None:
+    if payment.method != PaymentMethod.CASH or amount_fen <= 0 or on_duty.shift_id is None:
         return None
     policy = policy or load_policy(session)
-    before = drawer_cash(session, desk.shift_id)
+    before = drawer_cash(session, on_duty.shift_id) if drawer_fen is None else drawer_fen
     # the limit holds for the drawer after this charge, not only before it
-    if cash_level(before + amount_fen, policy) == LEVEL_STOP:
+    if cash_level(before + amount_fen, policy) == DrawerLevel.STOP:
         raise RuleViolation(
             f"收取本笔现金后钱箱将超过{format_money(policy.drawer_stop_limit_fen)}元上限，"
             "请先交款再收现金（可改用非现金付款）",
             f"drawer {before} + {amount_fen} above stop limit {policy.drawer_stop_limit_fen}",
         )
-    if cash_level(before + amount_fen, policy) != LEVEL_OK:
+    if cash_level(before + amount_fen, policy) != DrawerLevel.OK:
         return warn_message(policy)
     return None
 
@@ -190,21 +148,21 @@ class DrawerStatus:
 @service
 def drawer_status(ctx: Context, actor: Actor) -> DrawerStatus:
     with ctx.reading() as session:
-        desk = resolve_actor(session, actor, LOOK_UP)
-        overdue = tuple(_overdue(session, ctx, desk.hall_id))
-        if desk.shift_id is None:
-            return DrawerStatus(None, None, LEVEL_OK, None, overdue)
+        on_duty = resolve_actor(session, actor, LOOK_UP)
+        overdue = tuple(_overdue(session, ctx, on_duty.hall_id))
+        if on_duty.shift_id is None:
+            return DrawerStatus(None, None, DrawerLevel.OK, None, overdue)
         policy = load_policy(session)
-        level = cash_level(drawer_cash(session, desk.shift_id), policy)
+        level = cash_level(drawer_cash(session, on_duty.shift_id), policy)
         opened = session.connection().execute(
-            select(shifts.c.opened_at).where(shifts.c.id == desk.shift_id)
+            select(shifts.c.opened_at).where(shifts.c.id == on_duty.shift_id)
         )
         message = {
-            LEVEL_OK: None,
-            LEVEL_WARN: warn_message(policy),
-            LEVEL_STOP: "钱箱现金已达上限，现金收费已暂停，请立即交款",
+            DrawerLevel.OK: None,
+            DrawerLevel.WARN: warn_message(policy),
+            DrawerLevel.STOP: "钱箱现金已达上限，现金收费已暂停，请立即交款",
         }[level]
-        return DrawerStatus(desk.shift_id, opened.scalar_one(), level, message, overdue)
+        return DrawerStatus(on_duty.shift_id, opened.scalar_one(), level, message, overdue)
 
 
 # ---------------------------------------------------------------- takings held too long
@@ -216,15 +174,21 @@ def takings_by_day(session: Session, hall_id: int, until: dt.date) -> dict[dt.da
     days: dict[dt.date, int] = {}
     sales = session.connection().execute(
         select(t.c.business_date, func.sum(t.c.amount_fen))
-        .where(t.c.hall_id == hall_id, t.c.payment_method == CASH, t.c.business_date <= until)
+        .where(
+            t.c.hall_id == hall_id,
+            t.c.payment_method == PaymentMethod.CASH,
+            t.c.business_date <= until,
+        )
         .group_by(t.c.business_date)
     )
     moved = session.connection().execute(
         select(movements.c.business_date, func.sum(movements.c.drawer_fen))
         .where(
             movements.c.hall_id == hall_id,
-            movements.c.kind.in_((CASH_IN, CASH_OUT, OVER_SHORT)),
-            movements.c.payment_method == CASH,
+            movements.c.kind.in_(
+                (CashMovementKind.CASH_IN, CashMovementKind.CASH_OUT, CashMovementKind.OVER_SHORT)
+            ),
+            movements.c.payment_method == PaymentMethod.CASH,
             movements.c.business_date <= until,
         )
         .group_by(movements.c.business_date)
@@ -267,7 +231,7 @@ def overdue_takings(ctx: Context, hall_id: int) -> list[HeldTakings]:
 class OpenShiftRequest:
     request_id: uuid.UUID
     float_count: DrawerCount  # the opening float, counted into the drawer
-    float_source: str = "safe"  # "safe" or "finance"
+    float_source: str = FloatSource.SAFE  # or FloatSource.FINANCE
 
 
 @dataclass(frozen=True)
@@ -284,7 +248,7 @@ class ShiftOpened:
 def _movement(
     session: Session,
     ctx: Context,
-    desk: Desk,
+    on_duty: OnDuty,
     *,
     request_id: uuid.UUID,
     kind: str,
@@ -300,18 +264,18 @@ def _movement(
     if shift_id is not None:
         require_locked(session, "shift", shift_id)
     if safe_fen < 0:
-        lock_safe(session, desk.hall_id)
+        lock_safe(session, on_duty.hall_id)
     conn: Connection = session.connection()
     row = {
         "request_id": request_id,
         "kind": kind,
-        "hall_id": desk.hall_id,
-        "counter_id": desk.counter_id,
+        "hall_id": on_duty.hall_id,
+        "counter_id": on_duty.counter_id,
         "shift_id": shift_id,
-        "operator_id": desk.user_id,
+        "operator_id": on_duty.user_id,
         "created_at": ctx.now(),
         "business_date": ctx.today(),
-        "payment_method": values.pop("payment_method", CASH),
+        "payment_method": values.pop("payment_method", PaymentMethod.CASH),
         "amount_fen": amount_fen,
         "drawer_fen": drawer_fen,
         "safe_fen": safe_fen,
@@ -319,13 +283,13 @@ def _movement(
         **values,
     }
     movement_id = conn.execute(insert(movements).returning(movements.c.id), row).scalar_one()
-    event = audit.Event(kind, desk.user_id, desk.counter_id, desk.hall_id)
+    event = audit.Event(kind, on_duty.user_id, on_duty.counter_id, on_duty.hall_id)
     audit.record(session, ctx, event, row=(movements.name, movement_id), figures=row)
-    takes_cash = drawer_fen < 0 and row["payment_method"] == CASH
+    takes_cash = drawer_fen < 0 and row["payment_method"] == PaymentMethod.CASH
     refuse_negative_cash(
         session,
         shift_id=shift_id if takes_cash else None,
-        hall_id=desk.hall_id if safe_fen < 0 else None,
+        hall_id=on_duty.hall_id if safe_fen < 0 else None,
     )
     return movement_id
 
@@ -339,7 +303,7 @@ def _shift_row(session: Session, shift_id: int):  # type: ignore[no-untyped-def]
 
 def _float_of(session: Session, shift_id: int) -> int:
     query = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
-        movements.c.shift_id == shift_id, movements.c.kind == FLOAT
+        movements.c.shift_id == shift_id, movements.c.kind == CashMovementKind.FLOAT
     )
     return int(session.connection().execute(query).scalar_one())
 
@@ -366,21 +330,14 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
     """
     check_request_id(req.request_id)
     count = _checked_count(req.float_count)
-    if req.float_source not in FLOAT_SOURCES:
+    if req.float_source not in FloatSource.labels():
         raise InvalidInput("请选择备用金来源", f"bad float source {req.float_source!r}")
 
     def work(session: Session) -> ShiftOpened:
-        claim_request(session, req.request_id)  # before the check: a racing twin waits here
-        replay = session.connection().execute(
-            select(shifts.c.id).where(shifts.c.open_request_id == req.request_id)
-        )
-        existing = replay.scalar()
-        if existing is not None:
-            return _opened(session, existing)
-        desk = resolve_actor(session, actor, "shift")
-        if req.float_source == "safe":
-            lock_safe(session, desk.hall_id)  # the float's check runs under it (_movement)
-        _refuse_second_shift(session, desk)
+        on_duty = resolve_actor(session, actor, "shift")
+        if req.float_source == FloatSource.SAFE:
+            lock_safe(session, on_duty.hall_id)  # the float's check runs under it (_movement)
+        _refuse_second_shift(session, on_duty)
         amount = count.total_fen
         shift_id = (
             session.connection()
@@ -388,9 +345,9 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
                 insert(shifts).returning(shifts.c.id),
                 {
                     "open_request_id": req.request_id,
-                    "hall_id": desk.hall_id,
-                    "counter_id": desk.counter_id,
-                    "clerk_id": desk.user_id,
+                    "hall_id": on_duty.hall_id,
+                    "counter_id": on_duty.counter_id,
+                    "clerk_id": on_duty.user_id,
                     "business_date": ctx.today(),
                     "opened_at": ctx.now(),
                 },
@@ -399,9 +356,9 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
         )
         opened = audit.Event(
             SHIFT_OPEN,
-            desk.user_id,
-            desk.counter_id,
-            desk.hall_id,
+            on_duty.user_id,
+            on_duty.counter_id,
+            on_duty.hall_id,
             ref=f"{shifts.name}:{shift_id}",
             data={"float_source": req.float_source},
         )
@@ -411,32 +368,28 @@ def open_shift(ctx: Context, actor: Actor, req: OpenShiftRequest) -> ShiftOpened
             _movement(
                 session,
                 ctx,
-                desk,
-                request_id=uuid.uuid5(req.request_id, FLOAT),
-                kind=FLOAT,
+                on_duty,
+                request_id=uuid.uuid5(req.request_id, CashMovementKind.FLOAT),
+                kind=CashMovementKind.FLOAT,
                 amount_fen=amount,
                 shift_id=shift_id,
                 drawer_fen=amount,
-                safe_fen=-amount if req.float_source == "safe" else 0,
-                reason=FLOAT_SOURCES[req.float_source],
+                safe_fen=-amount if req.float_source == FloatSource.SAFE else 0,
+                reason=FloatSource(req.float_source).label,
                 denominations=json.dumps(count.as_json()),
             )
-        return _opened(session, shift_id, _overdue(session, ctx, desk.hall_id))
+        return _opened(session, shift_id, _overdue(session, ctx, on_duty.hall_id))
 
-    try:
-        return ctx.transaction(work)
-    except IntegrityError as error:  # a racing open at this counter or by this clerk
-        with ctx.reading() as session:
-            existing = session.connection().execute(
-                select(shifts.c.id).where(shifts.c.open_request_id == req.request_id)
-            )
-            shift_id = existing.scalar()
-            if shift_id is not None:
-                return _opened(session, shift_id)
-        raise Conflict("该柜台或该营业员已有未交班的班次", str(error.orig)) from error
+    return run_once(ctx, req.request_id, _EARLIER_OPENING, work)
 
 
-def _refuse_second_shift(session: Session, desk: Desk) -> None:
+# a racing open at this counter or by this clerk clashes on the open-shift UNIQUE indexes
+_EARLIER_OPENING = Earlier(
+    submitted_in(shifts.c.open_request_id), _opened, "该柜台或该营业员已有未交班的班次"
+)
+
+
+def _refuse_second_shift(session: Session, on_duty: OnDuty) -> None:
     conn = session.connection()
     open_rows = conn.execute(
         select(shifts.c.counter_id, shifts.c.clerk_id, users.c.display_name, counters.c.name)
@@ -444,16 +397,17 @@ def _refuse_second_shift(session: Session, desk: Desk) -> None:
         .join(counters, counters.c.id == shifts.c.counter_id)
         .where(
             shifts.c.closed_at.is_(None),
-            (shifts.c.counter_id == desk.counter_id) | (shifts.c.clerk_id == desk.user_id),
+            (shifts.c.counter_id == on_duty.counter_id) | (shifts.c.clerk_id == on_duty.user_id),
         )
     ).all()
     for row in open_rows:
-        if row.clerk_id == desk.user_id:
+        if row.clerk_id == on_duty.user_id:
             raise RuleViolation(
-                f"您在{row.name}还有未交班的班次，请先交班", f"user {desk.user_id} has open shift"
+                f"您在{row.name}还有未交班的班次，请先交班",
+                f"user {on_duty.user_id} has open shift",
             )
         raise RuleViolation(
-            f"{row.name}由{row.display_name}开班中，请先交班", f"counter {desk.counter_id} busy"
+            f"{row.name}由{row.display_name}开班中，请先交班", f"counter {on_duty.counter_id} busy"
         )
 
 
@@ -471,7 +425,7 @@ class CashMoveRequest:
     """Cash into the drawer (float top-up, change) or out of it (petty payout), with a reason."""
 
     request_id: uuid.UUID
-    kind: str  # CASH_IN or CASH_OUT
+    kind: str  # CashMovementKind.CASH_IN or CashMovementKind.CASH_OUT
     amount_fen: int
     reason: Reason
 
@@ -504,55 +458,26 @@ def _moved(session: Session, movement_id: int) -> Moved:
     )
 
 
-def _replay(session: Session, request_id: uuid.UUID, kind: str) -> Moved | None:
-    row = (
-        session.connection()
-        .execute(
-            select(movements.c.id, movements.c.kind).where(movements.c.request_id == request_id)
-        )
-        .first()
-    )
-    if row is None:
-        return None
-    if row.kind != kind:
-        raise Conflict("请求编号已被其他业务使用", f"request {request_id} is a {row.kind}")
-    return _moved(session, row.id)
-
-
-def _run_movement(ctx: Context, request_id: uuid.UUID, kind: str, work) -> Moved:  # type: ignore[no-untyped-def]
-    check_request_id(request_id)
-
-    def once(session: Session) -> Moved:
-        claim_request(session, request_id)  # before the check: a racing twin waits here
-        replayed = _replay(session, request_id, kind)
-        return replayed if replayed is not None else work(session)
-
-    try:
-        return ctx.transaction(once)  # retried there after a deadlock: each try checks again
-    except IntegrityError as error:
-        with ctx.unit_of_work() as session:
-            replayed = _replay(session, request_id, kind)
-            if replayed is None:
-                raise Conflict("数据已被其他柜台修改，请重试", str(error.orig)) from error
-            return replayed
+def _earlier_movement(kind: str) -> Earlier[Moved]:
+    return Earlier(submitted_in(movements.c.request_id, kind=kind), _moved)
 
 
 @service
 def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
     """现金存入/支出 in the actor's open shift."""
-    if req.kind not in (CASH_IN, CASH_OUT):
+    if req.kind not in (CashMovementKind.CASH_IN, CashMovementKind.CASH_OUT):
         raise InvalidInput("请选择存入或支出", f"bad cash move kind {req.kind!r}")
     amount = _money(req.amount_fen, "金额")
     reason = require_text(req.reason, "原因")
 
     def work(session: Session) -> Moved:
-        desk = resolve_actor(session, actor, "shift")
-        shift_id = lock_shift(session, desk)
-        sign = 1 if req.kind == CASH_IN else -1
+        on_duty = resolve_actor(session, actor, "shift")
+        shift_id = lock_shift(session, on_duty)
+        sign = 1 if req.kind == CashMovementKind.CASH_IN else -1
         movement_id = _movement(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
             kind=req.kind,
             amount_fen=amount,
@@ -562,7 +487,7 @@ def move_cash(ctx: Context, actor: Actor, req: CashMoveRequest) -> Moved:
         )
         return _moved(session, movement_id)
 
-    return _run_movement(ctx, req.request_id, req.kind, work)
+    return run_once(ctx, req.request_id, _earlier_movement(req.kind), work)
 
 
 # ---------------------------------------------------------------- hand-over to finance (交款)
@@ -594,42 +519,42 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
         raise InvalidInput("请财务人员输入工号和密码确认", "receiver credential missing")
 
     def work(session: Session) -> Moved:
-        desk = resolve_actor(session, actor, "shift")
+        on_duty = resolve_actor(session, actor, "shift")
         # the credential first: argon2 takes tens of milliseconds, which must not be spent
         # holding the shift or the safe (every counter's safe movement waits on the hall row);
         # the drawer or the safe is checked against what it holds once its lock is held
         receiver = confirm_credential(
-            session, req.receiver, roles=RECEIVER_ROLES, not_user=desk.user_id, what="收款财务"
+            session, req.receiver, roles=RECEIVER_ROLES, not_user=on_duty.user_id, what="收款财务"
         )
         if req.source == "drawer":
-            shift_id = lock_shift(session, desk)
+            shift_id = lock_shift(session, on_duty)
             effect = {"drawer_fen": -amount}
         else:
-            shift_id = desk.shift_id
+            shift_id = on_duty.shift_id
             if shift_id is not None:
                 lock_open_shift(session, shift_id)
-            lock_safe(session, desk.hall_id)
+            lock_safe(session, on_duty.hall_id)
             effect = {"safe_fen": -amount}
         year = ctx.today().year
-        seq = next_number(session, f"handover:{desk.hall_code}:{year}")
+        seq = next_number(session, f"handover:{on_duty.hall_code}:{year}")
         movement_id = _movement(
             session,
             ctx,
-            desk,
+            on_duty,
             request_id=req.request_id,
-            kind=HANDOVER,
+            kind=CashMovementKind.HANDOVER,
             amount_fen=amount,
             shift_id=shift_id,
             finance_fen=amount,
             reason=(req.note or "").strip() or ("保险柜现金交款" if req.source == "safe" else None),
             denominations=json.dumps(count.as_json()),
             counterpart_id=receiver.user_id,
-            slip_no=f"JK{desk.hall_code}-{year}-{seq:05d}",
+            slip_no=f"JK{on_duty.hall_code}-{year}-{seq:05d}",
             **effect,
         )
         return _moved(session, movement_id)
 
-    return _run_movement(ctx, req.request_id, HANDOVER, work)
+    return run_once(ctx, req.request_id, _earlier_movement(CashMovementKind.HANDOVER), work)
 
 
 # ---------------------------------------------------------------- blind count and close
@@ -677,9 +602,9 @@ def method_lines(row) -> tuple[MethodLine, ...]:  # type: ignore[no-untyped-def]
         MethodLine(
             method,
             expected[method],
-            row.cash_fen if method == CASH else noncash.get(method, expected[method]),
+            row.cash_fen if method == PaymentMethod.CASH else noncash.get(method, expected[method]),
         )
-        for method in PAYMENT_METHODS
+        for method in PaymentMethod
     )
 
 
@@ -695,7 +620,7 @@ def _checked_noncash(noncash: Mapping[str, int]) -> dict[str, int]:
         if method not in NON_CASH:
             raise InvalidInput("付款方式无效", f"bad non-cash method {method!r}")
         if not isinstance(amount, int) or isinstance(amount, bool) or abs(amount) > MAX_CASH_FEN:
-            raise InvalidInput(f"{PAYMENT_METHODS[method]}金额无效", f"bad amount {amount!r}")
+            raise InvalidInput(f"{PaymentMethod(method).label}金额无效", f"bad amount {amount!r}")
         checked[method] = amount
     return checked
 
@@ -712,15 +637,8 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
     noncash = _checked_noncash(req.noncash)
 
     def work(session: Session) -> CountResult:
-        claim_request(session, req.request_id)  # before the check: a racing twin waits here
-        existing = session.connection().execute(
-            select(counts.c.id).where(counts.c.request_id == req.request_id)
-        )
-        count_id = existing.scalar()
-        if count_id is not None:
-            return _count_result(session, count_id)
-        desk = resolve_actor(session, actor, "shift")
-        shift_id = lock_shift(session, desk)  # the figures are those of every committed row
+        on_duty = resolve_actor(session, actor, "shift")
+        shift_id = lock_shift(session, on_duty)  # the figures are those of every committed row
         expected = expected_by_method(session, shift_id)
         count_id = (
             session.connection()
@@ -730,7 +648,7 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
                     "request_id": req.request_id,
                     "shift_id": shift_id,
                     "counted_at": ctx.now(),
-                    "counted_by": desk.user_id,
+                    "counted_by": on_duty.user_id,
                     "cash_fen": cash.total_fen,
                     "denominations": json.dumps(cash.as_json()),
                     "noncash": json.dumps(noncash),
@@ -739,21 +657,13 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
             )
             .scalar_one()
         )
-        event = audit.Event("drawer_count", desk.user_id, desk.counter_id, desk.hall_id)
+        event = audit.Event("drawer_count", on_duty.user_id, on_duty.counter_id, on_duty.hall_id)
         audit.record(session, ctx, event, row=(counts.name, count_id))
         return _count_result(session, count_id)
 
-    try:
-        return ctx.transaction(work)
-    except IntegrityError as error:  # the same request submitted twice at once: the first won
-        with ctx.reading() as session:
-            existing = session.connection().execute(
-                select(counts.c.id).where(counts.c.request_id == req.request_id)
-            )
-            count_id = existing.scalar()
-            if count_id is None:
-                raise Conflict("数据已被其他柜台修改，请重试", str(error.orig)) from error
-            return _count_result(session, count_id)
+    return run_once(
+        ctx, req.request_id, Earlier(submitted_in(counts.c.request_id), _count_result), work
+    )
 
 
 Explanation = Annotated[str, Text("长短款说明", 500)]
@@ -794,12 +704,12 @@ def _closed(session: Session, shift_id: int) -> ShiftClosed:
         select(users.c.display_name)
         .join_from(approvals_table, movements, movements.c.id == approvals_table.c.cash_movement_id)
         .join(users, users.c.id == approvals_table.c.approver_id)
-        .where(movements.c.shift_id == shift_id, movements.c.kind == OVER_SHORT)
+        .where(movements.c.shift_id == shift_id, movements.c.kind == CashMovementKind.OVER_SHORT)
         .limit(1)
     ).scalar()
     to_safe = conn.execute(
         select(func.coalesce(func.sum(movements.c.safe_fen), 0)).where(
-            movements.c.shift_id == shift_id, movements.c.kind == SAFE_DEPOSIT
+            movements.c.shift_id == shift_id, movements.c.kind == CashMovementKind.SAFE_DEPOSIT
         )
     ).scalar_one()
     differing = tuple(line for line in count.lines if line.difference_fen)
@@ -814,17 +724,10 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
     check_request_id(req.request_id)
 
     def work(session: Session) -> ShiftClosed:
-        claim_request(session, req.request_id)  # before the check: a racing twin waits here
-        done = session.connection().execute(
-            select(shifts.c.id).where(shifts.c.close_request_id == req.request_id)
-        )
-        closed_id = done.scalar()
-        if closed_id is not None:
-            return _closed(session, closed_id)
-        desk = resolve_actor(session, actor, "shift")
+        on_duty = resolve_actor(session, actor, "shift")
         # exclusive: every writer of the shift holds it too, so the close sees every committed
         # movement and nothing commits into the shift once it is closed
-        shift_id = lock_shift(session, desk)
+        shift_id = lock_shift(session, on_duty)
         count_id = _latest_count(session, shift_id)
         if count_id is None:
             raise RuleViolation("请先清点钱箱（按面额盘点）再交班", f"shift {shift_id} not counted")
@@ -842,18 +745,24 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
             if not isinstance(req.sign_off, Credential):
                 raise RuleViolation("长短款须经班长签字确认", f"shift {shift_id}: no sign-off")
             signer = confirm_credential(
-                session, req.sign_off, roles=SIGN_OFF_ROLES, not_user=desk.user_id, what="签字班长"
+                session,
+                req.sign_off,
+                roles=SIGN_OFF_ROLES,
+                not_user=on_duty.user_id,
+                what="签字班长",
             )
         for line in differing:
             movement_id = _movement(
                 session,
                 ctx,
-                desk,
-                request_id=uuid.uuid5(req.request_id, f"{OVER_SHORT}:{line.method}"),
-                kind=OVER_SHORT,
+                on_duty,
+                request_id=uuid.uuid5(
+                    req.request_id, f"{CashMovementKind.OVER_SHORT}:{line.method}"
+                ),
+                kind=CashMovementKind.OVER_SHORT,
                 amount_fen=line.difference_fen,
                 shift_id=shift_id,
-                drawer_fen=line.difference_fen if line.method == CASH else 0,
+                drawer_fen=line.difference_fen if line.method == PaymentMethod.CASH else 0,
                 payment_method=line.method,
                 reason=explanation,
             )
@@ -872,9 +781,9 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
             _movement(
                 session,
                 ctx,
-                desk,
-                request_id=uuid.uuid5(req.request_id, SAFE_DEPOSIT),
-                kind=SAFE_DEPOSIT,
+                on_duty,
+                request_id=uuid.uuid5(req.request_id, CashMovementKind.SAFE_DEPOSIT),
+                kind=CashMovementKind.SAFE_DEPOSIT,
                 amount_fen=to_safe,
                 shift_id=shift_id,
                 drawer_fen=-to_safe,
@@ -890,23 +799,24 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
             .where(shifts.c.id == shift_id, shifts.c.closed_at.is_(None))
             .values(
                 closed_at=ctx.now(),
-                closed_by=desk.user_id,
+                closed_by=on_duty.user_id,
                 close_request_id=req.request_id,
                 explanation=explanation,
             )
         )
         closing = audit.Event(
             SHIFT_CLOSE,
-            desk.user_id,
-            desk.counter_id,
-            desk.hall_id,
+            on_duty.user_id,
+            on_duty.counter_id,
+            on_duty.hall_id,
             ref=f"{shifts.name}:{shift_id}",
             data={"counted_fen": count.cash.total_fen, "signed_by": signer and signer.user_id},
         )
         audit.record(session, ctx, closing)
         return _closed(session, shift_id)
 
-    result = ctx.transaction(work)
+    earlier = Earlier(submitted_in(shifts.c.close_request_id), _closed)
+    result = run_once(ctx, req.request_id, earlier, work)
     _backup_after_close(ctx)
     return result
 
@@ -978,9 +888,9 @@ def shifts_of_day(ctx: Context, actor: Actor, day: dt.date) -> list[ShiftInfo]:
 @service
 def current_shift(ctx: Context, actor: Actor) -> ShiftInfo | None:
     with ctx.reading() as session:
-        desk = resolve_actor(session, actor, LOOK_UP)
-        if desk.shift_id is None:
+        on_duty = resolve_actor(session, actor, LOOK_UP)
+        if on_duty.shift_id is None:
             return None
         return _info(
-            session.connection().execute(_SHIFT_INFO.where(shifts.c.id == desk.shift_id)).one()
+            session.connection().execute(_SHIFT_INFO.where(shifts.c.id == on_duty.shift_id)).one()
         )

@@ -1,0 +1,43 @@
+"""The Core tables of the models, named for the statements the services build once at import."""
+
+from __future__ import annotations
+
+from db.models import (
+    Account,
+    Approval,
+    Card,
+    CardWrite,
+    CardWriteOutcome,
+    CashMovement,
+    Counter,
+    CounterTransaction,
+    Customer,
+    Hall,
+    NumberSequence,
+    Setting,
+    Shift,
+    ShiftCount,
+    Tariff,
+    TariffTier,
+    TransactionSegment,
+    User,
+)
+
+users = User.__table__
+counters = Counter.__table__
+halls = Hall.__table__
+accounts = Account.__table__
+customers = Customer.__table__
+cards = Card.__table__
+tariffs = Tariff.__table__
+tariff_tiers = TariffTier.__table__
+transactions = CounterTransaction.__table__
+segments_table = TransactionSegment.__table__
+approvals_table = Approval.__table__
+sequences = NumberSequence.__table__
+card_writes = CardWrite.__table__
+card_write_outcomes = CardWriteOutcome.__table__
+shifts = Shift.__table__
+movements = CashMovement.__table__
+counts = ShiftCount.__table__
+settings = Setting.__table__
