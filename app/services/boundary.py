@@ -246,6 +246,10 @@ def _label(name: str, meta: Sequence[object]) -> str:
 
 # Chinese names of fields that carry no rule of their own (the clerk reads these in messages).
 FIELD_LABELS = {
+    "sent": "已发送字节数",
+    "columns": "每行字数",
+    "outcome": "打印结果",
+    "detail": "故障说明",
     "actor": "操作员",
     "user": "用户",
     "lock": "锁屏状态",
