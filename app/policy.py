@@ -15,6 +15,7 @@ from app.domain.cash import MAX_CASH_FEN, WorkCalendar
 from app.domain.money import VOLUME_SCALE
 from app.errors import InvalidInput
 from db.models import Setting
+from db.tables import settings
 
 BIGINT_MAX = 2**63 - 1
 M3 = VOLUME_SCALE
@@ -90,7 +91,7 @@ def _checked_value(key: str, value: object, stored: bool) -> int:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(HallPolicy)}
-_SETTINGS = select(Setting.__table__.c.key, Setting.__table__.c.value)
+_SETTINGS = select(settings.c.key, settings.c.value)
 
 
 def load_policy(session: Session) -> HallPolicy:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from db.models import (
     Account,
     Approval,
+    AuditEntry,
     Card,
     CardWrite,
     CardWriteOutcome,
@@ -41,3 +42,4 @@ shifts = Shift.__table__
 movements = CashMovement.__table__
 counts = ShiftCount.__table__
 settings = Setting.__table__
+audit_log = AuditEntry.__table__

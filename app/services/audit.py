@@ -58,7 +58,6 @@ from db.guards import row_json
 from db.models import (
     Account,
     Approval,
-    AuditEntry,
     AuditHead,
     AuditPending,
     Card,
@@ -77,6 +76,7 @@ from db.models import (
     TransactionSegment,
     User,
 )
+from db.tables import audit_log
 
 if TYPE_CHECKING:
     from app.context import Context
@@ -84,7 +84,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Exception)
 
-log_table = AuditEntry.__table__
+log_table = audit_log
 head_table = AuditHead.__table__
 pending_table = AuditPending.__table__
 

@@ -28,7 +28,8 @@ from app.errors import InvalidInput, PermissionDenied, RuleViolation
 from app.policy import load_policy
 from app.services import audit
 from app.services.boundary import Password
-from db.models import AuditEntry, User
+from db.models import User
+from db.tables import audit_log, users
 
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD_LENGTH = 6
@@ -41,7 +42,7 @@ LOCKOUT = "lockout"  # the failure that reached the limit; data: until, minutes
 LOGIN_REFUSED = "login_refused"
 FAILURE_KINDS = (LOGIN_FAILED, CREDENTIAL_FAILED)
 
-log_table = AuditEntry.__table__
+log_table = audit_log
 
 
 def hash_password(password: str) -> str:
@@ -152,7 +153,6 @@ def lock_user_row(session: Session, user_id: int) -> None:
     account lock (app/services/locks.py) and takes none after it, so it cannot close a cycle
     with the operations' locks."""
     if session.get_bind().dialect.name == "postgresql":
-        users = User.__table__
         session.connection().execute(
             select(users.c.id).where(users.c.id == user_id).with_for_update()
         )

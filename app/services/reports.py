@@ -51,7 +51,7 @@ from app.services.boundary import AccountNo, Month, Year, service
 from app.services.cash_checks import drawer_cash
 from app.services.locks import account_by_no
 from app.services.permissions import allowed, permission_refused
-from app.services.shifts import SHIFT_CLOSE, counts, held_cash, method_lines, movements
+from app.services.shifts import SHIFT_CLOSE, held_cash, method_lines, movements
 from app.services.tariffs import tariff_in_force
 from app.vocabulary import CashMovementKind, CustomerKind, PaymentMethod, Role, TransactionKind
 from db.models import Contract, Meter
@@ -60,6 +60,7 @@ from db.tables import (
     approvals_table,
     cards,
     counters,
+    counts,
     customers,
     halls,
     segments_table,

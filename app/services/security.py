@@ -194,8 +194,6 @@ def check_volume_approvals(
 
 # ---------------------------------------------------------------- login and lockout
 
-users_table = User.__table__
-
 
 @dataclass(frozen=True)
 class LoggedIn:

@@ -35,13 +35,11 @@ from app.services.locks import lock_open_shift, lock_safe, lock_shift, require_l
 from app.services.permissions import LOOK_UP
 from app.services.unit_of_work import Earlier, check_request_id, run_once, submitted_in
 from app.vocabulary import CashMovementKind, DrawerLevel, FloatSource, PaymentMethod, Role
-from db.models import ShiftCount
-from db.tables import approvals_table, counters, movements, shifts, transactions, users
+from db.tables import approvals_table, counters, counts, movements, shifts, transactions, users
 
 __all__ = ["drawer_cash", "safe_cash"]  # re-exported: reports and tests read them here
 
 log = logging.getLogger(__name__)
-counts = ShiftCount.__table__
 
 SHIFT_OPEN = "shift_open"
 SHIFT_CLOSE = "shift_close"
