@@ -783,9 +783,8 @@ def wants_mark(session: Session) -> bool:
 def note_mark(session: Session, mark: int) -> None:
     """The newest note as the transaction's first read saw it (``MARK_COLUMN``), before any
     write of its own: spares the read before the first write."""
-    conn = session.connection()
-    if conn.info.get(_MARK, 0) is None and not conn.info.get(_WROTE):
-        conn.info[_MARK] = mark
+    if wants_mark(session):
+        session.connection().info[_MARK] = mark
 
 
 @event.listens_for(Engine, "before_execute")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import RuleViolation
@@ -15,8 +15,9 @@ from app.vocabulary import PaymentMethod
 from db.tables import movements, transactions
 
 
-def drawer_cash(session: Session, shift_id: int) -> int:
-    """Cash that should be in the shift's drawer: its movements plus its cash transactions."""
+def drawer_cash_of(shift_id) -> ColumnElement[int]:  # type: ignore[no-untyped-def]
+    """Cash that should be in the drawer of ``shift_id`` (a value or a column, for wider reads
+    such as the sale's): its movements plus its cash transactions."""
     moved = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
         movements.c.shift_id == shift_id
     )
@@ -24,8 +25,12 @@ def drawer_cash(session: Session, shift_id: int) -> int:
         transactions.c.shift_id == shift_id,
         transactions.c.payment_method == PaymentMethod.CASH,
     )
-    row = session.connection().execute(select(moved.scalar_subquery(), taken.scalar_subquery()))
-    return sum(int(value) for value in row.one())
+    return moved.scalar_subquery() + taken.scalar_subquery()
+
+
+def drawer_cash(session: Session, shift_id: int) -> int:
+    """Cash that should be in the shift's drawer: its movements plus its cash transactions."""
+    return int(session.connection().execute(select(drawer_cash_of(shift_id))).scalar_one())
 
 
 def safe_cash(session: Session, hall_id: int) -> int:

@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import Row, Select, Text, bindparam, case, cast, func, literal, select, update
+from sqlalchemy import Row, Select, bindparam, case, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -26,7 +26,7 @@ from app.domain.pricing import (
     total_volume,
     volume_for_amount,
 )
-from app.errors import Conflict, InvalidInput, RuleViolation
+from app.errors import InvalidInput, RuleViolation
 from app.policy import HallPolicy, load_policy, policy_from
 from app.services import audit
 from app.services.actor import (
@@ -38,6 +38,7 @@ from app.services.actor import (
     resolve_actor,
 )
 from app.services.boundary import CardSerial, Reason, require_text, service
+from app.services.cash_checks import drawer_cash_of
 from app.services.ledger import earlier_transaction, record_card_write, record_transaction
 from app.services.locks import (
     CARD_ACCOUNT_COLUMNS,
@@ -51,14 +52,13 @@ from app.services.locks import (
 )
 from app.services.security import ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
-from app.services.tariffs import in_force_id, tariff_in
-from app.services.unit_of_work import REUSED_MESSAGE, Replay, run_once
+from app.services.tariffs import in_force_id, tariff_in, usage_of
+from app.services.unit_of_work import Replay, earlier_row, run_once
 from app.vocabulary import PaymentMethod, TransactionKind
 from db.tables import (
     accounts,
     cards,
     customers,
-    movements,
     segments_table,
     settings,
     shifts,
@@ -292,39 +292,31 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
         {month: bindparam(f"ladder_{month}") for month in range(1, 13)},
         value=tariffs.c.ladder_start_month,
     )
-    used = select(func.coalesce(func.sum(segments_table.c.volume), 0)).where(
-        segments_table.c.account_id == accounts.c.id, segments_table.c.ladder_year == ladder_year
-    )
-    moved = select(func.coalesce(func.sum(movements.c.drawer_fen), 0)).where(
-        movements.c.shift_id == shifts.c.id
-    )
-    taken = select(func.coalesce(func.sum(transactions.c.amount_fen), 0)).where(
-        transactions.c.shift_id == shifts.c.id,
-        transactions.c.payment_method == PaymentMethod.CASH,
-    )
-    if dialect == "sqlite":
-        stored = func.json_group_object(settings.c.key, settings.c.value)
-    else:
-        stored = cast(func.json_object_agg(settings.c.key, settings.c.value), Text)
     columns = [
-        earlier.c.id.label("earlier_id"),
-        earlier.c.kind.label("earlier_kind"),
-        select(stored).scalar_subquery().label("settings"),
-        *ON_DUTY_COLUMNS,
         *CARD_ACCOUNT_COLUMNS,
         tariffs.c.id.label("tariff_id"),
         tariffs.c.name.label("tariff_name"),
         tariffs.c.ladder_start_month,
         tariffs.c.household_threshold,
         tariffs.c.extra_per_member,
-        used.scalar_subquery().label("used"),
-        (moved.scalar_subquery() + taken.scalar_subquery()).label("drawer"),
+        usage_of(accounts.c.id, ladder_year).scalar_subquery().label("used"),
+        drawer_cash_of(shifts.c.id).label("drawer"),
     ]
+    start = anchor
+    if dialect == "sqlite":
+        # PostgreSQL reads these before its locks (run_once's look for the earlier submit,
+        # load_policy, resolve_actor); SQLite's one write transaction reads them here
+        stored = func.json_group_object(settings.c.key, settings.c.value)
+        columns += [
+            earlier.c.id.label("earlier_id"),
+            earlier.c.kind.label("earlier_kind"),
+            select(stored).scalar_subquery().label("settings"),
+            *ON_DUTY_COLUMNS,
+        ]
+        start = anchor.outerjoin(earlier, earlier.c.request_id == bindparam("request_id"))
     if mark:
         columns.append(audit.MARK_COLUMN)
-    with_user = anchor.outerjoin(
-        earlier, earlier.c.request_id == bindparam("request_id")
-    ).outerjoin(users, users.c.id == bindparam("user_id"))
+    with_user = start.outerjoin(users, users.c.id == bindparam("user_id"))
     joined = (
         on_duty_joined(with_user)
         .outerjoin(cards, cards.c.serial == bindparam("serial"))
@@ -401,12 +393,10 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         if sqlite:  # one write transaction: the read decides everything, in the order above
             if mark:
                 audit.note_mark(session, read.audit_mark)
-            if read.earlier_id is not None:
-                if read.earlier_kind != TransactionKind.PURCHASE:
-                    raise Conflict(
-                        REUSED_MESSAGE, f"request {req.request_id} is a {read.earlier_kind}"
-                    )
-                return Replay(read.earlier_id)
+            kind = TransactionKind.PURCHASE
+            found = earlier_row(req.request_id, kind, read.earlier_id, read.earlier_kind)
+            if found is not None:
+                return Replay(found)
             policy = policy_from(json.loads(read.settings or "{}"))
             _check_purchase_input(req, policy)
             on_duty = on_duty_in(session, actor, read, "purchase")

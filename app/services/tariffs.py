@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.pricing import TariffRule, Tier
@@ -21,15 +21,6 @@ class TariffInForce:
     rule: TariffRule
 
 
-_TARIFF = (
-    select(tariffs)
-    .where(
-        tariffs.c.customer_class == bindparam("customer_class"),
-        tariffs.c.effective_from <= bindparam("day"),
-    )
-    .order_by(tariffs.c.effective_from.desc())
-    .limit(1)
-)
 _TIERS = (
     select(tariff_tiers.c.upper, tariff_tiers.c.price_fen)
     .where(tariff_tiers.c.tariff_id == bindparam("tariff_id"))
@@ -57,6 +48,11 @@ def in_force_id(customer_class, day) -> ColumnElement[int]:  # type: ignore[no-u
     )
 
 
+_TARIFF = select(tariffs).where(
+    tariffs.c.id == in_force_id(bindparam("customer_class"), bindparam("day"))
+)
+
+
 def tariff_in(session: Session, customer_class: str, day: dt.date, row) -> TariffInForce:  # type: ignore[no-untyped-def]
     """The tariff a read found (columns ``id``, ``name``, ``ladder_start_month``,
     ``household_threshold``, ``extra_per_member``; None: none in force), with its rule, cached:
@@ -81,10 +77,15 @@ def tariff_in(session: Session, customer_class: str, day: dt.date, row) -> Tarif
     return TariffInForce(row.id, row.name, rule)
 
 
-_USAGE = select(func.coalesce(func.sum(segments_table.c.volume), 0)).where(
-    segments_table.c.account_id == bindparam("account_id"),
-    segments_table.c.ladder_year == bindparam("ladder_year"),
-)
+def usage_of(account_id, ladder_year) -> Select:  # type: ignore[no-untyped-def, type-arg]
+    """The volume bought on ``account_id`` in ``ladder_year`` (values or columns, for wider
+    reads such as the sale's), net of refunds, from the segment rows."""
+    return select(func.coalesce(func.sum(segments_table.c.volume), 0)).where(
+        segments_table.c.account_id == account_id, segments_table.c.ladder_year == ladder_year
+    )
+
+
+_USAGE = usage_of(bindparam("account_id"), bindparam("ladder_year"))
 
 
 def ladder_usage(session: Session, account_id: int, ladder_year: dt.date) -> int:

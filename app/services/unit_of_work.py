@@ -35,6 +35,19 @@ def check_request_id(request_id: object) -> uuid.UUID:
     return request_id
 
 
+def earlier_row(
+    request_id: uuid.UUID, kind: str | None, row_id: int | None, row_kind: str | None
+) -> int | None:
+    """The id of the row an earlier submit of ``request_id`` stored (None: there is none).
+
+    With ``kind``, the row's ``row_kind`` must agree: a request id reused for another kind of
+    operation is a client bug, never a silent success.
+    """
+    if row_id is not None and kind is not None and row_kind != kind:
+        raise Conflict(REUSED_MESSAGE, f"request {request_id} is a {row_kind}")
+    return row_id
+
+
 def submitted_in(
     request_column: Column,
     *,
@@ -53,9 +66,7 @@ def submitted_in(
         row = session.connection().execute(query, {"request_id": request_id}).first()
         if row is None:
             return None
-        if kind is not None and row.kind != kind:
-            raise Conflict(REUSED_MESSAGE, f"request {request_id} is a {row.kind}")
-        return row.id
+        return earlier_row(request_id, kind, row.id, row.kind if kind is not None else None)
 
     return find
 
