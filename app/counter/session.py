@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -414,11 +415,20 @@ class CounterSession:
 
     def print_zreport(self, shift_id: int) -> str:
         """The Z-report on the counter's printer; the clerk's message (never raises a fault)."""
+        return self._print_document(
+            "交班报表",
+            "可再次打印",
+            lambda: receipts.print_zreport(self.ctx, self.actor, shift_id, self.devices.printer),
+        )
+
+    def _print_document(self, what: str, again: str, send: Callable[[], object]) -> str:
+        """A document regenerated from the rows (Z-report, 交款单) sent to the printer: the
+        clerk's message; a fault is said, never raised (printing it again is safe)."""
         try:
-            receipts.print_zreport(self.ctx, self.actor, shift_id, self.devices.printer)
+            send()
         except PrinterFault as fault:
-            return f"交班报表未打印：{fault.user_message}（可再次打印）"
-        return f"交班报表已在打印机“{self.printer_name}”打印"
+            return f"{what}未打印：{fault.user_message}（{again}）"
+        return f"{what}已在打印机“{self.printer_name}”打印"
 
     def move_cash(self, req: shifts.CashMoveRequest) -> Outcome[shifts.Moved]:
         return Outcome(shifts.move_cash(self.ctx, self.actor, req))
@@ -434,11 +444,12 @@ class CounterSession:
 
     def print_handover_slip(self, movement_id: int) -> str:
         """The 交款单 (again); the clerk's message."""
-        try:
-            receipts.print_handover_slip(self.ctx, self.actor, movement_id, self.devices.printer)
-        except PrinterFault as fault:
-            return f"交款单未打印：{fault.user_message}（按 Enter 重新打印）"
-        return f"交款单已在打印机“{self.printer_name}”打印"
+        printer = self.devices.printer
+        return self._print_document(
+            "交款单",
+            "按 Enter 重新打印",
+            lambda: receipts.print_handover_slip(self.ctx, self.actor, movement_id, printer),
+        )
 
     # ------------------------------------------------------------------ F12 reports
 
