@@ -65,6 +65,13 @@ class Context:
         """The hall's business date (local calendar day)."""
         return self.clock().astimezone(self.tz).date()
 
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A stored time in the hall's time zone: what a clerk reads (SQLite hands back naive
+        UTC, PostgreSQL aware UTC)."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(self.tz)
+
     @contextlib.contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """A session used as ``with ctx.unit_of_work() as s: ...; s.commit()``.

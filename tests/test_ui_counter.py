@@ -251,3 +251,33 @@ def test_the_opening_form_exports_for_the_loaded_account(qtbot, counter, hall, t
         win.close()
         QThreadPool.globalInstance().waitForDone(10_000)
         qtbot.wait(50)
+
+
+def test_history_in_hall_time_with_amount_visible_at_1366(qtbot, counter, hall, window):
+    """The panel's history shows the hall's local time (the receipt's), never the stored UTC,
+    and its amount column stays on screen on a 1366×768 counter."""
+    opened = issue_card(counter, hall)
+    qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
+    dialog = open_purchase(qtbot, window)
+    buy(qtbot, dialog, "200", "600")
+    qtbot.waitUntil(lambda: dialog.sale is not None, timeout=WAIT)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
+    table = window.account_panel.history
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT)
+    [row] = purchases(hall)
+    stored = row.created_at.replace(tzinfo=None)  # naive UTC as SQLite hands it back
+    local = hall.ctx.local(row.created_at)
+    assert local.utcoffset().total_seconds() == 8 * 3600
+    assert table.item(0, 0).text() == local.strftime("%Y-%m-%d %H:%M")
+    assert table.item(0, 0).text() != stored.strftime("%Y-%m-%d %H:%M")
+
+    window.showNormal()
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: window.width() <= 1366, timeout=WAIT)
+    qtbot.wait(50)
+    amount = len(window.account_panel.HISTORY_COLUMNS) - 1
+    right = table.columnViewportPosition(amount) + table.columnWidth(amount)
+    assert table.item(0, amount).text() == "522.00"
+    assert table.columnViewportPosition(amount) >= 0 and right <= table.viewport().width()
+    assert table.textElideMode() == Qt.TextElideMode.ElideLeft

@@ -3,11 +3,12 @@ purchase count, tier usage this ladder year (one bar per tier) and recent histor
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QTableWidget,
@@ -25,6 +26,7 @@ CARD_STATUS = {
     "blacklisted": QT_TRANSLATE_NOOP("AccountPanel", "黑名单"),
     "retired": QT_TRANSLATE_NOOP("AccountPanel", "停用"),
 }
+RECEIPT_COLUMN = 2
 
 
 class AccountPanel(QWidget):
@@ -71,7 +73,15 @@ class AccountPanel(QWidget):
         history_box = QGroupBox(self.tr("近期业务"))
         self.history = QTableWidget(0, len(self.HISTORY_COLUMNS))
         self.history.setHorizontalHeaderLabels([self.tr(c) for c in self.HISTORY_COLUMNS])
-        self.history.horizontalHeader().setStretchLastSection(True)
+        header = self.history.horizontalHeader()
+        # the amount and volume are sized to their figures and never pushed out; a long receipt
+        # number gives way, elided from the left (its distinguishing tail stays)
+        for column in range(len(self.HISTORY_COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(RECEIPT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.history.setWordWrap(False)
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         QVBoxLayout(history_box).addWidget(self.history)
 

@@ -160,10 +160,8 @@ class CounterSession:
         return self.ctx.today()
 
     def local_time(self, moment: dt.datetime) -> dt.datetime:
-        """A stored time in the hall's time zone (SQLite hands back naive UTC)."""
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.UTC)
-        return moment.astimezone(self.ctx.tz)
+        """A stored time in the hall's time zone."""
+        return self.ctx.local(moment)
 
     @staticmethod
     def new_request() -> uuid.UUID:

@@ -173,6 +173,8 @@ def tier_usage(
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One transaction of an account as the counter lists it (times in the hall's zone)."""
+
     transaction_id: int
     kind: str
     created_at: dt.datetime
@@ -184,7 +186,7 @@ class HistoryEntry:
     reason: str | None
 
 
-def _history(session: Session, account: Account, limit: int) -> list[HistoryEntry]:
+def _history(ctx: Context, session: Session, account: Account, limit: int) -> list[HistoryEntry]:
     txns = session.scalars(
         select(CounterTransaction)
         .where(CounterTransaction.account_id == account.id)
@@ -196,7 +198,7 @@ def _history(session: Session, account: Account, limit: int) -> list[HistoryEntr
         HistoryEntry(
             transaction_id=t.id,
             kind=t.kind,
-            created_at=t.created_at,
+            created_at=ctx.local(t.created_at),
             receipt_no=t.receipt_no,
             card_serial=serials.get(t.card_id),
             purchase_count=t.purchase_count,
@@ -214,11 +216,13 @@ def history(
 ) -> list[HistoryEntry]:
     with ctx.reading() as session:
         resolve_actor(session, actor, LOOK_UP)
-        return _history(session, account_by_no(session, account_no), limit)
+        return _history(ctx, session, account_by_no(session, account_no), limit)
 
 
 @dataclass(frozen=True)
 class CardInfo:
+    """A card of the account (issued at: the hall's time)."""
+
     serial: str
     status: str
     issued_at: dt.datetime
@@ -226,6 +230,8 @@ class CardInfo:
 
 @dataclass(frozen=True)
 class AccountView:
+    """What the account screen shows; its times are in the hall's time zone."""
+
     summary: AccountSummary
     household_size: int
     purchase_count: int
@@ -254,12 +260,14 @@ def account_view(
             summary=summary,
             household_size=account.customer.household_size,
             purchase_count=account.purchase_count,
-            opened_at=account.opened_at,
-            closed_at=account.closed_at,
+            opened_at=ctx.local(account.opened_at),
+            closed_at=ctx.local(account.closed_at) if account.closed_at else None,
             meter_model=account.meter.model if account.meter else None,
-            cards=tuple(CardInfo(c.serial, c.status, c.issued_at) for c in account.cards),
+            cards=tuple(
+                CardInfo(c.serial, c.status, ctx.local(c.issued_at)) for c in account.cards
+            ),
             tier_usage=usage,
-            recent=tuple(_history(session, account, history_limit)),
+            recent=tuple(_history(ctx, session, account, history_limit)),
         )
 
 
