@@ -281,3 +281,30 @@ def test_history_in_hall_time_with_amount_visible_at_1366(qtbot, counter, hall, 
     assert table.item(0, amount).text() == "522.00"
     assert table.columnViewportPosition(amount) >= 0 and right <= table.viewport().width()
     assert table.textElideMode() == Qt.TextElideMode.ElideLeft
+
+
+def test_operation_never_acts_on_a_customer_the_list_does_not_highlight(
+    qtbot, counter, hall, window
+):
+    """With 王勇 loaded and 张秀英 highlighted in the search list, F7 refuses and says who is
+    who; once the highlighted one is loaded, the dialog's header names her in large type."""
+    first = issue_card(counter, hall, name="张秀英")
+    qtbot.waitUntil(lambda: window.current_account_no == first.account_no, timeout=WAIT)
+    second = issue_card(counter, hall, name="王勇", n=2)
+    qtbot.waitUntil(lambda: window.current_account_no == second.account_no, timeout=WAIT)
+    ime_type(window.search, "张秀")
+    qtbot.waitUntil(lambda: window.results.rowCount() == 1, timeout=WAIT)
+    for key in (Qt.Key.Key_F7, Qt.Key.Key_F3, Qt.Key.Key_F4):
+        qtbot.keyClick(window, key)
+        assert window.current_dialog is None
+        said = window.message.text()
+        assert "张秀英" in said and first.account_no in said and "王勇" in said
+
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_account_no == first.account_no, timeout=WAIT)
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: window.current_dialog is not None, timeout=WAIT)
+    header = window.current_dialog.customer_header
+    assert not header.isHidden() and "18pt" in header.styleSheet()
+    assert "张秀英" in header.text() and first.account_no in header.text()
+    window.current_dialog.reject()

@@ -25,9 +25,9 @@ def counter(hall):
     devices.close()
 
 
-def issue_card(counter: CounterSession, hall, name: str = "张秀英"):
+def issue_card(counter: CounterSession, hall, name: str = "张秀英", n: int = 1):
     """Open an account through the counter on a blank training card left in the reader."""
     from tests.card_support import opening_request
 
     counter.devices.training.insert_blank_card()
-    return counter.cards.open_account(counter.actor, opening_request(name=name))
+    return counter.cards.open_account(counter.actor, opening_request(name=name, n=n))

@@ -25,7 +25,7 @@ from app.errors import GasDeskError, InvalidInput
 from ui.worker import run_in_background
 
 if TYPE_CHECKING:  # kept light: the login window shares ``error_text``
-    from app.counter import CounterSession, Outcome
+    from app.counter import AccountSummary, CounterSession, Outcome
 
 MONEY_PATTERN = r"^\d{0,7}(\.\d{0,2})?$"
 VOLUME_PATTERN = r"^\d{0,5}(\.\d{0,2})?$"
@@ -103,6 +103,14 @@ class OperationDialog(QDialog):
         self.error.setWordWrap(True)
         self.info = QLabel()
         self.info.setWordWrap(True)
+        # who the operation acts on, in large type: name, address, account and card
+        self.customer_header = QLabel()
+        self.customer_header.setObjectName("customer-header")
+        self.customer_header.setWordWrap(True)
+        self.customer_header.setStyleSheet(
+            "font-size: 18pt; font-weight: bold; padding: 4px; background: #eef3ff"
+        )
+        self.customer_header.setVisible(False)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: the service is working
         self.busy.setVisible(False)
@@ -122,12 +130,26 @@ class OperationDialog(QDialog):
             )
             banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(banner)
+        layout.addWidget(self.customer_header)
         layout.addLayout(self.form)
         layout.addWidget(self.info)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
         self.working = False
+
+    def show_customer(self, summary: AccountSummary, card_serial: str | None = None) -> None:
+        """Name the customer this operation acts on (from the loaded account or the card read)."""
+        serial = card_serial or summary.card_serial or self.tr("无")
+        self.customer_header.setText(
+            self.tr("{name}　户号 {account}　卡号 {card}\n{address}").format(
+                name=summary.customer_name,
+                account=summary.account_no,
+                card=serial,
+                address=summary.address,
+            )
+        )
+        self.customer_header.setVisible(True)
 
     # -- to implement -----------------------------------------------------------------------
 

@@ -270,6 +270,13 @@ class CounterWindow(QMainWindow):
         if self._query:
             self.show_message(self.tr("找到 %n 户", "", len(rows)))
 
+    def highlighted_account(self) -> AccountSummary | None:
+        """The search row the clerk is looking at, if the list shows any."""
+        row = self.results.currentRow()
+        if self.results.rowCount() == 0 or not 0 <= row < len(self.results_rows):
+            return None
+        return self.results_rows[row]
+
     def load_result(self, row: int) -> None:
         if 0 <= row < len(self.results_rows):
             self.load_account(self.results_rows[row].account_no)
@@ -418,6 +425,29 @@ class CounterWindow(QMainWindow):
         if self.current_dialog is not None:
             return
         account_no = self.current_account_no
+        highlighted = self.highlighted_account()
+        if op.for_customer and highlighted is not None and highlighted.account_no != account_no:
+            # the clerk is looking at one customer in the list and another is loaded: never
+            # act on the one they are not looking at
+            loaded = self.account.summary.customer_name if self.account is not None else None
+            self.show_message(
+                (
+                    self.tr("搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：").format(
+                        name=highlighted.customer_name,
+                        account=highlighted.account_no,
+                        loaded=loaded,
+                    )
+                    if loaded
+                    else self.tr("搜索列表选中的是 {name}（{account}），尚未加载：").format(
+                        name=highlighted.customer_name, account=highlighted.account_no
+                    )
+                )
+                + self.tr("请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索").format(
+                    name=self.tr(op.name)
+                ),
+                error=True,
+            )
+            return
         if op.needs_account and account_no is None:
             self.show_message(
                 self.tr("请先读卡或查询并加载账户，再办理{name}").format(name=self.tr(op.name)),
@@ -436,6 +466,8 @@ class CounterWindow(QMainWindow):
             log.exception("cannot open %s", op.target)
             self.show_message(error_text(error), error=True)
             return
+        if op.needs_account and self.account is not None:
+            dialog.show_customer(self.account.summary)
         self.current_dialog = dialog
         dialog.finished.connect(lambda code, d=dialog: self._dialog_finished(d, code))
         dialog.open()
@@ -451,6 +483,8 @@ class CounterWindow(QMainWindow):
             account_no = account_no or self.current_account_no
             if account_no is not None:
                 self.load_account(account_no)
+            if self._query:  # the list shows what the operation changed (a replaced card…)
+                self.run_search()
             self.refresh_status()
         if outcome is not None and outcome.transaction_id is not None:
             back = outcome.cash_back_fen

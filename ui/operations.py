@@ -15,6 +15,9 @@ class Operation:
     name: str  # Chinese label on the button (translated by CounterWindow.tr)
     target: str  # "module:Class" of the dialog: Class(session, account_no, parent)
     needs_account: bool = False  # a loaded account (card read or search result) is required
+    # acts on one customer (the loaded account or the card's): never while the search list
+    # highlights somebody else
+    for_customer: bool = True
 
     def dialog_class(self) -> type:
         module, _, name = self.target.partition(":")
@@ -26,7 +29,10 @@ OPERATIONS: tuple[Operation, ...] = (
         "F1", QT_TRANSLATE_NOOP("CounterWindow", "购气"), "ui.dialogs.purchase:PurchaseDialog"
     ),
     Operation(
-        "F2", QT_TRANSLATE_NOOP("CounterWindow", "开户"), "ui.dialogs.accounts:OpenAccountDialog"
+        "F2",
+        QT_TRANSLATE_NOOP("CounterWindow", "开户"),
+        "ui.dialogs.accounts:OpenAccountDialog",
+        for_customer=False,
     ),
     Operation(
         "F3",
@@ -54,14 +60,28 @@ OPERATIONS: tuple[Operation, ...] = (
         "F8", QT_TRANSLATE_NOOP("CounterWindow", "重印"), "ui.dialogs.accounts:ReprintDialog"
     ),
     Operation(
-        "F9", QT_TRANSLATE_NOOP("CounterWindow", "现金存取"), "ui.dialogs.shift:CashMoveDialog"
+        "F9",
+        QT_TRANSLATE_NOOP("CounterWindow", "现金存取"),
+        "ui.dialogs.shift:CashMoveDialog",
+        for_customer=False,
     ),
-    Operation("F10", QT_TRANSLATE_NOOP("CounterWindow", "交款"), "ui.dialogs.shift:HandoverDialog"),
     Operation(
-        "F11", QT_TRANSLATE_NOOP("CounterWindow", "开班/交班"), "ui.dialogs.shift:ShiftDialog"
+        "F10",
+        QT_TRANSLATE_NOOP("CounterWindow", "交款"),
+        "ui.dialogs.shift:HandoverDialog",
+        for_customer=False,
     ),
     Operation(
-        "F12", QT_TRANSLATE_NOOP("CounterWindow", "报表"), "ui.dialogs.reports:ReportsDialog"
+        "F11",
+        QT_TRANSLATE_NOOP("CounterWindow", "开班/交班"),
+        "ui.dialogs.shift:ShiftDialog",
+        for_customer=False,
+    ),
+    Operation(
+        "F12",
+        QT_TRANSLATE_NOOP("CounterWindow", "报表"),
+        "ui.dialogs.reports:ReportsDialog",
+        for_customer=False,
     ),
 )
 

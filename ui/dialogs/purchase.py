@@ -144,6 +144,7 @@ class PurchaseDialog(OperationDialog):
                 )
             )
         self.account_no = summary.account_no
+        self.show_customer(summary, card.image.serial)
         self.card_label.setText(
             self.tr("户号 {account}　{name}　卡号 {serial}　购气次数 {count}").format(
                 account=summary.account_no,

@@ -53,6 +53,7 @@ class _CardApprovalDialog(OperationDialog):
             self.card_label.setText(self.tr("读卡器中是空白卡"))
             return
         s = card.account.summary
+        self.show_customer(s, card.image.serial)
         pending = card.image.pending_volume
         self.card_label.setText(
             self.tr("户号 {0}　{1}　卡号 {2}　购气次数 {3}　未插表气量 {4} 立方米").format(
