@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.money import m3, yuan
+from app.domain.money import format_money, m3, yuan
 from app.errors import GasDeskError, InvalidInput
 from ui.worker import run_in_background
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:  # kept light: the login window shares ``error_text``
     from app.counter import AccountSummary, CounterSession, Outcome
 
 MONEY_PATTERN = r"^\d{0,7}(\.\d{0,2})?$"
+# what to collect or to hand back: never smaller than this, before confirming and after
+BIG_MONEY = "font-size: 28pt; font-weight: bold"
 VOLUME_PATTERN = r"^\d{0,5}(\.\d{0,2})?$"
 
 
@@ -95,7 +99,11 @@ class OperationDialog(QDialog):
         self.result_value: Any = None
         self.outcome: Outcome[Any] | None = None
         self.setWindowTitle(title)
-        self.setModal(True)
+        # modal to the counter window only: the training window stays usable beside it
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.completed = False  # the done screen is up: Enter and Esc close
+        self.reprint: Callable[[], None] | None = None  # F9 on the done screen, when offered
+        self._discard_asked = False
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -111,6 +119,11 @@ class OperationDialog(QDialog):
             "font-size: 18pt; font-weight: bold; padding: 4px; background: #eef3ff"
         )
         self.customer_header.setVisible(False)
+        self.money = QLabel()
+        self.money.setObjectName("money")
+        self.money.setStyleSheet(BIG_MONEY)
+        self.money.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.money.setVisible(False)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: the service is working
         self.busy.setVisible(False)
@@ -132,11 +145,13 @@ class OperationDialog(QDialog):
             layout.addWidget(banner)
         layout.addWidget(self.customer_header)
         layout.addLayout(self.form)
+        layout.addWidget(self.money)
         layout.addWidget(self.info)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
         self.working = False
+        self.reprint_button: QPushButton | None = None
 
     def show_customer(self, summary: AccountSummary, card_serial: str | None = None) -> None:
         """Name the customer this operation acts on (from the loaded account or the card read)."""
@@ -150,6 +165,59 @@ class OperationDialog(QDialog):
             )
         )
         self.customer_header.setVisible(True)
+
+    def show_money(self, text: str) -> None:
+        """What to collect or hand back, in large type (empty: nothing to show)."""
+        self.money.setText(text)
+        self.money.setVisible(bool(text))
+
+    def show_due(self, due_fen: int | None) -> None:
+        """Money due from (> 0) or to (< 0) the customer, in large type."""
+        if due_fen is None:
+            self.show_money("")
+        elif due_fen > 0:
+            self.show_money(self.tr("应收 {0} 元").format(format_money(due_fen)))
+        elif due_fen < 0:
+            self.show_money(self.tr("应退 {0} 元").format(format_money(-due_fen)))
+        else:
+            self.show_money(self.tr("无需收退款"))
+
+    def show_completed(self, text: str, *, reprint: Callable[[], None] | None = None) -> None:
+        """The done screen: the fields are locked, Enter (and Esc) close; a reprint, when
+        offered, has its own key (F9), so a habitual Enter never prints twice."""
+        self.completed = True
+        self.reprint = reprint
+        self.info.setText(text)
+        for field in self._fields():
+            field.setEnabled(False)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("完成 (Enter)"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setVisible(False)
+        if reprint is not None and self.reprint_button is None:
+            self.reprint_button = self.buttons.addButton(
+                self.tr("重新打印 (F9)"), QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.reprint_button.setAutoDefault(False)
+            self.reprint_button.clicked.connect(self._reprint)
+        ok.setFocus()
+
+    def _reprint(self) -> None:
+        if self.completed and self.reprint is not None and not self.working:
+            self.reprint()
+
+    def filled(self) -> bool:
+        """Something the clerk typed would be lost by closing now."""
+        lines = any(
+            edit.isEnabled()
+            and edit.echoMode() != QLineEdit.EchoMode.Password
+            and edit.isModified()
+            and bool(edit.text().strip())
+            for edit in self.findChildren(QLineEdit)
+        )
+        return lines or any(
+            edit.isEnabled() and bool(edit.toPlainText().strip())
+            for edit in self.findChildren(QPlainTextEdit)
+        )
 
     # -- to implement -----------------------------------------------------------------------
 
@@ -174,8 +242,12 @@ class OperationDialog(QDialog):
     # -- mechanics --------------------------------------------------------------------------
 
     def submit(self) -> None:
+        if self.completed:  # the result is on screen: Enter closes
+            self.accept()
+            return
         if self.working:
             return
+        self._discard_asked = False
         self.error.clear()
         try:
             job = self.work()
@@ -221,9 +293,22 @@ class OperationDialog(QDialog):
         )
 
     def reject(self) -> None:
+        if self.completed:  # done: closing is accepting what was done
+            self.accept()
+            return
         # while the service runs the operation may commit: the dialog stays to show the result
-        if not self.working:
-            super().reject()
+        if self.working:
+            return
+        if self.filled() and not self._discard_asked:
+            # a filled form is never thrown away by one stray Esc
+            self._discard_asked = True
+            self.error.setText(self.tr("已填写的内容尚未办理。再按 Esc 放弃，或继续填写"))
+            return
+        self.cancelled()
+        super().reject()
+
+    def cancelled(self) -> None:
+        """Hook: the clerk gave the operation up (nothing was done)."""
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         if self.working:
@@ -240,6 +325,9 @@ class OperationDialog(QDialog):
         self.buttons.setEnabled(not working)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_F9:
+            self._reprint()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             focused = self.focusWidget()
             # Enter in a field moves on to the next field; in the last one it confirms
@@ -250,13 +338,16 @@ class OperationDialog(QDialog):
             return
         super().keyPressEvent(event)
 
-    def _next_field(self, current: QWidget) -> QWidget | None:
+    def _fields(self) -> list[QWidget]:
         fields = [
             self.form.itemAt(i, QFormLayout.ItemRole.FieldRole).widget()
             for i in range(self.form.rowCount())
             if self.form.itemAt(i, QFormLayout.ItemRole.FieldRole) is not None
         ]
-        fields = [f for f in fields if f is not None and f.isEnabled() and f.isVisible()]
+        return [f for f in fields if f is not None]
+
+    def _next_field(self, current: QWidget) -> QWidget | None:
+        fields = [f for f in self._fields() if f.isEnabled() and f.isVisible()]
         if current in fields:
             index = fields.index(current)
             if index + 1 < len(fields):
