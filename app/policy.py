@@ -53,6 +53,10 @@ class HallPolicy:
     idle_lock_minutes: int = _setting(5, 1, 240, "无操作锁屏时长（分钟）")
     # the doubling of lockouts stops here: a stranger guessing cannot lock a user out for a day
     max_lockout_minutes: int = _setting(60, 1, 1440, "最长锁定时长（分钟）")
+    # a sale above this amount, or above confirm_usual_factor times the account's usual
+    # purchase, is shown once more (volume and amount) before it commits
+    confirm_purchase_amount_fen: int = _setting(100_000, 100, 10 * MAX_CASH_FEN, "大额购气确认金额")
+    confirm_usual_factor: int = _setting(3, 2, 100, "超出平时购气倍数须确认")
     # cash tendered may exceed the amount due by at most this (larger: a typing error)
     max_change_fen: int = _setting(100_000, 1, 1_000_000, "最大找零金额")
     # meter readings (closing, transfer): never above the absolute maximum, and never more

@@ -16,7 +16,7 @@ from tests.support import buy, loaded, m3, open_customer
 
 def start(hall, account_no: str) -> PurchaseStart:
     view = account_view(hall.ctx, hall.clerk, account_no)
-    return PurchaseStart(CardAtCounter(None, view, None), hall_policy(hall.ctx).sale_step)
+    return PurchaseStart.of(CardAtCounter(None, view, None), hall_policy(hall.ctx))
 
 
 @pytest.mark.parametrize("household", [3, 7])
@@ -38,3 +38,25 @@ def test_nothing_typed_is_no_quote_and_too_little_money_is_refused(hall):
     with pytest.raises(RuleViolation) as refused:
         quote.quote(None, 1)
     assert refused.value.user_message == "金额不足以购买最小售气量"
+
+
+def test_a_sale_far_above_the_usual_or_the_hall_limit_is_looked_at_twice(hall):
+    """Above the hall's confirmation amount (1,000.00) always; far above the account's usual
+    purchase (3 × its median) once it has three purchases; an ordinary sale never."""
+    opened = open_customer(hall)
+    fresh = start(hall, opened.account_no)
+    assert fresh.usual_amount_fen is None
+    assert fresh.second_look(fresh.quote(m3(50), None)) is None
+    big = fresh.quote(m3(1200), None)
+    said = fresh.second_look(big)
+    assert said is not None and "1200 m³" in said and "1000.00元" in said
+    sold = None
+    for _ in range(3):
+        sold = buy(
+            hall, opened.card_serial, volume=m3(20), card_reading=loaded(sold) if sold else None
+        )
+    usual = start(hall, opened.account_no)
+    assert usual.usual_amount_fen == sold.amount_fen
+    assert usual.second_look(usual.quote(m3(50), None)) is None  # 2.5 × the usual
+    said = usual.second_look(usual.quote(m3(70), None))
+    assert said is not None and "平时购气" in said

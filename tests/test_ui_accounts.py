@@ -440,6 +440,7 @@ def test_a_refund_says_what_changed_and_the_window_names_the_cash_to_give_back(
     assert outcome is not None and outcome.account_no == opened.account_no
     assert outcome.transaction_id == dialog.result_value.transaction_id
     assert outcome.cash_back_fen == sold.sale.amount_fen
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # the done screen: Enter closes
     qtbot.waitUntil(lambda: "请退还客户" in window.message.text(), timeout=WAIT)
     assert window.current_dialog is None
     window.close()

@@ -61,8 +61,12 @@ def open_purchase(qtbot, window):
 
 
 def buy(qtbot, dialog, volume: str, tendered: str) -> None:
+    """Sell ``volume``; an empty ``tendered`` is exact cash, its own key (F5)."""
     dialog.volume.setFocus()
     qtbot.keyClicks(dialog.volume, volume)
+    if not tendered:
+        qtbot.keyClick(dialog.volume, Qt.Key.Key_F5)
+        return
     dialog.tendered.setFocus()
     qtbot.keyClicks(dialog.tendered, tendered)
     qtbot.keyClick(dialog.tendered, Qt.Key.Key_Return)
@@ -81,7 +85,7 @@ def test_purchase_end_to_end(qtbot, counter, hall, window):
     assert "522.00" in dialog.quote_label.text()
     assert "78.00" in dialog.change_label.text()
     shown = window.customer_display.text()
-    assert "请核对购气量和金额" in shown and "amount=522.00" in shown
+    assert "请核对购气量和金额" in shown and "应收 (元)=522.00" in shown
     qtbot.keyClick(dialog.tendered, Qt.Key.Key_Return)
 
     qtbot.waitUntil(lambda: dialog.sale is not None, timeout=WAIT)

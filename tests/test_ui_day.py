@@ -21,6 +21,7 @@ from app.config import LocalConfig
 from app.devices.meter import LOADED
 from app.domain.cash import DENOMINATIONS, count_of
 from app.domain.identity import make_resident_id
+from app.domain.money import format_money
 from app.services import shifts as shift_service
 from app.services.queries import account_view
 from db.models import Approval, CashMovement, CounterTransaction
@@ -310,8 +311,10 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         assert training.load_into_meter("18A0000777") == LOADED
         dialog = operation(kb, window, Qt.Key.Key_F1)
         qtbot.waitUntil(lambda: dialog.context is not None, timeout=WAIT)
-        kb.enter(dialog, "50")  # → 实收现金, left empty: the exact amount
-        kb.enter(dialog)
+        kb.enter(dialog, "50")  # → 实收现金, left empty
+        kb.enter(dialog)  # an empty field is never taken for exact cash
+        assert "F5" in dialog.error.text() and dialog.sale is None and not dialog.working
+        kb.key(dialog, Qt.Key.Key_F5)  # 现金正好: its own key
         qtbot.waitUntil(lambda: dialog.sale is not None or bool(dialog.error.text()), timeout=WAIT)
         assert dialog.error.text() == ""
         second_sale = dialog.sale.sale
@@ -332,7 +335,10 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         kb.enter(dialog, PASSWORD)
         kb.look(dialog)
         kb.type(dialog, "同意退气")  # the approver's opinion, the last field: Enter confirms
-        enter_until(kb, dialog, lambda: bool(done), limit=1)
+        enter_until(kb, dialog, lambda: dialog.completed, limit=1)
+        assert dialog.money.text() == f"应退 {format_money(second_sale.amount_fen)} 元"
+        kb.look(dialog)
+        kb.enter(dialog)  # the done screen: Enter closes
         [refund] = done
         closed(kb, window)
         assert (refund.kind, refund.volume, refund.amount_fen) == (

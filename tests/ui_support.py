@@ -31,3 +31,27 @@ def issue_card(counter: CounterSession, hall, name: str = "张秀英", n: int = 
 
     counter.devices.training.insert_blank_card()
     return counter.cards.open_account(counter.actor, opening_request(name=name, n=n))
+
+
+class KeyCount:
+    """Keys sent to the focused widget of a window, as a keyboard sends them, and counted: the
+    issue's key-count goals are checked against ``pressed`` (a count, never a timing)."""
+
+    def __init__(self, qtbot):  # type: ignore[no-untyped-def]
+        self.qtbot = qtbot
+        self.pressed = 0
+
+    @staticmethod
+    def target(window):  # type: ignore[no-untyped-def]
+        return window.focusWidget() or window
+
+    def key(self, window, key, modifier=None) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import Qt
+
+        self.pressed += 1
+        self.qtbot.keyClick(self.target(window), key, modifier or Qt.KeyboardModifier.NoModifier)
+
+    def type(self, window, text: str) -> None:  # type: ignore[no-untyped-def]
+        assert text.isascii(), "type Chinese with an input method, not counted keys"
+        self.pressed += len(text)
+        self.qtbot.keyClicks(self.target(window), text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
@@ -91,6 +91,10 @@ class OperationDialog(QDialog):
     receives its result on the GUI thread. ``outcome`` is what the operation changed (the
     counter window reloads the account and prints the receipt); ``result_value`` what it did.
     """
+
+    # an operation committed (its Outcome): the counter window prints its receipt and shows it
+    # on the customer display at once, while the done screen is still up
+    committed = Signal(object)
 
     def __init__(self, session: CounterSession, title: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -236,6 +240,7 @@ class OperationDialog(QDialog):
         if isinstance(result, Outcome):
             self.outcome = result
             self.result_value = result.result
+            self.committed.emit(result)
         else:
             self.result_value = result
 

@@ -33,6 +33,8 @@ from app.counter import (
     CounterSession,
     CounterStatus,
     EarlierSaleCompleted,
+    Outcome,
+    ShiftClosed,
     settlement_error,
 )
 from app.domain.money import format_money
@@ -83,6 +85,7 @@ class CounterWindow(QMainWindow):
         self._closing = False
         self._query = ""
         self._printing = 0
+        self._receipted: set[int] = set()  # transactions whose receipt was sent to print
         self._polling = False
         self._refreshing = False
         self.results_rows: list[AccountSummary] = []
@@ -383,6 +386,8 @@ class CounterWindow(QMainWindow):
         last, self.card_token = self.card_token, poll.token
         if self.training_panel is not None:
             self.training_panel.update_state()
+        if last is not None and last[0] and (poll.token is None or not poll.token[0]):
+            self.customer_display.welcome()  # the card left: nobody's figures stay up
         if poll.token == last or poll.token is None or not poll.token[0]:
             return
         if poll.error is not None:
@@ -469,8 +474,20 @@ class CounterWindow(QMainWindow):
         if op.needs_account and self.account is not None:
             dialog.show_customer(self.account.summary)
         self.current_dialog = dialog
+        dialog.committed.connect(self._committed)
         dialog.finished.connect(lambda code, d=dialog: self._dialog_finished(d, code))
         dialog.open()
+
+    def _committed(self, outcome: Outcome[Any]) -> None:
+        """An operation is done: the customer sees its own figures and its receipt prints now,
+        not when the clerk closes the done screen."""
+        if outcome.summary is not None:
+            self.customer_display.show_summary(outcome.summary)
+        if outcome.transaction_id is not None and outcome.transaction_id not in self._receipted:
+            self._receipted.add(outcome.transaction_id)
+            back = outcome.cash_back_fen
+            note = self.tr("请退还客户 {0} 元").format(format_money(back)) if back else ""
+            self.print_receipt(outcome.transaction_id, note)
 
     def _dialog_finished(self, dialog: Any, code: int) -> None:
         self.current_dialog = None
@@ -486,10 +503,10 @@ class CounterWindow(QMainWindow):
             if self._query:  # the list shows what the operation changed (a replaced card…)
                 self.run_search()
             self.refresh_status()
+        if outcome is not None and isinstance(outcome.result, ShiftClosed):
+            self.customer_display.welcome()
         if outcome is not None and outcome.transaction_id is not None:
-            back = outcome.cash_back_fen
-            note = self.tr("请退还客户 {0} 元").format(format_money(back)) if back else ""
-            self.print_receipt(outcome.transaction_id, note)
+            self._committed(outcome)  # printed already unless the dialog kept it to itself
         elif outcome is not None and outcome.said:
             self.show_message(outcome.said)
         self.search.setFocus()

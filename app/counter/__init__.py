@@ -16,6 +16,7 @@ from app.counter.session import (
     CardPoll,
     CounterSession,
     CounterStatus,
+    CustomerSummary,
     Outcome,
     settlement_error,
 )
@@ -31,7 +32,7 @@ from app.services.accounts import (
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
 from app.services.queries import AccountSummary, AccountView, TierUse
-from app.services.sales import SaleResult
+from app.services.sales import RefundQuote, SaleResult
 from app.services.shifts import (
     CashMoveRequest,
     CountRequest,
@@ -62,6 +63,7 @@ __all__ = [
     "CountRequest",
     "CountResult",
     "CustomerInput",
+    "CustomerSummary",
     "DrawerStatus",
     "EarlierSaleCompleted",
     "HandoverRequest",
@@ -73,6 +75,7 @@ __all__ = [
     "PrintOutcome",
     "PurchaseStart",
     "Quote",
+    "RefundQuote",
     "ReplaceCardRequest",
     "SaleOnCard",
     "SaleResult",

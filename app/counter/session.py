@@ -26,6 +26,7 @@ from app.counter.cards import (
     EarlierSaleCompleted,
     SaleOnCard,
     SaleVoided,
+    reading_of,
 )
 from app.counter.compose import Devices
 from app.counter.quote import PurchaseStart
@@ -54,10 +55,16 @@ from app.services.directory import (
     user_id_by_username,
 )
 from app.services.printing import queued_jobs
-from app.services.sales import SaleResult
+from app.services.sales import RefundQuote, SaleResult, refund_quote
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
-from app.vocabulary import CardWriteOutcome, PaymentMethod, PrinterState, ReaderState
+from app.vocabulary import (
+    CardWriteOutcome,
+    PaymentMethod,
+    PrinterState,
+    ReaderState,
+    TransactionKind,
+)
 
 if TYPE_CHECKING:
     from app.counter.reports import Report
@@ -65,6 +72,32 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """What one operation did for the customer, as the customer display shows it: this
+    operation's own figures only (no name, ID or phone)."""
+
+    kind: TransactionKind
+    account_no: str
+    receipt_no: str
+    volume: int  # put on (> 0) or taken back from (< 0) the card, 0.01 m³
+    due_fen: int  # collected (> 0) or handed back (< 0)
+    tendered_fen: int | None = None
+    change_fen: int | None = None
+
+    @classmethod
+    def of(cls, sale: SaleResult) -> CustomerSummary:
+        return cls(
+            TransactionKind(sale.kind),
+            sale.account_no,
+            sale.receipt_no,
+            sale.volume,
+            sale.amount_fen,
+            sale.cash_tendered_fen,
+            sale.change_fen,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,6 +110,7 @@ class Outcome(Generic[T]):
     receipt: PrintOutcome | None = None  # a receipt or slip printed (or queued) already
     cash_back_fen: int = 0  # cash to give back to the customer
     message: str | None = None  # the clerk's line about a print that is no receipt (Chinese)
+    summary: CustomerSummary | None = None  # what the customer display shows of it
 
     @property
     def said(self) -> str | None:
@@ -86,7 +120,13 @@ class Outcome(Generic[T]):
 
 def _of_sale(result: SaleResult) -> Outcome[SaleResult]:
     back = -result.amount_fen if result.amount_fen < 0 else 0
-    return Outcome(result, result.account_no, result.transaction_id, cash_back_fen=back)
+    return Outcome(
+        result,
+        result.account_no,
+        result.transaction_id,
+        cash_back_fen=back,
+        summary=CustomerSummary.of(result),
+    )
 
 
 @dataclass(frozen=True)
@@ -281,7 +321,7 @@ class CounterSession:
     def start_purchase(self) -> PurchaseStart:
         """Re-read the card in the reader (settling any pending write) and the sale step."""
         card = self.read_card()
-        return PurchaseStart(card, hall_policy(self.ctx).sale_step)
+        return PurchaseStart.of(card, hall_policy(self.ctx))
 
     def purchase(
         self,
@@ -303,14 +343,26 @@ class CounterSession:
             cash_tendered_fen=cash_tendered_fen,
             payment=payment,
         )
-        return Outcome(sold, sold.sale.account_no, sold.sale.transaction_id)
+        return Outcome(
+            sold,
+            sold.sale.account_no,
+            sold.sale.transaction_id,
+            summary=CustomerSummary.of(sold.sale),
+        )
 
     # ------------------------------------------------------------------ F2 F3 F6 F7 accounts
 
     def open_account(self, req: OpenAccountRequest) -> Outcome[OpenAccountResult]:
         """开户 and 开卡 on the blank card in the reader."""
         opened = self.cards.open_account(self.actor, req)
-        return Outcome(opened, opened.account_no, opened.transaction_id)
+        return Outcome(
+            opened,
+            opened.account_no,
+            opened.transaction_id,
+            summary=CustomerSummary(
+                TransactionKind.OPENING, opened.account_no, opened.receipt_no, 0, 0
+            ),
+        )
 
     def replace_card(
         self, req: ReplaceCardRequest, approvals: tuple[ApprovalEntry, ...] | None
@@ -333,6 +385,12 @@ class CounterSession:
         return _of_sale(self.cards.close_account(self.actor, req))
 
     # ------------------------------------------------------------------ F4 F5 on the card
+
+    def refund_quote(self, card: CardAtCounter) -> RefundQuote:
+        """What a refund of the card just read would give back (shown before approval)."""
+        if card.image is None:
+            raise RuleViolation("读卡器中是空白卡", "refund quote of a blank card")
+        return refund_quote(self.ctx, self.actor, reading_of(card.image))
 
     def refund(
         self, request_id: uuid.UUID, reason: str, approvals: tuple[ApprovalEntry, ...]

@@ -50,6 +50,7 @@ from app.services.locks import (
     require_active,
     require_no_pending_write,
 )
+from app.services.permissions import LOOK_UP
 from app.services.security import ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
 from app.services.tariffs import in_force_id, tariff_in, usage_of
@@ -496,6 +497,49 @@ def last_gas_transaction(session: Session, account_id: int, purchase_count: int)
     return session.connection().execute(_LAST_GAS, params).first()
 
 
+def _refundable(session: Session, reading: CardReading):  # type: ignore[no-untyped-def]
+    """The card and the purchase a refund would give back, or the Chinese reason it cannot."""
+    card = card_for_sale(session, reading.serial)
+    require_active(card.account_status, card.account_no)
+    sale = last_gas_transaction(session, card.account_id, card.purchase_count)
+    if sale is None or sale.kind != TransactionKind.PURCHASE:
+        raise RuleViolation("只能退最后一次购气", "last gas operation is not a purchase")
+    if sale.card_id != card.card_id:
+        # the purchase went onto another (lost) card, which may have loaded it already
+        raise RuleViolation(
+            "该笔购气写在原卡上，补卡后不能退气", f"purchase {sale.id} is on another card"
+        )
+    if reading.purchase_count != sale.purchase_count:
+        raise RuleViolation(
+            "卡内购气次数与最后一次购气不符，不能退气",
+            f"card count {reading.purchase_count} != {sale.purchase_count}",
+        )
+    if not reading.has_unloaded_purchase or reading.pending_volume != sale.volume:
+        raise RuleViolation(
+            "该笔购气已插表（气量已进入燃气表），不能退气",
+            f"purchase {sale.id} already loaded into the meter",
+        )
+    return card, sale
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """What a refund of the card's last purchase would give back, before it is approved."""
+
+    volume: int
+    amount_fen: int
+    payment_method: PaymentMethod
+
+
+@service
+def refund_quote(ctx: Context, actor: Actor, reading: CardReading) -> RefundQuote:
+    """The purchase a refund would reverse (the clerk tells the customer what comes back)."""
+    with ctx.reading() as session:
+        resolve_actor(session, actor, LOOK_UP)
+        _card, sale = _refundable(session, reading)
+        return RefundQuote(sale.volume, sale.amount_fen, PaymentMethod(sale.payment_method))
+
+
 @service
 def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
     """Give back the last purchase while it is still on the card (not loaded into the meter).
@@ -508,26 +552,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
         reason = require_text(req.reason, "退气原因")
         on_duty = resolve_actor(session, actor, "refund")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
-        card = card_for_sale(session, req.card.serial)
-        require_active(card.account_status, card.account_no)
-        sale = last_gas_transaction(session, card.account_id, card.purchase_count)
-        if sale is None or sale.kind != TransactionKind.PURCHASE:
-            raise RuleViolation("只能退最后一次购气", "last gas operation is not a purchase")
-        if sale.card_id != card.card_id:
-            # the purchase went onto another (lost) card, which may have loaded it already
-            raise RuleViolation(
-                "该笔购气写在原卡上，补卡后不能退气", f"purchase {sale.id} is on another card"
-            )
-        if req.card.purchase_count != sale.purchase_count:
-            raise RuleViolation(
-                "卡内购气次数与最后一次购气不符，不能退气",
-                f"card count {req.card.purchase_count} != {sale.purchase_count}",
-            )
-        if not req.card.has_unloaded_purchase or req.card.pending_volume != sale.volume:
-            raise RuleViolation(
-                "该笔购气已插表（气量已进入燃气表），不能退气",
-                f"purchase {sale.id} already loaded into the meter",
-            )
+        card, sale = _refundable(session, req.card)
         approvals = check_volume_approvals(session, on_duty, req.approvals, sale.volume, "退气")
         segments = [(y, s.reversed()) for y, s in stored_segments(session, sale.id)]
         count = step_purchase_count(session, card.account_id, -1)

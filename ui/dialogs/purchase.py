@@ -5,6 +5,11 @@ the sale step once (``CounterSession.start_purchase``), in the background; the c
 (``PurchaseStart.quote``, the domain's pricing) is shown live and mirrored on the customer
 display. The sale itself is ``CounterSession.purchase`` (crash-safe card write) off the GUI
 thread.
+
+Keys: Enter moves from the volume (or amount) to the cash taken and confirms there; F5 is exact
+cash (a deliberate key, never assumed from an empty field); Ctrl+1 … Ctrl+7 are the preset
+buttons. A sale the counter finds unusually large (``PurchaseStart.second_look``) is shown once
+more and needs the same confirming key again.
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,12 +33,21 @@ from app.domain.cash import Payment
 from app.domain.money import format_money, format_volume
 from app.errors import GasDeskError, InvalidInput
 from app.vocabulary import PaymentMethod
-from ui.base import OperationDialog, money_edit, read_money, read_volume, volume_edit
+from ui.base import (
+    BIG_MONEY,
+    OperationDialog,
+    money_edit,
+    read_money,
+    read_volume,
+    volume_edit,
+)
 from ui.worker import run_in_background
 
 PRESET_VOLUMES = (10, 20, 50, 100)  # m³
 PRESET_AMOUNTS = (100, 200, 500)  # yuan
 RED = "color: #b00020; font-weight: bold"
+BIG_RED = BIG_MONEY + "; color: #b00020"
+PRESET_KEYS = tuple(Qt.Key(Qt.Key.Key_1.value + i) for i in range(7))  # with Ctrl
 
 
 class PurchaseDialog(OperationDialog):
@@ -64,7 +79,7 @@ class PurchaseDialog(OperationDialog):
         self.reference.setObjectName("reference")
         self.reference.setMaxLength(64)
         self.reference.setPlaceholderText(self.tr("非现金付款的交易流水号"))
-        self.tendered = money_edit(self.tr("不填则按应收金额"))
+        self.tendered = money_edit(self.tr("客户付款正好请按 F5"))
         self.tendered.setObjectName("tendered")
         self.form.addRow(self.tr("购气量 (m³)"), self.volume)
         self.form.addRow(self.tr("或购气金额 (元)"), self.amount)
@@ -73,17 +88,23 @@ class PurchaseDialog(OperationDialog):
         self.form.addRow(self.tr("实收现金 (元)"), self.tendered)
 
         presets = QHBoxLayout()
-        for m3 in PRESET_VOLUMES:
-            button = QPushButton(self.tr("{n} m³").format(n=m3))
-            button.setAutoDefault(False)
+        self.presets: list[QPushButton] = []
+        for number, m3 in enumerate(PRESET_VOLUMES, start=1):
+            button = QPushButton(self.tr("{n} m³ (Ctrl+{k})").format(n=m3, k=number))
             button.clicked.connect(lambda _c=False, v=m3: self.preset_volume(v))
-            presets.addWidget(button)
-        for yuan in PRESET_AMOUNTS:
-            button = QPushButton(self.tr("{n} 元").format(n=yuan))
-            button.setAutoDefault(False)
+            self.presets.append(button)
+        for number, yuan in enumerate(PRESET_AMOUNTS, start=len(PRESET_VOLUMES) + 1):
+            button = QPushButton(self.tr("{n} 元 (Ctrl+{k})").format(n=yuan, k=number))
             button.clicked.connect(lambda _c=False, a=yuan: self.preset_amount(a))
+            self.presets.append(button)
+        self.exact_button = QPushButton(self.tr("现金正好 (F5)"))
+        self.exact_button.setObjectName("exact-cash")
+        self.exact_button.clicked.connect(self.exact_cash)
+        for button in (*self.presets, self.exact_button):
+            button.setAutoDefault(False)
             presets.addWidget(button)
         self.preset_buttons = presets
+        self._looked: tuple[object, ...] | None = None  # the sale shown once more
         self.layout().insertLayout(self.layout().indexOf(self.info), presets)
 
         self.quote_label = QLabel()
@@ -91,7 +112,7 @@ class PurchaseDialog(OperationDialog):
         self.quote_label.setWordWrap(True)
         self.change_label = QLabel()
         self.change_label.setObjectName("change")
-        self.change_label.setStyleSheet("font-size: 14pt; font-weight: bold")
+        self.change_label.setStyleSheet(BIG_MONEY)
         self.result_label = QLabel()
         self.result_label.setObjectName("result")
         self.result_label.setWordWrap(True)
@@ -215,6 +236,7 @@ class PurchaseDialog(OperationDialog):
             self.quote = None
             self.quote_label.setText(error.user_message)
             self.change_label.clear()
+            self.show_due(None)
             return
         self.quote = quote
         if quote is None:
@@ -222,8 +244,9 @@ class PurchaseDialog(OperationDialog):
                 self.tr("请输入购气量或金额") if self.context is not None else ""
             )
             self.change_label.clear()
+            self.show_due(None)
             if self.display is not None:
-                self.display.clear()
+                self.display.welcome()
             return
         lines = [
             self.tr("第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元").format(
@@ -240,17 +263,18 @@ class PurchaseDialog(OperationDialog):
             )
         )
         self.quote_label.setText("\n".join(lines))
+        self.show_due(quote.amount_fen)  # 应收, as large as the change
         change = None
         if self.payment_method() is PaymentMethod.CASH and tendered is not None:
             change = quote.change_for(tendered)
             if change < 0:
-                self.change_label.setStyleSheet(RED)
+                self.change_label.setStyleSheet(BIG_RED)
                 self.change_label.setText(
                     self.tr("实收不足，还差 {short} 元").format(short=format_money(-change))
                 )
                 change = None
             else:
-                self.change_label.setStyleSheet("font-size: 14pt; font-weight: bold")
+                self.change_label.setStyleSheet(BIG_MONEY)
                 self.change_label.setText(
                     self.tr("找零 {change} 元").format(change=format_money(change))
                 )
@@ -275,6 +299,11 @@ class PurchaseDialog(OperationDialog):
         if not volume and not amount:
             raise InvalidInput(self.tr("请输入购气量或购气金额"), "nothing to sell")
         tendered = read_money(self.tendered, self.tr("实收现金"), required=False)
+        if tendered is None and self.payment_method() is PaymentMethod.CASH:
+            # exact cash is a deliberate key, never what an empty field means
+            raise InvalidInput(
+                self.tr("请输入实收现金；客户付款正好请按 F5"), "cash tendered empty"
+            )
         payment = Payment(self.payment_method(), self.reference.text().strip() or None).checked()
         session, request_id = self.session, self.request_id
         return lambda: session.purchase(
@@ -285,11 +314,62 @@ class PurchaseDialog(OperationDialog):
             payment=payment,
         )
 
+    def exact_cash(self) -> None:
+        """F5: the customer paid exactly what is due (cash), then confirm."""
+        if self.completed or self.working:
+            return
+        if self.payment_method() is PaymentMethod.CASH:
+            try:
+                quote = self.compute_quote()
+            except GasDeskError as error:
+                self.show_error(error)
+                return
+            if quote is None:
+                self.show_error(InvalidInput(self.tr("请输入购气量或购气金额"), "nothing to sell"))
+                return
+            self.tendered.setText(format_money(quote.amount_fen).replace(",", ""))
+        self.submit()
+
     def submit(self) -> None:
-        if self.sale is not None:  # the result is on screen: Enter closes
-            self.accept()
+        if not self.completed and not self.working and self._second_look_needed():
             return
         super().submit()
+
+    def _second_look_needed(self) -> bool:
+        """An unusually large sale is shown once more; the same confirming key again sells."""
+        if self.context is None:
+            return False
+        try:
+            quote = self.compute_quote()
+        except GasDeskError:
+            return False  # the sale's own check names what is wrong
+        said = self.context.second_look(quote) if quote is not None else None
+        if said is None:
+            return False
+        typed = (
+            self.volume.text(),
+            self.amount.text(),
+            self.tendered.text(),
+            self.method.currentIndex(),
+        )
+        if self._looked == typed:
+            return False
+        self._looked = typed
+        self.warning.setStyleSheet(BIG_RED)
+        self.warning.setText(said)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        ctrl = event.modifiers() == Qt.KeyboardModifier.ControlModifier
+        if event.key() == Qt.Key.Key_F5 and not ctrl:
+            self.exact_cash()
+            return
+        if ctrl and event.key() in PRESET_KEYS:
+            index = PRESET_KEYS.index(Qt.Key(event.key()))
+            if index < len(self.presets):
+                self.presets[index].click()
+            return
+        super().keyPressEvent(event)
 
     def done_ok(self, result: Outcome[SaleOnCard]) -> None:
         self.keep(result)
@@ -318,30 +398,20 @@ class PurchaseDialog(OperationDialog):
                 change=format_money(sale.change_fen or 0),
             )
         self.result_label.setText(text)
-        self.change_label.setStyleSheet("font-size: 14pt; font-weight: bold")
-        self.change_label.setText(
-            self.tr("找零 {change} 元").format(change=format_money(sale.change_fen or 0))
-        )
-        self.warning.setText(self.tr(sale.warning) if sale.warning else "")
-        for widget in (self.volume, self.amount, self.method, self.reference, self.tendered):
-            widget.setEnabled(False)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("完成 (Enter)"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setVisible(False)
-        ok.setFocus()
-        if self.display is not None:
-            self.display.show_done(
-                sale.account_no,
-                sale.volume,
-                sale.amount_fen,
-                sale.cash_tendered_fen,
-                sale.change_fen,
+        self.show_money(self.tr("已收 {0} 元").format(format_money(sale.amount_fen)))
+        if sale.cash_tendered_fen is not None:
+            self.change_label.setStyleSheet(BIG_MONEY)
+            self.change_label.setText(
+                self.tr("找零 {change} 元").format(change=format_money(sale.change_fen or 0))
             )
+        else:
+            self.change_label.clear()
+        self.warning.setStyleSheet(RED)
+        self.warning.setText(self.tr(sale.warning) if sale.warning else "")
+        for button in (*self.presets, self.exact_button):
+            button.setEnabled(False)
+        self.show_completed(self.tr("按 Enter 完成"))
 
-    def reject(self) -> None:
-        if self.sale is not None:  # the sale is done: closing is accepting it
-            self.accept()
-            return
+    def cancelled(self) -> None:
         if self.display is not None:
-            self.display.clear()
-        super().reject()
+            self.display.welcome()

@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
-from app.counter import CardAtCounter, CounterSession
-from app.domain.money import format_volume
+from app.counter import CardAtCounter, CounterSession, Outcome, RefundQuote, SaleResult
+from app.domain.money import format_money, format_volume
 from app.errors import GasDeskError, RuleViolation
 from ui.base import OperationDialog, read_volume, volume_edit
 from ui.dialogs.approvals import ApprovalsWidget
@@ -71,7 +71,19 @@ class _CardApprovalDialog(OperationDialog):
 
     def set_working(self, working: bool) -> None:
         super().set_working(working)
-        self.read_button.setEnabled(not working)  # one card operation at a time
+        self.read_button.setEnabled(not working and not self.completed)  # one card at a time
+
+    def done_ok(self, result: Outcome[SaleResult]) -> None:
+        """The done screen: what was taken back or put on the card, in large type."""
+        self.keep(result)
+        sale = result.result
+        self.show_due(sale.amount_fen)
+        self.read_button.setEnabled(False)
+        self.approvals.setEnabled(False)
+        self.show_completed(self.done_text(sale))
+
+    def done_text(self, sale: SaleResult) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
 
 
 class RefundDialog(_CardApprovalDialog):
@@ -94,12 +106,34 @@ class RefundDialog(_CardApprovalDialog):
         pending = card.image.pending_volume if card.image else 0
         if pending > 0:
             self.approvals.set_volume(pending)
+            session = self.session
+            run_in_background(
+                lambda: session.refund_quote(card), self._quoted, self.show_error, parent=self
+            )
         else:
             self.show_error(
                 RuleViolation(
                     self.tr("卡内没有未插表的气量，不能退气"), "nothing unloaded on the card"
                 )
             )
+
+    def _quoted(self, quote: RefundQuote) -> None:
+        """应退, before the approvers sign: the customer hears the figure first."""
+        self.show_due(-quote.amount_fen)
+        self.info.setText(
+            self.tr("退回 {volume} 立方米，按原付款方式（{method}）退款").format(
+                volume=format_volume(quote.volume), method=self.tr(quote.payment_method.label)
+            )
+        )
+
+    def done_text(self, sale: SaleResult) -> str:
+        return self.tr(
+            "退气完成　凭证号 {receipt}\n退回 {volume} 立方米，请退还客户 {amount} 元"
+        ).format(
+            receipt=sale.receipt_no,
+            volume=format_volume(-sale.volume),
+            amount=format_money(-sale.amount_fen),
+        )
 
     def work(self) -> Callable[[], Any]:
         session, request_id = self.session, self.request_id
@@ -133,6 +167,11 @@ class SupplementDialog(_CardApprovalDialog):
             return
         if volume:
             self.approvals.set_volume(volume)
+
+    def done_text(self, sale: SaleResult) -> str:
+        return self.tr("补气完成　凭证号 {receipt}\n补气 {volume} 立方米（免费）").format(
+            receipt=sale.receipt_no, volume=format_volume(sale.volume)
+        )
 
     def work(self) -> Callable[[], Any]:
         session, request_id = self.session, self.request_id
