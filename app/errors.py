@@ -7,22 +7,47 @@ by ``code``) and never builds sentences from the English text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class GasDeskError(Exception):
     """Base of every error a service raises on purpose."""
 
     code = "error"
 
-    def __init__(self, user_message: str, dev_message: str | None = None, **details: object):
+    def __init__(
+        self,
+        user_message: str,
+        dev_message: str | None = None,
+        *,
+        field: str | None = None,
+        **details: object,
+    ):
         super().__init__(dev_message or user_message)
         self.user_message = user_message
         self.details = details
+        # the input field at fault (a request field name such as "id_number"), when known:
+        # the form focuses and marks it
+        self.field = field
 
 
 class InvalidInput(GasDeskError):
     """The caller's input is malformed or out of range; nothing was written."""
 
     code = "invalid_input"
+
+
+@contextmanager
+def field_of(name: str) -> Iterator[None]:
+    """An ``InvalidInput`` raised inside names ``name`` as the failing field, unless a check
+    nearer the value already named one."""
+    try:
+        yield
+    except InvalidInput as error:
+        if error.field is None:
+            error.field = name
+        raise
 
 
 class NotFound(GasDeskError):
