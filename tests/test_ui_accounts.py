@@ -566,11 +566,14 @@ def test_card_fee_follows_the_reason_the_waiver_and_the_hall_setting(qtbot, coun
     shows("无需收退款")  # a card defect costs nothing
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Up)
     shows("应收 15.00 元")
+    approval_label = dialog.form.labelForField(dialog.approvals)
+    assert not approval_label.isVisible()  # no empty 审批 row until the fee is waived
     dialog.tendered.setFocus()
     qtbot.keyClick(dialog.tendered, Qt.Key.Key_Tab)
     assert dialog.focusWidget() is dialog.waive
     qtbot.keyClick(dialog.waive, Qt.Key.Key_Space)
     assert dialog.waive.isChecked()
+    assert approval_label.isVisible() and dialog.approvals.isVisible()
     shows("无需收退款")  # waived (with a team leader's approval)
     qtbot.keyClick(dialog.waive, Qt.Key.Key_Space)
     shows("应收 15.00 元")

@@ -410,8 +410,6 @@ class ReplaceCardDialog(_KeyboardForm):
         self.waive = QCheckBox(self.tr("免收工本费（须班长审批）"))
         self.approvals = ApprovalsWidget(session, self, volume_rule=False)
         self.approvals.set_slots(ApprovalSlots((self.tr("班长/部门经理"),), True))
-        self.approvals.setVisible(False)
-        self.waive.toggled.connect(self.approvals.setVisible)
         self.form.addRow(self.tr("户号"), QLabel(account_no or self.tr("（未选定用户）")))
         self.form.addRow(self.tr("补卡原因"), self.reason)
         self.form.addRow(self.tr("备注"), self.note)
@@ -419,6 +417,8 @@ class ReplaceCardDialog(_KeyboardForm):
         self.form.addRow(self.tr("实收现金（元）"), self.tendered)
         self.form.addRow("", self.waive)
         self.form.addRow(self.tr("审批"), self.approvals)
+        self.form.setRowVisible(self.approvals, False)  # the label too: no empty 审批 row
+        self.waive.toggled.connect(lambda on: self.form.setRowVisible(self.approvals, on))
         self.field_widgets = {
             "reason_code": self.reason,
             "note": self.note,
