@@ -38,18 +38,6 @@ class InvalidInput(GasDeskError):
     code = "invalid_input"
 
 
-@contextmanager
-def field_of(name: str) -> Iterator[None]:
-    """An ``InvalidInput`` raised inside names ``name`` as the failing field, unless a check
-    nearer the value already named one."""
-    try:
-        yield
-    except InvalidInput as error:
-        if error.field is None:
-            error.field = name
-        raise
-
-
 class NotFound(GasDeskError):
     """The account, card, customer or user asked for does not exist."""
 
@@ -92,3 +80,16 @@ class Contended(Conflict):
     safe."""
 
     code = "contended"
+
+
+@contextmanager
+def field_of(name: str) -> Iterator[None]:
+    """An error raised inside (a malformed value, or one that clashes with what is stored, such
+    as a card number in use) names ``name`` as the failing field, unless a check nearer the
+    value already named one."""
+    try:
+        yield
+    except (InvalidInput, Conflict) as error:
+        if error.field is None and not isinstance(error, Contended):  # busy rows: no field
+            error.field = name
+        raise

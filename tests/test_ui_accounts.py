@@ -579,6 +579,26 @@ def test_card_fee_follows_the_reason_the_waiver_and_the_hall_setting(qtbot, coun
     shows("应收 15.00 元")
 
 
+def test_a_card_number_in_use_marks_the_new_card_field(qtbot, counter, hall):
+    from ui.dialogs.accounts import ReplaceCardDialog
+
+    opened = issue_card(counter, hall)
+    other = issue_card(counter, hall, name="王勇", n=2)
+    counter.devices.training.remove()
+    counter.devices.training.insert_blank_card()
+    reader_noticed(counter)
+    dialog = show(qtbot, ReplaceCardDialog(counter, opened.account_no))
+    before = row_counts(hall.ctx)
+    dialog.new_serial.setFocus()
+    enter(qtbot, dialog, other.card_serial)  # → 实收现金
+    enter(qtbot, dialog)  # confirms
+    wait_outcome(qtbot, dialog)
+    assert "该卡号已被使用" in dialog.error.text()
+    assert dialog.focusWidget() is dialog.new_serial
+    assert dialog.new_serial.property("invalid") is True
+    assert row_counts(hall.ctx) == before
+
+
 # ---------------------------------------------------------------- 过户 and 销户
 
 

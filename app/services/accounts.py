@@ -225,6 +225,7 @@ def _customer_row(session: Session, ctx: Context, data: CustomerInput) -> Custom
             raise Conflict(
                 "该证件号已登记为其他姓名，请核对证件",
                 f"id {data.id_number} registered as {existing.name!r}",
+                field="id_number",
             )
         return existing
     customer = Customer(
@@ -249,7 +250,7 @@ def _contract_row(
     if data is None:
         return None
     if session.scalar(select(Contract.id).where(Contract.number == data.number)):
-        raise Conflict("合同编号已存在", f"contract {data.number} exists")
+        raise Conflict("合同编号已存在", f"contract {data.number} exists", field="number")
     contract = Contract(
         account_id=account.id,
         customer_id=customer.id,
@@ -370,7 +371,8 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         meter.account_id = account.id
         meter.initial_reading = reading
         _contract_row(session, account, customer, contract_data)
-        card = new_card(session, ctx, account, card_serial)
+        with field_of("card_serial"):
+            card = new_card(session, ctx, account, card_serial)
         recorded = record_transaction(
             session,
             ctx,
@@ -396,7 +398,9 @@ def _check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
     if meter is None:
         return
     if meter.account_id is not None:
-        raise Conflict("该燃气表已绑定其他户号", f"meter {meter.meter_no} already bound")
+        raise Conflict(
+            "该燃气表已绑定其他户号", f"meter {meter.meter_no} already bound", field="meter_no"
+        )
     if reading < meter.initial_reading:
         raise InvalidInput(
             f"表底数不能小于该表上次销户时的读数{format_volume(meter.initial_reading)}立方米",
@@ -508,7 +512,8 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         card_id = None
         if card_serial:
             retire_cards(ctx, account, "blacklisted")
-            card_id = new_card(session, ctx, account, card_serial).id
+            with field_of("new_card_serial"):
+                card_id = new_card(session, ctx, account, card_serial).id
         recorded = record_transaction(
             session,
             ctx,

@@ -108,7 +108,8 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
             tendered, change = settle_payment(fee, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, on_duty, payment, fee, policy)
         retire_cards(ctx, account, "blacklisted")
-        card = new_card(session, ctx, account, serial)
+        with field_of("new_card_serial"):
+            card = new_card(session, ctx, account, serial)
         note = req.note or ""
         recorded = record_transaction(
             session,
