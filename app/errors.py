@@ -7,16 +7,29 @@ by ``code``) and never builds sentences from the English text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class GasDeskError(Exception):
     """Base of every error a service raises on purpose."""
 
     code = "error"
 
-    def __init__(self, user_message: str, dev_message: str | None = None, **details: object):
+    def __init__(
+        self,
+        user_message: str,
+        dev_message: str | None = None,
+        *,
+        field: str | None = None,
+        **details: object,
+    ):
         super().__init__(dev_message or user_message)
         self.user_message = user_message
         self.details = details
+        # the input field at fault (a request field name such as "id_number"), when known:
+        # the form focuses and marks it
+        self.field = field
 
 
 class InvalidInput(GasDeskError):
@@ -67,3 +80,16 @@ class Contended(Conflict):
     safe."""
 
     code = "contended"
+
+
+@contextmanager
+def field_of(name: str) -> Iterator[None]:
+    """An error raised inside (a malformed value, or one that clashes with what is stored, such
+    as a card number in use) names ``name`` as the failing field, unless a check nearer the
+    value already named one."""
+    try:
+        yield
+    except (InvalidInput, Conflict) as error:
+        if error.field is None and not isinstance(error, Contended):  # busy rows: no field
+            error.field = name
+        raise

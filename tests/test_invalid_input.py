@@ -354,3 +354,52 @@ def test_every_bad_input_is_refused_and_writes_nothing(hall, state):
             failures.append(f"{name}: rows were written")
     assert not failures, "\n".join(failures)
     assert len(cases(hall, state)) >= 45
+
+
+def test_the_refused_field_is_named_for_the_form_to_mark(hall, state):
+    """``InvalidInput.field`` names the request field at fault, whether the boundary or the
+    service body refused it, so the dialog focuses and marks that field."""
+    active = state["active"].account_no
+    proxy = ContractInput("HT-1", dt.date(2026, 1, 1), "代办人", "110105194912310021", "子女")
+    expected = [
+        (lambda: _open(hall, c_id_number="110105194912310021"), "id_number"),
+        (lambda: _open(hall, c_name="  "), "name"),
+        (lambda: _open(hall, c_address=""), "address"),
+        (lambda: _open(hall, c_household_size=0), "household_size"),
+        (lambda: _open(hall, c_phone="12345"), "phone"),
+        (lambda: _open(hall, c_kind="industrial-x"), "kind"),
+        (lambda: _open(hall, contract=None), "number"),
+        (lambda: _open(hall, contract=proxy), "proxy_id_number"),
+        (lambda: _open(hall, card_serial="卡 1"), "card_serial"),
+        (lambda: _open(hall, meter_no="表!"), "meter_no"),
+        (lambda: _open(hall, initial_reading=-1), "initial_reading"),
+        (
+            lambda: replace_card(
+                hall.ctx, hall.clerk, ReplaceCardRequest(rid(), active, "SLE0008888", "stolen")
+            ),
+            "reason_code",
+        ),
+        (
+            lambda: close_account(
+                hall.ctx, hall.clerk, CloseAccountRequest(rid(), active, -5, "房屋出售")
+            ),
+            "final_reading",
+        ),
+    ]
+    card_in_use = state["active"].card_serial
+    expected += [  # clashes with what is stored name their field too
+        (lambda: _open(hall, card_serial=card_in_use), "card_serial"),
+        (lambda: _open(hall, meter_no=_meter(hall, state)), "meter_no"),
+        (
+            lambda: replace_card(
+                hall.ctx, hall.clerk, ReplaceCardRequest(rid(), active, card_in_use, "lost")
+            ),
+            "new_card_serial",
+        ),
+    ]
+    named = []
+    for call, _field in expected:
+        with pytest.raises(GasDeskError) as refused:
+            call()
+        named.append(refused.value.field)
+    assert named == [field for _, field in expected]

@@ -7,14 +7,16 @@ import datetime as dt
 import uuid
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThreadPool
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit
 from sqlalchemy import select
 
 from app.domain.identity import make_resident_id
 from app.services.queries import account_view
+from app.services.security import AdminActor, change_setting
 from app.services.setup import add_user
-from db.models import Approval, CounterTransaction, OwnershipChange
+from db.models import Approval, CounterTransaction, Customer, OwnershipChange
 from tests.support import PASSWORD, m3, password_hash, row_counts
 from tests.ui_support import issue_card
 
@@ -30,12 +32,15 @@ def show(qtbot, dialog):  # type: ignore[no-untyped-def]
 
 
 def type_text(qtbot, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Key clicks for ASCII; Chinese goes in at the cursor as an input method would commit it
-    (QTest cannot click non-ASCII keys)."""
+    """Key clicks for ASCII; Chinese arrives as key events carrying the text, as an input
+    method commits it (QTest cannot click non-ASCII keys)."""
     if text.isascii():
         qtbot.keyClicks(widget, text)
-    else:
-        widget.insert(text)
+        return
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)
 
 
 def enter(qtbot, dialog, text: str = "") -> None:  # type: ignore[no-untyped-def]
@@ -99,13 +104,24 @@ def test_open_account_typed_by_keyboard_issues_the_blank_card(qtbot, counter, ha
     from ui.dialogs.accounts import OpenAccountDialog
 
     counter.devices.training.insert_blank_card()
+    focused = []
+
+    def record(_old, new) -> None:  # type: ignore[no-untyped-def]
+        focused.append(type(new))
+
+    QApplication.instance().focusChanged.connect(record)
     dialog = show(qtbot, OpenAccountDialog(counter, None))
     assert "F1" in dialog.info.text()
     id_number = make_resident_id("310104", dt.date(1985, 6, 1), 21)
-    enter(qtbot, dialog)  # 用户类型: 民用户
+    # 民用户 with a 居民身份证 by default: the clerk starts with the name, and Enter after it
+    # goes to the ID number, never to the 证件类型 drop-down that would eat the digits
+    assert dialog.focusWidget() is dialog.customer.name
     enter(qtbot, dialog, "陈秀兰")
-    enter(qtbot, dialog)  # 证件类型: 居民身份证
+    assert dialog.focusWidget() is dialog.customer.id_number
     enter(qtbot, dialog, id_number)
+    assert dialog.customer.id_number.text() == " ".join(
+        (id_number[:6], id_number[6:14], id_number[14:])
+    )
     enter(qtbot, dialog, "13912345678")
     enter(qtbot, dialog, "解放路88号3单元401")
     enter(qtbot, dialog)  # 家庭人口 1
@@ -122,9 +138,13 @@ def test_open_account_typed_by_keyboard_issues_the_blank_card(qtbot, counter, ha
 
     assert dialog.error.text() == ""
     assert dialog.result() == QDialog.DialogCode.Accepted
+    QApplication.instance().focusChanged.disconnect(record)
+    assert focused and QComboBox not in focused  # Enter never chose a drop-down
     opened = dialog.result_value
     view = account_view(hall.ctx, hall.clerk, opened.account_no)
     assert view.summary.customer_name == "陈秀兰"
+    with hall.ctx.reading() as session:  # the bare 18 characters, not the display groups
+        assert session.scalars(select(Customer.id_number)).all() == [id_number]
     assert view.summary.meter_no == "18A0000777"
     assert view.summary.card_serial == "SLE0000777"
     card = counter.cards.read(counter.actor)
@@ -145,6 +165,214 @@ def test_open_account_refusal_is_shown_inline(qtbot, counter, hall):
     assert dialog.result_value is None
     assert "身份证" in dialog.error.text()
     assert kinds(hall.ctx) == []
+
+
+# ---------------------------------------------------------------- forms: width, ID groups,
+# the refused field, the discard question
+
+LONG_ADDRESS = "江苏省南京市鼓楼区中山北路幸福家园小区12幢2单元1502室"
+CJK_LABEL = "证件号码"
+
+
+@pytest.fixture
+def english(qapp):  # type: ignore[no-untyped-def]
+    from ui.i18n import install_translator
+
+    translator = install_translator(qapp, "en")
+    assert translator is not None
+    try:
+        yield translator
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
+def shows_whole(edit: QLineEdit) -> bool:
+    """The field's text fits inside it (frame, margins and the cursor take a few pixels)."""
+    return edit.fontMetrics().horizontalAdvance(edit.text()) + 12 <= edit.width()
+
+
+def field_labels(dialog):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    labels = []
+    for i in range(dialog.form.rowCount()):
+        item = dialog.form.itemAt(i, QFormLayout.ItemRole.LabelRole)
+        if item is not None and isinstance(item.widget(), QLabel):
+            labels.append(item.widget())
+    return labels
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_opening_form_shows_the_whole_id_and_a_long_address(qtbot, counter, request, language):
+    from ui.dialogs.accounts import OpenAccountDialog
+
+    if language == "en":
+        request.getfixturevalue("english")
+    dialog = show(qtbot, OpenAccountDialog(counter, None))
+    if language == "en":
+        assert dialog.windowTitle() == "Open account"
+        assert CJK_LABEL not in [label.text() for label in field_labels(dialog)]
+    enter(qtbot, dialog, "Chen Xiulan")
+    enter(qtbot, dialog, "31010419850601002X")
+    enter(qtbot, dialog, "13912345678")
+    type_text(qtbot, dialog.focusWidget(), LONG_ADDRESS)
+    qtbot.wait(10)  # the layout settles
+    id_edit, address = dialog.customer.id_number, dialog.customer.address
+    assert id_edit.text() == "310104 19850601 002X"
+    assert address.text() == LONG_ADDRESS
+    assert shows_whole(id_edit) and shows_whole(address)
+    assert shows_whole(dialog.contract.proxy_id)  # the proxy's ID is as wide
+    for label in field_labels(dialog):  # no label cut short
+        assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())
+    assert dialog.width() <= 1366 and dialog.height() <= 768
+
+
+def test_id_number_in_6_8_4_groups_while_typed_and_bare_for_other_documents(qtbot, counter):
+    from ui.dialogs.accounts import OpenAccountDialog
+
+    dialog = show(qtbot, OpenAccountDialog(counter, None))
+    edit = dialog.customer.id_number
+    edit.setFocus()
+    qtbot.keyClicks(edit, "3101041")
+    assert edit.text() == "310104 1"
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    assert edit.text() == "310104"
+    qtbot.keyClicks(edit, "19850601002x")
+    assert edit.text() == "310104 19850601 002x"
+    assert edit.number() == "31010419850601002x"
+    # typed in the middle: the groups move, the cursor stays after the digit typed
+    edit.setCursorPosition(3)
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)  # "1" goes, everything shifts left
+    qtbot.keyClicks(edit, "1")
+    assert edit.text() == "310104 19850601 002x"
+    assert edit.cursorPosition() == 4
+    # a passport number is shown as typed
+    dialog.customer.id_type.setFocus()
+    qtbot.keyClick(dialog.customer.id_type, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.customer.id_type, Qt.Key.Key_Down)
+    assert dialog.customer.id_type.currentData() == "passport"
+    assert edit.text() == "31010419850601002x"
+    edit.clear()
+    qtbot.keyClicks(edit, "E12345678")
+    assert edit.text() == "E12345678"
+
+
+def fill_opening(qtbot, dialog, id_number: str) -> None:  # type: ignore[no-untyped-def]
+    """Every field of the opening form, by keys, Enter after each; the last Enter confirms."""
+    for text in (
+        "陈秀兰",
+        id_number,
+        "13912345678",
+        "解放路88号",
+        "",
+        "18A0000778",
+        "IC-G2.5",
+        "0",
+        "SLE0000778",
+        "HT-2026-0778",
+        "",
+        "",
+        "",
+        "",
+    ):
+        enter(qtbot, dialog, text)
+
+
+def test_an_id_checksum_refused_by_the_service_focuses_and_marks_the_id(qtbot, counter, hall):
+    from ui.dialogs.accounts import OpenAccountDialog
+
+    counter.devices.training.insert_blank_card()
+    dialog = show(qtbot, OpenAccountDialog(counter, None))
+    fill_opening(qtbot, dialog, "310104198506010000")
+    wait_outcome(qtbot, dialog)
+    assert dialog.result_value is None
+    assert "身份证" in dialog.error.text()
+    edit = dialog.customer.id_number
+    assert dialog.focusWidget() is edit
+    assert edit.property("invalid") is True and "border" in edit.styleSheet()
+    assert edit.selectedText() == edit.text()  # typing replaces the wrong number
+    assert kinds(hall.ctx) == []
+
+    good = make_resident_id("310104", dt.date(1985, 6, 1), 21)
+    qtbot.keyClicks(edit, good)
+    dialog.contract.proxy_relation.setFocus()
+    enter(qtbot, dialog)  # the last field: confirms again
+    wait_outcome(qtbot, dialog)
+    assert dialog.error.text() == ""
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert edit.property("invalid") is False and edit.styleSheet() == ""
+    assert kinds(hall.ctx) == ["opening"]
+
+
+def test_the_closing_reading_is_focused_and_marked_when_refused(qtbot, counter, hall):
+    """Refused by the dialog (empty) and by the service (more than the meter can have run)."""
+    from ui.dialogs.accounts import CloseAccountDialog
+
+    opened = issue_card(counter, hall)
+    dialog = show(qtbot, CloseAccountDialog(counter, opened.account_no))
+    dialog.reason.setFocus()
+    enter(qtbot, dialog, "房屋出售")
+    enter(qtbot, dialog)  # confirms with no reading
+    assert "请输入终止表读数" in dialog.error.text()
+    assert dialog.focusWidget() is dialog.final_reading
+    assert dialog.final_reading.property("invalid") is True
+
+    enter(qtbot, dialog, "99999")  # → 销户原因
+    dialog.tendered.setFocus()
+    enter(qtbot, dialog)  # confirms
+    wait_outcome(qtbot, dialog)
+    assert "表读数不合理" in dialog.error.text()
+    assert dialog.focusWidget() is dialog.final_reading
+    assert dialog.final_reading.property("invalid") is True
+    assert dialog.reason.property("invalid") is not True
+    assert account_view(hall.ctx, hall.clerk, opened.account_no).summary.status == "active"
+
+
+def _dialog(name: str, counter, hall):  # type: ignore[no-untyped-def]
+    from ui.dialogs import accounts
+
+    if name == "open":
+        counter.devices.training.insert_blank_card()
+        return accounts.OpenAccountDialog(counter, None), lambda d: d.customer.name
+    opened = issue_card(counter, hall)
+    fields = {
+        "replace": (accounts.ReplaceCardDialog, lambda d: d.note),
+        "transfer": (accounts.TransferDialog, lambda d: d.owner.name),
+        "close": (accounts.CloseAccountDialog, lambda d: d.reason),
+        "reprint": (accounts.ReprintDialog, lambda d: d.receipt_no),
+    }
+    cls, field = fields[name]
+    return cls(counter, opened.account_no), field
+
+
+@pytest.mark.parametrize("name", ["open", "replace", "transfer", "close", "reprint"])
+def test_a_filled_form_asks_before_esc_discards_it(qtbot, counter, hall, name):
+    dialog, field = _dialog(name, counter, hall)
+    show(qtbot, dialog)
+    before = row_counts(hall.ctx)
+    field(dialog).setFocus()
+    type_text(qtbot, field(dialog), "X1")
+    if name in ("open", "replace"):  # Esc reaches the dialog from a drop-down too
+        qtbot.keyClick(field(dialog), Qt.Key.Key_Backtab)
+        assert isinstance(dialog.focusWidget(), QComboBox)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    assert "再按 Esc 放弃" in dialog.error.text()
+    assert field(dialog).text() == "X1"
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    assert dialog.result_value is None
+    assert row_counts(hall.ctx) == before
+
+
+@pytest.mark.parametrize("name", ["open", "replace", "transfer", "close", "reprint"])
+def test_an_untouched_form_closes_on_one_esc(qtbot, counter, hall, name):
+    dialog, _field = _dialog(name, counter, hall)
+    show(qtbot, dialog)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Rejected
 
 
 # ---------------------------------------------------------------- 退气
@@ -264,20 +492,30 @@ def test_replace_a_lost_card_onto_a_blank_card(qtbot, counter, hall):
     reader_noticed(counter)
     dialog = show(qtbot, ReplaceCardDialog(counter, opened.account_no))
     assert dialog.reason.currentData() == "lost"
+    # the fee to collect is on screen, in large type, before anything is confirmed
+    qtbot.waitUntil(lambda: dialog.money.text() == "应收 20.00 元", timeout=WAIT)
+    assert dialog.money.isVisible() and dialog.money.font().pointSizeF() >= 28
     enter(qtbot, dialog)  # 补卡原因: 挂失
     enter(qtbot, dialog, "客户钱包遗失")
     enter(qtbot, dialog, "SLE0000099")
-    enter(qtbot, dialog, "20")
-    assert dialog.focusWidget() is dialog.waive
-    enter(qtbot, dialog)  # fee not waived: confirms
+    enter(qtbot, dialog, "50")  # the last field typed into (the waiver is a Tab away): confirms
     wait_outcome(qtbot, dialog)
     assert dialog.error.text() == ""
     result = dialog.result_value
-    assert (result.kind, result.amount_fen, result.cash_tendered_fen) == (
+    assert (result.kind, result.amount_fen, result.cash_tendered_fen, result.change_fen) == (
         "card_replacement",
         2000,
-        2000,
+        5000,
+        3000,
     )
+    # the done screen: what was collected and the change, in large type; Enter closes
+    assert dialog.isVisible() and dialog.completed
+    assert dialog.money.text() == "已收工本费 20.00 元　找零 30.00 元"
+    assert dialog.money.font().pointSizeF() >= 28
+    assert "SLE0000099" in dialog.info.text()
+    assert not dialog.new_serial.isEnabled()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
     cards = {
         c.serial: c.status for c in account_view(hall.ctx, hall.clerk, opened.account_no).cards
     }
@@ -311,6 +549,61 @@ def test_card_fee_waiver_needs_a_team_leader(qtbot, counter, hall):
     ]
 
 
+def test_card_fee_follows_the_reason_the_waiver_and_the_hall_setting(qtbot, counter, hall):
+    from ui.dialogs.accounts import ReplaceCardDialog
+
+    change_setting(hall.ctx, AdminActor(hall.users["admin"]), "card_fee_fen", 1500)
+    assert counter.replacement_fee("lost", False) == 1500
+    assert counter.replacement_fee("lost", True) == 0
+    opened = issue_card(counter, hall)
+    dialog = show(qtbot, ReplaceCardDialog(counter, opened.account_no))
+
+    def shows(text: str) -> None:
+        qtbot.waitUntil(lambda: dialog.money.text() == text, timeout=WAIT)
+        assert dialog.money.isVisible() and dialog.money.font().pointSizeF() >= 28
+
+    shows("应收 15.00 元")  # 挂失: the customer's fault
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Down)
+    assert dialog.reason.currentData() == "damaged"
+    shows("应收 15.00 元")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Down)
+    assert dialog.reason.currentData() == "defect"
+    shows("无需收退款")  # a card defect costs nothing
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Up)
+    shows("应收 15.00 元")
+    approval_label = dialog.form.labelForField(dialog.approvals)
+    assert not approval_label.isVisible()  # no empty 审批 row until the fee is waived
+    dialog.tendered.setFocus()
+    qtbot.keyClick(dialog.tendered, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.waive
+    qtbot.keyClick(dialog.waive, Qt.Key.Key_Space)
+    assert dialog.waive.isChecked()
+    assert approval_label.isVisible() and dialog.approvals.isVisible()
+    shows("无需收退款")  # waived (with a team leader's approval)
+    qtbot.keyClick(dialog.waive, Qt.Key.Key_Space)
+    shows("应收 15.00 元")
+
+
+def test_a_card_number_in_use_marks_the_new_card_field(qtbot, counter, hall):
+    from ui.dialogs.accounts import ReplaceCardDialog
+
+    opened = issue_card(counter, hall)
+    other = issue_card(counter, hall, name="王勇", n=2)
+    counter.devices.training.remove()
+    counter.devices.training.insert_blank_card()
+    reader_noticed(counter)
+    dialog = show(qtbot, ReplaceCardDialog(counter, opened.account_no))
+    before = row_counts(hall.ctx)
+    dialog.new_serial.setFocus()
+    enter(qtbot, dialog, other.card_serial)  # → 实收现金
+    enter(qtbot, dialog)  # confirms
+    wait_outcome(qtbot, dialog)
+    assert "该卡号已被使用" in dialog.error.text()
+    assert dialog.focusWidget() is dialog.new_serial
+    assert dialog.new_serial.property("invalid") is True
+    assert row_counts(hall.ctx) == before
+
+
 # ---------------------------------------------------------------- 过户 and 销户
 
 
@@ -319,9 +612,7 @@ def test_transfer_to_a_new_owner(qtbot, counter, hall):
 
     opened = issue_card(counter, hall)
     dialog = show(qtbot, TransferDialog(counter, opened.account_no))
-    enter(qtbot, dialog)  # 民用户
-    enter(qtbot, dialog, "王强")
-    enter(qtbot, dialog)  # 居民身份证
+    enter(qtbot, dialog, "王强")  # 民用户 and 居民身份证 by default
     enter(qtbot, dialog, make_resident_id("310104", dt.date(1990, 2, 3), 55))
     enter(qtbot, dialog, "13800001111")
     enter(qtbot, dialog, "解放路1号")
@@ -336,6 +627,10 @@ def test_transfer_to_a_new_owner(qtbot, counter, hall):
     wait_outcome(qtbot, dialog)
     assert dialog.error.text() == ""
     assert dialog.result_value.kind == "transfer"
+    assert dialog.isVisible() and dialog.completed  # the done screen
+    assert f"过户完成：户号 {opened.account_no} 的户主现为 王强" in dialog.info.text()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
     assert account_view(hall.ctx, hall.clerk, opened.account_no).summary.customer_name == "王强"
     with hall.ctx.reading() as session:
         change = session.scalars(select(OwnershipChange)).one()
@@ -359,8 +654,12 @@ def test_close_account_refunds_unused_gas(qtbot, counter, hall):
     assert dialog.error.text() == ""
     closing = dialog.result_value
     assert (closing.kind, closing.volume, closing.amount_fen) == ("closing", -m3(6), -1566)
-    assert "应退客户 15.66 元" in dialog.settlement.text()
-    assert dialog.isVisible()  # the clerk reads the amount first
+    # the done screen: the refund to hand back in large type, the detail below
+    assert dialog.money.text() == "应退 15.66 元"
+    assert dialog.money.isVisible() and dialog.money.font().pointSizeF() >= 28
+    assert "应退客户 15.66 元（未用气量 6 立方米）" in dialog.info.text()
+    assert dialog.isVisible() and dialog.completed  # the clerk reads the amount first
+    assert not dialog.final_reading.isEnabled()
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert account_view(hall.ctx, hall.clerk, opened.account_no).summary.status == "closed"

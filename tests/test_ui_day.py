@@ -228,9 +228,8 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         assert "空白卡" in window.message.text()
         dialog = operation(kb, window, Qt.Key.Key_F2)
         done = on_close(dialog)
-        kb.enter(dialog)  # 用户类型: 民用户
-        kb.enter(dialog, "陈秀兰")
-        kb.enter(dialog)  # 证件类型: 居民身份证
+        # 民用户 with a 居民身份证 by default: the form starts at the name
+        kb.enter(dialog, "陈秀兰")  # → 证件号码 (Enter skips the drop-downs)
         kb.enter(dialog, make_resident_id("310104", dt.date(1985, 6, 1), 21))
         kb.enter(dialog, "13912345678")
         kb.enter(dialog, "解放路88号3单元401")
@@ -288,11 +287,19 @@ def test_a_clerks_day_in_chinese_with_the_keyboard_only(qtbot, qapp, hall, tmp_p
         assert dialog.reason.currentData() == "damaged"
         kb.key(dialog, Qt.Key.Key_Up)
         assert dialog.reason.currentData() == "lost"
+        # the fee to collect, before confirming
+        qtbot.waitUntil(lambda: dialog.money.text() == "应收 20.00 元", timeout=WAIT)
         kb.enter(dialog)  # → 备注
         kb.enter(dialog)  # → 新卡号
         kb.enter(dialog, "SLE0000778")  # → 实收现金 (the fee exactly: left empty)
         kb.look(dialog)
-        enter_until(kb, dialog, lambda: bool(done))
+        kb.enter(dialog)  # confirms
+        qtbot.waitUntil(lambda: dialog.completed or bool(dialog.error.text()), timeout=WAIT)
+        assert dialog.error.text() == ""
+        assert dialog.money.text() == "已收工本费 20.00 元　找零 0.00 元"  # the done screen
+        kb.look(dialog)
+        kb.enter(dialog)  # Enter closes it
+        assert done
         [replaced] = done
         closed(kb, window)
         assert transactions(ctx)[2:] == [(replaced.kind, 0, 2000)]

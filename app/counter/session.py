@@ -46,7 +46,7 @@ from app.services.accounts import (
 )
 from app.services.actor import Actor
 from app.services.card_writes import Settlement
-from app.services.cards import ReplaceCardRequest
+from app.services.cards import ReplaceCardRequest, replacement_fee
 from app.services.credentials import Credential
 from app.services.directory import (
     ApprovalSlots,
@@ -371,6 +371,11 @@ class CounterSession:
         resolved = self.approvals(approvals) if approvals is not None else ()
         result = self.cards.replace(self.actor, dataclasses.replace(req, approvals=resolved))
         return _of_sale(result)
+
+    def replacement_fee(self, reason_code: str, waive: bool) -> int:
+        """The card fee a 补卡 for this reason costs, in fen (0 when waived or not the
+        customer's fault), from the hall's settings as stored now."""
+        return replacement_fee(hall_policy(self.ctx), reason_code, waived=waive)
 
     def transfer(self, req: TransferRequest) -> Outcome[SaleResult]:
         """过户; with a new card serial the blank card in the reader is issued too."""

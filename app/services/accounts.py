@@ -24,7 +24,7 @@ from app.domain.identity import (
 )
 from app.domain.money import format_volume, segment_amount
 from app.domain.pricing import Segment, ladder_year_start, price_volume, total_amount
-from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from app.errors import Conflict, InvalidInput, NotFound, RuleViolation, field_of
 from app.policy import HallPolicy, load_policy
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import (
@@ -122,57 +122,79 @@ class ContractInput:
 
 def _clean_customer(data: CustomerInput) -> CustomerInput:
     if data.kind not in CustomerKind.labels():
-        raise InvalidInput("用户类型无效（民用户或工商业户）", f"bad kind {data.kind!r}")
-    name = require_text(data.name, "姓名/单位名称", max_length=NAME_LENGTH, name=True)
+        raise InvalidInput(
+            "用户类型无效（民用户或工商业户）", f"bad kind {data.kind!r}", field="kind"
+        )
+    with field_of("name"):
+        name = require_text(data.name, "姓名/单位名称", max_length=NAME_LENGTH, name=True)
     if data.id_type not in ID_TYPES:
-        raise InvalidInput("证件类型无效", f"bad id type {data.id_type!r}")
+        raise InvalidInput("证件类型无效", f"bad id type {data.id_type!r}", field="id_type")
     # every document number: NFKC, no white space, upper case (so exact search finds it)
     id_number = normalize_resident_id(data.id_number or "")
     if data.id_type == "resident_id":
         problem = resident_id_problem(id_number)
         if problem:
-            raise InvalidInput(problem, f"invalid resident id {id_number!r}")
+            raise InvalidInput(problem, f"invalid resident id {id_number!r}", field="id_number")
     else:
-        id_number = require_text(id_number, "证件号码", max_length=ID_LENGTH)
+        with field_of("id_number"):
+            id_number = require_text(id_number, "证件号码", max_length=ID_LENGTH)
         if data.id_type in ASCII_ID_TYPES and not _ASCII_ID.fullmatch(id_number):
             raise InvalidInput(
-                f"{ID_TYPES[data.id_type]}号码只能包含数字和字母", f"bad id {id_number!r}"
+                f"{ID_TYPES[data.id_type]}号码只能包含数字和字母",
+                f"bad id {id_number!r}",
+                field="id_number",
             )
     phone = normalize_phone(data.phone) if data.phone else None
     if phone:
         problem = phone_problem(phone)
         if problem:
-            raise InvalidInput(problem, f"invalid phone {phone!r}")
-    address = require_text(data.address, "用气地址", max_length=ADDRESS_LENGTH)
+            raise InvalidInput(problem, f"invalid phone {phone!r}", field="phone")
+    with field_of("address"):
+        address = require_text(data.address, "用气地址", max_length=ADDRESS_LENGTH)
     size = data.household_size
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_HOUSEHOLD:
-        raise InvalidInput(f"家庭人口应在1到{MAX_HOUSEHOLD}之间", f"bad household size {size!r}")
+        raise InvalidInput(
+            f"家庭人口应在1到{MAX_HOUSEHOLD}之间",
+            f"bad household size {size!r}",
+            field="household_size",
+        )
     return CustomerInput(data.kind, name, data.id_type, id_number, phone, address, size)
 
 
 def _clean_contract(data: ContractInput | None, *, required: bool) -> ContractInput | None:
     if data is None:
         if required:
-            raise InvalidInput("民用户须签订供用气合同，请填写合同编号", "contract required")
+            raise InvalidInput(
+                "民用户须签订供用气合同，请填写合同编号", "contract required", field="number"
+            )
         return None
-    number = require_text(data.number, "合同编号", max_length=CONTRACT_LENGTH)
+    with field_of("number"):
+        number = require_text(data.number, "合同编号", max_length=CONTRACT_LENGTH)
     if not isinstance(data.signed_on, dt.date):
-        raise InvalidInput("请填写合同签订日期", "signed_on missing")
+        raise InvalidInput("请填写合同签订日期", "signed_on missing", field="signed_on")
     proxy = (data.proxy_name, data.proxy_id_number, data.proxy_relation)
     if any(proxy):
-        if not all(isinstance(p, str) and p.strip() for p in proxy):
-            raise InvalidInput("代办人须填写姓名、身份证号和与户主关系", "incomplete proxy")
+        names = ("proxy_name", "proxy_id_number", "proxy_relation")
+        blank = [
+            n for n, p in zip(names, proxy, strict=True) if not (isinstance(p, str) and p.strip())
+        ]
+        if blank:
+            raise InvalidInput(
+                "代办人须填写姓名、身份证号和与户主关系", "incomplete proxy", field=blank[0]
+            )
         proxy_id = normalize_resident_id(data.proxy_id_number or "")
         problem = resident_id_problem(proxy_id)
         if problem:
-            raise InvalidInput("代办人" + problem, f"invalid proxy id {proxy_id!r}")
-        return ContractInput(
-            number,
-            data.signed_on,
-            require_text(data.proxy_name, "代办人姓名", max_length=NAME_LENGTH, name=True),
-            proxy_id,
-            require_text(data.proxy_relation, "与户主关系", max_length=RELATION_LENGTH),
-        )
+            raise InvalidInput(
+                "代办人" + problem, f"invalid proxy id {proxy_id!r}", field="proxy_id_number"
+            )
+        with field_of("proxy_name"):
+            proxy_name = require_text(
+                data.proxy_name, "代办人姓名", max_length=NAME_LENGTH, name=True
+            )
+        with field_of("proxy_relation"):
+            relation = require_text(data.proxy_relation, "与户主关系", max_length=RELATION_LENGTH)
+        return ContractInput(number, data.signed_on, proxy_name, proxy_id, relation)
     return ContractInput(number, data.signed_on)
 
 
@@ -203,6 +225,7 @@ def _customer_row(session: Session, ctx: Context, data: CustomerInput) -> Custom
             raise Conflict(
                 "该证件号已登记为其他姓名，请核对证件",
                 f"id {data.id_number} registered as {existing.name!r}",
+                field="id_number",
             )
         return existing
     customer = Customer(
@@ -227,7 +250,7 @@ def _contract_row(
     if data is None:
         return None
     if session.scalar(select(Contract.id).where(Contract.number == data.number)):
-        raise Conflict("合同编号已存在", f"contract {data.number} exists")
+        raise Conflict("合同编号已存在", f"contract {data.number} exists", field="number")
     contract = Contract(
         account_id=account.id,
         customer_id=customer.id,
@@ -315,17 +338,21 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         contract_data = _clean_contract(
             req.contract, required=customer_data.kind == CustomerKind.RESIDENTIAL
         )
-        meter_no = check_serial(req.meter_no, "表号")
-        card_serial = check_serial(req.card_serial, "卡号")
+        with field_of("meter_no"):
+            meter_no = check_serial(req.meter_no, "表号")
+        with field_of("card_serial"):
+            card_serial = check_serial(req.card_serial, "卡号")
         reading = req.initial_reading
-        if not isinstance(reading, int) or isinstance(reading, bool) or reading < 0:
-            raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
-        check_reading_maximum(reading, load_policy(session))
+        with field_of("initial_reading"):
+            if not isinstance(reading, int) or isinstance(reading, bool) or reading < 0:
+                raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
+            check_reading_maximum(reading, load_policy(session))
         on_duty = resolve_actor(session, actor, "open_account")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
 
         meter = lock_meter(session, meter_no)  # decided after the lock: bound meanwhile?
-        _check_reused_meter_reading(meter, reading)
+        with field_of("initial_reading"):
+            _check_reused_meter_reading(meter, reading)
         customer = _customer_row(session, ctx, customer_data)
         seq = next_number(session, f"account:{on_duty.hall_code}")
         account = Account(
@@ -344,7 +371,8 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         meter.account_id = account.id
         meter.initial_reading = reading
         _contract_row(session, account, customer, contract_data)
-        card = new_card(session, ctx, account, card_serial)
+        with field_of("card_serial"):
+            card = new_card(session, ctx, account, card_serial)
         recorded = record_transaction(
             session,
             ctx,
@@ -370,7 +398,9 @@ def _check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
     if meter is None:
         return
     if meter.account_id is not None:
-        raise Conflict("该燃气表已绑定其他户号", f"meter {meter.meter_no} already bound")
+        raise Conflict(
+            "该燃气表已绑定其他户号", f"meter {meter.meter_no} already bound", field="meter_no"
+        )
     if reading < meter.initial_reading:
         raise InvalidInput(
             f"表底数不能小于该表上次销户时的读数{format_volume(meter.initial_reading)}立方米",
@@ -462,13 +492,17 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         contract_data = _clean_contract(
             req.contract, required=owner_data.kind == CustomerKind.RESIDENTIAL
         )
-        card_serial = check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
+        with field_of("new_card_serial"):
+            card_serial = (
+                check_serial(req.new_card_serial, "新卡号") if req.new_card_serial else None
+            )
         on_duty = resolve_actor(session, actor, "transfer")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
-        reading = _check_reading(session, ctx, account, req.meter_reading, load_policy(session))
+        with field_of("meter_reading"):
+            reading = _check_reading(session, ctx, account, req.meter_reading, load_policy(session))
         previous_owner = account.customer_id
         owner = _customer_row(session, ctx, owner_data)
         if owner.id == previous_owner:
@@ -478,7 +512,8 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         card_id = None
         if card_serial:
             retire_cards(ctx, account, "blacklisted")
-            card_id = new_card(session, ctx, account, card_serial).id
+            with field_of("new_card_serial"):
+                card_id = new_card(session, ctx, account, card_serial).id
         recorded = record_transaction(
             session,
             ctx,
@@ -617,8 +652,10 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
     """
 
     def work(session: Session) -> SaleResult:
-        reason = require_text(req.reason, "销户原因")
-        check_tendered(req.cash_tendered_fen)
+        with field_of("reason"):
+            reason = require_text(req.reason, "销户原因")
+        with field_of("cash_tendered_fen"):
+            check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
         on_duty = resolve_actor(session, actor, "close_account")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
@@ -628,7 +665,8 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         if account.meter is None:
             raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
         policy = load_policy(session)
-        reading = _check_reading(session, ctx, account, req.final_reading, policy)
+        with field_of("final_reading"):
+            reading = _check_reading(session, ctx, account, req.final_reading, policy)
         used = reading - account.meter.initial_reading
         credited = credited_volume(session, account.id)
         balance = credited - used  # > 0: unused gas to refund; < 0: gas owed
@@ -652,7 +690,8 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             segments = []
         amount = total_amount([s for _, s in segments])
         check_charge(policy, amount_fen=amount, volume=max(-balance, 0), what="销户补缴")
-        tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
+        with field_of("cash_tendered_fen"):
+            tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, on_duty, payment, amount, policy)
         _check_closing_card(account, req.card)  # after the input checks: bad input says so first
         retire_cards(ctx, account, "retired")

@@ -42,7 +42,7 @@ from sqlalchemy import String
 
 from app.domain.cards import CardReading
 from app.domain.cash import Payment
-from app.errors import InvalidInput
+from app.errors import InvalidInput, field_of
 from db.models import Account, Card, Contract, Customer, Meter, User
 
 BIGINT_MIN = -(2**63)
@@ -483,7 +483,8 @@ def _check_dataclass(value: Any, name: str) -> Any:
         if not f.init or f.name not in hints:
             continue
         current = getattr(value, f.name)
-        checked = _check(hints[f.name], current, f.name)
+        with field_of(f.name):  # the form marks the field the clerk must correct
+            checked = _check(hints[f.name], current, f.name)
         if checked is not current:
             changes[f.name] = checked
     return dataclasses.replace(value, **changes) if changes else value
@@ -506,7 +507,8 @@ def service(func: F) -> F:
         for name, value in list(bound.arguments.items()):
             if name in UNCHECKED or name not in hints:
                 continue
-            bound.arguments[name] = _check(hints[name], value, name)
+            with field_of(name):
+                bound.arguments[name] = _check(hints[name], value, name)
         return func(*bound.args, **bound.kwargs)
 
     checked.__service_boundary__ = True  # type: ignore[attr-defined]

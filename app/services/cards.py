@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.cash import Payment
-from app.errors import InvalidInput
-from app.policy import load_policy
+from app.errors import InvalidInput, field_of
+from app.policy import HallPolicy, load_policy
 from app.services.accounts import check_serial, new_card, retire_cards
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, CardSerial, Note, service
@@ -41,6 +41,17 @@ REPLACEMENT_REASONS = {
 }
 
 
+def replacement_fee(policy: HallPolicy, reason_code: str, *, waived: bool = False) -> int:
+    """The card fee (工本费) of a replacement for this reason: the hall's card fee when the
+    customer is at fault and it is not waived, nothing for a defective card."""
+    if reason_code not in REPLACEMENT_REASONS:
+        raise InvalidInput(
+            "请选择补卡原因", f"bad reason code {reason_code!r}", field="reason_code"
+        )
+    _label, customer_at_fault = REPLACEMENT_REASONS[reason_code]
+    return policy.card_fee_fen if customer_at_fault and not waived else 0
+
+
 @dataclass(frozen=True)
 class ReplaceCardRequest:
     request_id: uuid.UUID
@@ -60,10 +71,14 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
 
     def work(session: Session) -> SaleResult:
         if req.reason_code not in REPLACEMENT_REASONS:
-            raise InvalidInput("请选择补卡原因", f"bad reason code {req.reason_code!r}")
-        label, customer_at_fault = REPLACEMENT_REASONS[req.reason_code]
-        serial = check_serial(req.new_card_serial, "新卡号")
-        check_tendered(req.cash_tendered_fen)
+            raise InvalidInput(
+                "请选择补卡原因", f"bad reason code {req.reason_code!r}", field="reason_code"
+            )
+        label, _at_fault = REPLACEMENT_REASONS[req.reason_code]
+        with field_of("new_card_serial"):
+            serial = check_serial(req.new_card_serial, "新卡号")
+        with field_of("cash_tendered_fen"):
+            check_tendered(req.cash_tendered_fen)
         payment = checked_payment(req.payment)
         on_duty = resolve_actor(session, actor, "replace_card")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
@@ -72,11 +87,13 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         # the old card cannot be read any more: its pending write is decided here
         settle_without_card(session, ctx, on_duty, account.id)
         policy = load_policy(session)
-        fee = policy.card_fee_fen if customer_at_fault else 0
+        fee = replacement_fee(policy, req.reason_code)
         approved = ()
         if req.waive_fee:
             if not fee:
-                raise InvalidInput("此原因补卡不收工本费，无需免收", "waiver without a fee")
+                raise InvalidInput(
+                    "此原因补卡不收工本费，无需免收", "waiver without a fee", field="waive_fee"
+                )
             approved = check_approvals(
                 session,
                 on_duty,
@@ -87,10 +104,12 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
             )
             fee = 0
         check_charge(policy, amount_fen=fee, volume=0, what="补卡工本费")
-        tendered, change = settle_payment(fee, req.cash_tendered_fen, payment, policy)
+        with field_of("cash_tendered_fen"):
+            tendered, change = settle_payment(fee, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, on_duty, payment, fee, policy)
         retire_cards(ctx, account, "blacklisted")
-        card = new_card(session, ctx, account, serial)
+        with field_of("new_card_serial"):
+            card = new_card(session, ctx, account, serial)
         note = req.note or ""
         recorded = record_transaction(
             session,
