@@ -95,7 +95,7 @@ def test_purchase_end_to_end(qtbot, counter, hall, window):
     emulator = counter.devices.training.emulator
     qtbot.waitUntil(lambda: receipt in emulator.transcript(), timeout=WAIT)
     assert "522.00" in emulator.transcript()
-    qtbot.waitUntil(lambda: receipt in window.training_panel.preview.toPlainText(), timeout=WAIT)
+    qtbot.waitUntil(lambda: receipt in window.training_window.preview.toPlainText(), timeout=WAIT)
     qtbot.waitUntil(lambda: window.account.purchase_count == 1, timeout=WAIT)
     assert window.current_dialog is None
 
