@@ -355,3 +355,26 @@ def test_preview_is_as_wide_as_the_paper_and_follows_every_print(qtbot, counter,
     # every printed line fits: nothing wraps, nothing needs side scrolling
     assert preview.horizontalScrollBar().maximum() == 0
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+def test_preview_shows_the_z_report_printed_by_the_shift_dialog(qtbot, counter, hall, window):
+    from ui.dialogs.shift import ShiftDialog
+
+    preview = window.training_window.preview
+    dialog = ShiftDialog(counter, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
+    spin = dialog.drawer_count.spins[10000]
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "5")  # the float: a balanced close
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).setFocus()
+    # print it: on the done screen's own key when it offers one, otherwise Enter prints
+    qtbot.keyClick(dialog, Qt.Key.Key_F9 if dialog.reprint is not None else Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "交班报表" in preview.toPlainText(), timeout=WAIT)
+    assert preview.horizontalScrollBar().maximum() == 0
