@@ -139,6 +139,16 @@ class PrinterState(_Labelled):
         return self is PrinterState.READY
 
 
+class TrainingFault(_Labelled):
+    """A fault 培训模式 lets a trainee switch on, to rehearse what real counters see."""
+
+    CARD_PULLED = "card_pulled", "写卡时拔卡（下一次写卡）"
+    WRITE_IGNORED = "write_ignored", "卡片不接受写入"
+    PAPER_OUT = "paper_out", "打印机缺纸"
+    PRINTER_OFFLINE = "printer_offline", "打印机离线"
+    READER_UNPLUGGED = "reader_unplugged", "读卡器断开"
+
+
 class PrinterFaultReason(_Labelled):
     """Why a receipt did not print (the receipt stays queued)."""
 

@@ -17,7 +17,7 @@ from app.devices.cardreader import ChipTransport
 from app.policy import save_setting
 from app.services.cards import ReplaceCardRequest, replace_card
 from db.models import CounterTransaction
-from tests.ui_support import issue_card
+from tests.ui_support import buy, issue_card
 from ui.counter_window import CounterWindow
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
@@ -60,18 +60,6 @@ def open_purchase(qtbot, window):
     return dialog
 
 
-def buy(qtbot, dialog, volume: str, tendered: str) -> None:
-    """Sell ``volume``; an empty ``tendered`` is exact cash, its own key (F5)."""
-    dialog.volume.setFocus()
-    qtbot.keyClicks(dialog.volume, volume)
-    if not tendered:
-        qtbot.keyClick(dialog.volume, Qt.Key.Key_F5)
-        return
-    dialog.tendered.setFocus()
-    qtbot.keyClicks(dialog.tendered, tendered)
-    qtbot.keyClick(dialog.tendered, Qt.Key.Key_Return)
-
-
 def test_purchase_end_to_end(qtbot, counter, hall, window):
     opened = issue_card(counter, hall)
     qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
@@ -99,7 +87,7 @@ def test_purchase_end_to_end(qtbot, counter, hall, window):
     emulator = counter.devices.training.emulator
     qtbot.waitUntil(lambda: receipt in emulator.transcript(), timeout=WAIT)
     assert "522.00" in emulator.transcript()
-    qtbot.waitUntil(lambda: receipt in window.training_panel.preview.toPlainText(), timeout=WAIT)
+    qtbot.waitUntil(lambda: receipt in window.training_window.preview.toPlainText(), timeout=WAIT)
     qtbot.waitUntil(lambda: window.account.purchase_count == 1, timeout=WAIT)
     assert window.current_dialog is None
 

@@ -55,3 +55,18 @@ class KeyCount:
         assert text.isascii(), "type Chinese with an input method, not counted keys"
         self.pressed += len(text)
         self.qtbot.keyClicks(self.target(window), text)
+
+
+def buy(qtbot, dialog, volume: str, tendered: str) -> None:  # type: ignore[no-untyped-def]
+    """Sell ``volume`` in an open F1 dialog; an empty ``tendered`` is exact cash, its own key
+    (F5)."""
+    from PySide6.QtCore import Qt
+
+    dialog.volume.setFocus()
+    qtbot.keyClicks(dialog.volume, volume)
+    if not tendered:
+        qtbot.keyClick(dialog.volume, Qt.Key.Key_F5)
+        return
+    dialog.tendered.setFocus()
+    qtbot.keyClicks(dialog.tendered, tendered)
+    qtbot.keyClick(dialog.tendered, Qt.Key.Key_Return)

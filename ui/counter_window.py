@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -134,24 +133,20 @@ class CounterWindow(QMainWindow):
         layout.addWidget(self.search)
         layout.addWidget(self.results)
 
-        # account and (training) devices
+        # the account; the training devices in a window of their own (usable during a dialog)
         self.account_panel = AccountPanel()
-        self.training_panel = None
+        layout.addWidget(self.account_panel, 1)
+        self.training_window = None
         if session.devices.training is not None:
-            from ui.training_panel import TrainingPanel
+            from ui.training_window import TrainingWindow
 
-            self.training_panel = TrainingPanel(
-                session, lambda: self.account.summary.meter_no if self.account else None
+            self.training_window = TrainingWindow(
+                session,
+                lambda: self.account.summary.meter_no if self.account else None,
+                beside=self,
             )
-            self.training_panel.message.connect(self.show_message)
-            splitter = QSplitter()
-            splitter.addWidget(self.account_panel)
-            splitter.addWidget(self.training_panel)
-            splitter.setStretchFactor(0, 3)
-            splitter.setStretchFactor(1, 1)
-            layout.addWidget(splitter, 1)
-        else:
-            layout.addWidget(self.account_panel, 1)
+            self.training_window.message.connect(self.show_message)
+            self.training_window.changed.connect(self.refresh_status)
 
         # action bar: one button and one window-wide F-key per operation
         bar = QHBoxLayout()
@@ -384,8 +379,8 @@ class CounterWindow(QMainWindow):
         if self._closing:
             return
         last, self.card_token = self.card_token, poll.token
-        if self.training_panel is not None:
-            self.training_panel.update_state()
+        if self.training_window is not None:
+            self.training_window.update_state()
         if last is not None and last[0] and (poll.token is None or not poll.token[0]):
             self.customer_display.welcome()  # the card left: nobody's figures stay up
         if poll.token == last or poll.token is None or not poll.token[0]:
@@ -575,8 +570,8 @@ class CounterWindow(QMainWindow):
         if self._closing:
             return
         self.show_message(message)
-        if self.training_panel is not None:
-            self.training_panel.refresh_receipts()
+        if self.training_window is not None:
+            self.training_window.refresh_receipts()
 
     def _print_failed(self, error: Exception) -> None:
         self._printing -= 1
@@ -638,8 +633,8 @@ class CounterWindow(QMainWindow):
             if drawer is not None and drawer.overdue:
                 label = self.status_labels["drawer"]
                 label.setToolTip(self.tr("有超过期限未交财务的现金，请尽快交款"))
-        if self.training_panel is not None:
-            self.training_panel.update_state()
+        if self.training_window is not None:
+            self.training_window.update_state()
 
     # ------------------------------------------------------------------ closing
 
@@ -649,4 +644,6 @@ class CounterWindow(QMainWindow):
         self._status_timer.stop()
         self._search_timer.stop()
         self.customer_display.close()
+        if self.training_window is not None:
+            self.training_window.shut()
         super().closeEvent(event)

@@ -20,6 +20,7 @@ from app.devices.cardreader import ChipTransport, GasCardReader, card_reader
 from app.devices.ports import CardReader, ReceiptPrinter
 from app.devices.printer import printer_from_config
 from app.domain.cardformat import CardKey
+from app.vocabulary import TrainingFault
 
 if TYPE_CHECKING:
     from app.devices.escpos.emulator import EscposEmulator
@@ -82,9 +83,48 @@ class TrainingDevices:
             self.transport.present = was_present
             self._changed()
 
+    def set_fault(self, fault: TrainingFault, on: bool) -> None:
+        """Switch one trainee fault on or off, in the emulator that has it (the reader slot,
+        the chip's answers, the printer's status): the counter meets it as it meets a real one."""
+        transport = self.transport
+        if fault is TrainingFault.CARD_PULLED:
+            transport.pull_at_next_write = on
+        elif fault is TrainingFault.WRITE_IGNORED:
+            transport.ignore_writes = on
+        elif fault is TrainingFault.PAPER_OUT:
+            self.emulator.set_state(paper_out=on)
+        elif fault is TrainingFault.PRINTER_OFFLINE:
+            self.emulator.set_state(offline=on)
+        elif fault is TrainingFault.READER_UNPLUGGED:
+            transport.unplugged = on
+            self._changed()  # a reader unplugged (or back) has lost its card session
+        else:  # pragma: no cover - every member is handled above
+            raise ValueError(fault)
+
+    def faults(self) -> frozenset[TrainingFault]:
+        """The faults on now (a pulled card is off again once it was pulled)."""
+        transport, emulator = self.transport, self.emulator
+        on = {
+            TrainingFault.CARD_PULLED: transport.pull_at_next_write,
+            TrainingFault.WRITE_IGNORED: transport.ignore_writes,
+            TrainingFault.PAPER_OUT: emulator.paper_out,
+            TrainingFault.PRINTER_OFFLINE: emulator.offline,
+            TrainingFault.READER_UNPLUGGED: transport.unplugged,
+        }
+        return frozenset(fault for fault, active in on.items() if active)
+
     def paper(self) -> str:
         """What the emulated printer has printed so far, as text."""
         return self.emulator.transcript()
+
+    def paper_length(self) -> int:
+        """How many lines and marks are on the paper (cheap: tells when to refresh a preview)."""
+        return self.emulator.printed_count
+
+    @property
+    def paper_columns(self) -> int:
+        """Characters per line of the emulated paper (font A is 12 dots wide)."""
+        return self.emulator.width_dots // 12
 
     def close(self) -> None:
         self.emulator.stop()

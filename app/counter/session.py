@@ -31,7 +31,7 @@ from app.counter.cards import (
 from app.counter.compose import Devices
 from app.counter.quote import PurchaseStart
 from app.counter.receipts import PrintOutcome
-from app.devices.cardreader import NoCard
+from app.devices.cardreader import CardReaderError, NoCard
 from app.devices.printer import PrinterFault
 from app.domain.cash import DrawerCount, Payment
 from app.errors import GasDeskError, InvalidInput, RuleViolation
@@ -236,7 +236,10 @@ class CounterSession:
     def reader_state(self) -> ReaderState:
         if self.devices.reader is None:
             return ReaderState.NOT_CONFIGURED
-        token = self.card_token()
+        try:
+            token = self.card_token()
+        except CardReaderError:  # unplugged: the status bar shows the fault
+            return ReaderState.FAULT
         if token is None:
             return ReaderState.CONNECTED
         return ReaderState.CARD_PRESENT if token[0] else ReaderState.READY
@@ -264,7 +267,10 @@ class CounterSession:
         """Read (and settle) the card when a new one is in the reader."""
         if self.devices.reader is None:
             return CardPoll((False, None))
-        token = self.card_token()
+        try:
+            token = self.card_token()
+        except CardReaderError as error:  # the reader is gone: said once, until it is back
+            return CardPoll((True, f"error:{type(error).__name__}"), error=error)
         if token is not None and (not token[0] or token == last):
             return CardPoll(token)
         try:

@@ -186,12 +186,14 @@ class GasCardReader:
 
     def card_token(self) -> tuple[bool, object] | None:
         """(card present, which insertion) from the reader service (no APDU); None when the
-        transport cannot tell."""
+        transport cannot tell. Raises ReaderUnplugged/NoReader when the reader is gone."""
         token = getattr(self.transport, "card_token", None)
         if token is None:
             return None
         try:
             return token()
+        except (ReaderUnplugged, NoReader):
+            raise  # the reader itself is gone: the status bar says so
         except CardReaderError:
             return None
 
@@ -437,27 +439,54 @@ class GasCardReader:
 
 
 class ChipTransport:
-    """An in-process transport to an emulated chip (fast unit tests; no pcscd involved)."""
+    """An in-process transport to an emulated chip (fast unit tests and 培训模式; no pcscd).
+
+    Its faults are the ones a clerk must learn (``app.counter.compose.TrainingDevices``):
+    ``unplugged`` (the reader's cable is out), ``ignore_writes`` (the chip answers 90 00 to a
+    write it does not keep, as an SLE4442 does to a write it refuses) and ``pull_at_next_write``
+    (the card leaves the reader as the next write command reaches it: the write does not land
+    and no answer comes back; once).
+    """
 
     def __init__(self, chip):  # type: ignore[no-untyped-def]
         self.chip = chip
         self.apdu_count = 0
         self.present = True
+        self.unplugged = False
+        self.ignore_writes = False
+        self.pull_at_next_write = False
+
+    def _require_reader(self) -> None:
+        if self.unplugged:
+            raise ReaderUnplugged("读卡器已断开，请检查连接", "in-process reader unplugged")
 
     def card_token(self) -> tuple[bool, object]:
         """(card present, which card): the in-process slot knows both."""
+        self._require_reader()
         return (bool(self.present), id(self.chip))
 
     def connect(self) -> bytes:
+        self._require_reader()
         if not self.present:
             raise NoCard("请插入燃气卡", "no card in the in-process reader")
         self.chip.power_on()
         return self.chip.atr()
 
     def transmit(self, apdu: bytes) -> bytes:
+        from app.devices.sle4442 import CLA, WRITE_INSTRUCTIONS
+
+        self._require_reader()
         if not self.present:
             raise CardRemoved("卡片已拔出，请重新插卡", "card removed")
         self.apdu_count += 1
+        if len(apdu) > 1 and apdu[0] == CLA and apdu[1] in WRITE_INSTRUCTIONS:
+            if self.pull_at_next_write:
+                self.pull_at_next_write = False
+                self.present = False
+                self.chip.power_off()  # out of the reader: no power, its PSC session ends
+                raise CardRemoved("卡片已拔出，请重新插卡", "card pulled during the write")
+            if self.ignore_writes:
+                return b"\x90\x00"
         return self.chip.process(apdu)
 
     def disconnect(self) -> None:

@@ -34,7 +34,8 @@ class CardReader(Protocol):
     def read(self) -> CardRead: ...
 
     def card_token(self) -> tuple[bool, object] | None:
-        """(card present, which insertion) without talking to the card; None: cannot tell."""
+        """(card present, which insertion) without talking to the card; None: cannot tell.
+        Raises ReaderUnplugged (or NoReader) when the reader itself is gone."""
         ...
 
     def forget(self) -> None:

@@ -486,7 +486,7 @@ class ReplaceCardDialog(_KeyboardForm):
         else:
             self.show_money(self.tr("免收工本费"))
         self.show_completed(
-            self.tr("补卡完成：新卡 {0} 已写入，旧卡已作废。按 Enter 完成并打印凭证").format(
+            self.tr("补卡完成：新卡 {0} 已写入，旧卡已作废。凭证正在打印，按 Enter 完成").format(
                 result.card_serial or self.new_serial.text().strip().upper()
             )
         )
@@ -545,7 +545,7 @@ class TransferDialog(_KeyboardForm):
         )
         if result.card_serial and self.new_serial.text().strip():
             text += self.tr("；新卡 {0} 已写入，旧卡已作废").format(result.card_serial)
-        self.show_completed(text + self.tr("。按 Enter 完成并打印凭证"))
+        self.show_completed(text + self.tr("。凭证正在打印，按 Enter 完成"))
 
 
 class CloseAccountDialog(_KeyboardForm):
@@ -610,7 +610,7 @@ class CloseAccountDialog(_KeyboardForm):
             )
         else:
             text = self.tr("已销户。无需退补。")
-        self.show_completed(text + "\n" + self.tr("按 Enter 完成并打印凭证"))
+        self.show_completed(text + "\n" + self.tr("凭证正在打印，按 Enter 完成"))
 
 
 class ReprintDialog(OperationDialog):

@@ -143,6 +143,12 @@ class EscposEmulator:
         with self._lock:
             return self._decoder.discarded
 
+    @property
+    def printed_count(self) -> int:
+        """How many elements are on the paper (no copy: a preview polls it)."""
+        with self._lock:
+            return len(self._decoder.elements)
+
     def transcript(self) -> str:
         """The paper as text: one line per printed line, markers for everything else."""
         return paper.transcript(self.elements)
