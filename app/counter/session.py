@@ -452,6 +452,7 @@ class CounterSession:
         return f"{what}已在打印机“{self.printer_name}”打印"
 
     def move_cash(self, req: shifts.CashMoveRequest) -> Outcome[shifts.Moved]:
+        self.require_shift()
         return Outcome(shifts.move_cash(self.ctx, self.actor, req))
 
     def hand_over(
@@ -459,6 +460,7 @@ class CounterSession:
     ) -> Outcome[shifts.Moved]:
         """交款 to the finance user who confirms with ``receiver`` (user name, password); the
         交款单 prints at once (a printer fault never undoes the hand-over)."""
+        self.require_shift()  # before the receiver's name is looked up
         request = shifts.HandoverRequest(request_id, count, self.credential(*receiver), note=note)
         moved = shifts.hand_over(self.ctx, self.actor, request)
         return Outcome(moved, message=self.print_handover_slip(moved.movement_id))
