@@ -346,6 +346,8 @@ def test_ctrl_l_locks_and_ctrl_shift_l_logs_out(qtbot, qapp, hall, tmp_path, lan
         qtbot.waitUntil(lambda: flow.idle_lock.screen is not None, timeout=WAIT)
         screen = flow.idle_lock.screen
         assert screen.isVisible() and flow.idle_lock.lock.locked
+        if lang == "zh_CN":  # locked by the clerk, not for idle time
+            assert screen.notice.text().startswith("李娜已锁定柜台")
         screen.reject()  # Esc does nothing
         assert screen.isVisible()
         with qtbot.waitSignal(flow.idle_lock.unlocked, timeout=WAIT):

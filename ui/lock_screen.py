@@ -75,7 +75,8 @@ class LockScreen(QDialog):
             if manual
             else self.tr("柜台长时间无操作，已锁定。请%1或班长输入密码解锁。")
         )
-        notice = QLabel(text.replace("%1", who))
+        self.notice = notice = QLabel(text.replace("%1", who))
+        notice.setObjectName("lock-notice")
         notice.setWordWrap(True)
         notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = QLineEdit(session.user.username)
