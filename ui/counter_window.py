@@ -131,8 +131,8 @@ class CounterWindow(QMainWindow):
         self._polling = False
         self._refreshing = False
         self.results_rows: list[AccountSummary] = []
-        # after an operation the card in the reader is read again for what it now holds:
-        # (that card's token, the operation's account)
+        # after an operation the card in the reader is read again (although it is the same
+        # card) for what it now holds: (that card's token, the operation's account)
         self._reread: tuple[tuple | None, str | None] | None = None
         self.last_receipt: PrintOutcome | None = None
 
@@ -427,6 +427,8 @@ class CounterWindow(QMainWindow):
             return  # an operation dialog owns the reader while it is open
         self._polling = True
         session, last = self.session, self.card_token
+        if self._reread is not None:
+            last = None  # read the card although it is the same one: an operation wrote it
         run_in_background(
             lambda: session.poll_card(last), self._card_polled, self._poll_failed, parent=self
         )
@@ -441,10 +443,13 @@ class CounterWindow(QMainWindow):
         if self._closing:
             return
         last, self.card_token = self.card_token, poll.token
-        reread, self._reread = self._reread, None
         if self.training_panel is not None:
             self.training_panel.update_state()
-        if reread is not None and last is None and poll.token == reread[0]:
+        reread = self._reread
+        if reread is not None and poll.token != reread[0]:
+            self._reread = None  # the card left or another came: the usual path below
+        elif reread is not None and (poll.read is not None or poll.error is not None):
+            self._reread = None
             self._card_reread(poll, reread[1])
             return
         if poll.token == last or poll.token is None or not poll.token[0]:
@@ -561,7 +566,6 @@ class CounterWindow(QMainWindow):
             self.account_panel.forget_card()
             if self.card_token is not None and self.card_token[0]:
                 self._reread = (self.card_token, account_no)
-                self.card_token = None
             if account_no is not None:
                 self.load_account(account_no)
             if self._query:  # the list shows what the operation changed (a replaced card…)
