@@ -157,3 +157,13 @@ class PrinterFaultReason(_Labelled):
     COVER_OPEN = "cover_open", "打印机上盖打开，请合上"
     OFFLINE = "offline", "打印机离线，请检查打印机"
     INTERRUPTED = "interrupted", "打印中断，本张可能未打完整"
+
+
+# A price tier as the counter names it, on the screen (``第{n}档`` in the account panel and the
+# purchase quote, translated there) and on the receipt: one word for one thing.
+TIER_NAME = "第{n}档"
+
+
+def tier_name(n: int) -> str:
+    """``第1档``: the receipt's and the screen's name of price tier ``n``."""
+    return TIER_NAME.format(n=n)

@@ -103,7 +103,7 @@ def test_every_receipt_kind_prints_in_chinese(hall, emulator, printer, backend):
             sale.transaction_id,
             sale.receipt_no,
             "燃气购气凭证",
-            ["522.00", "600.00", "78.00", "第1阶", "张*英", "[DRAWER pin 2]"],
+            ["522.00", "600.00", "78.00", "第1档", "张*英", "[DRAWER pin 2]"],
         ),
         (back.transaction_id, back.receipt_no, "退气凭证", ["-522.00", "客户退气", "王建国"]),
         (extra.transaction_id, extra.receipt_no, "补气凭证", ["表具故障补气"]),

@@ -309,7 +309,7 @@ def test_idle_lock_with_a_fake_clock(hall, clock):
     assert lock.is_locked(clock())
     with refused(PermissionDenied, "只有本人或班长"):
         unlock_counter(hall.ctx, lock, hall.counter_id, "wangfang", PASSWORD)
-    with refused(PermissionDenied, "用户名或密码错误"):
+    with refused(PermissionDenied, "密码错误，还可再试 4 次"):  # her own lock screen
         unlock_counter(hall.ctx, lock, hall.counter_id, "lina", "wrong")
     assert lock.is_locked(clock())
     unlock_counter(hall.ctx, lock, hall.counter_id, "zhoujie", PASSWORD)  # a 班长 may

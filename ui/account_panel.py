@@ -1,5 +1,6 @@
 """The loaded account: customer (ID and phone come masked from the service), meter, cards,
-purchase count, tier usage this ladder year (one bar per tier) and recent history."""
+purchase count, the gas still on the card (known after a card read), tier usage this ladder
+year (one bar per tier) and recent history."""
 
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ class AccountPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.view: AccountView | None = None
+        # gas bought onto the card and not yet loaded into the meter, as the last card read of
+        # this account found it; None: not known (the account was found by a search)
+        self.pending_volume: int | None = None
         self.fields: dict[str, QLabel] = {}
         info = QGroupBox(self.tr("客户信息"))
         form = QFormLayout(info)
@@ -57,6 +61,7 @@ class AccountPanel(QWidget):
             ("meter", self.tr("燃气表")),
             ("cards", self.tr("卡片")),
             ("purchase_count", self.tr("购气次数")),
+            ("pending", self.tr("卡内未插表")),
         ):
             value = QLabel()
             value.setObjectName(f"account-{key}")
@@ -100,13 +105,42 @@ class AccountPanel(QWidget):
 
     def clear(self) -> None:
         self.view = None
+        self.pending_volume = None
         for label in self.fields.values():
             label.setText("—")
         self.tariff_label.setText(self.tr("未加载账户"))
         self._set_tiers(())
         self.history.setRowCount(0)
 
-    def show_account(self, view: AccountView) -> None:
+    def forget_card(self) -> None:
+        """What the card holds may have changed (an operation wrote it): unknown until the
+        card is read again."""
+        self.pending_volume = None
+        if self.view is not None:
+            self._show_pending()
+
+    def _show_pending(self) -> None:
+        label = self.fields["pending"]
+        label.setText(self._pending_text())
+        # gas on the card the customer has not loaded yet matters (a refund, a "no gas" call)
+        label.setStyleSheet("font-weight: bold" if self.pending_volume else "")
+
+    def _pending_text(self) -> str:
+        if self.pending_volume is None:
+            return self.tr("—（读卡后显示）")
+        if self.pending_volume == 0:
+            return self.tr("无（卡内气量已全部插表）")
+        return self.tr("{volume} m³（已购未插表）").format(
+            volume=format_volume(self.pending_volume)
+        )
+
+    def show_account(self, view: AccountView, pending_volume: int | None = None) -> None:
+        """``pending_volume``: what a card read of this account found still on the card; None
+        keeps what an earlier read of the same account found."""
+        if pending_volume is not None:
+            self.pending_volume = pending_volume
+        elif self.view is None or self.view.summary.account_no != view.summary.account_no:
+            self.pending_volume = None
         self.view = view
         s = view.summary
         status = self.tr("正常") if s.status == "active" else self.tr("已销户")
@@ -133,6 +167,7 @@ class AccountPanel(QWidget):
         }
         for key, text in values.items():
             self.fields[key].setText(text)
+        self._show_pending()
         usage = view.tier_usage
         if usage is None:
             self.tariff_label.setText(self.tr("未设置气价"))

@@ -86,9 +86,10 @@ def run_gui(
     the counter's devices from the configuration after a login."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("GasDesk")
-    from ui.i18n import ensure_cjk_font, install_translator
+    from ui.i18n import ensure_cjk_font, install_qt_translator, install_translator
 
     install_translator(app, lang)
+    install_qt_translator(app, lang)
     ensure_cjk_font(app)
     from app.errors import GasDeskError
     from ui.single_instance import acquire
@@ -263,8 +264,29 @@ class StartupFlow(QObject):
         if self.login_window is not None:
             self.login_window.hide()
         self.idle_lock = IdleLockController(window, session, lock=lock)
+        if hasattr(window, "lock_requested"):  # the manual lock (Ctrl+L) and log-out keys
+            window.lock_requested.connect(self.idle_lock.lock_now)
+            window.logout_requested.connect(self.log_out)
         if self.quit_timer is not None:
             self.quit_timer.start()
+
+    def log_out(self) -> None:
+        """The clerk logged out: the counter window and its devices close, the login shows
+        again (the clerk's shift stays open for the next login)."""
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
+        window, self.counter_window = self.counter_window, None
+        session, self.session = self.session, None
+        if window is not None:
+            window.close()
+            window.deleteLater()
+        if session is not None:
+            log.info("logout: %s", session.user.username)
+            session.close()
+        if self.login_window is not None:
+            self.login_window.show()
+            self.login_window.raise_()
 
     def close(self) -> None:
         if self.idle_lock is not None:

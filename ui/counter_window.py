@@ -10,15 +10,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -33,6 +35,7 @@ from app.counter import (
     CounterStatus,
     EarlierSaleCompleted,
     Outcome,
+    PrintOutcome,
     ShiftClosed,
     settlement_error,
 )
@@ -65,8 +68,49 @@ RED = "color: #b00020; font-weight: bold"
 SavePath = Callable[[str, str, str], str | None]
 
 
+LOCK_KEY = "Ctrl+L"
+LOGOUT_KEY = "Ctrl+Shift+L"
+
+
+class MessageLine(QLabel):
+    """The status bar's message: always one line, so a message appearing never moves the
+    layout; a long one is elided on screen and whole in the tooltip (``text()`` is whole)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(self.fontMetrics().lineSpacing() + 4)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+
 class CounterWindow(QMainWindow):
-    """The main window of a counter; ``CounterWindow(session)``."""
+    """The main window of a counter; ``CounterWindow(session)``.
+
+    ``lock_requested`` (Ctrl+L) asks the idle lock to lock now; ``logout_requested`` (Ctrl+Shift+L,
+    confirmed) asks the start-up flow to close the counter and show the login again."""
+
+    lock_requested = Signal()
+    logout_requested = Signal()
 
     def __init__(
         self,
@@ -82,12 +126,17 @@ class CounterWindow(QMainWindow):
         self.account: AccountView | None = None
         self.card_token: tuple | None = None
         self._closing = False
+        self.logout_box: QMessageBox | None = None
         self._query = ""
         self._printing = 0
         self._receipted: set[int] = set()  # transactions whose receipt was sent to print
         self._polling = False
         self._refreshing = False
         self.results_rows: list[AccountSummary] = []
+        # after an operation the card in the reader is read again (although it is the same
+        # card) for what it now holds: (that card's token, the operation's account)
+        self._reread: tuple[tuple | None, str | None] | None = None
+        self.last_receipt: PrintOutcome | None = None
 
         self.setWindowTitle(
             self.tr("GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}").format(
@@ -165,12 +214,20 @@ class CounterWindow(QMainWindow):
             self.addAction(action)
             self.operation_actions[op.key] = action
         layout.addLayout(bar)
+        self.lock_action = QAction(self.tr("锁定柜台"), self)
+        self.lock_action.setShortcut(QKeySequence(LOCK_KEY))
+        self.lock_action.triggered.connect(self.lock_counter)
+        self.logout_action = QAction(self.tr("注销"), self)
+        self.logout_action.setShortcut(QKeySequence(LOGOUT_KEY))
+        self.logout_action.triggered.connect(self.log_out)
+        for action in (self.lock_action, self.logout_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
         self.setCentralWidget(central)
 
         # status bar
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setObjectName("message")
-        self.message.setWordWrap(True)
         self.status_labels: dict[str, QLabel] = {}
         status = self.statusBar()
         status.addWidget(self.message, 1)
@@ -187,13 +244,15 @@ class CounterWindow(QMainWindow):
         self.form_button.clicked.connect(self.export_opening_form)
         status.addPermanentWidget(self.form_button)
         for key, caption in (
+            ("receipt", self.tr("凭证")),
             ("reader", self.tr("读卡器")),
             ("printer", self.tr("打印机")),
             ("database", self.tr("数据库")),
             ("shift", self.tr("班次")),
             ("drawer", self.tr("钱箱")),
         ):
-            label = QLabel(self.tr("{caption}：{text}").format(caption=caption, text="…"))
+            text = self.tr("—") if key == "receipt" else "…"
+            label = QLabel(self.tr("{caption}：{text}").format(caption=caption, text=text))
             label.setObjectName(f"status-{key}")
             label.setProperty("caption", caption)
             self.status_labels[key] = label
@@ -321,11 +380,12 @@ class CounterWindow(QMainWindow):
             parent=self,
         )
 
-    def show_account(self, view: AccountView) -> None:
+    def show_account(self, view: AccountView, pending_volume: int | None = None) -> None:
+        """``pending_volume``: the gas a card read found still on this account's card."""
         if self._closing:
             return
         self.account = view
-        self.account_panel.show_account(view)
+        self.account_panel.show_account(view, pending_volume)
         self.form_button.setEnabled(True)
         self.show_message(
             self.tr("已加载 {account} {name}").format(
@@ -365,6 +425,8 @@ class CounterWindow(QMainWindow):
             return  # an operation dialog owns the reader while it is open
         self._polling = True
         session, last = self.session, self.card_token
+        if self._reread is not None:
+            last = None  # read the card although it is the same one: an operation wrote it
         run_in_background(
             lambda: session.poll_card(last), self._card_polled, self._poll_failed, parent=self
         )
@@ -383,6 +445,13 @@ class CounterWindow(QMainWindow):
             self.training_window.update_state()
         if last is not None and last[0] and (poll.token is None or not poll.token[0]):
             self.customer_display.welcome()  # the card left: nobody's figures stay up
+        reread = self._reread
+        if reread is not None and poll.token != reread[0]:
+            self._reread = None  # the card left or another came: the usual path below
+        elif reread is not None and (poll.read is not None or poll.error is not None):
+            self._reread = None
+            self._card_reread(poll, reread[1])
+            return
         if poll.token == last or poll.token is None or not poll.token[0]:
             return
         if poll.error is not None:
@@ -395,9 +464,21 @@ class CounterWindow(QMainWindow):
             self.show_message(self.tr("读卡器中是空白卡（尚未发卡）"), error=True)
             return
         if read.account is not None:
-            self.show_account(read.account)
+            self.show_account(read.account, read.image.pending_volume)
         if read.settlement is not None:
             self._report_settlement(read.settlement)
+
+    def _card_reread(self, poll: CardPoll, account_no: str | None) -> None:
+        """The same card read again after an operation: what it holds now, shown when it is
+        the card of the account the operation was for (it never loads another customer)."""
+        read = poll.read
+        if poll.error is not None or read is None or read.image is None:
+            return
+        if read.settlement is not None:
+            self._report_settlement(read.settlement)
+        same = read.image.account_no == account_no == self.current_account_no
+        if same and read.account is not None:
+            self.show_account(read.account, read.image.pending_volume)
 
     def _report_settlement(self, settlement: Any) -> None:
         """A read decided an interrupted write: the void's cash goes back, a completed one's
@@ -493,6 +574,10 @@ class CounterWindow(QMainWindow):
         if code == 1 or outcome is not None:
             account_no = outcome.account_no if outcome is not None else None
             account_no = account_no or self.current_account_no
+            # the operation may have written the card: read again what it holds now
+            self.account_panel.forget_card()
+            if self.card_token is not None and self.card_token[0]:
+                self._reread = (self.card_token, account_no)
             if account_no is not None:
                 self.load_account(account_no)
             if self._query:  # the list shows what the operation changed (a replaced card…)
@@ -503,6 +588,8 @@ class CounterWindow(QMainWindow):
         if outcome is not None and outcome.transaction_id is not None:
             self._committed(outcome)  # printed already unless the dialog kept it to itself
         elif outcome is not None and outcome.said:
+            if outcome.receipt is not None:
+                self._receipt_status(outcome.receipt)
             self.show_message(outcome.said)
         self.search.setFocus()
 
@@ -515,12 +602,27 @@ class CounterWindow(QMainWindow):
         session = self.session
         run_in_background(
             lambda: session.print_receipt(transaction_id),
-            lambda printed: self._printed(
-                f"{note}　{printed.message}" if note else printed.message
-            ),
+            lambda printed: self._receipt_printed(printed, note),
             self._print_failed,
             parent=self,
         )
+
+    def _receipt_printed(self, printed: PrintOutcome, note: str) -> None:
+        self._receipt_status(printed)
+        self._printed(f"{note}　{printed.message}" if note else printed.message)
+
+    def _receipt_status(self, printed: PrintOutcome) -> None:
+        """The status bar says whether the last receipt came out of the printer."""
+        if self._closing:
+            return
+        self.last_receipt = printed
+        if printed.printed:
+            self._set_status("receipt", self.tr("{0} 已打印").format(printed.receipt_no))
+        else:
+            self._set_status(
+                "receipt", self.tr("{0} 未打印（待打印）").format(printed.receipt_no), warn=True
+            )
+        self.status_labels["receipt"].setToolTip(printed.message)
 
     def print_queued(self) -> None:
         """补打: this counter's queued receipts print now (after a printer fault is cleared)."""
@@ -560,10 +662,9 @@ class CounterWindow(QMainWindow):
         )
 
     def _ask_save_path(self, title: str, suggested: str, name_filter: str) -> str | None:
-        from PySide6.QtWidgets import QFileDialog
+        from ui.files import ask_save_path
 
-        path, _ = QFileDialog.getSaveFileName(self, title, suggested, name_filter)
-        return path or None
+        return ask_save_path(self, title, suggested, name_filter)
 
     def _printed(self, message: str) -> None:
         self._printing -= 1
@@ -615,6 +716,10 @@ class CounterWindow(QMainWindow):
                 else self.tr("补打待打印凭证")
             )
             self.queue_button.setStyleSheet(RED if snap.queued else "")
+            last = self.last_receipt
+            if last is not None and not last.printed and not snap.queued:
+                # the queue is empty: the receipt that had not printed has printed since
+                self._set_status("receipt", self.tr("{0} 已补打").format(last.receipt_no))
             if snap.shift is None:
                 self._set_status("shift", self.tr("未开班"), warn=True)
             else:
@@ -635,6 +740,40 @@ class CounterWindow(QMainWindow):
                 label.setToolTip(self.tr("有超过期限未交财务的现金，请尽快交款"))
         if self.training_window is not None:
             self.training_window.update_state()
+
+    # ------------------------------------------------------------------ lock and log-out
+
+    def lock_counter(self) -> None:
+        """Ctrl+L: the clerk leaves the counter; the lock screen covers it at once."""
+        self.lock_requested.emit()
+
+    def log_out(self) -> None:
+        """Ctrl+Shift+L: after a question, back to the login (the shift stays open)."""
+        if self.current_dialog is not None:
+            self.show_message(self.tr("请先完成或关闭当前业务，再注销"), error=True)
+            return
+        if self._printing:  # the printer is the session's: it closes at the log-out
+            self.show_message(self.tr("正在打印凭证，请稍候再注销"), error=True)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("注销"),
+            self.tr("注销并返回登录界面？\n班次不会交班，重新登录后可继续办理。"),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        yes = box.addButton(self.tr("注销 (Enter)"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消 (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        self.logout_box = box
+
+        def answered(_code: int) -> None:
+            self.logout_box = None
+            if box.clickedButton() is yes:
+                self.logout_requested.emit()
+
+        box.finished.connect(answered)
+        box.open()
 
     # ------------------------------------------------------------------ closing
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,20 @@ def install_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
     translator = QTranslator(app)
     if not translator.load(str(path)):
         log.warning("no translation for %s (%s): the interface stays in Chinese", lang, path)
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
+def install_qt_translator(app: QCoreApplication, lang: str) -> QTranslator | None:
+    """Qt's own words (the file dialog's columns and menus, standard buttons) in ``lang``:
+    Qt ships Chinese as ``qtbase_zh_CN``; its source language is English, which needs none."""
+    if lang == "en":
+        return None
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(lang), "qtbase", "_", folder):
+        log.info("no Qt translation for %s in %s", lang, folder)
         return None
     app.installTranslator(translator)
     return translator

@@ -47,7 +47,14 @@ class LockScreen(QDialog):
 
     unlocked = Signal(object)  # LoggedIn
 
-    def __init__(self, session: CounterSession, lock: IdleLock, parent: QWidget | None = None):
+    def __init__(
+        self,
+        session: CounterSession,
+        lock: IdleLock,
+        parent: QWidget | None = None,
+        *,
+        manual: bool = False,
+    ):
         super().__init__(parent)
         self.session = session
         self.lock = lock
@@ -63,9 +70,13 @@ class LockScreen(QDialog):
         self.setWindowTitle(self.tr("柜台已锁定"))
 
         who = session.user.display_name
-        notice = QLabel(
-            self.tr("柜台长时间无操作，已锁定。请%1或班长输入密码解锁。").replace("%1", who)
+        text = (
+            self.tr("%1已锁定柜台。请%1或班长输入密码解锁。")
+            if manual
+            else self.tr("柜台长时间无操作，已锁定。请%1或班长输入密码解锁。")
         )
+        self.notice = notice = QLabel(text.replace("%1", who))
+        notice.setObjectName("lock-notice")
         notice.setWordWrap(True)
         notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = QLineEdit(session.user.username)
@@ -171,6 +182,7 @@ class IdleLockController(QObject):
         self.session = session
         self.lock = lock
         self.screen: LockScreen | None = None
+        self._manual = False  # the next lock screen is for Ctrl+L, not for idle time
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
@@ -188,16 +200,30 @@ class IdleLockController(QObject):
         if self.screen is not None:
             return
         if self.lock.is_locked(self.session.ctx.now()):
-            log.info("counter locked after %d idle minutes", self.lock.minutes)
-            self.screen = LockScreen(self.session, self.lock, self.window)
+            manual, self._manual = self._manual, False
+            if manual:
+                log.info("counter locked by the clerk")
+            else:
+                log.info("counter locked after %d idle minutes", self.lock.minutes)
+            self.screen = LockScreen(self.session, self.lock, self.window, manual=manual)
             self.screen.unlocked.connect(self._unlocked)
             self.screen.cover()
             self.locked.emit()
+
+    def lock_now(self) -> None:
+        """The clerk locks the counter on leaving it (Ctrl+L), without waiting for the idle
+        time; unlocking is the same as after an idle lock."""
+        if self.screen is not None:
+            return
+        self.lock.locked = True
+        self._manual = True
+        self.check()
 
     def _unlocked(self, person: LoggedIn) -> None:
         screen, self.screen = self.screen, None
         if screen is not None:
             screen.deleteLater()
+        self.window.activateWindow()  # the keyboard (F-keys, Ctrl+L) is the counter's again
         self.unlocked.emit(person)
 
     def stop(self) -> None:

@@ -44,7 +44,7 @@ from app.services.accounts import (
     close_account,
     transfer,
 )
-from app.services.actor import Actor
+from app.services.actor import NO_SHIFT_MESSAGE, Actor
 from app.services.card_writes import Settlement
 from app.services.cards import ReplaceCardRequest, replacement_fee
 from app.services.credentials import Credential
@@ -293,6 +293,11 @@ class CounterSession:
         """Read the inserted card (settling any interrupted write of its account)."""
         return self.cards.read(self.actor)
 
+    def start_on_card(self) -> CardAtCounter:
+        """退气/补气 start: the open shift (请先开班), then the card in the reader."""
+        self.require_shift()
+        return self.read_card()
+
     # ------------------------------------------------------------------ look-ups
 
     def find_accounts(self, text: str) -> list[queries.AccountSummary]:
@@ -324,8 +329,19 @@ class CounterSession:
 
     # ------------------------------------------------------------------ F1 购气
 
+    def require_shift(self) -> shifts.ShiftInfo:
+        """The clerk's open shift at this counter: every money operation starts by asking, so
+        F1, F4 and F5 say 请先开班 before they ask for a card (the services refuse the same
+        way when they commit)."""
+        shift = shifts.current_shift(self.ctx, self.actor)
+        if shift is None:
+            raise RuleViolation(NO_SHIFT_MESSAGE, f"user {self.user.user_id}: no open shift")
+        return shift
+
     def start_purchase(self) -> PurchaseStart:
-        """Re-read the card in the reader (settling any pending write) and the sale step."""
+        """The open shift, then re-read the card in the reader (settling any pending write)
+        and the sale step."""
+        self.require_shift()
         card = self.read_card()
         return PurchaseStart.of(card, hall_policy(self.ctx))
 
@@ -339,6 +355,7 @@ class CounterSession:
         payment: Payment,
     ) -> Outcome[SaleOnCard]:
         """购气 on the inserted card: commit, write the card, settle."""
+        self.require_shift()
         if payment.method != PaymentMethod.CASH:
             cash_tendered_fen = None
         sold = self.cards.sell(
@@ -360,6 +377,7 @@ class CounterSession:
 
     def open_account(self, req: OpenAccountRequest) -> Outcome[OpenAccountResult]:
         """开户 and 开卡 on the blank card in the reader."""
+        self.require_shift()  # before the card is looked at
         opened = self.cards.open_account(self.actor, req)
         return Outcome(
             opened,
@@ -374,6 +392,7 @@ class CounterSession:
         self, req: ReplaceCardRequest, approvals: tuple[ApprovalEntry, ...] | None
     ) -> Outcome[SaleResult]:
         """补卡 onto the blank card in the reader; ``approvals`` when the fee is waived."""
+        self.require_shift()  # before the card is looked at
         resolved = self.approvals(approvals) if approvals is not None else ()
         result = self.cards.replace(self.actor, dataclasses.replace(req, approvals=resolved))
         return _of_sale(result)
@@ -385,12 +404,14 @@ class CounterSession:
 
     def transfer(self, req: TransferRequest) -> Outcome[SaleResult]:
         """过户; with a new card serial the blank card in the reader is issued too."""
+        self.require_shift()
         if req.new_card_serial:
             return _of_sale(self.cards.transfer(self.actor, req))
         return _of_sale(transfer(self.ctx, self.actor, req))
 
     def close_account(self, req: CloseAccountRequest) -> Outcome[SaleResult]:
         """销户 from the final reading, with the card when it is in the reader."""
+        self.require_shift()  # before the card is looked at
         if self.devices.reader is None:
             return _of_sale(close_account(self.ctx, self.actor, req))
         return _of_sale(self.cards.close_account(self.actor, req))
@@ -407,6 +428,7 @@ class CounterSession:
         self, request_id: uuid.UUID, reason: str, approvals: tuple[ApprovalEntry, ...]
     ) -> Outcome[SaleResult]:
         """退气: the unloaded last purchase comes off the card, the money goes back."""
+        self.require_shift()
         done = self.cards.refund(self.actor, request_id, reason, self.approvals(approvals))
         return _of_sale(done.sale)
 
@@ -418,6 +440,7 @@ class CounterSession:
         approvals: tuple[ApprovalEntry, ...],
     ) -> Outcome[SaleResult]:
         """补气 onto the inserted card."""
+        self.require_shift()
         done = self.cards.supplement(
             self.actor, request_id, volume, reason, self.approvals(approvals)
         )
@@ -498,6 +521,7 @@ class CounterSession:
         return f"{what}已在打印机“{self.printer_name}”打印"
 
     def move_cash(self, req: shifts.CashMoveRequest) -> Outcome[shifts.Moved]:
+        self.require_shift()
         return Outcome(shifts.move_cash(self.ctx, self.actor, req))
 
     def hand_over(
@@ -505,6 +529,7 @@ class CounterSession:
     ) -> Outcome[shifts.Moved]:
         """交款 to the finance user who confirms with ``receiver`` (user name, password); the
         交款单 prints at once (a printer fault never undoes the hand-over)."""
+        self.require_shift()  # before the receiver's name is looked up
         request = shifts.HandoverRequest(request_id, count, self.credential(*receiver), note=note)
         moved = shifts.hand_over(self.ctx, self.actor, request)
         return Outcome(moved, message=self.print_handover_slip(moved.movement_id))

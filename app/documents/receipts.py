@@ -25,7 +25,7 @@ from app.documents.data import (
 )
 from app.domain.money import format_money, format_volume
 from app.domain.privacy import mask_id, mask_name
-from app.vocabulary import Role, TransactionKind
+from app.vocabulary import Role, TransactionKind, tier_name
 
 TITLES: dict[str, str] = {
     TransactionKind.PURCHASE: "燃气购气凭证",
@@ -156,9 +156,8 @@ def layout(data: ReceiptData, width: int = 48) -> Receipt:
         if data.tariff_name:
             lines.append(Line(pair("气价", data.tariff_name, width)))
         for tier in data.tiers:
-            left = (
-                f"第{tier.tier}阶 {format_volume(tier.volume)}立方米×{format_money(tier.price_fen)}"
-            )
+            volume, price = format_volume(tier.volume), format_money(tier.price_fen)
+            left = f"{tier_name(tier.tier)} {volume}立方米×{price}"
             lines.append(Line(pair(left, format_money(tier.amount_fen), width)))
     lines.append(Line(rule))
     if data.volume:

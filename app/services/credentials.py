@@ -115,6 +115,26 @@ def locked_until(session: Session, now: dt.datetime, user_id: int) -> dt.datetim
     return until if until > now else None
 
 
+def failures_left(session: Session, now: dt.datetime, user_id: int) -> int:
+    """Wrong passwords the user may still type before the next one starts a lockout, counting
+    the failures since the last success or lockout inside ``login_window_minutes``."""
+    policy = load_policy(session)
+    window = now - dt.timedelta(minutes=policy.login_window_minutes)
+    rows = _events(session, user_id, (LOGIN_OK, LOCKOUT, *FAILURE_KINDS), window)
+    failures = 0
+    for row in rows:  # failures since the last success or lockout, inside the window
+        failures = failures + 1 if row.kind in FAILURE_KINDS else 0
+    return max(0, policy.login_max_failures - failures)
+
+
+def next_lockout_minutes(session: Session, now: dt.datetime, user_id: int) -> int:
+    """How long the user's next lockout lasts: each lockout of a day doubles the one before,
+    up to ``max_lockout_minutes``."""
+    policy = load_policy(session)
+    earlier = len(_events(session, user_id, (LOCKOUT,), now - dt.timedelta(days=1)))
+    return min(policy.lockout_minutes * 2 ** min(earlier, 30), policy.max_lockout_minutes)
+
+
 def failure_event(
     session: Session,
     now: dt.datetime,
@@ -127,17 +147,10 @@ def failure_event(
     the window, the lockout it starts. Each lockout of a day doubles the one before, up to
     ``max_lockout_minutes``, so nobody can shut a colleague out for a whole day by guessing.
     Counted exactly only when the caller holds ``lock_user_row`` (the login does)."""
-    policy = load_policy(session)
     failed = audit.Event(kind, user_id, counter_id, data=dict(data or {}))
-    window = now - dt.timedelta(minutes=policy.login_window_minutes)
-    rows = _events(session, user_id, (LOGIN_OK, LOCKOUT, *FAILURE_KINDS), window)
-    failures = 0
-    for row in rows:  # failures since the last success or lockout, inside the window
-        failures = failures + 1 if row.kind in FAILURE_KINDS else 0
-    if failures + 1 < policy.login_max_failures:  # + this one
+    if failures_left(session, now, user_id) > 1:  # this one is not the last allowed
         return failed, None
-    earlier = len(_events(session, user_id, (LOCKOUT,), now - dt.timedelta(days=1)))
-    minutes = min(policy.lockout_minutes * 2 ** min(earlier, 30), policy.max_lockout_minutes)
+    minutes = next_lockout_minutes(session, now, user_id)
     until = now + dt.timedelta(minutes=minutes)
     lockout = audit.Event(
         LOCKOUT, user_id, counter_id, data={"until": until.isoformat(), "minutes": minutes}

@@ -44,9 +44,11 @@ from app.services.credentials import (
     check_user_password,
     dummy_verify,
     failure_event,
+    failures_left,
     hash_password,
     lock_user_row,
     minutes_left,
+    next_lockout_minutes,
     password_matches,
 )
 from app.services.locks import account_by_no
@@ -213,6 +215,29 @@ def locked_until(session: Session, ctx: Context, user_id: int) -> dt.datetime | 
 BAD_LOGIN = "用户名或密码错误"
 
 
+class LoginRefused(PermissionDenied):
+    """A login refused with ``BAD_LOGIN`` for a user who exists, with what only that user's
+    own lock screen may be told (``unlock_counter``): the wrong passwords left before the
+    lockout (``tries_left``, with the lockout's ``lockout_minutes``), or when the lockout
+    that refused it ends (``until``). The login window never says either: unknown names never
+    lock, so it would tell which names exist."""
+
+    def __init__(
+        self,
+        dev_message: str,
+        user_id: int,
+        *,
+        tries_left: int | None = None,
+        lockout_minutes: int | None = None,
+        until: dt.datetime | None = None,
+    ):
+        super().__init__(BAD_LOGIN, dev_message)
+        self.user_id = user_id
+        self.tries_left = tries_left
+        self.lockout_minutes = lockout_minutes
+        self.until = until
+
+
 @service
 def login(
     ctx: Context, username: Username, password: Password, counter_id: int | None = None
@@ -256,7 +281,7 @@ def login(
             session.commit()
             # BAD_LOGIN, not "locked": unknown users never lock, so a distinct answer would
             # tell that the name exists; the log (and the supervisor) know the reason
-            raise PermissionDenied(BAD_LOGIN, f"locked until {until}")
+            raise LoginRefused(f"locked until {until}", user.id, until=until)
         if not user.active:
             dummy_verify(password)
             audit.record(
@@ -267,12 +292,18 @@ def login(
             session.commit()
             raise PermissionDenied(BAD_LOGIN, f"user {user.id} disabled")
         if not password_matches(user.password_hash, password):
+            left = failures_left(session, now, user.id) - 1  # after this one
+            minutes = next_lockout_minutes(session, now, user.id)
             failed, lockout = failure_event(session, now, user.id, counter_id, LOGIN_FAILED)
             audit.record(session, ctx, failed)
             if lockout is not None:
                 audit.record(session, ctx, lockout)
             session.commit()
-            raise PermissionDenied(BAD_LOGIN, f"wrong password for user {user.id}")
+            detail = f"wrong password for user {user.id}"
+            if lockout is not None:
+                until = dt.datetime.fromisoformat(str(lockout.data["until"]))
+                raise LoginRefused(detail, user.id, until=until)
+            raise LoginRefused(detail, user.id, tries_left=left, lockout_minutes=minutes)
         audit.record(session, ctx, audit.Event(LOGIN_OK, user.id, counter_id))
         if _needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
@@ -321,9 +352,16 @@ def unlock_counter(
 ) -> LoggedIn:
     """Unlock an idle-locked counter: the same clerk, or a team leader/manager/administrator.
 
-    A wrong password counts towards that user's lockout like any failed login.
+    A wrong password counts towards that user's lockout like any failed login. The locked
+    clerk's own name (shown on the lock screen already) is told the tries left before the
+    lockout, or the hall's clock time the lockout ends; any other name gets the login's answer.
     """
-    person = login(ctx, username, password, counter_id)
+    try:
+        person = login(ctx, username, password, counter_id)
+    except LoginRefused as refused:
+        if refused.user_id != lock.user_id:
+            raise
+        raise PermissionDenied(_own_refusal(ctx, refused), str(refused)) from refused
     if person.user_id != lock.user_id and not allowed(person.role, "unlock_any_counter"):
         audit.record_alone(
             ctx,
@@ -341,6 +379,18 @@ def unlock_counter(
     lock.locked = False
     lock.last_input = ctx.now()
     return person
+
+
+def _own_refusal(ctx: Context, refused: LoginRefused) -> str:
+    """What the locked clerk reads after a refused unlock (Chinese)."""
+    if refused.until is not None:
+        at = ctx.local(refused.until)
+        return f"密码错误次数过多，已锁定至 {at:%H:%M}，请到时再试或请班长解锁"
+    if refused.tries_left is not None:
+        return (
+            f"密码错误，还可再试 {refused.tries_left} 次，再错将锁定 {refused.lockout_minutes} 分钟"
+        )
+    return BAD_LOGIN
 
 
 # ---------------------------------------------------------------- users

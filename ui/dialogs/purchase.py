@@ -178,7 +178,7 @@ class PurchaseDialog(OperationDialog):
 
     def _context_failed(self, error: Exception) -> None:
         self.set_working(False)
-        self.card_label.setText(self.tr("未读到燃气卡"))
+        self.card_label.clear()  # the error says why (no card, no shift, a reader fault)
         self.show_error(error)
 
     # ------------------------------------------------------------------ inputs

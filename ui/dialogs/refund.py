@@ -40,7 +40,9 @@ class _CardApprovalDialog(OperationDialog):
         """Read the inserted card off the GUI thread (settles any interrupted write)."""
         self.card = None
         self.card_label.setText(self.tr("正在读卡…"))
-        run_in_background(self.session.read_card, self._card_read, self._read_failed, parent=self)
+        run_in_background(
+            self.session.start_on_card, self._card_read, self._read_failed, parent=self
+        )
 
     def _read_failed(self, error: Exception) -> None:
         self.card_label.setText(self.tr("未读到卡"))

@@ -1,5 +1,7 @@
 """F12 报表: the shift's Z-report, the hall's daily and monthly reports, previewed as text and
-exported as PDF, CSV or XLSX.
+exported as PDF, CSV or XLSX; the Z-report also prints on the counter's receipt printer
+(打印, Ctrl+P). The save dialog is Qt's own, in the counter's language, opening in the user's
+documents folder (``ui.files``).
 
 Reports are read and rendered off the GUI thread with a busy indicator. 取消 abandons a report
 being generated: the query cannot be interrupted, so the worker runs to its end, but its result
@@ -15,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QPlainTextEdit,
@@ -33,6 +34,7 @@ from app.counter import CounterSession, ShiftInfo
 from app.counter.reports import FORMATS, Report, ReportKind
 from app.errors import GasDeskError, RuleViolation
 from ui.base import OperationDialog
+from ui.files import ask_save_path
 from ui.worker import run_in_background
 
 Z, DAILY, MONTHLY = ReportKind.Z, ReportKind.DAILY, ReportKind.MONTHLY
@@ -113,6 +115,16 @@ class ReportsDialog(OperationDialog):
             button.clicked.connect(lambda _checked=False, f=fmt: self.export(f))
             self.export_buttons[fmt] = button
             exports.addWidget(button)
+        self.print_button = QPushButton(self.tr("打印 (Ctrl+P)"))
+        self.print_button.setObjectName("print-report")
+        self.print_button.setAutoDefault(False)
+        self.print_button.setEnabled(False)
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_button.setToolTip(
+            self.tr("在本柜台的凭证打印机打印交班报表；日报、月报请导出PDF后用办公打印机打印")
+        )
+        self.print_button.clicked.connect(self.print_report)
+        exports.addWidget(self.print_button)
         exports.addStretch(1)
         exports.addWidget(self.cancel_button)
         layout = self.layout()
@@ -222,16 +234,42 @@ class ReportsDialog(OperationDialog):
             button.setEnabled(
                 not self.working and self.report is not None and self.report.exports_to(fmt)
             )
+        self.print_button.setEnabled(not self.working and self._printable() is not None)
+
+    def _printable(self) -> int | None:
+        """The shift whose generated Z-report the receipt printer can print, if any."""
+        report = self.report
+        if report is None or report.kind != Z:
+            return None
+        return getattr(report.data, "shift_id", None)
 
     def _generated(self, report: Report) -> None:
         self.report = report
         self.preview.setPlainText(report.text)
-        self.info.setText(self.tr("报表已生成，可导出PDF、CSV或XLSX"))
+        if self._printable() is not None:
+            self.info.setText(self.tr("报表已生成，可打印（Ctrl+P）或导出PDF"))
+        else:
+            self.info.setText(self.tr("报表已生成，可导出PDF、CSV或XLSX"))
         self._update_exports()
 
     def reject(self) -> None:
         self.generation += 1  # a report still running is of no use once the dialog is closed
         super().reject()
+
+    # -- printing ---------------------------------------------------------------------------
+
+    def print_report(self) -> None:
+        """The generated Z-report on the counter's printer; a fault is said (print again)."""
+        shift_id = self._printable()
+        if self.working or shift_id is None:
+            return
+        session = self.session
+        self.error.clear()
+        self.info.setText(self.tr("正在打印…"))
+        self._start(lambda: session.print_zreport(shift_id), self._report_printed)
+
+    def _report_printed(self, message: str) -> None:
+        self.info.setText(message)
 
     # -- exporting --------------------------------------------------------------------------
 
@@ -251,5 +289,4 @@ class ReportsDialog(OperationDialog):
         self.info.setText(self.tr("已导出：{0}").format(str(path)))
 
     def _ask_save_path(self, title: str, suggested: str, name_filter: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, suggested, name_filter)
-        return path or None
+        return ask_save_path(self, title, suggested, name_filter)
