@@ -70,7 +70,7 @@ class Role(_Labelled):
     DEPARTMENT_MANAGER = "department_manager", "部门经理", "Department manager"
     FINANCE = "finance", "财务", "Finance"
     VICE_PRESIDENT = "vice_president", "分管副总", "Vice president"
-    ADMINISTRATOR = "administrator", "系统管理员", "Administrator"
+    ADMINISTRATOR = "administrator", "系统管理员", "System administrator"
 
 
 class CashMovementKind(_Labelled):

@@ -320,3 +320,49 @@ def test_font_scale_from_the_screen_and_the_menu(qtbot, counter, qapp, tmp_path,
         qapp.setFont(before)
         QThreadPool.globalInstance().waitForDone(10_000)
         qtbot.wait(50)
+
+
+@pytest.mark.parametrize("key", ["F1", "F2"])
+def test_operation_dialogs_fit_1366(qtbot, counter, hall, window, language, screen_font, key):
+    """The sale (F1) and the account opening (F2) as the counter opens them: on the screen,
+    every label and button whole."""
+    if screen_font > auto_font_scale(SCREEN[1]):
+        pytest.skip("the dialogs are laid out for the screen's own type size")
+    opened = issue_card(counter, hall)
+    qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
+    qtbot.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
+    qtbot.waitUntil(lambda: window.current_dialog is not None, timeout=WAIT)
+    dialog = window.current_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible(), timeout=WAIT)
+    if key == "F1":
+        qtbot.waitUntil(lambda: dialog.context is not None, timeout=WAIT)  # the card re-read
+    qtbot.wait(50)
+    assert dialog.width() <= SCREEN[0] and dialog.height() <= SCREEN[1] - 68
+    assert clipped(dialog) == []
+    if language == "en":  # the payment methods and ID types in English too
+        from PySide6.QtWidgets import QComboBox
+
+        items = [
+            box.itemText(i) for box in dialog.findChildren(QComboBox) for i in range(box.count())
+        ]
+        assert [item for item in items if CJK.search(item)] == []
+        expected = PaymentMethod.WECHAT if key == "F1" else IdType.RESIDENT_ID
+        assert expected.label_en in items
+    dialog.reject()
+
+
+def test_approvers_named_in_the_interface_language(qtbot, counter, language):
+    """The roles a large refund needs come from the service as roles, shown in the screen's
+    language (班长 / Team leader)."""
+    from ui.dialogs.approvals import ApprovalsWidget
+
+    widget = ApprovalsWidget(counter)
+    qtbot.addWidget(widget)
+    widget.set_slots(counter.approval_slots(120_000))  # 1,200 m³: three written approvals
+    texts = [row.role.text() for row in widget.rows]
+    assert len(texts) == 4
+    for role in (Role.ADMINISTRATOR, Role.DEPARTMENT_MANAGER, Role.FINANCE, Role.VICE_PRESIDENT):
+        assert any(role.text(language) in text for text in texts)
+        assert role.text(language) in widget.rule.text()
+    if language == "en":
+        assert [text for text in texts if CJK.search(text)] == []
