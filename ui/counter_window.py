@@ -44,6 +44,7 @@ from app.vocabulary import DrawerLevel, PrinterState
 from ui.account_panel import AccountPanel
 from ui.base import error_text
 from ui.customer_display import CustomerDisplay
+from ui.fitting import keep_fitted
 from ui.i18n import FONT_SCALES, apply_font_scale, vocabulary_text
 from ui.operations import OPERATIONS, Operation
 from ui.worker import run_in_background
@@ -535,6 +536,7 @@ class CounterWindow(QMainWindow):
         if op.needs_account and self.account is not None:
             dialog.show_customer(self.account.summary)
         self.current_dialog = dialog
+        keep_fitted(dialog)  # a long header or approval rule is never cut at the bottom
         dialog.finished.connect(lambda code, d=dialog: self._dialog_finished(d, code))
         dialog.open()
 
