@@ -45,6 +45,7 @@ from ui.i18n import (
     BASE_POINT_SIZE,
     apply_font_scale,
     auto_font_scale,
+    denomination_text,
     install_translator,
     ui_language,
     vocabulary_text,
@@ -268,6 +269,7 @@ def test_english_translator_answers_vocabulary_in_any_context(qapp, backend):
     translate = QCoreApplication.translate
     assert ui_language() == "zh_CN"
     assert translate("PurchaseDialog", PaymentMethod.WECHAT.label) == "微信"
+    assert denomination_text(50) == "5角"
     translator = install_translator(qapp, "en")
     try:
         assert ui_language() == "en"
@@ -279,10 +281,12 @@ def test_english_translator_answers_vocabulary_in_any_context(qapp, backend):
         )
         assert translate("CounterWindow", "购气") == "Purchase gas"  # the .qm still comes first
         assert translate("CounterWindow", "没有译文的话") == "没有译文的话"  # never empty
+        assert translate("ShiftDialog", "5角") == "5 jiao" == denomination_text(50)
     finally:
         QCoreApplication.removeTranslator(translator)
     assert ui_language() == "zh_CN"
     assert translate("PurchaseDialog", PaymentMethod.WECHAT.label) == "微信"
+    assert denomination_text(50) == "5角"
 
 
 def test_font_scale_from_the_screen_and_the_menu(qtbot, counter, qapp, tmp_path, monkeypatch):

@@ -34,12 +34,26 @@ def translation_file(lang: str) -> Path:
 
 
 def vocabulary_labels(language: str) -> dict[str, str]:
-    """Chinese label → its label in ``language``, for every member of the hall's vocabulary."""
+    """Chinese label → its label in ``language``, for every member of the hall's vocabulary
+    (and the drawer's denominations)."""
+    from app.domain.cash import DENOMINATION_NAMES
+
     labels: dict[str, str] = {}
     for kind in vocabulary._Labelled.__subclasses__():
         for member in kind:
             labels.setdefault(member.label, member.text(language))
+    for face, name in DENOMINATION_NAMES.items():
+        labels.setdefault(name, denomination_text(face, language))
     return labels
+
+
+def denomination_text(face_fen: int, language: str | None = None) -> str:
+    """A note or coin (face value in fen) as the interface names it: 100元 / 100 yuan."""
+    from app.domain.cash import DENOMINATION_NAMES, DENOMINATION_NAMES_EN
+
+    language = ui_language() if language is None else language
+    names = DENOMINATION_NAMES_EN if language.startswith("en") else DENOMINATION_NAMES
+    return names[face_fen]
 
 
 # asked of the installed translators to learn the interface's language (only ours answer it;
