@@ -233,6 +233,27 @@ def test_counter_window_fits_1366(qtbot, counter, hall, window, language, screen
         assert [kind for kind in kinds if CJK.search(kind)] == []
 
 
+@pytest.mark.parametrize("scale", [125, 150])
+def test_counter_window_fits_1920_with_large_type(qtbot, counter, hall, window, qapp, scale):
+    """On 1920×1080 (automatic: 125 %) and at the largest size, nothing is cut either."""
+    if window.font().pointSizeF() > BASE_POINT_SIZE:
+        pytest.skip("once is enough")  # the window fixture's own 125 % run
+    apply_font_scale(qapp, scale)
+    window.resize(1920, 1080)
+    opened = issue_card(counter, hall)
+    qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.account_panel.history.rowCount() > 0, timeout=WAIT)
+    qtbot.waitUntil(lambda: not window._refreshing, timeout=WAIT)
+    longest_states(window, counter)
+    qtbot.waitUntil(
+        lambda: window.operation_buttons["F1"].font().pointSizeF() > BASE_POINT_SIZE,
+        timeout=WAIT,
+    )
+    qtbot.wait(50)
+    assert clipped(window) == []
+    assert_bars_fit(window)
+
+
 def test_window_needs_no_more_than_a_maximised_1366_screen(qtbot, window, screen_font):
     """A maximised window on 1366×768 has about 1366×700 (title bar, task bar)."""
     hint = window.minimumSizeHint()
