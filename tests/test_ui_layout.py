@@ -392,3 +392,32 @@ def test_approvers_named_in_the_interface_language(qtbot, counter, language):
         assert role.text(language) in widget.rule.text()
     if language == "en":
         assert [text for text in texts if CJK.search(text)] == []
+
+
+def test_counter_window_opens_maximised_with_the_workstation_font_scale(
+    qtbot, qapp, hall, tmp_path
+):
+    from app.counter.compose import devices_from_config
+    from tests.support import PASSWORD
+    from tests.test_ui_login import hall_config, type_login
+    from ui.app import StartupFlow
+
+    config = hall_config(tmp_path)
+    config.font_scale = 150
+    flow = StartupFlow(hall.ctx, config, qapp, devices_from_config, autologin="")
+    flow.show_login()
+    qtbot.addWidget(flow.login_window)
+    try:
+        type_login(qtbot, flow.login_window, "lina", PASSWORD)
+        qtbot.waitUntil(lambda: flow.counter_window is not None, timeout=WAIT)
+        window = flow.counter_window
+        qtbot.addWidget(window)
+        qtbot.addWidget(window.customer_display)
+        assert window.windowState() & Qt.WindowState.WindowMaximized
+        assert window.font_scale_actions[150].isChecked()
+    finally:
+        flow.close()
+        if flow.counter_window is not None:
+            flow.counter_window.close()
+        QThreadPool.globalInstance().waitForDone(10_000)
+        qtbot.wait(50)
