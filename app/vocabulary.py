@@ -19,11 +19,11 @@ class _Labelled(StrEnum):
     label: str
     label_en: str
 
-    def __new__(cls, value: str, label: str, label_en: str) -> _Labelled:
+    def __new__(cls, value: str, label: str, label_en: str | None = None) -> _Labelled:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
-        member.label_en = label_en
+        member.label_en = label_en or label  # never missing (tests ask for every one)
         return member
 
     def text(self, language: str = "zh_CN") -> str:
@@ -162,6 +162,16 @@ class PrinterState(_Labelled):
     @property
     def can_print(self) -> bool:
         return self is PrinterState.READY
+
+
+class TrainingFault(_Labelled):
+    """A fault 培训模式 lets a trainee switch on, to rehearse what real counters see."""
+
+    CARD_PULLED = "card_pulled", "写卡时拔卡（下一次写卡）", "Card pulled during the next write"
+    WRITE_IGNORED = "write_ignored", "卡片不接受写入", "Card ignores writes"
+    PAPER_OUT = "paper_out", "打印机缺纸", "Printer out of paper"
+    PRINTER_OFFLINE = "printer_offline", "打印机离线", "Printer offline"
+    READER_UNPLUGGED = "reader_unplugged", "读卡器断开", "Card reader unplugged"
 
 
 class PrinterFaultReason(_Labelled):

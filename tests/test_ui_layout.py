@@ -36,7 +36,9 @@ from app.vocabulary import (
     ReaderState,
     ReplacementReason,
     Role,
+    TrainingFault,
     TransactionKind,
+    _Labelled,
 )
 from tests.ui_support import issue_card
 from ui.app import save_font_scale
@@ -70,6 +72,7 @@ VOCABULARY = (
     ReaderState,
     PrinterState,
     PrinterFaultReason,
+    TrainingFault,
 )
 
 
@@ -270,6 +273,7 @@ def test_status_bar_in_the_interface_language(qtbot, window, language):
 
 
 def test_every_vocabulary_member_has_both_labels(qapp, backend):
+    assert set(VOCABULARY) == set(_Labelled.__subclasses__())  # a new kind is listed here too
     for kind in VOCABULARY:
         for member in kind:
             assert CJK.search(member.label), member
