@@ -2,26 +2,32 @@
 
 Qt sizes a top-level window from its layout's minimum size, which leaves out the height a
 word-wrapped label needs at the window's width: a long customer header or an approval rule,
-English above all, is then cut at the bottom (and a window given a fixed width may be narrower
-than its buttons). ``keep_fitted`` grows the window (never beyond the screen) whenever its
-layout changes.
+English above all, is then cut at the bottom; and it opens a window at most two thirds of the
+screen wide, which squeezes a long row of buttons below their text. ``keep_fitted`` grows the
+window to what its layout asks for (never beyond the screen) whenever its layout changes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer
 from PySide6.QtWidgets import QWidget
 
 
+def available_room(window: QWidget) -> QRect | None:
+    """The part of the window's screen a window may take (without the task bar)."""
+    screen = window.screen()
+    return screen.availableGeometry() if screen is not None else None
+
+
 def fit_height(window: QWidget) -> None:
-    """Grow ``window`` to the width its widgets need and to the height its layout needs at
+    """Grow ``window`` to the width its layout asks for and to the height its layout needs at
     that width (within the screen)."""
     layout = window.layout()
     if layout is None:
         return
-    screen = window.screen()
-    room = screen.availableGeometry() if screen is not None else None
-    width = max(window.width(), window.minimumSizeHint().width())
+    room = available_room(window)
+    # Qt opens a window at most 2/3 of the screen wide, below what a row of buttons needs
+    width = max(window.width(), window.minimumSizeHint().width(), window.sizeHint().width())
     if room is not None:
         width = min(width, room.width() - (window.frameGeometry().width() - window.width()))
     height = window.height()
