@@ -29,6 +29,7 @@ class LocalConfig:
     counter_code: str = "1"
     timezone: str = "Asia/Shanghai"
     training: bool = False
+    font_scale: int | None = None  # per cent of the base font; None: chosen from the screen
     extra: dict[str, object] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # unknown keys, logged once logging is up
 
@@ -154,6 +155,7 @@ SCHEMA: dict[str, Setting] = {
     "backup_every_hours": Setting(NUMBER, 1 / 60, 24 * 366),  # a minute to a year
     "audit_key_file": Setting(PATH),
     "card_key_file": Setting(PATH),
+    "font_scale": Setting(INT, 50, 300),  # per cent (the counter's 显示 → 字号 menu)
     "emulated_devices": Setting(FLAG),
     "reader": Setting(TEXT, max_length=200),
     "card_family": Setting(TEXT, max_length=40),  # the reader's card driver (app.devices)
@@ -320,6 +322,7 @@ def load_config(*, training: bool = False) -> LocalConfig:
         counter_code=str(checked.pop("counter_code", "1")),
         timezone=check_timezone(str(checked.pop("timezone", "Asia/Shanghai")), source),
         training=training,
+        font_scale=checked.pop("font_scale", None),  # type: ignore[arg-type]
         extra=checked,
         warnings=warnings,
     )

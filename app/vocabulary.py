@@ -1,9 +1,10 @@
 """The hall's vocabulary: every kind, role and state a row, a screen or a receipt names.
 
 Each is a ``StrEnum`` whose value is what the database stores (so a member compares equal to the
-stored string and binds as one), with its Chinese label (``.label``) and its place in reports
-(definition order; ``.order``). Pure: no database, no Qt, no other app module, so the domain,
-the services, the counter and the screens all import it.
+stored string and binds as one), with its Chinese label (``.label``; receipts and reports), its
+English label (``.label_en``; the screens in English, see ``ui.i18n.vocabulary_text``) and its
+place in reports (definition order; ``.order``). Pure: no database, no Qt, no other app module,
+so the domain, the services, the counter and the screens all import it.
 """
 
 from __future__ import annotations
@@ -12,15 +13,22 @@ from enum import StrEnum
 
 
 class _Labelled(StrEnum):
-    """A value the hall names, with its Chinese label; members are in report order."""
+    """A value the hall names, with its Chinese label and its English one (the screens in
+    English); members are in report order."""
 
     label: str
+    label_en: str
 
-    def __new__(cls, value: str, label: str) -> _Labelled:
+    def __new__(cls, value: str, label: str, label_en: str | None = None) -> _Labelled:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
+        member.label_en = label_en or label  # never missing (tests ask for every one)
         return member
+
+    def text(self, language: str = "zh_CN") -> str:
+        """Its label in ``language`` ("en…" English, anything else Chinese)."""
+        return self.label_en if language.startswith("en") else self.label
 
     @property
     def order(self) -> int:
@@ -44,95 +52,112 @@ class _Labelled(StrEnum):
 class TransactionKind(_Labelled):
     """``counter_transactions.kind``: what a row at the counter was."""
 
-    PURCHASE = "purchase", "购气"
-    REFUND = "refund", "退气"
-    SUPPLEMENT = "supplement", "补气"
-    CARD_REPLACEMENT = "card_replacement", "补卡"
-    OPENING = "opening", "开户"
-    TRANSFER = "transfer", "过户"
-    CLOSING = "closing", "销户"
-    VOID = "void", "作废"
+    PURCHASE = "purchase", "购气", "Purchase"
+    REFUND = "refund", "退气", "Refund"
+    SUPPLEMENT = "supplement", "补气", "Supplement"
+    CARD_REPLACEMENT = "card_replacement", "补卡", "Card replacement"
+    OPENING = "opening", "开户", "Account opening"
+    TRANSFER = "transfer", "过户", "Ownership transfer"
+    CLOSING = "closing", "销户", "Account closing"
+    VOID = "void", "作废", "Void"
 
 
 class Role(_Labelled):
     """``users.role``: who a user is in the hall."""
 
-    CLERK = "clerk", "营业员"
-    TEAM_LEADER = "team_leader", "班长"
-    DEPARTMENT_MANAGER = "department_manager", "部门经理"
-    FINANCE = "finance", "财务"
-    VICE_PRESIDENT = "vice_president", "分管副总"
-    ADMINISTRATOR = "administrator", "系统管理员"
+    CLERK = "clerk", "营业员", "Clerk"
+    TEAM_LEADER = "team_leader", "班长", "Team leader"
+    DEPARTMENT_MANAGER = "department_manager", "部门经理", "Department manager"
+    FINANCE = "finance", "财务", "Finance"
+    VICE_PRESIDENT = "vice_president", "分管副总", "Vice president"
+    ADMINISTRATOR = "administrator", "系统管理员", "System administrator"
 
 
 class CashMovementKind(_Labelled):
     """``cash_movements.kind``: cash that moved without a sale."""
 
-    FLOAT = "float", "备用金"
-    CASH_IN = "cash_in", "现金存入"
-    CASH_OUT = "cash_out", "现金支出"
-    HANDOVER = "handover", "交款"
-    SAFE_DEPOSIT = "safe_deposit", "存入保险柜"
-    OVER_SHORT = "over_short", "长短款"
+    FLOAT = "float", "备用金", "Float"
+    CASH_IN = "cash_in", "现金存入", "Cash in"
+    CASH_OUT = "cash_out", "现金支出", "Cash out"
+    HANDOVER = "handover", "交款", "Hand-over"
+    SAFE_DEPOSIT = "safe_deposit", "存入保险柜", "Safe deposit"
+    OVER_SHORT = "over_short", "长短款", "Over/short"
+
+
+class IdType(_Labelled):
+    """``customers.id_type``: the identity document an account is opened with."""
+
+    RESIDENT_ID = "resident_id", "居民身份证", "Resident ID card"
+    BUSINESS_LICENSE = "business_license", "统一社会信用代码", "Unified social credit code"
+    PASSPORT = "passport", "护照", "Passport"
+    OTHER = "other", "其他证件", "Other document"
+
+
+class ReplacementReason(_Labelled):
+    """Why a card is replaced (recorded on the transaction as its label)."""
+
+    LOST = "lost", "挂失补卡（客户遗失）", "Lost (by the customer)"
+    DAMAGED = "damaged", "损坏补卡（客户原因）", "Damaged (by the customer)"
+    DEFECT = "defect", "卡片质量问题（非客户原因）", "Card defect (not the customer's fault)"
 
 
 class FloatSource(_Labelled):
     """Where a shift's float (备用金) came from."""
 
-    SAFE = "safe", "保险柜"
-    FINANCE = "finance", "财务拨付"
+    SAFE = "safe", "保险柜", "Safe"
+    FINANCE = "finance", "财务拨付", "Issued by finance"
 
 
 class PaymentMethod(_Labelled):
     """``counter_transactions.payment_method``."""
 
-    CASH = "cash", "现金"
-    BANK_CARD = "bank_card", "银行卡"
-    WECHAT = "wechat", "微信"
-    ALIPAY = "alipay", "支付宝"
+    CASH = "cash", "现金", "Cash"
+    BANK_CARD = "bank_card", "银行卡", "Bank card"
+    WECHAT = "wechat", "微信", "WeChat Pay"
+    ALIPAY = "alipay", "支付宝", "Alipay"
 
 
 class CustomerKind(_Labelled):
     """``accounts.customer_kind``: which tariff family an account buys under."""
 
-    RESIDENTIAL = "residential", "民用户"
-    COMMERCIAL = "commercial", "工商业户"
+    RESIDENTIAL = "residential", "民用户", "Residential"
+    COMMERCIAL = "commercial", "工商业户", "Commercial"
 
 
 class CardWriteOutcome(_Labelled):
     """``card_write_outcomes.outcome``: how a card write that was committed PENDING ended."""
 
-    COMPLETED = "completed", "已写卡"
-    VOIDED = "voided", "已作废"
+    COMPLETED = "completed", "已写卡", "Written to card"
+    VOIDED = "voided", "已作废", "Voided"
 
 
 class DrawerLevel(_Labelled):
     """How full the cash drawer is against the hall's limits."""
 
-    OK = "ok", "正常"
-    WARN = "warn", "请存入保险柜"
-    STOP = "stop", "超限停止收款"
+    OK = "ok", "正常", "OK"
+    WARN = "warn", "请存入保险柜", "Deposit in the safe"
+    STOP = "stop", "超限停止收款", "Over limit: no more cash"
 
 
 class ReaderState(_Labelled):
     """The counter's card reader as the status bar shows it."""
 
-    NOT_CONFIGURED = "not_configured", "未配置"
-    READY = "ready", "就绪"
-    CARD_PRESENT = "card_present", "有卡"
-    CONNECTED = "connected", "正常"  # a reader that cannot tell whether a card is in
-    FAULT = "fault", "故障"
+    NOT_CONFIGURED = "not_configured", "未配置", "Not configured"
+    READY = "ready", "就绪", "Ready"
+    CARD_PRESENT = "card_present", "有卡", "Card in"
+    CONNECTED = "connected", "正常", "OK"  # a reader that cannot tell whether a card is in
+    FAULT = "fault", "故障", "Fault"
 
 
 class PrinterState(_Labelled):
     """The counter's receipt printer as the status bar shows it."""
 
-    NOT_CONFIGURED = "not_configured", "未配置"
-    READY = "ready", "正常"
-    UNREACHABLE = "unreachable", "未连接"
-    PAPER_OUT = "paper_out", "缺纸"
-    COVER_OPEN = "cover_open", "上盖打开"
-    OFFLINE = "offline", "离线"
+    NOT_CONFIGURED = "not_configured", "未配置", "Not configured"
+    READY = "ready", "正常", "OK"
+    UNREACHABLE = "unreachable", "未连接", "Not connected"
+    PAPER_OUT = "paper_out", "缺纸", "Out of paper"
+    COVER_OPEN = "cover_open", "上盖打开", "Cover open"
+    OFFLINE = "offline", "离线", "Offline"
 
     @property
     def can_print(self) -> bool:
@@ -142,21 +167,29 @@ class PrinterState(_Labelled):
 class TrainingFault(_Labelled):
     """A fault 培训模式 lets a trainee switch on, to rehearse what real counters see."""
 
-    CARD_PULLED = "card_pulled", "写卡时拔卡（下一次写卡）"
-    WRITE_IGNORED = "write_ignored", "卡片不接受写入"
-    PAPER_OUT = "paper_out", "打印机缺纸"
-    PRINTER_OFFLINE = "printer_offline", "打印机离线"
-    READER_UNPLUGGED = "reader_unplugged", "读卡器断开"
+    CARD_PULLED = "card_pulled", "写卡时拔卡（下一次写卡）", "Card pulled during the next write"
+    WRITE_IGNORED = "write_ignored", "卡片不接受写入", "Card ignores writes"
+    PAPER_OUT = "paper_out", "打印机缺纸", "Printer out of paper"
+    PRINTER_OFFLINE = "printer_offline", "打印机离线", "Printer offline"
+    READER_UNPLUGGED = "reader_unplugged", "读卡器断开", "Card reader unplugged"
 
 
 class PrinterFaultReason(_Labelled):
     """Why a receipt did not print (the receipt stays queued)."""
 
-    UNREACHABLE = "unreachable", "未连接打印机，请检查打印机电源和连接"
-    PAPER_OUT = "paper_out", "打印机缺纸，请装纸"
-    COVER_OPEN = "cover_open", "打印机上盖打开，请合上"
-    OFFLINE = "offline", "打印机离线，请检查打印机"
-    INTERRUPTED = "interrupted", "打印中断，本张可能未打完整"
+    UNREACHABLE = (
+        "unreachable",
+        "未连接打印机，请检查打印机电源和连接",
+        "Printer not connected: check its power and cable",
+    )
+    PAPER_OUT = "paper_out", "打印机缺纸，请装纸", "Printer out of paper: load paper"
+    COVER_OPEN = "cover_open", "打印机上盖打开，请合上", "Printer cover open: close it"
+    OFFLINE = "offline", "打印机离线，请检查打印机", "Printer offline: check the printer"
+    INTERRUPTED = (
+        "interrupted",
+        "打印中断，本张可能未打完整",
+        "Printing interrupted: this receipt may be incomplete",
+    )
 
 
 # A price tier as the counter names it, on the screen (``第{n}档`` in the account panel and the

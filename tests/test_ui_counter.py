@@ -169,8 +169,10 @@ def test_status_bar_shift_and_drawer_warning(qtbot, counter, hall, window):
     assert "600.00" in dialog.warning.text()  # the hand-over warning, in red
     assert "b00020" in dialog.warning.styleSheet()
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "请尽快交款" in status_text(window, "drawer"), timeout=WAIT)
+    # the bar says the level in short; the limit is in the tip
+    qtbot.waitUntil(lambda: "请存入保险柜" in status_text(window, "drawer"), timeout=WAIT)
     assert "b00020" in window.status_labels["drawer"].styleSheet()
+    assert "请尽快交款" in window.status_labels["drawer"].toolTip()
 
 
 def test_blacklisted_card_is_shown(qtbot, counter, hall, window):

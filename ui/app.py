@@ -86,11 +86,17 @@ def run_gui(
     the counter's devices from the configuration after a login."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("GasDesk")
-    from ui.i18n import ensure_cjk_font, install_qt_translator, install_translator
+    from ui.i18n import (
+        apply_font_scale,
+        ensure_cjk_font,
+        install_qt_translator,
+        install_translator,
+    )
 
     install_translator(app, lang)
     install_qt_translator(app, lang)
     ensure_cjk_font(app)
+    apply_font_scale(app, config.font_scale)
     from app.errors import GasDeskError
     from ui.single_instance import acquire
 
@@ -259,7 +265,7 @@ class StartupFlow(QObject):
         self.session = session = CounterSession(self.ctx, user, station, devices)
         window = counter_window_for(session, self.config)
         self.counter_window = window
-        window.show()
+        window.showMaximized()  # the whole screen: larger type, nothing cut off
         log.info("counter window shown")
         if self.login_window is not None:
             self.login_window.hide()
@@ -299,7 +305,28 @@ def counter_window_for(session: CounterSession, config: LocalConfig) -> QWidget:
     """The counter window (imported when the clerk has logged in, not at start)."""
     from ui.counter_window import CounterWindow
 
-    return CounterWindow(session)
+    return CounterWindow(
+        session,
+        font_scale=config.font_scale,
+        save_font_scale=lambda scale: save_font_scale(config, scale),
+    )
+
+
+def save_font_scale(config: LocalConfig, scale: int | None) -> None:
+    """The 字号 menu's choice into config.toml (the other keys stay; None: from the screen)."""
+    import tomllib
+
+    from app.config import check_setting, config_path, write_private_text
+    from ui.first_run import toml_text
+
+    path = config_path()
+    values = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if scale is None:
+        values.pop("font_scale", None)
+    else:
+        values["font_scale"] = check_setting("font_scale", scale)
+    write_private_text(path, toml_text(values))
+    config.font_scale = scale
 
 
 def _schedule_backups(app: QApplication, ctx: Context) -> None:

@@ -11,15 +11,27 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -44,6 +56,8 @@ from app.vocabulary import DrawerLevel, PrinterState
 from ui.account_panel import AccountPanel
 from ui.base import error_text
 from ui.customer_display import CustomerDisplay
+from ui.fitting import keep_fitted
+from ui.i18n import FONT_SCALES, apply_font_scale, vocabulary_text
 from ui.operations import OPERATIONS, Operation
 from ui.worker import run_in_background
 
@@ -62,10 +76,13 @@ SEARCH_DELAY_MS = 250
 CARD_POLL_MS = 1000
 STATUS_REFRESH_MS = 3000
 RED = "color: #b00020; font-weight: bold"
+FKEY_COLUMNS = 6  # the F-key bar in two rows: every label fits a 1366 px screen in English
 
 
 # Asked for where to save a file: (dialog title, suggested file name, filter) → path or None
 SavePath = Callable[[str, str, str], str | None]
+# Told the font scale the clerk chose (per cent; None: from the screen), to keep it
+FontScaleSaver = Callable[[int | None], None]
 
 
 LOCK_KEY = "Ctrl+L"
@@ -104,7 +121,8 @@ class MessageLine(QLabel):
 
 
 class CounterWindow(QMainWindow):
-    """The main window of a counter; ``CounterWindow(session)``.
+    """The main window of a counter; ``CounterWindow(session)``. ``font_scale`` is the
+    workstation's (None: from the screen); ``save_font_scale`` keeps the 字号 menu's choice.
 
     ``lock_requested`` (Ctrl+L) asks the idle lock to lock now; ``logout_requested`` (Ctrl+Shift+L,
     confirmed) asks the start-up flow to close the counter and show the login again."""
@@ -118,10 +136,14 @@ class CounterWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         save_path: SavePath | None = None,
+        font_scale: int | None = None,
+        save_font_scale: FontScaleSaver | None = None,
     ):
         super().__init__(parent)
         self.session = session
         self.save_path: SavePath = save_path or self._ask_save_path
+        self.font_scale = font_scale
+        self.save_font_scale = save_font_scale
         self.current_dialog: QWidget | None = None
         self.account: AccountView | None = None
         self.card_token: tuple | None = None
@@ -146,7 +168,7 @@ class CounterWindow(QMainWindow):
             )
             + (self.tr("（培训模式）") if session.training else "")
         )
-        self.resize(1200, 760)
+        self.resize(1200, 760)  # until shown maximised (ui.app)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -184,7 +206,13 @@ class CounterWindow(QMainWindow):
 
         # the account; the training devices in a window of their own (usable during a dialog)
         self.account_panel = AccountPanel()
-        layout.addWidget(self.account_panel, 1)
+        # a screen too small for the chosen type scrolls the account, never the F-keys away
+        account_area = QScrollArea()
+        account_area.setObjectName("account-area")
+        account_area.setWidgetResizable(True)
+        account_area.setFrameShape(QFrame.Shape.NoFrame)
+        account_area.setWidget(self.account_panel)
+        layout.addWidget(account_area, 1)
         self.training_window = None
         if session.devices.training is not None:
             from ui.training_window import TrainingWindow
@@ -197,15 +225,15 @@ class CounterWindow(QMainWindow):
             self.training_window.message.connect(self.show_message)
             self.training_window.changed.connect(self.refresh_status)
 
-        # action bar: one button and one window-wide F-key per operation
-        bar = QHBoxLayout()
+        # action bar: one button and one window-wide F-key per operation, in two rows
+        bar = QGridLayout()
         self.operation_buttons: dict[str, QPushButton] = {}
         self.operation_actions: dict[str, QAction] = {}
-        for op in OPERATIONS:
+        for index, op in enumerate(OPERATIONS):
             button = QPushButton(f"{op.key} {self.tr(op.name)}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays in the search
             button.clicked.connect(lambda _checked=False, op=op: self.open_operation(op))
-            bar.addWidget(button)
+            bar.addWidget(button, index // FKEY_COLUMNS, index % FKEY_COLUMNS)
             self.operation_buttons[op.key] = button
             action = QAction(self.tr(op.name), self)
             action.setShortcut(QKeySequence(op.key))
@@ -224,25 +252,37 @@ class CounterWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         self.setCentralWidget(central)
+        self._add_view_menu()
 
         # status bar
         self.message = MessageLine()
         self.message.setObjectName("message")
         self.status_labels: dict[str, QLabel] = {}
-        status = self.statusBar()
-        status.addWidget(self.message, 1)
+        # two rows, so nothing is squeezed off a 1366 px screen in English: the message with
+        # the buttons for it; the states of the reader, printer, database, shift and drawer
+        status_area = QWidget()
+        status_area.setObjectName("status-area")
+        rows = QVBoxLayout(status_area)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(2)
+        message_row, states_row = QHBoxLayout(), QHBoxLayout()
+        rows.addLayout(message_row)
+        rows.addLayout(states_row)
+        states_row.addStretch(1)
+        self.statusBar().addWidget(status_area, 1)
+        message_row.addWidget(self.message, 1)
         self.queue_button = QPushButton(self.tr("补打待打印凭证"))
         self.queue_button.setObjectName("print-queued")
         self.queue_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.queue_button.clicked.connect(self.print_queued)
-        status.addPermanentWidget(self.queue_button)
+        message_row.addWidget(self.queue_button)
         self.form_button = QPushButton(self.tr("开户申请表"))
         self.form_button.setObjectName("opening-form")
         self.form_button.setToolTip(self.tr("导出已加载账户的开户申请表（PDF），打印后由客户签字"))
         self.form_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.form_button.setEnabled(False)
         self.form_button.clicked.connect(self.export_opening_form)
-        status.addPermanentWidget(self.form_button)
+        message_row.addWidget(self.form_button)
         for key, caption in (
             ("receipt", self.tr("凭证")),
             ("reader", self.tr("读卡器")),
@@ -256,7 +296,7 @@ class CounterWindow(QMainWindow):
             label.setObjectName(f"status-{key}")
             label.setProperty("caption", caption)
             self.status_labels[key] = label
-            status.addPermanentWidget(label)
+            states_row.addWidget(label)
 
         # the customer's monitor
         self.customer_display = CustomerDisplay(training=session.training)
@@ -275,6 +315,41 @@ class CounterWindow(QMainWindow):
         QTimer.singleShot(0, self.settle_left_card)
         QTimer.singleShot(0, self.refresh_status)
         self.search.setFocus()
+
+    # ------------------------------------------------------------------ font size
+
+    def _add_view_menu(self) -> None:
+        """显示 → 字号: the workstation's font scale, applied at once and kept."""
+        menu = self.menuBar().addMenu(self.tr("显示"))
+        sizes = menu.addMenu(self.tr("字号"))
+        group = QActionGroup(self)
+        self.font_scale_actions: dict[int | None, QAction] = {}
+        for scale in (None, *FONT_SCALES):
+            action = QAction(self.tr("自动（按屏幕）") if scale is None else f"{scale}%", self)
+            action.setCheckable(True)
+            action.setChecked(scale == self.font_scale)
+            action.triggered.connect(lambda _checked=False, scale=scale: self.set_font_scale(scale))
+            group.addAction(action)
+            sizes.addAction(action)
+            self.font_scale_actions[scale] = action
+
+    def set_font_scale(self, scale: int | None) -> None:
+        """The application font at ``scale`` per cent (None: from the screen), kept for the
+        next start."""
+        self.font_scale = scale
+        self.font_scale_actions[scale].setChecked(True)
+        applied = apply_font_scale(QApplication.instance(), scale)
+        try:
+            if self.save_font_scale is not None:
+                self.save_font_scale(scale)
+        except Exception as error:  # a read-only config file: the size still applies now
+            log.warning("font scale not saved: %s", error)
+            self.show_message(
+                self.tr("字号已改为 {0}%，但未能保存：{1}").format(applied, error_text(error)),
+                error=True,
+            )
+            return
+        self.show_message(self.tr("字号已改为 {0}%").format(applied))
 
     # ------------------------------------------------------------------ messages
 
@@ -551,6 +626,7 @@ class CounterWindow(QMainWindow):
             dialog.show_customer(self.account.summary)
         self.current_dialog = dialog
         dialog.committed.connect(self._committed)
+        keep_fitted(dialog)  # a long header or approval rule is never cut at the bottom
         dialog.finished.connect(lambda code, d=dialog: self._dialog_finished(d, code))
         dialog.open()
 
@@ -702,10 +778,10 @@ class CounterWindow(QMainWindow):
         self._refreshing = False
         if self._closing:
             return
-        self._set_status("reader", self.tr(snap.reader.label))
+        self._set_status("reader", vocabulary_text(snap.reader))
         if snap.printer is not None:
             fine = snap.printer in (PrinterState.READY, PrinterState.NOT_CONFIGURED)
-            self._set_status("printer", self.tr(snap.printer.label), warn=not fine)
+            self._set_status("printer", vocabulary_text(snap.printer), warn=not fine)
         if snap.database_error is not None:
             self._set_status("database", snap.database_error, warn=True)
         else:
@@ -728,15 +804,17 @@ class CounterWindow(QMainWindow):
                     "shift", self.tr("已开班（{time}）").format(time=opened.strftime("%H:%M"))
                 )
             drawer = snap.drawer
+            label = self.status_labels["drawer"]
+            label.setToolTip("")
             if drawer is None or drawer.shift_id is None:
                 self._set_status("drawer", self.tr("—"))
             elif drawer.level == DrawerLevel.OK:
                 self._set_status("drawer", self.tr("正常", "status bar"))
             else:
-                message = self.tr(drawer.message) if drawer.message else self.tr("请交款")
-                self._set_status("drawer", message, warn=True)
+                # the level's short words here (the bar stays one line); the limit in the tip
+                self._set_status("drawer", vocabulary_text(DrawerLevel(drawer.level)), warn=True)
+                label.setToolTip(self.tr(drawer.message) if drawer.message else "")
             if drawer is not None and drawer.overdue:
-                label = self.status_labels["drawer"]
                 label.setToolTip(self.tr("有超过期限未交财务的现金，请尽快交款"))
         if self.training_window is not None:
             self.training_window.update_state()

@@ -70,11 +70,12 @@ def main(out_dir: str = "docs/screenshots") -> int:
     from app.services.setup import this_workstation
     from app.services.shifts import OpenShiftRequest, open_shift
     from app.vocabulary import CustomerKind, FloatSource
-    from ui.i18n import ensure_cjk_font, install_translator
+    from ui.i18n import apply_font_scale, ensure_cjk_font, install_translator
 
     app = QApplication.instance() or QApplication(sys.argv)
     install_translator(app, "zh_CN")
     ensure_cjk_font(app)
+    apply_font_scale(app, None)  # as on the counter: from the screen (Xvfb 1366×768)
 
     config = load_config(training=True)
     ctx = build_context(config)
@@ -131,8 +132,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
     from ui.counter_window import CounterWindow
 
     window = CounterWindow(session)
-    window.resize(1280, 760)
-    window.show()
+    window.showMaximized()  # as at the counter
     window.load_account(opened.account_no)
     settle(2.5)  # card poll, account view, status bar
     save(window, out / "02-counter.png")

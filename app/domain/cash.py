@@ -33,6 +33,16 @@ DENOMINATION_NAMES = {
     50: "5角",
     10: "1角",
 }
+DENOMINATION_NAMES_EN = {  # the screens in English
+    10000: "100 yuan",
+    5000: "50 yuan",
+    2000: "20 yuan",
+    1000: "10 yuan",
+    500: "5 yuan",
+    100: "1 yuan",
+    50: "5 jiao",
+    10: "1 jiao",
+}
 MAX_PIECES = 100_000  # more notes of one kind than any drawer holds: a typing error
 # One million yuan: the most any cash figure may be (a movement, a float, a count, a hand-over);
 # a larger figure is a typing error, and an exact bound keeps every sum far inside a BIGINT.

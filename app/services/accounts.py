@@ -68,7 +68,7 @@ from app.services.sales import (
 from app.services.shifts import check_cash_sale
 from app.services.tariffs import ladder_usage, tariff_in_force
 from app.services.unit_of_work import run_once
-from app.vocabulary import CustomerKind, TransactionKind
+from app.vocabulary import CustomerKind, IdType, TransactionKind
 from db.models import (
     Account,
     Card,
@@ -80,12 +80,7 @@ from db.models import (
 )
 from db.search import search_text_for
 
-ID_TYPES = {
-    "resident_id": "居民身份证",
-    "business_license": "统一社会信用代码",
-    "passport": "护照",
-    "other": "其他证件",
-}
+ID_TYPES = IdType.labels()  # value → Chinese label (the dialogs' list, the documents)
 MAX_HOUSEHOLD = 30
 # column bounds, read from the models so they cannot drift
 NAME_LENGTH = column_length(Customer.name)

@@ -31,13 +31,13 @@ from app.services.security import (
 )
 from app.services.shifts import check_cash_sale
 from app.services.unit_of_work import run_once
-from app.vocabulary import Role, TransactionKind
+from app.vocabulary import ReplacementReason, Role, TransactionKind
 
 # reason code → (label recorded on the transaction, customer at fault: a fee is charged)
 REPLACEMENT_REASONS = {
-    "lost": ("挂失补卡（客户遗失）", True),
-    "damaged": ("损坏补卡（客户原因）", True),
-    "defect": ("卡片质量问题（非客户原因）", False),
+    ReplacementReason.LOST.value: (ReplacementReason.LOST.label, True),
+    ReplacementReason.DAMAGED.value: (ReplacementReason.DAMAGED.label, True),
+    ReplacementReason.DEFECT.value: (ReplacementReason.DEFECT.label, False),
 }
 
 

@@ -58,6 +58,7 @@ class ApprovalSlots:
 
     labels: tuple[str, ...]
     reasons_required: bool
+    roles: tuple[tuple[Role, ...], ...] = ()  # per approver, the roles that may approve
 
 
 @service
@@ -65,5 +66,6 @@ def approval_slots(ctx: Context, volume: int) -> ApprovalSlots:
     """The approvers a refund/supplement of ``volume`` needs under the hall's thresholds."""
     with ctx.reading() as session:
         slots, reasons = required_approvals(session, volume)
-    labels = tuple("/".join(Role(role).label for role in sorted(slot)) for slot in slots)
-    return ApprovalSlots(labels, reasons)
+    roles = tuple(tuple(Role(role) for role in sorted(slot)) for slot in slots)
+    labels = tuple("/".join(role.label for role in slot) for slot in roles)
+    return ApprovalSlots(labels, reasons, roles)

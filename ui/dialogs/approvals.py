@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.counter import ApprovalEntry, ApprovalSlots, CounterSession
+from ui.i18n import vocabulary_text
 from ui.worker import run_in_background
 
 
@@ -97,7 +98,11 @@ class ApprovalsWidget(QWidget):
                 widget.deleteLater()
             if moved_focus and self.rows:
                 self.rows[-1].reason.setFocus()
-        for i, label in enumerate(slots.labels):
+        labels = [  # the roles in the screen's language when the service named them
+            "/".join(vocabulary_text(role) for role in slots.roles[i]) if slots.roles else label
+            for i, label in enumerate(slots.labels)
+        ]
+        for i, label in enumerate(labels):
             if i < len(self.rows):
                 row = self.rows[i]
                 row.role.setText(label)
@@ -111,7 +116,7 @@ class ApprovalsWidget(QWidget):
             row.reason.setPlaceholderText(reason_hint)
         if self.rows:
             self.setFocusProxy(self.rows[0].username)
-        needed = self.tr("、").join(slots.labels)
+        needed = self.tr("、").join(labels)
         note = self.tr("须书面审批意见") if slots.reasons_required else ""
         self.rule.setText(self.tr("需要审批：") + needed + (self.tr("；") + note if note else ""))
         self.slots_changed.emit()
