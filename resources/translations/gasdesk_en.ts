@@ -2,146 +2,194 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../ui/files.py" line="36"/>
+        <source>保存位置：</source>
+        <translation>Save in:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="37"/>
+        <source>文件名：</source>
+        <translation>File name:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="38"/>
+        <source>文件类型：</source>
+        <translation>File type:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="39"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/files.py" line="40"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>AccountPanel</name>
     <message>
-        <location filename="../../ui/account_panel.py" line="45"/>
+        <location filename="../../ui/account_panel.py" line="51"/>
         <source>客户信息</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="48"/>
+        <location filename="../../ui/account_panel.py" line="54"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="49"/>
+        <location filename="../../ui/account_panel.py" line="55"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="50"/>
+        <location filename="../../ui/account_panel.py" line="56"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="51"/>
+        <location filename="../../ui/account_panel.py" line="57"/>
         <source>证件号</source>
         <translation>ID no.</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="52"/>
+        <location filename="../../ui/account_panel.py" line="58"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="53"/>
+        <location filename="../../ui/account_panel.py" line="59"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="54"/>
+        <location filename="../../ui/account_panel.py" line="60"/>
         <source>人口</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="55"/>
+        <location filename="../../ui/account_panel.py" line="61"/>
         <source>燃气表</source>
         <translation>Gas meter</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="56"/>
+        <location filename="../../ui/account_panel.py" line="62"/>
         <source>卡片</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="57"/>
+        <location filename="../../ui/account_panel.py" line="63"/>
         <source>购气次数</source>
         <translation>Purchases</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="65"/>
+        <location filename="../../ui/account_panel.py" line="72"/>
         <source>本年度阶梯用气</source>
         <translation>Tiered usage this year</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="71"/>
+        <location filename="../../ui/account_panel.py" line="78"/>
         <source>近期业务</source>
         <translation>Recent transactions</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="95"/>
+        <location filename="../../ui/account_panel.py" line="111"/>
         <source>未加载账户</source>
         <translation>No account loaded</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="24"/>
-        <location filename="../../ui/account_panel.py" line="102"/>
+        <location filename="../../ui/account_panel.py" line="26"/>
+        <location filename="../../ui/account_panel.py" line="146"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="25"/>
+        <location filename="../../ui/account_panel.py" line="27"/>
         <source>黑名单</source>
         <translation>Blacklisted</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="26"/>
+        <location filename="../../ui/account_panel.py" line="28"/>
         <source>停用</source>
         <translation>Retired</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="34"/>
+        <location filename="../../ui/account_panel.py" line="37"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="35"/>
+        <location filename="../../ui/account_panel.py" line="38"/>
         <source>业务</source>
         <translation>Transaction</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="36"/>
+        <location filename="../../ui/account_panel.py" line="39"/>
         <source>凭证号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="37"/>
+        <location filename="../../ui/account_panel.py" line="40"/>
         <source>气量(m³)</source>
         <translation>Volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="38"/>
+        <location filename="../../ui/account_panel.py" line="41"/>
         <source>金额(元)</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="102"/>
+        <location filename="../../ui/account_panel.py" line="64"/>
+        <source>卡内未插表</source>
+        <translation>On card, not in meter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="130"/>
+        <source>—（读卡后显示）</source>
+        <translation>— (shown after a card read)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="132"/>
+        <source>无（卡内气量已全部插表）</source>
+        <translation>None (all gas on the card is in the meter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="133"/>
+        <source>{volume} m³（已购未插表）</source>
+        <translation>{volume} m³ (bought, not yet in the meter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="146"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="103"/>
+        <location filename="../../ui/account_panel.py" line="147"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="104"/>
+        <location filename="../../ui/account_panel.py" line="148"/>
         <source>{serial}（{status}）</source>
         <translation>{serial} ({status})</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="109"/>
-        <location filename="../../ui/account_panel.py" line="121"/>
+        <location filename="../../ui/account_panel.py" line="153"/>
+        <location filename="../../ui/account_panel.py" line="165"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="111"/>
+        <location filename="../../ui/account_panel.py" line="155"/>
         <source>（{model}）</source>
         <translation> ({model})</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/account_panel.py" line="119"/>
+        <location filename="../../ui/account_panel.py" line="163"/>
         <source>%n 人</source>
         <translation>
             <numerusform>%n person</numerusform>
@@ -149,22 +197,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="128"/>
+        <location filename="../../ui/account_panel.py" line="173"/>
         <source>未设置气价</source>
         <translation>No tariff set</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="132"/>
+        <location filename="../../ui/account_panel.py" line="177"/>
         <source>{tariff}，年度自 {year}，已用 {used} m³</source>
         <translation>{tariff}, year from {year}, used {used} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="163"/>
+        <location filename="../../ui/account_panel.py" line="208"/>
         <source>第{n}档 已用 {used} m³（不限） 单价 {price} 元/m³</source>
         <translation>Tier {n}: used {used} m³ (no limit), price {price} yuan/m³</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="166"/>
+        <location filename="../../ui/account_panel.py" line="211"/>
         <source>第{n}档 {used}/{limit} m³ 单价 {price} 元/m³</source>
         <translation>Tier {n}: {used}/{limit} m³, price {price} yuan/m³</translation>
     </message>
@@ -172,68 +220,68 @@
 <context>
     <name>ApprovalsWidget</name>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="24"/>
+        <location filename="../../ui/dialogs/approvals.py" line="25"/>
         <source>审批人用户名</source>
         <translation>Approver&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="29"/>
+        <location filename="../../ui/dialogs/approvals.py" line="30"/>
         <source>审批人密码</source>
         <translation>Approver&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="63"/>
+        <location filename="../../ui/dialogs/approvals.py" line="64"/>
         <source>退补气均须系统管理员审批；超过500立方米另须班长、部门经理书面审批；超过1000立方米须部门经理、财务、分管副总书面审批</source>
         <translation>Every refund or supplement needs the system administrator&apos;s approval; above 500 m³ also the written approval of the team leader and the department manager; above 1000 m³ the written approval of the department manager, finance and the vice president in charge</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="70"/>
+        <location filename="../../ui/dialogs/approvals.py" line="71"/>
         <source>审批岗位</source>
         <translation>Approver role</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="71"/>
+        <location filename="../../ui/dialogs/approvals.py" line="72"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="72"/>
+        <location filename="../../ui/dialogs/approvals.py" line="73"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="73"/>
-        <location filename="../../ui/dialogs/approvals.py" line="88"/>
+        <location filename="../../ui/dialogs/approvals.py" line="74"/>
+        <location filename="../../ui/dialogs/approvals.py" line="89"/>
         <source>审批意见</source>
         <translation>Approval note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="79"/>
+        <location filename="../../ui/dialogs/approvals.py" line="80"/>
         <source>系统管理员</source>
         <translation>System administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="88"/>
+        <location filename="../../ui/dialogs/approvals.py" line="89"/>
         <source>书面审批意见（必填）</source>
         <translation>Written approval note (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="114"/>
+        <location filename="../../ui/dialogs/approvals.py" line="119"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="115"/>
+        <location filename="../../ui/dialogs/approvals.py" line="120"/>
         <source>须书面审批意见</source>
         <translation>written approval notes required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="116"/>
+        <location filename="../../ui/dialogs/approvals.py" line="121"/>
         <source>需要审批：</source>
         <translation>Approval required: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/approvals.py" line="116"/>
+        <location filename="../../ui/dialogs/approvals.py" line="121"/>
         <source>；</source>
         <translation>; </translation>
     </message>
@@ -285,125 +333,120 @@
 <context>
     <name>CloseAccountDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="308"/>
+        <location filename="../../ui/dialogs/accounts.py" line="559"/>
         <source>销户</source>
         <translation>Close account</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="312"/>
+        <location filename="../../ui/dialogs/accounts.py" line="563"/>
         <source>如：房屋出售、拆迁</source>
         <translation>e.g. house sold, demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="313"/>
+        <location filename="../../ui/dialogs/accounts.py" line="564"/>
         <source>客户须补缴时填写</source>
         <translation>Fill in when the customer has to pay extra</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="314"/>
+        <location filename="../../ui/dialogs/accounts.py" line="565"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="314"/>
+        <location filename="../../ui/dialogs/accounts.py" line="565"/>
         <source>（未选定用户）</source>
         <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="315"/>
+        <location filename="../../ui/dialogs/accounts.py" line="566"/>
         <source>终止表读数（立方米）</source>
         <translation>Final meter reading (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="316"/>
+        <location filename="../../ui/dialogs/accounts.py" line="567"/>
         <source>销户原因</source>
         <translation>Reason for closing</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="317"/>
+        <location filename="../../ui/dialogs/accounts.py" line="568"/>
         <source>实收现金（元）</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="322"/>
+        <location filename="../../ui/dialogs/accounts.py" line="574"/>
         <source>客户带卡时请将卡放入读卡器（卡内未插表的气量须先退气或插表）。</source>
         <translation>If the customer brought the card, put it in the reader (gas on the card not yet loaded into the meter must be refunded or loaded first).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="343"/>
+        <location filename="../../ui/dialogs/accounts.py" line="581"/>
         <source>终止表读数</source>
         <translation>Final meter reading</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="345"/>
+        <location filename="../../ui/dialogs/accounts.py" line="583"/>
         <source>实收金额</source>
         <translation>Amount received</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="358"/>
+        <location filename="../../ui/dialogs/accounts.py" line="599"/>
         <source>已销户。应退客户 {0} 元（未用气量 {1} 立方米）</source>
         <translation>Account closed. Pay the customer {0} yuan (unused gas {1} m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="363"/>
+        <location filename="../../ui/dialogs/accounts.py" line="604"/>
         <source>已销户。应收客户 {0} 元（超用气量 {1} 立方米），实收 {2}，找零 {3}</source>
         <translation>Account closed. Collect {0} yuan from the customer (gas used beyond purchases {1} m³), received {2}, change {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="371"/>
+        <location filename="../../ui/dialogs/accounts.py" line="612"/>
         <source>已销户。无需退补。</source>
         <translation>Account closed. Nothing to pay out or collect.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="373"/>
-        <source>按 Enter 完成并打印凭证</source>
-        <translation>Press Enter to finish and print the receipt</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/accounts.py" line="375"/>
-        <source>完成 (Enter)</source>
-        <translation>Done (Enter)</translation>
+        <location filename="../../ui/dialogs/accounts.py" line="613"/>
+        <source>凭证正在打印，按 Enter 完成</source>
+        <translation>The receipt is printing; press Enter to finish</translation>
     </message>
 </context>
 <context>
     <name>ContractFields</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="144"/>
+        <location filename="../../ui/dialogs/accounts.py" line="295"/>
         <source>工商业户可不填</source>
         <translation>Optional for commercial customers</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="150"/>
+        <location filename="../../ui/dialogs/accounts.py" line="301"/>
         <source>本人办理不填</source>
         <translation>Leave empty if the owner comes in person</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="154"/>
+        <location filename="../../ui/dialogs/accounts.py" line="305"/>
         <source>合同编号</source>
         <translation>Contract no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="155"/>
+        <location filename="../../ui/dialogs/accounts.py" line="306"/>
         <source>签订日期</source>
         <translation>Signed on</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="156"/>
+        <location filename="../../ui/dialogs/accounts.py" line="307"/>
         <source>代办人姓名</source>
         <translation>Proxy&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="157"/>
+        <location filename="../../ui/dialogs/accounts.py" line="308"/>
         <source>代办人身份证号</source>
         <translation>Proxy&apos;s ID card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="158"/>
+        <location filename="../../ui/dialogs/accounts.py" line="309"/>
         <source>与户主关系</source>
         <translation>Relation to the owner</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="168"/>
+        <location filename="../../ui/dialogs/accounts.py" line="328"/>
         <source>合同签订日期</source>
         <translation>Contract signing date</translation>
     </message>
@@ -411,126 +454,167 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="91"/>
+        <location filename="../../ui/counter_window.py" line="164"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
         <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="96"/>
+        <location filename="../../ui/counter_window.py" line="169"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="104"/>
+        <location filename="../../ui/counter_window.py" line="177"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="116"/>
+        <location filename="../../ui/counter_window.py" line="189"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="192"/>
+        <location filename="../../ui/counter_window.py" line="288"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="193"/>
+        <location filename="../../ui/counter_window.py" line="289"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="194"/>
+        <location filename="../../ui/counter_window.py" line="290"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="195"/>
+        <location filename="../../ui/counter_window.py" line="291"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="196"/>
+        <location filename="../../ui/counter_window.py" line="292"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="264"/>
+        <location filename="../../ui/counter_window.py" line="396"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="49"/>
+        <location filename="../../ui/counter_window.py" line="67"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="50"/>
+        <location filename="../../ui/counter_window.py" line="68"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="51"/>
+        <location filename="../../ui/counter_window.py" line="69"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="52"/>
+        <location filename="../../ui/counter_window.py" line="70"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="53"/>
+        <location filename="../../ui/counter_window.py" line="71"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="54"/>
+        <location filename="../../ui/counter_window.py" line="72"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="55"/>
+        <location filename="../../ui/counter_window.py" line="73"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="565"/>
-        <location filename="../../ui/counter_window.py" line="583"/>
+        <location filename="../../ui/counter_window.py" line="788"/>
+        <location filename="../../ui/counter_window.py" line="812"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="198"/>
-        <location filename="../../ui/counter_window.py" line="231"/>
+        <location filename="../../ui/counter_window.py" line="295"/>
+        <location filename="../../ui/counter_window.py" line="363"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="179"/>
-        <location filename="../../ui/counter_window.py" line="569"/>
+        <location filename="../../ui/counter_window.py" line="245"/>
+        <source>锁定柜台</source>
+        <translation>Lock counter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="248"/>
+        <location filename="../../ui/counter_window.py" line="838"/>
+        <source>注销</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="274"/>
+        <location filename="../../ui/counter_window.py" line="792"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="184"/>
+        <location filename="../../ui/counter_window.py" line="279"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="186"/>
+        <location filename="../../ui/counter_window.py" line="281"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="264"/>
+        <location filename="../../ui/counter_window.py" line="287"/>
+        <source>凭证</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="323"/>
+        <source>显示</source>
+        <translation>View</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="324"/>
+        <source>字号</source>
+        <translation>Text size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="328"/>
+        <source>自动（按屏幕）</source>
+        <translation>Automatic (from the screen)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="348"/>
+        <source>字号已改为 {0}%，但未能保存：{1}</source>
+        <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="352"/>
+        <source>字号已改为 {0}%</source>
+        <translation>Text size changed to {0}%</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="396"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="271"/>
+        <location filename="../../ui/counter_window.py" line="403"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -538,132 +622,185 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="326"/>
+        <location filename="../../ui/counter_window.py" line="466"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="388"/>
+        <location filename="../../ui/counter_window.py" line="539"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="423"/>
+        <location filename="../../ui/counter_window.py" line="591"/>
+        <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
+        <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="597"/>
+        <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
+        <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="601"/>
+        <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
+        <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="609"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="431"/>
+        <location filename="../../ui/counter_window.py" line="617"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="457"/>
+        <location filename="../../ui/counter_window.py" line="641"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="502"/>
+        <location filename="../../ui/counter_window.py" line="696"/>
+        <source>{0} 已打印</source>
+        <translation>{0} printed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="699"/>
+        <source>{0} 未打印（待打印）</source>
+        <translation>{0} not printed (queued)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="726"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="503"/>
+        <location filename="../../ui/counter_window.py" line="727"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="511"/>
+        <location filename="../../ui/counter_window.py" line="735"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="567"/>
+        <location filename="../../ui/counter_window.py" line="790"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="573"/>
+        <location filename="../../ui/counter_window.py" line="798"/>
+        <source>{0} 已补打</source>
+        <translation>{0} printed from the queue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="800"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="577"/>
+        <location filename="../../ui/counter_window.py" line="804"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="581"/>
+        <location filename="../../ui/counter_window.py" line="831"/>
+        <source>请先完成或关闭当前业务，再注销</source>
+        <translation>Finish or close the current operation before logging out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="834"/>
+        <source>正在打印凭证，请稍候再注销</source>
+        <translation>A receipt is printing; log out in a moment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="839"/>
+        <source>注销并返回登录界面？
+班次不会交班，重新登录后可继续办理。</source>
+        <translation>Log out and return to the login screen?
+The shift stays open; log in again to carry on.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="843"/>
+        <source>注销 (Enter)</source>
+        <translation>Log out (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="844"/>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="294"/>
+        <location filename="../../ui/counter_window.py" line="810"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="585"/>
-        <source>请交款</source>
-        <translation>Hand over cash</translation>
-    </message>
-    <message>
-        <location filename="../../ui/counter_window.py" line="589"/>
+        <location filename="../../ui/counter_window.py" line="818"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="26"/>
+        <location filename="../../ui/operations.py" line="29"/>
         <source>购气</source>
         <translation>Purchase gas</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="29"/>
+        <location filename="../../ui/operations.py" line="33"/>
         <source>开户</source>
         <translation>Open account</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="33"/>
+        <location filename="../../ui/operations.py" line="39"/>
         <source>补卡</source>
         <translation>Replace card</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="37"/>
+        <location filename="../../ui/operations.py" line="43"/>
         <source>退气</source>
         <translation>Refund gas</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="39"/>
+        <location filename="../../ui/operations.py" line="45"/>
         <source>补气</source>
         <translation>Supplement gas</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="43"/>
+        <location filename="../../ui/operations.py" line="49"/>
         <source>过户</source>
         <translation>Transfer ownership</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="49"/>
+        <location filename="../../ui/operations.py" line="55"/>
         <source>销户</source>
         <translation>Close account</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="54"/>
+        <location filename="../../ui/operations.py" line="60"/>
         <source>重印</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="57"/>
+        <location filename="../../ui/operations.py" line="64"/>
         <source>现金存取</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="59"/>
+        <location filename="../../ui/operations.py" line="70"/>
         <source>交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="61"/>
+        <location filename="../../ui/operations.py" line="76"/>
         <source>开班/交班</source>
         <translation>Open/close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/operations.py" line="64"/>
+        <location filename="../../ui/operations.py" line="82"/>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
@@ -714,52 +851,115 @@
 <context>
     <name>CustomerDisplay</name>
     <message>
-        <location filename="../../ui/customer_display.py" line="17"/>
+        <location filename="../../ui/customer_display.py" line="35"/>
         <source>GasDesk 客户显示屏</source>
         <translation>GasDesk customer display</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="21"/>
+        <location filename="../../ui/customer_display.py" line="39"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="34"/>
+        <location filename="../../ui/customer_display.py" line="96"/>
+        <location filename="../../ui/customer_display.py" line="110"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="35"/>
+        <location filename="../../ui/customer_display.py" line="98"/>
         <source>购气量 (m³)</source>
         <translation>Gas volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="36"/>
-        <source>金额 (元)</source>
-        <translation>Amount (yuan)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/customer_display.py" line="37"/>
+        <location filename="../../ui/customer_display.py" line="102"/>
+        <location filename="../../ui/customer_display.py" line="122"/>
         <source>实收 (元)</source>
         <translation>Received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="38"/>
+        <location filename="../../ui/customer_display.py" line="104"/>
+        <location filename="../../ui/customer_display.py" line="123"/>
         <source>找零 (元)</source>
         <translation>Change (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="84"/>
+        <location filename="../../ui/customer_display.py" line="105"/>
         <source>请核对购气量和金额</source>
         <translation>Please check the gas volume and amount</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="96"/>
+        <location filename="../../ui/customer_display.py" line="17"/>
         <source>购气成功，谢谢惠顾</source>
         <translation>Purchase complete, thank you</translation>
     </message>
     <message>
+        <location filename="../../ui/customer_display.py" line="18"/>
+        <source>退气完成，请收好退款</source>
+        <translation>Refund done: please take your money</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="19"/>
+        <source>补气完成</source>
+        <translation>Supplement done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="20"/>
+        <source>补卡完成</source>
+        <translation>Card replaced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="21"/>
+        <source>开户完成，欢迎使用</source>
+        <translation>Account opened: welcome</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="22"/>
+        <source>过户完成</source>
+        <translation>Transfer done</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="23"/>
+        <source>销户完成</source>
+        <translation>Account closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="24"/>
+        <source>本笔业务已作废</source>
+        <translation>This operation was voided</translation>
+    </message>
+    <message>
         <location filename="../../ui/customer_display.py" line="100"/>
+        <source>应收 (元)</source>
+        <translation>Due (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="111"/>
+        <source>凭证号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="114"/>
+        <source>气量 (m³)</source>
+        <translation>Volume (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="116"/>
+        <source>退回气量 (m³)</source>
+        <translation>Volume returned (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="118"/>
+        <source>收款 (元)</source>
+        <translation>Paid (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="120"/>
+        <source>退款 (元)</source>
+        <translation>Refunded (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="130"/>
         <source>欢迎光临</source>
         <translation>Welcome</translation>
     </message>
@@ -767,43 +967,43 @@
 <context>
     <name>CustomerFields</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="102"/>
+        <location filename="../../ui/dialogs/accounts.py" line="233"/>
         <source>手机或固话</source>
         <translation>Mobile or landline</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="107"/>
+        <location filename="../../ui/dialogs/accounts.py" line="239"/>
         <source>用户类型</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="108"/>
+        <location filename="../../ui/dialogs/accounts.py" line="240"/>
         <source>姓名/单位名称</source>
         <translation>Name / company name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="109"/>
+        <location filename="../../ui/dialogs/accounts.py" line="241"/>
         <source>证件类型</source>
         <translation>ID type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="110"/>
+        <location filename="../../ui/dialogs/accounts.py" line="242"/>
         <source>证件号码</source>
         <translation>ID no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="111"/>
+        <location filename="../../ui/dialogs/accounts.py" line="243"/>
         <source>联系电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="112"/>
+        <location filename="../../ui/dialogs/accounts.py" line="244"/>
         <source>用气地址</source>
         <translation>Supply address</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="113"/>
-        <location filename="../../ui/dialogs/accounts.py" line="133"/>
+        <location filename="../../ui/dialogs/accounts.py" line="245"/>
+        <location filename="../../ui/dialogs/accounts.py" line="285"/>
         <source>家庭人口</source>
         <translation>Household size</translation>
     </message>
@@ -1020,32 +1220,37 @@
 <context>
     <name>LockScreen</name>
     <message>
-        <location filename="../../ui/lock_screen.py" line="63"/>
+        <location filename="../../ui/lock_screen.py" line="70"/>
         <source>柜台已锁定</source>
         <translation>Counter locked</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="67"/>
+        <location filename="../../ui/lock_screen.py" line="74"/>
+        <source>%1已锁定柜台。请%1或班长输入密码解锁。</source>
+        <translation>%1 locked the counter. %1 or a team leader enters a password to unlock.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/lock_screen.py" line="76"/>
         <source>柜台长时间无操作，已锁定。请%1或班长输入密码解锁。</source>
         <translation>The counter was idle and is locked. %1 or a team leader can unlock it with their password.</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="77"/>
+        <location filename="../../ui/lock_screen.py" line="88"/>
         <source>解锁</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="81"/>
+        <location filename="../../ui/lock_screen.py" line="92"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="82"/>
+        <location filename="../../ui/lock_screen.py" line="93"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/lock_screen.py" line="120"/>
+        <location filename="../../ui/lock_screen.py" line="131"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
     </message>
@@ -1120,42 +1325,42 @@
 <context>
     <name>OpenAccountDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="183"/>
+        <location filename="../../ui/dialogs/accounts.py" line="346"/>
         <source>开户</source>
         <translation>Open account</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="189"/>
+        <location filename="../../ui/dialogs/accounts.py" line="352"/>
         <source>卡面印刷的卡号</source>
         <translation>Card no. printed on the card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="190"/>
+        <location filename="../../ui/dialogs/accounts.py" line="353"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="191"/>
+        <location filename="../../ui/dialogs/accounts.py" line="354"/>
         <source>表型号</source>
         <translation>Meter model</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="192"/>
+        <location filename="../../ui/dialogs/accounts.py" line="355"/>
         <source>表底数（立方米）</source>
         <translation>Initial meter reading (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="193"/>
+        <location filename="../../ui/dialogs/accounts.py" line="356"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="195"/>
+        <location filename="../../ui/dialogs/accounts.py" line="366"/>
         <source>请将空白卡放入读卡器。开户后如需首次购气，请按 F1 办理购气。</source>
         <translation>Put a blank card in the reader. For a first purchase after opening the account, press F1 (Purchase gas).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="208"/>
+        <location filename="../../ui/dialogs/accounts.py" line="387"/>
         <source>表底数</source>
         <translation>Initial meter reading</translation>
     </message>
@@ -1163,42 +1368,84 @@
 <context>
     <name>OperationDialog</name>
     <message>
-        <location filename="../../ui/base.py" line="38"/>
+        <location filename="../../ui/base.py" line="42"/>
         <source>系统错误，请联系管理员（{0}）</source>
         <translation>System error, please call the administrator ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="61"/>
+        <location filename="../../ui/base.py" line="65"/>
         <source>请输入{0}</source>
         <translation>{0} is required</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="112"/>
+        <location filename="../../ui/base.py" line="137"/>
         <source>确认 (Enter)</source>
         <translation>Confirm (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="113"/>
+        <location filename="../../ui/base.py" line="138"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="118"/>
+        <location filename="../../ui/base.py" line="143"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="42"/>
+        <location filename="../../ui/base.py" line="162"/>
+        <source>无</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="164"/>
+        <source>{name}&#x3000;户号 {account}&#x3000;卡号 {card}
+{address}</source>
+        <translation>{name}  Account {account}  Card {card}
+{address}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="183"/>
+        <source>应收 {0} 元</source>
+        <translation>Collect {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="185"/>
+        <source>应退 {0} 元</source>
+        <translation>Hand back {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="187"/>
+        <source>无需收退款</source>
+        <translation>Nothing to collect or hand back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="198"/>
+        <source>完成 (Enter)</source>
+        <translation>Done (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="202"/>
+        <source>重新打印 (F9)</source>
+        <translation>Print again (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="310"/>
+        <source>已填写的内容尚未办理。再按 Esc 放弃，或继续填写</source>
+        <translation>What you typed has not been done. Press Esc again to discard it, or go on typing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="113"/>
         <source>请先读卡或查询选定用户</source>
         <translation>Read a card or search and select a customer first</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="49"/>
+        <location filename="../../ui/dialogs/accounts.py" line="120"/>
         <source>请填写{0}</source>
         <translation>{0} is required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="60"/>
+        <location filename="../../ui/dialogs/accounts.py" line="131"/>
         <source>{0}格式应为 年-月-日，如 2026-03-01</source>
         <translation>{0} must be year-month-day, e.g. 2026-03-01</translation>
     </message>
@@ -1206,401 +1453,459 @@
 <context>
     <name>PurchaseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="42"/>
+        <location filename="../../ui/dialogs/purchase.py" line="57"/>
         <source>F1 购气</source>
         <translation>F1 Purchase gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="51"/>
+        <location filename="../../ui/dialogs/purchase.py" line="66"/>
         <source>正在读卡…</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="66"/>
+        <location filename="../../ui/dialogs/purchase.py" line="81"/>
         <source>非现金付款的交易流水号</source>
         <translation>Transaction reference of a non-cash payment</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="67"/>
-        <source>不填则按应收金额</source>
-        <translation>Empty: the amount due</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="69"/>
+        <location filename="../../ui/dialogs/purchase.py" line="84"/>
         <source>购气量 (m³)</source>
         <translation>Gas volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="70"/>
+        <location filename="../../ui/dialogs/purchase.py" line="85"/>
         <source>或购气金额 (元)</source>
         <translation>or amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="71"/>
+        <location filename="../../ui/dialogs/purchase.py" line="86"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="72"/>
+        <location filename="../../ui/dialogs/purchase.py" line="87"/>
         <source>交易流水号</source>
         <translation>Transaction reference</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="73"/>
+        <location filename="../../ui/dialogs/purchase.py" line="88"/>
         <source>实收现金 (元)</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="77"/>
-        <source>{n} m³</source>
-        <translation>{n} m³</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="82"/>
-        <source>{n} 元</source>
-        <translation>{n} yuan</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/purchase.py" line="133"/>
+        <location filename="../../ui/dialogs/purchase.py" line="154"/>
         <source>这是一张空白卡，尚未发卡</source>
         <translation>This is a blank card, not issued yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="136"/>
+        <location filename="../../ui/dialogs/purchase.py" line="157"/>
         <source>卡内户号未登记</source>
         <translation>The account no. on the card is not registered</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="142"/>
+        <location filename="../../ui/dialogs/purchase.py" line="163"/>
         <source>注意：读卡器中的卡属于 {card}，不是已加载的 {loaded}</source>
         <translation>Note: the card in the reader belongs to {card}, not to the loaded {loaded}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="148"/>
+        <location filename="../../ui/dialogs/purchase.py" line="170"/>
         <source>户号 {account}&#x3000;{name}&#x3000;卡号 {serial}&#x3000;购气次数 {count}</source>
         <translation>Account no. {account}   {name}   Card no. {serial}   Purchases {count}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="159"/>
-        <source>未读到燃气卡</source>
-        <translation>No gas card read</translation>
+        <location filename="../../ui/dialogs/purchase.py" line="82"/>
+        <source>客户付款正好请按 F5</source>
+        <translation>Exact cash: press F5</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="203"/>
-        <location filename="../../ui/dialogs/purchase.py" line="272"/>
+        <location filename="../../ui/dialogs/purchase.py" line="93"/>
+        <source>{n} m³ (Ctrl+{k})</source>
+        <translation>{n} m³ (Ctrl+{k})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="97"/>
+        <source>{n} 元 (Ctrl+{k})</source>
+        <translation>{n} yuan (Ctrl+{k})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="100"/>
+        <source>现金正好 (F5)</source>
+        <translation>Exact cash (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="225"/>
+        <location filename="../../ui/dialogs/purchase.py" line="297"/>
         <source>购气量</source>
         <translation>Gas volume</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="204"/>
-        <location filename="../../ui/dialogs/purchase.py" line="273"/>
+        <location filename="../../ui/dialogs/purchase.py" line="226"/>
+        <location filename="../../ui/dialogs/purchase.py" line="298"/>
         <source>购气金额</source>
         <translation>Purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="212"/>
-        <location filename="../../ui/dialogs/purchase.py" line="276"/>
+        <location filename="../../ui/dialogs/purchase.py" line="234"/>
+        <location filename="../../ui/dialogs/purchase.py" line="301"/>
         <source>实收现金</source>
         <translation>Cash received</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="221"/>
+        <location filename="../../ui/dialogs/purchase.py" line="244"/>
         <source>请输入购气量或金额</source>
         <translation>Enter a gas volume or an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="228"/>
-        <location filename="../../ui/dialogs/purchase.py" line="300"/>
+        <location filename="../../ui/dialogs/purchase.py" line="252"/>
+        <location filename="../../ui/dialogs/purchase.py" line="381"/>
         <source>第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元</source>
         <translation>Tier {tier}: {volume} m³ × {price} yuan/m³ = {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="237"/>
+        <location filename="../../ui/dialogs/purchase.py" line="261"/>
         <source>合计 {volume} m³，应收 {amount} 元</source>
         <translation>Total {volume} m³, due {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="248"/>
+        <location filename="../../ui/dialogs/purchase.py" line="273"/>
         <source>实收不足，还差 {short} 元</source>
         <translation>Not enough received: {short} yuan short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="254"/>
-        <location filename="../../ui/dialogs/purchase.py" line="322"/>
+        <location filename="../../ui/dialogs/purchase.py" line="279"/>
+        <location filename="../../ui/dialogs/purchase.py" line="405"/>
         <source>找零 {change} 元</source>
         <translation>Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="271"/>
+        <location filename="../../ui/dialogs/purchase.py" line="296"/>
         <source>请插入燃气卡</source>
         <translation>Please insert the gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="275"/>
+        <location filename="../../ui/dialogs/purchase.py" line="300"/>
+        <location filename="../../ui/dialogs/purchase.py" line="328"/>
         <source>请输入购气量或购气金额</source>
         <translation>Please enter a gas volume or a purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="309"/>
+        <location filename="../../ui/dialogs/purchase.py" line="305"/>
+        <source>请输入实收现金；客户付款正好请按 F5</source>
+        <translation>Enter the cash received; for exact cash press F5</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="390"/>
         <source>购气成功&#x3000;凭证号 {receipt}
 购气量 {volume} m³&#x3000;金额 {amount} 元</source>
         <translation>Purchase complete   Receipt no. {receipt}
 Volume {volume} m³   Amount {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="315"/>
+        <location filename="../../ui/dialogs/purchase.py" line="396"/>
         <source>
 实收 {tendered} 元&#x3000;找零 {change} 元</source>
         <translation>
 Received {tendered} yuan   Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="328"/>
-        <source>完成 (Enter)</source>
-        <translation>Done (Enter)</translation>
+        <location filename="../../ui/dialogs/purchase.py" line="401"/>
+        <source>已收 {0} 元</source>
+        <translation>Received {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/purchase.py" line="413"/>
+        <source>按 Enter 完成</source>
+        <translation>Press Enter to finish</translation>
     </message>
 </context>
 <context>
     <name>RefundDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="82"/>
+        <location filename="../../ui/dialogs/refund.py" line="97"/>
         <source>退气</source>
         <translation>Refund gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="85"/>
+        <location filename="../../ui/dialogs/refund.py" line="100"/>
         <source>如：客户购错气量</source>
         <translation>e.g. customer bought the wrong volume</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="86"/>
+        <location filename="../../ui/dialogs/refund.py" line="101"/>
         <source>退气原因</source>
         <translation>Reason for refund</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="87"/>
+        <location filename="../../ui/dialogs/refund.py" line="102"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="88"/>
+        <location filename="../../ui/dialogs/refund.py" line="103"/>
         <source>只能退最后一次购气，且该笔气量尚未插表</source>
         <translation>Only the last purchase can be refunded, and only while it is not yet loaded into the meter</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="99"/>
+        <location filename="../../ui/dialogs/refund.py" line="118"/>
         <source>卡内没有未插表的气量，不能退气</source>
         <translation>No gas on the card waiting to be loaded into the meter: nothing to refund</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="126"/>
+        <source>退回 {volume} 立方米，按原付款方式（{method}）退款</source>
+        <translation>{volume} m³ comes back, refunded the way it was paid ({method})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="133"/>
+        <source>退气完成&#x3000;凭证号 {receipt}
+退回 {volume} 立方米，请退还客户 {amount} 元</source>
+        <translation>Refund done  Receipt {receipt}
+{volume} m³ taken back: hand the customer {amount} yuan</translation>
     </message>
 </context>
 <context>
     <name>ReplaceCardDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="222"/>
+        <location filename="../../ui/dialogs/accounts.py" line="399"/>
         <source>补卡</source>
         <translation>Replace card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="229"/>
+        <location filename="../../ui/dialogs/accounts.py" line="408"/>
         <source>新卡卡面印刷的卡号</source>
         <translation>Card no. printed on the new card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="230"/>
+        <location filename="../../ui/dialogs/accounts.py" line="409"/>
         <source>工本费，收现金时填写</source>
         <translation>Card fee, fill in when paid in cash</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="231"/>
+        <location filename="../../ui/dialogs/accounts.py" line="410"/>
         <source>免收工本费（须班长审批）</source>
         <translation>Waive the card fee (needs the team leader&apos;s approval)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="233"/>
+        <location filename="../../ui/dialogs/accounts.py" line="412"/>
         <source>班长/部门经理</source>
         <translation>Team leader / department manager</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="236"/>
+        <location filename="../../ui/dialogs/accounts.py" line="413"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="236"/>
+        <location filename="../../ui/dialogs/accounts.py" line="413"/>
         <source>（未选定用户）</source>
         <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="237"/>
+        <location filename="../../ui/dialogs/accounts.py" line="414"/>
         <source>补卡原因</source>
         <translation>Reason for replacement</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="238"/>
+        <location filename="../../ui/dialogs/accounts.py" line="415"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="239"/>
+        <location filename="../../ui/dialogs/accounts.py" line="416"/>
         <source>新卡号</source>
         <translation>New card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="240"/>
+        <location filename="../../ui/dialogs/accounts.py" line="417"/>
         <source>实收现金（元）</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="242"/>
+        <location filename="../../ui/dialogs/accounts.py" line="419"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="244"/>
+        <location filename="../../ui/dialogs/accounts.py" line="430"/>
         <source>请将空白卡放入读卡器。客户遗失或损坏收取工本费，卡片质量问题免费。</source>
         <translation>Put a blank card in the reader. A card lost or damaged by the customer costs the card fee; a defective card is replaced free.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="257"/>
+        <location filename="../../ui/dialogs/accounts.py" line="463"/>
         <source>实收金额</source>
         <translation>Amount received</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="482"/>
+        <source>已收工本费 {0} 元&#x3000;找零 {1} 元</source>
+        <translation>Card fee received {0} yuan  Change {1} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="487"/>
+        <source>免收工本费</source>
+        <translation>Card fee waived</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="489"/>
+        <source>补卡完成：新卡 {0} 已写入，旧卡已作废。凭证正在打印，按 Enter 完成</source>
+        <translation>Card replaced: new card {0} written, the old card is blocked. The receipt is printing; press Enter to finish</translation>
     </message>
 </context>
 <context>
     <name>ReportsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="157"/>
+        <location filename="../../ui/dialogs/reports.py" line="169"/>
         <source>交班报表-班次{0}</source>
         <translation>Z-report-shift-{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="161"/>
+        <location filename="../../ui/dialogs/reports.py" line="173"/>
         <source>日报-{0}</source>
         <translation>Daily-report-{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="164"/>
+        <location filename="../../ui/dialogs/reports.py" line="176"/>
         <source>月报-{0}-{1:02d}</source>
         <translation>Monthly-report-{0}-{1:02d}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="58"/>
-        <location filename="../../ui/dialogs/reports.py" line="59"/>
+        <location filename="../../ui/dialogs/reports.py" line="60"/>
+        <location filename="../../ui/dialogs/reports.py" line="61"/>
         <source>报表</source>
         <translation>Reports</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="69"/>
+        <location filename="../../ui/dialogs/reports.py" line="71"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="76"/>
+        <location filename="../../ui/dialogs/reports.py" line="78"/>
         <source>营业日期</source>
         <translation>Business day</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="85"/>
+        <location filename="../../ui/dialogs/reports.py" line="87"/>
         <source>年份</source>
         <translation>Year</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="86"/>
+        <location filename="../../ui/dialogs/reports.py" line="88"/>
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="87"/>
+        <location filename="../../ui/dialogs/reports.py" line="89"/>
         <source>交班报表(Z)</source>
         <translation>Shift report (Z)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="88"/>
+        <location filename="../../ui/dialogs/reports.py" line="90"/>
         <source>日报</source>
         <translation>Daily report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="89"/>
+        <location filename="../../ui/dialogs/reports.py" line="91"/>
         <source>月报</source>
         <translation>Monthly report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="99"/>
+        <location filename="../../ui/dialogs/reports.py" line="101"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="106"/>
+        <location filename="../../ui/dialogs/reports.py" line="108"/>
         <source>导出PDF</source>
         <translation>Export PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="107"/>
+        <location filename="../../ui/dialogs/reports.py" line="109"/>
         <source>导出CSV</source>
         <translation>Export CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="108"/>
+        <location filename="../../ui/dialogs/reports.py" line="110"/>
         <source>导出XLSX</source>
         <translation>Export XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="121"/>
+        <location filename="../../ui/dialogs/reports.py" line="118"/>
+        <source>打印 (Ctrl+P)</source>
+        <translation>Print (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="124"/>
+        <source>在本柜台的凭证打印机打印交班报表；日报、月报请导出PDF后用办公打印机打印</source>
+        <translation>Prints the shift report on this counter&apos;s receipt printer; export daily and monthly reports as PDF and print them on an office printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="133"/>
         <source>生成报表 (Enter)</source>
         <translation>Generate report (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="122"/>
+        <location filename="../../ui/dialogs/reports.py" line="134"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="139"/>
+        <location filename="../../ui/dialogs/reports.py" line="151"/>
         <source>未交班</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="139"/>
+        <location filename="../../ui/dialogs/reports.py" line="151"/>
         <source>已交班</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="142"/>
+        <location filename="../../ui/dialogs/reports.py" line="154"/>
         <source>班次 {0} · {1} · {2:%m-%d %H:%M} 开班 · {3}</source>
         <translation>Shift {0} · {1} · opened {2:%m-%d %H:%M} · {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="156"/>
+        <location filename="../../ui/dialogs/reports.py" line="168"/>
         <source>本柜台今天没有班次</source>
         <translation>This counter has no shift today</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="182"/>
+        <location filename="../../ui/dialogs/reports.py" line="194"/>
         <source>正在生成报表…</source>
         <translation>Generating the report…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="212"/>
+        <location filename="../../ui/dialogs/reports.py" line="224"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="229"/>
+        <location filename="../../ui/dialogs/reports.py" line="250"/>
+        <source>报表已生成，可打印（Ctrl+P）或导出PDF</source>
+        <translation>Report ready: print it (Ctrl+P) or export a PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="252"/>
         <source>报表已生成，可导出PDF、CSV或XLSX</source>
         <translation>Report ready: export it as PDF, CSV or XLSX</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="242"/>
+        <location filename="../../ui/dialogs/reports.py" line="268"/>
+        <source>正在打印…</source>
+        <translation>Printing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reports.py" line="280"/>
         <source>导出报表</source>
         <translation>Export report</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="247"/>
+        <location filename="../../ui/dialogs/reports.py" line="285"/>
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reports.py" line="251"/>
+        <location filename="../../ui/dialogs/reports.py" line="289"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
@@ -1608,22 +1913,22 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>ReprintDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="390"/>
+        <location filename="../../ui/dialogs/accounts.py" line="627"/>
         <source>重印凭证</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="394"/>
+        <location filename="../../ui/dialogs/accounts.py" line="631"/>
         <source>留空则重印本户最近一笔业务</source>
         <translation>Empty: reprint the account&apos;s last transaction</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="395"/>
+        <location filename="../../ui/dialogs/accounts.py" line="632"/>
         <source>凭证号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="401"/>
+        <location filename="../../ui/dialogs/accounts.py" line="638"/>
         <source>请输入凭证号</source>
         <translation>Please enter a receipt no.</translation>
     </message>
@@ -1884,12 +2189,12 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <translation>GasDesk cannot start</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="193"/>
+        <location filename="../../ui/app.py" line="200"/>
         <source>数据库无法打开：</source>
         <translation>Cannot open the database: </translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="248"/>
+        <location filename="../../ui/app.py" line="255"/>
         <source>无法打开柜台：</source>
         <translation>Cannot open the counter: </translation>
     </message>
@@ -1897,35 +2202,42 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>SupplementDialog</name>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="116"/>
+        <location filename="../../ui/dialogs/refund.py" line="153"/>
         <source>补气</source>
         <translation>Supplement gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="121"/>
+        <location filename="../../ui/dialogs/refund.py" line="158"/>
         <source>如：表具故障少计气量</source>
         <translation>e.g. meter fault under-counted the gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="122"/>
+        <location filename="../../ui/dialogs/refund.py" line="159"/>
         <source>补气量（立方米）</source>
         <translation>Supplement volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="123"/>
+        <location filename="../../ui/dialogs/refund.py" line="160"/>
         <source>补气原因</source>
         <translation>Reason for supplement</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="124"/>
+        <location filename="../../ui/dialogs/refund.py" line="161"/>
         <source>审批</source>
         <translation>Approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="130"/>
-        <location filename="../../ui/dialogs/refund.py" line="138"/>
+        <location filename="../../ui/dialogs/refund.py" line="167"/>
+        <location filename="../../ui/dialogs/refund.py" line="180"/>
         <source>补气量</source>
         <translation>Supplement volume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/refund.py" line="174"/>
+        <source>补气完成&#x3000;凭证号 {receipt}
+补气 {volume} 立方米（免费）</source>
+        <translation>Supplement done  Receipt {receipt}
+{volume} m³ put on the card (free of charge)</translation>
     </message>
 </context>
 <context>
@@ -1977,79 +2289,104 @@ Received {tendered} yuan   Change {change} yuan</translation>
     </message>
 </context>
 <context>
-    <name>TrainingPanel</name>
+    <name>TrainingWindow</name>
     <message>
-        <location filename="../../ui/training_panel.py" line="24"/>
+        <location filename="../../ui/training_window.py" line="28"/>
         <source>燃气表已充值</source>
-        <translation>gas loaded into the meter</translation>
+        <translation>Gas loaded into the meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="45"/>
-        <source>培训设备</source>
-        <translation>Training devices</translation>
+        <location filename="../../ui/training_window.py" line="59"/>
+        <source>GasDesk 培训设备</source>
+        <translation>GasDesk training devices</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="46"/>
+        <location filename="../../ui/training_window.py" line="65"/>
+        <source>培训模式 · 所有业务无效</source>
+        <translation>Training mode · no transaction is real</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="70"/>
+        <source>读卡器与燃气表</source>
+        <translation>Card reader and gas meter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="71"/>
         <source>插入空白卡</source>
         <translation>Insert blank card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="48"/>
+        <location filename="../../ui/training_window.py" line="73"/>
         <source>插入燃气表</source>
         <translation>Load into meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="62"/>
-        <source>收据预览（打印后刷新）</source>
-        <translation>Receipt preview (refreshed after printing)</translation>
+        <location filename="../../ui/training_window.py" line="84"/>
+        <source>故障演练（可在业务进行中切换）</source>
+        <translation>Fault drills (switch them during an operation too)</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="66"/>
+        <location filename="../../ui/training_window.py" line="100"/>
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="79"/>
+        <location filename="../../ui/training_window.py" line="106"/>
+        <source>收据预览（打印后刷新）</source>
+        <translation>Receipt preview (refreshed after printing)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="172"/>
         <source>拔出卡</source>
         <translation>Remove card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="79"/>
+        <location filename="../../ui/training_window.py" line="172"/>
         <source>插入卡</source>
         <translation>Insert card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="80"/>
+        <location filename="../../ui/training_window.py" line="173"/>
         <source>读卡器中有卡</source>
         <translation>Card in reader</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="80"/>
+        <location filename="../../ui/training_window.py" line="173"/>
         <source>读卡器中无卡</source>
         <translation>No card in reader</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="85"/>
+        <location filename="../../ui/training_window.py" line="189"/>
+        <source>已开启故障：{0}</source>
+        <translation>Fault on: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="189"/>
+        <source>已关闭故障：{0}</source>
+        <translation>Fault off: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="195"/>
         <source>已插入空白卡</source>
         <translation>Blank card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="90"/>
+        <location filename="../../ui/training_window.py" line="201"/>
         <source>已拔出卡</source>
         <translation>Card removed</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="93"/>
+        <location filename="../../ui/training_window.py" line="205"/>
         <source>已插入卡</source>
         <translation>Card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="99"/>
+        <location filename="../../ui/training_window.py" line="210"/>
         <source>请先加载一个有燃气表的账户</source>
         <translation>Load an account with a gas meter first</translation>
     </message>
     <message>
-        <location filename="../../ui/training_panel.py" line="112"/>
+        <location filename="../../ui/training_window.py" line="223"/>
         <source>燃气表：{outcome}</source>
         <translation>Gas meter: {outcome}</translation>
     </message>
@@ -2057,44 +2394,59 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="271"/>
+        <location filename="../../ui/dialogs/accounts.py" line="502"/>
         <source>过户</source>
         <translation>Transfer ownership</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="273"/>
+        <location filename="../../ui/dialogs/accounts.py" line="504"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="273"/>
+        <location filename="../../ui/dialogs/accounts.py" line="504"/>
         <source>（未选定用户）</source>
         <translation>(no customer selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="278"/>
+        <location filename="../../ui/dialogs/accounts.py" line="509"/>
         <source>换新卡时填写，并将空白卡放入读卡器</source>
         <translation>Fill in for a new card, and put a blank card in the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="279"/>
+        <location filename="../../ui/dialogs/accounts.py" line="510"/>
         <source>过户表读数（立方米）</source>
         <translation>Meter reading at transfer (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="280"/>
+        <location filename="../../ui/dialogs/accounts.py" line="511"/>
         <source>新卡号（可选）</source>
         <translation>New card no. (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="281"/>
+        <location filename="../../ui/dialogs/accounts.py" line="518"/>
         <source>请核验新户主身份证件和房屋合同，并现场抄表、安全检查。</source>
         <translation>Check the new owner&apos;s ID and the property contract, read the meter and do the safety check on site.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/accounts.py" line="293"/>
+        <location filename="../../ui/dialogs/accounts.py" line="528"/>
         <source>过户表读数</source>
         <translation>Meter reading at transfer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="543"/>
+        <source>过户完成：户号 {0} 的户主现为 {1}</source>
+        <translation>Transfer done: account {0} now belongs to {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="547"/>
+        <source>；新卡 {0} 已写入，旧卡已作废</source>
+        <translation>; new card {0} written, the old card is blocked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/accounts.py" line="548"/>
+        <source>。凭证正在打印，按 Enter 完成</source>
+        <translation>. The receipt is printing; press Enter to finish</translation>
     </message>
 </context>
 <context>
@@ -2195,17 +2547,17 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <translation>Read card again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="46"/>
+        <location filename="../../ui/dialogs/refund.py" line="48"/>
         <source>未读到卡</source>
         <translation>No card read</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="53"/>
+        <location filename="../../ui/dialogs/refund.py" line="55"/>
         <source>读卡器中是空白卡</source>
         <translation>The card in the reader is blank</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/refund.py" line="58"/>
+        <location filename="../../ui/dialogs/refund.py" line="61"/>
         <source>户号 {0}&#x3000;{1}&#x3000;卡号 {2}&#x3000;购气次数 {3}&#x3000;未插表气量 {4} 立方米</source>
         <translation>Account no. {0}   {1}   Card no. {2}   Purchases {3}   Not yet in meter {4} m³</translation>
     </message>
