@@ -234,3 +234,38 @@ def test_a_finished_operation_leaves_the_customer_display_after_a_time_out(qtbot
     shown = display.text()
     assert "补卡完成" in shown and "收款 (元)=20.00" in shown and "找零 (元)=30.00" in shown
     qtbot.waitUntil(lambda: display.text() == "欢迎光临", timeout=WAIT)
+
+
+def test_the_money_lines_in_english(qtbot, qapp, counter, hall):
+    """The same large money lines and the exact-cash key, in the English UI."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.i18n import install_translator
+
+    translator = install_translator(qapp, "en")
+    assert translator is not None
+    try:
+        win = CounterWindow(counter)
+        qtbot.addWidget(win)
+        qtbot.addWidget(win.customer_display)
+        win.show()
+        ready(qtbot, win, counter, hall)
+        keys = KeyCount(qtbot)
+        dialog = opened_purchase(qtbot, keys, win)
+        keys.type(dialog, "50")
+        assert dialog.money.text() == "Collect 130.50 yuan" and big(dialog.money)
+        assert dialog.exact_button.text() == "Exact cash (F5)"
+        keys.key(dialog, Qt.Key.Key_Return)
+        keys.key(dialog, Qt.Key.Key_Return)
+        assert dialog.error.text() == "Enter the cash received; for exact cash press F5"
+        keys.key(dialog, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: dialog.completed, timeout=WAIT)
+        assert dialog.money.text() == "Received 130.50 yuan"
+        assert "Done (Enter)" in [b.text() for b in dialog.buttons.buttons()]
+        assert "Receipt no.=" in win.customer_display.text()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: win.current_dialog is None, timeout=WAIT)
+        win.close()
+        QThreadPool.globalInstance().waitForDone(10_000)
+    finally:
+        QCoreApplication.removeTranslator(translator)
