@@ -269,6 +269,7 @@ class CounterWindow(QMainWindow):
         rows.addLayout(message_row)
         rows.addLayout(states_row)
         states_row.addStretch(1)
+        states_row.setSpacing(16)  # one state from the next, at a glance
         self.statusBar().addWidget(status_area, 1)
         message_row.addWidget(self.message, 1)
         self.queue_button = QPushButton(self.tr("补打待打印凭证"))
