@@ -43,7 +43,7 @@ from app.services.shifts import (
 from app.vocabulary import CashMovementKind
 from db.engine import open_database
 from db.tables import card_writes
-from tests.support import AUDIT_KEY, PASSWORD
+from tests.support import AUDIT_KEY, PASSWORD, terminals
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -256,7 +256,7 @@ def _close_and_reopen(ctx: Context, me: Actor, users: dict[str, int], rng: rando
     with ctx.reading() as session:
         expected = expected_by_method(session, shift.shift_id)["cash"]
     counted = max(0, expected - (100 if rng.random() < 0.3 else 0))  # sometimes 1.00 short
-    count_drawer(ctx, me, CountRequest(uuid.uuid4(), count_of(counted)))
+    count_drawer(ctx, me, CountRequest(uuid.uuid4(), count_of(counted), terminals()))
     signer = Credential(users["zhoujie"], PASSWORD)
     closed = close_shift(ctx, me, CloseShiftRequest(uuid.uuid4(), "清点差额", signer))
     open_shift(ctx, me, OpenShiftRequest(uuid.uuid4(), count_of(50000), "finance"))

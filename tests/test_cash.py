@@ -44,7 +44,7 @@ from app.services.shifts import (
     overdue_takings,
 )
 from app.vocabulary import CashMovementKind
-from db.models import Approval, CashMovement, CounterTransaction, Shift
+from db.models import Approval, CashMovement, CounterTransaction, Shift, ShiftCount
 from tests.support import (
     PASSWORD,
     buy,
@@ -54,6 +54,7 @@ from tests.support import (
     refused,
     rid,
     row_counts,
+    terminals,
     unloaded,
 )
 
@@ -64,8 +65,10 @@ def expected_cash(hall, shift_id: int) -> int:
         return expected_by_method(s, shift_id)[CASH]
 
 
-def count(hall, actor, amount_fen: int, **noncash):
-    return count_drawer(hall.ctx, actor, CountRequest(rid(), count_of(amount_fen), noncash))
+def count(hall, actor, amount_fen: int, approver: str | None = None, **noncash):
+    approval = hall.credential(approver) if approver else None
+    request = CountRequest(rid(), count_of(amount_fen), terminals(**noncash), approval)
+    return count_drawer(hall.ctx, actor, request)
 
 
 def close(hall, actor, explanation=None, signer=None):
@@ -272,8 +275,67 @@ def test_a_count_older_than_the_last_operation_must_be_redone(hall):
     buy(hall, account.card_serial, volume=m3(10))
     with refused(RuleViolation, "重新盘点"):
         close(hall, hall.clerk)
-    count(hall, hall.clerk, 50000 + 2610)
+    count(hall, hall.clerk, 50000 + 2610, approver="zhoujie")  # the figure was shown: 班长
     assert close(hall, hall.clerk).over_short == ()
+
+
+def test_a_recount_after_the_reveal_needs_a_team_leader(hall):
+    """Issue 13 item 6: once a count answered with the expected figures, counting again to
+    match them needs a 班长's (or a manager's) password; without it nothing is written."""
+    lina = hall.clerk
+    first = count(hall, lina, 49000)  # 10.00 short: the expected 500.00 is now on screen
+    assert first.lines[0].expected_fen == 50000
+    before = row_counts(hall.ctx)
+    for approver, error, message in (
+        (None, RuleViolation, "班长审批"),
+        ("wangfang", PermissionDenied, "无此权限"),  # a clerk
+        ("zhaomin", PermissionDenied, "无此权限"),  # finance
+        ("lina", PermissionDenied, "本人"),
+    ):
+        with refused(error, message):
+            count(hall, lina, 50000, approver)
+    wrong = CountRequest(
+        rid(),
+        count_of(50000),
+        terminals(),
+        dataclasses.replace(hall.credential("zhoujie"), password="nope"),
+    )
+    with refused(PermissionDenied, "密码错误"):
+        count_drawer(hall.ctx, lina, wrong)
+    assert row_counts(hall.ctx) == before
+    assert close(hall, lina, "少收", "zhoujie").count.count_id == first.count_id  # still the first
+
+    # a new shift: its first count is blind again and needs nobody
+    open_shift(hall.ctx, lina, OpenShiftRequest(rid(), count_of(50000), "finance"))
+    counted = count(hall, lina, 50000)
+    again = CountRequest(rid(), count_of(50000), terminals(), hall.credential("zhoujie"))
+    recount = count_drawer(hall.ctx, lina, again)
+    assert recount.count_id > counted.count_id and recount.balanced
+    assert count_drawer(hall.ctx, lina, again) == recount  # a retried submit: no third row
+    with hall.ctx.reading() as s:
+        stored = s.scalars(select(ShiftCount).where(ShiftCount.shift_id == recount.shift_id))
+        assert [row.id for row in stored] == [counted.count_id, recount.count_id]
+    assert close(hall, lina).count.count_id == recount.count_id
+
+
+def test_every_terminal_total_must_be_entered(hall):
+    """A non-cash total left out is refused with the terminal's name, never taken as agreeing;
+    0 is an entry."""
+    lina = hall.clerk
+    before = row_counts(hall.ctx)
+    for left_out, label in (("bank_card", "银行卡"), ("wechat", "微信"), ("alipay", "支付宝")):
+        totals = {m: 0 for m in terminals() if m != left_out}
+        with refused(InvalidInput, f"请填写{label}终端合计"):
+            count_drawer(hall.ctx, lina, CountRequest(rid(), count_of(50000), totals))
+        with refused(InvalidInput, "非现金合计"):
+            count_drawer(
+                hall.ctx, lina, CountRequest(rid(), count_of(50000), {**totals, left_out: None})
+            )
+    with refused(InvalidInput, "请填写银行卡终端合计"):
+        count_drawer(hall.ctx, lina, CountRequest(rid(), count_of(50000)))
+    assert row_counts(hall.ctx) == before
+    result = count(hall, lina, 50000)  # all three entered as 0
+    assert result.balanced and [line.counted_fen for line in result.lines] == [50000, 0, 0, 0]
 
 
 def test_a_denomination_count_adds_up_and_rejects_nonsense():

@@ -41,6 +41,7 @@ from app.services.shifts import (
     Moved,
     OpenShiftRequest,
     ShiftClosed,
+    ShiftDesk,
     ShiftInfo,
     ShiftOpened,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "SaleResult",
     "SaleVoided",
     "ShiftClosed",
+    "ShiftDesk",
     "ShiftInfo",
     "ShiftOpened",
     "TierUse",
