@@ -42,6 +42,7 @@ from app.services.shifts import (
     move_cash,
     open_shift,
     overdue_takings,
+    shift_desk,
 )
 from app.vocabulary import CashMovementKind
 from db.models import Approval, CashMovement, CounterTransaction, Shift, ShiftCount
@@ -336,6 +337,38 @@ def test_every_terminal_total_must_be_entered(hall):
     assert row_counts(hall.ctx) == before
     result = count(hall, lina, 50000)  # all three entered as 0
     assert result.balanced and [line.counted_fen for line in result.lines] == [50000, 0, 0, 0]
+
+
+def test_the_shift_desk_suggests_float_and_receiver_and_never_a_drawer_figure(hall):
+    """What F11 and F10 start from: the last float's notes, the usual finance user, whether the
+    expected figures were shown; never what the drawer should hold."""
+    lina = hall.clerk
+    account = open_customer(hall)
+    buy(hall, account.card_serial, volume=m3(37))  # 96.57 in the drawer
+    desk = shift_desk(hall.ctx, lina)
+    assert desk.shift is not None and desk.shift.shift_id == hall.shifts["lina"]
+    assert (desk.counted, desk.float_count, desk.receiver) == (False, None, "zhaomin")
+    for figure in ("59657", "596.57", "9657", "96.57"):
+        assert figure not in repr(desk)
+
+    count(hall, lina, 59657)
+    assert shift_desk(hall.ctx, lina).counted  # a recount now needs a team leader
+    close(hall, lina)
+    desk = shift_desk(hall.ctx, lina)
+    assert desk.shift is None and not desk.counted
+    assert desk.float_count == count_of(50000)  # the seeded float's notes: 5 × 100元
+
+    # two finance users: nobody is guessed until one of them has taken a hand-over
+    hall.users["qianfeng"] = add_user(hall.ctx, "qianfeng", "钱峰", "finance", password=PASSWORD)
+    assert shift_desk(hall.ctx, lina).receiver is None
+    opened = open_shift(hall.ctx, lina, OpenShiftRequest(rid(), count_of(30000), "safe"))
+    assert shift_desk(hall.ctx, lina).float_count is None  # open: nothing to suggest
+    handover(hall, lina, 10000, receiver="qianfeng")
+    assert shift_desk(hall.ctx, lina).receiver == "qianfeng"
+    count(hall, lina, 20000)
+    close(hall, lina)
+    assert shift_desk(hall.ctx, lina).float_count == count_of(30000)  # the latest float
+    assert opened.float_fen == 30000
 
 
 def test_a_denomination_count_adds_up_and_rejects_nonsense():
