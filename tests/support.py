@@ -207,6 +207,13 @@ def seed_hall(ctx: Context, clock: FakeClock, *, shifts: bool = True) -> Hall:
     return hall
 
 
+def terminals(**totals: int) -> dict[str, int]:
+    """Every non-cash terminal's total for a count, 0 unless given (none may be left out)."""
+    from app.domain.cash import NON_CASH
+
+    return {method: totals.get(method, 0) for method in NON_CASH}
+
+
 def rid() -> uuid.UUID:
     return uuid.uuid4()
 

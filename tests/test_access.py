@@ -27,7 +27,17 @@ from app.services.shifts import (
     hand_over,
 )
 from db.models import AuditEntry
-from tests.support import PASSWORD, buy, m3, open_customer, refused, rid, row_counts, unloaded
+from tests.support import (
+    PASSWORD,
+    buy,
+    m3,
+    open_customer,
+    refused,
+    rid,
+    row_counts,
+    terminals,
+    unloaded,
+)
 
 
 def kinds(ctx, *wanted: str) -> list[AuditEntry]:
@@ -113,7 +123,7 @@ def test_failures_at_every_check_add_up_to_one_lockout(hall):
 
 
 def test_a_wrong_over_short_sign_off_counts_and_a_locked_team_leader_cannot_sign(hall):
-    count_drawer(hall.ctx, hall.clerk, CountRequest(rid(), count_of(50000 + 2000), {}))
+    count_drawer(hall.ctx, hall.clerk, CountRequest(rid(), count_of(50000 + 2000), terminals()))
     wrong = CloseShiftRequest(rid(), "多收", hall.credential("zhoujie", "guess"))
     for _ in range(4):
         with refused(PermissionDenied, "密码错误"):

@@ -18,7 +18,7 @@ from app.services import audit
 from app.services.reports import zreport_data
 from app.services.shifts import CloseShiftRequest, CountRequest, close_shift, count_drawer
 from db.models import AuditEntry, CounterTransaction
-from tests.support import AUDIT_KEY, buy, gasdesk, m3, open_customer, rid
+from tests.support import AUDIT_KEY, buy, gasdesk, m3, open_customer, rid, terminals
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -109,7 +109,7 @@ def test_a_deleted_middle_entry_is_found_and_named(hall):
 
 def test_a_cut_off_tail_is_caught_against_the_zreport(hall):
     a_morning(hall)
-    count_drawer(hall.ctx, hall.clerk, CountRequest(rid(), count_of(50000 + 15660)))
+    count_drawer(hall.ctx, hall.clerk, CountRequest(rid(), count_of(50000 + 15660), terminals()))
     close_shift(hall.ctx, hall.clerk, CloseShiftRequest(rid()))
     paper = zreport_data(hall.ctx, hall.actor("zhoujie"), hall.shifts["lina"])
     assert paper.audit_entries and len(paper.audit_head) == audit.SHORT_MAC

@@ -26,7 +26,7 @@ from app.services.security import (
 from app.services.setup import TariffInput, add_tariff, residential_ladder
 from app.services.shifts import CloseShiftRequest, CountRequest, close_shift, count_drawer
 from db.models import Base, CashMovement, TransactionSegment
-from tests.support import AUDIT_KEY, buy, m3, open_customer, rid
+from tests.support import AUDIT_KEY, buy, m3, open_customer, rid, terminals
 
 CAPTURE_TRIGGERS = {"sqlite": "{table}_audit_insert", "postgresql": "{table}_audit_capture"}
 
@@ -72,7 +72,7 @@ def morning(hall):
     account = open_customer(hall)
     sales = [buy(hall, account.card_serial, volume=m3(v)) for v in (10, 20, 30)]
     other = hall.actor("wangfang", hall.counter2_id)
-    count_drawer(hall.ctx, other, CountRequest(rid(), count_of(50000)))
+    count_drawer(hall.ctx, other, CountRequest(rid(), count_of(50000), terminals()))
     close_shift(hall.ctx, other, CloseShiftRequest(rid()))
     report = verified(hall.ctx)
     assert report.ok, report.problems

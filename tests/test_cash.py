@@ -42,9 +42,10 @@ from app.services.shifts import (
     move_cash,
     open_shift,
     overdue_takings,
+    shift_desk,
 )
 from app.vocabulary import CashMovementKind
-from db.models import Approval, CashMovement, CounterTransaction, Shift
+from db.models import Approval, CashMovement, CounterTransaction, Shift, ShiftCount
 from tests.support import (
     PASSWORD,
     buy,
@@ -54,6 +55,7 @@ from tests.support import (
     refused,
     rid,
     row_counts,
+    terminals,
     unloaded,
 )
 
@@ -64,8 +66,10 @@ def expected_cash(hall, shift_id: int) -> int:
         return expected_by_method(s, shift_id)[CASH]
 
 
-def count(hall, actor, amount_fen: int, **noncash):
-    return count_drawer(hall.ctx, actor, CountRequest(rid(), count_of(amount_fen), noncash))
+def count(hall, actor, amount_fen: int, approver: str | None = None, **noncash):
+    approval = hall.credential(approver) if approver else None
+    request = CountRequest(rid(), count_of(amount_fen), terminals(**noncash), approval)
+    return count_drawer(hall.ctx, actor, request)
 
 
 def close(hall, actor, explanation=None, signer=None):
@@ -272,8 +276,99 @@ def test_a_count_older_than_the_last_operation_must_be_redone(hall):
     buy(hall, account.card_serial, volume=m3(10))
     with refused(RuleViolation, "重新盘点"):
         close(hall, hall.clerk)
-    count(hall, hall.clerk, 50000 + 2610)
+    count(hall, hall.clerk, 50000 + 2610, approver="zhoujie")  # the figure was shown: 班长
     assert close(hall, hall.clerk).over_short == ()
+
+
+def test_a_recount_after_the_reveal_needs_a_team_leader(hall):
+    """Issue 13 item 6: once a count answered with the expected figures, counting again to
+    match them needs a 班长's (or a manager's) password; without it nothing is written."""
+    lina = hall.clerk
+    first = count(hall, lina, 49000)  # 10.00 short: the expected 500.00 is now on screen
+    assert first.lines[0].expected_fen == 50000
+    before = row_counts(hall.ctx)
+    for approver, error, message in (
+        (None, RuleViolation, "班长审批"),
+        ("wangfang", PermissionDenied, "无此权限"),  # a clerk
+        ("zhaomin", PermissionDenied, "无此权限"),  # finance
+        ("lina", PermissionDenied, "本人"),
+    ):
+        with refused(error, message):
+            count(hall, lina, 50000, approver)
+    wrong = CountRequest(
+        rid(),
+        count_of(50000),
+        terminals(),
+        dataclasses.replace(hall.credential("zhoujie"), password="nope"),
+    )
+    with refused(PermissionDenied, "密码错误"):
+        count_drawer(hall.ctx, lina, wrong)
+    assert row_counts(hall.ctx) == before
+    assert close(hall, lina, "少收", "zhoujie").count.count_id == first.count_id  # still the first
+
+    # a new shift: its first count is blind again and needs nobody
+    open_shift(hall.ctx, lina, OpenShiftRequest(rid(), count_of(50000), "finance"))
+    counted = count(hall, lina, 50000)
+    again = CountRequest(rid(), count_of(50000), terminals(), hall.credential("zhoujie"))
+    recount = count_drawer(hall.ctx, lina, again)
+    assert recount.count_id > counted.count_id and recount.balanced
+    assert count_drawer(hall.ctx, lina, again) == recount  # a retried submit: no third row
+    with hall.ctx.reading() as s:
+        stored = s.scalars(select(ShiftCount).where(ShiftCount.shift_id == recount.shift_id))
+        assert [row.id for row in stored] == [counted.count_id, recount.count_id]
+    assert close(hall, lina).count.count_id == recount.count_id
+
+
+def test_every_terminal_total_must_be_entered(hall):
+    """A non-cash total left out is refused with the terminal's name, never taken as agreeing;
+    0 is an entry."""
+    lina = hall.clerk
+    before = row_counts(hall.ctx)
+    for left_out, label in (("bank_card", "银行卡"), ("wechat", "微信"), ("alipay", "支付宝")):
+        totals = {m: 0 for m in terminals() if m != left_out}
+        with refused(InvalidInput, f"请填写{label}终端合计"):
+            count_drawer(hall.ctx, lina, CountRequest(rid(), count_of(50000), totals))
+        with refused(InvalidInput, "非现金合计"):
+            count_drawer(
+                hall.ctx, lina, CountRequest(rid(), count_of(50000), {**totals, left_out: None})
+            )
+    with refused(InvalidInput, "请填写银行卡终端合计"):
+        count_drawer(hall.ctx, lina, CountRequest(rid(), count_of(50000)))
+    assert row_counts(hall.ctx) == before
+    result = count(hall, lina, 50000)  # all three entered as 0
+    assert result.balanced and [line.counted_fen for line in result.lines] == [50000, 0, 0, 0]
+
+
+def test_the_shift_desk_suggests_float_and_receiver_and_never_a_drawer_figure(hall):
+    """What F11 and F10 start from: the last float's notes, the usual finance user, whether the
+    expected figures were shown; never what the drawer should hold."""
+    lina = hall.clerk
+    account = open_customer(hall)
+    buy(hall, account.card_serial, volume=m3(37))  # 96.57 in the drawer
+    desk = shift_desk(hall.ctx, lina)
+    assert desk.shift is not None and desk.shift.shift_id == hall.shifts["lina"]
+    assert (desk.counted, desk.float_count, desk.receiver) == (False, None, "zhaomin")
+    for figure in ("59657", "596.57", "9657", "96.57"):
+        assert figure not in repr(desk)
+
+    count(hall, lina, 59657)
+    assert shift_desk(hall.ctx, lina).counted  # a recount now needs a team leader
+    close(hall, lina)
+    desk = shift_desk(hall.ctx, lina)
+    assert desk.shift is None and not desk.counted
+    assert desk.float_count == count_of(50000)  # the seeded float's notes: 5 × 100元
+
+    # two finance users: nobody is guessed until one of them has taken a hand-over
+    hall.users["qianfeng"] = add_user(hall.ctx, "qianfeng", "钱峰", "finance", password=PASSWORD)
+    assert shift_desk(hall.ctx, lina).receiver is None
+    opened = open_shift(hall.ctx, lina, OpenShiftRequest(rid(), count_of(30000), "safe"))
+    assert shift_desk(hall.ctx, lina).float_count is None  # open: nothing to suggest
+    handover(hall, lina, 10000, receiver="qianfeng")
+    assert shift_desk(hall.ctx, lina).receiver == "qianfeng"
+    count(hall, lina, 20000)
+    close(hall, lina)
+    assert shift_desk(hall.ctx, lina).float_count == count_of(30000)  # the latest float
+    assert opened.float_fen == 30000
 
 
 def test_a_denomination_count_adds_up_and_rejects_nonsense():

@@ -35,7 +35,7 @@ from app.services.shifts import (
 from app.vocabulary import CashMovementKind
 from tests.concurrency_worker import drawer_withdrawals
 from tests.processes import processes
-from tests.support import PASSWORD, m3, open_customer, refused, rid, row_counts, unloaded
+from tests.support import PASSWORD, m3, open_customer, refused, rid, row_counts, terminals, unloaded
 
 DRAWER_SHORT = "钱箱现金不足"
 SAFE_SHORT = "保险柜现金不足"
@@ -92,7 +92,7 @@ def test_a_cash_out_cannot_exceed_the_drawer(hall):
 
 def test_the_safe_pays_out_no_more_than_it_holds(hall, clock):
     wang = hall.actor("wangfang", hall.counter2_id)
-    count_drawer(hall.ctx, wang, CountRequest(rid(), count_of(50000)))
+    count_drawer(hall.ctx, wang, CountRequest(rid(), count_of(50000), terminals()))
     close_shift(hall.ctx, wang, CloseShiftRequest(rid()))  # 500.00 into the safe
     assert safe(hall) == 50000
     refused_unchanged(hall, SAFE_SHORT, lambda: handover(hall, 50001, "safe"))

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DatabaseError
 from db import migrate
 from db.engine import AppendOnlyViolation
 from db.models import APPEND_ONLY_TABLES, Base, CounterTransaction, TransactionSegment
-from tests.support import PASSWORD, buy, m3, open_customer
+from tests.support import PASSWORD, buy, m3, open_customer, terminals
 
 
 def test_sqlite_pragmas_on_every_connection(tmp_path):
@@ -143,7 +143,7 @@ def _every_kind_of_row(hall):
         hall.clerk,
         HandoverRequest(uuid.uuid4(), count_of(10000), hall.credential("zhaomin")),
     )
-    count_drawer(hall.ctx, hall.clerk, CountRequest(uuid.uuid4(), count_of(100)))
+    count_drawer(hall.ctx, hall.clerk, CountRequest(uuid.uuid4(), count_of(100), terminals()))
     close_shift(
         hall.ctx,
         hall.clerk,

@@ -52,6 +52,7 @@ from tests.support import (
     open_customer,
     open_shift,
     rid,
+    terminals,
     unloaded,
 )
 
@@ -159,7 +160,7 @@ def reopen_shift(hall, actor) -> int:
     with hall.ctx.reading() as s:
         shift_id = resolve_actor(s, actor).shift_id
         cash = expected_by_method(s, shift_id)["cash"]
-    count_drawer(hall.ctx, actor, CountRequest(rid(), count_of(cash)))
+    count_drawer(hall.ctx, actor, CountRequest(rid(), count_of(cash), terminals()))
     close_shift(hall.ctx, actor, CloseShiftRequest(rid()))
     return open_shift(hall.ctx, actor, OpenShiftRequest(rid(), count_of(50000), "safe")).shift_id
 
@@ -388,7 +389,7 @@ def test_zreport_of_a_shift_without_sales(hall, tmp_path):
     wang = hall.actor("wangfang", hall.counter2_id)
     with pytest.raises(NotFound):
         zreport_data(hall.ctx, wang, 9999)
-    count_drawer(hall.ctx, wang, CountRequest(rid(), count_of(50000)))
+    count_drawer(hall.ctx, wang, CountRequest(rid(), count_of(50000), terminals()))
     empty = zreport_data(hall.ctx, wang, hall.shifts["wangfang"])
     assert (empty.total.count, empty.details, empty.first_receipt) == (0, [], None)
     assert not empty.closed and empty.cash.expected_fen == empty.cash.counted_fen == 50000

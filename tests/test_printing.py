@@ -30,7 +30,17 @@ from app.services.printing import queued_jobs
 from app.services.sales import RefundRequest, SupplementRequest, refund, supplement
 from app.services.security import ApprovalInput
 from db.models import CounterTransaction, PrintAttempt
-from tests.support import PASSWORD, buy, customer_input, loaded, m3, open_customer, rid, unloaded
+from tests.support import (
+    PASSWORD,
+    buy,
+    customer_input,
+    loaded,
+    m3,
+    open_customer,
+    rid,
+    terminals,
+    unloaded,
+)
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -251,7 +261,11 @@ def test_zreport_and_hand_over_slip_print_on_the_counter_printer(hall, emulator,
     for expected in ("交款单", slip.slip_no, "赵敏", "李娜", "450.00", "肆佰伍拾元整"):
         assert expected in text, expected
 
-    count_drawer(hall.ctx, hall.clerk, CountRequest(rid(), count_of(50000 + 52200 - 45000 - 1000)))
+    count_drawer(
+        hall.ctx,
+        hall.clerk,
+        CountRequest(rid(), count_of(50000 + 52200 - 45000 - 1000), terminals()),
+    )
     close_shift(
         hall.ctx, hall.clerk, CloseShiftRequest(rid(), "少10元", hall.credential("zhoujie"))
     )

@@ -51,6 +51,7 @@ from tests.support import (
     refused,
     rid,
     row_counts,
+    terminals,
     unloaded,
 )
 
@@ -373,7 +374,7 @@ def test_shift_close_takes_an_online_backup(hall, tmp_path, backend):
     from app.services.shifts import CloseShiftRequest, CountRequest, close_shift, count_drawer
 
     ctx = replace(hall.ctx, backups=BackupSettings(tmp_path / "backups", keep=5))
-    count_drawer(ctx, hall.clerk, CountRequest(rid(), count_of(50000)))
+    count_drawer(ctx, hall.clerk, CountRequest(rid(), count_of(50000), terminals()))
     close_shift(ctx, hall.clerk, CloseShiftRequest(rid()))
     (taken,) = list_backups(tmp_path / "backups")
     assert taken.reason == "shift-close"

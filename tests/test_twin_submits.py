@@ -34,7 +34,7 @@ from app.services.shifts import (
 )
 from app.vocabulary import CashMovementKind
 from tests.processes import processes
-from tests.support import open_customer
+from tests.support import open_customer, terminals
 from tests.twin_worker import submit
 
 POSTGRES = [pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -131,7 +131,7 @@ def _counted(hall) -> None:
     """Lina's drawer counted as it is: her shift can be closed without a sign-off."""
     with hall.ctx.reading() as s:
         cash = drawer_cash(s, hall.shifts["lina"])
-    count_drawer(hall.ctx, hall.clerk, CountRequest(uuid.uuid4(), count_of(cash)))
+    count_drawer(hall.ctx, hall.clerk, CountRequest(uuid.uuid4(), count_of(cash), terminals()))
 
 
 @pytest.mark.parametrize("backend", POSTGRES)
@@ -171,7 +171,10 @@ def test_a_shift_open_from_the_safe_submitted_twice_at_once_answers_twice_alike(
 @pytest.mark.parametrize("call", ["count", "cash_out", "hand_over"])
 def test_shift_writers_submitted_twice_at_once_answer_twice_alike(hall, database, call):
     requests = {
-        "count": ("app.services.shifts:count_drawer", CountRequest(uuid.uuid4(), count_of(50000))),
+        "count": (
+            "app.services.shifts:count_drawer",
+            CountRequest(uuid.uuid4(), count_of(50000), terminals()),
+        ),
         "cash_out": (
             "app.services.shifts:move_cash",
             CashMoveRequest(uuid.uuid4(), CashMovementKind.CASH_OUT, 1000, "找零"),

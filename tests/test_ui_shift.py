@@ -20,8 +20,8 @@ from app.services import shifts as shift_service
 from app.services.security import login
 from app.services.setup import Workstation
 from app.vocabulary import CashMovementKind
-from db.models import CashMovement
-from tests.support import PASSWORD, rid
+from db.models import CashMovement, ShiftCount
+from tests.support import PASSWORD, rid, terminals
 from ui.dialogs.reports import DAILY, MONTHLY, ReportsDialog
 from ui.dialogs.shift import CashMoveDialog, HandoverDialog, ShiftDialog
 
@@ -57,6 +57,12 @@ def type_into(qtbot, widget: QWidget, text: str) -> None:
 def press_enter(qtbot, widget: QWidget) -> None:
     widget.setFocus()
     qtbot.keyClick(widget, ENTER)
+
+
+def enter_terminals(qtbot, dialog: ShiftDialog, **totals: str) -> None:
+    """The terminals' totals typed in: each must be entered, 0 when it took nothing."""
+    for method, edit in dialog.noncash.items():
+        type_into(qtbot, edit, totals.get(method, "0"))
 
 
 def movements(hall, kind: str) -> list[CashMovement]:
@@ -138,6 +144,7 @@ def test_close_with_short_is_blind_then_signed_off_and_prints_zreport(qtbot, cou
     assert not any(expected in text for text in visible_texts(dialog))
     press_enter(qtbot, dialog.drawer_count.spins[1000])  # Enter moves on to the next field
     assert dialog.mode == "count"
+    enter_terminals(qtbot, dialog)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
 
@@ -164,9 +171,10 @@ def test_close_with_short_is_blind_then_signed_off_and_prints_zreport(qtbot, cou
     assert "490.00" in dialog.closed_page.text()
 
     emulator = counter.devices.training.emulator
+    qtbot.waitUntil(lambda: "交班报表已在打印机" in dialog.info.text(), timeout=WAIT)  # at once
     emulator.reset_output()
-    dialog.buttons.button(dialog.buttons.StandardButton.Ok).setFocus()
-    qtbot.keyClick(dialog, ENTER)
+    dialog.info.clear()
+    qtbot.keyClick(dialog, Qt.Key.Key_F9)  # printed again on its own key
     qtbot.waitUntil(lambda: "打印" in dialog.info.text(), timeout=WAIT)
     assert dialog.error.text() == ""
     assert "交班报表" in emulator.transcript()
@@ -179,6 +187,7 @@ def test_balanced_close_needs_no_sign_off(qtbot, counter, hall):
     dialog = show(qtbot, ShiftDialog(counter, None))
     qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
     type_into(qtbot, dialog.drawer_count.spins[10000], "5")
+    enter_terminals(qtbot, dialog)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
     assert not dialog.sign_off.isVisible()
@@ -189,7 +198,9 @@ def test_balanced_close_needs_no_sign_off(qtbot, counter, hall):
 
 def test_open_shift_from_dialog_after_close(qtbot, counter, hall):
     ctx, actor = hall.ctx, counter.actor
-    shift_service.count_drawer(ctx, actor, shift_service.CountRequest(rid(), count_of(50000)))
+    shift_service.count_drawer(
+        ctx, actor, shift_service.CountRequest(rid(), count_of(50000), terminals())
+    )
     shift_service.close_shift(ctx, actor, shift_service.CloseShiftRequest(rid()))
 
     dialog = show(qtbot, ShiftDialog(counter, None))
@@ -330,3 +341,304 @@ def test_long_monthly_report_keeps_gui_responsive_and_cancels(qtbot, counter, ha
     qtbot.keyClick(dialog, ENTER)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=WAIT)
     assert dialog.report.kind == MONTHLY
+
+
+# ---------------------------------------------------------------- issue 13: keys, done screens
+
+
+class Keys:
+    """Keys sent to the focused widget of a window, as a keyboard sends them, and counted: one
+    per ``press``, one per character ``typed`` (the issue's key counts are counts, not times)."""
+
+    def __init__(self, qtbot):  # type: ignore[no-untyped-def]
+        self.qtbot = qtbot
+        self.count = 0
+
+    def target(self, window: QWidget) -> QWidget:
+        return window.focusWidget() or window
+
+    def press(self, window: QWidget, key: Qt.Key) -> None:
+        self.qtbot.keyClick(self.target(window), key)
+        self.count += 1
+
+    def type(self, window: QWidget, text: str) -> None:
+        assert text.isascii()
+        self.qtbot.keyClicks(self.target(window), text)
+        self.count += len(text)
+
+
+OPEN_SHIFT_GOAL = 6  # issue 13: F11 → shift open, 11 keys before
+HANDOVER_GOAL = 15  # issue 13: F10 → 交款单 printed, 29 keys before
+
+
+@pytest.fixture
+def window(qtbot, counter):
+    from PySide6.QtCore import QThreadPool
+
+    from ui.counter_window import CounterWindow
+
+    win = CounterWindow(counter)
+    qtbot.addWidget(win)
+    qtbot.addWidget(win.customer_display)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    yield win
+    win.close()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(50)
+
+
+def opened_dialog(qtbot, keys: Keys, window, key: Qt.Key):  # type: ignore[no-untyped-def]
+    keys.press(window, key)
+    qtbot.waitUntil(lambda: window.current_dialog is not None, timeout=WAIT)
+    return window.current_dialog
+
+
+def big(label: QLabel) -> bool:
+    """Shown in large type: ≥ 28 pt (issue 13 item 2)."""
+    label.ensurePolished()
+    return label.isVisible() and label.font().pointSizeF() >= 28
+
+
+def close_seeded_shift(hall, actor) -> None:
+    ctx = hall.ctx
+    request = shift_service.CountRequest(rid(), count_of(50000), terminals())
+    shift_service.count_drawer(ctx, actor, request)
+    shift_service.close_shift(ctx, actor, shift_service.CloseShiftRequest(rid()))
+
+
+def test_open_shift_in_at_most_6_keys_with_the_last_float_suggested(qtbot, counter, hall, window):
+    close_seeded_shift(hall, counter.actor)  # its 500.00 float went back into the safe
+    keys = Keys(qtbot)
+    dialog = opened_dialog(qtbot, keys, window, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: dialog.mode == "open", timeout=WAIT)
+    qtbot.waitUntil(lambda: keys.target(dialog) is dialog.float_count.spins[10000], timeout=WAIT)
+    assert dialog.float_count.spins[10000].value() == 5  # the last float's notes, to check
+    assert dialog.source_radios["safe"].isChecked()
+    assert dialog.money.text() == "备用金 500.00 元" and big(dialog.money)
+    done = []
+    dialog.finished.connect(lambda _code: done.append(dialog.opened))
+    keys.press(dialog, ENTER)  # checked: Enter opens the shift
+    qtbot.waitUntil(lambda: bool(done), timeout=WAIT)
+
+    assert keys.count <= OPEN_SHIFT_GOAL, keys.count
+    assert keys.count == 2  # F11, Enter
+    current = shift_service.current_shift(hall.ctx, counter.actor)
+    assert current is not None and current.shift_id == done[0].shift_id
+    floats = [r for r in movements(hall, CashMovementKind.FLOAT) if r.shift_id == current.shift_id]
+    assert [(r.amount_fen, r.safe_fen) for r in floats] == [(50000, -50000)]
+
+
+def test_a_corrected_suggested_float_opens_with_the_notes_typed(qtbot, counter, hall):
+    close_seeded_shift(hall, counter.actor)
+    dialog = show(qtbot, ShiftDialog(counter, None))
+    qtbot.waitUntil(lambda: dialog.mode == "open", timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.float_count.spins[10000], timeout=WAIT)
+    qtbot.keyClicks(dialog.float_count.spins[10000], "4")  # the suggestion is selected
+    qtbot.keyClick(dialog.float_count.spins[10000], Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.float_count.spins[5000]
+    qtbot.keyClicks(dialog.focusWidget(), "2")
+    assert dialog.money.text() == "备用金 500.00 元"
+    qtbot.keyClick(dialog.focusWidget(), ENTER)
+    qtbot.waitUntil(lambda: dialog.opened is not None, timeout=WAIT)
+    assert dialog.opened.float_fen == 50000
+    [row] = [r for r in movements(hall, "float") if r.shift_id == dialog.opened.shift_id]
+    assert '"10000": 4' in row.denominations and '"5000": 2' in row.denominations
+
+
+def test_handover_in_at_most_15_keys_and_enter_on_the_done_screen_closes(
+    qtbot, counter, hall, window
+):
+    top_up = shift_service.CashMoveRequest(rid(), CashMovementKind.CASH_IN, 400000, "备用金补充")
+    shift_service.move_cash(hall.ctx, hall.clerk, top_up)
+    emulator = counter.devices.training.emulator
+    keys = Keys(qtbot)
+    dialog = opened_dialog(qtbot, keys, window, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: keys.target(dialog) is dialog.count.spins[10000], timeout=WAIT)
+    qtbot.waitUntil(lambda: dialog.finance_user.text() == "zhaomin", timeout=WAIT)  # the usual
+    assert dialog.money.text() == "交款 0.00 元"  # never the drawer's figure
+    keys.type(dialog, "45")
+    assert dialog.money.text() == "交款 4500.00 元" and big(dialog.money)
+    keys.press(dialog, ENTER)  # the notes are counted: on to finance
+    assert keys.target(dialog) is dialog.finance_user
+    keys.press(dialog, ENTER)  # 赵敏 it is
+    assert keys.target(dialog) is dialog.finance_password
+    keys.type(dialog, PASSWORD)  # 赵敏 types her own password
+    keys.press(dialog, ENTER)
+    qtbot.waitUntil(lambda: dialog.moved is not None or bool(dialog.error.text()), timeout=WAIT)
+    assert dialog.error.text() == ""
+    slip_no = dialog.moved.slip_no
+    qtbot.waitUntil(lambda: slip_no in emulator.transcript(), timeout=WAIT)
+
+    assert keys.count <= HANDOVER_GOAL, keys.count
+    assert keys.count == 14  # F10, 4, 5, Enter, Enter, 8 password keys, Enter
+    assert [(r.amount_fen, r.counterpart_id) for r in movements(hall, "handover")] == [
+        (450000, hall.users["zhaomin"])
+    ]
+    # the done screen: the amount in large type, Enter closes and prints nothing again
+    assert dialog.completed and dialog.money.text() == "已交款 4500.00 元" and big(dialog.money)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert ok.text() == "完成 (Enter)" and dialog.reprint_button.text() == "重新打印 (F9)"
+    assert "按 Enter 重新打印" not in dialog.info.text()
+    slips = emulator.transcript().count(slip_no)
+    keys.press(dialog, ENTER)
+    qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(WAIT)
+    assert emulator.transcript().count(slip_no) == slips  # no duplicate slip
+    assert len(movements(hall, "handover")) == 1
+
+
+def test_handover_slip_prints_again_on_f9_only(qtbot, counter, hall):
+    emulator = counter.devices.training.emulator
+    dialog = show(qtbot, HandoverDialog(counter, None))
+    type_into(qtbot, dialog.count.spins[10000], "2")
+    type_into(qtbot, dialog.finance_user, "zhaomin")
+    type_into(qtbot, dialog.finance_password, PASSWORD)
+    press_enter(qtbot, dialog.finance_password)
+    qtbot.waitUntil(lambda: dialog.moved is not None, timeout=WAIT)
+    slip_no = dialog.moved.slip_no
+    qtbot.waitUntil(lambda: slip_no in emulator.transcript(), timeout=WAIT)
+    assert not dialog.finance_user.isEnabled() and not dialog.count.isEnabled()
+    emulator.reset_output()
+    qtbot.keyClick(dialog, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: slip_no in emulator.transcript(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "交款单已在打印机" in dialog.info.text(), timeout=WAIT)
+    assert slip_no in dialog.info.text()  # the summary stays on screen
+    assert len(movements(hall, "handover")) == 1  # a reprint, not a second hand-over
+    qtbot.keyClick(dialog, ENTER)
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_a_printer_fault_on_the_slip_says_f9(qtbot, counter, hall, monkeypatch):
+    from app.counter import receipts
+    from app.devices.printer import PrinterFault
+
+    def out_of_paper(*args, **kwargs):
+        raise PrinterFault("打印机缺纸", "paper out")
+
+    monkeypatch.setattr(receipts, "print_handover_slip", out_of_paper)
+    dialog = show(qtbot, HandoverDialog(counter, None))
+    type_into(qtbot, dialog.count.spins[10000], "1")
+    type_into(qtbot, dialog.finance_user, "zhaomin")
+    type_into(qtbot, dialog.finance_password, PASSWORD)
+    press_enter(qtbot, dialog.finance_password)
+    qtbot.waitUntil(lambda: dialog.moved is not None, timeout=WAIT)
+    assert "交款单未打印" in dialog.info.text() and "按 F9 重新打印" in dialog.info.text()
+
+
+def count_to_review(qtbot, dialog: ShiftDialog, hundreds: str, **totals: str) -> None:
+    qtbot.waitUntil(lambda: dialog.mode == "count" and not dialog.working, timeout=WAIT)
+    type_into(qtbot, dialog.drawer_count.spins[10000], hundreds)
+    enter_terminals(qtbot, dialog, **totals)
+    press_enter(qtbot, dialog.noncash["alipay"])
+
+
+def test_the_shift_closed_screen_closes_on_enter_and_the_zreport_prints_once(
+    qtbot, counter, hall, monkeypatch
+):
+    calls = []
+    real = counter.print_zreport
+
+    def counted(shift_id: int) -> str:
+        calls.append(shift_id)
+        return real(shift_id)
+
+    monkeypatch.setattr(counter, "print_zreport", counted)
+    dialog = show(qtbot, ShiftDialog(counter, None))
+    count_to_review(qtbot, dialog, "5")
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+    assert dialog.money.text() == "实点现金 500.00 元" and big(dialog.money)
+    qtbot.keyClick(dialog, ENTER)  # balanced: nothing to sign, Enter closes the shift
+    qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
+    qtbot.waitUntil(lambda: "交班报表已在打印机" in dialog.info.text(), timeout=WAIT)
+    assert dialog.completed and "存入保险柜 500.00 元" in dialog.money.text()
+    assert big(dialog.money)
+    assert dialog.reprint_button.text() == "重新打印 (F9)"
+    qtbot.keyClick(dialog, ENTER)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(WAIT)
+    assert calls == [hall.shifts["lina"]]  # printed at the close, never again by Enter
+
+
+def test_a_recount_after_the_reveal_needs_a_team_leader_in_the_dialog(qtbot, counter, hall):
+    dialog = show(qtbot, ShiftDialog(counter, None))
+    qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
+    assert not dialog.recount_box.isVisible()  # the first count is blind and needs nobody
+    count_to_review(qtbot, dialog, "4")
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+    first = dialog.count_result
+    assert "短款 100.00 元" in dialog.money.text()
+    assert dialog.recount_button.text() == "重新盘点（须班长审批）"
+
+    qtbot.mouseClick(dialog.recount_button, Qt.MouseButton.LeftButton)
+    assert dialog.mode == "count" and dialog.recount_box.isVisible()
+    type_into(qtbot, dialog.drawer_count.spins[10000], "5")
+    press_enter(qtbot, dialog.noncash["alipay"])  # → the team leader's user name
+    assert dialog.focusWidget() is dialog.recount_user
+    press_enter(qtbot, dialog.recount_password)
+    assert "班长" in dialog.error.text() and dialog.mode == "count"
+    type_into(qtbot, dialog.recount_user, "wangfang")  # a clerk cannot approve it
+    type_into(qtbot, dialog.recount_password, PASSWORD)
+    press_enter(qtbot, dialog.recount_password)
+    qtbot.waitUntil(lambda: "无此权限" in dialog.error.text(), timeout=WAIT)
+    assert dialog.mode == "count"
+    with hall.ctx.reading() as session:
+        assert session.scalars(select(ShiftCount.id)).all() == [first.count_id]
+
+    type_into(qtbot, dialog.recount_user, "zhoujie")
+    type_into(qtbot, dialog.recount_password, PASSWORD)
+    press_enter(qtbot, dialog.recount_password)
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+    assert dialog.count_result.count_id != first.count_id and dialog.count_result.balanced
+
+
+def test_reopening_after_the_reveal_still_asks_for_the_team_leader(qtbot, counter, hall):
+    shift_service.count_drawer(
+        hall.ctx, counter.actor, shift_service.CountRequest(rid(), count_of(49000), terminals())
+    )
+    dialog = show(qtbot, ShiftDialog(counter, None))
+    qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
+    assert dialog.recount_box.isVisible()
+    assert "班长审批" in dialog.recount_hint.text()
+    fields = dialog.fields()
+    assert fields[-2:] == [dialog.recount_user, dialog.recount_password]
+
+
+def test_an_empty_terminal_total_is_refused_by_name_and_focused(qtbot, counter, hall):
+    dialog = show(qtbot, ShiftDialog(counter, None))
+    qtbot.waitUntil(lambda: dialog.mode == "count", timeout=WAIT)
+    type_into(qtbot, dialog.drawer_count.spins[10000], "5")
+    type_into(qtbot, dialog.noncash["bank_card"], "0")
+    type_into(qtbot, dialog.noncash["alipay"], "0")  # 微信 left empty
+    assert "必填" in dialog.noncash["wechat"].placeholderText()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.error.text() != "", timeout=WAIT)
+    assert "微信" in dialog.error.text() and dialog.mode == "count"
+    assert dialog.focusWidget() is dialog.noncash["wechat"]
+    with hall.ctx.reading() as session:
+        assert session.scalars(select(ShiftCount.id)).all() == []
+    type_into(qtbot, dialog.noncash["wechat"], "0")  # 0 is an entry
+    press_enter(qtbot, dialog.noncash["alipay"])
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+    assert dialog.count_result.balanced
+
+
+def test_cash_move_shows_the_amount_and_a_done_screen(qtbot, counter, hall):
+    dialog = show(qtbot, CashMoveDialog(counter, None))
+    type_into(qtbot, dialog.amount, "100.00")
+    assert dialog.money.text() == "存入 100.00 元" and big(dialog.money)
+    qtbot.mouseClick(dialog.cash_out, Qt.MouseButton.LeftButton)
+    assert dialog.money.text() == "支出 100.00 元"
+    type_into(qtbot, dialog.reason, "购买文具")
+    press_enter(qtbot, dialog.reason)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=WAIT)
+    assert dialog.completed and dialog.money.text() == "已支出 100.00 元"
+    assert not dialog.amount.isEnabled() and not dialog.cash_in.isEnabled()
+    press_enter(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert [(r.amount_fen, r.drawer_fen) for r in movements(hall, "cash_out")] == [(10000, -10000)]

@@ -42,6 +42,7 @@ from app.services.shifts import (
     Moved,
     OpenShiftRequest,
     ShiftClosed,
+    ShiftDesk,
     ShiftInfo,
     ShiftOpened,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "SaleResult",
     "SaleVoided",
     "ShiftClosed",
+    "ShiftDesk",
     "ShiftInfo",
     "ShiftOpened",
     "TierUse",

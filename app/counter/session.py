@@ -488,8 +488,17 @@ class CounterSession:
     def open_shift(self, req: shifts.OpenShiftRequest) -> Outcome[shifts.ShiftOpened]:
         return Outcome(shifts.open_shift(self.ctx, self.actor, req))
 
-    def count_drawer(self, req: shifts.CountRequest) -> shifts.CountResult:
-        """The blind count recorded; only now the expected figures come back."""
+    def shift_desk(self) -> shifts.ShiftDesk:
+        """The clerk's shift and what F11/F10 suggest (the float, the finance user)."""
+        return shifts.shift_desk(self.ctx, self.actor)
+
+    def count_drawer(
+        self, req: shifts.CountRequest, recount_by: tuple[str, str] | None = None
+    ) -> shifts.CountResult:
+        """The blind count recorded; only now the expected figures come back. ``recount_by``:
+        the team leader's (user name, password) approving a recount after that."""
+        if recount_by is not None:
+            req = dataclasses.replace(req, recount_approval=self.credential(*recount_by))
         return shifts.count_drawer(self.ctx, self.actor, req)
 
     def close_shift(
@@ -507,7 +516,7 @@ class CounterSession:
         """The Z-report on the counter's printer; the clerk's message (never raises a fault)."""
         return self._print_document(
             "交班报表",
-            "可再次打印",
+            "按 F9 重新打印",
             lambda: receipts.print_zreport(self.ctx, self.actor, shift_id, self.devices.printer),
         )
 
@@ -539,7 +548,7 @@ class CounterSession:
         printer = self.devices.printer
         return self._print_document(
             "交款单",
-            "按 Enter 重新打印",
+            "按 F9 重新打印",
             lambda: receipts.print_handover_slip(self.ctx, self.actor, movement_id, printer),
         )
 

@@ -279,6 +279,7 @@ FIELD_LABELS = {
     "coins_fen": "硬币金额",
     "receiver": "财务接收人",
     "sign_off": "班长确认",
+    "recount_approval": "重新盘点审批",
     "data": "资料",
     "rule": "气价规则",
     "day": "日期",

@@ -562,7 +562,10 @@ def hand_over(ctx: Context, actor: Actor, req: HandoverRequest) -> Moved:
 class CountRequest:
     request_id: uuid.UUID
     cash: DrawerCount
-    noncash: Mapping[str, int] = field(default_factory=dict)  # terminal totals; missing = agree
+    # every terminal's total (bank card, WeChat, Alipay), 0 when it took nothing: never assumed
+    noncash: Mapping[str, int] = field(default_factory=dict)
+    # a recount once the expected figures were shown: the 班长's credential (else refused)
+    recount_approval: Credential | None = None
 
 
 @dataclass(frozen=True)
@@ -613,14 +616,27 @@ def _count_result(session: Session, count_id: int) -> CountResult:
 
 
 def _checked_noncash(noncash: Mapping[str, int]) -> dict[str, int]:
+    """Every terminal's total, as counted: one left out is refused, never taken as agreeing
+    with the system (that would let a blind count skip the terminals)."""
     checked = {}
-    for method, amount in dict(noncash or {}).items():
+    given = dict(noncash or {})
+    for method in given:
         if method not in NON_CASH:
             raise InvalidInput("付款方式无效", f"bad non-cash method {method!r}")
+    for method in NON_CASH:
+        label = PaymentMethod(method).label
+        if given.get(method) is None:
+            raise InvalidInput(
+                f"请填写{label}终端合计（没有收款请填 0）", f"non-cash total {method} missing"
+            )
+        amount = given[method]
         if not isinstance(amount, int) or isinstance(amount, bool) or abs(amount) > MAX_CASH_FEN:
-            raise InvalidInput(f"{PaymentMethod(method).label}金额无效", f"bad amount {amount!r}")
+            raise InvalidInput(f"{label}终端合计无效", f"bad amount {amount!r}")
         checked[method] = amount
     return checked
+
+
+RECOUNT_ROLES = SIGN_OFF_ROLES  # a recount after the reveal: a 班长 or a manager approves
 
 
 @service
@@ -628,15 +644,35 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
     """Record the clerk's blind count of the open shift; only then return what was expected.
 
     Nothing before this call gives the clerk the drawer's expected figure. A recount adds a new
-    row; the close compares against the latest one.
+    row; the close compares against the latest one. Once a count of the shift has answered with
+    the expected figures, a recount needs a team leader's approval (``recount_approval``):
+    otherwise a clerk could count again to match what was shown.
     """
     check_request_id(req.request_id)
     cash = _checked_count(req.cash)
     noncash = _checked_noncash(req.noncash)
+    if req.recount_approval is not None and not isinstance(req.recount_approval, Credential):
+        raise InvalidInput("请班长输入用户名和密码审批", "recount approval not a credential")
 
     def work(session: Session) -> CountResult:
         on_duty = resolve_actor(session, actor, "shift")
+        approver: Confirmed | None = None
+        if req.recount_approval is not None:
+            # argon2 before the shift's lock (as the hand-over does): nobody waits on it
+            approver = confirm_credential(
+                session,
+                req.recount_approval,
+                roles=RECOUNT_ROLES,
+                not_user=on_duty.user_id,
+                what="审批班长",
+            )
         shift_id = lock_shift(session, on_duty)  # the figures are those of every committed row
+        earlier_count = _latest_count(session, shift_id)
+        if earlier_count is not None and approver is None:
+            raise RuleViolation(
+                "应有金额已显示过，重新盘点须经班长审批（请班长输入用户名和密码）",
+                f"shift {shift_id}: recount after count {earlier_count} without approval",
+            )
         expected = expected_by_method(session, shift_id)
         count_id = (
             session.connection()
@@ -655,7 +691,14 @@ def count_drawer(ctx: Context, actor: Actor, req: CountRequest) -> CountResult:
             )
             .scalar_one()
         )
-        event = audit.Event("drawer_count", on_duty.user_id, on_duty.counter_id, on_duty.hall_id)
+        recount = (
+            {}
+            if approver is None
+            else {"recount_of": earlier_count, "approved_by": approver.user_id}
+        )
+        event = audit.Event(
+            "drawer_count", on_duty.user_id, on_duty.counter_id, on_duty.hall_id, data=recount
+        )
         audit.record(session, ctx, event, row=(counts.name, count_id))
         return _count_result(session, count_id)
 
@@ -733,7 +776,8 @@ def close_shift(ctx: Context, actor: Actor, req: CloseShiftRequest) -> ShiftClos
         now_expected = expected_by_method(session, shift_id)
         if any(line.expected_fen != now_expected[line.method] for line in count.lines):
             raise RuleViolation(
-                "盘点后又办理了业务，请重新盘点", f"shift {shift_id} changed since count {count_id}"
+                "盘点后又办理了业务，请重新盘点（须经班长审批）",
+                f"shift {shift_id} changed since count {count_id}",
             )
         differing = [line for line in count.lines if line.difference_fen]
         signer: Confirmed | None = None
@@ -892,3 +936,71 @@ def current_shift(ctx: Context, actor: Actor) -> ShiftInfo | None:
         return _info(
             session.connection().execute(_SHIFT_INFO.where(shifts.c.id == on_duty.shift_id)).one()
         )
+
+
+@dataclass(frozen=True)
+class ShiftDesk:
+    """What F11 and F10 start from: the clerk's open shift; whether its expected figures were
+    shown already (a recount then needs a team leader); the opening float to suggest (the notes
+    of the last float counted out at this counter); the finance user to suggest for a hand-over
+    (who took the hall's last one, else the only finance user; they still type their password).
+    None of it is a drawer figure: the count at close stays blind."""
+
+    shift: ShiftInfo | None
+    counted: bool = False
+    float_count: DrawerCount | None = None
+    receiver: str | None = None  # a user name
+
+
+def _last_float(session: Session, counter_id: int) -> DrawerCount | None:
+    row = (
+        session.connection()
+        .execute(
+            select(movements.c.denominations)
+            .where(movements.c.counter_id == counter_id, movements.c.kind == CashMovementKind.FLOAT)
+            .order_by(movements.c.id.desc())
+            .limit(1)
+        )
+        .first()
+    )
+    if row is None or not row.denominations:
+        return None
+    return DrawerCount.from_json(json.loads(row.denominations))
+
+
+def _usual_receiver(session: Session, hall_id: int) -> str | None:
+    conn = session.connection()
+    last = conn.execute(
+        select(users.c.username)
+        .join_from(movements, users, users.c.id == movements.c.counterpart_id)
+        .where(
+            movements.c.hall_id == hall_id,
+            movements.c.kind == CashMovementKind.HANDOVER,
+            users.c.active.is_(True),
+        )
+        .order_by(movements.c.id.desc())
+        .limit(1)
+    ).scalar()
+    if last is not None:
+        return str(last)
+    finance = conn.execute(
+        select(users.c.username)
+        .where(users.c.role.in_(RECEIVER_ROLES), users.c.active.is_(True))
+        .limit(2)
+    ).scalars()
+    names = list(finance)
+    return str(names[0]) if len(names) == 1 else None
+
+
+@service
+def shift_desk(ctx: Context, actor: Actor) -> ShiftDesk:
+    with ctx.reading() as session:
+        on_duty = resolve_actor(session, actor, LOOK_UP)
+        receiver = _usual_receiver(session, on_duty.hall_id)
+        if on_duty.shift_id is None:
+            return ShiftDesk(None, False, _last_float(session, on_duty.counter_id), receiver)
+        info = _info(
+            session.connection().execute(_SHIFT_INFO.where(shifts.c.id == on_duty.shift_id)).one()
+        )
+        counted = _latest_count(session, on_duty.shift_id) is not None
+        return ShiftDesk(info, counted, receiver=receiver)

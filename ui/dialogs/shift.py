@@ -2,8 +2,10 @@
 
 The close is a blind count: the clerk counts the drawer by denomination and enters the
 terminals' non-cash totals before anything shows what the shift should hold; only the service's
-answer to the recorded count (``count_drawer``) brings the expected figures to the screen.
-Every service, login check and print runs off the GUI thread (``OperationDialog.submit``).
+answer to the recorded count (``count_drawer``) brings the expected figures to the screen; a
+recount after that needs a team leader (the service refuses it otherwise). The money counted or
+handed over stands in large type before confirming and on the done screen; on a done screen
+Enter closes and F9 prints again. Every service, login check and print runs off the GUI thread.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from app.counter import (
     OpenShiftRequest,
     Outcome,
     ShiftClosed,
+    ShiftDesk,
     ShiftInfo,
     ShiftOpened,
 )
@@ -126,6 +129,12 @@ class DenominationCountWidget(QWidget):
             spin.setValue(0)
         self.coins.clear()
 
+    def fill(self, count: DrawerCount) -> None:
+        """Show a suggested count (the clerk checks it against the notes and corrects it)."""
+        for face, spin in self.spins.items():
+            spin.setValue(count.pieces.get(face, 0))
+        self.coins.setText(format_money(count.coins_fen) if count.coins_fen else "")
+
 
 def password_edit() -> QLineEdit:
     edit = QLineEdit()
@@ -164,6 +173,9 @@ class KeyboardDialog(OperationDialog):
                 fields[0].selectAll()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if self.completed:  # the done screen: Enter closes, F9 prints again (OperationDialog)
+            super().keyPressEvent(event)
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             following = self._following(self.focusWidget())
             if following is not None:
@@ -194,7 +206,10 @@ class ShiftDialog(KeyboardDialog):
 
     Modes: ``loading`` (asking the service for the clerk's shift) → ``open`` (opening float) or
     ``count`` (blind count) → ``review`` (expected against counted, sign-off) → ``closed``
-    (offer to print the Z-report).
+    (the done screen: the Z-report prints at once, F9 prints it again).
+
+    A float suggested from the last one is a check, not a form: Enter opens the shift from any
+    note (Tab moves between them to correct one). Without a suggestion Enter walks the notes.
     """
 
     def __init__(self, session: CounterSession, account_no: str | None = None, parent=None):
@@ -205,6 +220,9 @@ class ShiftDialog(KeyboardDialog):
         self.count_result: CountResult | None = None
         self.closed: ShiftClosed | None = None
         self.opened: ShiftOpened | None = None
+        self.float_suggested = False
+        self.recount_needed = False  # the expected figures were shown: a 班长 approves a recount
+        self.printing = False
         self.count_request = session.new_request()
         self.close_request = session.new_request()
         self.pages = QStackedWidget()
@@ -217,15 +235,18 @@ class ShiftDialog(KeyboardDialog):
         self._build_closed_page()
         self._show_page(self.loading_page)
         self.set_working(True)
-        self._run(session.current_shift, self._loaded)
+        self._run(session.shift_desk, self._loaded)
 
     # -- pages ------------------------------------------------------------------------------
 
     def _build_open_page(self) -> None:
         self.open_page = QWidget()
         form = QFormLayout(self.open_page)
-        form.addRow(QLabel(self.tr("开班：请按面额清点备用金")))
+        self.open_hint = QLabel(self.tr("开班：请按面额清点备用金"))
+        self.open_hint.setWordWrap(True)
+        form.addRow(self.open_hint)
         self.float_count = DenominationCountWidget()
+        self.float_count.changed.connect(self._show_float)
         form.addRow(self.tr("备用金"), self.float_count)
         self.source_buttons = QButtonGroup(self)
         sources = QHBoxLayout()
@@ -246,13 +267,28 @@ class ShiftDialog(KeyboardDialog):
         hint.setWordWrap(True)
         form.addRow(hint)
         self.drawer_count = DenominationCountWidget()
+        self.drawer_count.changed.connect(self._show_counted)
         form.addRow(self.tr("钱箱现金"), self.drawer_count)
         self.noncash: dict[str, QLineEdit] = {}
         for method in NON_CASH:
-            edit = money_edit(self.tr("未填视为与系统一致"))
+            edit = money_edit(self.tr("必填，没有收款填 0"))
             edit.setObjectName(f"noncash-{method}")
             self.noncash[method] = edit
             form.addRow(self.tr("{0}终端合计（元）").format(method.label), edit)
+        # after the expected figures were shown, a recount is approved by a team leader
+        self.recount_box = QWidget()
+        recount = QFormLayout(self.recount_box)
+        recount.setContentsMargins(0, 0, 0, 0)
+        self.recount_hint = QLabel(self.tr("应有金额已显示过：重新盘点须经班长审批"))
+        self.recount_hint.setStyleSheet("color: #b00020; font-weight: bold")
+        self.recount_user = QLineEdit()
+        self.recount_user.setPlaceholderText(self.tr("班长用户名"))
+        self.recount_password = password_edit()
+        recount.addRow(self.recount_hint)
+        recount.addRow(self.tr("审批班长"), self.recount_user)
+        recount.addRow(self.tr("班长密码"), self.recount_password)
+        self.recount_box.setVisible(False)
+        form.addRow(self.recount_box)
         self.pages.addWidget(self.count_page)
 
     def _build_review_page(self) -> None:
@@ -290,7 +326,7 @@ class ShiftDialog(KeyboardDialog):
         form.addRow(self.tr("班长用户名"), self.leader_user)
         form.addRow(self.tr("班长密码"), self.leader_password)
         layout.addWidget(self.sign_off)
-        self.recount_button = QPushButton(self.tr("重新盘点"))
+        self.recount_button = QPushButton(self.tr("重新盘点（须班长审批）"))
         self.recount_button.setAutoDefault(False)
         self.recount_button.clicked.connect(self.recount)
         layout.addWidget(self.recount_button)
@@ -311,16 +347,30 @@ class ShiftDialog(KeyboardDialog):
         if self.mode == "open":
             return self.float_count.fields()
         if self.mode == "count":
-            return [*self.drawer_count.fields(), *self.noncash.values()]
+            recount = [self.recount_user, self.recount_password] if self.recount_needed else []
+            return [*self.drawer_count.fields(), *self.noncash.values(), *recount]
         if self.mode == "review":
             return [self.explanation, self.leader_user, self.leader_password]
         return []
+
+    def _following(self, focused: QWidget | None) -> QWidget | None:
+        if self.mode == "open" and self.float_suggested:
+            return None  # a suggested float is checked, not typed: Enter opens the shift
+        return super()._following(focused)
 
     def _focus_first(self) -> None:
         self.focus_first()
 
     def _ok_text(self, text: str) -> None:
         self.buttons.button(self.buttons.StandardButton.Ok).setText(text)
+
+    def _show_float(self, total_fen: int) -> None:
+        if self.mode == "open":
+            self.show_money(self.tr("备用金 {0} 元").format(format_money(total_fen)))
+
+    def _show_counted(self, total_fen: int) -> None:
+        if self.mode == "count":  # the clerk's own figure, never the expected one
+            self.show_money(self.tr("实点现金 {0} 元").format(format_money(total_fen)))
 
     # -- background -------------------------------------------------------------------------
 
@@ -333,12 +383,19 @@ class ShiftDialog(KeyboardDialog):
 
         run_in_background(job, done, self._failed, parent=self)
 
-    def _loaded(self, shift: ShiftInfo | None) -> None:
-        self.shift = shift
+    def _loaded(self, desk: ShiftDesk) -> None:
+        shift = self.shift = desk.shift
         if shift is None:
             self.mode = "open"
             self.setWindowTitle(self.tr("开班"))
             self._ok_text(self.tr("开班 (Enter)"))
+            if desk.float_count is not None and desk.float_count.total_fen:
+                self.float_suggested = True
+                self.float_count.fill(desk.float_count)
+                self.open_hint.setText(
+                    self.tr("开班：已按上次备用金预填，核对无误按 Enter 开班（Tab 切换面额修改）")
+                )
+            self._show_float(self.float_count.total_fen() or 0)
             self._show_page(self.open_page)
         else:
             self.mode = "count"
@@ -349,8 +406,14 @@ class ShiftDialog(KeyboardDialog):
                 )
             )
             self._ok_text(self.tr("确认盘点 (Enter)"))
-            self._show_page(self.count_page)
+            self._show_count_page(desk.counted)
         self._focus_first()
+
+    def _show_count_page(self, revealed: bool) -> None:
+        self.recount_needed = revealed
+        self.recount_box.setVisible(revealed)
+        self._show_page(self.count_page)
+        self._show_counted(self.drawer_count.total_fen() or 0)
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -362,21 +425,30 @@ class ShiftDialog(KeyboardDialog):
             )
             return lambda: session.open_shift(opening)
         if self.mode == "count":
+            # a terminal left empty is passed as missing: the service refuses it by name
             noncash = {
                 method: amount
                 for method, edit in self.noncash.items()
                 if (amount := read_money(edit, PaymentMethod(method).label, required=False))
                 is not None
             }
+            recount_by = None
+            if self.recount_needed:
+                recount_by = read_confirmer(
+                    self.recount_user, self.recount_password, self.tr("班长")
+                )
             count = CountRequest(self.count_request, self.drawer_count.count(), noncash)
-            return lambda: session.count_drawer(count)
+            return lambda: session.count_drawer(count, recount_by)
         if self.mode == "review":
             return self._close_job()
-        if self.mode == "closed":
-            assert self.closed is not None
-            shift_id = self.closed.shift_id
-            return lambda: session.print_zreport(shift_id)
         raise RuleViolation(self.tr("正在读取班次，请稍候"), f"submit in mode {self.mode}")
+
+    def show_error(self, error: BaseException) -> None:
+        super().show_error(error)
+        if self.mode == "count":  # a terminal total left empty: that field gets the focus
+            empty = [edit for edit in self.noncash.values() if not edit.text().strip()]
+            if empty and isinstance(error, InvalidInput):
+                empty[0].setFocus()
 
     def _float_source(self) -> FloatSource:
         return next(source for source, radio in self.source_radios.items() if radio.isChecked())
@@ -405,13 +477,22 @@ class ShiftDialog(KeyboardDialog):
             self._show_review(result)
         elif self.mode == "review":
             self._show_closed(result)
-        elif self.mode == "closed":
-            self.info.setText(result)  # printed, or why not
-            self._ok_text(self.tr("再打印一份 (Enter)"))
+
+    def _differences(self, lines: Sequence[Any]) -> list[str]:
+        return [
+            self.tr("{0}{1} {2} 元").format(
+                PaymentMethod.label_of(line.method),
+                self.tr("长款") if line.difference_fen > 0 else self.tr("短款"),
+                format_money(abs(line.difference_fen)),
+            )
+            for line in lines
+            if line.difference_fen
+        ]
 
     def _show_review(self, result: CountResult) -> None:
         self.count_result = result
         self.mode = "review"
+        self.recount_needed = True  # the expected figures are on screen from now on
         for row, line in enumerate(result.lines):
             difference = line.difference_fen
             if difference > 0:
@@ -437,9 +518,11 @@ class ShiftDialog(KeyboardDialog):
                     item.setForeground(QBrush(RED))
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        counted = self.tr("实点现金 {0} 元").format(format_money(result.cash.total_fen))
         if result.balanced:
             self.difference.setStyleSheet("color: #1b5e20; font-weight: bold")
             self.difference.setText(self.tr("盘点相符，无长短款"))
+            self.show_money(counted)
         else:
             parts = [
                 self.tr("{0}{1} {2} 元").format(
@@ -454,13 +537,15 @@ class ShiftDialog(KeyboardDialog):
             self.difference.setText(
                 self.tr("{0}；须填写说明并由班长签字确认").format(self.tr("，").join(parts))
             )
+            self.show_money("\n".join([counted, *self._differences(result.lines)]))
         self.sign_off.setVisible(not result.balanced)
         self._ok_text(self.tr("确认交班 (Enter)"))
         self._show_page(self.review_page)
         self._focus_first()
 
     def recount(self) -> None:
-        """Count again (after a miscount): a new count row; the close uses the latest one."""
+        """Count again (after a miscount): a new count row, approved by a team leader since the
+        expected figures were shown; the close uses the latest one."""
         if self.working or self.mode != "review":
             return
         self.count_request = self.session.new_request()
@@ -468,7 +553,7 @@ class ShiftDialog(KeyboardDialog):
         self.mode = "count"
         self.error.clear()
         self._ok_text(self.tr("确认盘点 (Enter)"))
-        self._show_page(self.count_page)
+        self._show_count_page(True)
         self._focus_first()
 
     def _show_closed(self, outcome: Outcome[ShiftClosed]) -> None:
@@ -490,18 +575,32 @@ class ShiftDialog(KeyboardDialog):
                     result.signed_by or "",
                 )
             )
-        lines.append(self.tr("按 Enter 打印交班报表（Z报表），按 Esc 关闭。"))
+        lines.append(self.tr("交班报表（Z报表）随即打印；按 F9 重新打印，按 Enter 关闭。"))
         self.closed_page.setText("\n".join(lines))
-        self._ok_text(self.tr("打印交班报表 (Enter)"))
-        self.buttons.button(self.buttons.StandardButton.Cancel).setText(self.tr("关闭 (Esc)"))
+        money = [self.tr("存入保险柜 {0} 元").format(format_money(result.to_safe_fen))]
+        self.show_money("\n".join([*money, *self._differences(result.over_short)]))
         self._show_page(self.closed_page)
-        self.buttons.button(self.buttons.StandardButton.Ok).setFocus()
+        self.show_completed(self.tr("正在打印交班报表…"), reprint=self.print_zreport)
+        self.print_zreport()
 
-    def reject(self) -> None:
-        if self.mode == "closed":  # the shift is closed whatever happens to the print
-            self.accept()
+    def print_zreport(self) -> None:
+        """The Z-report of the closed shift (again); the message says whether it printed."""
+        if self.closed is None or self.printing:
             return
-        super().reject()
+        from ui.worker import run_in_background
+
+        self.printing = True
+        session, shift_id = self.session, self.closed.shift_id
+
+        def said(text: str) -> None:
+            self.printing = False
+            self.info.setText(text)
+
+        def failed(error: Exception) -> None:
+            self.printing = False
+            self.show_error(error)
+
+        run_in_background(lambda: session.print_zreport(shift_id), said, failed, parent=self)
 
 
 # ---------------------------------------------------------------- 现金存取
@@ -523,6 +622,8 @@ class CashMoveDialog(KeyboardDialog):
         self.cash_in.setChecked(True)
         self.form.addRow(self.tr("类型"), kinds)
         self.amount = money_edit()
+        self.amount.textChanged.connect(self._show_amount)
+        self.cash_in.toggled.connect(self._show_amount)
         self.reason = QLineEdit()
         self.reason.setMaxLength(200)
         self.form.addRow(self.tr("金额（元）"), self.amount)
@@ -531,6 +632,19 @@ class CashMoveDialog(KeyboardDialog):
 
     def fields(self) -> Sequence[QWidget]:
         return [self.amount, self.reason]
+
+    def _kind_text(self) -> str:
+        return self.tr("存入") if self.cash_in.isChecked() else self.tr("支出")
+
+    def _show_amount(self, *_: object) -> None:
+        try:
+            amount = read_money(self.amount, self.tr("金额"), required=False)
+        except GasDeskError:
+            amount = None
+        if amount:
+            self.show_money(self.tr("{0} {1} 元").format(self._kind_text(), format_money(amount)))
+        else:
+            self.show_money("")
 
     def work(self) -> Callable[[], Any]:
         kind = CashMovementKind.CASH_IN if self.cash_in.isChecked() else CashMovementKind.CASH_OUT
@@ -542,6 +656,20 @@ class CashMoveDialog(KeyboardDialog):
         session = self.session
         return lambda: session.move_cash(request)
 
+    def done_ok(self, result: Outcome[Moved]) -> None:
+        self.keep(result)
+        moved = result.result
+        self.cash_in.setEnabled(False)
+        self.cash_out.setEnabled(False)
+        self.show_money(
+            self.tr("已{0} {1} 元").format(self._kind_text(), format_money(moved.amount_fen))
+        )
+        self.show_completed(
+            self.tr("现金{0}已登记：{1} 元，原因：{2}").format(
+                self._kind_text(), format_money(moved.amount_fen), self.reason.text().strip()
+            )
+        )
+
 
 # ---------------------------------------------------------------- 交款
 
@@ -550,15 +678,20 @@ class HandoverDialog(KeyboardDialog):
     """F10 交款: the clerk counts the cash handed to finance by denomination; the finance user
     confirms with their own login name and password; the 交款单 prints at once.
 
-    After the hand-over the dialog stays open with the slip number and amount; Enter prints the
-    slip again (e.g. after a printer fault), Esc closes.
+    Enter in the notes goes on to the finance user (Tab moves between the notes), then to the
+    password, then confirms; the usual finance user is suggested. The amount is never filled in
+    from the drawer's figure: that would tell the clerk what the blind count must find.
+    After the hand-over the done screen shows the slip number and amount; Enter closes, F9 prints
+    the slip again (e.g. after a printer fault).
     """
 
     def __init__(self, session: CounterSession, account_no: str | None = None, parent=None):
         super().__init__(session, self.tr("交款"), parent)
         self.setWindowTitle(self.tr("交款"))
         self.moved: Moved | None = None
+        self.printing = False
         self.count = DenominationCountWidget()
+        self.count.changed.connect(self._show_amount)
         self.form.addRow(self.tr("交款现金"), self.count)
         self.note = QLineEdit()
         self.note.setMaxLength(200)
@@ -569,17 +702,37 @@ class HandoverDialog(KeyboardDialog):
         self.form.addRow(self.tr("收款财务"), self.finance_user)
         self.form.addRow(self.tr("财务密码"), self.finance_password)
         self.buttons.button(self.buttons.StandardButton.Ok).setText(self.tr("确认交款 (Enter)"))
+        self._show_amount(0)
+        from ui.worker import run_in_background
+
+        run_in_background(session.shift_desk, self._suggest, lambda error: None, parent=self)
+
+    def _suggest(self, desk: ShiftDesk) -> None:
+        """The usual finance user, unless the clerk typed one already."""
+        if desk.receiver and not self.finance_user.text() and self.moved is None:
+            self.finance_user.setText(desk.receiver)
 
     def fields(self) -> Sequence[QWidget]:
         if self.moved is not None:
             return []
-        return [*self.count.fields(), self.note, self.finance_user, self.finance_password]
+        # the note is optional: reached with Tab, never on the way to the confirmation
+        return [*self.count.fields(), self.finance_user, self.finance_password]
+
+    def _following(self, focused: QWidget | None) -> QWidget | None:
+        widget = focused
+        while widget is not None and widget is not self.count:
+            widget = widget.parentWidget()
+        if widget is self.count:  # the notes are counted: on to finance
+            self.finance_user.selectAll()
+            return self.finance_user
+        return super()._following(focused)
+
+    def _show_amount(self, total_fen: int) -> None:
+        if self.moved is None:
+            self.show_money(self.tr("交款 {0} 元").format(format_money(total_fen)))
 
     def work(self) -> Callable[[], Any]:
         session = self.session
-        if self.moved is not None:  # the hand-over is done: print its slip again
-            moved = self.moved
-            return lambda: session.print_handover_slip(moved)
         count = self.count.count()
         if count.total_fen <= 0:
             raise InvalidInput(self.tr("交款金额必须大于零"), "empty hand-over")
@@ -591,20 +744,29 @@ class HandoverDialog(KeyboardDialog):
         self.keep(result)
         moved, printed = result.result, result.message or ""
         self.moved = moved
-        self.count.setEnabled(False)
-        for edit in (self.note, self.finance_user, self.finance_password):
-            edit.setEnabled(False)
-        self.info.setText(
-            self.tr("交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。\n{3}").format(
-                moved.slip_no, format_money(moved.amount_fen), moved.counterpart or "", printed
-            )
+        self.show_money(self.tr("已交款 {0} 元").format(format_money(moved.amount_fen)))
+        self.summary = self.tr("交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。").format(
+            moved.slip_no, format_money(moved.amount_fen), moved.counterpart or ""
         )
-        self.buttons.button(self.buttons.StandardButton.Ok).setText(self.tr("重新打印 (Enter)"))
-        self.buttons.button(self.buttons.StandardButton.Cancel).setText(self.tr("关闭 (Esc)"))
-        self.buttons.button(self.buttons.StandardButton.Ok).setFocus()
+        self.show_completed(f"{self.summary}\n{printed}", reprint=self.print_slip)
 
-    def reject(self) -> None:
-        if self.moved is not None:  # the hand-over is recorded: closing is not cancelling
-            self.accept()
+    def print_slip(self) -> None:
+        """The 交款单 again; the message says whether it printed."""
+        if self.moved is None or self.printing:
             return
-        super().reject()
+        from ui.worker import run_in_background
+
+        self.printing = True
+        session, movement_id = self.session, self.moved.movement_id
+
+        def said(text: str) -> None:
+            self.printing = False
+            self.info.setText(f"{self.summary}\n{text}")
+
+        def failed(error: Exception) -> None:
+            self.printing = False
+            self.show_error(error)
+
+        run_in_background(
+            lambda: session.print_handover_slip(movement_id), said, failed, parent=self
+        )
