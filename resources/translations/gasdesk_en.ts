@@ -289,45 +289,71 @@
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="514"/>
-        <location filename="../../ui/dialogs/shift.py" line="515"/>
+        <location filename="../../ui/dialogs/shift.py" line="618"/>
+        <location filename="../../ui/dialogs/shift.py" line="619"/>
         <source>现金存取</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="518"/>
+        <location filename="../../ui/dialogs/shift.py" line="622"/>
         <source>现金存入</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="519"/>
+        <location filename="../../ui/dialogs/shift.py" line="623"/>
         <source>现金支出</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="524"/>
+        <location filename="../../ui/dialogs/shift.py" line="628"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="528"/>
+        <location filename="../../ui/dialogs/shift.py" line="634"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="529"/>
+        <location filename="../../ui/dialogs/shift.py" line="635"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="537"/>
+        <location filename="../../ui/dialogs/shift.py" line="642"/>
+        <source>存入</source>
+        <translation>cash in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="642"/>
+        <source>支出</source>
+        <translation>cash out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="646"/>
+        <location filename="../../ui/dialogs/shift.py" line="656"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="540"/>
+        <location filename="../../ui/dialogs/shift.py" line="650"/>
+        <source>{0} {1} 元</source>
+        <translation>{0} {1} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="659"/>
         <source>请填写原因</source>
         <translation>Please enter a reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="670"/>
+        <source>已{0} {1} 元</source>
+        <translation>Done: {0} {1} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="673"/>
+        <source>现金{0}已登记：{1} 元，原因：{2}</source>
+        <translation>Cash {0} recorded: {1} yuan, reason: {2}</translation>
     </message>
 </context>
 <context>
@@ -474,32 +500,32 @@
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="288"/>
+        <location filename="../../ui/counter_window.py" line="289"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="289"/>
+        <location filename="../../ui/counter_window.py" line="290"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="290"/>
+        <location filename="../../ui/counter_window.py" line="291"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="291"/>
+        <location filename="../../ui/counter_window.py" line="292"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="292"/>
+        <location filename="../../ui/counter_window.py" line="293"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="396"/>
+        <location filename="../../ui/counter_window.py" line="397"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
@@ -539,15 +565,15 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="788"/>
-        <location filename="../../ui/counter_window.py" line="812"/>
+        <location filename="../../ui/counter_window.py" line="789"/>
+        <location filename="../../ui/counter_window.py" line="813"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="295"/>
-        <location filename="../../ui/counter_window.py" line="363"/>
+        <location filename="../../ui/counter_window.py" line="296"/>
+        <location filename="../../ui/counter_window.py" line="364"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
@@ -558,63 +584,63 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="248"/>
-        <location filename="../../ui/counter_window.py" line="838"/>
+        <location filename="../../ui/counter_window.py" line="839"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="274"/>
-        <location filename="../../ui/counter_window.py" line="792"/>
+        <location filename="../../ui/counter_window.py" line="275"/>
+        <location filename="../../ui/counter_window.py" line="793"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="279"/>
+        <location filename="../../ui/counter_window.py" line="280"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="281"/>
+        <location filename="../../ui/counter_window.py" line="282"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="287"/>
+        <location filename="../../ui/counter_window.py" line="288"/>
         <source>凭证</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="323"/>
+        <location filename="../../ui/counter_window.py" line="324"/>
         <source>显示</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="324"/>
+        <location filename="../../ui/counter_window.py" line="325"/>
         <source>字号</source>
         <translation>Text size</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="328"/>
+        <location filename="../../ui/counter_window.py" line="329"/>
         <source>自动（按屏幕）</source>
         <translation>Automatic (from the screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="348"/>
+        <location filename="../../ui/counter_window.py" line="349"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="352"/>
+        <location filename="../../ui/counter_window.py" line="353"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="396"/>
+        <location filename="../../ui/counter_window.py" line="397"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="403"/>
+        <location filename="../../ui/counter_window.py" line="404"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -622,125 +648,125 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="466"/>
+        <location filename="../../ui/counter_window.py" line="467"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="539"/>
+        <location filename="../../ui/counter_window.py" line="540"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="591"/>
+        <location filename="../../ui/counter_window.py" line="592"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="597"/>
+        <location filename="../../ui/counter_window.py" line="598"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="601"/>
+        <location filename="../../ui/counter_window.py" line="602"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="609"/>
+        <location filename="../../ui/counter_window.py" line="610"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="617"/>
+        <location filename="../../ui/counter_window.py" line="618"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="641"/>
+        <location filename="../../ui/counter_window.py" line="642"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="696"/>
+        <location filename="../../ui/counter_window.py" line="697"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="699"/>
+        <location filename="../../ui/counter_window.py" line="700"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="726"/>
+        <location filename="../../ui/counter_window.py" line="727"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="727"/>
+        <location filename="../../ui/counter_window.py" line="728"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="735"/>
+        <location filename="../../ui/counter_window.py" line="736"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="790"/>
+        <location filename="../../ui/counter_window.py" line="791"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="798"/>
+        <location filename="../../ui/counter_window.py" line="799"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="800"/>
+        <location filename="../../ui/counter_window.py" line="801"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="804"/>
+        <location filename="../../ui/counter_window.py" line="805"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="831"/>
+        <location filename="../../ui/counter_window.py" line="832"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="834"/>
+        <location filename="../../ui/counter_window.py" line="835"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="839"/>
+        <location filename="../../ui/counter_window.py" line="840"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="843"/>
+        <location filename="../../ui/counter_window.py" line="844"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="844"/>
+        <location filename="../../ui/counter_window.py" line="845"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="294"/>
-        <location filename="../../ui/counter_window.py" line="810"/>
+        <location filename="../../ui/counter_window.py" line="295"/>
+        <location filename="../../ui/counter_window.py" line="811"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="818"/>
+        <location filename="../../ui/counter_window.py" line="819"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -1011,28 +1037,28 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>DenominationCountWidget</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="70"/>
+        <location filename="../../ui/dialogs/shift.py" line="74"/>
         <source> 张</source>
         <translation> pcs</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="83"/>
+        <location filename="../../ui/dialogs/shift.py" line="87"/>
         <source>硬币合计（元）</source>
         <translation>Coins total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="100"/>
-        <location filename="../../ui/dialogs/shift.py" line="120"/>
+        <location filename="../../ui/dialogs/shift.py" line="104"/>
+        <location filename="../../ui/dialogs/shift.py" line="124"/>
         <source>硬币合计</source>
         <translation>Coins total</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="113"/>
+        <location filename="../../ui/dialogs/shift.py" line="117"/>
         <source>（硬币金额无效）</source>
         <translation>(invalid coin amount)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="114"/>
+        <location filename="../../ui/dialogs/shift.py" line="118"/>
         <source>清点合计：{0} 元</source>
         <translation>Counted total: {0} yuan</translation>
     </message>
@@ -1154,67 +1180,65 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="558"/>
-        <location filename="../../ui/dialogs/shift.py" line="559"/>
+        <location filename="../../ui/dialogs/shift.py" line="694"/>
+        <location filename="../../ui/dialogs/shift.py" line="695"/>
         <source>交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="562"/>
+        <location filename="../../ui/dialogs/shift.py" line="700"/>
         <source>交款现金</source>
         <translation>Cash handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="566"/>
+        <location filename="../../ui/dialogs/shift.py" line="704"/>
         <source>财务用户名</source>
         <translation>Finance officer&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="568"/>
+        <location filename="../../ui/dialogs/shift.py" line="706"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="569"/>
+        <location filename="../../ui/dialogs/shift.py" line="707"/>
         <source>收款财务</source>
         <translation>Received by (finance)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="570"/>
+        <location filename="../../ui/dialogs/shift.py" line="708"/>
         <source>财务密码</source>
         <translation>Finance officer&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="571"/>
+        <location filename="../../ui/dialogs/shift.py" line="709"/>
         <source>确认交款 (Enter)</source>
         <translation>Confirm hand-over (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="585"/>
+        <location filename="../../ui/dialogs/shift.py" line="737"/>
+        <source>交款 {0} 元</source>
+        <translation>Hand over {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="743"/>
         <source>交款金额必须大于零</source>
         <translation>The hand-over amount must be more than zero</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="586"/>
+        <location filename="../../ui/dialogs/shift.py" line="744"/>
         <source>财务人员</source>
         <translation>Finance officer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="598"/>
-        <source>交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。
-{3}</source>
-        <translation>Cash handed over: slip no. {0}, amount {1} yuan, received by {2}.
-{3}</translation>
+        <location filename="../../ui/dialogs/shift.py" line="752"/>
+        <source>已交款 {0} 元</source>
+        <translation>Handed over {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="602"/>
-        <source>重新打印 (Enter)</source>
-        <translation>Print again (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="603"/>
-        <source>关闭 (Esc)</source>
-        <translation>Close (Esc)</translation>
+        <location filename="../../ui/dialogs/shift.py" line="753"/>
+        <source>交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。</source>
+        <translation>Handed over: slip {0}, {1} yuan, received by {2}.</translation>
     </message>
 </context>
 <context>
@@ -1936,236 +1960,263 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>ShiftDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="139"/>
+        <location filename="../../ui/dialogs/shift.py" line="149"/>
         <source>请{0}输入用户名和密码确认</source>
         <translation>{0}: enter your username and password to confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="142"/>
+        <location filename="../../ui/dialogs/shift.py" line="152"/>
         <source>请{0}输入密码</source>
         <translation>{0}: enter your password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="201"/>
-        <location filename="../../ui/dialogs/shift.py" line="202"/>
+        <location filename="../../ui/dialogs/shift.py" line="217"/>
+        <location filename="../../ui/dialogs/shift.py" line="218"/>
         <source>开班/交班</source>
         <translation>Open/close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="212"/>
+        <location filename="../../ui/dialogs/shift.py" line="231"/>
         <source>正在读取班次…</source>
         <translation>Reading the shift…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="227"/>
+        <location filename="../../ui/dialogs/shift.py" line="246"/>
         <source>开班：请按面额清点备用金</source>
         <translation>Open shift: count the float by denomination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="229"/>
+        <location filename="../../ui/dialogs/shift.py" line="251"/>
         <source>备用金</source>
         <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="239"/>
+        <location filename="../../ui/dialogs/shift.py" line="261"/>
         <source>备用金来源</source>
         <translation>Float from</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="245"/>
+        <location filename="../../ui/dialogs/shift.py" line="267"/>
         <source>交班盘点：请按面额清点钱箱现金，并填写各终端的非现金合计</source>
         <translation>Close shift: count the cash in the drawer by denomination and enter each terminal&apos;s non-cash total</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="249"/>
+        <location filename="../../ui/dialogs/shift.py" line="272"/>
         <source>钱箱现金</source>
         <translation>Cash in drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="252"/>
-        <source>未填视为与系统一致</source>
-        <translation>Empty: same as the system</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="255"/>
+        <location filename="../../ui/dialogs/shift.py" line="278"/>
         <source>{0}终端合计（元）</source>
         <translation>{0} terminal total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="261"/>
+        <location filename="../../ui/dialogs/shift.py" line="298"/>
         <source>盘点结果（应有与实点）</source>
         <translation>Count result (expected and counted)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="265"/>
+        <location filename="../../ui/dialogs/shift.py" line="302"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="266"/>
+        <location filename="../../ui/dialogs/shift.py" line="303"/>
         <source>应有（元）</source>
         <translation>Expected (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="267"/>
+        <location filename="../../ui/dialogs/shift.py" line="304"/>
         <source>实点（元）</source>
         <translation>Counted (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="268"/>
+        <location filename="../../ui/dialogs/shift.py" line="305"/>
         <source>差额（元）</source>
         <translation>Difference (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="285"/>
+        <location filename="../../ui/dialogs/shift.py" line="322"/>
         <source>长短款原因</source>
         <translation>Reason for the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="287"/>
-        <location filename="../../ui/dialogs/shift.py" line="290"/>
+        <location filename="../../ui/dialogs/shift.py" line="286"/>
+        <location filename="../../ui/dialogs/shift.py" line="324"/>
+        <location filename="../../ui/dialogs/shift.py" line="327"/>
         <source>班长用户名</source>
         <translation>Team leader&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="289"/>
+        <location filename="../../ui/dialogs/shift.py" line="326"/>
         <source>长短款说明</source>
         <translation>Over/short explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="291"/>
+        <location filename="../../ui/dialogs/shift.py" line="290"/>
+        <location filename="../../ui/dialogs/shift.py" line="328"/>
         <source>班长密码</source>
         <translation>Team leader&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="293"/>
-        <source>重新盘点</source>
-        <translation>Count again</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="340"/>
+        <location filename="../../ui/dialogs/shift.py" line="391"/>
         <source>开班</source>
         <translation>Open shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="341"/>
+        <location filename="../../ui/dialogs/shift.py" line="392"/>
         <source>开班 (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="345"/>
+        <location filename="../../ui/dialogs/shift.py" line="403"/>
         <source>交班</source>
         <translation>Close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="347"/>
+        <location filename="../../ui/dialogs/shift.py" line="405"/>
         <source>{0} · {1} 班次 {2}</source>
         <translation>{0} · {1} shift {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="351"/>
-        <location filename="../../ui/dialogs/shift.py" line="470"/>
+        <location filename="../../ui/dialogs/shift.py" line="409"/>
+        <location filename="../../ui/dialogs/shift.py" line="560"/>
         <source>确认盘点 (Enter)</source>
         <translation>Confirm count (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="379"/>
+        <location filename="../../ui/dialogs/shift.py" line="449"/>
         <source>正在读取班次，请稍候</source>
         <translation>Reading the shift, please wait</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="390"/>
+        <location filename="../../ui/dialogs/shift.py" line="467"/>
         <source>请填写长短款说明</source>
         <translation>Please explain the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="393"/>
+        <location filename="../../ui/dialogs/shift.py" line="470"/>
         <source>长短款须经班长签字确认</source>
         <translation>An over/short must be signed off by the team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="395"/>
+        <location filename="../../ui/dialogs/shift.py" line="443"/>
+        <location filename="../../ui/dialogs/shift.py" line="472"/>
         <source>班长</source>
         <translation>Team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="410"/>
-        <source>再打印一份 (Enter)</source>
-        <translation>Print another copy (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/shift.py" line="418"/>
-        <location filename="../../ui/dialogs/shift.py" line="447"/>
-        <location filename="../../ui/dialogs/shift.py" line="484"/>
+        <location filename="../../ui/dialogs/shift.py" line="490"/>
+        <location filename="../../ui/dialogs/shift.py" line="504"/>
+        <location filename="../../ui/dialogs/shift.py" line="535"/>
+        <location filename="../../ui/dialogs/shift.py" line="574"/>
         <source>长款</source>
         <translation>Over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="420"/>
-        <location filename="../../ui/dialogs/shift.py" line="447"/>
-        <location filename="../../ui/dialogs/shift.py" line="484"/>
+        <location filename="../../ui/dialogs/shift.py" line="490"/>
+        <location filename="../../ui/dialogs/shift.py" line="506"/>
+        <location filename="../../ui/dialogs/shift.py" line="535"/>
+        <location filename="../../ui/dialogs/shift.py" line="574"/>
         <source>短款</source>
         <translation>Short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="422"/>
+        <location filename="../../ui/dialogs/shift.py" line="508"/>
         <source>相符</source>
         <translation>Balanced</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="442"/>
+        <location filename="../../ui/dialogs/shift.py" line="529"/>
         <source>盘点相符，无长短款</source>
         <translation>Count balanced: no over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="445"/>
+        <location filename="../../ui/dialogs/shift.py" line="488"/>
+        <location filename="../../ui/dialogs/shift.py" line="533"/>
         <source>{0}{1} {2} 元</source>
         <translation>{0} {1} {2} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="455"/>
+        <location filename="../../ui/dialogs/shift.py" line="275"/>
+        <source>必填，没有收款填 0</source>
+        <translation>Required: enter 0 if nothing was taken</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="283"/>
+        <source>应有金额已显示过：重新盘点须经班长审批</source>
+        <translation>The expected figures were shown: a recount needs a team leader&apos;s approval</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="289"/>
+        <source>审批班长</source>
+        <translation>Approving team leader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="330"/>
+        <source>重新盘点（须班长审批）</source>
+        <translation>Recount (team leader approves)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="370"/>
+        <source>备用金 {0} 元</source>
+        <translation>Float {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="374"/>
+        <location filename="../../ui/dialogs/shift.py" line="526"/>
+        <source>实点现金 {0} 元</source>
+        <translation>Cash counted {0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="397"/>
+        <source>开班：已按上次备用金预填，核对无误按 Enter 开班（Tab 切换面额修改）</source>
+        <translation>Open shift: filled in from the last float; if it is right press Enter (Tab moves between notes to change one)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/shift.py" line="543"/>
         <source>{0}；须填写说明并由班长签字确认</source>
         <translation>{0}; an explanation and the team leader&apos;s sign-off are required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="455"/>
+        <location filename="../../ui/dialogs/shift.py" line="543"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="458"/>
+        <location filename="../../ui/dialogs/shift.py" line="547"/>
         <source>确认交班 (Enter)</source>
         <translation>Confirm close (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="478"/>
+        <location filename="../../ui/dialogs/shift.py" line="568"/>
         <source>班次 {0} 已交班。</source>
         <translation>Shift {0} closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="481"/>
+        <location filename="../../ui/dialogs/shift.py" line="571"/>
         <source>现金 {0} 元已存入保险柜。</source>
         <translation>Cash {0} yuan put in the safe.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="486"/>
+        <location filename="../../ui/dialogs/shift.py" line="576"/>
         <source>{0}{1} {2} 元（签字：{3}）</source>
         <translation>{0} {1} {2} yuan (signed off by {3})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="493"/>
-        <source>按 Enter 打印交班报表（Z报表），按 Esc 关闭。</source>
-        <translation>Press Enter to print the shift report (Z-report), Esc to close.</translation>
+        <location filename="../../ui/dialogs/shift.py" line="583"/>
+        <source>交班报表（Z报表）随即打印；按 F9 重新打印，按 Enter 关闭。</source>
+        <translation>The shift report (Z report) prints now; F9 prints it again, Enter closes.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="495"/>
-        <source>打印交班报表 (Enter)</source>
-        <translation>Print shift report (Enter)</translation>
+        <location filename="../../ui/dialogs/shift.py" line="585"/>
+        <source>存入保险柜 {0} 元</source>
+        <translation>Into the safe {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="496"/>
-        <source>关闭 (Esc)</source>
-        <translation>Close (Esc)</translation>
+        <location filename="../../ui/dialogs/shift.py" line="588"/>
+        <source>正在打印交班报表…</source>
+        <translation>Printing the shift report…</translation>
     </message>
 </context>
 <context>

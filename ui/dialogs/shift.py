@@ -47,11 +47,12 @@ from app.counter import (
     ShiftInfo,
     ShiftOpened,
 )
-from app.domain.cash import DENOMINATION_NAMES, DENOMINATIONS, MAX_PIECES, DrawerCount
+from app.domain.cash import DENOMINATIONS, MAX_PIECES, DrawerCount
 from app.domain.money import format_money
 from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.vocabulary import CashMovementKind, FloatSource, PaymentMethod
 from ui.base import OperationDialog, money_edit, read_money
+from ui.i18n import denomination_text, vocabulary_text
 
 NON_CASH = tuple(method for method in PaymentMethod if method is not PaymentMethod.CASH)
 RED = QColor("#b00020")
@@ -77,7 +78,7 @@ class DenominationCountWidget(QWidget):
             spin.valueChanged.connect(self._update)
             self.spins[face] = spin
             row, column = divmod(index, 2)
-            grid.addWidget(QLabel(DENOMINATION_NAMES[face]), row, column * 2)
+            grid.addWidget(QLabel(denomination_text(face)), row, column * 2)
             grid.addWidget(spin, row, column * 2 + 1)
         self.coins = money_edit()
         self.coins.setObjectName("coins")
@@ -274,7 +275,7 @@ class ShiftDialog(KeyboardDialog):
             edit = money_edit(self.tr("必填，没有收款填 0"))
             edit.setObjectName(f"noncash-{method}")
             self.noncash[method] = edit
-            form.addRow(self.tr("{0}终端合计（元）").format(method.label), edit)
+            form.addRow(self.tr("{0}终端合计（元）").format(vocabulary_text(method)), edit)
         # after the expected figures were shown, a recount is approved by a team leader
         self.recount_box = QWidget()
         recount = QFormLayout(self.recount_box)
@@ -429,7 +430,11 @@ class ShiftDialog(KeyboardDialog):
             noncash = {
                 method: amount
                 for method, edit in self.noncash.items()
-                if (amount := read_money(edit, PaymentMethod(method).label, required=False))
+                if (
+                    amount := read_money(
+                        edit, vocabulary_text(PaymentMethod(method)), required=False
+                    )
+                )
                 is not None
             }
             recount_by = None
@@ -481,7 +486,7 @@ class ShiftDialog(KeyboardDialog):
     def _differences(self, lines: Sequence[Any]) -> list[str]:
         return [
             self.tr("{0}{1} {2} 元").format(
-                PaymentMethod.label_of(line.method),
+                self.tr(PaymentMethod.label_of(line.method)),
                 self.tr("长款") if line.difference_fen > 0 else self.tr("短款"),
                 format_money(abs(line.difference_fen)),
             )
@@ -502,7 +507,7 @@ class ShiftDialog(KeyboardDialog):
             else:
                 note = self.tr("相符")
             cells = (
-                PaymentMethod.label_of(line.method),
+                self.tr(PaymentMethod.label_of(line.method)),
                 format_money(line.expected_fen),
                 format_money(line.counted_fen),
                 format_money(difference),
@@ -526,7 +531,7 @@ class ShiftDialog(KeyboardDialog):
         else:
             parts = [
                 self.tr("{0}{1} {2} 元").format(
-                    PaymentMethod.label_of(line.method),
+                    self.tr(PaymentMethod.label_of(line.method)),
                     self.tr("长款") if line.difference_fen > 0 else self.tr("短款"),
                     format_money(line.difference_fen),
                 )
@@ -569,7 +574,7 @@ class ShiftDialog(KeyboardDialog):
             kind = self.tr("长款") if line.difference_fen > 0 else self.tr("短款")
             lines.append(
                 self.tr("{0}{1} {2} 元（签字：{3}）").format(
-                    PaymentMethod.label_of(line.method),
+                    self.tr(PaymentMethod.label_of(line.method)),
                     kind,
                     format_money(line.difference_fen),
                     result.signed_by or "",
