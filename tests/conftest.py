@@ -20,7 +20,7 @@ from tests.support import (
     postgres_problem,
     seed_hall,
 )
-from tests.ui_support import counter  # noqa: E402, F401
+from tests.ui_support import counter, window  # noqa: E402, F401
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

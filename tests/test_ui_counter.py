@@ -25,18 +25,6 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 WAIT = 10_000
 
 
-@pytest.fixture
-def window(qtbot, counter):
-    win = CounterWindow(counter)
-    qtbot.addWidget(win)
-    qtbot.addWidget(win.customer_display)
-    win.show()
-    yield win
-    win.close()
-    QThreadPool.globalInstance().waitForDone(10_000)  # nothing runs on a closed database
-    qtbot.wait(50)  # deliver the last results to the (closed) window
-
-
 def ime_type(widget, text: str) -> None:
     """Type Chinese as an input method commits it (QTest.keyClicks only knows Latin-1 keys)."""
     for char in text:

@@ -22,18 +22,6 @@ pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 WAIT = 15_000
 
 
-@pytest.fixture
-def window(qtbot, counter):
-    win = CounterWindow(counter)
-    qtbot.addWidget(win)
-    qtbot.addWidget(win.customer_display)
-    win.show()
-    yield win
-    win.close()
-    QThreadPool.globalInstance().waitForDone(10_000)
-    qtbot.wait(50)
-
-
 def big(label) -> bool:  # type: ignore[no-untyped-def]
     """Shown, and in type of at least 28 pt."""
     label.ensurePolished()

@@ -22,6 +22,7 @@ from app.services.setup import Workstation
 from app.vocabulary import CashMovementKind
 from db.models import CashMovement, ShiftCount
 from tests.support import PASSWORD, rid, terminals
+from tests.ui_support import KeyCount
 from ui.dialogs.reports import DAILY, MONTHLY, ReportsDialog
 from ui.dialogs.shift import CashMoveDialog, HandoverDialog, ShiftDialog
 
@@ -346,51 +347,12 @@ def test_long_monthly_report_keeps_gui_responsive_and_cancels(qtbot, counter, ha
 # ---------------------------------------------------------------- issue 13: keys, done screens
 
 
-class Keys:
-    """Keys sent to the focused widget of a window, as a keyboard sends them, and counted: one
-    per ``press``, one per character ``typed`` (the issue's key counts are counts, not times)."""
-
-    def __init__(self, qtbot):  # type: ignore[no-untyped-def]
-        self.qtbot = qtbot
-        self.count = 0
-
-    def target(self, window: QWidget) -> QWidget:
-        return window.focusWidget() or window
-
-    def press(self, window: QWidget, key: Qt.Key) -> None:
-        self.qtbot.keyClick(self.target(window), key)
-        self.count += 1
-
-    def type(self, window: QWidget, text: str) -> None:
-        assert text.isascii()
-        self.qtbot.keyClicks(self.target(window), text)
-        self.count += len(text)
-
-
 OPEN_SHIFT_GOAL = 6  # issue 13: F11 → shift open, 11 keys before
 HANDOVER_GOAL = 15  # issue 13: F10 → 交款单 printed, 29 keys before
 
 
-@pytest.fixture
-def window(qtbot, counter):
-    from PySide6.QtCore import QThreadPool
-
-    from ui.counter_window import CounterWindow
-
-    win = CounterWindow(counter)
-    qtbot.addWidget(win)
-    qtbot.addWidget(win.customer_display)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    yield win
-    win.close()
-    QThreadPool.globalInstance().waitForDone(10_000)
-    qtbot.wait(50)
-
-
-def opened_dialog(qtbot, keys: Keys, window, key: Qt.Key):  # type: ignore[no-untyped-def]
-    keys.press(window, key)
+def opened_dialog(qtbot, keys: KeyCount, window, key: Qt.Key):  # type: ignore[no-untyped-def]
+    keys.key(window, key)
     qtbot.waitUntil(lambda: window.current_dialog is not None, timeout=WAIT)
     return window.current_dialog
 
@@ -410,7 +372,7 @@ def close_seeded_shift(hall, actor) -> None:
 
 def test_open_shift_in_at_most_6_keys_with_the_last_float_suggested(qtbot, counter, hall, window):
     close_seeded_shift(hall, counter.actor)  # its 500.00 float went back into the safe
-    keys = Keys(qtbot)
+    keys = KeyCount(qtbot)
     dialog = opened_dialog(qtbot, keys, window, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: dialog.mode == "open", timeout=WAIT)
     qtbot.waitUntil(lambda: keys.target(dialog) is dialog.float_count.spins[10000], timeout=WAIT)
@@ -419,11 +381,11 @@ def test_open_shift_in_at_most_6_keys_with_the_last_float_suggested(qtbot, count
     assert dialog.money.text() == "备用金 500.00 元" and big(dialog.money)
     done = []
     dialog.finished.connect(lambda _code: done.append(dialog.opened))
-    keys.press(dialog, ENTER)  # checked: Enter opens the shift
+    keys.key(dialog, ENTER)  # checked: Enter opens the shift
     qtbot.waitUntil(lambda: bool(done), timeout=WAIT)
 
-    assert keys.count <= OPEN_SHIFT_GOAL, keys.count
-    assert keys.count == 2  # F11, Enter
+    assert keys.pressed <= OPEN_SHIFT_GOAL, keys.pressed
+    assert keys.pressed == 2  # F11, Enter
     current = shift_service.current_shift(hall.ctx, counter.actor)
     assert current is not None and current.shift_id == done[0].shift_id
     floats = [r for r in movements(hall, CashMovementKind.FLOAT) if r.shift_id == current.shift_id]
@@ -453,26 +415,26 @@ def test_handover_in_at_most_15_keys_and_enter_on_the_done_screen_closes(
     top_up = shift_service.CashMoveRequest(rid(), CashMovementKind.CASH_IN, 400000, "备用金补充")
     shift_service.move_cash(hall.ctx, hall.clerk, top_up)
     emulator = counter.devices.training.emulator
-    keys = Keys(qtbot)
+    keys = KeyCount(qtbot)
     dialog = opened_dialog(qtbot, keys, window, Qt.Key.Key_F10)
     qtbot.waitUntil(lambda: keys.target(dialog) is dialog.count.spins[10000], timeout=WAIT)
     qtbot.waitUntil(lambda: dialog.finance_user.text() == "zhaomin", timeout=WAIT)  # the usual
     assert dialog.money.text() == "交款 0.00 元"  # never the drawer's figure
     keys.type(dialog, "45")
     assert dialog.money.text() == "交款 4500.00 元" and big(dialog.money)
-    keys.press(dialog, ENTER)  # the notes are counted: on to finance
+    keys.key(dialog, ENTER)  # the notes are counted: on to finance
     assert keys.target(dialog) is dialog.finance_user
-    keys.press(dialog, ENTER)  # 赵敏 it is
+    keys.key(dialog, ENTER)  # 赵敏 it is
     assert keys.target(dialog) is dialog.finance_password
     keys.type(dialog, PASSWORD)  # 赵敏 types her own password
-    keys.press(dialog, ENTER)
+    keys.key(dialog, ENTER)
     qtbot.waitUntil(lambda: dialog.moved is not None or bool(dialog.error.text()), timeout=WAIT)
     assert dialog.error.text() == ""
     slip_no = dialog.moved.slip_no
     qtbot.waitUntil(lambda: slip_no in emulator.transcript(), timeout=WAIT)
 
-    assert keys.count <= HANDOVER_GOAL, keys.count
-    assert keys.count == 14  # F10, 4, 5, Enter, Enter, 8 password keys, Enter
+    assert keys.pressed <= HANDOVER_GOAL, keys.pressed
+    assert keys.pressed == 14  # F10, 4, 5, Enter, Enter, 8 password keys, Enter
     assert [(r.amount_fen, r.counterpart_id) for r in movements(hall, "handover")] == [
         (450000, hall.users["zhaomin"])
     ]
@@ -482,7 +444,7 @@ def test_handover_in_at_most_15_keys_and_enter_on_the_done_screen_closes(
     assert ok.text() == "完成 (Enter)" and dialog.reprint_button.text() == "重新打印 (F9)"
     assert "按 Enter 重新打印" not in dialog.info.text()
     slips = emulator.transcript().count(slip_no)
-    keys.press(dialog, ENTER)
+    keys.key(dialog, ENTER)
     qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
     from PySide6.QtCore import QThreadPool
 
@@ -642,3 +604,23 @@ def test_cash_move_shows_the_amount_and_a_done_screen(qtbot, counter, hall):
     press_enter(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
     assert dialog.result() == dialog.DialogCode.Accepted
     assert [(r.amount_fen, r.drawer_fen) for r in movements(hall, "cash_out")] == [(10000, -10000)]
+
+
+def test_closing_the_shift_returns_the_customer_display_to_its_welcome(qtbot, counter, window):
+    """The last customer's figures never stay on the customer's screen past the shift."""
+    from app.counter import CustomerSummary
+    from app.vocabulary import TransactionKind
+
+    window.customer_display.show_summary(
+        CustomerSummary(TransactionKind.PURCHASE, "0100000001", "02-2026-000009", 5000, 13050)
+    )
+    assert "02-2026-000009" in window.customer_display.text()
+    keys = KeyCount(qtbot)
+    dialog = opened_dialog(qtbot, keys, window, Qt.Key.Key_F11)
+    count_to_review(qtbot, dialog, "5")
+    qtbot.waitUntil(lambda: dialog.mode == "review", timeout=WAIT)
+    qtbot.keyClick(dialog, ENTER)  # balanced: Enter closes the shift
+    qtbot.waitUntil(lambda: dialog.mode == "closed", timeout=WAIT)
+    qtbot.keyClick(dialog, ENTER)
+    qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
+    assert window.customer_display.text() == "欢迎光临"

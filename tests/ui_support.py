@@ -70,3 +70,22 @@ def buy(qtbot, dialog, volume: str, tendered: str) -> None:  # type: ignore[no-u
     dialog.tendered.setFocus()
     qtbot.keyClicks(dialog.tendered, tendered)
     qtbot.keyClick(dialog.tendered, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def window(qtbot, counter):  # type: ignore[no-untyped-def]
+    """The counter window of ``counter``, shown (with its customer display) and active."""
+    from PySide6.QtCore import QThreadPool
+
+    from ui.counter_window import CounterWindow
+
+    win = CounterWindow(counter)
+    qtbot.addWidget(win)
+    qtbot.addWidget(win.customer_display)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    yield win
+    win.close()
+    QThreadPool.globalInstance().waitForDone(10_000)  # nothing runs on a closed database
+    qtbot.wait(50)  # deliver the last results to the (closed) window
