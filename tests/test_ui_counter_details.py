@@ -22,7 +22,7 @@ from app.services.security import login
 from app.services.setup import Workstation, ensure_counter
 from app.vocabulary import CashMovementKind
 from tests.card_support import KEY
-from tests.support import PASSWORD, refused
+from tests.support import PASSWORD, refused, terminals
 from tests.ui_support import issue_card
 from ui.counter_window import CounterWindow
 from ui.i18n import install_translator
@@ -261,7 +261,7 @@ def test_f12_prints_the_z_report_and_saves_in_the_documents_folder(
     documents.mkdir()
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(documents))
-    counter.count_drawer(CountRequest(uuid.uuid4(), count_of(50000)))  # the shift's count first
+    counter.count_drawer(CountRequest(uuid.uuid4(), count_of(50000), terminals()))  # counted first
 
     dialog = open_dialog(qtbot, window, Qt.Key.Key_F12)
     qtbot.waitUntil(lambda: dialog.shift_combo.count() > 0, timeout=WAIT)
