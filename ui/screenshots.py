@@ -141,13 +141,11 @@ def main(out_dir: str = "docs/screenshots") -> int:
     from ui.operations import OPERATIONS
 
     for number, op in enumerate(OPERATIONS, start=3):
-        try:
-            dialog_class = op.dialog_class()
-        except ImportError as error:
-            print(f"skip {op.name}: {error}")
+        window.open_operation(op)  # as the F-key opens it: header, fitting, window-modal
+        dialog: QDialog | None = window.current_dialog
+        if dialog is None:
+            print(f"skip {op.name}: {window.message.text()}")
             continue
-        dialog: QDialog = dialog_class(session, opened.account_no, window)
-        dialog.show()
         settle(1.2)
         if op.key == "F1":  # a quote, mirrored on the customer display
             fields = [w for w in dialog.findChildren(QWidget) if w.objectName() == "volume"]
@@ -158,6 +156,8 @@ def main(out_dir: str = "docs/screenshots") -> int:
                 save(display, out / "15-customer-display.png")
         save(dialog, out / f"{number:02d}-{op.key}-{FILE_NAMES[op.key]}.png")
         dialog.reject()
+        if window.current_dialog is not None:  # a filled form asks once before it is discarded
+            dialog.reject()
         settle(0.2)
 
     window.close()
