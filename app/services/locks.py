@@ -274,6 +274,14 @@ def card_and_account(session: Session, serial: str) -> CardAccount:
     return card_account_in(session, serial, row)
 
 
+def card_as_seen(session: Session, serial: str) -> CardAccount:
+    """The presented active card and its account, read without a lock: for a quote that
+    decides nothing (the operation itself reads them again under its lock)."""
+    serial = normalize_identifier(serial or "")
+    row = session.connection().execute(_CARD_ACCOUNT, {"serial": serial}).first()
+    return card_account_in(session, serial, row, locked=False)
+
+
 def lock_card_account(session: Session, serial: str) -> str:
     """Hold the account of the presented card (PostgreSQL; SQLite's write transaction already
     excludes every other writer); returns the serial as stored. Whatever decides on the account
@@ -285,10 +293,12 @@ def lock_card_account(session: Session, serial: str) -> str:
     return serial
 
 
-def card_account_in(session: Session, serial: str, row) -> CardAccount:  # type: ignore[no-untyped-def]
+def card_account_in(  # type: ignore[no-untyped-def]
+    session: Session, serial: str, row, *, locked: bool = True
+) -> CardAccount:
     """The presented active card and its account as a read of ``CARD_ACCOUNT_COLUMNS`` found
-    them (the account locked: see ``lock_card_account``)."""
-    if row is not None and row.account_id is not None:
+    them (the account locked unless ``locked`` is false: see ``lock_card_account``)."""
+    if locked and row is not None and row.account_id is not None:
         _account_locked(session, row.account_id)
     if row is None or row.id is None:
         raise NotFound("卡号未登记", f"card {serial!r} not registered")

@@ -44,6 +44,7 @@ from app.services.locks import (
     CARD_ACCOUNT_COLUMNS,
     CardAccount,
     card_account_in,
+    card_as_seen,
     card_for_sale,
     lock_card_account,
     lock_shift,
@@ -497,9 +498,14 @@ def last_gas_transaction(session: Session, account_id: int, purchase_count: int)
     return session.connection().execute(_LAST_GAS, params).first()
 
 
-def _refundable(session: Session, reading: CardReading):  # type: ignore[no-untyped-def]
-    """The card and the purchase a refund would give back, or the Chinese reason it cannot."""
-    card = card_for_sale(session, reading.serial)
+def _refundable(session: Session, reading: CardReading, *, lock: bool = True):  # type: ignore[no-untyped-def]
+    """The card and the purchase a refund would give back, or the Chinese reason it cannot;
+    ``lock`` holds the account (the refund itself), a quote only looks."""
+    if lock:
+        card = card_for_sale(session, reading.serial)
+    else:
+        card = card_as_seen(session, reading.serial)
+        require_no_pending_write(card.pending_write_id, card.account_no)
     require_active(card.account_status, card.account_no)
     sale = last_gas_transaction(session, card.account_id, card.purchase_count)
     if sale is None or sale.kind != TransactionKind.PURCHASE:
@@ -536,7 +542,7 @@ def refund_quote(ctx: Context, actor: Actor, reading: CardReading) -> RefundQuot
     """The purchase a refund would reverse (the clerk tells the customer what comes back)."""
     with ctx.reading() as session:
         resolve_actor(session, actor, LOOK_UP)
-        _card, sale = _refundable(session, reading)
+        _card, sale = _refundable(session, reading, lock=False)
         return RefundQuote(sale.volume, sale.amount_fen, PaymentMethod(sale.payment_method))
 
 
