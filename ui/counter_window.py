@@ -634,13 +634,14 @@ class CounterWindow(QMainWindow):
     def _committed(self, outcome: Outcome[Any]) -> None:
         """An operation is done: the customer sees its own figures and its receipt prints now,
         not when the clerk closes the done screen."""
+        if outcome.transaction_id is None or outcome.transaction_id in self._receipted:
+            return  # told and printed once, when it committed
+        self._receipted.add(outcome.transaction_id)
         if outcome.summary is not None:
             self.customer_display.show_summary(outcome.summary)
-        if outcome.transaction_id is not None and outcome.transaction_id not in self._receipted:
-            self._receipted.add(outcome.transaction_id)
-            back = outcome.cash_back_fen
-            note = self.tr("请退还客户 {0} 元").format(format_money(back)) if back else ""
-            self.print_receipt(outcome.transaction_id, note)
+        back = outcome.cash_back_fen
+        note = self.tr("请退还客户 {0} 元").format(format_money(back)) if back else ""
+        self.print_receipt(outcome.transaction_id, note)
 
     def _dialog_finished(self, dialog: Any, code: int) -> None:
         self.current_dialog = None
@@ -663,7 +664,7 @@ class CounterWindow(QMainWindow):
         if outcome is not None and isinstance(outcome.result, ShiftClosed):
             self.customer_display.welcome()
         if outcome is not None and outcome.transaction_id is not None:
-            self._committed(outcome)  # printed already unless the dialog kept it to itself
+            self._committed(outcome)  # nothing again if it was told when it committed
         elif outcome is not None and outcome.said:
             if outcome.receipt is not None:
                 self._receipt_status(outcome.receipt)
