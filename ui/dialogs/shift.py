@@ -158,8 +158,29 @@ class KeyboardDialog(OperationDialog):
     """An operation dialog whose Enter walks through ``fields()`` (spin boxes included) and
     confirms in the last one, or when the focus is elsewhere."""
 
+    printing = False  # a slip or report is on its way to the printer
+
     def fields(self) -> Sequence[QWidget]:
         return []
+
+    def print_again(self, job: Callable[[], str], said: Callable[[str], None]) -> None:
+        """A document printed again off the GUI thread, one at a time; ``said`` shows the
+        counter's message (printed, or queued and why)."""
+        if self.printing:
+            return
+        from ui.worker import run_in_background
+
+        self.printing = True
+
+        def done(text: str) -> None:
+            self.printing = False
+            said(text)
+
+        def failed(error: Exception) -> None:
+            self.printing = False
+            self.show_error(error)
+
+        run_in_background(job, done, failed, parent=self)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
         super().showEvent(event)
@@ -223,7 +244,6 @@ class ShiftDialog(KeyboardDialog):
         self.opened: ShiftOpened | None = None
         self.float_suggested = False
         self.recount_needed = False  # the expected figures were shown: a 班长 approves a recount
-        self.printing = False
         self.count_request = session.new_request()
         self.close_request = session.new_request()
         self.pages = QStackedWidget()
@@ -590,22 +610,10 @@ class ShiftDialog(KeyboardDialog):
 
     def print_zreport(self) -> None:
         """The Z-report of the closed shift (again); the message says whether it printed."""
-        if self.closed is None or self.printing:
+        if self.closed is None:
             return
-        from ui.worker import run_in_background
-
-        self.printing = True
         session, shift_id = self.session, self.closed.shift_id
-
-        def said(text: str) -> None:
-            self.printing = False
-            self.info.setText(text)
-
-        def failed(error: Exception) -> None:
-            self.printing = False
-            self.show_error(error)
-
-        run_in_background(lambda: session.print_zreport(shift_id), said, failed, parent=self)
+        self.print_again(lambda: session.print_zreport(shift_id), self.info.setText)
 
 
 # ---------------------------------------------------------------- 现金存取
@@ -694,7 +702,6 @@ class HandoverDialog(KeyboardDialog):
         super().__init__(session, self.tr("交款"), parent)
         self.setWindowTitle(self.tr("交款"))
         self.moved: Moved | None = None
-        self.printing = False
         self.count = DenominationCountWidget()
         self.count.changed.connect(self._show_amount)
         self.form.addRow(self.tr("交款现金"), self.count)
@@ -757,21 +764,10 @@ class HandoverDialog(KeyboardDialog):
 
     def print_slip(self) -> None:
         """The 交款单 again; the message says whether it printed."""
-        if self.moved is None or self.printing:
+        if self.moved is None:
             return
-        from ui.worker import run_in_background
-
-        self.printing = True
         session, movement_id = self.session, self.moved.movement_id
-
-        def said(text: str) -> None:
-            self.printing = False
-            self.info.setText(f"{self.summary}\n{text}")
-
-        def failed(error: Exception) -> None:
-            self.printing = False
-            self.show_error(error)
-
-        run_in_background(
-            lambda: session.print_handover_slip(movement_id), said, failed, parent=self
+        self.print_again(
+            lambda: session.print_handover_slip(movement_id),
+            lambda text: self.info.setText(f"{self.summary}\n{text}"),
         )
