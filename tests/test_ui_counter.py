@@ -246,8 +246,12 @@ def test_history_in_hall_time_with_amount_visible_at_1366(qtbot, counter, hall, 
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
     table = window.account_panel.history
-    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT)
     [row] = purchases(hall)
+    # the panel may still show the view from before the sale (its 开户 row): wait for the sale
+    qtbot.waitUntil(
+        lambda: table.rowCount() == 2 and table.item(0, 2).text() == row.receipt_no,
+        timeout=WAIT,
+    )
     stored = row.created_at.replace(tzinfo=None)  # naive UTC as SQLite hands it back
     local = hall.ctx.local(row.created_at)
     assert local.utcoffset().total_seconds() == 8 * 3600
