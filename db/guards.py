@@ -231,3 +231,68 @@ def drop_audit_capture(tables: dict[str, str]) -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_audit_capture ON {table}")
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS gasdesk_audit_capture()")
+
+
+# the name of the hall's receipt counter of the new row's year (as ``ledger.receipt_counter``)
+RECEIPT_SEQUENCE = (
+    "'receipt:' || (SELECT code FROM halls WHERE id = NEW.hall_id) || ':' || NEW.receipt_year"
+)
+
+
+def add_receipt_numbering() -> None:
+    """A transaction's receipt number is the next of its hall's year, or the insert fails; the
+    hall's receipt counter (``number_sequences``) moves on with the row that took the number.
+
+    The writer reads the counter and inserts ``last + 1`` under its lock (SQLite: the write
+    transaction; PostgreSQL: the counter row, ``FOR UPDATE``), so a sale takes its number
+    without a statement of its own and the counter never disagrees with the receipts. A number
+    the counter already shows is let through: a counter still on the release before (which
+    takes its number with an UPDATE first) keeps selling while a hall upgrades counter by
+    counter; the UNIQUE receipt number refuses a second use of it.
+    """
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        name = RECEIPT_SEQUENCE
+        op.execute(
+            "CREATE TRIGGER counter_transactions_numbered AFTER INSERT ON counter_transactions "
+            "BEGIN "
+            "SELECT RAISE(ABORT, 'gasdesk: receipt number out of sequence') WHERE NEW.receipt_seq "
+            f"- coalesce((SELECT last_value FROM number_sequences WHERE name = {name}), 0) "
+            "NOT IN (0, 1); "
+            f"INSERT OR IGNORE INTO number_sequences (name, last_value) VALUES ({name}, 0); "
+            f"UPDATE number_sequences SET last_value = NEW.receipt_seq WHERE name = {name}; "
+            "END"
+        )
+    elif dialect == "postgresql":
+        op.execute(
+            """
+            CREATE OR REPLACE FUNCTION gasdesk_receipt_numbered() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                counter text := 'receipt:' || (SELECT code FROM halls WHERE id = NEW.hall_id)
+                    || ':' || NEW.receipt_year;
+            BEGIN
+                INSERT INTO number_sequences (name, last_value) VALUES (counter, 0)
+                    ON CONFLICT (name) DO NOTHING;
+                UPDATE number_sequences SET last_value = NEW.receipt_seq
+                    WHERE name = counter AND last_value IN (NEW.receipt_seq - 1, NEW.receipt_seq);
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'gasdesk: receipt number % out of sequence', NEW.receipt_no;
+                END IF;
+                RETURN NULL;
+            END $$;
+            """
+        )
+        op.execute(
+            "CREATE TRIGGER counter_transactions_numbered AFTER INSERT ON counter_transactions "
+            "FOR EACH ROW EXECUTE FUNCTION gasdesk_receipt_numbered()"
+        )
+
+
+def drop_receipt_numbering() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS counter_transactions_numbered")
+    elif dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS counter_transactions_numbered ON counter_transactions")
+        op.execute("DROP FUNCTION IF EXISTS gasdesk_receipt_numbered()")

@@ -111,8 +111,10 @@ class Setting(Base):
 class NumberSequence(Base):
     """Gapless counters (receipt numbers per hall and year, account numbers per hall).
 
-    Incremented with an UPDATE inside the same transaction as the row that uses the number, so
-    the number and the row commit or vanish together and concurrent counters queue on the row.
+    Moved on inside the same transaction as the row that uses the number, so the number and the
+    row commit or vanish together and concurrent counters queue on the row: account and
+    hand-over numbers by an UPDATE (``ledger.next_number``), receipt numbers by the trigger on
+    ``counter_transactions`` that also refuses any number but the next (migration 0008).
     """
 
     __tablename__ = "number_sequences"

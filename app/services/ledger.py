@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Connection, bindparam, insert, update
+from sqlalchemy import Connection, ScalarSelect, bindparam, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -23,7 +24,14 @@ from app.services.locks import CardAccount, require_locked
 from app.services.security import Approved
 from app.services.unit_of_work import Earlier, submitted_in
 from app.vocabulary import PaymentMethod, TransactionKind
-from db.tables import approvals_table, card_writes, segments_table, sequences, transactions
+from db.tables import (
+    approvals_table,
+    card_writes,
+    halls,
+    segments_table,
+    sequences,
+    transactions,
+)
 
 R = TypeVar("R")
 
@@ -50,6 +58,62 @@ def next_number(session: Session, name: str) -> int:
     return value
 
 
+def receipt_counter(hall_code: str, year: int) -> str:
+    """The name of a hall's receipt counter for one year (``number_sequences``)."""
+    return f"receipt:{hall_code}:{year}"
+
+
+def last_receipt_column() -> ScalarSelect[int]:
+    """The hall's last receipt number of the year, for a read that joins ``halls`` (the year as
+    the ``receipt_suffix`` parameter, ``receipt_suffix(today)``): a sale reads it with
+    everything else it decides on, under SQLite's write lock."""
+    name = literal("receipt:") + halls.c.code + bindparam("receipt_suffix")
+    return select(sequences.c.last_value).where(sequences.c.name == name).scalar_subquery()
+
+
+def receipt_suffix(today: dt.date) -> str:
+    return f":{today.year}"
+
+
+_LAST_RECEIPT = select(sequences.c.last_value).where(sequences.c.name == bindparam("seq_name"))
+_LAST_RECEIPT_LOCKED = _LAST_RECEIPT.with_for_update()
+
+
+def last_receipt(session: Session, name: str) -> int:
+    """The last receipt number a hall's counter handed out (0: none yet), under its lock.
+
+    The counter moves on by itself when the transaction taking the next number is inserted
+    (migration 0008's trigger, which also refuses any other number). PostgreSQL: the counter's
+    row lock queues concurrent counters of the hall; SQLite: the write transaction does.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return conn.execute(_LAST_RECEIPT, {"seq_name": name}).scalar() or 0
+    value = conn.execute(_LAST_RECEIPT_LOCKED, {"seq_name": name}).scalar()
+    if value is None:  # the hall's first receipt of the year: create the counter to lock it
+        conn.execute(pg_insert(sequences).values(name=name, last_value=0).on_conflict_do_nothing())
+        value = conn.execute(_LAST_RECEIPT_LOCKED, {"seq_name": name}).scalar_one()
+    return value
+
+
+_numbering_engines: weakref.WeakSet = weakref.WeakSet()  # type: ignore[type-arg]
+
+
+def numbered_by_database(conn: Connection) -> bool:
+    """True once the database moves receipt counters on by itself (migration 0008's trigger);
+    before that (a schema not yet upgraded) the writer takes its number with an UPDATE."""
+    if conn.engine in _numbering_engines:
+        return True
+    if conn.dialect.name == "sqlite":
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?"
+    else:
+        query = "SELECT 1 FROM pg_trigger WHERE tgname = %s"
+    found = conn.exec_driver_sql(query, ("counter_transactions_numbered",)).first() is not None
+    if found:
+        _numbering_engines.add(conn.engine)
+    return found
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What inserting a transaction fixed: its id, receipt number and time."""
@@ -69,10 +133,14 @@ def record_transaction(
     account_id: int,
     segments: Sequence[tuple[dt.date, Segment]] = (),
     approvals: Sequence[Approved] = (),
+    last_receipt_seq: int | None = None,
     **values: object,
 ) -> Recorded:
     """Insert a counter transaction with its receipt number, segments and approvals, in the
-    actor's open shift. Money is paid in cash unless ``payment_method`` says otherwise."""
+    actor's open shift. Money is paid in cash unless ``payment_method`` says otherwise.
+
+    ``last_receipt_seq``: the hall's last receipt number as the caller's read under the write
+    lock saw it (``last_receipt_column``; SQLite, the sale); otherwise it is read here."""
     shift_id = require_shift(on_duty)
     require_locked(session, "shift", shift_id)  # taken first, before the account
     if values.get("amount_fen"):
@@ -83,7 +151,13 @@ def record_transaction(
     conn: Connection = session.connection()
     now = ctx.now()
     today = ctx.today()
-    seq = next_number(session, f"receipt:{on_duty.hall_code}:{today.year}")
+    counter = receipt_counter(on_duty.hall_code, today.year)
+    if not numbered_by_database(conn):
+        seq = next_number(session, counter)
+    else:
+        if last_receipt_seq is None:
+            last_receipt_seq = last_receipt(session, counter)
+        seq = last_receipt_seq + 1
     receipt_no = f"{on_duty.hall_code}-{today.year}-{seq:06d}"
     row = {
         "request_id": request_id,

@@ -39,7 +39,13 @@ from app.services.actor import (
 )
 from app.services.boundary import CardSerial, Reason, require_text, service
 from app.services.cash_checks import drawer_cash_of
-from app.services.ledger import earlier_transaction, record_card_write, record_transaction
+from app.services.ledger import (
+    earlier_transaction,
+    last_receipt_column,
+    receipt_suffix,
+    record_card_write,
+    record_transaction,
+)
 from app.services.locks import (
     CARD_ACCOUNT_COLUMNS,
     CardAccount,
@@ -287,7 +293,8 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
     """Everything a purchase decides on, in one statement: the earlier submit of the request,
     the hall's settings, the actor on duty with their open shift, the card with its account,
     customer and pending write, the tariff in force with the account's usage in its ladder year,
-    and the shift's drawer. ``mark``: also the audit mark (SQLite, nothing written yet)."""
+    and the shift's drawer. SQLite also reads the hall's last receipt number here (its write
+    lock is held already). ``mark``: also the audit mark (SQLite, nothing written yet)."""
     anchor = select(literal(1).label("one")).cte("sale")
     earlier = transactions.alias("earlier")
     ladder_year = case(
@@ -314,6 +321,7 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
             earlier.c.kind.label("earlier_kind"),
             select(stored).scalar_subquery().label("settings"),
             *ON_DUTY_COLUMNS,
+            last_receipt_column().label("last_receipt_seq"),
         ]
         start = anchor.outerjoin(earlier, earlier.c.request_id == bindparam("request_id"))
     if mark:
@@ -342,6 +350,7 @@ def _sale_params(actor: Actor, req: PurchaseRequest, serial: str, today: dt.date
         "counter_id": actor.counter_id,
         "serial": serial,
         "day": today,
+        "receipt_suffix": receipt_suffix(today),
         **{f"ladder_{month}": ladder_year_start(today, month) for month in range(1, 13)},
     }
 
@@ -447,6 +456,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             segments=segments,
             purchase_count=count,
             tariff_id=tariff.id,
+            last_receipt_seq=int(read.last_receipt_seq or 0) if sqlite else None,
             **values,
         )
         if req.writes_card:

@@ -11,6 +11,7 @@ line (the loser rolls back and replays, or is told why it cannot).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ def earlier_row(
     return row_id
 
 
+@functools.cache  # one query per column and kind, built once: it runs on every sale
 def submitted_in(
     request_column: Column,
     *,
