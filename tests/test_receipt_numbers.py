@@ -63,8 +63,8 @@ def test_a_number_that_is_not_the_next_is_refused_and_nothing_changes(hall, step
         assert "out of sequence" in str(refused.value)
     with hall.ctx.reading() as s:
         assert _counter(s, code, newest["receipt_year"]) == before
-        assert s.scalar(select(transactions.c.id).order_by(transactions.c.id.desc())) == (
-            newest["id"]
+        assert (
+            s.scalar(select(transactions.c.id).order_by(transactions.c.id.desc())) == (newest["id"])
         )
 
 
@@ -97,7 +97,9 @@ def test_a_counter_on_the_release_before_still_numbers_its_sale(hall):
 def test_the_trigger_is_in_the_schema_on_every_backend(hall, backend):
     with hall.ctx.reading() as s:
         if backend == "sqlite":
-            query = "SELECT count(*) FROM sqlite_master WHERE name = 'counter_transactions_numbered'"
+            query = (
+                "SELECT count(*) FROM sqlite_master WHERE name = 'counter_transactions_numbered'"
+            )
         else:
             query = "SELECT count(*) FROM pg_trigger WHERE tgname = 'counter_transactions_numbered'"
         assert s.execute(text(query)).scalar() == 1
