@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import random
 import threading
 import time
@@ -204,19 +205,39 @@ def shift_writer(
     seconds: float,
     seed: int,
     start_at: float,
+    minimum: int = 0,
+    closer_done: str | None = None,
+    cap: float = 90.0,
 ) -> dict:
     """One process of the clerk for ``seconds``: selling, moving cash, handing over, or (role
     "closer") counting and closing the shift and opening the next one. Real clock: the test
-    compares each row's time with its shift's close."""
+    compares each row's time with its shift's close.
+
+    A loaded machine does less in those seconds, so a process goes on until it has ``minimum``
+    successes too (the closer: closes) and, but for the closer, until the closer has finished
+    (the file ``closer_done`` exists): the race is as long as it needs to be, never past
+    ``cap`` seconds."""
     ctx = Context(db=open_database(url), clock=_real_clock, audit_key=AUDIT_KEY)
     me = Actor(*actor)
     rng = random.Random(seed)
     retries = _watch_retries()
     results: list[tuple] = []
     time.sleep(max(0.0, start_at - time.time()))
-    stop = time.time() + seconds
+    begun = time.time()
+
+    def done() -> bool:
+        elapsed = time.time() - begun
+        if elapsed >= cap:
+            return True
+        if role == "closer":
+            wins = sum(1 for r in results if r[0] == "ok" and isinstance(r[1], int))
+        else:
+            wins = sum(1 for r in results if r[0] == "ok")
+        closer_finished = role == "closer" or closer_done is None or os.path.exists(closer_done)
+        return elapsed >= seconds and wins >= minimum and closer_finished
+
     try:
-        while time.time() < stop:
+        while not done():
             if role == "closer":
                 results.append(outcome(lambda: _close_and_reopen(ctx, me, users, rng)))
                 time.sleep(rng.uniform(0.0, 0.1))
@@ -244,6 +265,8 @@ def shift_writer(
             results.append(outcome(call))
             time.sleep(rng.uniform(0.0, 0.08))  # idle moments, in which a count and close fit
     finally:
+        if role == "closer" and closer_done is not None:
+            open(closer_done, "w").close()
         ctx.db.dispose()
     return {"role": role, "results": results, "retries": retries.retries}
 
