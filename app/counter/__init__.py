@@ -20,6 +20,7 @@ from app.counter.session import (
     Outcome,
     settlement_error,
 )
+from app.counter.tariffs import TariffDesk
 from app.services.accounts import (
     ID_TYPES,
     CloseAccountRequest,
@@ -46,6 +47,16 @@ from app.services.shifts import (
     ShiftInfo,
     ShiftOpened,
 )
+from app.services.tariff_admin import (
+    ClassTariffs,
+    PriceChange,
+    PricedPurchase,
+    PricePreview,
+    TariffOverview,
+    TariffVersion,
+    TierInput,
+    TypicalPurchase,
+)
 
 __all__ = [
     "ID_TYPES",
@@ -57,6 +68,7 @@ __all__ = [
     "CardAtCounter",
     "CardPoll",
     "CashMoveRequest",
+    "ClassTariffs",
     "CloseAccountRequest",
     "ContractInput",
     "CounterSession",
@@ -73,6 +85,9 @@ __all__ = [
     "OpenAccountResult",
     "OpenShiftRequest",
     "Outcome",
+    "PriceChange",
+    "PricedPurchase",
+    "PricePreview",
     "PrintOutcome",
     "PurchaseStart",
     "Quote",
@@ -85,7 +100,12 @@ __all__ = [
     "ShiftDesk",
     "ShiftInfo",
     "ShiftOpened",
+    "TariffDesk",
+    "TariffOverview",
+    "TariffVersion",
+    "TierInput",
     "TierUse",
     "TransferRequest",
+    "TypicalPurchase",
     "settlement_error",
 ]
