@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QThreadPool
+from PySide6.QtCore import QDate, QRect, Qt, QThreadPool
 from sqlalchemy import func, select
 
 from app.counter import TariffDesk
@@ -170,3 +170,18 @@ def test_a_clerk_cannot_open_it(hall, counter):
             )
         )
     assert denied == 1
+
+
+def test_the_screen_fits_a_maximised_1366_screen(qtbot, hall, monkeypatch):
+    import ui.fitting
+    from tests.test_ui_layout import clipped
+
+    room = QRect(0, 0, 1366, 700)
+    monkeypatch.setattr(ui.fitting, "available_room", lambda _window: room)
+    dialog = TariffsDialog(TariffDesk.open(hall.ctx, hall.users["admin"]))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.wait(100)  # the layout settles
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
+    assert clipped(dialog) == []

@@ -51,6 +51,7 @@ from app.domain.pricing import TariffRule
 from app.errors import GasDeskError, InvalidInput
 from app.vocabulary import CustomerKind, TariffStatus
 from ui.base import error_text, money_edit, read_money, read_volume, volume_edit
+from ui.fitting import keep_fitted
 from ui.i18n import vocabulary_text
 from ui.worker import run_in_background
 
@@ -142,6 +143,8 @@ class TariffsDialog(QDialog):
         self.after.setObjectName("after")
         self.difference = QLabel()
         self.difference.setObjectName("difference")
+        for label in (self.before, self.after):
+            label.setStyleSheet("font-size: 12pt")
         self.difference.setStyleSheet("font-size: 14pt; font-weight: bold")
         preview_box = QGroupBox(self.tr("调价前后对比（典型购气）"))
         preview_form = QFormLayout(preview_box)
@@ -192,6 +195,8 @@ class TariffsDialog(QDialog):
         for spin in (self.start_month, self.threshold, self.typical_household):
             spin.valueChanged.connect(self.refresh_preview)
         self.show_class()
+        self.resize(1000, 640)  # the ladders of the versions read whole on a 1366 screen
+        keep_fitted(self)
 
     # ---------------------------------------------------------------- the class shown
 
@@ -232,6 +237,7 @@ class TariffsDialog(QDialog):
                     item.setFont(font)
                 self.versions.setItem(row, column, item)
         self.versions.resizeColumnsToContents()
+        self.versions.resizeRowsToContents()  # a long ladder wraps in its cell
 
     def rule_text(self, rule: TariffRule) -> str:
         parts = []
@@ -246,7 +252,7 @@ class TariffsDialog(QDialog):
                 )
         text = self.tr("；").join(parts)
         if rule.household_threshold:
-            text += self.tr("（{n}人以上每人加{extra}m³）").format(
+            text += self.tr("（超过{n}人每多一人加{extra}m³）").format(
                 n=rule.household_threshold, extra=format_volume(rule.extra_per_member)
             )
         return text
