@@ -133,9 +133,30 @@ def test_a_household_rule_is_for_residential_ladders_only(hall):
 def test_one_version_per_class_and_date(hall):
     supersede_tariff(hall.ctx, admin(hall), change())
     before = row_counts(hall.ctx)
-    with refused(Conflict, "已有待生效的气价版本"):
+    with refused(Conflict, "已有气价版本，气价版本不能修改或撤回") as error:
         supersede_tariff(hall.ctx, admin(hall), change(tiers=ladder(310, 410, 510)))
+    assert error.value.field == "effective_from"
     assert row_counts(hall.ctx) == before
+
+
+def test_a_future_version_is_followed_by_a_later_one_and_each_prices_its_own_days(hall):
+    supersede_tariff(hall.ctx, admin(hall), change(name="三月"))
+    supersede_tariff(
+        hall.ctx,
+        admin(hall),
+        change(day=dt.date(2026, 4, 1), name="四月", tiers=ladder(310, 410, 510)),
+    )
+    residential = tariff_overview(hall.ctx, admin(hall)).of(CustomerKind.RESIDENTIAL)
+    assert [(v.name, v.status) for v in residential.versions] == [
+        ("四月", TariffStatus.FUTURE),
+        ("三月", TariffStatus.FUTURE),
+        ("居民阶梯气价", TariffStatus.CURRENT),
+    ]
+    account = open_customer(hall)
+    hall.clock.set(2026, 3, 31, 9, 0)
+    assert buy(hall, account.card_serial, volume=m3(10)).tariff_name == "三月"
+    hall.clock.set(2026, 4, 1, 9, 0)
+    assert buy(hall, account.card_serial, volume=m3(10)).amount_fen == yuan("31.00")
 
 
 def test_a_clerk_is_refused_and_the_refusal_is_logged(hall):

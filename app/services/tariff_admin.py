@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.context import Context
@@ -335,6 +336,15 @@ def price_preview(
 # ---------------------------------------------------------------- the price change
 
 
+def _same_day(kind: CustomerKind, day: dt.date, what: str) -> Conflict:
+    # the tables are append-only: a version, even one not yet in force, is never replaced
+    return Conflict(
+        f"{kind.label}在{day.isoformat()}已有气价版本，气价版本不能修改或撤回，请选择其他生效日期",
+        f"{what} already starts on {day}",
+        field="effective_from",
+    )
+
+
 @service
 def supersede_tariff(ctx: Context, actor: AdminActor, change: PriceChange) -> TariffVersion:
     """Publish ``change`` as a new version of its class from its effective date (after today):
@@ -353,11 +363,7 @@ def supersede_tariff(ctx: Context, actor: AdminActor, change: PriceChange) -> Ta
             )
         )
         if clash is not None:
-            raise Conflict(
-                f"{kind.label}在{change.effective_from.isoformat()}已有待生效的气价版本",
-                f"tariff {clash} already starts on {change.effective_from}",
-                field="effective_from",
-            )
+            raise _same_day(kind, change.effective_from, f"tariff {clash}")
         before = _overview(session, today).of(kind)
         superseded = before.current
         tariff = Tariff(
@@ -374,7 +380,10 @@ def supersede_tariff(ctx: Context, actor: AdminActor, change: PriceChange) -> Ta
             ],
         )
         session.add(tariff)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as error:  # another administrator published that day meanwhile
+            raise _same_day(kind, change.effective_from, "a concurrent change") from error
         event = audit.Event(
             TARIFF_SUPERSEDED,
             actor.user_id,
