@@ -18,7 +18,7 @@ from app.services.tariff_admin import PriceChange, TierInput, supersede_tariff
 from db.models import Tariff
 from db.tables import audit_log
 from tests.support import m3, refused, row_counts
-from ui.dialogs.tariffs import TariffsDialog
+from ui.dialogs.tariffs import TariffsDialog, open_tariffs
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -185,3 +185,28 @@ def test_the_screen_fits_a_maximised_1366_screen(qtbot, hall, monkeypatch):
     qtbot.wait(100)  # the layout settles
     assert dialog.width() <= room.width() and dialog.height() <= room.height()
     assert clipped(dialog) == []
+
+
+def test_the_menu_opens_it_for_an_administrator_and_not_for_a_clerk(qtbot, hall, counter):
+    from PySide6.QtWidgets import QWidget
+
+    from app.counter import CounterSession
+    from app.services.security import login
+    from tests.support import PASSWORD
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    messages: list[str] = []
+    open_tariffs(counter, parent, messages.append)  # 李娜, a clerk
+    qtbot.waitUntil(lambda: bool(messages), timeout=WAIT)
+    assert messages == ["您的岗位无权办理此业务"]
+    assert parent.findChildren(TariffsDialog) == []
+
+    user = login(hall.ctx, "admin", PASSWORD, hall.counter_id)
+    administrator = CounterSession(hall.ctx, user, counter.workstation, counter.devices)
+    open_tariffs(administrator, parent, messages.append)
+    qtbot.waitUntil(lambda: bool(parent.findChildren(TariffsDialog)), timeout=WAIT)
+    (dialog,) = parent.findChildren(TariffsDialog)
+    assert dialog.isVisible() and dialog.versions.rowCount() == 1
+    assert messages == ["您的岗位无权办理此业务"]
+    dialog.close()

@@ -2,7 +2,8 @@
 
 ``TariffsDialog(desk, parent)`` takes an open ``app.counter.TariffDesk``: the desk is what an
 administrator is given (``TariffDesk.for_counter(session)``, run off the GUI thread; a clerk is
-refused there with the service's message and never sees this screen). Every version is shown
+refused there with the service's message and never sees this screen). ``open_tariffs`` does
+both for the 管理 menu. Every version is shown
 read-only (a tariff is never edited, only superseded; past ones greyed). The 调价 form holds a
 name, the effective date (tomorrow at the earliest), the tiers (annual upper bound in m³, price
 in yuan per m³; the last tier has no bound) and the household rule; the preview shows what a
@@ -13,6 +14,7 @@ without reading the database). Enter confirms: one call, ``desk.supersede``, in 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.counter import (
+    CounterSession,
     PriceChange,
     PricePreview,
     TariffDesk,
@@ -426,3 +429,21 @@ class TariffsDialog(QDialog):
         self.working = False
         self.busy.setVisible(False)
         self.confirm_button.setEnabled(True)
+
+
+def open_tariffs(session: CounterSession, parent: QWidget, refused: Callable[[str], None]) -> None:
+    """管理 → 气价管理: open the desk of the user logged in off the GUI thread, then show the
+    dialog (closed: deleted); ``refused`` gets the message when the desk is refused (a clerk)
+    or cannot be read."""
+
+    def opened(desk: TariffDesk) -> None:
+        dialog = TariffsDialog(desk, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    run_in_background(
+        lambda: TariffDesk.for_counter(session),
+        opened,
+        lambda error: refused(error_text(error)),
+        parent=parent,
+    )
