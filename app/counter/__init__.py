@@ -6,6 +6,7 @@ behind the ports of ``app.devices.ports``. The counter window and the operation 
 this package, the domain, the errors and the vocabulary, nothing else of ``app``: the names
 below are what they take from the services (requests they fill in, views they show). The
 reports (``app.counter.reports``, reportlab behind it) are imported by the F12 dialog itself.
+``TariffDesk`` is an administrator's front door to the tariffs and the price change (调价).
 """
 
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
