@@ -76,6 +76,13 @@ def test_the_versions_are_shown_read_only_and_past_ones_marked(qtbot, hall):
     # the form starts from the version in force, effective tomorrow at the earliest
     assert dialog.effective.minimumDate() == QDate(2026, 3, 5)
     assert [row.price.text() for row in dialog.tier_rows] == ["3.00"]
+    # or from a version chosen in the list
+    dialog.versions.setFocus()
+    qtbot.keyClick(dialog.versions, Qt.Key.Key_Down)
+    assert dialog.versions.currentRow() == 1
+    qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+    assert [row.price.text() for row in dialog.tier_rows] == ["2.61", "2.83", "4.23"]
+    assert dialog.threshold.value() == 4
 
 
 def test_a_new_ladder_is_previewed_and_confirmed_with_enter(qtbot, hall, dialog):

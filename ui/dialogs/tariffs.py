@@ -92,6 +92,10 @@ class TariffsDialog(QDialog):
         self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.versions.verticalHeader().setVisible(False)
         self.versions.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.shown_versions: tuple[TariffVersion, ...] = ()
+        self.draft_button = QPushButton(self.tr("以所选版本为底稿"))
+        self.draft_button.setAutoDefault(False)
+        self.draft_button.clicked.connect(self.draft_from_selected)
 
         # ------------------------------------------------------------ the 调价 form
         self.name_edit = QLineEdit()
@@ -183,6 +187,10 @@ class TariffsDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(QLabel(self.tr("气价版本（已生效的版本不能修改，只能由新版本接替）")))
         layout.addWidget(self.versions)
+        draft_row = QHBoxLayout()
+        draft_row.addStretch()
+        draft_row.addWidget(self.draft_button)
+        layout.addLayout(draft_row)
         lower = QHBoxLayout()
         lower.addWidget(change_box, 3)
         lower.addWidget(preview_box, 2)
@@ -215,9 +223,19 @@ class TariffsDialog(QDialog):
         self.effective.setMinimumDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         self.effective.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
         base = tariffs.current or (tariffs.versions[0] if tariffs.versions else None)
+        if base is not None:  # the list shows which version the form started from
+            self.versions.setCurrentCell(tariffs.versions.index(base), 0)
         self.fill_form(base.rule if base is not None else None)
 
+    def draft_from_selected(self) -> None:
+        """Start the form from the chosen version (a later one not yet in force, say); the
+        version itself stays as it is."""
+        row = self.versions.currentRow()
+        if 0 <= row < len(self.shown_versions):
+            self.fill_form(self.shown_versions[row].rule)
+
     def fill_versions(self, versions: tuple[TariffVersion, ...]) -> None:
+        self.shown_versions = versions
         self.versions.setRowCount(len(versions))
         for row, version in enumerate(versions):
             cells = (
