@@ -124,6 +124,14 @@ class CustomerKind(_Labelled):
     COMMERCIAL = "commercial", "工商业户", "Commercial"
 
 
+class TariffStatus(_Labelled):
+    """Where a tariff version stands on a day: tariffs are never edited, only superseded."""
+
+    PAST = "past", "已被接替（只读）", "Superseded (read-only)"
+    CURRENT = "current", "现行", "In force"
+    FUTURE = "future", "待生效", "Not yet in force"
+
+
 class CardWriteOutcome(_Labelled):
     """``card_write_outcomes.outcome``: how a card write that was committed PENDING ended."""
 

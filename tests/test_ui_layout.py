@@ -36,6 +36,7 @@ from app.vocabulary import (
     ReaderState,
     ReplacementReason,
     Role,
+    TariffStatus,
     TrainingFault,
     TransactionKind,
     _Labelled,
@@ -73,6 +74,7 @@ VOCABULARY = (
     PrinterState,
     PrinterFaultReason,
     TrainingFault,
+    TariffStatus,
 )
 
 

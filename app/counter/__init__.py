@@ -6,6 +6,7 @@ behind the ports of ``app.devices.ports``. The counter window and the operation 
 this package, the domain, the errors and the vocabulary, nothing else of ``app``: the names
 below are what they take from the services (requests they fill in, views they show). The
 reports (``app.counter.reports``, reportlab behind it) are imported by the F12 dialog itself.
+``TariffDesk`` is an administrator's front door to the tariffs and the price change (调价).
 """
 
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
@@ -20,6 +21,7 @@ from app.counter.session import (
     Outcome,
     settlement_error,
 )
+from app.counter.tariffs import TariffDesk
 from app.services.accounts import (
     ID_TYPES,
     CloseAccountRequest,
@@ -46,6 +48,16 @@ from app.services.shifts import (
     ShiftInfo,
     ShiftOpened,
 )
+from app.services.tariff_admin import (
+    ClassTariffs,
+    PriceChange,
+    PricedPurchase,
+    PricePreview,
+    TariffOverview,
+    TariffVersion,
+    TierInput,
+    TypicalPurchase,
+)
 
 __all__ = [
     "ID_TYPES",
@@ -57,6 +69,7 @@ __all__ = [
     "CardAtCounter",
     "CardPoll",
     "CashMoveRequest",
+    "ClassTariffs",
     "CloseAccountRequest",
     "ContractInput",
     "CounterSession",
@@ -73,6 +86,9 @@ __all__ = [
     "OpenAccountResult",
     "OpenShiftRequest",
     "Outcome",
+    "PriceChange",
+    "PricedPurchase",
+    "PricePreview",
     "PrintOutcome",
     "PurchaseStart",
     "Quote",
@@ -85,7 +101,12 @@ __all__ = [
     "ShiftDesk",
     "ShiftInfo",
     "ShiftOpened",
+    "TariffDesk",
+    "TariffOverview",
+    "TariffVersion",
+    "TierInput",
     "TierUse",
     "TransferRequest",
+    "TypicalPurchase",
     "settlement_error",
 ]

@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_identity": frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}),
     "manage_users": frozenset({Role.ADMINISTRATOR}),
     "manage_settings": frozenset({Role.ADMINISTRATOR}),
+    "manage_tariffs": frozenset({Role.ADMINISTRATOR}),  # 调价: publish a new tariff version
     "unlock_any_counter": frozenset(
         {Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}
     ),
