@@ -8,6 +8,7 @@ below are what they take from the services (requests they fill in, views they sh
 reports (``app.counter.reports``, reportlab behind it) are imported by the F12 dialog itself.
 """
 
+from app.counter.admin import AdminDesk, UserAdded
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
 from app.counter.quote import PurchaseStart, Quote
 from app.counter.receipts import PrintOutcome
@@ -28,6 +29,14 @@ from app.services.accounts import (
     OpenAccountRequest,
     OpenAccountResult,
     TransferRequest,
+)
+from app.services.administration import (
+    CalendarView,
+    Fee,
+    SettingView,
+    UserRow,
+    fee_range,
+    shown_in_unit,
 )
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
@@ -51,6 +60,14 @@ __all__ = [
     "ID_TYPES",
     "REPLACEMENT_REASONS",
     "AccountSummary",
+    "AdminDesk",
+    "CalendarView",
+    "Fee",
+    "SettingView",
+    "UserAdded",
+    "UserRow",
+    "fee_range",
+    "shown_in_unit",
     "AccountView",
     "ApprovalEntry",
     "ApprovalSlots",
