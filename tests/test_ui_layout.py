@@ -24,6 +24,7 @@ from app.config import load_config
 from app.counter.session import CounterStatus
 from app.services.shifts import DrawerStatus
 from app.vocabulary import (
+    CalendarDay,
     CardWriteOutcome,
     CashMovementKind,
     CustomerKind,
@@ -36,6 +37,7 @@ from app.vocabulary import (
     ReaderState,
     ReplacementReason,
     Role,
+    SettingUnit,
     TrainingFault,
     TransactionKind,
     _Labelled,
@@ -73,6 +75,8 @@ VOCABULARY = (
     PrinterState,
     PrinterFaultReason,
     TrainingFault,
+    CalendarDay,
+    SettingUnit,
 )
 
 

@@ -82,10 +82,8 @@ class AdminDesk:
         return administration.work_calendar(self.ctx, self.actor)
 
     def mark_day(self, day: dt.date, kind: CalendarDay | str | None) -> CalendarView:
-        """``kind``: a holiday, a make-up workday, or None (an ordinary day again); a combo
-        box's data arrives as its plain value."""
-        marked = CalendarDay(kind) if kind is not None else None
-        return administration.mark_calendar_day(self.ctx, self.actor, day, marked)
+        """``kind``: a holiday, a make-up workday, or None (an ordinary day again)."""
+        return administration.mark_calendar_day(self.ctx, self.actor, day, kind)
 
     def notices(self) -> tuple[str, ...]:
         return administration.receipt_notices(self.ctx, self.actor)

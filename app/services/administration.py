@@ -202,10 +202,13 @@ def work_calendar(ctx: Context, actor: AdminActor) -> CalendarView:
 
 @service
 def mark_calendar_day(
-    ctx: Context, actor: AdminActor, day: dt.date, kind: CalendarDay | None
+    ctx: Context, actor: AdminActor, day: dt.date, kind: str | None
 ) -> CalendarView:
-    """Make ``day`` a holiday, a make-up workday, or (``None``) an ordinary day again."""
+    """Make ``day`` a holiday, a make-up workday (``kind``: a ``CalendarDay``), or (``None``)
+    an ordinary day again."""
     if kind is not None:
+        if kind not in CalendarDay.labels():
+            raise InvalidInput("日期类别无效", f"bad calendar day kind {kind!r}", field="kind")
         kind = CalendarDay(kind)
     with ctx.unit_of_work() as session:
         _admin(session, actor, "manage_settings")

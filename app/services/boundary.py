@@ -334,6 +334,7 @@ FIELD_LABELS = {
     "values": "设置值",
     "lines": "提示语",
     "fees": "价目表",
+    "must_change_password": "须修改密码",
 }
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -178,7 +178,13 @@ class ChangePasswordDialog(AdminScreen):
 
 # ---------------------------------------------------------------- users
 
-USER_COLUMNS = ("用户名", "姓名", "岗位", "状态", "下次登录须改密码")
+USER_COLUMNS = (
+    QT_TRANSLATE_NOOP("UsersDialog", "用户名"),
+    QT_TRANSLATE_NOOP("UsersDialog", "姓名"),
+    QT_TRANSLATE_NOOP("UsersDialog", "岗位"),
+    QT_TRANSLATE_NOOP("UsersDialog", "状态"),
+    QT_TRANSLATE_NOOP("UsersDialog", "下次登录须改密码"),
+)
 
 
 class UsersDialog(AdminScreen):
@@ -509,7 +515,11 @@ class HallSettingsDialog(AdminScreen):
 
 # ---------------------------------------------------------------- price list
 
-FEE_COLUMNS = ("收费代码", "收费名称", "金额（元）")
+FEE_COLUMNS = (
+    QT_TRANSLATE_NOOP("PriceListDialog", "收费代码"),
+    QT_TRANSLATE_NOOP("PriceListDialog", "收费名称"),
+    QT_TRANSLATE_NOOP("PriceListDialog", "金额（元）"),
+)
 
 
 class PriceListDialog(AdminScreen):
