@@ -349,6 +349,7 @@ class CounterWindow(QMainWindow):
             ("users", self.tr("用户"), "ui.dialogs.admin", "UsersDialog"),
             ("settings", self.tr("营业厅设置"), "ui.dialogs.admin", "HallSettingsDialog"),
             ("price_list", self.tr("价目表"), "ui.dialogs.admin", "PriceListDialog"),
+            # the two HOOKS below are other issues' screens, built as ``Dialog(AdminDesk, parent)``
             # HOOK (tariffs issue): the tariff screen, 价格/调价; "功能尚未开放" until merged
             ("tariffs", self.tr("价格/调价"), "ui.dialogs.tariffs", "TariffsDialog"),
             # HOOK (devices issue): this counter's devices, 本柜台设备; "功能尚未开放" until merged
