@@ -208,3 +208,19 @@ TIER_NAME = "第{n}档"
 def tier_name(n: int) -> str:
     """``第1档``: the receipt's and the screen's name of price tier ``n``."""
     return TIER_NAME.format(n=n)
+
+
+class CalendarDay(_Labelled):
+    """A day of the hall's working-day calendar that differs from its weekday."""
+
+    HOLIDAY = "holiday", "节假日", "Holiday"
+    WORKDAY = "workday", "调休上班", "Make-up workday"
+
+
+class SettingUnit(_Labelled):
+    """The unit a hall setting is typed in on the settings screen."""
+
+    MONEY = "money", "元", "yuan"
+    VOLUME = "volume", "立方米", "m³"
+    MINUTES = "minutes", "分钟", "minutes"
+    TIMES = "times", "次", "times"

@@ -24,6 +24,7 @@ from app.config import load_config
 from app.counter.session import CounterStatus
 from app.services.shifts import DrawerStatus
 from app.vocabulary import (
+    CalendarDay,
     CardWriteOutcome,
     CashMovementKind,
     CustomerKind,
@@ -36,6 +37,7 @@ from app.vocabulary import (
     ReaderState,
     ReplacementReason,
     Role,
+    SettingUnit,
     TariffStatus,
     TrainingFault,
     TransactionKind,
@@ -75,6 +77,8 @@ VOCABULARY = (
     PrinterFaultReason,
     TrainingFault,
     TariffStatus,
+    CalendarDay,
+    SettingUnit,
 )
 
 

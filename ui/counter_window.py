@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from app.counter import (
     AccountSummary,
     AccountView,
+    AdminDesk,
     CardPoll,
     CounterSession,
     CounterStatus,
@@ -253,6 +254,7 @@ class CounterWindow(QMainWindow):
             self.addAction(action)
         self.setCentralWidget(central)
         self._add_view_menu()
+        self._add_admin_menu()
 
         # status bar
         self.message = MessageLine()
@@ -333,6 +335,96 @@ class CounterWindow(QMainWindow):
             group.addAction(action)
             sizes.addAction(action)
             self.font_scale_actions[scale] = action
+
+    # ------------------------------------------------------------------ administration
+
+    def _add_admin_menu(self) -> None:
+        """管理: 修改密码 for everyone; users, hall settings, price list (and the screens of
+        other issues) only for the administrator — the services refuse anyone else anyway."""
+        self.admin_desk = AdminDesk.of(self.session)
+        self.admin_menu = menu = self.menuBar().addMenu(self.tr("管理"))
+        self.password_action = menu.addAction(self.tr("修改密码"))
+        self.password_action.triggered.connect(self.change_own_password)
+        screens = (
+            ("users", self.tr("用户"), "ui.dialogs.admin", "UsersDialog"),
+            ("settings", self.tr("营业厅设置"), "ui.dialogs.admin", "HallSettingsDialog"),
+            ("price_list", self.tr("价目表"), "ui.dialogs.admin", "PriceListDialog"),
+            ("tariffs", self.tr("价格/调价"), "ui.dialogs.tariffs", "TariffsDialog"),
+            ("devices", self.tr("本柜台设备"), "ui.dialogs.devices", "DevicesDialog"),
+        )
+        self.admin_actions: dict[str, QAction] = {}
+        administers = self.admin_desk.administers
+        if administers:
+            menu.addSeparator()
+        for key, name, module, class_name in screens:
+            action = menu.addAction(name)
+            action.setVisible(administers)
+            action.setEnabled(administers)
+            action.triggered.connect(
+                lambda _checked=False, n=name, m=module, c=class_name: self.open_admin_screen(
+                    n, m, c
+                )
+            )
+            self.admin_actions[key] = action
+
+    def open_admin_screen(self, name: str, module: str, class_name: str) -> None:
+        """An administration screen, imported when opened (a screen of an issue not merged yet
+        says so)."""
+        if self.current_dialog is not None or not self.admin_desk.administers:
+            return
+        import importlib
+
+        try:
+            dialog_class = getattr(importlib.import_module(module), class_name)
+        except (ImportError, AttributeError) as error:
+            log.info("admin screen %s not available: %s", class_name, error)
+            self.show_message(self.tr("{name}：功能尚未开放").format(name=name))
+            return
+        # a screen's desk (``desk_for``) may read the database first: off the GUI thread
+        desk_for = getattr(dialog_class, "desk_for", None)
+        session, admin_desk = self.session, self.admin_desk
+
+        def opened(desk: Any) -> None:
+            if self._closing or self.current_dialog is not None:
+                return
+            try:
+                dialog = dialog_class(desk, self)
+            except Exception as error:
+                log.exception("cannot open %s", class_name)
+                self.show_message(error_text(error), error=True)
+                return
+            self._open_tool(dialog)
+
+        run_in_background(
+            (lambda: desk_for(session)) if desk_for is not None else (lambda: admin_desk),
+            opened,
+            lambda error: self.show_message(error_text(error), error=True),
+            parent=self,
+        )
+
+    def change_own_password(self) -> None:
+        if self.current_dialog is not None:
+            return
+        from ui.dialogs.admin import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.admin_desk.change_own_password, self)
+        self._open_tool(dialog, self.tr("密码已修改"))
+
+    def _open_tool(self, dialog: Any, accepted: str = "") -> None:
+        """A 管理 screen over the counter (one at a time); ``accepted``: the line to show when
+        it closes accepted."""
+        self.current_dialog = dialog
+
+        def finished(code: int) -> None:
+            self.current_dialog = None
+            dialog.deleteLater()
+            if code == 1 and accepted:
+                self.show_message(accepted)
+            self.search.setFocus()
+
+        dialog.finished.connect(finished)
+        keep_fitted(dialog)
+        dialog.open()
 
     def set_font_scale(self, scale: int | None) -> None:
         """The application font at ``scale`` per cent (None: from the screen), kept for the

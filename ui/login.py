@@ -43,6 +43,8 @@ class LoginWindow(QWidget):
         self.ctx = ctx
         self.station = station
         self.busy = False
+        self._typed = ""
+        self.password_dialog: QWidget | None = None  # the forced password change, while open
         title = self.tr("GasDesk 燃气营业厅柜台系统 — 登录")
         if training:
             title += self.tr("（培训模式）")
@@ -124,6 +126,7 @@ class LoginWindow(QWidget):
             (self.password if username else self.username).setFocus()
             return
         ctx, counter_id = self.ctx, self.station.counter_id
+        self._typed = password  # a forced change after this login proves the old one with it
 
         def work() -> LoggedIn:
             from app.services.security import login
@@ -137,8 +140,43 @@ class LoginWindow(QWidget):
         self.set_busy(False)
         self.error.clear()
         self.password.clear()
+        typed, self._typed = self._typed, ""
+        if user.must_change_password:
+            self.ask_new_password(user, typed)
+            return
         log.info("login: %s (%s)", user.username, user.role)
         self.logged_in.emit(user)
+
+    def ask_new_password(self, user: LoggedIn, typed: str) -> None:
+        """The administrator set this password: the new one twice before the counter opens;
+        cancelled, the user stays at the login."""
+        import dataclasses
+
+        from app.services.security import change_password
+        from ui.dialogs.admin import ChangePasswordDialog
+
+        ctx = self.ctx
+
+        def change(old: str, new: str) -> None:
+            change_password(ctx, user.user_id, old, new)
+
+        self.password_dialog = dialog = ChangePasswordDialog(
+            change, self, old_password=typed, forced=True
+        )
+
+        def finished(code: int) -> None:
+            self.password_dialog = None
+            dialog.deleteLater()
+            if code != 1:
+                log.info("login: %s did not change the password set for them", user.username)
+                self.show_error(self.tr("须先修改密码才能进入柜台，请重新登录"))
+                self.password.setFocus()
+                return
+            log.info("login: %s (%s), own password chosen", user.username, user.role)
+            self.logged_in.emit(dataclasses.replace(user, must_change_password=False))
+
+        dialog.finished.connect(finished)
+        dialog.open()
 
     def _failed(self, error: Exception) -> None:
         self.set_busy(False)

@@ -9,6 +9,7 @@ reports (``app.counter.reports``, reportlab behind it) are imported by the F12 d
 ``TariffDesk`` is an administrator's front door to the tariffs and the price change (调价).
 """
 
+from app.counter.admin import AdminDesk, UserAdded
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
 from app.counter.quote import PurchaseStart, Quote
 from app.counter.receipts import PrintOutcome
@@ -30,6 +31,14 @@ from app.services.accounts import (
     OpenAccountRequest,
     OpenAccountResult,
     TransferRequest,
+)
+from app.services.administration import (
+    CalendarView,
+    Fee,
+    SettingView,
+    UserRow,
+    fee_range,
+    shown_in_unit,
 )
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
@@ -63,6 +72,14 @@ __all__ = [
     "ID_TYPES",
     "REPLACEMENT_REASONS",
     "AccountSummary",
+    "AdminDesk",
+    "CalendarView",
+    "Fee",
+    "SettingView",
+    "UserAdded",
+    "UserRow",
+    "fee_range",
+    "shown_in_unit",
     "AccountView",
     "ApprovalEntry",
     "ApprovalSlots",

@@ -334,6 +334,10 @@ FIELD_LABELS = {
     "minutes": "时长",
     "last_input": "最后操作时间",
     "locked": "锁屏状态",
+    "values": "设置值",
+    "lines": "提示语",
+    "fees": "价目表",
+    "must_change_password": "须修改密码",
 }
 
 

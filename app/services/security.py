@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
@@ -203,6 +204,9 @@ class LoggedIn:
     username: str
     display_name: str
     role: str
+    # a password an administrator set (new user, reset): the user chooses their own before the
+    # counter opens (the login window asks twice, then ``change_password``)
+    must_change_password: bool = False
 
 
 def locked_until(session: Session, ctx: Context, user_id: int) -> dt.datetime | None:
@@ -308,7 +312,13 @@ def login(
         if _needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         session.commit()
-        return LoggedIn(user.id, user.username, user.display_name, user.role)
+        return LoggedIn(
+            user.id,
+            user.username,
+            user.display_name,
+            user.role,
+            must_change_password=user.id in password_change_due(session),
+        )
 
 
 def _needs_rehash(stored: str | None) -> bool:
@@ -395,6 +405,36 @@ def _own_refusal(ctx: Context, refused: LoginRefused) -> str:
 
 # ---------------------------------------------------------------- users
 
+# The users whose password an administrator set and who have not chosen their own since: one
+# settings row (JSON list of user ids), chained by the audit log like every setting. Not a
+# ``users`` column: the chain holds every user row's figures, and a new column would make each
+# existing user differ from what was chained before the upgrade.
+PASSWORD_CHANGE_DUE = "password_change_due"
+
+
+def password_change_due(session: Session, *, lock: bool = False) -> set[int]:
+    """The ids of users who must change their password at the next login."""
+    row = session.get(Setting, PASSWORD_CHANGE_DUE, with_for_update=lock)
+    if row is None:
+        return set()
+    try:
+        return {int(user_id) for user_id in json.loads(row.value)}
+    except (TypeError, ValueError) as error:
+        raise InvalidInput("密码更改标记格式不正确", str(error)) from error
+
+
+def _mark_change_due(session: Session, user_id: int, due: bool) -> None:
+    users = password_change_due(session, lock=True)
+    if (user_id in users) == due:
+        return
+    users = users | {user_id} if due else users - {user_id}
+    value = json.dumps(sorted(users))
+    row = session.get(Setting, PASSWORD_CHANGE_DUE)
+    if row is None:
+        session.add(Setting(key=PASSWORD_CHANGE_DUE, value=value))
+    else:
+        row.value = value
+
 
 @dataclass(frozen=True)
 class AdminActor:
@@ -404,11 +444,15 @@ class AdminActor:
 
 
 def _admin(session: Session, actor: AdminActor, operation: str) -> User:
+    """The acting administrator's row; anyone else is refused (PermissionDenied, audited)."""
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
         raise PermissionDenied("操作员不存在或已停用", f"user {actor.user_id} invalid")
     require_permission(session, user.id, None, user.role, operation)
     return user
+
+
+require_administrator = _admin
 
 
 @service
@@ -436,10 +480,12 @@ def create_user(
     with ctx.reading() as session:
         _admin(session, actor, "manage_users")
     user_id = add_user(ctx, username, display_name, role, password=password)
-    audit.record_alone(
-        ctx,
-        audit.Event("user_created", actor.user_id, data={"user": user_id, "role": role}),
-    )
+    with ctx.unit_of_work() as session:
+        # the administrator knows this password: the new user chooses their own at first login
+        _mark_change_due(session, user_id, True)
+        event = audit.Event("user_created", actor.user_id, data={"user": user_id, "role": role})
+        audit.record(session, ctx, event)
+        session.commit()
     return user_id
 
 
@@ -466,12 +512,14 @@ def change_password(
         if password_matches(user.password_hash, new_password):
             raise InvalidInput("新密码不能与原密码相同", "same password")
         user.password_hash = new_hash
+        _mark_change_due(session, user_id, False)
         audit.record(session, ctx, audit.Event("password_changed", user_id))
         session.commit()
 
 
 @service
 def reset_password(ctx: Context, actor: AdminActor, user_id: int, new_password: Password) -> None:
+    """An administrator sets a user's password; the user must change it at the next login."""
     new_hash = hash_password(new_password)
     with ctx.unit_of_work() as session:
         _admin(session, actor, "manage_users")
@@ -479,6 +527,7 @@ def reset_password(ctx: Context, actor: AdminActor, user_id: int, new_password: 
         if user is None:
             raise NotFound("用户不存在", f"user {user_id}")
         user.password_hash = new_hash
+        _mark_change_due(session, user_id, True)  # forced to choose their own at next login
         audit.record(
             session, ctx, audit.Event("password_reset", actor.user_id, data={"user": user_id})
         )

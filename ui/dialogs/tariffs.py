@@ -73,6 +73,9 @@ class TierRow:
 class TariffsDialog(QDialog):
     """The versions of the chosen class and the 调价 form with its live preview."""
 
+    # the counter window's 管理 menu opens the desk of its user with this, off the GUI thread
+    desk_for = staticmethod(TariffDesk.for_counter)
+
     def __init__(self, desk: TariffDesk, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk = desk
