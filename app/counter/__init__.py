@@ -9,6 +9,16 @@ reports (``app.counter.reports``, reportlab behind it) are imported by the F12 d
 """
 
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
+from app.counter.devices import (
+    CounterDevices,
+    DeviceCheck,
+    DeviceSetup,
+    DevicesSaved,
+    PrinterChoices,
+    PrinterConfig,
+    ReaderConfig,
+    ReaderList,
+)
 from app.counter.quote import PurchaseStart, Quote
 from app.counter.receipts import PrintOutcome
 from app.counter.session import (
@@ -60,11 +70,15 @@ __all__ = [
     "CloseAccountRequest",
     "ContractInput",
     "CounterSession",
+    "CounterDevices",
     "CounterStatus",
     "CountRequest",
     "CountResult",
     "CustomerInput",
     "CustomerSummary",
+    "DeviceCheck",
+    "DeviceSetup",
+    "DevicesSaved",
     "DrawerStatus",
     "EarlierSaleCompleted",
     "HandoverRequest",
@@ -74,8 +88,12 @@ __all__ = [
     "OpenShiftRequest",
     "Outcome",
     "PrintOutcome",
+    "PrinterChoices",
+    "PrinterConfig",
     "PurchaseStart",
     "Quote",
+    "ReaderConfig",
+    "ReaderList",
     "RefundQuote",
     "ReplaceCardRequest",
     "SaleOnCard",
