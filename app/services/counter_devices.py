@@ -54,9 +54,10 @@ def may_change_devices(ctx: Context, actor: AdminActor) -> None:
 
 
 @service
-def record_devices_changed(ctx: Context, actor: AdminActor, change: DevicesChange) -> None:
+def record_devices_changed(ctx: Context, actor: AdminActor, req: DevicesChange) -> None:
     """Chain the change of this counter's devices into the audit log (the role checked again,
     in the same unit of work as the entry)."""
+    change = req
     with ctx.unit_of_work() as session:
         _administrator(session, actor)
         event = audit.Event(
