@@ -256,3 +256,27 @@ def test_the_reader_list_shows_what_pcscd_lists(config_file, pcsc_stack):
     listed = DeviceSetup(None, 1, STATION, config_file=config_file).readers()  # type: ignore[arg-type]
     assert listed.available
     assert pcsc_stack.reader_name(0) in listed.names
+
+
+def test_an_unaudited_change_does_not_stay_in_the_file(hall, config_file, monkeypatch):
+    """The file is written before the audit entry: when the entry cannot be written (here the
+    database refuses it), the file goes back to what it said."""
+    from app.counter import devices
+    from app.errors import SystemFault
+
+    def database_down(*_args, **_kwargs):
+        raise SystemFault("数据库不可用", "test: database down")
+
+    monkeypatch.setattr(devices, "record_devices_changed", database_down)
+    before = config_file.read_bytes()
+    with pytest.raises(SystemFault):
+        setup_for(hall, "admin", config_file).save(ReaderConfig(ReaderKind.NONE), network())
+    assert config_file.read_bytes() == before
+    assert events(hall.ctx, "counter_devices_changed") == []
+
+
+def test_a_new_config_file_is_made_when_there_is_none(hall, tmp_path):
+    path = tmp_path / "fresh" / "config.toml"
+    saved = setup_for(hall, "admin", path).save(ReaderConfig(ReaderKind.EMULATED), None)
+    assert saved.changed
+    assert path.read_text(encoding="utf-8").strip() == "emulated_devices = true"
