@@ -280,3 +280,16 @@ def test_a_new_config_file_is_made_when_there_is_none(hall, tmp_path):
     saved = setup_for(hall, "admin", path).save(ReaderConfig(ReaderKind.EMULATED), None)
     assert saved.changed
     assert path.read_text(encoding="utf-8").strip() == "emulated_devices = true"
+
+
+def test_without_a_workstation_the_slip_names_config_tomls_codes(hall, config_file, emulator):
+    class Desk:  # what the 管理 menu holds: the context and the logged-in user
+        ctx = hall.ctx
+        user = type("User", (), {"user_id": hall.users["admin"]})()
+
+    setup = DeviceSetup.of(Desk())
+    assert setup.workstation is None and setup.config_file == config_file
+    assert setup.test_print(network(port=str(emulator.port))).ok
+    emulator.wait_idle()
+    paper = emulator.transcript()
+    assert "营业厅 01" in paper and "2号柜台" in paper

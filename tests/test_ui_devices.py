@@ -133,8 +133,14 @@ def test_a_bad_port_shows_its_message_and_nothing_is_written(qtbot, hall, config
     assert config_file.read_text(encoding="utf-8") == ORIGINAL
 
 
-def test_a_clerk_cannot_save(qtbot, hall, config_file):
-    dialog = open_dialog(qtbot, hall, config_file, username="lina")
+def test_opened_from_a_clerks_counter_the_save_is_refused(qtbot, hall, config_file, counter):
+    """The counter window opens the screen with what it holds (its session): a clerk's save is
+    refused by the service, on screen, and config.toml (GASDESK_CONFIG) stays as it was."""
+    dialog = DevicesDialog(counter)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.working and dialog.reader.count() > 0)
+    assert dialog.setup.config_file == config_file
     choose_network_printer(qtbot, dialog, "192.168.1.50", "9100")
     click_and_wait(qtbot, dialog, dialog.save_button, "无权")
     assert config_file.read_text(encoding="utf-8") == ORIGINAL

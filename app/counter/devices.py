@@ -214,7 +214,7 @@ class DeviceSetup:
         self,
         ctx: Context,
         user_id: int,
-        workstation: Workstation,
+        workstation: Workstation | None = None,
         *,
         config_file: Path | None = None,
         list_readers: Callable[[], list[str]] | None = None,
@@ -231,6 +231,18 @@ class DeviceSetup:
     def for_session(cls, session: CounterSession, config_file: Path | None = None) -> DeviceSetup:
         """The devices screen of the counter ``session`` works at (its logged-in user)."""
         return cls(session.ctx, session.user.user_id, session.workstation, config_file=config_file)
+
+    @classmethod
+    def of(cls, source: object) -> DeviceSetup:
+        """``source`` itself when it is a ``DeviceSetup``; else the screen of whoever
+        ``source`` holds as ``ctx`` and ``user`` (a ``CounterSession``, the 管理 menu's desk),
+        at its ``workstation`` when it has one."""
+        if isinstance(source, DeviceSetup):
+            return source
+        ctx, user = getattr(source, "ctx", None), getattr(source, "user", None)
+        if ctx is None or user is None:
+            raise TypeError(f"no devices screen for {source!r}: it holds no ctx and user")
+        return cls(ctx, user.user_id, getattr(source, "workstation", None))
 
     # ------------------------------------------------------------------ what there is
 
@@ -288,10 +300,10 @@ class DeviceSetup:
         """Print a short test slip on ``printer`` (as typed, not yet saved): the outcome, or
         ``InvalidInput`` for a value that would not be saved either. Runs off the GUI thread."""
         table, port = self._printer(printer)
-        station = self.workstation
+        hall_name, counter_name = self._names()
         slip = printer_test_slip(
-            station.hall_name,
-            station.counter_name,
+            hall_name,
+            counter_name,
             self.ctx.local(self.ctx.now()),
             describe_printer(table),
             port.columns,
@@ -305,6 +317,13 @@ class DeviceSetup:
             return DeviceCheck(False, "无法连接打印机，请检查设置和连接", PrinterState.UNREACHABLE)
         said = f"测试页已打印（已发送 {sent} 字节），请查看打印效果"
         return DeviceCheck(True, said, PrinterState.READY, sent)
+
+    def _names(self) -> tuple[str, str]:
+        """The hall and counter the test slip names (config.toml's codes without a workstation)."""
+        if self.workstation is not None:
+            return self.workstation.hall_name, self.workstation.counter_name
+        _, values = self._values()
+        return f"营业厅 {values.get('hall_code', '01')}", f"{values.get('counter_code', '1')}号柜台"
 
     def printer_status(self, printer: PrinterConfig) -> DeviceCheck:
         """Ask ``printer`` for its status (a short time-out: an unreachable printer is said at

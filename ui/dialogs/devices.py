@@ -9,9 +9,10 @@ both with the fields as typed (nothing saved); 保存 writes config.toml. Every 
 of ``app.counter.DeviceSetup``, run off the GUI thread; its outcome or its Chinese error shows
 under the fields (a field at fault gets the focus).
 
-The counter window opens it for the administrator with
-``DevicesDialog.for_session(self.session, self).exec()`` (the session's logged-in user; the
-service refuses anyone else's save). Tests pass a ``DeviceSetup`` of their own.
+``DevicesDialog(source, parent)``: ``source`` is a ``DeviceSetup`` (tests pass their own), or
+what the counter window holds — its ``CounterSession``, or the 管理 menu's desk (anything with
+``ctx`` and ``user``; ``DeviceSetup.of``) — for the logged-in user (the service refuses anyone
+but an administrator's save).
 """
 
 from __future__ import annotations
@@ -53,11 +54,13 @@ ERROR_STYLE = "color: #b00020; font-weight: bold"
 
 
 class DevicesDialog(QDialog):
-    """本柜台设备 for ``setup`` (see the module docstring for how the counter window opens it)."""
+    """本柜台设备 for ``source`` (see the module docstring for how the counter window opens it)."""
 
-    def __init__(self, setup: DeviceSetup, parent: QWidget | None = None):
+    def __init__(
+        self, source: DeviceSetup | CounterSession | object, parent: QWidget | None = None
+    ):
         super().__init__(parent)
-        self.setup = setup
+        self.setup = setup = DeviceSetup.of(source)
         self.working = False
         self.setWindowTitle(self.tr("本柜台设备"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -169,11 +172,6 @@ class DevicesDialog(QDialog):
             self._failed,
             parent=self,
         )
-
-    @classmethod
-    def for_session(cls, session: CounterSession, parent: QWidget | None = None) -> DevicesDialog:
-        """The screen of the counter ``session`` works at, for its logged-in user."""
-        return cls(DeviceSetup.for_session(session), parent)
 
     # ------------------------------------------------------------------ fields
 
