@@ -91,6 +91,31 @@ def write_private_text(path: Path, text: str) -> None:
     secure_file(path)
 
 
+def config_text_with(text: str, changes: dict[str, object | None]) -> str:
+    """``text`` (config.toml as it is, possibly empty) with the top-level keys of ``changes``
+    set (a dict: the whole table replaced) or removed (None). Every other key, comment and
+    blank line stays as it was written (tomlkit keeps them); ``InvalidInput`` when ``text`` is
+    not TOML."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as exc:
+        raise InvalidInput(f"配置文件格式错误（{exc}），请先修正文件", f"config: {exc}") from exc
+    for key, value in changes.items():
+        if value is None:
+            if key in document:
+                del document[key]
+        elif isinstance(value, dict):
+            table = tomlkit.table()
+            table.update(value)
+            document[key] = table
+        else:
+            document[key] = value
+    return tomlkit.dumps(document)
+
+
 def default_data_dir() -> Path:
     return Path(os.environ.get("GASDESK_DATA_DIR") or platformdirs.user_data_dir(APP_NAME))
 

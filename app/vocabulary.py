@@ -172,6 +172,27 @@ class PrinterState(_Labelled):
         return self is PrinterState.READY
 
 
+class ReaderKind(_Labelled):
+    """Which card reader a counter uses (``reader`` / ``emulated_devices`` in config.toml)."""
+
+    PCSC = "pcsc", "PC/SC读卡器", "PC/SC card reader"
+    EMULATED = (
+        "emulated",
+        "模拟设备（培训用，读卡器和打印机均为模拟）",
+        "Emulated devices (training: reader and printer)",
+    )
+    NONE = "none", "不使用读卡器", "No card reader"
+
+
+class PrinterKind(_Labelled):
+    """How a counter reaches its receipt printer (``[printer] type`` in config.toml)."""
+
+    NETWORK = "network", "网络打印机", "Network printer"
+    USB = "usb", "USB打印机", "USB printer"
+    SERIAL = "serial", "串口打印机", "Serial printer"
+    FILE = "file", "设备文件", "Device file"
+
+
 class TrainingFault(_Labelled):
     """A fault 培训模式 lets a trainee switch on, to rehearse what real counters see."""
 

@@ -11,6 +11,16 @@ reports (``app.counter.reports``, reportlab behind it) are imported by the F12 d
 
 from app.counter.admin import AdminDesk, UserAdded
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
+from app.counter.devices import (
+    CounterDevices,
+    DeviceCheck,
+    DeviceSetup,
+    DevicesSaved,
+    PrinterChoices,
+    PrinterConfig,
+    ReaderConfig,
+    ReaderList,
+)
 from app.counter.quote import PurchaseStart, Quote
 from app.counter.receipts import PrintOutcome
 from app.counter.session import (
@@ -90,11 +100,15 @@ __all__ = [
     "CloseAccountRequest",
     "ContractInput",
     "CounterSession",
+    "CounterDevices",
     "CounterStatus",
     "CountRequest",
     "CountResult",
     "CustomerInput",
     "CustomerSummary",
+    "DeviceCheck",
+    "DeviceSetup",
+    "DevicesSaved",
     "DrawerStatus",
     "EarlierSaleCompleted",
     "HandoverRequest",
@@ -107,8 +121,12 @@ __all__ = [
     "PricedPurchase",
     "PricePreview",
     "PrintOutcome",
+    "PrinterChoices",
+    "PrinterConfig",
     "PurchaseStart",
     "Quote",
+    "ReaderConfig",
+    "ReaderList",
     "RefundQuote",
     "ReplaceCardRequest",
     "SaleOnCard",

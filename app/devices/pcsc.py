@@ -84,6 +84,32 @@ def reader_names() -> list[str]:
         return []
 
 
+class PcscUnavailable(CardReaderError):
+    """The PC/SC service cannot be asked for its readers: pyscard or pcscd is missing."""
+
+
+def list_readers() -> list[str]:
+    """The PC/SC readers pcscd lists now (empty: pcscd runs, no reader plugged in).
+
+    Raises ``PcscUnavailable`` (Chinese message) when pyscard is not installed or pcscd does
+    not answer, so a screen can say so instead of showing an empty list."""
+    try:
+        from smartcard.System import readers
+    except ImportError as error:
+        raise PcscUnavailable(
+            "未安装智能卡读卡器支持（pyscard），无法列出读卡器", f"pyscard: {error}"
+        ) from error
+    try:
+        return [str(r) for r in readers()]
+    except Exception as error:  # EstablishContextException and friends: no pcscd
+        if "no readers" in str(error).lower():  # pcsc-lite's SCARD_E_NO_READERS_AVAILABLE
+            return []
+        raise PcscUnavailable(
+            "智能卡服务（pcscd）未运行，无法列出读卡器。请安装并启动 pcscd 后重试",
+            f"pcscd: {error}",
+        ) from error
+
+
 def _translate(error: Exception, reader: str) -> CardReaderError:
     """pyscard's exceptions as typed errors with Chinese messages.
 

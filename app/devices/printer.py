@@ -10,14 +10,16 @@ the line is rendered with a CJK font and printed as a raster image: never a cras
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from app.documents.receipts import Line, Receipt
-from app.errors import GasDeskError
+from app.errors import GasDeskError, InvalidInput
 from app.vocabulary import PrinterFaultReason, PrinterState
 
 log = logging.getLogger(__name__)
@@ -315,20 +317,162 @@ def serial_printer(device: str, baudrate: int = 9600) -> Callable[[], object]:
     return lambda: Serial(devfile=device, baudrate=baudrate)
 
 
-def printer_from_config(values: dict[str, object]) -> EscposReceiptPrinter:
-    """Build the configured printer: {"type": "network"|"file"|"usb"|"serial", ..., "profile"}."""
-    profile = PROFILES.get(str(values.get("profile", "通用80mm中文")))
-    if profile is None:  # a configuration error, raised while composing the counter
-        raise PrinterFault("未知的打印机型号", f"profile {values.get('profile')!r}")
+# -- the [printer] table of config.toml ------------------------------------------------------
+
+DEFAULT_PORT = 9100
+DEFAULT_BAUDRATE = 9600
+BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+_HOST = re.compile(r"^[0-9A-Za-z.:\-]{1,253}$")  # a name or an IPv4/IPv6 address
+# what each key is called on the devices screen (the messages name both)
+PRINTER_KEY_LABELS = {
+    "type": "打印机类型",
+    "profile": "打印机型号",
+    "name": "打印机名称",
+    "host": "打印机地址",
+    "port": "端口",
+    "vendor": "厂商编号（Vendor ID）",
+    "product": "产品编号（Product ID）",
+    "device": "串口设备",
+    "baudrate": "波特率",
+    "path": "设备文件路径",
+}
+
+
+def _bad(key: str, source: str, reason: str, english: str, value: object) -> InvalidInput:
+    label = PRINTER_KEY_LABELS.get(key, key)
+    return InvalidInput(
+        f"{source}中 printer.{key}（{label}）的值无效：{reason}",
+        f"printer.{key} = {value!r}: {english}",
+        field=key,
+    )
+
+
+def _text(values: Mapping[str, object], key: str, source: str, *, required: bool) -> str | None:
+    value = values.get(key)
+    if value is None:
+        if required:
+            raise _bad(key, source, "未填写", "missing", value)
+        return None
+    if not isinstance(value, str):
+        raise _bad(key, source, "须为带引号的文本", "must be a string", value)
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise _bad(key, source, "含有控制字符（如 NUL、换行）", "control character", value)
+    value = value.strip()
+    if required and not value:
+        raise _bad(key, source, "未填写", "empty", value)
+    if len(value) > 1000:
+        raise _bad(key, source, "过长（最多1000个字符）", "too long", value)
+    return value
+
+
+def _number(values: Mapping[str, object], key: str, source: str, default: int | None) -> int:
+    value = values.get(key, default)
+    if value is None:
+        raise _bad(key, source, "未填写", "missing", value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad(key, source, "须为整数", "must be an integer", value)
+    return value
+
+
+def _usb_id(values: Mapping[str, object], key: str, source: str, low: int) -> str:
+    """A USB id as four hex digits with 0x (``0x04b8``): typed as hex text or a TOML integer."""
+    value = values.get(key)
+    if value is None or value == "":
+        raise _bad(key, source, "未填写（十六进制，例如 0x04b8）", "missing", value)
+    if isinstance(value, bool):
+        raise _bad(key, source, "须为十六进制数，例如 0x04b8", "not a number", value)
+    if isinstance(value, str):
+        digits = value.strip().lower().removeprefix("0x")
+        if not re.fullmatch(r"[0-9a-f]{1,4}", digits):
+            raise _bad(key, source, "须为十六进制数，例如 0x04b8", "not hex", value)
+        number = int(digits, 16)
+    elif isinstance(value, int):
+        number = value
+    else:
+        raise _bad(key, source, "须为十六进制数，例如 0x04b8", "not a number", value)
+    if not low <= number <= 0xFFFF:
+        raise _bad(key, source, f"须在 0x{low:04x} 到 0xffff 之间", "out of range", value)
+    return f"0x{number:04x}"
+
+
+def _device_path(values: Mapping[str, object], key: str, source: str) -> str:
+    path = _text(values, key, source, required=True)
+    assert path is not None
+    if not Path(path).expanduser().is_absolute():
+        raise _bad(key, source, "须为绝对路径（例如 /dev/usb/lp0）", "must be absolute", path)
+    return path
+
+
+def check_printer_settings(
+    values: Mapping[str, object], *, source: str = "配置文件"
+) -> dict[str, object]:
+    """The ``[printer]`` table of config.toml checked and normalised: its ``type``, the keys
+    that type needs (network: host, port; usb: vendor, product as ``0x04b8``; serial: device,
+    baudrate; file: path) and the ``profile``. ``InvalidInput`` with a Chinese message naming
+    the key (and ``field`` set to it) otherwise. Keys of other types are dropped, unknown ones
+    kept as they are."""
+    from app.vocabulary import PrinterKind
+
     kind = values.get("type")
+    if kind not in set(PrinterKind):
+        kinds = "、".join(k.value for k in PrinterKind)
+        raise _bad("type", source, f"须为 {kinds} 之一", "unknown type", kind)
+    kind = PrinterKind(kind)
+    profile = values.get("profile", next(iter(PROFILES)))
+    if profile not in PROFILES:
+        names = "、".join(PROFILES)
+        raise _bad("profile", source, f"须为 {names} 之一", "unknown profile", profile)
+    checked: dict[str, object] = {"type": kind.value}
+    if kind is PrinterKind.NETWORK:
+        host = _text(values, "host", source, required=True)
+        if not _HOST.match(host or ""):
+            raise _bad("host", source, "须为主机名或IP地址（例如 192.168.1.50）", "bad host", host)
+        port = _number(values, "port", source, DEFAULT_PORT)
+        if not 1 <= port <= 65535:
+            raise _bad("port", source, "须在 1 到 65535 之间", "out of range", port)
+        checked.update(host=host, port=port)
+    elif kind is PrinterKind.USB:
+        checked.update(
+            vendor=_usb_id(values, "vendor", source, 1),
+            product=_usb_id(values, "product", source, 0),
+        )
+    elif kind is PrinterKind.SERIAL:
+        device = _device_path(values, "device", source)
+        baudrate = _number(values, "baudrate", source, DEFAULT_BAUDRATE)
+        if baudrate not in BAUDRATES:
+            rates = "、".join(str(rate) for rate in BAUDRATES)
+            raise _bad("baudrate", source, f"须为 {rates} 之一", "unusual baud rate", baudrate)
+        checked.update(device=device, baudrate=baudrate)
+    else:
+        checked["path"] = _device_path(values, "path", source)
+    checked["profile"] = profile
+    name = _text(values, "name", source, required=False)
+    if name:
+        checked["name"] = name
+    other_kinds = {"host", "port", "vendor", "product", "device", "baudrate", "path"}
+    checked.update(
+        (key, value)
+        for key, value in values.items()
+        if key not in checked and key not in other_kinds and key not in PRINTER_KEY_LABELS
+    )
+    return checked
+
+
+def printer_from_config(
+    values: Mapping[str, object], *, timeout: float = 5.0
+) -> EscposReceiptPrinter:
+    """Build the configured printer: {"type": "network"|"file"|"usb"|"serial", ..., "profile"},
+    checked by ``check_printer_settings`` (``InvalidInput`` for a bad table). ``timeout``:
+    how long a network printer may take to connect and answer."""
+    values = check_printer_settings(values)
+    profile = PROFILES[str(values["profile"])]
+    kind = values["type"]
     if kind == "network":
-        connect = network_printer(str(values["host"]), int(values.get("port", 9100)))
+        connect = network_printer(str(values["host"]), int(values["port"]), timeout)  # type: ignore[call-overload]
     elif kind == "file":
         connect = file_printer(str(values["path"]))
     elif kind == "usb":
         connect = usb_printer(int(str(values["vendor"]), 0), int(str(values["product"]), 0))
-    elif kind == "serial":
-        connect = serial_printer(str(values["device"]), int(values.get("baudrate", 9600)))
     else:
-        raise PrinterFault("打印机配置错误", f"printer type {kind!r}")
+        connect = serial_printer(str(values["device"]), int(values["baudrate"]))  # type: ignore[call-overload]
     return EscposReceiptPrinter(connect, profile, name=str(values.get("name", "")))

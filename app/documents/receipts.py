@@ -509,3 +509,34 @@ def handover_slip(data: HandoverSlipData, width: int = 48) -> Receipt:
         open_drawer=False,
         meta={"kind": "handover", "slip_no": data.slip_no},
     )
+
+
+PRINTER_TEST_TITLE = "打印测试"
+
+
+def printer_test_slip(
+    hall_name: str, counter_name: str, printed_at: dt.datetime, printer: str, width: int = 48
+) -> Receipt:
+    """The test slip of the devices screen (本柜台设备 → 测试打印): who printed it where and when,
+    Chinese and ASCII text and a QR code, so the administrator sees every kind of line print."""
+    rule = Line("-" * width)
+    lines: list[Line] = [
+        *_text(hall_name, width, bold=True, align="center"),
+        *_big(PRINTER_TEST_TITLE, width),
+        rule,
+        *_pair("柜台", counter_name, width),
+        *_pair("时间", f"{printed_at:%Y-%m-%d %H:%M:%S}", width),
+        *_text(f"打印机：{printer}", width),
+        rule,
+        *_text("中文：燃气购气凭证 立方米 元 找零", width),
+        *_text("ASCII: 0123456789 ABCDEFGHIJ abcdefghij", width),
+        *_text("粗体：金额(元) 0.00", width, bold=True),
+        rule,
+        *_text("以上文字和下方二维码都清楚，打印机即设置正确。", width),
+    ]
+    return Receipt(
+        lines=tuple(lines),
+        qr=_checked(f"TEST|{printed_at:%Y-%m-%d %H:%M:%S}"),
+        open_drawer=False,
+        meta={"kind": "printer_test"},
+    )
