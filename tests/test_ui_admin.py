@@ -223,23 +223,6 @@ def test_the_administrator_has_the_admin_menu(qtbot, admin_window):
     qtbot.waitUntil(lambda: admin_window.current_dialog is None, timeout=WAIT)
 
 
-@pytest.mark.parametrize(
-    ("key", "module", "name"),
-    [
-        ("tariffs", "ui.dialogs.tariffs", "价格/调价"),
-        ("devices", "ui.dialogs.devices", "本柜台设备"),
-    ],
-)
-def test_screens_of_other_issues_say_not_yet_open(qtbot, admin_window, key, module, name):
-    import importlib.util
-
-    if importlib.util.find_spec(module) is not None:
-        pytest.skip(f"{module} is merged: its own tests open it")
-    admin_window.admin_actions[key].trigger()
-    assert admin_window.current_dialog is None
-    assert admin_window.message.text() == f"{name}：功能尚未开放"
-
-
 def test_the_tariff_screen_opens_from_the_admin_menu(qtbot, admin_window):
     """价格/调价: the administrator's tariff desk is read off the GUI thread, then its screen
     shows the versions in force."""
@@ -248,6 +231,18 @@ def test_the_tariff_screen_opens_from_the_admin_menu(qtbot, admin_window):
     admin_window.admin_actions["tariffs"].trigger()
     qtbot.waitUntil(lambda: isinstance(admin_window.current_dialog, TariffsDialog), timeout=WAIT)
     screen = admin_window.current_dialog
+    qtbot.keyClick(screen, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: admin_window.current_dialog is None, timeout=WAIT)
+
+
+def test_the_devices_screen_opens_from_the_admin_menu_with_this_counter(qtbot, admin_window):
+    """本柜台设备 from the 管理 menu works for the window's own counter (its workstation)."""
+    from ui.dialogs.devices import DevicesDialog
+
+    admin_window.admin_actions["devices"].trigger()
+    qtbot.waitUntil(lambda: isinstance(admin_window.current_dialog, DevicesDialog), timeout=WAIT)
+    screen = admin_window.current_dialog
+    assert screen.setup.workstation is admin_window.session.workstation
     qtbot.keyClick(screen, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: admin_window.current_dialog is None, timeout=WAIT)
 

@@ -56,12 +56,17 @@ ERROR_STYLE = "color: #b00020; font-weight: bold"
 class DevicesDialog(QDialog):
     """本柜台设备 for ``source`` (see the module docstring for how the counter window opens it)."""
 
+    # the counter window's 管理 menu: the counter's own session, so a test slip names the real
+    # hall and counter
+    desk_for = staticmethod(DeviceSetup.for_session)
+
     def __init__(
         self, source: DeviceSetup | CounterSession | object, parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.setup = setup = DeviceSetup.of(source)
         self.working = False
+        self.saving = False  # only a save under way keeps the screen open
         self.setWindowTitle(self.tr("本柜台设备"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         choices = setup.printer_choices
@@ -265,6 +270,9 @@ class DevicesDialog(QDialog):
 
     def save(self) -> None:
         reader, printer = self.chosen_reader(), self.chosen_printer()
+        if self.working:
+            return
+        self.saving = True
         self._run(lambda: self.setup.save(reader, printer), self._saved)
 
     # ------------------------------------------------------------------ outcomes
@@ -292,9 +300,11 @@ class DevicesDialog(QDialog):
         self._say(check.message, ok=check.ok)
 
     def _saved(self, saved: DevicesSaved) -> None:
+        self.saving = False
         self._say(saved.message, ok=True)
 
     def _failed(self, error: Exception) -> None:
+        self.saving = False
         self._set_working(False)
         self._say(error_text(error), ok=False)
         field = error.field if isinstance(error, GasDeskError) else None
@@ -313,5 +323,5 @@ class DevicesDialog(QDialog):
         self._show_fields()
 
     def reject(self) -> None:
-        if not self.working:  # a save under way finishes on screen
+        if not self.saving:  # a save under way finishes on screen
             super().reject()
