@@ -73,15 +73,26 @@ def bundle_env(away: Path) -> dict[str, str]:
     return env
 
 
-def run_bundle(bundle: Path, away: Path, *args: str, timeout: float = 120):
+def run_bundle(bundle: Path, away: Path, *args: str, timeout: float = 120, **extra_env: str):
     return subprocess.run(
         [str(bundle / "gasdesk"), *args],
         cwd=away,
-        env=bundle_env(away),
+        env={**bundle_env(away), **extra_env},
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def start_window(bundle: Path, away: Path, *args: str, **extra_env: str) -> str:
+    """Start the window offscreen for a few seconds; what it wrote to the log meanwhile."""
+    log_file = away / "data" / "logs" / "gasdesk.log"
+    offset = log_file.stat().st_size if log_file.exists() else 0  # `admin demo` logs nothing
+    started = run_bundle(bundle, away, "--quit-after", "3", *args, **extra_env)
+    assert started.returncode == 0, started.stderr[-3000:]
+    with log_file.open("rb") as file:
+        file.seek(offset)
+        return file.read().decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -114,12 +125,29 @@ def test_bundle_creates_the_demo_hall_on_a_fresh_data_dir(demo_hall):
 
 
 def test_bundle_reaches_the_login_window(bundle, away, demo_hall):
-    started = run_bundle(bundle, away, "--quit-after", "3")
-    assert started.returncode == 0, started.stderr[-3000:]
-    log = (demo_hall / "logs" / "gasdesk.log").read_text(encoding="utf-8")
+    log = start_window(bundle, away)
     assert "login window shown" in log
     assert "ready for login" in log  # the database opened through the bundled migrations
     assert "Traceback" not in log
+    assert "no Qt translation" not in log  # Qt's own Chinese words came along
+    assert str(ROOT) not in log
+
+
+def test_bundle_uses_its_own_translations_and_font(bundle, away, demo_hall, tmp_path):
+    """English from the bundled .qm; with a fontconfig that knows no font at all (a bare
+    machine), the bundle's CJK font is loaded from inside the bundle."""
+    fonts_conf = tmp_path / "fonts.conf"
+    fonts_conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        f"<fontconfig><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>\n",
+        encoding="utf-8",
+    )
+    log = start_window(bundle, away, "--lang", "en", FONTCONFIG_FILE=str(fonts_conf))
+    assert "login window shown" in log
+    assert "no translation for" not in log
+    loaded = [line for line in log.splitlines() if "CJK font loaded" in line]
+    assert loaded, log
+    assert str(bundle / "_internal" / "resources" / "fonts") in loaded[0]
 
 
 def test_bundle_doctor_finds_the_hall_healthy(bundle, away, demo_hall):
