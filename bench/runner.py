@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import cards, core, documents, receipts, security, startup
+from bench import bundle, cards, core, documents, receipts, security, startup
 from bench.common import Metric
 
 BENCHMARKS = [
@@ -22,6 +22,7 @@ BENCHMARKS = [
     documents.zreport_speed,
     security.login_cost,
     startup.startup_ratio,
+    bundle.bundle_metrics,
 ]
 
 

@@ -41,8 +41,9 @@ run_packages=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-render-util0 l
               libdbus-1-3 libglib2.0-0 fonts-wqy-zenhei
               pcscd vsmartcard-vpcd libpcsclite-dev swig gcc libc6-dev
               tzdata ca-certificates)
-# the tests read PDFs back with pdftotext/pdffonts/pdftoppm
-test_packages=("${run_packages[@]}" poppler-utils)
+# the tests read PDFs back with pdftotext/pdffonts/pdftoppm; PyInstaller (tests/test_bundle.py)
+# needs objdump from binutils
+test_packages=("${run_packages[@]}" poppler-utils binutils)
 
 # The interpreter that builds the venv, and whether it is Debian's own (then its headers and
 # venv module are Debian packages named after its version).
