@@ -218,6 +218,14 @@
     </message>
 </context>
 <context>
+    <name>AdminScreen</name>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="94"/>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalsWidget</name>
     <message>
         <location filename="../../ui/dialogs/approvals.py" line="25"/>
@@ -289,71 +297,119 @@
 <context>
     <name>CashMoveDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="618"/>
-        <location filename="../../ui/dialogs/shift.py" line="619"/>
+        <location filename="../../ui/dialogs/shift.py" line="626"/>
+        <location filename="../../ui/dialogs/shift.py" line="627"/>
         <source>现金存取</source>
         <translation>Cash in/out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="622"/>
+        <location filename="../../ui/dialogs/shift.py" line="630"/>
         <source>现金存入</source>
         <translation>Cash in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="623"/>
+        <location filename="../../ui/dialogs/shift.py" line="631"/>
         <source>现金支出</source>
         <translation>Cash out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="628"/>
+        <location filename="../../ui/dialogs/shift.py" line="636"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="634"/>
+        <location filename="../../ui/dialogs/shift.py" line="642"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="635"/>
+        <location filename="../../ui/dialogs/shift.py" line="643"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="642"/>
+        <location filename="../../ui/dialogs/shift.py" line="650"/>
         <source>存入</source>
         <translation>cash in</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="642"/>
+        <location filename="../../ui/dialogs/shift.py" line="650"/>
         <source>支出</source>
         <translation>cash out</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="646"/>
-        <location filename="../../ui/dialogs/shift.py" line="656"/>
+        <location filename="../../ui/dialogs/shift.py" line="654"/>
+        <location filename="../../ui/dialogs/shift.py" line="664"/>
         <source>金额</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="650"/>
+        <location filename="../../ui/dialogs/shift.py" line="658"/>
         <source>{0} {1} 元</source>
         <translation>{0} {1} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="659"/>
+        <location filename="../../ui/dialogs/shift.py" line="667"/>
         <source>请填写原因</source>
         <translation>Please enter a reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="670"/>
+        <location filename="../../ui/dialogs/shift.py" line="678"/>
         <source>已{0} {1} 元</source>
         <translation>Done: {0} {1} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="673"/>
+        <location filename="../../ui/dialogs/shift.py" line="681"/>
         <source>现金{0}已登记：{1} 元，原因：{2}</source>
         <translation>Cash {0} recorded: {1} yuan, reason: {2}</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="130"/>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="138"/>
+        <source>原密码</source>
+        <translation>Current password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="139"/>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="140"/>
+        <source>再次输入新密码</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="143"/>
+        <source>您的密码由管理员设置，请先设置自己的新密码再进入柜台</source>
+        <translation>Your password was set by the administrator: choose your own new password before the counter opens</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="151"/>
+        <source>确认 (Enter)</source>
+        <translation>Confirm (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="152"/>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="167"/>
+        <source>请输入新密码</source>
+        <translation>Enter the new password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="171"/>
+        <source>两次输入的新密码不一致</source>
+        <translation>The two new passwords do not match</translation>
     </message>
 </context>
 <context>
@@ -480,167 +536,207 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="164"/>
+        <location filename="../../ui/counter_window.py" line="165"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
         <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="169"/>
+        <location filename="../../ui/counter_window.py" line="170"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="177"/>
+        <location filename="../../ui/counter_window.py" line="178"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="189"/>
+        <location filename="../../ui/counter_window.py" line="190"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="289"/>
+        <location filename="../../ui/counter_window.py" line="291"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="290"/>
+        <location filename="../../ui/counter_window.py" line="292"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="291"/>
+        <location filename="../../ui/counter_window.py" line="293"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="292"/>
+        <location filename="../../ui/counter_window.py" line="294"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="293"/>
+        <location filename="../../ui/counter_window.py" line="295"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="397"/>
+        <location filename="../../ui/counter_window.py" line="489"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="67"/>
+        <location filename="../../ui/counter_window.py" line="68"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="68"/>
+        <location filename="../../ui/counter_window.py" line="69"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="69"/>
+        <location filename="../../ui/counter_window.py" line="70"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="70"/>
+        <location filename="../../ui/counter_window.py" line="71"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="71"/>
+        <location filename="../../ui/counter_window.py" line="72"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="72"/>
+        <location filename="../../ui/counter_window.py" line="73"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="73"/>
+        <location filename="../../ui/counter_window.py" line="74"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="789"/>
-        <location filename="../../ui/counter_window.py" line="813"/>
+        <location filename="../../ui/counter_window.py" line="882"/>
+        <location filename="../../ui/counter_window.py" line="906"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="296"/>
-        <location filename="../../ui/counter_window.py" line="364"/>
+        <location filename="../../ui/counter_window.py" line="298"/>
+        <location filename="../../ui/counter_window.py" line="456"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="245"/>
+        <location filename="../../ui/counter_window.py" line="246"/>
         <source>锁定柜台</source>
         <translation>Lock counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="248"/>
-        <location filename="../../ui/counter_window.py" line="839"/>
+        <location filename="../../ui/counter_window.py" line="249"/>
+        <location filename="../../ui/counter_window.py" line="932"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="275"/>
-        <location filename="../../ui/counter_window.py" line="793"/>
+        <location filename="../../ui/counter_window.py" line="277"/>
+        <location filename="../../ui/counter_window.py" line="886"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="280"/>
+        <location filename="../../ui/counter_window.py" line="282"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="282"/>
+        <location filename="../../ui/counter_window.py" line="284"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="288"/>
+        <location filename="../../ui/counter_window.py" line="290"/>
         <source>凭证</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="324"/>
+        <location filename="../../ui/counter_window.py" line="326"/>
         <source>显示</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="325"/>
+        <location filename="../../ui/counter_window.py" line="327"/>
         <source>字号</source>
         <translation>Text size</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="329"/>
+        <location filename="../../ui/counter_window.py" line="331"/>
         <source>自动（按屏幕）</source>
         <translation>Automatic (from the screen)</translation>
     </message>
     <message>
+        <location filename="../../ui/counter_window.py" line="345"/>
+        <source>管理</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="346"/>
+        <source>修改密码</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
         <location filename="../../ui/counter_window.py" line="349"/>
+        <source>用户</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="350"/>
+        <source>营业厅设置</source>
+        <translation>Hall settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="351"/>
+        <source>价目表</source>
+        <translation>Price list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="352"/>
+        <source>价格/调价</source>
+        <translation>Prices / price change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="353"/>
+        <source>本柜台设备</source>
+        <translation>Devices of this counter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="411"/>
+        <source>密码已修改</source>
+        <translation>Password changed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="441"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="353"/>
+        <location filename="../../ui/counter_window.py" line="445"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="397"/>
+        <location filename="../../ui/counter_window.py" line="489"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="404"/>
+        <location filename="../../ui/counter_window.py" line="496"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -648,125 +744,126 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="467"/>
+        <location filename="../../ui/counter_window.py" line="559"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="540"/>
+        <location filename="../../ui/counter_window.py" line="632"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="592"/>
+        <location filename="../../ui/counter_window.py" line="684"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="598"/>
+        <location filename="../../ui/counter_window.py" line="690"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="602"/>
+        <location filename="../../ui/counter_window.py" line="694"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="610"/>
+        <location filename="../../ui/counter_window.py" line="702"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="618"/>
+        <location filename="../../ui/counter_window.py" line="381"/>
+        <location filename="../../ui/counter_window.py" line="710"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="642"/>
+        <location filename="../../ui/counter_window.py" line="735"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="697"/>
+        <location filename="../../ui/counter_window.py" line="790"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="700"/>
+        <location filename="../../ui/counter_window.py" line="793"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="727"/>
+        <location filename="../../ui/counter_window.py" line="820"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="728"/>
+        <location filename="../../ui/counter_window.py" line="821"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="736"/>
+        <location filename="../../ui/counter_window.py" line="829"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="791"/>
+        <location filename="../../ui/counter_window.py" line="884"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="799"/>
+        <location filename="../../ui/counter_window.py" line="892"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="801"/>
+        <location filename="../../ui/counter_window.py" line="894"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="805"/>
+        <location filename="../../ui/counter_window.py" line="898"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="832"/>
+        <location filename="../../ui/counter_window.py" line="925"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="835"/>
+        <location filename="../../ui/counter_window.py" line="928"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="840"/>
+        <location filename="../../ui/counter_window.py" line="933"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="844"/>
+        <location filename="../../ui/counter_window.py" line="937"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="845"/>
+        <location filename="../../ui/counter_window.py" line="938"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="295"/>
-        <location filename="../../ui/counter_window.py" line="811"/>
+        <location filename="../../ui/counter_window.py" line="297"/>
+        <location filename="../../ui/counter_window.py" line="904"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="819"/>
+        <location filename="../../ui/counter_window.py" line="912"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -1064,6 +1161,104 @@ The shift stays open; log in again to carry on.</translation>
     </message>
 </context>
 <context>
+    <name>DevicesDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="70"/>
+        <source>本柜台设备</source>
+        <translation>Devices of this counter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="76"/>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="87"/>
+        <source>无打印机</source>
+        <translation>No printer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="111"/>
+        <source>读卡器</source>
+        <translation>Card reader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="113"/>
+        <source>打印机类型</source>
+        <translation>Printer type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="114"/>
+        <source>打印机地址</source>
+        <translation>Printer address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="115"/>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="116"/>
+        <source>厂商编号（十六进制）</source>
+        <translation>Vendor ID (hex)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="117"/>
+        <source>产品编号（十六进制）</source>
+        <translation>Product ID (hex)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="118"/>
+        <source>串口设备</source>
+        <translation>Serial device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="119"/>
+        <source>波特率</source>
+        <translation>Baud rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="120"/>
+        <source>设备文件路径</source>
+        <translation>Device file path</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="121"/>
+        <source>打印机型号</source>
+        <translation>Printer model</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="147"/>
+        <source>测试打印</source>
+        <translation>Test print</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="148"/>
+        <source>查询状态</source>
+        <translation>Query status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="149"/>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="150"/>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="206"/>
+        <source>{0}（未连接）</source>
+        <translation>{0} (not connected)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/devices.py" line="284"/>
+        <source>请稍候……</source>
+        <translation>Please wait…</translation>
+    </message>
+</context>
+<context>
     <name>DevicesPage</name>
     <message>
         <location filename="../../ui/first_run.py" line="222"/>
@@ -1178,65 +1373,148 @@ The shift stays open; log in again to carry on.</translation>
     </message>
 </context>
 <context>
+    <name>HallSettingsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="355"/>
+        <source>请按 YYYY-MM-DD 输入日期</source>
+        <translation>Enter the date as YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="365"/>
+        <source>营业厅设置</source>
+        <translation>Hall settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="374"/>
+        <source>保存参数</source>
+        <translation>Save settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="376"/>
+        <source>参数</source>
+        <translation>Parameters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="382"/>
+        <source>日期，如 2026-10-01</source>
+        <translation>Date, e.g. 2026-10-01</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="387"/>
+        <source>添加日期</source>
+        <translation>Add date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="390"/>
+        <source>删除选中日期</source>
+        <translation>Remove selected date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="398"/>
+        <source>周六、周日休息；节假日休息，调休上班日照常营业（交款期限按工作日计算）</source>
+        <translation>Saturdays and Sundays are closed; holidays are closed, make-up workdays are open (hand-over deadlines count working days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="406"/>
+        <source>工作日历</source>
+        <translation>Working-day calendar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="412"/>
+        <source>保存提示语</source>
+        <translation>Save notice lines</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="414"/>
+        <source>每行一条，最多6行，每行最多24字</source>
+        <translation>One per line, at most 6 lines of at most 24 characters</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="418"/>
+        <source>凭证提示语</source>
+        <translation>Receipt notice lines</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="455"/>
+        <source>范围 {0}</source>
+        <translation>Range {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="477"/>
+        <source>参数已保存</source>
+        <translation>Settings saved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="501"/>
+        <source>请先选中要删除的日期</source>
+        <translation>Select the date to remove first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="511"/>
+        <source>提示语已保存</source>
+        <translation>Notice lines saved</translation>
+    </message>
+</context>
+<context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="694"/>
-        <location filename="../../ui/dialogs/shift.py" line="695"/>
+        <location filename="../../ui/dialogs/shift.py" line="702"/>
+        <location filename="../../ui/dialogs/shift.py" line="703"/>
         <source>交款</source>
         <translation>Hand over cash</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="700"/>
+        <location filename="../../ui/dialogs/shift.py" line="707"/>
         <source>交款现金</source>
         <translation>Cash handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="704"/>
+        <location filename="../../ui/dialogs/shift.py" line="711"/>
         <source>财务用户名</source>
         <translation>Finance officer&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="706"/>
+        <location filename="../../ui/dialogs/shift.py" line="713"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="707"/>
+        <location filename="../../ui/dialogs/shift.py" line="714"/>
         <source>收款财务</source>
         <translation>Received by (finance)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="708"/>
+        <location filename="../../ui/dialogs/shift.py" line="715"/>
         <source>财务密码</source>
         <translation>Finance officer&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="709"/>
+        <location filename="../../ui/dialogs/shift.py" line="716"/>
         <source>确认交款 (Enter)</source>
         <translation>Confirm hand-over (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="737"/>
+        <location filename="../../ui/dialogs/shift.py" line="744"/>
         <source>交款 {0} 元</source>
         <translation>Hand over {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="743"/>
+        <location filename="../../ui/dialogs/shift.py" line="750"/>
         <source>交款金额必须大于零</source>
         <translation>The hand-over amount must be more than zero</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="744"/>
+        <location filename="../../ui/dialogs/shift.py" line="751"/>
         <source>财务人员</source>
         <translation>Finance officer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="752"/>
+        <location filename="../../ui/dialogs/shift.py" line="759"/>
         <source>已交款 {0} 元</source>
         <translation>Handed over {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="753"/>
+        <location filename="../../ui/dialogs/shift.py" line="760"/>
         <source>交款成功：交款单号 {0}，金额 {1} 元，收款财务 {2}。</source>
         <translation>Handed over: slip {0}, {1} yuan, received by {2}.</translation>
     </message>
@@ -1282,68 +1560,73 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login.py" line="46"/>
+        <location filename="../../ui/login.py" line="48"/>
         <source>GasDesk 燃气营业厅柜台系统 — 登录</source>
         <translation>GasDesk gas service counter — Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="48"/>
+        <location filename="../../ui/login.py" line="50"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="51"/>
-        <location filename="../../ui/login.py" line="91"/>
+        <location filename="../../ui/login.py" line="53"/>
+        <location filename="../../ui/login.py" line="93"/>
         <source>燃气营业厅</source>
         <translation>Gas service hall</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="58"/>
-        <location filename="../../ui/login.py" line="70"/>
+        <location filename="../../ui/login.py" line="60"/>
+        <location filename="../../ui/login.py" line="72"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="61"/>
-        <location filename="../../ui/login.py" line="71"/>
+        <location filename="../../ui/login.py" line="63"/>
+        <location filename="../../ui/login.py" line="73"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="62"/>
-        <location filename="../../ui/login.py" line="92"/>
+        <location filename="../../ui/login.py" line="64"/>
+        <location filename="../../ui/login.py" line="94"/>
         <source>未配置柜台</source>
         <translation>No counter configured</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="66"/>
+        <location filename="../../ui/login.py" line="68"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="72"/>
+        <location filename="../../ui/login.py" line="74"/>
         <source>柜台</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="86"/>
+        <location filename="../../ui/login.py" line="88"/>
         <source>正在准备数据库……</source>
         <translation>Preparing the database…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="112"/>
+        <location filename="../../ui/login.py" line="114"/>
         <source>正在登录……</source>
         <translation>Logging in…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="118"/>
+        <location filename="../../ui/login.py" line="120"/>
         <source>正在准备数据库，请稍候……</source>
         <translation>Preparing the database, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="123"/>
+        <location filename="../../ui/login.py" line="125"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="172"/>
+        <source>须先修改密码才能进入柜台，请重新登录</source>
+        <translation>You must change your password before the counter opens; please log in again</translation>
     </message>
 </context>
 <context>
@@ -1472,6 +1755,59 @@ The shift stays open; log in again to carry on.</translation>
         <location filename="../../ui/dialogs/accounts.py" line="131"/>
         <source>{0}格式应为 年-月-日，如 2026-03-01</source>
         <translation>{0} must be year-month-day, e.g. 2026-03-01</translation>
+    </message>
+</context>
+<context>
+    <name>PriceListDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="519"/>
+        <source>收费代码</source>
+        <translation>Fee code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="520"/>
+        <source>收费名称</source>
+        <translation>Fee name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="521"/>
+        <source>金额（元）</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="530"/>
+        <source>价目表</source>
+        <translation>Price list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="541"/>
+        <source>每项金额 {low}–{high} 元；代码以小写字母开头，只含小写字母、数字和下划线</source>
+        <translation>Each amount {low}–{high} yuan; a code starts with a lower-case letter and holds only lower-case letters, digits and underscores</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="545"/>
+        <source>添加收费项</source>
+        <translation>Add fee</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="546"/>
+        <source>删除选中收费项</source>
+        <translation>Remove selected fee</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="547"/>
+        <source>保存价目表</source>
+        <translation>Save price list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="590"/>
+        <source>请选中要删除的收费项（补卡工本费不能删除）</source>
+        <translation>Select the fee to remove (the card fee cannot be removed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="608"/>
+        <source>价目表已保存</source>
+        <translation>Price list saved</translation>
     </message>
 </context>
 <context>
@@ -1970,251 +2306,251 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <translation>{0}: enter your password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="217"/>
-        <location filename="../../ui/dialogs/shift.py" line="218"/>
+        <location filename="../../ui/dialogs/shift.py" line="238"/>
+        <location filename="../../ui/dialogs/shift.py" line="239"/>
         <source>开班/交班</source>
         <translation>Open/close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="231"/>
+        <location filename="../../ui/dialogs/shift.py" line="251"/>
         <source>正在读取班次…</source>
         <translation>Reading the shift…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="246"/>
+        <location filename="../../ui/dialogs/shift.py" line="266"/>
         <source>开班：请按面额清点备用金</source>
         <translation>Open shift: count the float by denomination</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="251"/>
+        <location filename="../../ui/dialogs/shift.py" line="271"/>
         <source>备用金</source>
         <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="261"/>
+        <location filename="../../ui/dialogs/shift.py" line="281"/>
         <source>备用金来源</source>
         <translation>Float from</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="267"/>
+        <location filename="../../ui/dialogs/shift.py" line="287"/>
         <source>交班盘点：请按面额清点钱箱现金，并填写各终端的非现金合计</source>
         <translation>Close shift: count the cash in the drawer by denomination and enter each terminal&apos;s non-cash total</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="272"/>
+        <location filename="../../ui/dialogs/shift.py" line="292"/>
         <source>钱箱现金</source>
         <translation>Cash in drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="278"/>
+        <location filename="../../ui/dialogs/shift.py" line="298"/>
         <source>{0}终端合计（元）</source>
         <translation>{0} terminal total (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="298"/>
+        <location filename="../../ui/dialogs/shift.py" line="318"/>
         <source>盘点结果（应有与实点）</source>
         <translation>Count result (expected and counted)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="302"/>
+        <location filename="../../ui/dialogs/shift.py" line="322"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="303"/>
+        <location filename="../../ui/dialogs/shift.py" line="323"/>
         <source>应有（元）</source>
         <translation>Expected (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="304"/>
+        <location filename="../../ui/dialogs/shift.py" line="324"/>
         <source>实点（元）</source>
         <translation>Counted (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="305"/>
+        <location filename="../../ui/dialogs/shift.py" line="325"/>
         <source>差额（元）</source>
         <translation>Difference (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="322"/>
+        <location filename="../../ui/dialogs/shift.py" line="342"/>
         <source>长短款原因</source>
         <translation>Reason for the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="286"/>
-        <location filename="../../ui/dialogs/shift.py" line="324"/>
-        <location filename="../../ui/dialogs/shift.py" line="327"/>
+        <location filename="../../ui/dialogs/shift.py" line="306"/>
+        <location filename="../../ui/dialogs/shift.py" line="344"/>
+        <location filename="../../ui/dialogs/shift.py" line="347"/>
         <source>班长用户名</source>
         <translation>Team leader&apos;s username</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="326"/>
+        <location filename="../../ui/dialogs/shift.py" line="346"/>
         <source>长短款说明</source>
         <translation>Over/short explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="290"/>
-        <location filename="../../ui/dialogs/shift.py" line="328"/>
+        <location filename="../../ui/dialogs/shift.py" line="310"/>
+        <location filename="../../ui/dialogs/shift.py" line="348"/>
         <source>班长密码</source>
         <translation>Team leader&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="391"/>
+        <location filename="../../ui/dialogs/shift.py" line="411"/>
         <source>开班</source>
         <translation>Open shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="392"/>
+        <location filename="../../ui/dialogs/shift.py" line="412"/>
         <source>开班 (Enter)</source>
         <translation>Open shift (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="403"/>
+        <location filename="../../ui/dialogs/shift.py" line="423"/>
         <source>交班</source>
         <translation>Close shift</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="405"/>
+        <location filename="../../ui/dialogs/shift.py" line="425"/>
         <source>{0} · {1} 班次 {2}</source>
         <translation>{0} · {1} shift {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="409"/>
-        <location filename="../../ui/dialogs/shift.py" line="560"/>
+        <location filename="../../ui/dialogs/shift.py" line="429"/>
+        <location filename="../../ui/dialogs/shift.py" line="580"/>
         <source>确认盘点 (Enter)</source>
         <translation>Confirm count (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="449"/>
+        <location filename="../../ui/dialogs/shift.py" line="469"/>
         <source>正在读取班次，请稍候</source>
         <translation>Reading the shift, please wait</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="467"/>
+        <location filename="../../ui/dialogs/shift.py" line="487"/>
         <source>请填写长短款说明</source>
         <translation>Please explain the over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="470"/>
+        <location filename="../../ui/dialogs/shift.py" line="490"/>
         <source>长短款须经班长签字确认</source>
         <translation>An over/short must be signed off by the team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="443"/>
-        <location filename="../../ui/dialogs/shift.py" line="472"/>
+        <location filename="../../ui/dialogs/shift.py" line="463"/>
+        <location filename="../../ui/dialogs/shift.py" line="492"/>
         <source>班长</source>
         <translation>Team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="490"/>
-        <location filename="../../ui/dialogs/shift.py" line="504"/>
-        <location filename="../../ui/dialogs/shift.py" line="535"/>
-        <location filename="../../ui/dialogs/shift.py" line="574"/>
+        <location filename="../../ui/dialogs/shift.py" line="510"/>
+        <location filename="../../ui/dialogs/shift.py" line="524"/>
+        <location filename="../../ui/dialogs/shift.py" line="555"/>
+        <location filename="../../ui/dialogs/shift.py" line="594"/>
         <source>长款</source>
         <translation>Over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="490"/>
-        <location filename="../../ui/dialogs/shift.py" line="506"/>
-        <location filename="../../ui/dialogs/shift.py" line="535"/>
-        <location filename="../../ui/dialogs/shift.py" line="574"/>
+        <location filename="../../ui/dialogs/shift.py" line="510"/>
+        <location filename="../../ui/dialogs/shift.py" line="526"/>
+        <location filename="../../ui/dialogs/shift.py" line="555"/>
+        <location filename="../../ui/dialogs/shift.py" line="594"/>
         <source>短款</source>
         <translation>Short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="508"/>
+        <location filename="../../ui/dialogs/shift.py" line="528"/>
         <source>相符</source>
         <translation>Balanced</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="529"/>
+        <location filename="../../ui/dialogs/shift.py" line="549"/>
         <source>盘点相符，无长短款</source>
         <translation>Count balanced: no over/short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="488"/>
-        <location filename="../../ui/dialogs/shift.py" line="533"/>
+        <location filename="../../ui/dialogs/shift.py" line="508"/>
+        <location filename="../../ui/dialogs/shift.py" line="553"/>
         <source>{0}{1} {2} 元</source>
         <translation>{0} {1} {2} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="275"/>
+        <location filename="../../ui/dialogs/shift.py" line="295"/>
         <source>必填，没有收款填 0</source>
         <translation>Required: enter 0 if nothing was taken</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="283"/>
+        <location filename="../../ui/dialogs/shift.py" line="303"/>
         <source>应有金额已显示过：重新盘点须经班长审批</source>
         <translation>The expected figures were shown: a recount needs a team leader&apos;s approval</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="289"/>
+        <location filename="../../ui/dialogs/shift.py" line="309"/>
         <source>审批班长</source>
         <translation>Approving team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="330"/>
+        <location filename="../../ui/dialogs/shift.py" line="350"/>
         <source>重新盘点（须班长审批）</source>
         <translation>Recount (team leader approves)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="370"/>
+        <location filename="../../ui/dialogs/shift.py" line="390"/>
         <source>备用金 {0} 元</source>
         <translation>Float {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="374"/>
-        <location filename="../../ui/dialogs/shift.py" line="526"/>
+        <location filename="../../ui/dialogs/shift.py" line="394"/>
+        <location filename="../../ui/dialogs/shift.py" line="546"/>
         <source>实点现金 {0} 元</source>
         <translation>Cash counted {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="397"/>
+        <location filename="../../ui/dialogs/shift.py" line="417"/>
         <source>开班：已按上次备用金预填，核对无误按 Enter 开班（Tab 切换面额修改）</source>
         <translation>Open shift: filled in from the last float; if it is right press Enter (Tab moves between notes to change one)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="543"/>
+        <location filename="../../ui/dialogs/shift.py" line="563"/>
         <source>{0}；须填写说明并由班长签字确认</source>
         <translation>{0}; an explanation and the team leader&apos;s sign-off are required</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="543"/>
+        <location filename="../../ui/dialogs/shift.py" line="563"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="547"/>
+        <location filename="../../ui/dialogs/shift.py" line="567"/>
         <source>确认交班 (Enter)</source>
         <translation>Confirm close (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="568"/>
+        <location filename="../../ui/dialogs/shift.py" line="588"/>
         <source>班次 {0} 已交班。</source>
         <translation>Shift {0} closed.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="571"/>
+        <location filename="../../ui/dialogs/shift.py" line="591"/>
         <source>现金 {0} 元已存入保险柜。</source>
         <translation>Cash {0} yuan put in the safe.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="576"/>
+        <location filename="../../ui/dialogs/shift.py" line="596"/>
         <source>{0}{1} {2} 元（签字：{3}）</source>
         <translation>{0} {1} {2} yuan (signed off by {3})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="583"/>
+        <location filename="../../ui/dialogs/shift.py" line="603"/>
         <source>交班报表（Z报表）随即打印；按 F9 重新打印，按 Enter 关闭。</source>
         <translation>The shift report (Z report) prints now; F9 prints it again, Enter closes.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="585"/>
+        <location filename="../../ui/dialogs/shift.py" line="605"/>
         <source>存入保险柜 {0} 元</source>
         <translation>Into the safe {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/shift.py" line="588"/>
+        <location filename="../../ui/dialogs/shift.py" line="608"/>
         <source>正在打印交班报表…</source>
         <translation>Printing the shift report…</translation>
     </message>
@@ -2337,6 +2673,222 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <location filename="../../ui/first_run.py" line="214"/>
         <source>阶梯价格必须逐级升高</source>
         <translation>Each tier must cost more than the one before</translation>
+    </message>
+</context>
+<context>
+    <name>TariffsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="84"/>
+        <source>气价管理</source>
+        <translation>Tariffs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="92"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="131"/>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="92"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="130"/>
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="92"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="92"/>
+        <source>阶梯与单价</source>
+        <translation>Tiers and prices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="99"/>
+        <source>以所选版本为底稿</source>
+        <translation>Start from the selected version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="105"/>
+        <source>留空则按类别和日期命名</source>
+        <translation>Leave empty to name it by class and date</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="110"/>
+        <source>阶梯</source>
+        <translation>Tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="111"/>
+        <source>年用气量上限（立方米）</source>
+        <translation>Annual upper bound (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="112"/>
+        <source>单价（元/立方米）</source>
+        <translation>Price (yuan/m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="115"/>
+        <source>增加一档</source>
+        <translation>Add a tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="116"/>
+        <source>删除末档</source>
+        <translation>Remove the last tier</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="125"/>
+        <source>不调整</source>
+        <translation>No adjustment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="128"/>
+        <source>调价</source>
+        <translation>Price change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="138"/>
+        <source>阶梯年度起始月份</source>
+        <translation>Ladder year starts in month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="139"/>
+        <source>多人口户：基准人口</source>
+        <translation>Large households: base household size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="140"/>
+        <source>每增加一人增加气量（立方米）</source>
+        <translation>Extra volume per additional person (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="159"/>
+        <source>调价前后对比（典型购气）</source>
+        <translation>Before and after (a typical purchase)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="161"/>
+        <source>购气量（立方米）</source>
+        <translation>Volume bought (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="162"/>
+        <source>家庭人口</source>
+        <translation>Household size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="163"/>
+        <source>本年度已购（立方米）</source>
+        <translation>Already bought this ladder year (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="164"/>
+        <source>现行气价</source>
+        <translation>Tariff in force</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="165"/>
+        <source>调价后</source>
+        <translation>After the change</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="166"/>
+        <source>差额</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="181"/>
+        <source>确认调价 (Enter)</source>
+        <translation>Confirm price change (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="183"/>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="188"/>
+        <source>用户类别</source>
+        <translation>Customer class</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="191"/>
+        <source>气价版本（已生效的版本不能修改，只能由新版本接替）</source>
+        <translation>Tariff versions (a version in force is never changed, only superseded by a new one)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="271"/>
+        <source>第{n}档 {price}元</source>
+        <translation>Tier {n} {price} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="275"/>
+        <source>第{n}档 ≤{upper}m³ {price}元</source>
+        <translation>Tier {n} ≤{upper} m³ {price} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="277"/>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="279"/>
+        <source>（超过{n}人每多一人加{extra}m³）</source>
+        <translation> (above {n} people, {extra} m³ more per extra person)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="310"/>
+        <source>第{n}档</source>
+        <translation>Tier {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="341"/>
+        <source>不设上限</source>
+        <translation>No upper bound</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="355"/>
+        <source>第{n}档上限</source>
+        <translation>the upper bound of tier {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="356"/>
+        <source>第{n}档单价</source>
+        <translation>the price of tier {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="374"/>
+        <source>购气量</source>
+        <translation>the volume bought</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="400"/>
+        <source>无现行气价</source>
+        <translation>No tariff in force</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="403"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="406"/>
+        <source>{amount} 元</source>
+        <translation>{amount} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="412"/>
+        <source>+{0} 元</source>
+        <translation>+{0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="414"/>
+        <source>-{0} 元</source>
+        <translation>-{0} yuan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="438"/>
+        <source>已发布新气价：{name}，自{day}起执行</source>
+        <translation>New tariff published: {name}, in force from {day}</translation>
     </message>
 </context>
 <context>
@@ -2498,6 +3050,118 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <location filename="../../ui/dialogs/accounts.py" line="548"/>
         <source>。凭证正在打印，按 Enter 完成</source>
         <translation>. The receipt is printing; press Enter to finish</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="182"/>
+        <location filename="../../ui/dialogs/admin.py" line="213"/>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="183"/>
+        <location filename="../../ui/dialogs/admin.py" line="214"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="184"/>
+        <location filename="../../ui/dialogs/admin.py" line="215"/>
+        <source>岗位</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="185"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="186"/>
+        <source>下次登录须改密码</source>
+        <translation>Must change password at next login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="194"/>
+        <source>用户管理</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="211"/>
+        <source>添加用户</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="216"/>
+        <source>初始密码</source>
+        <translation>Initial password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="219"/>
+        <source>停用/启用选中用户</source>
+        <translation>Disable/enable selected user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="221"/>
+        <source>重置选中用户的密码</source>
+        <translation>Reset the selected user&apos;s password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="224"/>
+        <source>新密码</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="229"/>
+        <source>添加用户（首次登录须修改密码）</source>
+        <translation>Add a user (the password must be changed at first login)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="232"/>
+        <source>选中的用户</source>
+        <translation>Selected user</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="266"/>
+        <source>启用</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="266"/>
+        <source>已停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="267"/>
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="293"/>
+        <source>已添加用户 {0}</source>
+        <translation>User {0} added</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="309"/>
+        <location filename="../../ui/dialogs/admin.py" line="321"/>
+        <source>请先在列表中选中一个用户</source>
+        <translation>Select a user in the list first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="312"/>
+        <source>已启用 {0}</source>
+        <translation>{0} enabled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="312"/>
+        <source>已停用 {0}</source>
+        <translation>{0} disabled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/admin.py" line="324"/>
+        <source>已重置 {0} 的密码，下次登录须修改</source>
+        <translation>Password of {0} reset; it must be changed at the next login</translation>
     </message>
 </context>
 <context>
