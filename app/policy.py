@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.domain.cash import MAX_CASH_FEN, WorkCalendar
 from app.domain.money import VOLUME_SCALE
 from app.errors import InvalidInput
+from db.engine import connection_of
 from db.models import Setting
 from db.tables import settings
 
@@ -101,7 +102,7 @@ _SETTINGS = select(settings.c.key, settings.c.value)
 def load_policy(session: Session) -> HallPolicy:
     """The hall's settings as stored now (read on every operation: another counter may change
     them)."""
-    return policy_from(dict(session.connection().execute(_SETTINGS).all()))
+    return policy_from(dict(connection_of(session).execute(_SETTINGS).all()))
 
 
 def policy_from(stored: Mapping[str, str]) -> HallPolicy:

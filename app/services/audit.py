@@ -53,7 +53,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
 from app.context import AFTER_ROLLBACK
-from db.engine import READ_ONLY, Database
+from db.engine import READ_ONLY, Database, connection_of
 from db.guards import row_json
 from db.models import (
     Account,
@@ -272,7 +272,7 @@ def record(
     """
     if ctx.audit_key is None:
         raise RuntimeError("no audit key configured: the audit log cannot be written")
-    conn = session.connection()
+    conn = connection_of(session)
     data = dict(event.data)
     ref = event.ref
     if row is not None:
@@ -362,7 +362,7 @@ class ChainHead:
 
 def chain_head(session: Session, *, up_to: int | None = None) -> ChainHead:
     """The head now, or as it was at entry ``up_to``."""
-    conn = session.connection()
+    conn = connection_of(session)
     if up_to is None:
         row = conn.execute(select(head_table.c.seq, head_table.c.mac)).one()
         return ChainHead(int(row.seq), row.mac)
@@ -419,7 +419,7 @@ def verify(
     """
     report = AuditReport()
     with db.readers() as session:
-        conn = session.connection()
+        conn = connection_of(session)
         try:
             _verify(conn, key, report, expect_count, expect_mac)
         except _HOSTILE as error:  # hostile content must be a finding, never a traceback
@@ -628,7 +628,7 @@ def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) ->
     """Chain the rows this transaction wrote to covered tables (in the first deferred entry
     about a money row, if any), write the other deferred entries; the notes are taken (deleted
     and read) in one statement."""
-    conn = session.connection()
+    conn = connection_of(session)
     raw = conn.info.pop(_RAW_SQL, [])
     wrote = conn.info.pop(_WROTE, set())
     mark = conn.info.pop(_MARK, None)
@@ -726,7 +726,7 @@ def adopt_existing(ctx: Context) -> int:
     warns in the log, and ``verify`` reports the difference.
     """
     with ctx.unit_of_work() as session:
-        conn = session.connection()
+        conn = connection_of(session)
         if not _pending_ready(conn):
             return 0
         found = database_guards(conn)
@@ -776,7 +776,7 @@ def _take_mark(conn: Connection) -> None:
 def wants_mark(session: Session) -> bool:
     """True when the transaction's first read may carry ``MARK_COLUMN`` (SQLite, audit notes
     on, nothing written yet)."""
-    conn = session.connection()
+    conn = connection_of(session)
     return conn.info.get(_MARK, 0) is None and not conn.info.get(_WROTE)
 
 
@@ -784,7 +784,7 @@ def note_mark(session: Session, mark: int) -> None:
     """The newest note as the transaction's first read saw it (``MARK_COLUMN``), before any
     write of its own: spares the read before the first write."""
     if wants_mark(session):
-        session.connection().info[_MARK] = mark
+        connection_of(session).info[_MARK] = mark
 
 
 @event.listens_for(Engine, "before_execute")
@@ -943,7 +943,7 @@ def _recorded(conn: Connection, seq: int, row_key: str) -> object:
 def log_has_entries(db: Database) -> bool:
     """True when the database's audit log has any entry (a key must exist for it)."""
     with db.readers() as session:
-        conn = session.connection()
+        conn = connection_of(session)
         if conn.dialect.name == "sqlite":
             present = conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"

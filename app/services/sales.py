@@ -63,6 +63,7 @@ from app.services.shifts import check_cash_sale
 from app.services.tariffs import in_force_id, tariff_in, usage_of
 from app.services.unit_of_work import Replay, earlier_row, run_once
 from app.vocabulary import PaymentMethod, TransactionKind
+from db.engine import connection_of
 from db.tables import (
     accounts,
     cards,
@@ -121,13 +122,13 @@ _STORED = (
 
 
 def stored_segments(session: Session, transaction_id: int) -> list[tuple[dt.date, Segment]]:
-    rows = session.connection().execute(_SEGMENTS, {"transaction_id": transaction_id})
+    rows = connection_of(session).execute(_SEGMENTS, {"transaction_id": transaction_id})
     return [(r.ladder_year, Segment(r.tier, r.volume, r.price_fen, r.amount_fen)) for r in rows]
 
 
 def sale_result(session: Session, transaction_id: int) -> SaleResult:
     """Rebuild the result of a stored transaction (used for retried submits too)."""
-    row = session.connection().execute(_STORED, {"transaction_id": transaction_id}).one()
+    row = connection_of(session).execute(_STORED, {"transaction_id": transaction_id}).one()
     segments = stored_segments(session, transaction_id)
     return SaleResult(
         transaction_id=row.id,
@@ -271,7 +272,9 @@ _COUNT = (
 def step_purchase_count(session: Session, account_id: int, step: int) -> int:
     """Move the account's purchase count (the count the card will carry) by ``step``."""
     return (
-        session.connection().execute(_COUNT, {"account_id": account_id, "step": step}).scalar_one()
+        connection_of(session)
+        .execute(_COUNT, {"account_id": account_id, "step": step})
+        .scalar_one()
     )
 
 
@@ -397,7 +400,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             lock_shift(session, on_duty)
         serial = lock_card_account(session, req.card_serial)
         mark = audit.wants_mark(session)
-        conn = session.connection()
+        conn = connection_of(session)
         read = conn.execute(
             _SALE_READS[conn.dialect.name, mark], _sale_params(actor, req, serial, today)
         ).one()
@@ -505,7 +508,7 @@ _LAST_GAS = (
 def last_gas_transaction(session: Session, account_id: int, purchase_count: int):
     """The purchase or supplement that put the account's current purchase count on the card."""
     params = {"account_id": account_id, "purchase_count": purchase_count}
-    return session.connection().execute(_LAST_GAS, params).first()
+    return connection_of(session).execute(_LAST_GAS, params).first()
 
 
 def _refundable(session: Session, reading: CardReading, *, lock: bool = True):  # type: ignore[no-untyped-def]
