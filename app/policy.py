@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -117,6 +118,13 @@ def policy_from(stored: Mapping[str, str]) -> HallPolicy:
                 value = stored[f.name]
             values[f.name] = _checked_value(f.name, value, stored=True)
     return HallPolicy(**values)
+
+
+@functools.lru_cache(maxsize=32)
+def policy_from_json(stored: str | None) -> HallPolicy:
+    """The policy from the settings as one JSON object (key → JSON text), as a sale's read
+    renders them; the same text gives the same (immutable) policy, so it is checked once."""
+    return policy_from(json.loads(stored or "{}"))
 
 
 def save_setting(session: Session, key: str, value: object) -> None:

@@ -24,6 +24,7 @@ every Z-report, and ``verify`` checks the paper's figures when given them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -49,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Delete, UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
 from app.context import AFTER_ROLLBACK
@@ -174,6 +175,19 @@ TABLES = {
 SHORT_MAC = 16  # hex digits of the head printed on paper
 
 
+@functools.lru_cache(maxsize=8)
+def _keyed(key: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 with ``key`` and no message yet: copied for each message, so the key's pads
+    are computed once per key, not twice per entry."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
+def _hmac_hex(key: bytes, message: bytes) -> str:
+    keyed = _keyed(key).copy()
+    keyed.update(message)
+    return keyed.hexdigest()
+
+
 def _canonical(data: Mapping[str, object]) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -197,7 +211,7 @@ def entry_mac(key: bytes, previous: str, entry: Mapping[str, object]) -> str:
             str(entry["data"]),
         )
     )
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _hmac_hex(key, text.encode("utf-8"))
 
 
 _TAKE_HEAD = (
@@ -226,12 +240,15 @@ _ADVANCE_HEAD = (
 )
 
 
+_INSERT_ENTRY = insert(log_table)  # built once: its cache key is then computed once
+
+
 def head_tag(key: bytes, seq: int, mac: str) -> str:
     """The keyed tag of the chain head: without the key nobody can point the head at an older
     entry after cutting the newest ones off (an intruder who saved an older head row, tag and
     all, can still put it back: only the count and mac printed on a Z-report prove against that).
     """
-    return hmac.new(key, f"head\n{seq}\n{mac}".encode(), hashlib.sha256).hexdigest()
+    return _hmac_hex(key, f"head\n{seq}\n{mac}".encode())
 
 
 @dataclass(frozen=True)
@@ -321,7 +338,7 @@ def record(
             conn.execute(_SET_HEAD, {"new_mac": mac, "new_tag": tag})
         else:  # a database before the coverage revision has no tag yet
             conn.execute(_SET_HEAD_UNTAGGED, {"new_mac": mac})
-    conn.execute(insert(log_table), {**entry, "seq": seq, "mac": mac})
+    conn.execute(_INSERT_ENTRY, {**entry, "seq": seq, "mac": mac})
     session.info[_HEAD] = (seq, mac)
     session.info[_LAST_EVENT] = (event, seq)
     return seq
@@ -581,15 +598,23 @@ _SQLITE_OWN = pending_table.c.id > bindparam("mark")
 _PG_OWN = (pending_table.c.txid == func.txid_current()) & text(
     "audit_pending.xmin::text = (txid_current() % 4294967296)::text"
 )
-_OF_TABLES = pending_table.c.tbl.in_(bindparam("tables", expanding=True))
 _NOTE_COLUMNS = (
     pending_table.c.tbl,
     pending_table.c.pk,
     pending_table.c.figures,
     pending_table.c.id,
 )
-_TAKE_NOTES_SQLITE = delete(pending_table).where(_SQLITE_OWN, _OF_TABLES).returning(*_NOTE_COLUMNS)
-_TAKE_NOTES_PG = delete(pending_table).where(_PG_OWN, _OF_TABLES).returning(*_NOTE_COLUMNS)
+
+
+@functools.cache  # one statement per dialect and set of tables, built and compiled once
+def _take_notes(sqlite: bool, count: int) -> Delete:
+    """Take (delete and return) this transaction's notes of ``count`` tables, bound as
+    ``table_0`` ...: plain parameters, where an expanding IN is rendered again on every run."""
+    of_tables = pending_table.c.tbl.in_([bindparam(f"table_{i}") for i in range(count)])
+    own = _SQLITE_OWN if sqlite else _PG_OWN
+    return delete(pending_table).where(own, of_tables).returning(*_NOTE_COLUMNS)
+
+
 # the newest note before this transaction wrote anything: a service may read it in its first
 # statement (``note_mark``), or it is read just before the first write
 MARK_COLUMN = _MARK_QUERY.scalar_subquery().label("audit_mark")
@@ -640,14 +665,16 @@ def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) ->
     # before its first write (older ones were left by a writer behind GasDesk's back)
     if wrote:
         sqlite = conn.dialect.name == "sqlite"
-        query = _TAKE_NOTES_SQLITE if sqlite else _TAKE_NOTES_PG
+        tables = sorted(wrote)
+        query = _take_notes(sqlite, len(tables))
         # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
         for low, high in raw:
             within = pending_table.c.id > low
             if high is not None:
                 within &= pending_table.c.id <= high
             query = query.where(~within)
-        params = {"tables": sorted(wrote), "mark": mark or 0}
+        params = {f"table_{i}": name for i, name in enumerate(tables)}
+        params["mark"] = mark or 0
         notes = sorted(conn.execute(query, params).all(), key=lambda note: note.id)
     chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
     for entry in deferred[1:]:
@@ -850,8 +877,8 @@ def _chain_before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
     head = session.info.get(_HEAD)
-    bind = session.get_bind()
     if head is not None:
+        bind = session.get_bind()
         _heads[getattr(bind, "engine", bind)] = head
     _ended(session)
 

@@ -124,6 +124,13 @@ class Recorded:
     created_at: dt.datetime
 
 
+# built once (their cache keys then computed once), not on every sale
+_INSERT_TRANSACTION = insert(transactions).returning(transactions.c.id)
+_INSERT_SEGMENTS = insert(segments_table)
+_INSERT_APPROVALS = insert(approvals_table)
+_INSERT_CARD_WRITE = insert(card_writes)
+
+
 def record_transaction(
     session: Session,
     ctx: Context,
@@ -177,10 +184,10 @@ def record_transaction(
         "volume": 0,
         **values,
     }
-    txn_id = conn.execute(insert(transactions).returning(transactions.c.id), row).scalar_one()
+    txn_id = conn.execute(_INSERT_TRANSACTION, row).scalar_one()
     if segments:
         conn.execute(  # one statement for every segment (compiled once, cached)
-            insert(segments_table),
+            _INSERT_SEGMENTS,
             [
                 {
                     "transaction_id": txn_id,
@@ -196,7 +203,7 @@ def record_transaction(
         )
     if approvals:
         conn.execute(
-            insert(approvals_table),
+            _INSERT_APPROVALS,
             [
                 {
                     "transaction_id": txn_id,
@@ -233,7 +240,7 @@ def record_card_write(
 ) -> None:
     """Mark the transaction's card write PENDING (committed before the card is touched)."""
     connection_of(session).execute(
-        insert(card_writes),
+        _INSERT_CARD_WRITE,
         {
             "transaction_id": txn_id,
             "account_id": card.account_id,

@@ -7,7 +7,7 @@ built from the values just written (a retried submit rebuilds them from the rows
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -27,7 +27,7 @@ from app.domain.pricing import (
     volume_for_amount,
 )
 from app.errors import InvalidInput, RuleViolation
-from app.policy import HallPolicy, load_policy, policy_from
+from app.policy import HallPolicy, load_policy, policy_from_json
 from app.services import audit
 from app.services.actor import (
     ON_DUTY_COLUMNS,
@@ -346,15 +346,23 @@ _SALE_READS = {
 }
 
 
+@functools.lru_cache(maxsize=4)
+def _day_params(today: dt.date) -> dict[str, object]:
+    """The sale read's parameters that follow from the business date alone (built once a day)."""
+    return {
+        "day": today,
+        "receipt_suffix": receipt_suffix(today),
+        **{f"ladder_{month}": ladder_year_start(today, month) for month in range(1, 13)},
+    }
+
+
 def _sale_params(actor: Actor, req: PurchaseRequest, serial: str, today: dt.date) -> dict:  # type: ignore[type-arg]
     return {
         "request_id": req.request_id,
         "user_id": actor.user_id,
         "counter_id": actor.counter_id,
         "serial": serial,
-        "day": today,
-        "receipt_suffix": receipt_suffix(today),
-        **{f"ladder_{month}": ladder_year_start(today, month) for month in range(1, 13)},
+        **_day_params(today),
     }
 
 
@@ -411,7 +419,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             found = earlier_row(req.request_id, kind, read.earlier_id, read.earlier_kind)
             if found is not None:
                 return Replay(found)
-            policy = policy_from(json.loads(read.settings or "{}"))
+            policy = policy_from_json(read.settings)
             _check_purchase_input(req, policy)
             on_duty = on_duty_in(session, actor, read, "purchase")
             lock_shift(session, on_duty)  # held already: marks it for the writes
@@ -480,8 +488,10 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             **values,
         )
 
-    earlier = earlier_transaction(TransactionKind.PURCHASE, sale_result)
-    return run_once(ctx, req.request_id, earlier, work, work_finds_earlier=sqlite)
+    return run_once(ctx, req.request_id, _EARLIER_PURCHASE, work, work_finds_earlier=sqlite)
+
+
+_EARLIER_PURCHASE = earlier_transaction(TransactionKind.PURCHASE, sale_result)
 
 
 @dataclass(frozen=True)
