@@ -815,24 +815,29 @@ def note_mark(session: Session, mark: int) -> None:
 
 
 @event.listens_for(Engine, "before_execute")
-def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+def _before_statement(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+    """Every statement of a GasDesk transaction, before it runs: ``_before_raw_sql``, then
+    ``_note_dml_target`` (one listener for both: it runs on every statement of every sale)."""
+    info = conn.info
+    if isinstance(clauseelement, TextClause):
+        _before_raw_sql(conn, info, clauseelement)
+    elif isinstance(clauseelement, UpdateBase):
+        _note_dml_target(conn, info, clauseelement)
+
+
+def _before_raw_sql(conn: Connection, info: dict, clauseelement: TextClause) -> None:  # type: ignore[type-arg]
     """Note where hand-written DML (``text("UPDATE ...")``) begins in a GasDesk transaction: the
     app never writes audited rows that way, so such a write is chained as nobody's."""
-    if (
-        _RAW_SQL in conn.info
-        and isinstance(clauseelement, TextClause)
-        and _RAW_DML.match(clauseelement.text)
-    ):
+    if _RAW_SQL in info and _RAW_DML.match(clauseelement.text):
         _take_mark(conn)
-        conn.info[_RAW_SQL].append((_own_max(conn), None))
+        info[_RAW_SQL].append((_own_max(conn), None))
 
 
-@event.listens_for(Engine, "before_execute")
-def _note_dml_target(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+def _note_dml_target(conn: Connection, info: dict, clauseelement: UpdateBase) -> None:  # type: ignore[type-arg]
     """Remember which covered tables the unit of work's own statements (Core or ORM flush)
     write: only their notes are chained (no statement, no query)."""
-    wrote = conn.info.get(_WROTE)
-    if wrote is not None and isinstance(clauseelement, UpdateBase):
+    wrote = info.get(_WROTE)
+    if wrote is not None:
         table = getattr(clauseelement, "table", None)
         name = getattr(table, "name", None)
         if name in COVERED:
