@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain.cash import MAX_CASH_FEN, WorkCalendar
 from app.domain.money import VOLUME_SCALE
 from app.errors import InvalidInput
+from db.engine import connection_of
 from db.models import Setting
 from db.tables import settings
 
@@ -101,7 +103,7 @@ _SETTINGS = select(settings.c.key, settings.c.value)
 def load_policy(session: Session) -> HallPolicy:
     """The hall's settings as stored now (read on every operation: another counter may change
     them)."""
-    return policy_from(dict(session.connection().execute(_SETTINGS).all()))
+    return policy_from(dict(connection_of(session).execute(_SETTINGS).all()))
 
 
 def policy_from(stored: Mapping[str, str]) -> HallPolicy:
@@ -116,6 +118,13 @@ def policy_from(stored: Mapping[str, str]) -> HallPolicy:
                 value = stored[f.name]
             values[f.name] = _checked_value(f.name, value, stored=True)
     return HallPolicy(**values)
+
+
+@functools.lru_cache(maxsize=32)
+def policy_from_json(stored: str | None) -> HallPolicy:
+    """The policy from the settings as one JSON object (key → JSON text), as a sale's read
+    renders them; the same text gives the same (immutable) policy, so it is checked once."""
+    return policy_from(json.loads(stored or "{}"))
 
 
 def save_setting(session: Session, key: str, value: object) -> None:

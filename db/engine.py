@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from db.models import AppendOnly
 
@@ -92,6 +92,25 @@ def open_database(url: str, *, echo: bool = False) -> Database:
         engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, info=info
     )
     return Database(engine, sessions, readers, cache)
+
+
+_CONNECTION = "gasdesk_connection"  # session.info: (root transaction, its connection)
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_connection(session: Session, transaction: SessionTransaction, connection) -> None:  # type: ignore[no-untyped-def]
+    if transaction.parent is None:
+        session.info[_CONNECTION] = (transaction, connection)
+
+
+def connection_of(session: Session) -> Connection:
+    """``session.connection()``, without its machinery on every statement of a hot path: the
+    connection the session's current transaction began on (remembered at its start, valid only
+    while that very transaction is the session's), else whatever ``session.connection()`` says."""
+    held = session.info.get(_CONNECTION)
+    if held is not None and held[0] is session.get_transaction() and held[0].is_active:
+        return held[1]
+    return session.connection()
 
 
 @event.listens_for(Session, "before_flush")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, RuleViolation
 from app.services.permissions import require_permission
+from db.engine import connection_of
 from db.tables import counters, halls, shifts, users
 
 
@@ -71,7 +72,7 @@ NO_SHIFT_MESSAGE = "请先开班（交接班 → 开班）再办理业务"
 def resolve_actor(session: Session, actor: Actor, operation: str | None = None) -> OnDuty:
     """Who is acting where; with ``operation``, refused unless the actor's role may do it."""
     row = (
-        session.connection()
+        connection_of(session)
         .execute(_ON_DUTY, {"user_id": actor.user_id, "counter_id": actor.counter_id})
         .first()
     )

@@ -24,6 +24,7 @@ every Z-report, and ``verify`` checks the paper's figures when given them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -49,11 +50,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Delete, UpdateBase
 from sqlalchemy.sql.elements import TextClause
 
 from app.context import AFTER_ROLLBACK
-from db.engine import READ_ONLY, Database
+from db.engine import READ_ONLY, Database, connection_of
 from db.guards import row_json
 from db.models import (
     Account,
@@ -174,6 +175,19 @@ TABLES = {
 SHORT_MAC = 16  # hex digits of the head printed on paper
 
 
+@functools.lru_cache(maxsize=8)
+def _keyed(key: bytes) -> hmac.HMAC:
+    """HMAC-SHA256 with ``key`` and no message yet: copied for each message, so the key's pads
+    are computed once per key, not twice per entry."""
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
+def _hmac_hex(key: bytes, message: bytes) -> str:
+    keyed = _keyed(key).copy()
+    keyed.update(message)
+    return keyed.hexdigest()
+
+
 def _canonical(data: Mapping[str, object]) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -197,7 +211,7 @@ def entry_mac(key: bytes, previous: str, entry: Mapping[str, object]) -> str:
             str(entry["data"]),
         )
     )
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _hmac_hex(key, text.encode("utf-8"))
 
 
 _TAKE_HEAD = (
@@ -226,12 +240,15 @@ _ADVANCE_HEAD = (
 )
 
 
+_INSERT_ENTRY = insert(log_table)  # built once: its cache key is then computed once
+
+
 def head_tag(key: bytes, seq: int, mac: str) -> str:
     """The keyed tag of the chain head: without the key nobody can point the head at an older
     entry after cutting the newest ones off (an intruder who saved an older head row, tag and
     all, can still put it back: only the count and mac printed on a Z-report prove against that).
     """
-    return hmac.new(key, f"head\n{seq}\n{mac}".encode(), hashlib.sha256).hexdigest()
+    return _hmac_hex(key, f"head\n{seq}\n{mac}".encode())
 
 
 @dataclass(frozen=True)
@@ -272,7 +289,7 @@ def record(
     """
     if ctx.audit_key is None:
         raise RuntimeError("no audit key configured: the audit log cannot be written")
-    conn = session.connection()
+    conn = connection_of(session)
     data = dict(event.data)
     ref = event.ref
     if row is not None:
@@ -321,7 +338,7 @@ def record(
             conn.execute(_SET_HEAD, {"new_mac": mac, "new_tag": tag})
         else:  # a database before the coverage revision has no tag yet
             conn.execute(_SET_HEAD_UNTAGGED, {"new_mac": mac})
-    conn.execute(insert(log_table), {**entry, "seq": seq, "mac": mac})
+    conn.execute(_INSERT_ENTRY, {**entry, "seq": seq, "mac": mac})
     session.info[_HEAD] = (seq, mac)
     session.info[_LAST_EVENT] = (event, seq)
     return seq
@@ -362,7 +379,7 @@ class ChainHead:
 
 def chain_head(session: Session, *, up_to: int | None = None) -> ChainHead:
     """The head now, or as it was at entry ``up_to``."""
-    conn = session.connection()
+    conn = connection_of(session)
     if up_to is None:
         row = conn.execute(select(head_table.c.seq, head_table.c.mac)).one()
         return ChainHead(int(row.seq), row.mac)
@@ -419,7 +436,7 @@ def verify(
     """
     report = AuditReport()
     with db.readers() as session:
-        conn = session.connection()
+        conn = connection_of(session)
         try:
             _verify(conn, key, report, expect_count, expect_mac)
         except _HOSTILE as error:  # hostile content must be a finding, never a traceback
@@ -581,15 +598,23 @@ _SQLITE_OWN = pending_table.c.id > bindparam("mark")
 _PG_OWN = (pending_table.c.txid == func.txid_current()) & text(
     "audit_pending.xmin::text = (txid_current() % 4294967296)::text"
 )
-_OF_TABLES = pending_table.c.tbl.in_(bindparam("tables", expanding=True))
 _NOTE_COLUMNS = (
     pending_table.c.tbl,
     pending_table.c.pk,
     pending_table.c.figures,
     pending_table.c.id,
 )
-_TAKE_NOTES_SQLITE = delete(pending_table).where(_SQLITE_OWN, _OF_TABLES).returning(*_NOTE_COLUMNS)
-_TAKE_NOTES_PG = delete(pending_table).where(_PG_OWN, _OF_TABLES).returning(*_NOTE_COLUMNS)
+
+
+@functools.cache  # one statement per dialect and set of tables, built and compiled once
+def _take_notes(sqlite: bool, count: int) -> Delete:
+    """Take (delete and return) this transaction's notes of ``count`` tables, bound as
+    ``table_0`` ...: plain parameters, where an expanding IN is rendered again on every run."""
+    of_tables = pending_table.c.tbl.in_([bindparam(f"table_{i}") for i in range(count)])
+    own = _SQLITE_OWN if sqlite else _PG_OWN
+    return delete(pending_table).where(own, of_tables).returning(*_NOTE_COLUMNS)
+
+
 # the newest note before this transaction wrote anything: a service may read it in its first
 # statement (``note_mark``), or it is read just before the first write
 MARK_COLUMN = _MARK_QUERY.scalar_subquery().label("audit_mark")
@@ -628,7 +653,7 @@ def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) ->
     """Chain the rows this transaction wrote to covered tables (in the first deferred entry
     about a money row, if any), write the other deferred entries; the notes are taken (deleted
     and read) in one statement."""
-    conn = session.connection()
+    conn = connection_of(session)
     raw = conn.info.pop(_RAW_SQL, [])
     wrote = conn.info.pop(_WROTE, set())
     mark = conn.info.pop(_MARK, None)
@@ -640,14 +665,16 @@ def chain_pending(session: Session, ctx: Context, deferred: list[Event] = ()) ->
     # before its first write (older ones were left by a writer behind GasDesk's back)
     if wrote:
         sqlite = conn.dialect.name == "sqlite"
-        query = _TAKE_NOTES_SQLITE if sqlite else _TAKE_NOTES_PG
+        tables = sorted(wrote)
+        query = _take_notes(sqlite, len(tables))
         # hand-written SQL is not GasDesk's bookkeeping: its notes stay for verify to report
         for low, high in raw:
             within = pending_table.c.id > low
             if high is not None:
                 within &= pending_table.c.id <= high
             query = query.where(~within)
-        params = {"tables": sorted(wrote), "mark": mark or 0}
+        params = {f"table_{i}": name for i, name in enumerate(tables)}
+        params["mark"] = mark or 0
         notes = sorted(conn.execute(query, params).all(), key=lambda note: note.id)
     chain_rows(session, ctx, notes, about=deferred[0] if deferred else None)
     for entry in deferred[1:]:
@@ -726,7 +753,7 @@ def adopt_existing(ctx: Context) -> int:
     warns in the log, and ``verify`` reports the difference.
     """
     with ctx.unit_of_work() as session:
-        conn = session.connection()
+        conn = connection_of(session)
         if not _pending_ready(conn):
             return 0
         found = database_guards(conn)
@@ -776,7 +803,7 @@ def _take_mark(conn: Connection) -> None:
 def wants_mark(session: Session) -> bool:
     """True when the transaction's first read may carry ``MARK_COLUMN`` (SQLite, audit notes
     on, nothing written yet)."""
-    conn = session.connection()
+    conn = connection_of(session)
     return conn.info.get(_MARK, 0) is None and not conn.info.get(_WROTE)
 
 
@@ -784,28 +811,33 @@ def note_mark(session: Session, mark: int) -> None:
     """The newest note as the transaction's first read saw it (``MARK_COLUMN``), before any
     write of its own: spares the read before the first write."""
     if wants_mark(session):
-        session.connection().info[_MARK] = mark
+        connection_of(session).info[_MARK] = mark
 
 
 @event.listens_for(Engine, "before_execute")
-def _before_raw_sql(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+def _before_statement(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+    """Every statement of a GasDesk transaction, before it runs: ``_before_raw_sql``, then
+    ``_note_dml_target`` (one listener for both: it runs on every statement of every sale)."""
+    info = conn.info
+    if isinstance(clauseelement, TextClause):
+        _before_raw_sql(conn, info, clauseelement)
+    elif isinstance(clauseelement, UpdateBase):
+        _note_dml_target(conn, info, clauseelement)
+
+
+def _before_raw_sql(conn: Connection, info: dict, clauseelement: TextClause) -> None:  # type: ignore[type-arg]
     """Note where hand-written DML (``text("UPDATE ...")``) begins in a GasDesk transaction: the
     app never writes audited rows that way, so such a write is chained as nobody's."""
-    if (
-        _RAW_SQL in conn.info
-        and isinstance(clauseelement, TextClause)
-        and _RAW_DML.match(clauseelement.text)
-    ):
+    if _RAW_SQL in info and _RAW_DML.match(clauseelement.text):
         _take_mark(conn)
-        conn.info[_RAW_SQL].append((_own_max(conn), None))
+        info[_RAW_SQL].append((_own_max(conn), None))
 
 
-@event.listens_for(Engine, "before_execute")
-def _note_dml_target(conn, clauseelement, multiparams, params, execution_options):  # type: ignore[no-untyped-def]
+def _note_dml_target(conn: Connection, info: dict, clauseelement: UpdateBase) -> None:  # type: ignore[type-arg]
     """Remember which covered tables the unit of work's own statements (Core or ORM flush)
     write: only their notes are chained (no statement, no query)."""
-    wrote = conn.info.get(_WROTE)
-    if wrote is not None and isinstance(clauseelement, UpdateBase):
+    wrote = info.get(_WROTE)
+    if wrote is not None:
         table = getattr(clauseelement, "table", None)
         name = getattr(table, "name", None)
         if name in COVERED:
@@ -850,8 +882,8 @@ def _chain_before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
     head = session.info.get(_HEAD)
-    bind = session.get_bind()
     if head is not None:
+        bind = session.get_bind()
         _heads[getattr(bind, "engine", bind)] = head
     _ended(session)
 
@@ -943,7 +975,7 @@ def _recorded(conn: Connection, seq: int, row_key: str) -> object:
 def log_has_entries(db: Database) -> bool:
     """True when the database's audit log has any entry (a key must exist for it)."""
     with db.readers() as session:
-        conn = session.connection()
+        conn = connection_of(session)
         if conn.dialect.name == "sqlite":
             present = conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'"

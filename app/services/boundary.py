@@ -129,9 +129,14 @@ _INVISIBLE_RANGES = (
 )
 
 
+_FIRST_INVISIBLE = min(low for low, _ in _INVISIBLE_RANGES)
+
+
 def is_invisible(ch: str) -> bool:
     """Whether ``ch`` is a Default_Ignorable code point (or another blank one, see above)."""
     code = ord(ch)
+    if code < _FIRST_INVISIBLE:  # every ASCII character: no range to walk (card serials, ...)
+        return False
     return any(low <= code <= high for low, high in _INVISIBLE_RANGES)
 
 

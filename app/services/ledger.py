@@ -24,6 +24,7 @@ from app.services.locks import CardAccount, require_locked
 from app.services.security import Approved
 from app.services.unit_of_work import Earlier, submitted_in
 from app.vocabulary import PaymentMethod, TransactionKind
+from db.engine import connection_of
 from db.tables import (
     approvals_table,
     card_writes,
@@ -49,7 +50,7 @@ def next_number(session: Session, name: str) -> int:
     The UPDATE takes a row lock (PostgreSQL) or runs under the write lock (SQLite), so
     concurrent counters get consecutive numbers and a rolled-back sale returns its number.
     """
-    conn = session.connection()
+    conn = connection_of(session)
     value = conn.execute(_NEXT, {"seq_name": name}).scalar()
     if value is None:  # first number of this sequence: create it (a racing counter may too)
         upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -86,7 +87,7 @@ def last_receipt(session: Session, name: str) -> int:
     (migration 0008's trigger, which also refuses any other number). PostgreSQL: the counter's
     row lock queues concurrent counters of the hall; SQLite: the write transaction does.
     """
-    conn = session.connection()
+    conn = connection_of(session)
     if conn.dialect.name != "postgresql":
         return conn.execute(_LAST_RECEIPT, {"seq_name": name}).scalar() or 0
     value = conn.execute(_LAST_RECEIPT_LOCKED, {"seq_name": name}).scalar()
@@ -123,6 +124,13 @@ class Recorded:
     created_at: dt.datetime
 
 
+# built once (their cache keys then computed once), not on every sale
+_INSERT_TRANSACTION = insert(transactions).returning(transactions.c.id)
+_INSERT_SEGMENTS = insert(segments_table)
+_INSERT_APPROVALS = insert(approvals_table)
+_INSERT_CARD_WRITE = insert(card_writes)
+
+
 def record_transaction(
     session: Session,
     ctx: Context,
@@ -148,7 +156,7 @@ def record_transaction(
     else:
         values["payment_method"] = values["payment_ref"] = None
     session.flush()  # ORM changes made by the caller go first, in this same transaction
-    conn: Connection = session.connection()
+    conn: Connection = connection_of(session)
     now = ctx.now()
     today = ctx.today()
     counter = receipt_counter(on_duty.hall_code, today.year)
@@ -176,10 +184,10 @@ def record_transaction(
         "volume": 0,
         **values,
     }
-    txn_id = conn.execute(insert(transactions).returning(transactions.c.id), row).scalar_one()
+    txn_id = conn.execute(_INSERT_TRANSACTION, row).scalar_one()
     if segments:
         conn.execute(  # one statement for every segment (compiled once, cached)
-            insert(segments_table),
+            _INSERT_SEGMENTS,
             [
                 {
                     "transaction_id": txn_id,
@@ -195,7 +203,7 @@ def record_transaction(
         )
     if approvals:
         conn.execute(
-            insert(approvals_table),
+            _INSERT_APPROVALS,
             [
                 {
                     "transaction_id": txn_id,
@@ -231,8 +239,8 @@ def record_card_write(
     session: Session, ctx: Context, txn_id: int, card: CardAccount, target_count: int
 ) -> None:
     """Mark the transaction's card write PENDING (committed before the card is touched)."""
-    session.connection().execute(
-        insert(card_writes),
+    connection_of(session).execute(
+        _INSERT_CARD_WRITE,
         {
             "transaction_id": txn_id,
             "account_id": card.account_id,

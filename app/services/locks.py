@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.domain.identity import normalize_identifier
 from app.errors import NotFound, RuleViolation
 from app.services.actor import OnDuty, require_shift
+from db.engine import connection_of
 from db.models import Account, Meter
 from db.tables import accounts, card_write_outcomes, card_writes, cards, customers, halls, shifts
 
@@ -72,7 +73,7 @@ def claim_request(session: Session, request_id: uuid.UUID) -> None:
         return
     if locked:
         raise RuntimeError(f"request {request_id} claimed after {locked}: the lock order is broken")
-    conn = session.connection()
+    conn = connection_of(session)
     if conn.dialect.name == "postgresql":
         key = int.from_bytes(request_id.bytes[:8], "big", signed=True)
         conn.execute(select(func.pg_advisory_xact_lock(key)))
@@ -88,7 +89,7 @@ def claim_identity(session: Session, kind: str, key: str) -> None:
     row. PostgreSQL: ``pg_advisory_xact_lock`` on 64 bits of a hash of the key. SQLite: the
     write transaction already excludes every other writer.
     """
-    conn = session.connection()
+    conn = connection_of(session)
     if conn.dialect.name == "postgresql":
         digest = hashlib.blake2b(f"{kind}\0{key}".encode(), digest_size=8).digest()
         conn.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest, signed=True))))
@@ -120,7 +121,7 @@ def _lock_before_accounts(session: Session, kind: str, key: int, lock) -> None: 
         return
     if any(held == "account" for held, _ in locked):
         raise RuntimeError(f"{kind} {key} locked after an account: the lock order is broken")
-    conn = session.connection()
+    conn = connection_of(session)
     if conn.dialect.name != "sqlite":
         lock(conn)
     locked.add((kind, key))
@@ -238,7 +239,7 @@ def lock_account(session: Session, account_id: int) -> None:
     """Hold the account row (tier usage, purchase count, pending write) until commit."""
     if ("account", account_id) in _locked(session):
         return
-    session.connection().execute(
+    connection_of(session).execute(
         _LOCK_ACCOUNT.with_for_update(key_share=True), {"account_id": account_id}
     ).scalar_one()
     _account_locked(session, account_id)
@@ -255,7 +256,7 @@ def require_no_pending_write(pending_write_id: int | None, account_no: str) -> N
 
 def pending_write_of(session: Session, account_id: int) -> int | None:
     query = select(PENDING_WRITE).select_from(accounts).where(accounts.c.id == account_id)
-    return session.connection().execute(query).scalar()
+    return connection_of(session).execute(query).scalar()
 
 
 def card_for_sale(session: Session, serial: str) -> CardAccount:
@@ -270,7 +271,7 @@ def card_and_account(session: Session, serial: str) -> CardAccount:
     serial = lock_card_account(session, serial)
     # a statement of its own, after the lock: it sees the card's status, the count and the
     # pending write as the transaction that held the lock left them
-    row = session.connection().execute(_CARD_ACCOUNT, {"serial": serial}).first()
+    row = connection_of(session).execute(_CARD_ACCOUNT, {"serial": serial}).first()
     return card_account_in(session, serial, row)
 
 
@@ -278,7 +279,7 @@ def card_as_seen(session: Session, serial: str) -> CardAccount:
     """The presented active card and its account, read without a lock: for a quote that
     decides nothing (the operation itself reads them again under its lock)."""
     serial = normalize_identifier(serial or "")
-    row = session.connection().execute(_CARD_ACCOUNT, {"serial": serial}).first()
+    row = connection_of(session).execute(_CARD_ACCOUNT, {"serial": serial}).first()
     return card_account_in(session, serial, row, locked=False)
 
 
@@ -287,7 +288,7 @@ def lock_card_account(session: Session, serial: str) -> str:
     excludes every other writer); returns the serial as stored. Whatever decides on the account
     is read after this, in a statement of its own."""
     serial = normalize_identifier(serial or "")
-    conn = session.connection()
+    conn = connection_of(session)
     if conn.dialect.name != "sqlite":
         conn.execute(_LOCK_CARD_ACCOUNT, {"serial": serial}).scalar()
     return serial

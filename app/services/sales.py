@@ -7,7 +7,7 @@ built from the values just written (a retried submit rebuilds them from the rows
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -27,7 +27,7 @@ from app.domain.pricing import (
     volume_for_amount,
 )
 from app.errors import InvalidInput, RuleViolation
-from app.policy import HallPolicy, load_policy, policy_from
+from app.policy import HallPolicy, load_policy, policy_from_json
 from app.services import audit
 from app.services.actor import (
     ON_DUTY_COLUMNS,
@@ -63,6 +63,7 @@ from app.services.shifts import check_cash_sale
 from app.services.tariffs import in_force_id, tariff_in, usage_of
 from app.services.unit_of_work import Replay, earlier_row, run_once
 from app.vocabulary import PaymentMethod, TransactionKind
+from db.engine import connection_of
 from db.tables import (
     accounts,
     cards,
@@ -121,13 +122,13 @@ _STORED = (
 
 
 def stored_segments(session: Session, transaction_id: int) -> list[tuple[dt.date, Segment]]:
-    rows = session.connection().execute(_SEGMENTS, {"transaction_id": transaction_id})
+    rows = connection_of(session).execute(_SEGMENTS, {"transaction_id": transaction_id})
     return [(r.ladder_year, Segment(r.tier, r.volume, r.price_fen, r.amount_fen)) for r in rows]
 
 
 def sale_result(session: Session, transaction_id: int) -> SaleResult:
     """Rebuild the result of a stored transaction (used for retried submits too)."""
-    row = session.connection().execute(_STORED, {"transaction_id": transaction_id}).one()
+    row = connection_of(session).execute(_STORED, {"transaction_id": transaction_id}).one()
     segments = stored_segments(session, transaction_id)
     return SaleResult(
         transaction_id=row.id,
@@ -271,7 +272,9 @@ _COUNT = (
 def step_purchase_count(session: Session, account_id: int, step: int) -> int:
     """Move the account's purchase count (the count the card will carry) by ``step``."""
     return (
-        session.connection().execute(_COUNT, {"account_id": account_id, "step": step}).scalar_one()
+        connection_of(session)
+        .execute(_COUNT, {"account_id": account_id, "step": step})
+        .scalar_one()
     )
 
 
@@ -343,15 +346,23 @@ _SALE_READS = {
 }
 
 
+@functools.lru_cache(maxsize=4)
+def _day_params(today: dt.date) -> dict[str, object]:
+    """The sale read's parameters that follow from the business date alone (built once a day)."""
+    return {
+        "day": today,
+        "receipt_suffix": receipt_suffix(today),
+        **{f"ladder_{month}": ladder_year_start(today, month) for month in range(1, 13)},
+    }
+
+
 def _sale_params(actor: Actor, req: PurchaseRequest, serial: str, today: dt.date) -> dict:  # type: ignore[type-arg]
     return {
         "request_id": req.request_id,
         "user_id": actor.user_id,
         "counter_id": actor.counter_id,
         "serial": serial,
-        "day": today,
-        "receipt_suffix": receipt_suffix(today),
-        **{f"ladder_{month}": ladder_year_start(today, month) for month in range(1, 13)},
+        **_day_params(today),
     }
 
 
@@ -397,7 +408,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             lock_shift(session, on_duty)
         serial = lock_card_account(session, req.card_serial)
         mark = audit.wants_mark(session)
-        conn = session.connection()
+        conn = connection_of(session)
         read = conn.execute(
             _SALE_READS[conn.dialect.name, mark], _sale_params(actor, req, serial, today)
         ).one()
@@ -408,7 +419,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             found = earlier_row(req.request_id, kind, read.earlier_id, read.earlier_kind)
             if found is not None:
                 return Replay(found)
-            policy = policy_from(json.loads(read.settings or "{}"))
+            policy = policy_from_json(read.settings)
             _check_purchase_input(req, policy)
             on_duty = on_duty_in(session, actor, read, "purchase")
             lock_shift(session, on_duty)  # held already: marks it for the writes
@@ -477,8 +488,10 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             **values,
         )
 
-    earlier = earlier_transaction(TransactionKind.PURCHASE, sale_result)
-    return run_once(ctx, req.request_id, earlier, work, work_finds_earlier=sqlite)
+    return run_once(ctx, req.request_id, _EARLIER_PURCHASE, work, work_finds_earlier=sqlite)
+
+
+_EARLIER_PURCHASE = earlier_transaction(TransactionKind.PURCHASE, sale_result)
 
 
 @dataclass(frozen=True)
@@ -505,7 +518,7 @@ _LAST_GAS = (
 def last_gas_transaction(session: Session, account_id: int, purchase_count: int):
     """The purchase or supplement that put the account's current purchase count on the card."""
     params = {"account_id": account_id, "purchase_count": purchase_count}
-    return session.connection().execute(_LAST_GAS, params).first()
+    return connection_of(session).execute(_LAST_GAS, params).first()
 
 
 def _refundable(session: Session, reading: CardReading, *, lock: bool = True):  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.context import Context
 from app.errors import Conflict, InvalidInput
 from app.services.locks import claim_request
+from db.engine import connection_of
 
 R = TypeVar("R")
 CHANGED_MESSAGE = "数据已被其他柜台修改，请重试"
@@ -65,7 +66,7 @@ def submitted_in(
     query = select(*columns).where(request_column == bindparam("request_id"))
 
     def find(session: Session, request_id: uuid.UUID) -> int | None:
-        row = session.connection().execute(query, {"request_id": request_id}).first()
+        row = connection_of(session).execute(query, {"request_id": request_id}).first()
         if row is None:
             return None
         return earlier_row(request_id, kind, row.id, row.kind if kind is not None else None)
