@@ -124,3 +124,14 @@ def station(request):
         station = Station("inprocess")
     yield station
     station.close()
+
+
+@pytest.fixture
+def emulator():
+    """The ESC/POS printer emulator on a loopback port of its own (``emulator.port``)."""
+    from app.devices.escpos.emulator import EscposEmulator
+
+    printer = EscposEmulator()
+    printer.port = printer.start()
+    yield printer
+    printer.stop()

@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from app.config import load_config
 from app.counter.devices import DeviceSetup, PrinterConfig, ReaderConfig
-from app.devices.escpos.emulator import EscposEmulator
 from app.devices.pcsc import PcscUnavailable
 from app.errors import InvalidInput, PermissionDenied
 from app.services.setup import Workstation
@@ -45,14 +44,6 @@ def config_file(tmp_path, monkeypatch):
     monkeypatch.setenv("GASDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GASDESK_DB_URL", raising=False)
     return path
-
-
-@pytest.fixture
-def emulator():
-    printer = EscposEmulator(width_dots=576)
-    printer.port = printer.start()
-    yield printer
-    printer.stop()
 
 
 def setup_for(hall, username, config_file, **kwargs) -> DeviceSetup:

@@ -22,15 +22,6 @@ RARE_NAME = "姓名：𠮷田"  # 𠮷 (U+20BB7) is outside GBK: a GB18030 four-
 QR_DATA = "01-2026-000001|522.00"
 
 
-@pytest.fixture
-def emulator():
-    emu = EscposEmulator()
-    port = emu.start()
-    emu.port = port
-    yield emu
-    emu.stop()
-
-
 def network(emu: EscposEmulator) -> Network:
     return Network("127.0.0.1", port=emu.port, timeout=5)
 

@@ -46,14 +46,6 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 @pytest.fixture
-def emulator():
-    printer = EscposEmulator(width_dots=576)
-    printer.port = printer.start()
-    yield printer
-    printer.stop()
-
-
-@pytest.fixture
 def printer(emulator):
     return printer_from_config({"type": "network", "host": "127.0.0.1", "port": emulator.port})
 

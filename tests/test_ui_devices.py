@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 
 from app.config import load_config
 from app.counter import DeviceSetup
-from app.devices.escpos.emulator import EscposEmulator
 from app.services.setup import Workstation
 from app.vocabulary import PrinterKind, ReaderKind
 from ui.dialogs.devices import DevicesDialog
@@ -38,14 +37,6 @@ def config_file(tmp_path, monkeypatch):
     monkeypatch.setenv("GASDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("GASDESK_DB_URL", raising=False)
     return path
-
-
-@pytest.fixture
-def emulator():
-    printer = EscposEmulator(width_dots=576)
-    printer.port = printer.start()
-    yield printer
-    printer.stop()
 
 
 def open_dialog(qtbot, hall, config_file, username="admin") -> DevicesDialog:
