@@ -33,7 +33,9 @@ from app.vocabulary import (
     IdType,
     PaymentMethod,
     PrinterFaultReason,
+    PrinterKind,
     PrinterState,
+    ReaderKind,
     ReaderState,
     ReplacementReason,
     Role,
@@ -79,6 +81,8 @@ VOCABULARY = (
     TariffStatus,
     CalendarDay,
     SettingUnit,
+    ReaderKind,
+    PrinterKind,
 )
 
 

@@ -32,6 +32,32 @@ if TYPE_CHECKING:  # kept light: the login window shares ``error_text``
 MONEY_PATTERN = r"^\d{0,7}(\.\d{0,2})?$"
 # what to collect or to hand back: never smaller than this, before confirming and after
 BIG_MONEY = "font-size: 28pt; font-weight: bold"
+ERROR_STYLE = "color: #b00020; font-weight: bold"
+
+
+def error_label() -> QLabel:
+    """The line where a dialog says, in red, why it refused (object name ``error``)."""
+    label = QLabel()
+    label.setObjectName("error")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+def confirm_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """确认 (Enter) and 取消 (Esc), wired to ``dialog.submit`` and ``dialog.reject``."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(QCoreApplication.translate("OperationDialog", "确认 (Enter)"))
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setText(QCoreApplication.translate("OperationDialog", "取消 (Esc)"))
+    buttons.accepted.connect(dialog.submit)  # type: ignore[attr-defined]
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 VOLUME_PATTERN = r"^\d{0,5}(\.\d{0,2})?$"
 
 
@@ -109,10 +135,7 @@ class OperationDialog(QDialog):
         self.reprint: Callable[[], None] | None = None  # F9 on the done screen, when offered
         self._discard_asked = False
         self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020; font-weight: bold")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         self.info = QLabel()
         self.info.setWordWrap(True)
         # who the operation acts on, in large type: name, address, account and card
@@ -131,13 +154,7 @@ class OperationDialog(QDialog):
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: the service is working
         self.busy.setVisible(False)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认 (Enter)"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消 (Esc)"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = confirm_buttons(self)
         layout = QVBoxLayout(self)
         if session.training:
             banner = QLabel(self.tr("培训模式 · 所有业务无效"))

@@ -392,22 +392,12 @@
         <translation>Your password was set by the administrator: choose your own new password before the counter opens</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="151"/>
-        <source>确认 (Enter)</source>
-        <translation>Confirm (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/admin.py" line="152"/>
-        <source>取消 (Esc)</source>
-        <translation>Cancel (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/admin.py" line="167"/>
+        <location filename="../../ui/dialogs/admin.py" line="161"/>
         <source>请输入新密码</source>
         <translation>Enter the new password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="171"/>
+        <location filename="../../ui/dialogs/admin.py" line="165"/>
         <source>两次输入的新密码不一致</source>
         <translation>The two new passwords do not match</translation>
     </message>
@@ -1375,82 +1365,82 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>HallSettingsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="355"/>
+        <location filename="../../ui/dialogs/admin.py" line="349"/>
         <source>请按 YYYY-MM-DD 输入日期</source>
         <translation>Enter the date as YYYY-MM-DD</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="365"/>
+        <location filename="../../ui/dialogs/admin.py" line="359"/>
         <source>营业厅设置</source>
         <translation>Hall settings</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="374"/>
+        <location filename="../../ui/dialogs/admin.py" line="368"/>
         <source>保存参数</source>
         <translation>Save settings</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="376"/>
+        <location filename="../../ui/dialogs/admin.py" line="370"/>
         <source>参数</source>
         <translation>Parameters</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="382"/>
+        <location filename="../../ui/dialogs/admin.py" line="376"/>
         <source>日期，如 2026-10-01</source>
         <translation>Date, e.g. 2026-10-01</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="387"/>
+        <location filename="../../ui/dialogs/admin.py" line="381"/>
         <source>添加日期</source>
         <translation>Add date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="390"/>
+        <location filename="../../ui/dialogs/admin.py" line="384"/>
         <source>删除选中日期</source>
         <translation>Remove selected date</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="398"/>
+        <location filename="../../ui/dialogs/admin.py" line="392"/>
         <source>周六、周日休息；节假日休息，调休上班日照常营业（交款期限按工作日计算）</source>
         <translation>Saturdays and Sundays are closed; holidays are closed, make-up workdays are open (hand-over deadlines count working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="406"/>
+        <location filename="../../ui/dialogs/admin.py" line="400"/>
         <source>工作日历</source>
         <translation>Working-day calendar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="412"/>
+        <location filename="../../ui/dialogs/admin.py" line="406"/>
         <source>保存提示语</source>
         <translation>Save notice lines</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="414"/>
+        <location filename="../../ui/dialogs/admin.py" line="408"/>
         <source>每行一条，最多6行，每行最多24字</source>
         <translation>One per line, at most 6 lines of at most 24 characters</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="418"/>
+        <location filename="../../ui/dialogs/admin.py" line="412"/>
         <source>凭证提示语</source>
         <translation>Receipt notice lines</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="455"/>
+        <location filename="../../ui/dialogs/admin.py" line="449"/>
         <source>范围 {0}</source>
         <translation>Range {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="477"/>
+        <location filename="../../ui/dialogs/admin.py" line="471"/>
         <source>参数已保存</source>
         <translation>Settings saved</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="501"/>
+        <location filename="../../ui/dialogs/admin.py" line="495"/>
         <source>请先选中要删除的日期</source>
         <translation>Select the date to remove first</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="511"/>
+        <location filename="../../ui/dialogs/admin.py" line="505"/>
         <source>提示语已保存</source>
         <translation>Notice lines saved</translation>
     </message>
@@ -1675,69 +1665,69 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>OperationDialog</name>
     <message>
-        <location filename="../../ui/base.py" line="42"/>
+        <location filename="../../ui/base.py" line="68"/>
         <source>系统错误，请联系管理员（{0}）</source>
         <translation>System error, please call the administrator ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="65"/>
+        <location filename="../../ui/base.py" line="91"/>
         <source>请输入{0}</source>
         <translation>{0} is required</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="137"/>
+        <location filename="../../ui/base.py" line="53"/>
         <source>确认 (Enter)</source>
         <translation>Confirm (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="138"/>
+        <location filename="../../ui/base.py" line="55"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="143"/>
+        <location filename="../../ui/base.py" line="160"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="162"/>
+        <location filename="../../ui/base.py" line="179"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="164"/>
+        <location filename="../../ui/base.py" line="181"/>
         <source>{name}&#x3000;户号 {account}&#x3000;卡号 {card}
 {address}</source>
         <translation>{name}  Account {account}  Card {card}
 {address}</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="183"/>
+        <location filename="../../ui/base.py" line="200"/>
         <source>应收 {0} 元</source>
         <translation>Collect {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="185"/>
+        <location filename="../../ui/base.py" line="202"/>
         <source>应退 {0} 元</source>
         <translation>Hand back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="187"/>
+        <location filename="../../ui/base.py" line="204"/>
         <source>无需收退款</source>
         <translation>Nothing to collect or hand back</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="198"/>
+        <location filename="../../ui/base.py" line="215"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="202"/>
+        <location filename="../../ui/base.py" line="219"/>
         <source>重新打印 (F9)</source>
         <translation>Print again (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="310"/>
+        <location filename="../../ui/base.py" line="327"/>
         <source>已填写的内容尚未办理。再按 Esc 放弃，或继续填写</source>
         <translation>What you typed has not been done. Press Esc again to discard it, or go on typing</translation>
     </message>
@@ -1760,52 +1750,52 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>PriceListDialog</name>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="519"/>
+        <location filename="../../ui/dialogs/admin.py" line="513"/>
         <source>收费代码</source>
         <translation>Fee code</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="520"/>
+        <location filename="../../ui/dialogs/admin.py" line="514"/>
         <source>收费名称</source>
         <translation>Fee name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="521"/>
+        <location filename="../../ui/dialogs/admin.py" line="515"/>
         <source>金额（元）</source>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="530"/>
+        <location filename="../../ui/dialogs/admin.py" line="524"/>
         <source>价目表</source>
         <translation>Price list</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="541"/>
+        <location filename="../../ui/dialogs/admin.py" line="535"/>
         <source>每项金额 {low}–{high} 元；代码以小写字母开头，只含小写字母、数字和下划线</source>
         <translation>Each amount {low}–{high} yuan; a code starts with a lower-case letter and holds only lower-case letters, digits and underscores</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="545"/>
+        <location filename="../../ui/dialogs/admin.py" line="539"/>
         <source>添加收费项</source>
         <translation>Add fee</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="546"/>
+        <location filename="../../ui/dialogs/admin.py" line="540"/>
         <source>删除选中收费项</source>
         <translation>Remove selected fee</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="547"/>
+        <location filename="../../ui/dialogs/admin.py" line="541"/>
         <source>保存价目表</source>
         <translation>Save price list</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="590"/>
+        <location filename="../../ui/dialogs/admin.py" line="584"/>
         <source>请选中要删除的收费项（补卡工本费不能删除）</source>
         <translation>Select the fee to remove (the card fee cannot be removed)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="608"/>
+        <location filename="../../ui/dialogs/admin.py" line="602"/>
         <source>价目表已保存</source>
         <translation>Price list saved</translation>
     </message>
@@ -2800,93 +2790,93 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="181"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="178"/>
         <source>确认调价 (Enter)</source>
         <translation>Confirm price change (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="183"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="180"/>
         <source>关闭 (Esc)</source>
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="188"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="185"/>
         <source>用户类别</source>
         <translation>Customer class</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="191"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="188"/>
         <source>气价版本（已生效的版本不能修改，只能由新版本接替）</source>
         <translation>Tariff versions (a version in force is never changed, only superseded by a new one)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="271"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="268"/>
         <source>第{n}档 {price}元</source>
         <translation>Tier {n} {price} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="275"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="272"/>
         <source>第{n}档 ≤{upper}m³ {price}元</source>
         <translation>Tier {n} ≤{upper} m³ {price} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="277"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="274"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="279"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="276"/>
         <source>（超过{n}人每多一人加{extra}m³）</source>
         <translation> (above {n} people, {extra} m³ more per extra person)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="310"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="307"/>
         <source>第{n}档</source>
         <translation>Tier {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="341"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="338"/>
         <source>不设上限</source>
         <translation>No upper bound</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="355"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="352"/>
         <source>第{n}档上限</source>
         <translation>the upper bound of tier {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="356"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="353"/>
         <source>第{n}档单价</source>
         <translation>the price of tier {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="374"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="371"/>
         <source>购气量</source>
         <translation>the volume bought</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="400"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="397"/>
         <source>无现行气价</source>
         <translation>No tariff in force</translation>
     </message>
     <message>
+        <location filename="../../ui/dialogs/tariffs.py" line="400"/>
         <location filename="../../ui/dialogs/tariffs.py" line="403"/>
-        <location filename="../../ui/dialogs/tariffs.py" line="406"/>
         <source>{amount} 元</source>
         <translation>{amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="412"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="409"/>
         <source>+{0} 元</source>
         <translation>+{0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="414"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="411"/>
         <source>-{0} 元</source>
         <translation>-{0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/tariffs.py" line="438"/>
+        <location filename="../../ui/dialogs/tariffs.py" line="435"/>
         <source>已发布新气价：{name}，自{day}起执行</source>
         <translation>New tariff published: {name}, in force from {day}</translation>
     </message>
@@ -3055,111 +3045,111 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>UsersDialog</name>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="182"/>
-        <location filename="../../ui/dialogs/admin.py" line="213"/>
+        <location filename="../../ui/dialogs/admin.py" line="176"/>
+        <location filename="../../ui/dialogs/admin.py" line="207"/>
         <source>用户名</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="183"/>
-        <location filename="../../ui/dialogs/admin.py" line="214"/>
+        <location filename="../../ui/dialogs/admin.py" line="177"/>
+        <location filename="../../ui/dialogs/admin.py" line="208"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="184"/>
-        <location filename="../../ui/dialogs/admin.py" line="215"/>
+        <location filename="../../ui/dialogs/admin.py" line="178"/>
+        <location filename="../../ui/dialogs/admin.py" line="209"/>
         <source>岗位</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="185"/>
+        <location filename="../../ui/dialogs/admin.py" line="179"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="186"/>
+        <location filename="../../ui/dialogs/admin.py" line="180"/>
         <source>下次登录须改密码</source>
         <translation>Must change password at next login</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="194"/>
+        <location filename="../../ui/dialogs/admin.py" line="188"/>
         <source>用户管理</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="211"/>
+        <location filename="../../ui/dialogs/admin.py" line="205"/>
         <source>添加用户</source>
         <translation>Add user</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="216"/>
+        <location filename="../../ui/dialogs/admin.py" line="210"/>
         <source>初始密码</source>
         <translation>Initial password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="219"/>
+        <location filename="../../ui/dialogs/admin.py" line="213"/>
         <source>停用/启用选中用户</source>
         <translation>Disable/enable selected user</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="221"/>
+        <location filename="../../ui/dialogs/admin.py" line="215"/>
         <source>重置选中用户的密码</source>
         <translation>Reset the selected user&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="224"/>
+        <location filename="../../ui/dialogs/admin.py" line="218"/>
         <source>新密码</source>
         <translation>New password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="229"/>
+        <location filename="../../ui/dialogs/admin.py" line="223"/>
         <source>添加用户（首次登录须修改密码）</source>
         <translation>Add a user (the password must be changed at first login)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="232"/>
+        <location filename="../../ui/dialogs/admin.py" line="226"/>
         <source>选中的用户</source>
         <translation>Selected user</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="266"/>
+        <location filename="../../ui/dialogs/admin.py" line="260"/>
         <source>启用</source>
         <translation>Enabled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="266"/>
+        <location filename="../../ui/dialogs/admin.py" line="260"/>
         <source>已停用</source>
         <translation>Disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="267"/>
+        <location filename="../../ui/dialogs/admin.py" line="261"/>
         <source>是</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="293"/>
+        <location filename="../../ui/dialogs/admin.py" line="287"/>
         <source>已添加用户 {0}</source>
         <translation>User {0} added</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="309"/>
-        <location filename="../../ui/dialogs/admin.py" line="321"/>
+        <location filename="../../ui/dialogs/admin.py" line="303"/>
+        <location filename="../../ui/dialogs/admin.py" line="315"/>
         <source>请先在列表中选中一个用户</source>
         <translation>Select a user in the list first</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="312"/>
+        <location filename="../../ui/dialogs/admin.py" line="306"/>
         <source>已启用 {0}</source>
         <translation>{0} enabled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="312"/>
+        <location filename="../../ui/dialogs/admin.py" line="306"/>
         <source>已停用 {0}</source>
         <translation>{0} disabled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/admin.py" line="324"/>
+        <location filename="../../ui/dialogs/admin.py" line="318"/>
         <source>已重置 {0} 的密码，下次登录须修改</source>
         <translation>Password of {0} reset; it must be changed at the next login</translation>
     </message>

@@ -45,7 +45,7 @@ from app.counter import (
 from app.domain.money import format_money, m3, yuan
 from app.errors import InvalidInput
 from app.vocabulary import CalendarDay, Role, SettingUnit
-from ui.base import error_text
+from ui.base import confirm_buttons, error_text
 from ui.i18n import vocabulary_text
 from ui.worker import run_in_background
 
@@ -145,13 +145,7 @@ class ChangePasswordDialog(AdminScreen):
             layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确认 (Enter)"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消 (Esc)"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = confirm_buttons(self)
         layout.addWidget(self.buttons)
         self.old.returnPressed.connect(self.new.setFocus)
         self.new.returnPressed.connect(self.again.setFocus)

@@ -53,7 +53,7 @@ from app.domain.money import format_money, format_volume
 from app.domain.pricing import TariffRule
 from app.errors import GasDeskError, InvalidInput
 from app.vocabulary import CustomerKind, TariffStatus
-from ui.base import error_text, money_edit, read_money, read_volume, volume_edit
+from ui.base import error_label, error_text, money_edit, read_money, read_volume, volume_edit
 from ui.fitting import keep_fitted
 from ui.i18n import vocabulary_text
 from ui.worker import run_in_background
@@ -165,10 +165,7 @@ class TariffsDialog(QDialog):
         preview_form.addRow(self.tr("调价后"), self.after)
         preview_form.addRow(self.tr("差额"), self.difference)
 
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setStyleSheet("color: #b00020; font-weight: bold")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.busy = QProgressBar()
