@@ -164,6 +164,14 @@ class PrinterState(_Labelled):
         return self is PrinterState.READY
 
 
+class CheckOutcome(_Labelled):
+    """One line of ``gasdesk admin doctor``: passed, failed, or not run (what it needs failed)."""
+
+    PASSED = "passed", "正常", "OK"
+    FAILED = "failed", "故障", "Failed"
+    SKIPPED = "skipped", "未检查", "Not checked"
+
+
 class HallMode(_Labelled):
     """What a counter is running: a live hall, the demo hall of a machine with nothing
     configured (演示), or 培训模式 on its own database. Demo and training run the emulated

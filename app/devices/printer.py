@@ -315,14 +315,17 @@ def serial_printer(device: str, baudrate: int = 9600) -> Callable[[], object]:
     return lambda: Serial(devfile=device, baudrate=baudrate)
 
 
-def printer_from_config(values: dict[str, object]) -> EscposReceiptPrinter:
-    """Build the configured printer: {"type": "network"|"file"|"usb"|"serial", ..., "profile"}."""
+def printer_from_config(values: dict[str, object], *, timeout: float = 5.0) -> EscposReceiptPrinter:
+    """Build the configured printer: {"type": "network"|"file"|"usb"|"serial", ..., "profile"};
+    ``timeout``: how long a network printer is given to answer."""
     profile = PROFILES.get(str(values.get("profile", "通用80mm中文")))
     if profile is None:  # a configuration error, raised while composing the counter
         raise PrinterFault("未知的打印机型号", f"profile {values.get('profile')!r}")
     kind = values.get("type")
     if kind == "network":
-        connect = network_printer(str(values["host"]), int(values.get("port", 9100)))
+        connect = network_printer(
+            str(values["host"]), int(values.get("port", 9100)), timeout=timeout
+        )
     elif kind == "file":
         connect = file_printer(str(values["path"]))
     elif kind == "usb":
