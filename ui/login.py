@@ -119,7 +119,7 @@ class LoginWindow(QWidget):
             self.tr(
                 "演示模式：演示营业厅，模拟读卡器、IC卡、燃气表和打印机，业务和凭证均无效。"
                 "用户：{users}；密码均为 {password}。"
-                "登录后按 F11 开班，在“演示设备”窗口插入卡，再按 F1 购气。"
+                "登录后按 F11 开班，在“演示设备”窗口插入空白卡，按 F2 开户发卡，再按 F1 购气。"
                 "正式使用请运行首次设置或编写 config.toml。"
             ).format(users=names, password=password)
         )
