@@ -168,7 +168,7 @@ class CheckOutcome(_Labelled):
     """One line of ``gasdesk admin doctor``: passed, failed, or not run (what it needs failed)."""
 
     PASSED = "passed", "正常", "OK"
-    FAILED = "failed", "故障", "Failed"
+    FAILED = "failed", "未通过", "Failed"
     SKIPPED = "skipped", "未检查", "Not checked"
 
 

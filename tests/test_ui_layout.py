@@ -26,9 +26,11 @@ from app.services.shifts import DrawerStatus
 from app.vocabulary import (
     CardWriteOutcome,
     CashMovementKind,
+    CheckOutcome,
     CustomerKind,
     DrawerLevel,
     FloatSource,
+    HallMode,
     IdType,
     PaymentMethod,
     PrinterFaultReason,
@@ -73,6 +75,8 @@ VOCABULARY = (
     PrinterState,
     PrinterFaultReason,
     TrainingFault,
+    HallMode,
+    CheckOutcome,
 )
 
 
