@@ -289,12 +289,12 @@ def check_card_key(found: Findings) -> CheckResult:
     from app.cardkey import card_key_path
 
     config = found.config
-    if config.mode.emulated or config.extra.get("emulated_devices"):
+    if _emulated(config):
         # the emulated cards use their own key (utility TRNG), made on first use
         path = card_key_path(dataclasses.replace(config, training=True))
         if not path.exists():
             return passed(
-                f"{config.mode.label}：模拟卡密钥 {path} 将在首次使用时生成"
+                f"{_why_emulated(config)}：模拟卡密钥 {path} 将在首次使用时生成"
                 " (emulated card key, made on first use)"
             )
         return key_file_result(path, "模拟卡密钥", "emulated card key")
@@ -306,6 +306,11 @@ def check_card_key(found: Findings) -> CheckResult:
 
 def _emulated(config: LocalConfig) -> bool:
     return config.mode.emulated or bool(config.extra.get("emulated_devices"))
+
+
+def _why_emulated(config: LocalConfig) -> str:
+    """演示模式 / 培训模式, or the emulated_devices setting of a live counter."""
+    return config.mode.label if config.mode.emulated else "config.toml emulated_devices"
 
 
 def pcsc_readers() -> list[str]:
@@ -329,7 +334,7 @@ def pcsc_readers() -> list[str]:
 def check_reader(found: Findings) -> CheckResult:
     config = found.config
     if _emulated(config):
-        return passed(f"{config.mode.label}：模拟读卡器和IC卡 (emulated reader)")
+        return passed(f"{_why_emulated(config)}：模拟读卡器和IC卡 (emulated reader)")
     name = config.extra.get("reader")
     if not name:
         return failed(
@@ -371,7 +376,7 @@ def check_printer(found: Findings) -> CheckResult:
 
     config = found.config
     if _emulated(config):
-        return passed(f"{config.mode.label}：ESC/POS 打印机仿真器 (emulated printer)")
+        return passed(f"{_why_emulated(config)}：ESC/POS 打印机仿真器 (emulated printer)")
     values = config.extra.get("printer")
     if not isinstance(values, dict):
         return failed(
