@@ -17,7 +17,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="GasDesk 燃气营业厅柜台系统",
         epilog="administration: gasdesk admin --help",
     )
-    parser.add_argument("--demo", action="store_true", help="create demo data if the hall is empty")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="演示模式: emulated devices, marked 演示; demo data if the hall is empty",
+    )
     parser.add_argument("--training", action="store_true", help="培训模式: separate database")
     parser.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"))
     parser.add_argument("--quit-after", type=float, help=argparse.SUPPRESS)  # smoke tests
@@ -31,7 +35,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def prepare_context(config, args):  # type: ignore[no-untyped-def]
-    """Open (and migrate) the database; seed the demo hall on a fresh, unconfigured machine.
+    """Open (and migrate) the database; seed the demo hall in demo mode (a fresh, unconfigured
+    machine, or ``--demo``) and in training mode when the hall is empty.
 
     Runs on a worker thread while the login window is already showing."""
     from app.bootstrap import build_context, system_fault
@@ -46,11 +51,10 @@ def prepare_context(config, args):  # type: ignore[no-untyped-def]
 
 
 def _prepare(config, args, ctx):  # type: ignore[no-untyped-def]
-    from app.config import config_path
     from app.services.setup import hall_is_empty
 
-    nothing_configured = not config_path().exists() and "GASDESK_DB_URL" not in os.environ
-    if hall_is_empty(ctx) and (args.demo or args.training or nothing_configured):
+    # config.demo: nothing configured on this machine (or --demo): app.config.load_config
+    if hall_is_empty(ctx) and (config.demo or args.training):
         from app.demo import HALL_CODE, create_demo_hall
 
         log.info("empty hall: creating demo data")
@@ -84,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if headless:  # before any window, even the message box of a failed start
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        config = load_config(training=args.training)
+        config = load_config(training=args.training, demo=args.demo)
         setup_logging(config.data_dir)
     except GasDeskError as error:  # no log file yet: stderr and a message box
         from ui.app import show_startup_fault

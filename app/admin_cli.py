@@ -33,6 +33,10 @@ def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
         help="restore even if the check fails, there is no audit key, or the backup is from "
         "another hall",
     )
+    tasks.add_parser(
+        "doctor",
+        help="check the database, key files, card reader, printer and font (exit 1 on a failure)",
+    )
     audit = tasks.add_parser("audit", help="the tamper-evident audit log")
     audit_tasks = audit.add_subparsers(dest="audit_task", required=True)
     verify = audit_tasks.add_parser("verify", help="recompute the chain and compare money rows")
@@ -45,7 +49,7 @@ def run_admin(args: argparse.Namespace) -> int:
     stderr and exit code 2, never a traceback."""
     config: LocalConfig | None = None
     try:
-        config = load_config(training=args.training)
+        config = load_config(training=args.training, demo=getattr(args, "demo", False))
         return _run_task(config, args)
     except Exception as error:
         from app.bootstrap import system_fault
@@ -83,6 +87,23 @@ def _run_task(config: LocalConfig, args: argparse.Namespace) -> int:
         return _restore(config, args)
     if args.task == "audit":
         return _audit_verify(config, args)
+    if args.task == "doctor":
+        return _doctor(config)
+    return 1
+
+
+def _doctor(config: LocalConfig) -> int:
+    """One line per check; 0 when every check passed, 1 otherwise."""
+    from app.doctor import report_line, run_checks
+
+    print(f"GasDesk 自检 (doctor): {config.mode.label}, data dir {config.data_dir}", flush=True)
+    report = run_checks(
+        config, on_result=lambda check, result: print(report_line(check, result), flush=True)
+    )
+    if report.ok:
+        print("全部正常 (all checks passed)")
+        return 0
+    print(f"{report.failures} 项未通过 ({report.failures} checks failed)")
     return 1
 
 

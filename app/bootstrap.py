@@ -74,6 +74,7 @@ def build_context(config: LocalConfig, *, upgrade: bool = True) -> Context:
             db=db,
             tz=ZoneInfo(config.timezone),
             training=config.training,
+            demo=config.demo,
             audit_key=key,
             backups=backup_settings(config) if config.is_embedded else None,
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 import platformdirs
 
 from app.errors import InvalidInput
+from app.vocabulary import HallMode
 
 APP_NAME = "gasdesk"
 
@@ -29,6 +30,7 @@ class LocalConfig:
     counter_code: str = "1"
     timezone: str = "Asia/Shanghai"
     training: bool = False
+    demo: bool = False  # 演示: nothing configured (or --demo); see ``mode``
     font_scale: int | None = None  # per cent of the base font; None: chosen from the screen
     extra: dict[str, object] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # unknown keys, logged once logging is up
@@ -36,6 +38,13 @@ class LocalConfig:
     @property
     def is_embedded(self) -> bool:
         return self.db_url.startswith("sqlite")
+
+    @property
+    def mode(self) -> HallMode:
+        """Training wins over demo; a configured hall is live."""
+        if self.training:
+            return HallMode.TRAINING
+        return HallMode.DEMO if self.demo else HallMode.LIVE
 
 
 PRIVATE_DIR = 0o700
@@ -182,6 +191,7 @@ SCHEMA: dict[str, Setting] = {
     "card_key_file": Setting(PATH),
     "font_scale": Setting(INT, 50, 300),  # per cent (the counter's 显示 → 字号 menu)
     "emulated_devices": Setting(FLAG),
+    "demo": Setting(FLAG),  # keeps the demo hall a demo once a config.toml is written
     "reader": Setting(TEXT, max_length=200),
     "card_family": Setting(TEXT, max_length=40),  # the reader's card driver (app.devices)
     "printer": Setting(TABLE),  # its keys are checked by app.devices.printer
@@ -295,8 +305,18 @@ def check_timezone(name: str, source: str) -> str:
     return name
 
 
-def load_config(*, training: bool = False) -> LocalConfig:
+def nothing_configured() -> bool:
+    """No config.toml and no GASDESK_DB_URL: a new machine, which opens the demo hall."""
+    return not config_path().exists() and not os.environ.get("GASDESK_DB_URL")
+
+
+def load_config(*, training: bool = False, demo: bool = False) -> LocalConfig:
     """The workstation's configuration; training mode uses its own database file.
+
+    Demo mode (``mode`` DEMO: the demo hall with the emulated devices, every screen and receipt
+    marked 演示) when ``demo`` is asked for (``--demo``), when config.toml says ``demo = true``,
+    or when nothing is configured at all (``nothing_configured``); a config file or
+    GASDESK_DB_URL without either is a live hall, never a demo by accident.
 
     Every key of the file is checked here against ``SCHEMA``, before anything opens: a broken
     file, a value of the wrong type, out of range or with control characters, a relative
@@ -304,6 +324,7 @@ def load_config(*, training: bool = False) -> LocalConfig:
     Chinese message naming the file and the key. Unknown keys are warned about (a typo would
     otherwise be ignored in silence); relative paths are made absolute inside the data dir."""
     values: dict[str, object] = {}
+    unconfigured = nothing_configured()
     path = config_path()
     source = f"配置文件 {path} "
     if path.exists():
@@ -347,6 +368,7 @@ def load_config(*, training: bool = False) -> LocalConfig:
         counter_code=str(checked.pop("counter_code", "1")),
         timezone=check_timezone(str(checked.pop("timezone", "Asia/Shanghai")), source),
         training=training,
+        demo=demo or bool(checked.pop("demo", False)) or unconfigured,
         font_scale=checked.pop("font_scale", None),  # type: ignore[arg-type]
         extra=checked,
         warnings=warnings,

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.errors import Contended
+from app.vocabulary import HallMode
 from db.engine import Database
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,16 @@ class Context:
     clock: Callable[[], dt.datetime] = utc_now
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     training: bool = False  # 培训模式: every receipt and document is marked 培训 · 无效
+    demo: bool = False  # 演示: the demo hall of a first run, marked 演示 · 无效 the same way
     audit_key: bytes | None = None  # HMAC key of the audit log (app.auditkey); required to write
     backups: object | None = None  # app.services.backup.BackupSettings (embedded SQLite only)
+
+    @property
+    def mode(self) -> HallMode:
+        """Live, demo or training: whose mark the receipts and documents carry."""
+        if self.training:
+            return HallMode.TRAINING
+        return HallMode.DEMO if self.demo else HallMode.LIVE
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -193,6 +193,37 @@ class PrinterKind(_Labelled):
     FILE = "file", "设备文件", "Device file"
 
 
+class CheckOutcome(_Labelled):
+    """One line of ``gasdesk admin doctor``: passed, failed, or not run (what it needs failed)."""
+
+    PASSED = "passed", "正常", "OK"
+    FAILED = "failed", "未通过", "Failed"
+    SKIPPED = "skipped", "未检查", "Not checked"
+
+
+class HallMode(_Labelled):
+    """What a counter is running: a live hall, the demo hall of a machine with nothing
+    configured (演示), or 培训模式 on its own database. Demo and training run the emulated
+    devices, and every screen, receipt and document of theirs carries the mode's ``mark``."""
+
+    LIVE = "live", "营业", "Live"
+    DEMO = "demo", "演示模式", "Demo mode"
+    TRAINING = "training", "培训模式", "Training mode"
+
+    @property
+    def mark(self) -> str | None:
+        """The words every receipt and document of this mode prints (None: a live hall's)."""
+        return _MODE_MARKS.get(self.value)
+
+    @property
+    def emulated(self) -> bool:
+        """True when the counter's devices are the emulators (never a real card or printer)."""
+        return self is not HallMode.LIVE
+
+
+_MODE_MARKS = {"demo": "演示 · 无效", "training": "培训 · 无效"}
+
+
 class TrainingFault(_Labelled):
     """A fault 培训模式 lets a trainee switch on, to rehearse what real counters see."""
 

@@ -58,7 +58,7 @@ from app.documents.receipts import (
 )
 from app.documents.zreport import zreport
 from app.domain.money import format_money, yuan
-from app.vocabulary import TransactionKind
+from app.vocabulary import HallMode, TransactionKind
 from tests.test_documents import check_fonts_embedded, check_page_numbers, pdf_text, squeezed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -439,7 +439,7 @@ def test_an_open_shift_prints_as_an_interim_report_on_every_page(tmp_path):
 
 
 def test_a_shift_with_nothing_recorded_prints_dashes_and_empty_tables(tmp_path):
-    text = pdf_text(zreport(empty_shift(training=True)), tmp_path / "empty.pdf")
+    text = pdf_text(zreport(empty_shift(mode=HallMode.TRAINING)), tmp_path / "empty.pdf")
     flat = squeezed(text)
     for expected in (
         "班次号：—",
@@ -694,7 +694,7 @@ def test_zreport_receipt_fits_the_paper_and_carries_the_figures(width):
 
 @pytest.mark.parametrize("width", [32, 48])
 def test_training_and_interim_z_receipts_are_marked_and_empty_ones_fit(width):
-    text = check_fits(zreport_receipt(shift(training=True, closed=False), width), width)
+    text = check_fits(zreport_receipt(shift(mode=HallMode.TRAINING, closed=False), width), width)
     assert "培训 · 无效" in text and "未交班 临时报表" in text
     text = check_fits(zreport_receipt(empty_shift(), width), width)
     for expected in ("无钱箱记录", "未盘点", "无长短款", "起始票据号", "未交班"):
@@ -783,7 +783,7 @@ def test_handover_slip_shows_the_amount_in_figures_and_in_capitals(width):
     ]
 
     training = check_fits(
-        handover_slip(slip(training=True, note=None, denominations=()), width), width
+        handover_slip(slip(mode=HallMode.TRAINING, note=None, denominations=()), width), width
     )
     assert "培训 · 无效" in training and "备注" not in training and "面额" not in training
 
@@ -864,7 +864,7 @@ def test_daily_report_csv_has_every_section_in_utf8_with_bom():
     ]
     assert blocks["班次"][2][3:] == ["", "未交班", "1283.00"]
     assert export.daily_report_csv(day()) == document
-    training = export.daily_report_csv(day(training=True)).decode("utf-8-sig")
+    training = export.daily_report_csv(day(mode=HallMode.TRAINING)).decode("utf-8-sig")
     assert training.splitlines()[0].endswith(",培训 · 无效")
 
 

@@ -40,7 +40,7 @@ from app.services.sales import RefundRequest, SupplementRequest, refund, supplem
 from app.services.security import ApprovalInput
 from app.services.setup import ensure_counter
 from app.services.shifts import CountRequest, count_drawer
-from app.vocabulary import TransactionKind
+from app.vocabulary import HallMode, TransactionKind
 from bench.documents import synthetic_zreport
 from tests.support import (
     PASSWORD,
@@ -642,9 +642,9 @@ def test_training_mode_marks_every_page(hall, backend, tmp_path):
     training = replace(hall.ctx, training=True)
     leader = hall.actor("zhoujie")
     data = zreport_data(training, leader, hall.shifts["lina"])
-    assert data.training
-    assert not zreport_data(hall.ctx, leader, hall.shifts["lina"]).training
-    big = replace(synthetic_zreport(300), training=True)
+    assert data.mode is HallMode.TRAINING
+    assert zreport_data(hall.ctx, leader, hall.shifts["lina"]).mode is HallMode.LIVE
+    big = replace(synthetic_zreport(300), mode=HallMode.TRAINING)
     for name, document in (
         ("zreport", zreport(data)),
         ("zreport-300", zreport(big)),

@@ -245,10 +245,11 @@ def test_gui_shows_a_full_disk_while_preparing(qtbot, qapp, tmp_path, monkeypatc
     from app.bootstrap import build_context
     from app.config import LocalConfig, sqlite_url
 
-    config = LocalConfig(data_dir=tmp_path, db_url=sqlite_url(tmp_path / "gasdesk.sqlite3"))
+    # a fresh machine: nothing configured is the demo (app.config.load_config)
+    config = LocalConfig(
+        data_dir=tmp_path, db_url=sqlite_url(tmp_path / "gasdesk.sqlite3"), demo=True
+    )
     build_context(config).db.dispose()  # migrated; the demo hall does not fit any more
-    monkeypatch.setenv("GASDESK_CONFIG", str(tmp_path / "absent.toml"))  # a fresh machine
-    monkeypatch.delenv("GASDESK_DB_URL", raising=False)
     limit_pages(monkeypatch)
     assert "磁盘已满" in prepare_fails(qtbot, qapp, config)
 

@@ -27,9 +27,11 @@ from app.vocabulary import (
     CalendarDay,
     CardWriteOutcome,
     CashMovementKind,
+    CheckOutcome,
     CustomerKind,
     DrawerLevel,
     FloatSource,
+    HallMode,
     IdType,
     PaymentMethod,
     PrinterFaultReason,
@@ -83,6 +85,8 @@ VOCABULARY = (
     SettingUnit,
     ReaderKind,
     PrinterKind,
+    HallMode,
+    CheckOutcome,
 )
 
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.config import LocalConfig
+from app.vocabulary import HallMode
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -151,7 +152,9 @@ class StartupFlow(QObject):
         from ui.login import LoginWindow
         from ui.worker import run_in_background
 
-        self.login_window = window = LoginWindow(None, None, training=self.config.training)
+        self.login_window = window = LoginWindow(
+            None, None, training=self.config.training, demo=self.config.demo
+        )
         window.logged_in.connect(self.open_counter)
         window.show()
         log.info("login window shown")
@@ -223,11 +226,15 @@ class StartupFlow(QObject):
         if station is None:  # a short read (tests, after the first-run wizard)
             station = this_workstation(self.ctx, self.config.hall_code, self.config.counter_code)
         if self.login_window is None:
-            self.login_window = LoginWindow(self.ctx, station, training=self.config.training)
+            self.login_window = LoginWindow(
+                self.ctx, station, training=self.config.training, demo=self.config.demo
+            )
             self.login_window.logged_in.connect(self.open_counter)
             log.info("login window shown")
         window = self.login_window
         window.attach(self.ctx, station)
+        if self.config.mode is HallMode.DEMO:
+            show_demo_users(window)
         window.show()
         log.info("ready for login")
         if self.quit_timer is not None and not self.autologin:  # autologin: after the counter
@@ -301,6 +308,17 @@ class StartupFlow(QObject):
             self.session.close()
 
 
+def show_demo_users(window: LoginWindow) -> None:
+    """The demo hall's users and password on the login window, from ``app.demo`` (the data
+    that made them; imported here, after the database is ready, to keep the start fast)."""
+    from app.demo import DEMO_PASSWORD, DEMO_USERS
+    from ui.i18n import vocabulary_text
+
+    window.show_demo_users(
+        [(user, vocabulary_text(role)) for user, _name, role in DEMO_USERS], DEMO_PASSWORD
+    )
+
+
 def counter_window_for(session: CounterSession, config: LocalConfig) -> QWidget:
     """The counter window (imported when the clerk has logged in, not at start)."""
     from ui.counter_window import CounterWindow
@@ -321,6 +339,8 @@ def save_font_scale(config: LocalConfig, scale: int | None) -> None:
 
     path = config_path()
     values = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if config.mode is HallMode.DEMO and not path.exists():  # the first file keeps it a demo
+        values["demo"] = True
     if scale is None:
         values.pop("font_scale", None)
     else:

@@ -128,6 +128,8 @@ class OperationDialog(QDialog):
         self.request_id = session.new_request()
         self.result_value: Any = None
         self.outcome: Outcome[Any] | None = None
+        if session.demo:  # every window of the demo hall says so
+            title += self.tr("（演示模式）")
         self.setWindowTitle(title)
         # modal to the counter window only: the training window stays usable beside it
         self.setWindowModality(Qt.WindowModality.WindowModal)

@@ -168,14 +168,19 @@ class CounterWindow(QMainWindow):
                 clerk=session.user.display_name,
             )
             + (self.tr("（培训模式）") if session.training else "")
+            + (self.tr("（演示模式）") if session.demo else "")
         )
         self.resize(1200, 760)  # until shown maximised (ui.app)
 
         central = QWidget()
         layout = QVBoxLayout(central)
         self.training_banner: QLabel | None = None
-        if session.training:
-            self.training_banner = QLabel(self.tr("培训模式 · 所有业务无效"))
+        if session.training or session.demo:
+            self.training_banner = QLabel(
+                self.tr("演示模式 · 所有业务无效")
+                if session.demo
+                else self.tr("培训模式 · 所有业务无效")
+            )
             self.training_banner.setObjectName("training-banner")
             self.training_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.training_banner.setStyleSheet(
@@ -300,9 +305,14 @@ class CounterWindow(QMainWindow):
             label.setProperty("caption", caption)
             self.status_labels[key] = label
             states_row.addWidget(label)
+        if session.demo:  # the demo hall says so in the status bar too
+            demo_label = QLabel(self.tr("演示模式"))
+            demo_label.setObjectName("status-demo")
+            demo_label.setStyleSheet("background: #ffcc00; color: #000; padding: 0 6px")
+            states_row.insertWidget(1, demo_label)
 
         # the customer's monitor
-        self.customer_display = CustomerDisplay(training=session.training)
+        self.customer_display = CustomerDisplay(training=session.training, demo=session.demo)
         self.customer_display.show()
 
         # background work on timers

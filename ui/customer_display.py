@@ -30,13 +30,19 @@ class CustomerDisplay(QWidget):
     an operation, ``welcome`` when the card leaves, the shift closes or after a time-out.
     Volumes in 0.01 m³, money in fen. It never shows a name, an ID or a phone number."""
 
-    def __init__(self, *, training: bool = False, parent: QWidget | None = None):
+    def __init__(
+        self, *, training: bool = False, demo: bool = False, parent: QWidget | None = None
+    ):
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle(self.tr("GasDesk 客户显示屏"))
+        title = self.tr("GasDesk 客户显示屏")
+        self.setWindowTitle(title + (self.tr("（演示模式）") if demo and not training else ""))
         self.resize(640, 400)
         layout = QVBoxLayout(self)
-        if training:
-            banner = QLabel(self.tr("培训模式 · 所有业务无效"))
+        if training or demo:
+            words = self.tr("培训模式 · 所有业务无效")
+            if not training:
+                words = self.tr("演示模式 · 所有业务无效")
+            banner = QLabel(words)
             banner.setObjectName("training-banner")
             banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             banner.setStyleSheet("background: #ffcc00; color: #000; padding: 6px; font-size: 18pt")

@@ -36,9 +36,17 @@ class LoginWindow(QWidget):
     logged_in = Signal(object)  # app.services.security.LoggedIn
     shown = Signal()
 
-    def __init__(self, ctx: Context | None, station: Workstation | None, *, training: bool = False):
+    def __init__(
+        self,
+        ctx: Context | None,
+        station: Workstation | None,
+        *,
+        training: bool = False,
+        demo: bool = False,
+    ):
         """``ctx``/``station`` may come later (``attach``): the window shows before the database
-        is open, and takes logins once it is."""
+        is open, and takes logins once it is. ``demo``: the demo hall (演示模式), whose users
+        ``show_demo_users`` lists."""
         super().__init__()
         self.ctx = ctx
         self.station = station
@@ -48,6 +56,8 @@ class LoginWindow(QWidget):
         title = self.tr("GasDesk 燃气营业厅柜台系统 — 登录")
         if training:
             title += self.tr("（培训模式）")
+        elif demo:
+            title += self.tr("（演示模式）")
         self.setWindowTitle(title)
 
         self.heading = heading = QLabel(self.tr("燃气营业厅"))
@@ -67,6 +77,12 @@ class LoginWindow(QWidget):
         self.error.setWordWrap(True)
         self.button = QPushButton(self.tr("登录"))
         self.button.setDefault(True)
+        # how a newcomer gets in and sells on the demo hall (filled in by show_demo_users)
+        self.demo_hint = QLabel()
+        self.demo_hint.setObjectName("demo-hint")
+        self.demo_hint.setWordWrap(True)
+        self.demo_hint.setStyleSheet("background: #fff4c2; color: #000; padding: 6px")
+        self.demo_hint.setVisible(False)
 
         form = QFormLayout()
         form.addRow(self.tr("用户名"), self.username)
@@ -74,6 +90,7 @@ class LoginWindow(QWidget):
         form.addRow(self.tr("柜台"), self.counter)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        layout.addWidget(self.demo_hint)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.button)
@@ -94,6 +111,21 @@ class LoginWindow(QWidget):
         self.counter.setText(station.counter_name or self.tr("未配置柜台"))
         if not self.busy:
             self.error.clear()
+
+    def show_demo_users(self, users: list[tuple[str, str]], password: str) -> None:
+        """The demo hall's users (user name, role) and their one password, and how to sell."""
+        names = self.tr("、").join(
+            self.tr("{user}（{role}）").format(user=user, role=role) for user, role in users
+        )
+        self.demo_hint.setText(
+            self.tr(
+                "演示模式：演示营业厅，模拟读卡器、IC卡、燃气表和打印机，业务和凭证均无效。"
+                "用户：{users}；密码均为 {password}。"
+                "登录后按 F11 开班，在“演示设备”窗口插入空白卡，按 F2 开户发卡，再按 F1 购气。"
+                "正式使用请运行首次设置或编写 config.toml。"
+            ).format(users=names, password=password)
+        )
+        self.demo_hint.setVisible(True)
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().showEvent(event)

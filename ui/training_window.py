@@ -56,13 +56,18 @@ class TrainingWindow(QWidget):
         if session.devices.training is None:
             raise ValueError("TrainingWindow needs training devices")
         self.setObjectName("training-window")
-        self.setWindowTitle(self.tr("GasDesk 培训设备"))
+        self.setWindowTitle(
+            self.tr("GasDesk 演示设备（演示模式）") if session.demo else self.tr("GasDesk 培训设备")
+        )
         self.session = session
         self.training = session.devices.training
         self.meter_no = meter_no
         self._paper_length = -1
 
-        banner = QLabel(self.tr("培训模式 · 所有业务无效"))
+        words = self.tr("培训模式 · 所有业务无效")
+        if session.demo:
+            words = self.tr("演示模式 · 所有业务无效")
+        banner = QLabel(words)
         banner.setObjectName("training-banner")
         banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         banner.setStyleSheet("background: #ffcc00; color: #000; padding: 4px; font-weight: bold")

@@ -1,11 +1,12 @@
 """The composition root of a counter's devices: real or training devices from configuration.
 
 Called once, from ``main.py`` (through ``ui.app.run_gui``) after a login, and by the tests. In
-training mode (培训模式) the devices are the emulators: an SLE4442 card in an in-process reader
-that the trainee "inserts" with a button, a gas meter to load it into, and the ESC/POS emulator
-on loopback whose decoded paper the window previews. Otherwise the PC/SC reader named by
-``reader`` (card family ``card_family``, default SLE4442) and the ``[printer]`` table; a device
-that cannot be set up is left out with a warning, the counter still works without it.
+training mode (培训模式) and in the demo hall of a first run (演示模式) the devices are the
+emulators: an SLE4442 card in an in-process reader that the trainee "inserts" with a button, a
+gas meter to load it into, and the ESC/POS emulator on loopback whose decoded paper the window
+previews. Otherwise the PC/SC reader named by ``reader`` (card family ``card_family``, default
+SLE4442) and the ``[printer]`` table; a device that cannot be set up is left out with a warning,
+the counter still works without it.
 """
 
 from __future__ import annotations
@@ -160,11 +161,12 @@ def training_devices(key: CardKey) -> Devices:
 
 
 def devices_from_config(config: LocalConfig) -> Devices:
-    """Training mode (or ``emulated_devices`` in config.toml): the emulators. Otherwise the
-    configured reader and printer, each left out (with a warning) when it cannot be set up."""
+    """Training and demo mode (or ``emulated_devices`` in config.toml): the emulators.
+    Otherwise the configured reader and printer, each left out (with a warning) when it cannot
+    be set up."""
     from app.cardkey import load_card_key
 
-    if config.training or config.extra.get("emulated_devices"):
+    if config.mode.emulated or config.extra.get("emulated_devices"):
         # a training key (utility TRNG) even outside training mode: emulated cards never pass
         # as real ones
         return training_devices(load_card_key(dataclasses.replace(config, training=True)))

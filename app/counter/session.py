@@ -33,6 +33,7 @@ from app.counter.quote import PurchaseStart
 from app.counter.receipts import PrintOutcome
 from app.devices.cardreader import CardReaderError, NoCard
 from app.devices.printer import PrinterFault
+from app.doctor import printer_state, reader_state
 from app.domain.cash import DrawerCount, Payment
 from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.services import queries, reports, shifts
@@ -60,6 +61,7 @@ from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
 from app.vocabulary import (
     CardWriteOutcome,
+    HallMode,
     PaymentMethod,
     PrinterState,
     ReaderState,
@@ -196,6 +198,11 @@ class CounterSession:
     def training(self) -> bool:
         return self.ctx.training
 
+    @property
+    def demo(self) -> bool:
+        """The demo hall (演示模式): emulated devices, every screen and receipt marked."""
+        return self.ctx.mode is HallMode.DEMO
+
     def today(self) -> dt.date:
         return self.ctx.today()
 
@@ -234,20 +241,12 @@ class CounterSession:
         return self.devices.reader.card_token()
 
     def reader_state(self) -> ReaderState:
-        if self.devices.reader is None:
-            return ReaderState.NOT_CONFIGURED
-        try:
-            token = self.card_token()
-        except CardReaderError:  # unplugged: the status bar shows the fault
-            return ReaderState.FAULT
-        if token is None:
-            return ReaderState.CONNECTED
-        return ReaderState.CARD_PRESENT if token[0] else ReaderState.READY
+        """The status bar's reader state: the check ``gasdesk admin doctor`` makes too."""
+        return reader_state(self.devices.reader)
 
     def printer_state(self) -> PrinterState:
-        if self.devices.printer is None:
-            return PrinterState.NOT_CONFIGURED
-        return self.devices.printer.state()
+        """The status bar's printer state: the check ``gasdesk admin doctor`` makes too."""
+        return printer_state(self.devices.printer)
 
     def status(self, *, ask_printer: bool) -> CounterStatus:
         """The status bar's figures; a database fault is reported, never raised."""

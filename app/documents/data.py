@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.vocabulary import CashMovementKind
+from app.vocabulary import CashMovementKind, HallMode
 
 # --------------------------------------------------------------------------------------------
 # Cash figures (the Z-report, the daily and monthly reports and the hand-over slip)
@@ -130,7 +130,7 @@ class HandoverSlipData:
     amount_fen: int
     denominations: tuple[DenominationLine, ...]
     note: str | None
-    training: bool = False
+    mode: HallMode = HallMode.LIVE  # 培训/演示: every page and receipt carries its mark
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ class OpeningFormData:
     tiers: tuple[TariffTierRow, ...]
     household_threshold: int = 0
     extra_per_member: int = 0  # 0.01 m³ added to each breakpoint per member above the threshold
-    training: bool = False  # 培训模式: every page is marked 培训 · 无效
+    mode: HallMode = HallMode.LIVE  # 培训/演示: every page and receipt carries its mark
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ class ZReportData:
     first_receipt: str | None
     last_receipt: str | None
     details: Sequence[DetailRow]
-    training: bool = False  # 培训模式: every page is marked 培训 · 无效
+    mode: HallMode = HallMode.LIVE  # 培训/演示: every page and receipt carries its mark
     shift_id: int | None = None
     closed: bool = True  # False: the shift is still open (interim report, 未交班)
     cash: CashSummary | None = None
@@ -319,7 +319,7 @@ class DailyReportData:
     total: Totals
     first_receipt: str | None
     last_receipt: str | None
-    training: bool = False  # 培训模式: every page is marked 培训 · 无效
+    mode: HallMode = HallMode.LIVE  # 培训/演示: every page and receipt carries its mark
     shifts: tuple[ShiftLine, ...] = ()
     handovers: tuple[HandoverLine, ...] = ()
     over_short: tuple[OverShortLine, ...] = ()
@@ -345,7 +345,7 @@ class MonthlyReportData:
     total: Totals
     handed_over_fen: int
     over_short: tuple[OverShortLine, ...]
-    training: bool = False
+    mode: HallMode = HallMode.LIVE  # 培训/演示: every page and receipt carries its mark
 
 
 # --------------------------------------------------------------------------------------------

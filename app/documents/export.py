@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from app.documents.data import DailyReportData, MonthlyReportData, Totals
 from app.documents.hall_reports import month_title
-from app.documents.layout import TRAINING_MARK, Cell, Column, Money, Row, Table, Volume, cell_text
+from app.documents.layout import Cell, Column, Money, Row, Table, Volume, cell_text
 from app.documents.receipts import display_width
 from app.documents.tables import (
     days_table,
@@ -28,6 +28,7 @@ from app.documents.tables import (
     over_short_table,
     shifts_table,
 )
+from app.vocabulary import HallMode
 
 MONEY_FORMAT = "0.00"
 VOLUME_FORMAT = "0.00"
@@ -42,11 +43,11 @@ def _sheet_name(heading: str) -> str:
     return heading.split("（")[0]
 
 
-def _summary(name: str, head: list[Row], total: Totals, tail: list[Row], training: bool) -> Section:
+def _summary(name: str, head: list[Row], total: Totals, tail: list[Row], mode: HallMode) -> Section:
     """The report's first sheet: what it covers and its totals, one (项目, 内容) pair a row."""
     rows: list[Row] = [
         *head,
-        *([("培训模式", TRAINING_MARK)] if training else []),
+        *([(mode.label, mode.mark)] if mode.mark else []),
         ("业务笔数", total.count),
         ("净售气量（m³）", Volume(total.volume)),
         ("收入合计（元）", Money(total.received_fen)),
@@ -73,7 +74,7 @@ def daily_sections(data: DailyReportData) -> list[Section]:
             ("钱箱现金（未交班，元）", Money(data.drawer_cash_fen)),
             ("保险柜现金（元）", Money(data.safe_cash_fen)),
         ],
-        data.training,
+        data.mode,
     )
     return [
         summary,
@@ -99,7 +100,7 @@ def monthly_sections(data: MonthlyReportData) -> list[Section]:
             ("交款合计（元）", Money(data.handed_over_fen)),
             ("长短款合计（元）", Money(sum(o.amount_fen for o in data.over_short))),
         ],
-        data.training,
+        data.mode,
     )
     return [
         summary,
@@ -188,14 +189,14 @@ def to_xlsx(sections: Sequence[Section], printed_at: dt.datetime) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 
-def _title(*parts: str, training: bool) -> list[str]:
-    return [*parts, TRAINING_MARK] if training else list(parts)
+def _title(*parts: str, mode: HallMode) -> list[str]:
+    return [*parts, mode.mark] if mode.mark else list(parts)
 
 
 def daily_report_csv(data: DailyReportData) -> bytes:
     """营业厅日报 as CSV bytes (UTF-8 with BOM)."""
     day = data.business_date.strftime("%Y-%m-%d")
-    title = _title("营业厅日报", data.hall_name, day, training=data.training)
+    title = _title("营业厅日报", data.hall_name, day, mode=data.mode)
     return to_csv(title, daily_sections(data))
 
 
@@ -206,7 +207,7 @@ def daily_report_xlsx(data: DailyReportData) -> bytes:
 
 def monthly_report_csv(data: MonthlyReportData) -> bytes:
     """营业厅月报 as CSV bytes (UTF-8 with BOM)."""
-    title = _title(month_title(data.year, data.month), data.hall_name, training=data.training)
+    title = _title(month_title(data.year, data.month), data.hall_name, mode=data.mode)
     return to_csv(title, monthly_sections(data))
 
 

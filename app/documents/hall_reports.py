@@ -28,7 +28,7 @@ def daily_report(data: DailyReportData) -> bytes:
     """营业厅日报 as PDF bytes."""
     day = date_text(data.business_date)
     label = f"营业厅日报 · {data.hall_name} · {day}"
-    sheet = Sheet("营业厅日报", label, training=data.training)
+    sheet = Sheet("营业厅日报", label, mode=data.mode)
     sheet.title(data.hall_name, "营业厅日报")
     sheet.pairs([("营业日期", day), ("打印时间", time_text(data.printed_at))])
 
@@ -71,7 +71,7 @@ def monthly_report(data: MonthlyReportData) -> bytes:
     """营业厅月报 as PDF bytes: the month's days, then its totals grouped like the daily report."""
     title = month_title(data.year, data.month)
     label = f"营业厅月报 · {data.hall_name} · {data.year}年{data.month:02d}月"
-    sheet = Sheet(title, label, training=data.training)
+    sheet = Sheet(title, label, mode=data.mode)
     sheet.title(data.hall_name, title)
     sheet.pairs(
         [("统计月份", f"{data.year}年{data.month:02d}月"), ("打印时间", time_text(data.printed_at))]

@@ -32,6 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.domain.money import format_money, format_volume
 from app.fonts import MISSING_FONT_MESSAGE, MissingFont, find_cjk_font
+from app.vocabulary import HallMode
 
 # --------------------------------------------------------------------------------------------
 # The font, registered with reportlab
@@ -100,7 +101,7 @@ BOTTOM = 56.0  # the footer lives below this
 FOOTER_Y = 30.0
 HEADER_GRAY = "0.90 g"
 LABEL_GRAY = "0.95 g"
-TRAINING_MARK = "培训 · 无效"
+TRAINING_MARK = HallMode.TRAINING.mark
 
 # reportlab reads the global rl_config.useA85 while saving; its ASCII85 filter is pure Python and
 # would cost about a second on a 200-page report. Binary (Flate only) streams are just as valid.
@@ -195,7 +196,8 @@ class Table:
 class Sheet:
     """A4 pages written as PDF operators with the CJK font, then handed to a reportlab canvas."""
 
-    def __init__(self, title: str, footer_label: str, *, training: bool = False):
+    def __init__(self, title: str, footer_label: str, *, mode: HallMode = HallMode.LIVE):
+        """``mode``: 培训/演示 puts its mark in the title, the footer and across every page."""
         self.font_name = cjk_font_name()
         self.font = pdfmetrics.getFont(self.font_name)
         self.buffer = io.BytesIO()
@@ -206,10 +208,10 @@ class Sheet:
             pageCompression=1,
             initialFontName=self.font_name,  # no unused, unembedded Helvetica in the file
         )
-        if training:
-            title = f"{title}（{TRAINING_MARK}）"
-            footer_label = f"{TRAINING_MARK} · {footer_label}"
-        self.training = training
+        self.marked = mode.mark  # None: a live hall's document
+        if self.marked:
+            title = f"{title}（{self.marked}）"
+            footer_label = f"{self.marked} · {footer_label}"
         self.canvas.setTitle(title)
         self.canvas.setSubject(footer_label)
         self.canvas.setAuthor("GasDesk")
@@ -363,8 +365,8 @@ class Sheet:
         self.text(PAGE_WIDTH / 2, self.y - 12, hall_name, 12, "center")
         self.text(PAGE_WIDTH / 2, self.y - 36, title, 18, "center")
         self.y -= 52
-        if self.training:
-            self.mark(f"（{TRAINING_MARK}）")
+        if self.marked:
+            self.mark(f"（{self.marked}）")
 
     def mark(self, text: str) -> None:
         """A centred line under the title: 培训 · 无效, 未交班 · 临时报表."""
@@ -372,14 +374,16 @@ class Sheet:
         self.y -= 22
 
     def _watermark(self) -> list[str]:
-        """A light diagonal 培训 · 无效 across the page, drawn before its content."""
+        """A light diagonal 培训 · 无效 (or 演示 · 无效) across the page, drawn before its
+        content."""
         self._font_state = None
         size = 60.0
-        half = self.width(TRAINING_MARK, size) / 2
+        mark = self.marked or ""
+        half = self.width(mark, size) / 2
         c = 0.70710678  # cos 45° = sin 45°
         x = PAGE_WIDTH / 2 - c * half + c * size / 3
         y = PAGE_HEIGHT / 2 - c * half - c * size / 3
-        show = self._show(TRAINING_MARK, size)
+        show = self._show(mark, size)
         self._font_state = None  # the page's own text sets its font again
         return [
             "0.82 g",
@@ -527,7 +531,7 @@ class Sheet:
         count = len(self.pages)
         canvas = self.canvas
         for number, ops in enumerate(self.pages, start=1):
-            if self.training:
+            if self.marked:
                 ops[1:1] = self._watermark()  # after the page's initial line width and colours
             self.ops = ops
             self._font_state = None

@@ -58,7 +58,7 @@ def _tier_range(tier: TariffTierRow) -> str:
 def account_opening_form(data: OpeningFormData) -> bytes:
     """开户申请表 with the contract summary (《居民用户供用气合同》摘要), as PDF bytes."""
     label = f"燃气开户申请表 · 户号 {data.account_no}"
-    sheet = Sheet("燃气开户申请表", label, training=data.training)
+    sheet = Sheet("燃气开户申请表", label, mode=data.mode)
     sheet.title(data.hall_name, "燃气开户申请表")
     sheet.pairs(
         [

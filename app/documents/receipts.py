@@ -25,7 +25,7 @@ from app.documents.data import (
 )
 from app.domain.money import format_money, format_volume
 from app.domain.privacy import mask_id, mask_name
-from app.vocabulary import Role, TransactionKind, tier_name
+from app.vocabulary import HallMode, Role, TransactionKind, tier_name
 
 TITLES: dict[str, str] = {
     TransactionKind.PURCHASE: "燃气购气凭证",
@@ -75,7 +75,7 @@ class ReceiptData:
     meter_reading: int | None = None
     notices: tuple[str, ...] = ()
     reprint_no: int = 0  # 0: the original; n: the n-th reprint (重印)
-    training: bool = False
+    mode: HallMode = HallMode.LIVE  # 培训/演示: the receipt carries the mode's mark
     opens_drawer: bool = False
     payment_method: str | None = None  # label (现金, 微信 ...) when money moved
     payment_ref: str | None = None
@@ -131,8 +131,8 @@ def layout(data: ReceiptData, width: int = 48) -> Receipt:
         Line(data.hall_name, bold=True, align="center"),
         Line(TITLES.get(data.kind, "业务凭证"), bold=True, big=True, align="center"),
     ]
-    if data.training:
-        lines.append(Line("培训 · 无效", bold=True, big=True, align="center"))
+    if data.mode.mark:
+        lines.append(Line(data.mode.mark, bold=True, big=True, align="center"))
     if data.reprint_no:
         lines.append(Line(f"重印（第{data.reprint_no}次）", bold=True, align="center"))
     lines += [
@@ -335,7 +335,7 @@ def _signature(label: str, width: int) -> list[Line]:
 # 交班报表 (Z-report) and 交款单 on the receipt printer
 # --------------------------------------------------------------------------------------------
 
-TRAINING_BANNER = "培训 · 无效"
+TRAINING_BANNER = HallMode.TRAINING.mark
 INTERIM_BANNER = "未交班 临时报表"
 
 
@@ -356,8 +356,8 @@ def zreport_receipt(data: ZReportData, width: int = 48) -> Receipt:
         *_big("营业员交班报表", width),
         Line("(Z报表)", align="center"),
     ]
-    if data.training:
-        lines += _big(TRAINING_BANNER, width)
+    if data.mode.mark:
+        lines += _big(data.mode.mark, width)
     if not data.closed:
         lines += _big(INTERIM_BANNER, width)
     lines.append(rule)
@@ -474,8 +474,8 @@ def handover_slip(data: HandoverSlipData, width: int = 48) -> Receipt:
         *_text(data.hall_name, width, bold=True, align="center"),
         *_big("交款单", width),
     ]
-    if data.training:
-        lines += _big(TRAINING_BANNER, width)
+    if data.mode.mark:
+        lines += _big(data.mode.mark, width)
     lines.append(rule)
     lines += _pair("交款单号", data.slip_no, width)
     lines += _pair("时间", f"{data.handed_at:%Y-%m-%d %H:%M:%S}", width)

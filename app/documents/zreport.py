@@ -75,7 +75,7 @@ def zreport(data: ZReportData) -> bytes:
     if not data.closed:
         label = f"{INTERIM_MARK} · {label}"
         title = f"{title}（{INTERIM_MARK}）"
-    sheet = Sheet(title, label, training=data.training)
+    sheet = Sheet(title, label, mode=data.mode)
     sheet.title(data.hall_name, ZREPORT_TITLE)
     if not data.closed:
         sheet.mark(f"【{INTERIM_MARK}】")

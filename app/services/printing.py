@@ -142,7 +142,7 @@ def receipt_data(
             meter_reading=row.meter_reading,
             notices=tuple(notices),
             reprint_no=copy_no,
-            training=ctx.training,
+            mode=ctx.mode,
             opens_drawer=copy_no == 0 and row.kind in CASH_KINDS and cash,
             payment_method=method.label if method is not None else None,
             payment_ref=row.payment_ref,

@@ -427,7 +427,7 @@ def zreport_data(ctx: Context, actor: Actor, shift_id: int) -> ZReportData:
             first_receipt=details[0].receipt_no if details else None,
             last_receipt=details[-1].receipt_no if details else None,
             details=details,
-            training=ctx.training,
+            mode=ctx.mode,
             shift_id=shift_id,
             closed=closed,
             cash=_cash_summary(session, shift_id, count),
@@ -566,7 +566,7 @@ def daily_report_data(
             total=_totals(session, where),
             first_receipt=first,
             last_receipt=last,
-            training=ctx.training,
+            mode=ctx.mode,
             shifts=_shift_lines(session, ctx, hall_id, business_date),
             handovers=_handovers(session, ctx, moved),
             over_short=_over_short(session, moved),
@@ -635,7 +635,7 @@ def monthly_report_data(
             total=_totals(session, where),
             handed_over_fen=handed,
             over_short=_over_short(session, moved),
-            training=ctx.training,
+            mode=ctx.mode,
         )
 
 
@@ -675,7 +675,7 @@ def handover_slip_data(ctx: Context, movement_id: int) -> HandoverSlipData:
             amount_fen=row.amount_fen,
             denominations=tuple(DenominationLine(*line) for line in drawn.lines()),
             note=row.reason,
-            training=ctx.training,
+            mode=ctx.mode,
         )
 
 
@@ -751,5 +751,5 @@ def opening_form_data(ctx: Context, account_no: AccountNo) -> OpeningFormData:
             tiers=tuple(tiers),
             household_threshold=rule.household_threshold,
             extra_per_member=rule.extra_per_member,
-            training=ctx.training,
+            mode=ctx.mode,
         )
