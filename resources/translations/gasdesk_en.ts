@@ -536,42 +536,42 @@
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="178"/>
+        <location filename="../../ui/counter_window.py" line="182"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="190"/>
+        <location filename="../../ui/counter_window.py" line="195"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="291"/>
+        <location filename="../../ui/counter_window.py" line="296"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="292"/>
+        <location filename="../../ui/counter_window.py" line="297"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="293"/>
+        <location filename="../../ui/counter_window.py" line="298"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="294"/>
+        <location filename="../../ui/counter_window.py" line="299"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="295"/>
+        <location filename="../../ui/counter_window.py" line="300"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="489"/>
+        <location filename="../../ui/counter_window.py" line="499"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
@@ -611,122 +611,137 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="882"/>
-        <location filename="../../ui/counter_window.py" line="906"/>
+        <location filename="../../ui/counter_window.py" line="892"/>
+        <location filename="../../ui/counter_window.py" line="916"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="298"/>
-        <location filename="../../ui/counter_window.py" line="456"/>
+        <location filename="../../ui/counter_window.py" line="303"/>
+        <location filename="../../ui/counter_window.py" line="466"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="246"/>
+        <location filename="../../ui/counter_window.py" line="171"/>
+        <source>（演示模式）</source>
+        <translation> (demo mode)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="180"/>
+        <source>演示模式 · 所有业务无效</source>
+        <translation>Demo mode · no transaction is real</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="251"/>
         <source>锁定柜台</source>
         <translation>Lock counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="249"/>
-        <location filename="../../ui/counter_window.py" line="932"/>
+        <location filename="../../ui/counter_window.py" line="254"/>
+        <location filename="../../ui/counter_window.py" line="942"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="277"/>
-        <location filename="../../ui/counter_window.py" line="886"/>
+        <location filename="../../ui/counter_window.py" line="282"/>
+        <location filename="../../ui/counter_window.py" line="896"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="282"/>
+        <location filename="../../ui/counter_window.py" line="287"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="284"/>
+        <location filename="../../ui/counter_window.py" line="289"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="290"/>
+        <location filename="../../ui/counter_window.py" line="295"/>
         <source>凭证</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="326"/>
+        <location filename="../../ui/counter_window.py" line="309"/>
+        <source>演示模式</source>
+        <translation>Demo mode</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="336"/>
         <source>显示</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="327"/>
+        <location filename="../../ui/counter_window.py" line="337"/>
         <source>字号</source>
         <translation>Text size</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="331"/>
+        <location filename="../../ui/counter_window.py" line="341"/>
         <source>自动（按屏幕）</source>
         <translation>Automatic (from the screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="345"/>
+        <location filename="../../ui/counter_window.py" line="355"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="346"/>
+        <location filename="../../ui/counter_window.py" line="356"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="349"/>
+        <location filename="../../ui/counter_window.py" line="359"/>
         <source>用户</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="350"/>
+        <location filename="../../ui/counter_window.py" line="360"/>
         <source>营业厅设置</source>
         <translation>Hall settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="351"/>
+        <location filename="../../ui/counter_window.py" line="361"/>
         <source>价目表</source>
         <translation>Price list</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="352"/>
+        <location filename="../../ui/counter_window.py" line="362"/>
         <source>价格/调价</source>
         <translation>Prices / price change</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="353"/>
+        <location filename="../../ui/counter_window.py" line="363"/>
         <source>本柜台设备</source>
         <translation>Devices of this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="411"/>
+        <location filename="../../ui/counter_window.py" line="421"/>
         <source>密码已修改</source>
         <translation>Password changed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="441"/>
+        <location filename="../../ui/counter_window.py" line="451"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="445"/>
+        <location filename="../../ui/counter_window.py" line="455"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="489"/>
+        <location filename="../../ui/counter_window.py" line="499"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="496"/>
+        <location filename="../../ui/counter_window.py" line="506"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -734,126 +749,126 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="559"/>
+        <location filename="../../ui/counter_window.py" line="569"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="632"/>
+        <location filename="../../ui/counter_window.py" line="642"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="684"/>
+        <location filename="../../ui/counter_window.py" line="694"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="690"/>
+        <location filename="../../ui/counter_window.py" line="700"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="694"/>
+        <location filename="../../ui/counter_window.py" line="704"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="702"/>
+        <location filename="../../ui/counter_window.py" line="712"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="381"/>
-        <location filename="../../ui/counter_window.py" line="710"/>
+        <location filename="../../ui/counter_window.py" line="391"/>
+        <location filename="../../ui/counter_window.py" line="720"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="735"/>
+        <location filename="../../ui/counter_window.py" line="745"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="790"/>
+        <location filename="../../ui/counter_window.py" line="800"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="793"/>
+        <location filename="../../ui/counter_window.py" line="803"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="820"/>
+        <location filename="../../ui/counter_window.py" line="830"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="821"/>
+        <location filename="../../ui/counter_window.py" line="831"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="829"/>
+        <location filename="../../ui/counter_window.py" line="839"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="884"/>
+        <location filename="../../ui/counter_window.py" line="894"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="892"/>
+        <location filename="../../ui/counter_window.py" line="902"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="894"/>
+        <location filename="../../ui/counter_window.py" line="904"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="898"/>
+        <location filename="../../ui/counter_window.py" line="908"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="925"/>
+        <location filename="../../ui/counter_window.py" line="935"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="928"/>
+        <location filename="../../ui/counter_window.py" line="938"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="933"/>
+        <location filename="../../ui/counter_window.py" line="943"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="937"/>
+        <location filename="../../ui/counter_window.py" line="947"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="938"/>
+        <location filename="../../ui/counter_window.py" line="948"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="297"/>
-        <location filename="../../ui/counter_window.py" line="904"/>
+        <location filename="../../ui/counter_window.py" line="302"/>
+        <location filename="../../ui/counter_window.py" line="914"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="912"/>
+        <location filename="../../ui/counter_window.py" line="922"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -964,40 +979,40 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>CustomerDisplay</name>
     <message>
-        <location filename="../../ui/customer_display.py" line="35"/>
+        <location filename="../../ui/customer_display.py" line="37"/>
         <source>GasDesk 客户显示屏</source>
         <translation>GasDesk customer display</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="39"/>
+        <location filename="../../ui/customer_display.py" line="42"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="96"/>
-        <location filename="../../ui/customer_display.py" line="110"/>
+        <location filename="../../ui/customer_display.py" line="102"/>
+        <location filename="../../ui/customer_display.py" line="116"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="98"/>
+        <location filename="../../ui/customer_display.py" line="104"/>
         <source>购气量 (m³)</source>
         <translation>Gas volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="102"/>
-        <location filename="../../ui/customer_display.py" line="122"/>
+        <location filename="../../ui/customer_display.py" line="108"/>
+        <location filename="../../ui/customer_display.py" line="128"/>
         <source>实收 (元)</source>
         <translation>Received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="104"/>
-        <location filename="../../ui/customer_display.py" line="123"/>
+        <location filename="../../ui/customer_display.py" line="110"/>
+        <location filename="../../ui/customer_display.py" line="129"/>
         <source>找零 (元)</source>
         <translation>Change (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="105"/>
+        <location filename="../../ui/customer_display.py" line="111"/>
         <source>请核对购气量和金额</source>
         <translation>Please check the gas volume and amount</translation>
     </message>
@@ -1042,37 +1057,47 @@ The shift stays open; log in again to carry on.</translation>
         <translation>This operation was voided</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="100"/>
+        <location filename="../../ui/customer_display.py" line="38"/>
+        <source>（演示模式）</source>
+        <translation> (demo mode)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="44"/>
+        <source>演示模式 · 所有业务无效</source>
+        <translation>Demo mode · no transaction is real</translation>
+    </message>
+    <message>
+        <location filename="../../ui/customer_display.py" line="106"/>
         <source>应收 (元)</source>
         <translation>Due (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="111"/>
+        <location filename="../../ui/customer_display.py" line="117"/>
         <source>凭证号</source>
         <translation>Receipt no.</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="114"/>
+        <location filename="../../ui/customer_display.py" line="120"/>
         <source>气量 (m³)</source>
         <translation>Volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="116"/>
+        <location filename="../../ui/customer_display.py" line="122"/>
         <source>退回气量 (m³)</source>
         <translation>Volume returned (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="118"/>
+        <location filename="../../ui/customer_display.py" line="124"/>
         <source>收款 (元)</source>
         <translation>Paid (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="120"/>
+        <location filename="../../ui/customer_display.py" line="126"/>
         <source>退款 (元)</source>
         <translation>Refunded (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/customer_display.py" line="130"/>
+        <location filename="../../ui/customer_display.py" line="136"/>
         <source>欢迎光临</source>
         <translation>Welcome</translation>
     </message>
@@ -1550,71 +1575,91 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>LoginWindow</name>
     <message>
-        <location filename="../../ui/login.py" line="48"/>
+        <location filename="../../ui/login.py" line="56"/>
         <source>GasDesk 燃气营业厅柜台系统 — 登录</source>
         <translation>GasDesk gas service counter — Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="50"/>
+        <location filename="../../ui/login.py" line="58"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="53"/>
-        <location filename="../../ui/login.py" line="93"/>
+        <location filename="../../ui/login.py" line="60"/>
+        <source>（演示模式）</source>
+        <translation> (demo mode)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="63"/>
+        <location filename="../../ui/login.py" line="110"/>
         <source>燃气营业厅</source>
         <translation>Gas service hall</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="60"/>
-        <location filename="../../ui/login.py" line="72"/>
+        <location filename="../../ui/login.py" line="70"/>
+        <location filename="../../ui/login.py" line="88"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="63"/>
         <location filename="../../ui/login.py" line="73"/>
+        <location filename="../../ui/login.py" line="89"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="64"/>
-        <location filename="../../ui/login.py" line="94"/>
+        <location filename="../../ui/login.py" line="74"/>
+        <location filename="../../ui/login.py" line="111"/>
         <source>未配置柜台</source>
         <translation>No counter configured</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="68"/>
+        <location filename="../../ui/login.py" line="78"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="74"/>
+        <location filename="../../ui/login.py" line="90"/>
         <source>柜台</source>
         <translation>Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="88"/>
+        <location filename="../../ui/login.py" line="105"/>
         <source>正在准备数据库……</source>
         <translation>Preparing the database…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="114"/>
+        <location filename="../../ui/login.py" line="117"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="118"/>
+        <source>{user}（{role}）</source>
+        <translation>{user} ({role})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="122"/>
+        <source>演示模式：演示营业厅，模拟读卡器、IC卡、燃气表和打印机，业务和凭证均无效。用户：{users}；密码均为 {password}。登录后按 F11 开班，在“演示设备”窗口插入空白卡，按 F2 开户发卡，再按 F1 购气。正式使用请运行首次设置或编写 config.toml。</source>
+        <translation>Demo mode: the demo hall, with an emulated card reader, IC card, gas meter and printer; no transaction or receipt is real. Users: {users}; the password of each is {password}. After logging in press F11 to open a shift, insert a blank card in the “demo devices” window, press F2 to open an account and issue the card, then F1 to sell gas. For real use, run the first-run set-up or write config.toml.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="146"/>
         <source>正在登录……</source>
         <translation>Logging in…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="120"/>
+        <location filename="../../ui/login.py" line="152"/>
         <source>正在准备数据库，请稍候……</source>
         <translation>Preparing the database, please wait…</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="125"/>
+        <location filename="../../ui/login.py" line="157"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="172"/>
+        <location filename="../../ui/login.py" line="204"/>
         <source>须先修改密码才能进入柜台，请重新登录</source>
         <translation>You must change your password before the counter opens; please log in again</translation>
     </message>
@@ -1685,49 +1730,54 @@ The shift stays open; log in again to carry on.</translation>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="160"/>
+        <location filename="../../ui/base.py" line="132"/>
+        <source>（演示模式）</source>
+        <translation> (demo mode)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/base.py" line="162"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="179"/>
+        <location filename="../../ui/base.py" line="181"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="181"/>
+        <location filename="../../ui/base.py" line="183"/>
         <source>{name}&#x3000;户号 {account}&#x3000;卡号 {card}
 {address}</source>
         <translation>{name}  Account {account}  Card {card}
 {address}</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="200"/>
+        <location filename="../../ui/base.py" line="202"/>
         <source>应收 {0} 元</source>
         <translation>Collect {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="202"/>
+        <location filename="../../ui/base.py" line="204"/>
         <source>应退 {0} 元</source>
         <translation>Hand back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="204"/>
+        <location filename="../../ui/base.py" line="206"/>
         <source>无需收退款</source>
         <translation>Nothing to collect or hand back</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="215"/>
+        <location filename="../../ui/base.py" line="217"/>
         <source>完成 (Enter)</source>
         <translation>Done (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="219"/>
+        <location filename="../../ui/base.py" line="221"/>
         <source>重新打印 (F9)</source>
         <translation>Print again (F9)</translation>
     </message>
     <message>
-        <location filename="../../ui/base.py" line="327"/>
+        <location filename="../../ui/base.py" line="329"/>
         <source>已填写的内容尚未办理。再按 Esc 放弃，或继续填写</source>
         <translation>What you typed has not been done. Press Esc again to discard it, or go on typing</translation>
     </message>
@@ -2561,17 +2611,17 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>StartupFlow</name>
     <message>
-        <location filename="../../ui/app.py" line="51"/>
+        <location filename="../../ui/app.py" line="52"/>
         <source>GasDesk 无法启动</source>
         <translation>GasDesk cannot start</translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="200"/>
+        <location filename="../../ui/app.py" line="203"/>
         <source>数据库无法打开：</source>
         <translation>Cannot open the database: </translation>
     </message>
     <message>
-        <location filename="../../ui/app.py" line="255"/>
+        <location filename="../../ui/app.py" line="262"/>
         <source>无法打开柜台：</source>
         <translation>Cannot open the counter: </translation>
     </message>
@@ -2889,97 +2939,107 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <translation>Gas loaded into the meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="59"/>
+        <location filename="../../ui/training_window.py" line="60"/>
         <source>GasDesk 培训设备</source>
         <translation>GasDesk training devices</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="65"/>
+        <location filename="../../ui/training_window.py" line="60"/>
+        <source>GasDesk 演示设备（演示模式）</source>
+        <translation>GasDesk demo devices (demo mode)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="67"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="70"/>
+        <location filename="../../ui/training_window.py" line="69"/>
+        <source>演示模式 · 所有业务无效</source>
+        <translation>Demo mode · no transaction is real</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="75"/>
         <source>读卡器与燃气表</source>
         <translation>Card reader and gas meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="71"/>
+        <location filename="../../ui/training_window.py" line="76"/>
         <source>插入空白卡</source>
         <translation>Insert blank card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="73"/>
+        <location filename="../../ui/training_window.py" line="78"/>
         <source>插入燃气表</source>
         <translation>Load into meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="84"/>
+        <location filename="../../ui/training_window.py" line="89"/>
         <source>故障演练（可在业务进行中切换）</source>
         <translation>Fault drills (switch them during an operation too)</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="100"/>
+        <location filename="../../ui/training_window.py" line="105"/>
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="106"/>
+        <location filename="../../ui/training_window.py" line="111"/>
         <source>收据预览（打印后刷新）</source>
         <translation>Receipt preview (refreshed after printing)</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="172"/>
+        <location filename="../../ui/training_window.py" line="177"/>
         <source>拔出卡</source>
         <translation>Remove card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="172"/>
+        <location filename="../../ui/training_window.py" line="177"/>
         <source>插入卡</source>
         <translation>Insert card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="173"/>
+        <location filename="../../ui/training_window.py" line="178"/>
         <source>读卡器中有卡</source>
         <translation>Card in reader</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="173"/>
+        <location filename="../../ui/training_window.py" line="178"/>
         <source>读卡器中无卡</source>
         <translation>No card in reader</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="189"/>
+        <location filename="../../ui/training_window.py" line="194"/>
         <source>已开启故障：{0}</source>
         <translation>Fault on: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="189"/>
+        <location filename="../../ui/training_window.py" line="194"/>
         <source>已关闭故障：{0}</source>
         <translation>Fault off: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="195"/>
+        <location filename="../../ui/training_window.py" line="200"/>
         <source>已插入空白卡</source>
         <translation>Blank card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="201"/>
+        <location filename="../../ui/training_window.py" line="206"/>
         <source>已拔出卡</source>
         <translation>Card removed</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="205"/>
+        <location filename="../../ui/training_window.py" line="210"/>
         <source>已插入卡</source>
         <translation>Card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="210"/>
+        <location filename="../../ui/training_window.py" line="215"/>
         <source>请先加载一个有燃气表的账户</source>
         <translation>Load an account with a gas meter first</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="223"/>
+        <location filename="../../ui/training_window.py" line="228"/>
         <source>燃气表：{outcome}</source>
         <translation>Gas meter: {outcome}</translation>
     </message>
