@@ -305,13 +305,17 @@ def check_timezone(name: str, source: str) -> str:
     return name
 
 
+DEMO_DATABASE = "demo.sqlite3"  # the demo hall's own file in the data dir, like training's
+
+
 def nothing_configured() -> bool:
     """No config.toml and no GASDESK_DB_URL: a new machine, which opens the demo hall."""
     return not config_path().exists() and not os.environ.get("GASDESK_DB_URL")
 
 
 def load_config(*, training: bool = False, demo: bool = False) -> LocalConfig:
-    """The workstation's configuration; training mode uses its own database file.
+    """The workstation's configuration; training mode and the demo hall use database files of
+    their own in the data dir (``training.sqlite3``, ``demo.sqlite3``), whatever ``db_url`` says.
 
     Demo mode (``mode`` DEMO: the demo hall with the emulated devices, every screen and receipt
     marked 演示) when ``demo`` is asked for (``--demo``), when config.toml says ``demo = true``,
@@ -359,8 +363,11 @@ def load_config(*, training: bool = False, demo: bool = False) -> LocalConfig:
         env_source = "环境变量 GASDESK_DB_URL "
         db_url = str(check_setting("db_url", os.environ["GASDESK_DB_URL"], source=env_source))
         check_db_url(db_url, env_source)
+    demo = demo or bool(checked.pop("demo", False)) or unconfigured
     if training:
         db_url = sqlite_url(data_dir / db_name)
+    elif demo:  # its own file: demo sales never land in a hall's database, nor its data later
+        db_url = sqlite_url(data_dir / DEMO_DATABASE)
     return LocalConfig(
         data_dir=data_dir,
         db_url=db_url,
@@ -368,7 +375,7 @@ def load_config(*, training: bool = False, demo: bool = False) -> LocalConfig:
         counter_code=str(checked.pop("counter_code", "1")),
         timezone=check_timezone(str(checked.pop("timezone", "Asia/Shanghai")), source),
         training=training,
-        demo=demo or bool(checked.pop("demo", False)) or unconfigured,
+        demo=demo,
         font_scale=checked.pop("font_scale", None),  # type: ignore[arg-type]
         extra=checked,
         warnings=warnings,

@@ -207,7 +207,7 @@ if [[ $only != test ]]; then
 run_step run "${commands[0]} --quit-after $quit_after" QT_QPA_PLATFORM=offscreen
 run_ok=true
 app_log=$root/root/.local/share/gasdesk/logs/gasdesk.log
-database=/root/.local/share/gasdesk/gasdesk.sqlite3
+database=/root/.local/share/gasdesk/demo.sqlite3
 checks=""
 [[ $step_code -eq 0 ]] || run_ok=false
 if grep -q "login window shown" "$app_log" 2>/dev/null; then

@@ -141,7 +141,7 @@ def test_cli_audit_verify_names_the_first_broken_entry_and_exits_nonzero(tmp_pat
     ok = gasdesk(tmp_path, "admin", "audit", "verify")
     assert ok.returncode == 0 and "audit log OK" in ok.stdout, ok.stdout + ok.stderr
 
-    database = tmp_path / "data" / "gasdesk.sqlite3"
+    database = tmp_path / "data" / "demo.sqlite3"
     with sqlite3.connect(database) as conn:
         seq = conn.execute("SELECT seq FROM audit_log WHERE kind = 'purchase' LIMIT 1").fetchone()[
             0

@@ -24,7 +24,7 @@ def mode(path: Path) -> int:
 
 
 def local_config(data_dir: Path) -> LocalConfig:
-    return LocalConfig(data_dir=data_dir, db_url=sqlite_url(data_dir / "gasdesk.sqlite3"))
+    return LocalConfig(data_dir=data_dir, db_url=sqlite_url(data_dir / "demo.sqlite3"))
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def test_a_restore_without_the_key_is_refused_unless_forced(demo_dir):
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert not (demo_dir / "audit_key").exists()  # still no invented key
     kept = Path(forced.stdout.split("previous database kept as ")[1].strip())
-    assert mode(kept) == 0o600 and mode(demo_dir / "gasdesk.sqlite3") == 0o600
+    assert mode(kept) == 0o600 and mode(demo_dir / "demo.sqlite3") == 0o600
 
 
 def test_a_backup_records_its_hall_and_one_of_another_hall_is_refused(tmp_path):
@@ -90,16 +90,16 @@ def test_a_backup_records_its_hall_and_one_of_another_hall_is_refused(tmp_path):
     east_backup = Path(east.stdout.strip())
     with sqlite3.connect(east_backup) as conn:
         recorded = dict(conn.execute("SELECT name, value FROM gasdesk_backup"))
-    with sqlite3.connect(halls["east"] / "gasdesk.sqlite3") as conn:
+    with sqlite3.connect(halls["east"] / "demo.sqlite3") as conn:
         origin = conn.execute("SELECT mac FROM audit_log WHERE seq = 1").fetchone()[0]
     assert recorded["audit_origin"] == origin and recorded["hall_codes"]
 
     # the identity alone refuses it, even without a key to check the chain with
-    west_db = halls["west"] / "gasdesk.sqlite3"
+    west_db = halls["west"] / "demo.sqlite3"
     check = check_backup(east_backup, None, expect_hall=hall_identity(west_db))
     assert not check.ok and "备份来自其他营业厅" in check.problems[0]
     assert check_backup(
-        east_backup, None, expect_hall=hall_identity(halls["east"] / "gasdesk.sqlite3")
+        east_backup, None, expect_hall=hall_identity(halls["east"] / "demo.sqlite3")
     ).ok
 
     refused = gasdesk(tmp_path / "west", "admin", "restore", str(east_backup))
@@ -112,7 +112,7 @@ def test_data_dir_database_keys_and_backups_are_private(demo_dir):
     backup = gasdesk(demo_dir.parent, "admin", "backup")
     assert backup.returncode == 0, backup.stderr
     assert mode(demo_dir) == 0o700
-    database = demo_dir / "gasdesk.sqlite3"
+    database = demo_dir / "demo.sqlite3"
     for path in (database, demo_dir / "audit_key", Path(backup.stdout.strip())):
         assert mode(path) == 0o600, path
     assert mode(Path(backup.stdout.strip()).parent) == 0o700
@@ -128,7 +128,7 @@ def test_data_dir_database_keys_and_backups_are_private(demo_dir):
 
 
 def test_loose_modes_of_an_existing_installation_are_tightened(demo_dir):
-    database = demo_dir / "gasdesk.sqlite3"
+    database = demo_dir / "demo.sqlite3"
     backup = gasdesk(demo_dir.parent, "admin", "backup")
     assert backup.returncode == 0, backup.stderr
     backup = Path(backup.stdout.strip())

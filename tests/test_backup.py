@@ -334,12 +334,15 @@ def test_cli_backup_list_restore_and_audit_verify(tmp_path):
 
     # the configured directory and number kept
     for _ in range(3):
-        assert gasdesk(tmp_path, "admin", "backup", config="backup_keep = 2\n").returncode == 0
+        assert (
+            gasdesk(tmp_path, "admin", "backup", config="demo = true\nbackup_keep = 2\n").returncode
+            == 0
+        )
     assert len(list((tmp_path / "data" / "backups").glob("gasdesk-*.sqlite3"))) == 2
     assert len(gasdesk(tmp_path, "admin", "backups").stdout.splitlines()) == 2
 
     # someone moves the chain head: verify fails and names where
-    live = tmp_path / "data" / "gasdesk.sqlite3"
+    live = tmp_path / "data" / "demo.sqlite3"  # nothing configured: the demo hall's file
     with sqlite3.connect(live) as conn:
         conn.execute("UPDATE audit_head SET seq = seq - 1")
     conn.close()

@@ -121,7 +121,7 @@ def test_bundle_carries_migrations_translations_and_a_cjk_font(bundle):
 
 
 def test_bundle_creates_the_demo_hall_on_a_fresh_data_dir(demo_hall):
-    assert (demo_hall / "gasdesk.sqlite3").is_file()
+    assert (demo_hall / "demo.sqlite3").is_file()
 
 
 def test_bundle_reaches_the_login_window(bundle, away, demo_hall):

@@ -26,10 +26,17 @@ def clean_env(monkeypatch, tmp_path):
 
 
 def test_default_is_sqlite_in_the_user_data_dir(clean_env):
+    """A configured hall without db_url: gasdesk.sqlite3; nothing configured at all: the demo
+    hall's own demo.sqlite3 beside it, so demo sales never land in a hall's database."""
+    (clean_env / "config.toml").write_text('hall_code = "03"\n', encoding="utf-8")
     config = load_config()
     expected = Path(platformdirs.user_data_dir("gasdesk")) / "gasdesk.sqlite3"
     assert config.db_url == f"sqlite:///{expected}"
-    assert config.is_embedded
+    assert config.is_embedded and not config.demo
+    (clean_env / "config.toml").unlink()
+    demo = load_config()
+    assert demo.demo and demo.db_url == f"sqlite:///{expected.with_name('demo.sqlite3')}"
+    assert demo.is_embedded
 
 
 def test_config_file_names_the_database_and_counter(clean_env):

@@ -20,7 +20,7 @@ def test_admin_db_upgrade_and_demo(tmp_path):
     demo = gasdesk(tmp_path, "admin", "demo", "--customers", "12")
     assert demo.returncode == 0, demo.stderr
     assert "12 accounts" in demo.stdout
-    assert (tmp_path / "data" / "gasdesk.sqlite3").exists()
+    assert (tmp_path / "data" / "demo.sqlite3").exists()  # the demo hall's own file
 
 
 def test_fresh_start_creates_demo_hall_and_opens_the_window(tmp_path):
@@ -46,7 +46,7 @@ def test_training_mode_uses_its_own_database(tmp_path):
     started = gasdesk(tmp_path, "--training", "--quit-after", "0.2")
     assert started.returncode == 0, started.stderr
     assert (tmp_path / "data" / "training.sqlite3").exists()
-    assert not (tmp_path / "data" / "gasdesk.sqlite3").exists()
+    assert not (tmp_path / "data" / "demo.sqlite3").exists()
     log = (tmp_path / "data" / "logs" / "gasdesk.log").read_text(encoding="utf-8")
     assert "login window shown" in log
 
