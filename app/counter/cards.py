@@ -24,7 +24,7 @@ from app.domain import cardformat
 from app.domain.cardformat import CardImage
 from app.domain.cards import CardReading
 from app.domain.cash import Payment
-from app.errors import GasDeskError, NotFound, RuleViolation
+from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
 from app.services import audit
 from app.services.accounts import (
     CloseAccountRequest,
@@ -374,9 +374,21 @@ class CardOperations:
         self.reader.issue(read, memory, serial)
         return cardformat.parse(memory, self.key)
 
-    def _require_blank(self, actor: Actor, issuing: str) -> None:
+    @staticmethod
+    def _require_fitting(serial: str | None, field: str) -> None:
+        """The serial a blank card is to carry fits the card's layout: refused before anything
+        is recorded, never found out while the card is written."""
+        if serial and not cardformat.serial_fits(serial):
+            raise InvalidInput(
+                f"卡号过长：本卡最多 {cardformat.SERIAL_LENGTH} 位字母或数字",
+                f"serial {serial!r} does not fit the card format",
+                field=field,
+            )
+
+    def _require_blank(self, actor: Actor, issuing: str, field: str = "card_serial") -> None:
         """A blank card, or the card this very operation started issuing (a retry after the
         issue stopped half-way: the read finishes it, the service replays the operation)."""
+        self._require_fitting(issuing, field)
         read = self._read_card(actor)
         self.reader.require_unlockable(read)
         if read.image is not None and read.image.serial != (issuing or "").strip():
@@ -395,7 +407,7 @@ class CardOperations:
     @_one_at_a_time
     def replace(self, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
         """补卡: blacklist the old card, issue the blank one carrying the purchase count forward."""
-        self._require_blank(actor, req.new_card_serial)
+        self._require_blank(actor, req.new_card_serial, "new_card_serial")
         result = replace_card(self.ctx, actor, req)
         self.issue(actor, req.account_no)
         return result
@@ -404,6 +416,7 @@ class CardOperations:
     def transfer(self, actor: Actor, req: TransferRequest) -> SaleResult:
         """过户, and with a new card serial the blank card in the reader becomes the account's
         card (a retry returns the recorded transfer and finishes the card)."""
+        self._require_fitting(req.new_card_serial, "new_card_serial")
         result = transfer(self.ctx, actor, req)
         if req.new_card_serial:
             self.issue(actor, req.account_no)  # safe to repeat after a failed write

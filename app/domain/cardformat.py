@@ -104,6 +104,11 @@ class CardKey:
         return hmac.new(self.secret, b"GDv1" + covered, hashlib.sha256).digest()[:8]
 
 
+def serial_fits(serial: str) -> bool:
+    """Whether a card serial fits this card format (ASCII, at most ``SERIAL_LENGTH`` bytes)."""
+    return serial.isascii() and len(serial.strip()) <= SERIAL_LENGTH
+
+
 def _text(value: str, length: int) -> bytes:
     raw = value.encode("ascii")
     if len(raw) > length:
