@@ -132,12 +132,6 @@ case $mode in
   test)
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
-    # two workers (the CI machine has 2 cores; much of the suite waits on fsync, pcscd and
-    # subprocesses): GASDESK_TEST_WORKERS=0 runs it in one process
-    workers=${GASDESK_TEST_WORKERS:-2}
-    if [[ $workers == 0 ]]; then
-      exec .venv/bin/python -m pytest "$@"
-    fi
-    exec .venv/bin/python -m pytest -n "$workers" --dist loadgroup "$@"
+    exec .venv/bin/python -m pytest "$@"
     ;;
 esac

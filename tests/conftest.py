@@ -135,18 +135,3 @@ def emulator():
     printer.port = printer.start()
     yield printer
     printer.stop()
-
-
-def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Under pytest-xdist (``--dist loadgroup``): the tests of the one PC/SC stack (pcscd and
-    vpcd's slot are the machine's, behind a machine-wide lock) run on one worker, and so do the
-    bundle's tests (one PyInstaller build per session)."""
-    for item in items:
-        uses_stack = {"pcsc_stack", "virtual_card"} & set(getattr(item, "fixturenames", ()))
-        callspec = getattr(item, "callspec", None)
-        # ``station`` takes the stack itself when its parameter is "pcsc", marked or not
-        on_stack = callspec is not None and callspec.params.get("station") == "pcsc"
-        if item.get_closest_marker("pcsc") is not None or uses_stack or on_stack:
-            item.add_marker(pytest.mark.xdist_group("pcsc"))
-        elif item.path.name == "test_bundle.py":
-            item.add_marker(pytest.mark.xdist_group("bundle"))
