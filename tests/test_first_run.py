@@ -5,7 +5,6 @@ minute; a configured hall never becomes a demo."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
 import tomllib
 import uuid
@@ -77,10 +76,11 @@ def test_first_run_logs_in_opens_a_shift_and_sells_on_the_emulated_card(
 ):
     import app.demo
     import main
-    from app.counter import ContractInput, CustomerInput, OpenAccountRequest, OpenShiftRequest
+    from app.counter import OpenShiftRequest
     from app.domain.cash import Payment, count_of
     from app.domain.money import m3
-    from app.vocabulary import CustomerKind, FloatSource
+    from app.vocabulary import FloatSource
+    from tests.card_support import opening_request
     from ui.app import StartupFlow
 
     # the real first-run path, with a handful of demo customers instead of 300 (speed only)
@@ -119,24 +119,7 @@ def test_first_run_logs_in_opens_a_shift_and_sells_on_the_emulated_card(
 
         session.open_shift(OpenShiftRequest(uuid.uuid4(), count_of(50000), FloatSource.SAFE))
         devices.training.insert_blank_card()  # the demo panel's 插入空白卡
-        opened = session.open_account(
-            OpenAccountRequest(
-                uuid.uuid4(),
-                CustomerInput(
-                    CustomerKind.RESIDENTIAL,
-                    "张秀英",
-                    "resident_id",
-                    "110101199003074477",
-                    "13912345678",
-                    "解放路12号锦绣家园3栋2单元502室",
-                    3,
-                ),
-                "18A0099001",
-                "DEMOFIRST001",
-                ContractInput("HT-DEMO-FIRST", dt.date(2026, 1, 5)),
-                "IC卡智能燃气表 G2.5",
-            )
-        ).result
+        opened = session.open_account(opening_request(n=99001)).result
         sale = session.purchase(
             uuid.uuid4(),
             volume=m3(20),
