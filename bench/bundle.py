@@ -16,7 +16,6 @@ commit would compare other code).
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import time
 from pathlib import Path
 
 from bench.common import Metric, median
+from bench.startup import environment as startup_environment
+from bench.startup import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOWN = "login window shown"
@@ -31,14 +32,9 @@ RATIO_GOAL = "<= 1.5"
 
 
 def _environment(directory: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "GASDESK_DATA_DIR": str(directory / "data"),
-        "GASDESK_CONFIG": str(directory / "absent.toml"),
-    }
-    for name in ("GASDESK_DB_URL", "GASDESK_AUTOLOGIN", "PYTHONPATH"):
-        env.pop(name, None)
+    """The start-up metric's environment, and no PYTHONPATH: the bundle carries its own code."""
+    env = startup_environment(directory)
+    env.pop("PYTHONPATH", None)
     return env
 
 
@@ -141,16 +137,7 @@ def bundle_metrics(directory: Path, quick: bool) -> list[Metric]:
         origin = f"built for this run in {time.perf_counter() - started:.0f} s"
 
     env = _environment(directory)
-    made = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "admin", "demo", "--customers", "5"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=ROOT,
-    )
-    if made.returncode != 0:
-        raise RuntimeError(f"demo hall not created: {made.stderr[-2000:]}")
+    prepare(directory, env, customers=5)
 
     source_command = [sys.executable, str(ROOT / "main.py")]
     bundle_command = [str(bundle / "gasdesk")]

@@ -55,7 +55,7 @@ sys.exit(main.main())
 """
 
 
-def _environment(directory: Path) -> dict[str, str]:
+def environment(directory: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -84,10 +84,10 @@ def time_to_window(code: str, env: dict[str, str]) -> float:
     raise RuntimeError(f"no window shown (exit {done.returncode}): {done.stderr[-2000:]}")
 
 
-def prepare(directory: Path, env: dict[str, str]) -> None:
+def prepare(directory: Path, env: dict[str, str], customers: int = 50) -> None:
     """The demo hall, created before timing (a first start would seed it)."""
     made = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "admin", "demo", "--customers", "50"],
+        [sys.executable, str(ROOT / "main.py"), "admin", "demo", "--customers", str(customers)],
         env=env,
         capture_output=True,
         text=True,
@@ -99,7 +99,7 @@ def prepare(directory: Path, env: dict[str, str]) -> None:
 
 
 def startup_ratio(directory: Path, quick: bool) -> list[Metric]:
-    env = _environment(directory)
+    env = environment(directory)
     prepare(directory, env)
     runs = 3 if quick else 7
     time_to_window(GASDESK_WINDOW, env)  # warm the file cache once, untimed
