@@ -11,15 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from sqlalchemy.orm import Session
-
 from app.context import Context
-from app.errors import PermissionDenied
 from app.services import audit
 from app.services.boundary import Text, service
-from app.services.permissions import require_permission
-from app.services.security import AdminActor
-from db.models import User
+from app.services.security import AdminActor, require_administrator
 
 DEVICES_CHANGED = "counter_devices_changed"
 SETTING = "manage_settings"  # the counter's devices are settings of the administrator's
@@ -38,19 +33,12 @@ class DevicesChange:
     printer_after: Annotated[str, Text("新打印机设置", 1200)] | None = None
 
 
-def _administrator(session: Session, actor: AdminActor) -> None:
-    user = session.get(User, actor.user_id)
-    if user is None or not user.active:
-        raise PermissionDenied("操作员不存在或已停用", f"user {actor.user_id} invalid")
-    require_permission(session, user.id, None, user.role, SETTING)
-
-
 @service
 def may_change_devices(ctx: Context, actor: AdminActor) -> None:
     """Refused (``PermissionDenied``, the refusal logged) unless ``actor`` is an active
     administrator: asked before the file is touched."""
     with ctx.reading() as session:
-        _administrator(session, actor)
+        require_administrator(session, actor, SETTING)
 
 
 @service
@@ -59,7 +47,7 @@ def record_devices_changed(ctx: Context, actor: AdminActor, req: DevicesChange) 
     in the same unit of work as the entry)."""
     change = req
     with ctx.unit_of_work() as session:
-        _administrator(session, actor)
+        require_administrator(session, actor, SETTING)
         event = audit.Event(
             DEVICES_CHANGED,
             actor.user_id,

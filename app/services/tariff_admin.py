@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session, selectinload
 from app.context import Context
 from app.domain.money import format_money, format_volume, m3
 from app.domain.pricing import Segment, TariffRule, Tier, price_volume, total_amount
-from app.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
+from app.errors import Conflict, InvalidInput, RuleViolation
 from app.services import audit
 from app.services.boundary import require_text, service
-from app.services.permissions import require_permission
-from app.services.security import AdminActor
+from app.services.security import AdminActor, require_administrator
 from app.services.setup import TariffName
 from app.vocabulary import CustomerKind, TariffStatus, tier_name
-from db.models import Tariff, TariffTier, User
+from db.models import Tariff, TariffTier
 
 MANAGE_TARIFFS = "manage_tariffs"
 MAX_TIERS = 6
@@ -271,14 +270,6 @@ def compare_prices(
 # ---------------------------------------------------------------- reads
 
 
-def _administrator(session: Session, actor: AdminActor) -> User:
-    user = session.get(User, actor.user_id)
-    if user is None or not user.active:
-        raise PermissionDenied("操作员不存在或已停用", f"user {actor.user_id} invalid")
-    require_permission(session, user.id, None, user.role, MANAGE_TARIFFS)
-    return user
-
-
 def _rule(row: Tariff) -> TariffRule:
     return TariffRule(
         tiers=tuple(Tier(t.upper, t.price_fen) for t in row.tiers),
@@ -317,7 +308,7 @@ def _overview(session: Session, today: dt.date) -> TariffOverview:
 def tariff_overview(ctx: Context, actor: AdminActor) -> TariffOverview:
     """Every customer class's tariff versions (past, in force, future): administrators only."""
     with ctx.reading() as session:
-        _administrator(session, actor)
+        require_administrator(session, actor, MANAGE_TARIFFS)
         return _overview(session, ctx.today())
 
 
@@ -327,7 +318,7 @@ def price_preview(
 ) -> PricePreview:
     """What ``typical`` costs under the class's version in force today and under ``change``."""
     with ctx.reading() as session:
-        _administrator(session, actor)
+        require_administrator(session, actor, MANAGE_TARIFFS)
         rule = rule_of(change)
         current = _overview(session, ctx.today()).of(change.customer_class).current
         return compare_prices(current, version_name(change), rule, typical)
@@ -351,7 +342,7 @@ def supersede_tariff(ctx: Context, actor: AdminActor, change: PriceChange) -> Ta
     administrators only, the ladder checked, one version per class and date; audited with the
     version it supersedes. Nothing is written when anything is refused."""
     with ctx.unit_of_work() as session:
-        _administrator(session, actor)
+        require_administrator(session, actor, MANAGE_TARIFFS)
         today = ctx.today()
         kind = customer_kind(change.customer_class)
         rule = rule_of(change)
