@@ -313,24 +313,6 @@ def _why_emulated(config: LocalConfig) -> str:
     return config.mode.label if config.mode.emulated else "config.toml emulated_devices"
 
 
-def pcsc_readers() -> list[str]:
-    """The readers pcscd lists (raises when the service cannot be reached)."""
-    from smartcard import scard
-
-    result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-    if result != scard.SCARD_S_SUCCESS:
-        raise OSError(f"SCardEstablishContext: {scard.SCardGetErrorMessage(result)}")
-    try:
-        result, readers = scard.SCardListReaders(context, [])
-        if result == scard.SCARD_E_NO_READERS_AVAILABLE:
-            return []
-        if result != scard.SCARD_S_SUCCESS:
-            raise OSError(f"SCardListReaders: {scard.SCardGetErrorMessage(result)}")
-        return [str(reader) for reader in readers]
-    finally:
-        scard.SCardReleaseContext(context)
-
-
 def check_reader(found: Findings) -> CheckResult:
     config = found.config
     if _emulated(config):
@@ -341,11 +323,14 @@ def check_reader(found: Findings) -> CheckResult:
             f"{reader_state(None).label}读卡器：请在 config.toml 中设置 reader"
             " (no reader configured)"
         )
+    # when asked: the PC/SC module (fcntl, pyscard) is no import for every start
+    from app.devices.pcsc import PcscUnavailable, list_readers
+
     try:
-        readers = within(DEVICE_TIMEOUT_S, pcsc_readers)
-    except ImportError as error:
-        return failed(f"未安装 pyscard，无法使用读卡器 (pyscard missing: {error})")
-    except Exception as error:
+        readers = within(DEVICE_TIMEOUT_S, list_readers)
+    except PcscUnavailable as error:  # pyscard missing or pcscd not answering
+        return failed(f"{error.user_message} ({error})")
+    except Exception as error:  # no answer within the time-out
         return failed(f"无法连接 pcscd 智能卡服务：{error} (pcscd not reachable)")
     if not readers:
         return failed(f"pcscd 正常，但未发现读卡器（应有 {name}） (pcscd lists no readers)")
