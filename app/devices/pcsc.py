@@ -76,11 +76,9 @@ class DeviceThread:
 
 def reader_names() -> list[str]:
     """The PC/SC readers present now (empty when pcscd is not running)."""
-    from smartcard.System import readers
-
     try:
-        return [str(r) for r in readers()]
-    except Exception:  # no pcscd: pyscard raises EstablishContextException and friends
+        return list_readers()
+    except PcscUnavailable:
         return []
 
 
