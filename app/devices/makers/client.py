@@ -382,7 +382,8 @@ class MakerHost:
         except queue.Empty:
             process.kill()
             raise HostTimeout(
-                f"读卡程序 {self.timeout:g} 秒内没有启动，已中止，请检查读卡器厂家动态库：{self.library}",
+                f"读卡程序 {self.timeout:g} 秒内没有启动，已中止，"
+                f"请检查读卡器厂家动态库：{self.library}",
                 f"maker host {process.pid} for {self.library} not ready within {self.timeout:g} s",
                 library=str(self.library),
             ) from None

@@ -155,7 +155,9 @@ class Host:
         self._functions: dict[tuple, object] = {}
 
     def function(self, name: str, variant: dict[str, bool]):
-        key = (name, variant["yhh_in_write"], variant["price_by_ptr"]) if name == "WriteGasCard" else (name,)
+        key = (
+            (name, *(variant[flag] for flag in VARIANT_KEYS)) if name == "WriteGasCard" else (name,)
+        )
         if key not in self._functions:
             # item access makes a new function object: each variant keeps its own argtypes
             function = self.dll[name]
@@ -181,7 +183,8 @@ class Host:
         unknown = sorted(set(args) - known - ignorable)
         if unknown:
             raise BadRequest(f"{name}: unknown argument(s) {', '.join(unknown)}")
-        missing = [param for param, kind in params if kind in (INT, TEXT, IO_TEXT, IO_INT) and param not in args]
+        inputs = [param for param, kind in params if kind not in (OUT_INT, OUT_TEXT)]
+        missing = [param for param in inputs if param not in args]
         if missing:
             raise BadRequest(f"{name}: missing argument(s) {', '.join(missing)}")
         values, keep = [], {}
@@ -246,7 +249,9 @@ class Host:
     def _decode(self, param: str, buffer) -> str:
         data = buffer.value  # up to the first NUL
         if len(data) > GASCARD_TEXT - 1:
-            log.warning("%s: the library wrote %d bytes into a %d-byte field", param, len(data), GASCARD_TEXT)
+            log.warning(
+                "%s: the library wrote %d bytes, more than %d", param, len(data), GASCARD_TEXT
+            )
         try:
             return data.decode(self.encoding)
         except UnicodeDecodeError:
