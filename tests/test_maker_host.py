@@ -578,3 +578,128 @@ def test_keep_alive_against_spawn_per_call_timing(libraries):
         f"\nmaker host ReadGasCard: keep-alive {figures[True]:.2f} ms/call, spawn per call {figures[False]:.1f} ms/call"
     )
     assert all(value > 0 for value in figures.values())
+
+
+# -- the host file itself ------------------------------------------------------------------------
+
+
+class _DecoratedDll:
+    """Exports as MSVC names 32-bit __stdcall functions without a .def file (_Name@bytes)."""
+
+    def __init__(self, symbols):
+        self.symbols = set(symbols)
+        self.called = []
+
+    def __getattr__(self, symbol):
+        if symbol in self.symbols:
+            return self[symbol]
+        raise AttributeError(symbol)
+
+    def __getitem__(self, symbol):
+        dll = self
+
+        class Function:
+            argtypes = restype = None
+
+            def __call__(self, *args):
+                dll.called.append((symbol, len(args)))
+                return 0
+
+        return Function()
+
+
+def test_the_host_finds_msvc_decorated_stdcall_exports(monkeypatch):
+    from app.devices.makers import host as host_module
+
+    symbols = [
+        "_CheckGasCard@8",
+        "_ReadGasCard@92",
+        "_WriteNewCard@88",
+        "_WriteGasCard@72",
+        "FormatGasCard",
+    ]
+    monkeypatch.setattr(host_module.ctypes, "CDLL", lambda library: _DecoratedDll(symbols))
+    loaded = host_module.Host("maker.dll", "gbk", {"yhh_in_write": True, "price_by_ptr": False})
+    assert loaded.handle({"call": "CheckGasCard", "args": {"com": 1, "baud": 9600}}) == {
+        "rc": 0,
+        "out": {},
+    }
+    answer = loaded.handle({"call": "WriteGasCard", "args": sale("1", "9A0B", "K0")})
+    assert answer["rc"] == 0 and answer["out"] == {"kmm": "K0"}
+    assert (
+        loaded.handle(
+            {
+                "call": "FormatGasCard",
+                "args": {"com": 1, "baud": 9600, "kmm": "K", "klx": 1, "kh": "1", "dqdm": "9A0B"},
+            }
+        )["rc"]
+        == 0
+    )
+    assert loaded.dll.called == [
+        ("_CheckGasCard@8", 2),
+        ("_WriteGasCard@72", 18),
+        ("FormatGasCard", 6),
+    ]
+    # the decoration tells the size of the arguments: 17 parameters are not this library's
+    with pytest.raises(host_module.BadRequest, match="exports no WriteGasCard for variant"):
+        loaded.handle(
+            {
+                "call": "WriteGasCard",
+                "args": sale("1", "9A0B", "K0"),
+                "variant": {"yhh_in_write": False},
+            }
+        )
+    monkeypatch.setattr(host_module.ctypes, "CDLL", lambda library: _DecoratedDll(symbols[:2]))
+    with pytest.raises(OSError, match="does not export WriteNewCard, WriteGasCard, FormatGasCard"):
+        host_module.Host("maker.dll", "gbk", {"yhh_in_write": False, "price_by_ptr": False})
+
+
+def test_host_py_is_one_stdlib_file_for_an_older_embeddable_python():
+    import ast
+
+    tree = ast.parse(client.HOST_SCRIPT.read_text(encoding="utf-8"), feature_version=(3, 8))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    assert imported and imported <= set(sys.stdlib_module_names) | {"__future__"}
+    assert "app" not in imported
+
+
+def _fake_python(tmp_path, body):
+    """An executable standing in for the host's Python (it ignores its arguments)."""
+    script = tmp_path / "fake-python"
+    script.write_text("#!/bin/sh\n" + body)
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_a_host_of_another_protocol_version_is_refused(libraries, tmp_path):
+    python = _fake_python(tmp_path, """echo '{"ready": true, "protocol": 2}'\ncat > /dev/null\n""")
+    with (
+        MakerHost(libraries["plain"], python=python) as maker,
+        pytest.raises(client.HostProtocolError, match="protocol 2"),
+    ):
+        read(maker)
+
+
+def test_a_host_answering_garbage_is_killed(libraries, tmp_path):
+    python = _fake_python(
+        tmp_path, """echo '{"ready": true, "protocol": 1}'\nread line\necho garbage\nsleep 30\n"""
+    )
+    with MakerHost(libraries["plain"], python=python) as maker:
+        with pytest.raises(client.HostProtocolError, match="not a JSON line"):
+            read(maker)
+        assert maker.pid is None
+
+
+def test_a_missing_host_python_is_a_clear_error(libraries, tmp_path):
+    missing = tmp_path / "python32" / "python.exe"
+    with (
+        MakerHost(libraries["plain"], python=str(missing)) as maker,
+        pytest.raises(client.HostStartFailed) as raised,
+    ):
+        read(maker)
+    assert str(missing) in raised.value.user_message

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.devices.cardreader import CardReaderError, CardTimeout, NoReader
+from app.devices.makers.host import PROTOCOL
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,14 @@ def host_command(library: Path, python: str | None = None, encoding: str = "gbk"
 class _Process:
     """One running host: the process and the threads that read its stdout and stderr."""
 
-    def __init__(self, command: list[str], cwd: Path, env: dict, scrub: Callable[[str], str]):
+    def __init__(
+        self,
+        command: list[str],
+        cwd: Path,
+        env: dict,
+        encoding: str,
+        scrub: Callable[[str], str],
+    ):
         options: dict = {}
         if sys.platform == "win32":
             options["creationflags"] = subprocess.CREATE_NO_WINDOW
@@ -142,6 +150,7 @@ class _Process:
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.stderr_tail: deque[str] = deque(maxlen=_STDERR_TAIL)
         self._scrub = scrub
+        self._encoding = encoding
         # threads, not select(): select does not work on pipes on Windows
         self._threads = [
             threading.Thread(target=self._read_stdout, daemon=True, name=f"maker-host-{self.pid}"),
@@ -162,7 +171,8 @@ class _Process:
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError:
-                    text = raw.decode("gbk", errors="replace")  # a maker library's own text
+                    # a maker library's own text
+                    text = raw.decode(self._encoding, errors="replace")
                 text = self._scrub(text.rstrip())
                 self.stderr_tail.append(text)
                 log.debug("maker host %d: %s", self.pid, text)
@@ -368,7 +378,11 @@ class MakerHost:
         command = host_command(self.library, self.python, self.encoding)
         try:
             process = _Process(
-                command, self.library.parent, {**os.environ, **self.env}, self._scrub
+                command,
+                self.library.parent,
+                {**os.environ, **self.env},
+                self.encoding,
+                self._scrub,
             )
         except OSError as error:
             raise HostStartFailed(
@@ -401,6 +415,13 @@ class MakerHost:
                 f"maker host cannot load {self.library}: {detail}",
                 library=str(self.library),
                 detail=detail,
+            )
+        if ready.get("protocol") != PROTOCOL:
+            process.close()
+            raise HostProtocolError(
+                "读卡程序版本与本机柜台程序不符，请重新安装",
+                f"maker host speaks protocol {ready.get('protocol')!r}, the counter {PROTOCOL}",
+                library=str(self.library),
             )
         self._process = process
         log.info("maker host %d started for %s", process.pid, self.library)

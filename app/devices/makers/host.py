@@ -149,18 +149,38 @@ class Host:
         self.variant = variant
         loader = ctypes.WinDLL if sys.platform == "win32" else ctypes.CDLL
         self.dll = loader(library)
-        missing = [name for name in FUNCTIONS if not hasattr(self.dll, name)]
+        every_variant = [
+            {"yhh_in_write": yhh, "price_by_ptr": by_ptr}
+            for yhh in (False, True)
+            for by_ptr in (False, True)
+        ]
+        missing = [
+            name
+            for name in FUNCTIONS
+            if not any(self._symbol(name, variant) for variant in every_variant)
+        ]
         if missing:
             raise OSError(f"the library does not export {', '.join(missing)}")
         self._functions: dict[tuple, object] = {}
 
+    def _symbol(self, name: str, variant: dict[str, bool]) -> str | None:
+        """The export of ``name``: plain (a .def file, Delphi), or decorated as MSVC does for a
+        32-bit ``__stdcall`` (``_Name@N``, N the bytes of arguments: 4 per parameter)."""
+        size = 4 * len(signature(name, variant))
+        for symbol in (name, f"_{name}@{size}", f"{name}@{size}"):
+            if hasattr(self.dll, symbol):
+                return symbol
+        return None
+
     def function(self, name: str, variant: dict[str, bool]):
-        key = (
-            (name, *(variant[flag] for flag in VARIANT_KEYS)) if name == "WriteGasCard" else (name,)
-        )
+        key = (name, *(variant[flag] for flag in VARIANT_KEYS))
         if key not in self._functions:
+            symbol = self._symbol(name, variant)
+            if symbol is None:
+                # a decorated export tells the size of its arguments: this variant is not it
+                raise BadRequest(f"{name}: the library exports no {name} for variant {variant}")
             # item access makes a new function object: each variant keeps its own argtypes
-            function = self.dll[name]
+            function = self.dll[symbol]
             function.argtypes = [_CTYPES[kind] for _, kind in signature(name, variant)]
             function.restype = ctypes.c_int
             self._functions[key] = function
