@@ -18,11 +18,13 @@ One call at a time (a lock). With ``keep_alive`` the host serves call after call
 is replaced at the next call; without it every call has a host of its own. A call that does not
 answer within ``timeout`` has its host killed (the whole process group on POSIX). Key values
 (``kmm``) never reach the log or an exception: they are masked, and scrubbed from whatever the
-library writes on stderr.
+library writes on stderr. A host that speaks another protocol version than this file (an old
+host.py beside the embeddable Python) is refused at start.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import itertools
 import json
@@ -252,6 +254,7 @@ class MakerHost:
         keep_alive: bool = True,
         env: Mapping[str, str] | None = None,
     ):
+        codecs.lookup(encoding)  # LookupError now, not a host that will not start
         self.library = Path(library).absolute()
         self.python = python
         self.timeout = timeout
@@ -278,7 +281,7 @@ class MakerHost:
         self.close()
 
     def close(self) -> None:
-        """Stop the host (it ends at end of input)."""
+        """Stop the host (it ends at end of input); waits for a call under way to finish."""
         with self._lock:
             self._drop(kill=False)
 

@@ -11,7 +11,10 @@ Run::
     gasdesk --maker-host LIBRARY ...          (the frozen bundle: main.py calls ``main``)
 
 The library is loaded with ``ctypes.WinDLL`` on Windows (stdcall) and ``ctypes.CDLL``
-elsewhere; the five functions of ``interface.h`` are declared with their exact C types.
+elsewhere; the five functions of ``interface.h`` are declared with their exact C types. An
+export may be plain (``ReadGasCard``) or decorated as MSVC does for a 32-bit ``__stdcall``
+without a .def file (``_ReadGasCard@92``: the number is 4 bytes per parameter, so it also tells
+which WriteGasCard variant the library has).
 
 Protocol: JSON lines (UTF-8) on stdin/stdout, one request answered at a time. Text fields are
 converted to and from the library's bytes with ``--encoding`` (default gbk). Nothing else is ever
@@ -219,9 +222,10 @@ class Host:
                 )
                 values.append(buffer)
                 keep[param] = buffer
+        function = self.function(name, variant)
         log.info("%s (variant %s)", name, variant if name == "WriteGasCard" else "-")
         try:
-            rc = self.function(name, variant)(*values)
+            rc = function(*values)
         except OSError as error:  # Windows: ctypes turns an access violation into OSError
             raise CallFailed(f"{name}: {error}") from None
         log.info("%s returned %d", name, rc)
