@@ -8,7 +8,8 @@
  * a kh/dqdm that does not match the card -16.
  *
  * com selects a behaviour for every function: 66 sleeps 30 s, 67 aborts, 68 prints on stdout
- * first, 69 prints kmm on stderr first (a leaky maker); CheckGasCard with com 71 returns baud.
+ * first, 69 prints kmm on stderr (and a new seed after a write: a
+ * leaky maker); CheckGasCard with com 71 returns baud.
  * CheckGasCard otherwise: baud 9600 -> 0, 4800 -> 1 (tool card), anything else -> -4.
  */
 #include <stdio.h>
@@ -23,7 +24,7 @@ static struct {
         tm[GASCARD_TEXT], sqrq[GASCARD_TEXT], sxrq[GASCARD_TEXT], sxbj[GASCARD_TEXT];
     int klx, kzt, ql, cs, ljgql, bkcs, ljyql, syql, bjql, czsx, tzed, oldprice, newprice;
 } card;
-static int loaded;
+static int loaded, leaky;
 
 static void reset(void)
 {
@@ -54,7 +55,8 @@ static int mode(int com, const char *kmm)
         printf("maker debug output on stdout\n");
         fflush(stdout);
     }
-    if (com == 69 && kmm) {
+    leaky = com == 69;
+    if (leaky && kmm) {
         fprintf(stderr, "maker debug: key %s\n", kmm);
         fflush(stderr);
     }
@@ -69,6 +71,10 @@ static void new_seed(char *kmm)
     snprintf(seed, sizeof seed, "%s+1", kmm);
     copy(kmm, seed);
     copy(card.kmm, seed);
+    if (leaky) {
+        fprintf(stderr, "maker debug: new key %s\n", seed);
+        fflush(stderr);
+    }
 }
 
 GASCARD_API CheckGasCard(int com, int baud)

@@ -37,7 +37,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,7 +132,6 @@ class _Process:
         cwd: Path,
         env: dict,
         encoding: str,
-        scrub: Callable[[str], str],
     ):
         options: dict = {}
         if sys.platform == "win32":
@@ -151,8 +150,10 @@ class _Process:
         self.pid = self.proc.pid
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.stderr_tail: deque[str] = deque(maxlen=_STDERR_TAIL)
-        self._scrub = scrub
         self._encoding = encoding
+        # stderr lines wait here for MakerHost to scrub keys out of them (a new key seed is only
+        # known once the answer is in) and log them
+        self.stderr_lines: queue.Queue[str] = queue.Queue()
         # threads, not select(): select does not work on pipes on Windows
         self._threads = [
             threading.Thread(target=self._read_stdout, daemon=True, name=f"maker-host-{self.pid}"),
@@ -175,9 +176,9 @@ class _Process:
                 except UnicodeDecodeError:
                     # a maker library's own text
                     text = raw.decode(self._encoding, errors="replace")
-                text = self._scrub(text.rstrip())
+                text = text.rstrip()
                 self.stderr_tail.append(text)
-                log.debug("maker host %d: %s", self.pid, text)
+                self.stderr_lines.put(text)
 
     def alive(self) -> bool:
         return self.proc.poll() is None
@@ -294,10 +295,12 @@ class MakerHost:
             started = time.monotonic()
             try:
                 answer = self._exchange(function, dict(args), dict(variant or {}))
+                self._remember(answer.out)
             finally:
+                process = self._process
                 if not self.keep_alive:
                     self._drop(kill=False)
-            self._remember(answer.out)
+                self._log_stderr(process)
             log.info(
                 "maker %s: %s rc %d (%.0f ms)",
                 self.library.name,
@@ -385,7 +388,6 @@ class MakerHost:
                 self.library.parent,
                 {**os.environ, **self.env},
                 self.encoding,
-                self._scrub,
             )
         except OSError as error:
             raise HostStartFailed(
@@ -434,13 +436,23 @@ class MakerHost:
         process, self._process = self._process, None
         if process is not None:
             process.kill() if kill else process.close()
+            self._log_stderr(process)
+
+    def _log_stderr(self, process: _Process | None) -> None:
+        while process is not None:
+            try:
+                text = process.stderr_lines.get_nowait()
+            except queue.Empty:
+                return
+            log.debug("maker host %d: %s", process.pid, self._scrub(text))
 
     def _crashed(self, process: _Process, function: str, detail: str | None = None) -> HostCrashed:
         code = process.proc.poll()
         return HostCrashed(
             f"读卡程序意外退出，请重新插卡后重试（厂家动态库：{self.library}）",
             f"{function}: maker host {process.pid} for {self.library} ended without answering"
-            f" (exit {code}){'; ' + detail if detail else ''}; stderr: {process.tail() or '-'}",
+            f" (exit {code}){'; ' + detail if detail else ''};"
+            f" stderr: {self._scrub(process.tail()) or '-'}",
             library=str(self.library),
             function=function,
         )
