@@ -182,3 +182,29 @@ def save_receipt_notices(session: Session, lines: list[str]) -> None:
         session.add(Setting(key=RECEIPT_NOTICES, value=value))
     else:
         row.value = value
+
+
+CARD_MAKERS = "card_makers"
+
+
+def load_card_makers(session: Session) -> tuple[dict[str, object], ...]:
+    """The hall's card makers of the common interface, in detection order (none: only GasDesk
+    format v1 cards). Each entry is checked when a counter builds its drivers
+    (``app.devices.makers.config.maker_from``)."""
+    row = session.get(Setting, CARD_MAKERS)
+    return tuple(json.loads(row.value)) if row else ()
+
+
+def save_card_makers(session: Session, entries: list[dict[str, object]]) -> None:
+    """Replace the hall's card makers (each a JSON object with a unique ``code``)."""
+    codes = [entry.get("code") for entry in entries]
+    if any(not isinstance(code, str) or not code for code in codes) or len(set(codes)) != len(
+        codes
+    ):
+        raise InvalidInput("厂家代码不能为空，也不能重复", f"bad maker codes {codes!r}")
+    value = json.dumps(entries, ensure_ascii=False, sort_keys=True)
+    row = session.get(Setting, CARD_MAKERS)
+    if row is None:
+        session.add(Setting(key=CARD_MAKERS, value=value))
+    else:
+        row.value = value

@@ -276,3 +276,24 @@ class SettingUnit(_Labelled):
     VOLUME = "volume", "立方米", "m³"
     MINUTES = "minutes", "分钟", "minutes"
     TIMES = "times", "次", "times"
+
+
+class CardClaim(_Labelled):
+    """What a card driver says of the card in the slot when asked without any password."""
+
+    CARD = "card", "用户卡", "Customer card"  # a blank, new, account-opening or user card
+    TOOL = "tool", "工具卡", "Tool card"
+    NOT_MINE = "not_mine", "非本厂家卡", "Not this maker's card"
+    NO_CARD = "no_card", "无卡", "No card"
+
+
+class ToolCardKind(_Labelled):
+    """工具卡: the makers' tool cards a technician carries to the meter."""
+
+    CLEAR = "clear", "清零卡", "Clear card"
+    SETUP = "setup", "设置卡", "Set-up card"
+    CHECK = "check", "检查卡", "Check card"
+    TRANSFER = "transfer", "转移卡", "Transfer card"
+    VALVE_OPEN = "valve_open", "开阀卡", "Valve-open card"
+    VALVE_CLOSE = "valve_close", "关阀卡", "Valve-close card"
+    OTHER = "other", "其他工具卡", "Other tool card"

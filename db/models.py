@@ -200,6 +200,8 @@ class Card(Base):
     serial: Mapped[str] = mapped_column(String(30), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     status: Mapped[str] = mapped_column(String(12))  # active / blacklisted / retired
+    # the maker code of the card's driver (app.domain.cards.GASDESK_MAKER: format v1)
+    maker: Mapped[str] = mapped_column(String(20), default="gasdesk", server_default="gasdesk")
     issued_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     status_changed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     account: Mapped[Account] = relationship(back_populates="cards")
@@ -411,6 +413,9 @@ class CardWrite(AppendOnly, Base):
     previous_count: Mapped[int] = mapped_column(Integer)
     target_count: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    # the gas on the card before and after the write (0.01 m³; None: recorded before 0009)
+    previous_volume: Mapped[int | None] = mapped_column(Volume)
+    target_volume: Mapped[int | None] = mapped_column(Volume)
 
 
 class CardWriteOutcome(AppendOnly, Base):
@@ -424,6 +429,17 @@ class CardWriteOutcome(AppendOnly, Base):
     settled_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     settled_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     void_transaction_id: Mapped[int | None] = mapped_column(ForeignKey("counter_transactions.id"))
+
+
+class MakerCardKey(AppendOnly, Base):
+    """The key a maker's card returned after a write (some makers change it every write): the
+    newest row of a card is the key its next write presents. Not audited, never logged."""
+
+    __tablename__ = "card_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    secret: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 class PrintJob(AppendOnly, Base):

@@ -14,6 +14,7 @@ from db.models import (
     CounterTransaction,
     Customer,
     Hall,
+    MakerCardKey,
     NumberSequence,
     Setting,
     Shift,
@@ -38,6 +39,7 @@ approvals_table = Approval.__table__
 sequences = NumberSequence.__table__
 card_writes = CardWrite.__table__
 card_write_outcomes = CardWriteOutcome.__table__
+maker_card_keys = MakerCardKey.__table__
 shifts = Shift.__table__
 movements = CashMovement.__table__
 counts = ShiftCount.__table__

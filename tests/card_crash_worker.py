@@ -47,15 +47,34 @@ def _run(job: dict, output_path: str) -> None:
     run(job)
 
 
+def _reader(job: dict):  # type: ignore[no-untyped-def]
+    """The card port of the dying counter: a PC/SC reader, or a maker's card through its
+    library's host process (``maker``: its hall-settings entry, ``slot_dir``: the double's)."""
+    if "maker" not in job:
+        return GasCardReader(PcscTransport(job["reader"]), KEY)
+    from pathlib import Path
+
+    from app.devices.makers.client import MakerHost
+    from app.devices.makers.config import maker_from
+    from app.devices.makers.driver import InterfaceCardDriver
+
+    os.environ["GASDESK_MAKER_DOUBLE_DIR"] = job["slot_dir"]
+    config = maker_from(job["maker"], {"port": job["port"]})
+    return InterfaceCardDriver(config, MakerHost(Path(config.library), timeout=60))
+
+
 def run(job: dict) -> None:
     """The counter's side of one case: patch in the death, then do the operation."""
     if job["die"] == "after_pending":  # committed PENDING, card not touched
         cardreader.GasCardReader.write = die
+        from app.devices.makers.driver import InterfaceCardDriver
+
+        InterfaceCardDriver.write_gas = die
     elif job["die"] == "after_write":  # card written and verified, COMPLETED not recorded
         card_counter.complete_card_write = die
     when = dt.datetime.fromisoformat(job["when"])
     ctx = Context(db=open_database(job["db_url"]), clock=lambda: when, audit_key=AUDIT_KEY)
-    counter = CardCounter(ctx, GasCardReader(PcscTransport(job["reader"]), KEY))
+    counter = CardCounter(ctx, _reader(job))
     actor, request_id = Actor(*job["actor"]), uuid.UUID(job["request_id"])
     if job.get("operation") == "open":  # 开户: the issue is killed by the card (the test's)
         request = dataclasses.replace(opening_request(n=job["n"]), request_id=request_id)

@@ -124,7 +124,10 @@ def _every_kind_of_row(hall):
 
     from app.counter.receipts import print_receipt
     from app.devices.printer import printer_from_config
+    from app.services.card_keys import remember_card_key
 
+    # a maker's card returns a new key after a write (format v1 cards never do)
+    assert remember_card_key(hall.ctx, "gasdesk", account.card_serial, "k-after-write")
     with tempfile.TemporaryDirectory() as spool:
         printer = printer_from_config({"type": "file", "path": f"{spool}/receipt.bin"})
         assert print_receipt(hall.ctx, hall.clerk, printer, sale.transaction_id).printed
@@ -169,6 +172,7 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "audit_log",
         "tariffs",
         "tariff_tiers",
+        "card_keys",
     }
 
 

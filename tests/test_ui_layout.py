@@ -25,6 +25,7 @@ from app.counter.session import CounterStatus
 from app.services.shifts import DrawerStatus
 from app.vocabulary import (
     CalendarDay,
+    CardClaim,
     CardWriteOutcome,
     CashMovementKind,
     CheckOutcome,
@@ -43,6 +44,7 @@ from app.vocabulary import (
     Role,
     SettingUnit,
     TariffStatus,
+    ToolCardKind,
     TrainingFault,
     TransactionKind,
     _Labelled,
@@ -87,6 +89,8 @@ VOCABULARY = (
     PrinterKind,
     HallMode,
     CheckOutcome,
+    CardClaim,
+    ToolCardKind,
 )
 
 

@@ -1,10 +1,11 @@
 """Counter operations that touch the customer's card: read, sell, refund, supplement, issue,
 open, replace, transfer and close with the card.
 
-Each joins the card reader port (``app.devices.ports.CardReader``) and the services in the
-order the crash-safe sale protocol needs (docs/sale-protocol.md): read the card and settle
-whatever was left pending, commit the transaction as PENDING, write only the changed bytes, read
-them back, then record the write completed. A failure after the commit leaves the sale PENDING;
+Each joins the card port (``app.devices.ports.CardReader``: format v1, a maker's card through
+the 2012 interface, or the slot that asks each configured driver) and the services in the order
+the crash-safe sale protocol needs (docs/sale-protocol.md): read the card and settle whatever
+was left pending, commit the transaction as PENDING, write the card through its driver, then
+record the write completed. A failure after the commit leaves the sale PENDING;
 the next read of the card settles it by its purchase count. Runs on a worker thread, never on
 the GUI thread.
 """
@@ -21,8 +22,7 @@ from app.context import Context
 from app.devices.cardreader import CardRead, CardReaderError, CardTimeout, NoCard
 from app.devices.ports import CardReader
 from app.domain import cardformat
-from app.domain.cardformat import CardImage
-from app.domain.cards import CardReading
+from app.domain.cards import GASDESK_MAKER, CardImage, CardIssue, CardReading, next_count
 from app.domain.cash import Payment
 from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
 from app.services import audit
@@ -36,9 +36,15 @@ from app.services.accounts import (
     transfer,
 )
 from app.services.actor import Actor, resolve_actor
+from app.services.card_keys import card_key, remember_card_key
 from app.services.card_writes import Settlement, complete_card_write, settle_card, write_state
-from app.services.cards import ReplaceCardRequest, replace_card
-from app.services.queries import AccountView, account_view, last_gas_volume
+from app.services.cards import (
+    ReplaceCardRequest,
+    check_formattable,
+    record_formatted,
+    replace_card,
+)
+from app.services.queries import AccountView, account_view, gas_put_on_cards, last_gas_volume
 from app.services.sales import (
     PurchaseRequest,
     RefundRequest,
@@ -49,7 +55,7 @@ from app.services.sales import (
     supplement,
 )
 from app.services.security import ApprovalInput
-from app.vocabulary import CardWriteOutcome, TransactionKind
+from app.vocabulary import CardWriteOutcome, ToolCardKind, TransactionKind
 
 log = logging.getLogger(__name__)
 
@@ -93,18 +99,32 @@ class EarlierSaleCompleted(GasDeskError):
 
 
 def reading_of(image: CardImage) -> CardReading:
-    return CardReading(
-        image.serial, image.purchase_count, image.pending_volume, image.meter_loaded_count
-    )
+    return image.reading()
 
 
 @dataclass(frozen=True)
 class CardAtCounter:
     """What the counter knows after reading the card in the reader."""
 
-    image: CardImage | None  # None: a blank card
+    image: CardImage | None  # None: a blank card (or a maker's new card, or a tool card)
     account: AccountView | None
     settlement: Settlement | None  # a pending write this read decided
+    maker: str = GASDESK_MAKER
+    tool: ToolCardKind | None = None  # a maker's tool card: nothing is sold on it
+
+
+class _StoredCardKeys:
+    """The per-card keys of makers' cards, kept by the services (``card_keys``)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def key_for(self, maker: str, serial: str) -> str | None:
+        return card_key(self.ctx, maker, serial)
+
+    def remember(self, maker: str, serial: str, key: str) -> None:
+        if not remember_card_key(self.ctx, maker, serial, key):
+            log.warning("a key returned by card %s of %s has no registered card", serial, maker)
 
 
 @dataclass(frozen=True)
@@ -130,7 +150,7 @@ class CardOperations:
     def __init__(self, ctx: Context, reader: CardReader):
         self.ctx = ctx
         self.reader = reader
-        self.key = reader.key
+        reader.use_keys(_StoredCardKeys(ctx))
 
     def _read_card(self, actor: Actor) -> CardRead:
         """Read the card; a card whose issue stopped half-way is finished first, so every
@@ -142,16 +162,15 @@ class CardOperations:
         return self.reader.read()
 
     def _finish_issue(self, actor: Actor, read: CardRead) -> None:
-        serial = cardformat.serial_of(read.memory)
-        account_no = read.memory[cardformat.ACCOUNT].rstrip(b" \x00").decode("ascii", "replace")
+        serial, account_no = self.reader.unfinished_issue(read)
         try:
-            memory = self._issued_image(actor, account_no, serial, read.memory)
+            issue = self._card_issue(actor, account_no, serial)
         except NotFound as error:
             raise RuleViolation(
                 "此卡发卡未完成，且系统中没有与之对应的有效卡，请联系班长",
                 f"unfinished card {serial!r} for {account_no!r}: {error}",
             ) from error
-        psc_by = self.reader.finish_issue(read, memory, serial)
+        psc_by = self.reader.finish_issue_card(read, issue)
         with self.ctx.unit_of_work() as session:
             resolve_actor(session, actor, "settle_card")
             event = audit.Event(
@@ -171,19 +190,20 @@ class CardOperations:
             session.commit()
         log.info("unfinished issue of card %s finished (%s)", serial, read.unfinished)
 
-    def _issued_image(self, actor: Actor, account_no: str, serial: str, blank: bytes) -> bytes:
-        """The image the account's active card ``serial`` is issued with (NotFound if none)."""
+    def _card_issue(self, actor: Actor, account_no: str, serial: str) -> CardIssue:
+        """What the account's active card ``serial`` is issued with (NotFound if none): the
+        account's purchase count and its unloaded last purchase carried forward."""
         view = account_view(self.ctx, actor, account_no)
         if view.summary.card_serial != serial:
             raise NotFound("该户没有此卡", f"{serial!r} is not the active card of {account_no}")
-        return cardformat.issued(
-            blank,
-            self.key,
+        return CardIssue(
             serial=serial,
             account_no=account_no,
             meter_no=view.summary.meter_no or "",
             purchase_count=view.purchase_count,
             pending_volume=last_gas_volume(self.ctx, account_no),
+            cumulative_purchased=gas_put_on_cards(self.ctx, account_no),
+            replacements=max(0, len(view.cards) - 1),
         )
 
     def _read_and_settle(self, actor: Actor) -> tuple[CardRead, Settlement | None]:
@@ -198,9 +218,9 @@ class CardOperations:
         """Read the inserted card, settle any pending write of its account, load the account."""
         read, settlement = self._read_and_settle(actor)
         if read.image is None:
-            return CardAtCounter(None, None, None)
+            return CardAtCounter(None, None, None, read.maker, read.tool)
         view = account_view(self.ctx, actor, read.image.account_no)
-        return CardAtCounter(read.image, view, settlement)
+        return CardAtCounter(read.image, view, settlement, read.maker)
 
     @_one_at_a_time
     def settle_inserted(self, actor: Actor) -> Settlement | None:
@@ -224,11 +244,10 @@ class CardOperations:
             )
         loads_gas = result.kind in (TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)
         pending_volume = result.volume if loads_gas else 0
-        new_memory = cardformat.with_purchase(
-            read.memory, self.key, result.purchase_count, pending_volume
-        )
         try:
-            self.reader.write(read, new_memory)
+            self.reader.write_gas(
+                read, purchase_count=result.purchase_count, pending_volume=pending_volume
+            )
         except CardReaderError as error:
             log.warning("card write for %s failed: %s", result.receipt_no, error)
             return self._settle_after_failure(actor, result, error)
@@ -277,10 +296,27 @@ class CardOperations:
             if settlement.outcome == CardWriteOutcome.VOIDED:
                 raise SaleVoided(settlement)
             raise EarlierSaleCompleted(settlement)
+        if read.tool is not None:
+            raise cardformat.WrongCardType(
+                f"这是{read.tool.label}（工具卡），不能办理此业务，请插入用户卡",
+                f"tool card {read.tool}",
+            )
         if read.image is None:
             raise cardformat.BlankCard("这是一张空白卡，尚未发卡", "blank card")
         self.reader.require_unlockable(read)  # before the sale is committed, not after
         return read
+
+    @staticmethod
+    def _require_count_rule(read: CardRead) -> None:
+        """More gas goes onto the card only where its count rule makes the count rise by one:
+        the crash-safe settlement tells a landed write by its count (docs/sale-protocol.md)."""
+        image = read.image
+        count = next_count(image.count_rule, image.purchase_count, image.pending_volume)
+        if count != image.purchase_count + 1:
+            raise RuleViolation(
+                "卡内还有气量未插表，请先将卡插入燃气表后再购气",
+                f"card {image.serial}: its count would not rise ({image.count_rule})",
+            )
 
     @_one_at_a_time
     def sell(
@@ -295,6 +331,7 @@ class CardOperations:
     ) -> SaleOnCard:
         """购气 on the inserted card."""
         read = self._fresh_read(actor)
+        self._require_count_rule(read)
         result = purchase(
             self.ctx,
             actor,
@@ -339,6 +376,7 @@ class CardOperations:
     ) -> SaleOnCard:
         """补气 onto the inserted card."""
         read = self._fresh_read(actor)
+        self._require_count_rule(read)
         result = supplement(
             self.ctx,
             actor,
@@ -370,9 +408,9 @@ class CardOperations:
             if read.image.serial == serial and read.image.account_no == account_no:
                 return read.image
             raise cardformat.WrongCardType("读卡器中不是空白卡，请放入空白卡", "not blank")
-        memory = self._issued_image(actor, account_no, serial, read.memory)
-        self.reader.issue(read, memory, serial)
-        return cardformat.parse(memory, self.key)
+        if not read.blank:
+            raise cardformat.WrongCardType("读卡器中不是空白卡，请放入空白卡", "a tool card")
+        return self.reader.issue_card(read, self._card_issue(actor, account_no, serial))
 
     @staticmethod
     def _require_fitting(serial: str | None, field: str) -> None:
@@ -385,30 +423,34 @@ class CardOperations:
                 field=field,
             )
 
-    def _require_blank(self, actor: Actor, issuing: str, field: str = "card_serial") -> None:
+    def _require_blank(self, actor: Actor, issuing: str, field: str = "card_serial") -> str:
         """A blank card, or the card this very operation started issuing (a retry after the
-        issue stopped half-way: the read finishes it, the service replays the operation)."""
+        issue stopped half-way: the read finishes it, the service replays the operation);
+        returns the maker code the card is of."""
         self._require_fitting(issuing, field)
         read = self._read_card(actor)
         self.reader.require_unlockable(read)
+        if read.tool is not None:
+            raise cardformat.WrongCardType("这是工具卡，请放入一张空白卡", f"tool card {read.tool}")
         if read.image is not None and read.image.serial != (issuing or "").strip():
             raise cardformat.WrongCardType(
                 "请放入一张空白卡", f"card {read.image.serial} in reader"
             )
+        return read.maker
 
     @_one_at_a_time
     def open_account(self, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
         """开户 and 开卡: the blank card in the reader becomes the new account's card."""
-        self._require_blank(actor, req.card_serial)
-        opened = open_account(self.ctx, actor, req)
+        maker = self._require_blank(actor, req.card_serial)
+        opened = open_account(self.ctx, actor, dataclasses.replace(req, card_maker=maker))
         self.issue(actor, opened.account_no)
         return opened
 
     @_one_at_a_time
     def replace(self, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
         """补卡: blacklist the old card, issue the blank one carrying the purchase count forward."""
-        self._require_blank(actor, req.new_card_serial, "new_card_serial")
-        result = replace_card(self.ctx, actor, req)
+        maker = self._require_blank(actor, req.new_card_serial, "new_card_serial")
+        result = replace_card(self.ctx, actor, dataclasses.replace(req, new_card_maker=maker))
         self.issue(actor, req.account_no)
         return result
 
@@ -416,7 +458,9 @@ class CardOperations:
     def transfer(self, actor: Actor, req: TransferRequest) -> SaleResult:
         """过户, and with a new card serial the blank card in the reader becomes the account's
         card (a retry returns the recorded transfer and finishes the card)."""
-        self._require_fitting(req.new_card_serial, "new_card_serial")
+        if req.new_card_serial:
+            maker = self._require_blank(actor, req.new_card_serial, "new_card_serial")
+            req = dataclasses.replace(req, new_card_maker=maker)
         result = transfer(self.ctx, actor, req)
         if req.new_card_serial:
             self.issue(actor, req.account_no)  # safe to repeat after a failed write
@@ -438,3 +482,17 @@ class CardOperations:
         if read is not None and read.image is not None and read.image.account_no == req.account_no:
             card = reading_of(read.image)
         return close_account(self.ctx, actor, dataclasses.replace(req, card=card))
+
+    @_one_at_a_time
+    def format_card(self, actor: Actor) -> str:
+        """格式化: a card no longer in use (replaced, of a closed account, or never registered)
+        becomes a new card of its maker, to be issued again; returns the card number it had.
+        The active card of an open account is refused before the card is touched."""
+        read = self._read_card(actor)
+        if read.image is None:
+            raise RuleViolation("此卡是新卡（空白卡），无需格式化", "card already blank")
+        serial = read.image.serial
+        check_formattable(self.ctx, actor, read.maker, serial)
+        self.reader.format_card(read)
+        record_formatted(self.ctx, actor, read.maker, serial)
+        return serial

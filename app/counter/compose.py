@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -140,6 +141,10 @@ class Devices:
     training: TrainingDevices | None = None
 
     def close(self) -> None:
+        from app.devices.detect import CardSlot
+
+        if isinstance(self.reader, CardSlot):  # its makers' host processes end with it
+            self.reader.close()
         if self.training is not None:
             self.training.close()
 
@@ -160,10 +165,41 @@ def training_devices(key: CardKey) -> Devices:
     return Devices(reader, printer, TrainingDevices(transport, emulator, key, reader=reader))
 
 
-def devices_from_config(config: LocalConfig) -> Devices:
+def maker_drivers(config: LocalConfig, makers: Sequence[Mapping[str, object]]) -> list[CardReader]:
+    """The drivers of the hall's card makers (common interface), in the hall's order, with this
+    counter's ``[makers.<code>]`` port and baud rate; a maker that cannot be set up is left out
+    with a warning (its cards are then "unknown" at this counter)."""
+    from pathlib import Path
+
+    from app.devices.makers.client import MakerHost
+    from app.devices.makers.config import maker_from
+    from app.devices.makers.driver import InterfaceCardDriver
+
+    local = config.extra.get("makers", {})
+    drivers: list[CardReader] = []
+    for entry in makers:
+        try:
+            code = str(entry.get("code"))
+            maker = maker_from(entry, local.get(code) if isinstance(local, dict) else None)
+            host = MakerHost(
+                Path(maker.library),
+                python=maker.host_python,
+                timeout=maker.timeout,
+                encoding=maker.encoding,
+            )
+            drivers.append(InterfaceCardDriver(maker, host))
+        except Exception as error:  # a bad entry must not take the other makers down
+            log.warning("card maker %r not available: %s", entry.get("code"), error)
+    return drivers
+
+
+def devices_from_config(
+    config: LocalConfig, makers: Sequence[Mapping[str, object]] = ()
+) -> Devices:
     """Training and demo mode (or ``emulated_devices`` in config.toml): the emulators.
     Otherwise the configured reader and printer, each left out (with a warning) when it cannot
-    be set up."""
+    be set up. With card makers configured for the hall (``makers``: the hall settings' list),
+    the card port is a slot asking GasDesk format v1 first, then each maker in order."""
     from app.cardkey import load_card_key
 
     if config.mode.emulated or config.extra.get("emulated_devices"):
@@ -186,6 +222,12 @@ def devices_from_config(config: LocalConfig) -> Devices:
                 raise
         except Exception as error:  # no key, no pyscard, no driver: work without a reader
             log.warning("card reader %r not available: %s", reader_name, error)
+    drivers = maker_drivers(config, makers)
+    if drivers:
+        from app.devices.detect import CardSlot
+
+        own = [devices.reader] if devices.reader is not None else []
+        devices.reader = CardSlot([*own, *drivers])
     printer = config.extra.get("printer")
     if isinstance(printer, dict):
         try:

@@ -9,16 +9,19 @@ writes it refuses and a card pulled mid-command may still look present for a mom
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from app.domain import cardformat
-from app.domain.cardformat import CardImage, CardKey
+from app.domain.cardformat import CardKey
+from app.domain.cards import GASDESK_MAKER, CardImage, CardIssue
 from app.errors import GasDeskError
+from app.vocabulary import CardClaim, ToolCardKind
 
 log = logging.getLogger(__name__)
 
@@ -135,22 +138,42 @@ class Acr38:
         self._send(bytes.fromhex("FFD2000103") + psc)
 
 
+class UnknownCard(CardReaderError):
+    """No configured card driver claims the card in the slot."""
+
+    code = "unknown_card"
+
+
+class NotSupportedByCard(CardReaderError):
+    """The card's driver cannot do this (e.g. format v1 cannot be formatted back to blank)."""
+
+    code = "not_supported_by_card"
+
+
 @dataclass(frozen=True)
 class CardRead:
-    """One full read of a card: its raw memory, the tries left, and the parsed image.
+    """One full read of a card by its driver: the typed image, and what the driver needs to
+    write it again.
 
-    ``unfinished`` is set on a card of ours whose issue stopped half-way (``cardformat.
-    issue_progress``: which PSC it holds); such a card has no image until the issue is finished.
+    ``memory`` and ``tries_left`` are format v1's (the raw SLE4442 memory, the PSC tries left;
+    b"" and None for a maker's card). ``unfinished`` is set on a format-v1 card whose issue
+    stopped half-way (``cardformat.issue_progress``: which PSC it holds); such a card has no
+    image until the issue is finished. ``tool`` is set for a maker's tool card.
     """
 
     memory: bytes
-    tries_left: int
-    image: CardImage | None  # None for a blank card (and an unfinished issue)
+    tries_left: int | None
+    image: CardImage | None  # None for a blank (or maker's new) card and an unfinished issue
     unfinished: str | None = None
+    maker: str = GASDESK_MAKER  # the driver that read it
+    tool: ToolCardKind | None = None
+    # a maker's card: every field ReadGasCard returned (kmm never), for the next write
+    fields: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     @property
     def blank(self) -> bool:
-        return self.image is None and self.unfinished is None
+        """A card that may be issued: a blank SLE4442, or a maker's formatted new card."""
+        return self.image is None and self.unfinished is None and self.tool is None
 
 
 _STAGE = cardformat.ISSUE_STAGE
@@ -166,6 +189,7 @@ class GasCardReader:
     """
 
     family = "sle4442"
+    maker = GASDESK_MAKER
 
     def __init__(self, transport: CardTransport, key: CardKey, family: type[Acr38] = Acr38):
         # one card operation at a time: a poll must never interleave with a write
@@ -435,6 +459,66 @@ class GasCardReader:
         raise PscTriesUsed(
             f"此卡密码校验已失败{3 - tries_left}次，为防止锁卡，系统不再尝试，请联系班长",
             f"unfinished ({progress}) with {tries_left} tries left",
+        )
+
+    # ---------------------------------------------------------------- the card port
+
+    def claims(self) -> CardClaim:
+        """Format v1 owns an SLE4442 (its ATR) that is blank from the factory or carries this
+        utility's code; nothing but reads is sent (no PSC)."""
+        with self.lock:
+            try:
+                self._ensure_connected()
+                header = self._guard(lambda: self.commands.read(0, cardformat.VERSION))
+            except NoCard:
+                return CardClaim.NO_CARD
+            except cardformat.WrongCardType:
+                return CardClaim.NOT_MINE
+            if header[:4] != cardformat.FACTORY_HEADER:
+                return CardClaim.NOT_MINE
+            if cardformat.is_blank(header) or header[cardformat.UTILITY] == self.key.utility_code:
+                return CardClaim.CARD
+            return CardClaim.NOT_MINE
+
+    def use_keys(self, keys) -> None:  # type: ignore[no-untyped-def]
+        """Format v1 derives each card's PSC from the utility key: no per-card keys."""
+
+    def write_gas(self, read: CardRead, *, purchase_count: int, pending_volume: int) -> None:
+        """The purchase count and the pending gas (0: a refund) written, changed bytes only."""
+        self.write(
+            read, cardformat.with_purchase(read.memory, self.key, purchase_count, pending_volume)
+        )
+
+    def _issue_image(self, read: CardRead, issue: CardIssue) -> bytes:
+        return cardformat.issued(
+            read.memory,
+            self.key,
+            serial=issue.serial,
+            account_no=issue.account_no,
+            meter_no=issue.meter_no,
+            purchase_count=issue.purchase_count,
+            pending_volume=issue.pending_volume,
+        )
+
+    def issue_card(self, read: CardRead, issue: CardIssue) -> CardImage:
+        """Personalise the blank SLE4442 as the account's card (``issue``)."""
+        memory = self._issue_image(read, issue)
+        self.issue(read, memory, issue.serial)
+        return cardformat.parse(memory, self.key)
+
+    def finish_issue_card(self, read: CardRead, issue: CardIssue) -> str:
+        """``finish_issue`` with the image ``issue`` describes."""
+        return self.finish_issue(read, self._issue_image(read, issue), issue.serial)
+
+    def unfinished_issue(self, read: CardRead) -> tuple[str, str]:
+        """(serial, account number) an unfinished issue carries in its protected area."""
+        account_no = read.memory[cardformat.ACCOUNT].rstrip(b" \x00")
+        return cardformat.serial_of(read.memory), account_no.decode("ascii", "replace")
+
+    def format_card(self, read: CardRead) -> None:
+        """An issued SLE4442 keeps its protected bytes for ever: it cannot become blank."""
+        raise NotSupportedByCard(
+            "本公司格式的燃气卡不能格式化（卡头已永久写保护），请作废后换新卡", "format v1"
         )
 
 

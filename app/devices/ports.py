@@ -2,9 +2,9 @@
 
 ``app.counter`` talks to these protocols only; the implementations are named after their
 technology (``GasCardReader`` over PC/SC or an in-process chip, ``EscposReceiptPrinter`` over
-USB, serial, TCP or the ESC/POS emulator). Card families are registered by name in
-``CARD_DRIVERS`` (``app.devices.cards``): the next drivers (makers' cards through the 2012
-common interface) plug in there behind the same ``CardReader`` port.
+USB, serial, TCP or the ESC/POS emulator). Card drivers: GasDesk format v1 (``GasCardReader``)
+and the makers' cards through the 2012 common interface (``app.devices.makers.driver``), asked
+in the hall's order by ``app.devices.detect.CardSlot`` (docs/card-drivers.md).
 """
 
 from __future__ import annotations
@@ -12,24 +12,36 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Protocol
 
-from app.vocabulary import PrinterState
+from app.vocabulary import CardClaim, PrinterState
 
 if TYPE_CHECKING:
     from app.devices.cardreader import CardRead
     from app.documents.receipts import Receipt
-    from app.domain.cardformat import CardKey
+    from app.domain.cards import CardImage, CardIssue
+
+
+class CardKeys(Protocol):
+    """Where the per-card keys some makers return after a write are kept (never in logs)."""
+
+    def key_for(self, maker: str, serial: str) -> str | None: ...
+
+    def remember(self, maker: str, serial: str, key: str) -> None: ...
 
 
 class CardReader(Protocol):
-    """One reader slot with the driver of one card family.
+    """One reader slot with the driver of one card family (or a slot asking several drivers,
+    ``app.devices.detect.CardSlot``): the card port of a counter.
 
     ``lock`` is held by the counter for a whole card operation (read, settle, write, read-back)
-    so that a background poll never interleaves with a sale.
+    so that a background poll never interleaves with a sale. Volumes are 0.01 m³.
     """
 
-    family: str  # the driver's name in CARD_DRIVERS, e.g. "sle4442"
-    key: CardKey
+    maker: str  # the maker code accounts record for cards of this driver ("gasdesk": format v1)
     lock: threading.RLock
+
+    def claims(self) -> CardClaim:
+        """Whose card is in the slot, asked without presenting any password."""
+        ...
 
     def read(self) -> CardRead: ...
 
@@ -42,13 +54,32 @@ class CardReader(Protocol):
         """The card left the slot: the next operation connects afresh."""
         ...
 
+    def use_keys(self, keys: CardKeys) -> None:
+        """Where per-card keys are kept (drivers without them ignore it)."""
+        ...
+
     def require_unlockable(self, read: CardRead) -> None: ...
 
-    def write(self, read: CardRead, new_memory: bytes) -> None: ...
+    def write_gas(self, read: CardRead, *, purchase_count: int, pending_volume: int) -> None:
+        """A purchase or supplement (``pending_volume`` > 0) or a refund (0) onto the card."""
+        ...
 
-    def issue(self, read: CardRead, new_memory: bytes, serial: str) -> None: ...
+    def issue_card(self, read: CardRead, issue: CardIssue) -> CardImage:
+        """A blank (or maker's new) card becomes an account's card; the image it now holds."""
+        ...
 
-    def finish_issue(self, read: CardRead, new_memory: bytes, serial: str) -> str: ...
+    def unfinished_issue(self, read: CardRead) -> tuple[str, str]:
+        """(card serial, account number) a card whose issue stopped half-way carries."""
+        ...
+
+    def finish_issue_card(self, read: CardRead, issue: CardIssue) -> str:
+        """Complete an issue that stopped half-way (``read.unfinished``); how its PSC was
+        known (format v1: ``GasCardReader.finish_issue``)."""
+        ...
+
+    def format_card(self, read: CardRead) -> None:
+        """Turn the account's card back into a blank (new) card of its maker."""
+        ...
 
 
 class ReceiptPrinter(Protocol):

@@ -12,6 +12,7 @@ import hmac
 import struct
 from dataclasses import dataclass
 
+from app.domain.cards import CardImage
 from app.errors import GasDeskError
 
 MEMORY_SIZE = 256
@@ -118,21 +119,6 @@ def _text(value: str, length: int) -> bytes:
 
 def _untext(raw: bytes) -> str:
     return raw.rstrip(b" \x00").decode("ascii", errors="replace")
-
-
-@dataclass(frozen=True)
-class CardImage:
-    """A parsed, MAC-checked GasDesk card."""
-
-    serial: str
-    account_no: str
-    meter_no: str
-    purchase_count: int
-    pending_volume: int  # 0.01 m³ of the last purchase, until the meter takes it
-    remaining_volume: int  # written back by the meter
-    cumulative_volume: int  # written back by the meter
-    meter_status: int
-    meter_loaded_count: int  # count of the last purchase the meter took
 
 
 def is_blank(memory: bytes) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.domain.cards import CardReading
+from app.domain.cards import GASDESK_MAKER, CardReading
 from app.domain.cash import Payment
 from app.domain.identity import (
     normalize_identifier,
@@ -33,6 +33,7 @@ from app.services.boundary import (
     CardSerial,
     ContractNo,
     IdNumber,
+    MakerCode,
     MeterModel,
     MeterNo,
     PersonName,
@@ -260,11 +261,16 @@ def _contract_row(
     return contract
 
 
-def new_card(session: Session, ctx: Context, account: Account, serial: str) -> Card:
-    """Register a card for the account; the serial must never have been used."""
+def new_card(
+    session: Session, ctx: Context, account: Account, serial: str, maker: str = GASDESK_MAKER
+) -> Card:
+    """Register a card of ``maker`` for the account; the serial must never have been used (by
+    any maker: a card number names one card in the hall)."""
     if session.scalar(select(Card.id).where(Card.serial == serial)):
         raise Conflict("该卡号已被使用，请换一张新卡", f"card {serial} already registered")
-    card = Card(serial=serial, account_id=account.id, status="active", issued_at=ctx.now())
+    card = Card(
+        serial=serial, account_id=account.id, status="active", issued_at=ctx.now(), maker=maker
+    )
     session.add(card)
     session.flush()
     return card
@@ -290,6 +296,7 @@ class OpenAccountRequest:
     contract: ContractInput | None = None
     meter_model: MeterModel = ""
     initial_reading: int = 0  # the meter's register when installed (0.01 m³)
+    card_maker: MakerCode = GASDESK_MAKER  # the maker of the card in the reader
 
 
 @dataclass(frozen=True)
@@ -367,7 +374,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
         meter.initial_reading = reading
         _contract_row(session, account, customer, contract_data)
         with field_of("card_serial"):
-            card = new_card(session, ctx, account, card_serial)
+            card = new_card(session, ctx, account, card_serial, req.card_maker)
         recorded = record_transaction(
             session,
             ctx,
@@ -478,6 +485,7 @@ class TransferRequest:
     meter_reading: int
     # a new card for the new owner; the old one is blacklisted
     new_card_serial: CardSerial | None = None
+    new_card_maker: MakerCode = GASDESK_MAKER
 
 
 @service
@@ -508,7 +516,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         if card_serial:
             retire_cards(ctx, account, "blacklisted")
             with field_of("new_card_serial"):
-                card_id = new_card(session, ctx, account, card_serial).id
+                card_id = new_card(session, ctx, account, card_serial, req.new_card_maker).id
         recorded = record_transaction(
             session,
             ctx,
@@ -632,6 +640,7 @@ def _check_closing_card(account: Account, reading: CardReading | None) -> None:
             account.customer.kind,
             account.customer.household_size,
             None,
+            card.maker,
         ),
         reading,
     )

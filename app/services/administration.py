@@ -23,9 +23,11 @@ from app.domain.money import format_money, format_volume
 from app.errors import Conflict, InvalidInput
 from app.policy import (
     load_calendar,
+    load_card_makers,
     load_policy,
     load_receipt_notices,
     save_calendar,
+    save_card_makers,
     save_receipt_notices,
     save_setting,
     setting_label,
@@ -365,6 +367,35 @@ def change_price_list(ctx: Context, actor: AdminActor, fees: tuple[Fee, ...]) ->
                 "old": {f.code: f.amount_fen for f in before},
                 "new": {f.code: f.amount_fen for f in after},
             },
+        )
+        audit.record(session, ctx, event)
+        session.commit()
+        return after
+
+
+# ---------------------------------------------------------------- card makers
+
+
+@service
+def card_makers(ctx: Context) -> tuple[dict[str, object], ...]:
+    """The hall's card makers in detection order (every counter builds its drivers from them)."""
+    with ctx.reading() as session:
+        return load_card_makers(session)
+
+
+@service
+def change_card_makers(
+    ctx: Context, actor: AdminActor, entries: tuple[dict[str, object], ...]
+) -> tuple[str, ...]:
+    """Replace the hall's card makers (checked by the counter's front door, which knows the
+    drivers); audited with the codes before and after. Returns the codes now configured."""
+    with ctx.unit_of_work() as session:
+        _admin(session, actor, "manage_settings")
+        before = [entry.get("code") for entry in load_card_makers(session)]
+        save_card_makers(session, [dict(entry) for entry in entries])
+        after = tuple(str(entry["code"]) for entry in entries)
+        event = audit.Event(
+            "card_makers_changed", actor.user_id, data={"old": before, "new": list(after)}
         )
         audit.record(session, ctx, event)
         session.commit()

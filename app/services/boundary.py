@@ -251,6 +251,9 @@ def _label(name: str, meta: Sequence[object]) -> str:
 
 # Chinese names of fields that carry no rule of their own (the clerk reads these in messages).
 FIELD_LABELS = {
+    "entries": "厂家配置",
+    "maker": "卡片厂家",
+    "secret": "卡片密钥",
     "sent": "已发送字节数",
     "columns": "每行字数",
     "outcome": "打印结果",
@@ -539,6 +542,7 @@ AccountNo = Annotated[str, Ident("户号", column_length(Account.account_no))]
 # card, meter and contract numbers are upper-cased: "18a0000001" is the meter "18A0000001"
 CardSerial = Annotated[str, Ident("卡号", column_length(Card.serial), upper=True)]
 MeterNo = Annotated[str, Ident("表号", column_length(Meter.meter_no), upper=True)]
+MakerCode = Annotated[str, Ident("卡片厂家", column_length(Card.maker), required=True)]
 Phone = Annotated[str, Ident("电话号码", column_length(Customer.phone))]
 # Fields the service requires itself (in the form's field order, so the first missing field is
 # named first) carry no ``required`` here. ID numbers: some documents ("other") are not ASCII;
@@ -571,6 +575,8 @@ DOMAIN_FIELDS: dict[type, dict[str, Any]] = {
         "purchase_count": Annotated[int, Range("卡内购气次数", 0, 2**31 - 1)],
         "pending_volume": Annotated[int, Range("卡内气量", 0)],
         "meter_loaded_count": Annotated[int, Range("表内次数", 0, 2**31 - 1)],
+        "volume_step": Annotated[int, Range("卡片气量单位", 1, 100_000)],
+        "maker": MakerCode,
     },
     Payment: {"reference": Annotated[str | None, Ident("交易流水号", 64)]},
 }

@@ -3,9 +3,10 @@
 A purchase, supplement or refund that writes the card is committed first with a PENDING card
 write. After the write has been read back and verified, ``complete_card_write`` records it
 completed. If anything failed, or the process died, the next read of that card decides it with
-``settle_card``: the card's purchase count equals the write's target → completed; it equals the
-count before the write → voided, and a void row reverses the money, gas and tier usage (the
-clerk gives back the cash of a voided sale). A card is never written twice for one sale.
+``settle_card``: the card's purchase count and gas are the write's target (or the gas was since
+taken by the meter) → completed; they are as before the write → voided, and a void row
+reverses the money, gas and tier usage (the clerk gives back the cash of a voided sale). A
+card is never written twice for one sale.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.domain.cards import CardReading
+from app.domain.cards import CardReading, write_landed
 from app.errors import NotFound, RuleViolation
 from app.services import audit
 from app.services.actor import Actor, OnDuty, resolve_actor
@@ -129,16 +130,25 @@ def settle_card(ctx: Context, actor: Actor, reading: CardReading) -> Settlement 
         card = card_and_account(session, reading.serial)
         if card.pending_write_id is None:
             return None
-        write = session.connection().execute(_PENDING, {"account_id": card.account_id}).first()
-        if reading.purchase_count == write.target_count:
-            landed = True
-        elif reading.purchase_count == write.previous_count:
-            landed = False
-        else:
+        if card.maker != reading.maker:  # another maker's card with the same number
             raise RuleViolation(
-                "卡内购气次数与待确认业务不符，请联系班长处理",
-                f"card count {reading.purchase_count}, write {write.previous_count}"
-                f"->{write.target_count}",
+                "卡片厂家与系统记录不符，请联系班长",
+                f"card {card.serial} read by {reading.maker}, registered as {card.maker}",
+            )
+        write = session.connection().execute(_PENDING, {"account_id": card.account_id}).first()
+        landed = write_landed(
+            reading,
+            previous_count=write.previous_count,
+            target_count=write.target_count,
+            previous_volume=write.previous_volume,
+            target_volume=write.target_volume,
+        )
+        if landed is None:
+            raise RuleViolation(
+                "卡内购气次数或气量与待确认业务不符，请联系班长处理",
+                f"card count {reading.purchase_count} gas {reading.pending_volume}, write "
+                f"{write.previous_count}/{write.previous_volume}"
+                f"->{write.target_count}/{write.target_volume}",
             )
         return decide(session, ctx, on_duty, write, landed=landed, evidence="card_count")
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
+from app.domain.cards import GASDESK_MAKER
 from app.domain.cash import Payment
-from app.errors import InvalidInput, field_of
+from app.errors import InvalidInput, RuleViolation, field_of
 from app.policy import HallPolicy, load_policy
+from app.services import audit
 from app.services.accounts import check_serial, new_card, retire_cards
 from app.services.actor import Actor, resolve_actor
-from app.services.boundary import AccountNo, CardSerial, Note, service
+from app.services.boundary import AccountNo, CardSerial, MakerCode, Note, service
 from app.services.card_writes import settle_without_card
 from app.services.ledger import earlier_transaction, record_transaction
 from app.services.locks import account_by_no, lock_shift, require_active
@@ -32,6 +35,7 @@ from app.services.security import (
 from app.services.shifts import check_cash_sale
 from app.services.unit_of_work import run_once
 from app.vocabulary import ReplacementReason, Role, TransactionKind
+from db.models import Account, Card
 
 # reason code → (label recorded on the transaction, customer at fault: a fee is charged)
 REPLACEMENT_REASONS = {
@@ -63,6 +67,7 @@ class ReplaceCardRequest:
     payment: Payment = Payment()
     waive_fee: bool = False  # 免收工本费: needs a team leader's approval with a written reason
     approvals: tuple[ApprovalInput, ...] = ()
+    new_card_maker: MakerCode = GASDESK_MAKER  # the maker of the blank card in the reader
 
 
 @service
@@ -109,7 +114,7 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         warning = check_cash_sale(session, on_duty, payment, fee, policy)
         retire_cards(ctx, account, "blacklisted")
         with field_of("new_card_serial"):
-            card = new_card(session, ctx, account, serial)
+            card = new_card(session, ctx, account, serial, req.new_card_maker)
         note = req.note or ""
         recorded = record_transaction(
             session,
@@ -136,3 +141,55 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         earlier_transaction(TransactionKind.CARD_REPLACEMENT, sale_result),
         work,
     )
+
+
+_CARD_STATE = (
+    select(Card.status, Card.maker, Account.status.label("account_status"), Account.account_no)
+    .join(Account, Account.id == Card.account_id)
+    .where(Card.serial == bindparam("serial"))
+)
+
+
+def _formattable(session: Session, maker: str, serial: str) -> str | None:
+    """The account number of a registered card that may be formatted (None: not registered);
+    refuses the active card of an open account, and a card registered for another maker."""
+    row = session.execute(_CARD_STATE, {"serial": serial}).first()
+    if row is None:
+        return None
+    if row.maker != maker:
+        raise RuleViolation(
+            "卡片厂家与系统记录不符，请联系班长", f"card {serial}: {maker} != {row.maker}"
+        )
+    if row.status == "active" and row.account_status == "active":
+        raise RuleViolation(
+            "这是在用的燃气卡，不能格式化（请先补卡或销户）",
+            f"card {serial} is the active card of {row.account_no}",
+        )
+    return row.account_no
+
+
+@service
+def check_formattable(ctx: Context, actor: Actor, maker: MakerCode, serial: CardSerial) -> None:
+    """Before 格式化: the card must not be the active card of an open account."""
+    with ctx.reading() as session:
+        resolve_actor(session, actor, "format_card")
+        _formattable(session, maker, serial)
+
+
+@service
+def record_formatted(ctx: Context, actor: Actor, maker: MakerCode, serial: CardSerial) -> None:
+    """A card was formatted back to a new card of its maker: audited (who, which card)."""
+
+    def work(session: Session) -> None:
+        on_duty = resolve_actor(session, actor, "format_card")
+        account_no = _formattable(session, maker, serial)
+        event = audit.Event(
+            "card_formatted",
+            on_duty.user_id,
+            on_duty.counter_id,
+            ref=f"card:{serial}",
+            data={"maker": maker, "account_no": account_no},
+        )
+        audit.record(session, ctx, event)
+
+    ctx.transaction(work)

@@ -236,9 +236,17 @@ def record_transaction(
 
 
 def record_card_write(
-    session: Session, ctx: Context, txn_id: int, card: CardAccount, target_count: int
+    session: Session,
+    ctx: Context,
+    txn_id: int,
+    card: CardAccount,
+    target_count: int,
+    *,
+    previous_volume: int | None = None,
+    target_volume: int | None = None,
 ) -> None:
-    """Mark the transaction's card write PENDING (committed before the card is touched)."""
+    """Mark the transaction's card write PENDING (committed before the card is touched), with
+    the count and gas the card holds before it and is to hold after it."""
     connection_of(session).execute(
         _INSERT_CARD_WRITE,
         {
@@ -248,6 +256,8 @@ def record_card_write(
             "previous_count": card.purchase_count,
             "target_count": target_count,
             "created_at": ctx.now(),
+            "previous_volume": previous_volume,
+            "target_volume": target_volume,
         },
     )
 

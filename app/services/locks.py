@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
+from app.domain.cards import GASDESK_MAKER
 from app.domain.identity import normalize_identifier
 from app.errors import NotFound, RuleViolation
 from app.services.actor import OnDuty, require_shift
@@ -202,6 +203,7 @@ class CardAccount:
     customer_kind: str
     household_size: int
     pending_write_id: int | None
+    maker: str = GASDESK_MAKER  # whose card it is (the driver that must read and write it)
 
 
 # the columns ``card_account_in`` reads, for wider reads that find the card too (the sale's)
@@ -209,6 +211,7 @@ CARD_ACCOUNT_COLUMNS = (
     cards.c.id,
     cards.c.serial,
     cards.c.status,
+    cards.c.maker,
     accounts.c.id.label("account_id"),
     accounts.c.account_no,
     accounts.c.status.label("account_status"),
@@ -317,4 +320,5 @@ def card_account_in(  # type: ignore[no-untyped-def]
         row.kind,
         row.household_size,
         row.pending_write_id,
+        row.maker,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, union
+from sqlalchemy import bindparam, func, select, union
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -292,3 +292,26 @@ def last_gas_volume(ctx: Context, account_no: AccountNo) -> int:
             .limit(1)
         )
         return volume or 0
+
+
+_CARD_GAS_KINDS = (
+    TransactionKind.PURCHASE,
+    TransactionKind.SUPPLEMENT,
+    TransactionKind.REFUND,
+    TransactionKind.VOID,
+)
+
+
+@service
+def gas_put_on_cards(ctx: Context, account_no: AccountNo) -> int:
+    """Gas put on the account's cards so far, net of refunds and voids (0.01 m³): what a
+    maker's card keeps as its cumulative purchase (ljgql) when it is issued."""
+    with ctx.reading() as session:
+        account = account_by_no(session, account_no)
+        total = session.scalar(
+            select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
+                CounterTransaction.account_id == account.id,
+                CounterTransaction.kind.in_(_CARD_GAS_KINDS),
+            )
+        )
+        return int(total or 0)

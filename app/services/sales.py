@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import uuid
 from dataclasses import dataclass, field
 
@@ -152,12 +153,24 @@ def sale_result(session: Session, transaction_id: int) -> SaleResult:
     )
 
 
+def _gas_written(reading: CardReading | None, target_volume: int) -> dict[str, int | None]:
+    """The gas on the card before a write (as read) and after it, for its settlement."""
+    if reading is None:
+        return {"previous_volume": None, "target_volume": None}
+    return {"previous_volume": reading.pending_volume, "target_volume": target_volume}
+
+
 def check_card_reading(card: CardAccount, reading: CardReading | None) -> None:
     """Refuse to put more gas on a card that disagrees with the records or is not loaded yet."""
     if reading is None:
         return
     if reading.serial != card.serial:
         raise InvalidInput("读卡结果与所选卡不符", f"read {reading.serial}, expected {card.serial}")
+    if reading.maker != card.maker:
+        raise RuleViolation(
+            "卡片厂家与系统记录不符，请联系班长",
+            f"card {card.serial} read by {reading.maker}, registered as {card.maker}",
+        )
     if reading.purchase_count != card.purchase_count:
         raise RuleViolation(
             "卡内购气次数与系统记录不一致，请先处理未完成的业务",
@@ -185,6 +198,22 @@ def check_volume(volume: object, policy: HallPolicy, what: str) -> int:
             f"volume {volume} not a multiple of step {policy.sale_step}",
         )
     return volume
+
+
+def _step(policy: HallPolicy, reading: CardReading | None) -> int:
+    """The sale step by amount: the hall's, and a whole multiple of what the card can carry."""
+    card_step = reading.volume_step if reading is not None else 1
+    return math.lcm(policy.sale_step, card_step)
+
+
+def check_card_step(volume: int, reading: CardReading | None, what: str) -> None:
+    """Gas onto a card is a whole multiple of the smallest volume the card carries (a maker's
+    card through the common interface: whole m³)."""
+    if reading is not None and volume % reading.volume_step:
+        raise InvalidInput(
+            f"{what}必须是{format_volume(reading.volume_step)}立方米的整数倍（此卡的最小单位）",
+            f"volume {volume} not a multiple of the card's step {reading.volume_step}",
+        )
 
 
 def check_charge(policy: HallPolicy, *, amount_fen: int, volume: int, what: str) -> None:
@@ -435,13 +464,14 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             priced = price_volume(tariff.rule, card.household_size, used, req.volume)
         else:
             priced = volume_for_amount(
-                tariff.rule, card.household_size, used, req.amount_fen, policy.sale_step
+                tariff.rule, card.household_size, used, req.amount_fen, _step(policy, req.card)
             )
             if not priced:
                 raise RuleViolation(
                     "金额不足以购买最小售气量", f"{req.amount_fen} buys less than one step"
                 )
             check_volume(total_volume(priced), policy, "购气量")
+        check_card_step(total_volume(priced), req.card, "购气量")
         amount = total_amount(priced)
         check_charge(policy, amount_fen=amount, volume=total_volume(priced), what="购气")
         tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
@@ -471,7 +501,9 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             **values,
         )
         if req.writes_card:
-            record_card_write(session, ctx, recorded.id, card, count)
+            record_card_write(
+                session, ctx, recorded.id, card, count, **_gas_written(req.card, values["volume"])
+            )
         return SaleResult(
             transaction_id=recorded.id,
             request_id=req.request_id,
@@ -608,7 +640,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             **values,
         )
         if req.writes_card:
-            record_card_write(session, ctx, recorded.id, card, count)
+            record_card_write(session, ctx, recorded.id, card, count, **_gas_written(req.card, 0))
         return sale_result(session, recorded.id)
 
     return run_once(
@@ -636,6 +668,7 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
     def work(session: Session) -> SaleResult:
         policy = load_policy(session)
         check_volume(req.volume, policy, "补气量")
+        check_card_step(req.volume, req.card, "补气量")
         check_charge(policy, amount_fen=0, volume=req.volume, what="补气")
         reason = require_text(req.reason, "补气原因")
         on_duty: OnDuty = resolve_actor(session, actor, "supplement")
@@ -659,7 +692,9 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
             reason=reason,
         )
         if req.writes_card:
-            record_card_write(session, ctx, recorded.id, card, count)
+            record_card_write(
+                session, ctx, recorded.id, card, count, **_gas_written(req.card, req.volume)
+            )
         return sale_result(session, recorded.id)
 
     return run_once(

@@ -70,6 +70,8 @@ class InterfaceMeterSimulator:
         self.remaining = remaining
         self.cumulative = cumulative
         self.card_no = card_no  # kh of the card bound at the opening card's first insertion
+        self.customer_no = ""  # yhh of that card: a replacement card of it is taken over
+        self.replacements = 0  # bkcs of the newest card taken: older cards are refused
         self.loads: list[tuple[int, int]] = []  # (purchase count, 0.01 m³) credited
         self.credited_total = 0
 
@@ -111,6 +113,8 @@ class InterfaceMeterSimulator:
                 MeterOutcome.REFUSED_OTHER_METER, 0, f"此卡属于表 {tm}，不是本表 {self.meter_no}"
             )
         binds = False
+        yhh = str(card.get("yhh", ""))
+        bkcs = card.get("bkcs") if isinstance(card.get("bkcs"), int) else 0
         if state == "opening":
             if self.card_no is not None and self.card_no != kh:
                 return MeterLoad(
@@ -120,7 +124,13 @@ class InterfaceMeterSimulator:
         elif self.card_no is None:
             return MeterLoad(MeterOutcome.REFUSED_OTHER_METER, 0, "本表尚未开户：请先插开户卡")
         elif self.card_no != kh:
-            return MeterLoad(MeterOutcome.REFUSED_OTHER_METER, 0, "此卡不是本表的用户卡")
+            # a replacement card (补卡) of the same customer number carries more replacements:
+            # the meter moves to it, and from then on refuses the card it replaced
+            if not (self.customer_no and yhh == self.customer_no and bkcs > self.replacements):
+                return MeterLoad(MeterOutcome.REFUSED_OTHER_METER, 0, "此卡不是本表的用户卡")
+            self.card_no = kh
+        if bkcs < self.replacements:
+            return MeterLoad(MeterOutcome.REFUSED_OTHER_METER, 0, "此卡已被补卡替换，表不接受")
 
         credit = 0
         if ql > 0:
@@ -143,6 +153,9 @@ class InterfaceMeterSimulator:
         # meter's count, so a second insertion is refused, never credited twice
         if binds:
             self.card_no = kh
+        if binds or not self.customer_no:
+            self.customer_no = yhh
+        self.replacements = max(self.replacements, bkcs)
         if credit:
             self.remaining += credit
             self.count = cs
