@@ -63,15 +63,20 @@ def _prepare(config, args, ctx):  # type: ignore[no-untyped-def]
     return ctx
 
 
-def compose_devices(config):  # type: ignore[no-untyped-def]
-    """The counter's devices from configuration (after a login, on a worker; imported then, so
-    the login window shows fast: bench metric ``startup_ratio``)."""
-    from app.counter.compose import devices_from_config
+def compose_devices(config, ctx):  # type: ignore[no-untyped-def]
+    """The counter's devices from configuration and the hall's card makers (after a login, on
+    a worker; imported then, so the login window shows fast: bench metric ``startup_ratio``)."""
+    from app.counter.compose import devices_for_hall
 
-    return devices_from_config(config)
+    return devices_for_hall(config, ctx)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--maker-host"]:  # the bundle's own makers' DLL host (docs/card-drivers.md)
+        from app.devices.makers import host
+
+        return host.main(argv[1:])
     args = parse_args(argv)
     if args.command == "admin":
         from app.admin_cli import run_admin

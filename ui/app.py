@@ -77,7 +77,7 @@ def show_startup_fault(error: BaseException, *, quit_after: float | None = None)
 def run_gui(
     prepare: Callable[[], Context],
     config: LocalConfig,
-    compose: Callable[[LocalConfig], Devices],
+    compose: Callable[[LocalConfig, Context], Devices],
     *,
     lang: str = "zh_CN",
     quit_after: float | None = None,
@@ -124,7 +124,7 @@ class StartupFlow(QObject):
         ctx: Context | None,
         config: LocalConfig,
         app: QApplication,
-        compose: Callable[[LocalConfig], Devices],
+        compose: Callable[[LocalConfig, Context], Devices],
         *,
         quit_after: float | None = None,
         autologin: str | None = None,
@@ -254,7 +254,7 @@ class StartupFlow(QObject):
         ctx, config, compose = self.ctx, self.config, self.compose
         run_in_background(
             lambda: (
-                compose(config),
+                compose(config, ctx),
                 this_workstation(ctx, config.hall_code, config.counter_code),
                 idle_lock_for(ctx, user),
             ),

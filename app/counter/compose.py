@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.config import LocalConfig
+from app.context import Context
 from app.devices.cardreader import ChipTransport, GasCardReader, card_reader
 from app.devices.ports import CardReader, ReceiptPrinter
 from app.devices.printer import printer_from_config
@@ -163,6 +164,15 @@ def training_devices(key: CardKey) -> Devices:
     )
     reader = GasCardReader(transport, key)
     return Devices(reader, printer, TrainingDevices(transport, emulator, key, reader=reader))
+
+
+def devices_for_hall(config: LocalConfig, ctx: Context) -> Devices:
+    """``devices_from_config`` with the hall's card makers from its settings (none in training
+    and demo mode: their cards are the emulators')."""
+    from app.services.administration import card_makers
+
+    makers = () if config.mode.emulated else card_makers(ctx)
+    return devices_from_config(config, makers)
 
 
 def maker_drivers(config: LocalConfig, makers: Sequence[Mapping[str, object]]) -> list[CardReader]:
