@@ -37,6 +37,14 @@ def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
         "doctor",
         help="check the database, key files, card reader, printer and font (exit 1 on a failure)",
     )
+    makers = tasks.add_parser("makers", help="the hall's card makers (2012 common interface)")
+    maker_tasks = makers.add_subparsers(dest="maker_task", required=True)
+    maker_tasks.add_parser("show", help="print the hall's makers as JSON, in detection order")
+    load = maker_tasks.add_parser(
+        "load", help="replace the hall's makers by a JSON list (an administrator's password)"
+    )
+    load.add_argument("file", type=Path, help="JSON list of maker entries (docs/card-drivers.md)")
+    load.add_argument("--user", required=True, help="an administrator's user name")
     audit = tasks.add_parser("audit", help="the tamper-evident audit log")
     audit_tasks = audit.add_subparsers(dest="audit_task", required=True)
     verify = audit_tasks.add_parser("verify", help="recompute the chain and compare money rows")
@@ -89,7 +97,42 @@ def _run_task(config: LocalConfig, args: argparse.Namespace) -> int:
         return _audit_verify(config, args)
     if args.task == "doctor":
         return _doctor(config)
+    if args.task == "makers":
+        return _makers(config, args)
     return 1
+
+
+def _makers(config: LocalConfig, args: argparse.Namespace) -> int:
+    """Show the hall's card makers, or replace them from a JSON file: each entry is checked
+    as a counter checks it (``maker_from``) before anything is saved; the administrator's
+    password is read from the terminal (or the first line of stdin)."""
+    import getpass
+    import json
+
+    from app.devices.makers.config import maker_from
+    from app.services.administration import card_makers, change_card_makers
+    from app.services.security import AdminActor, login
+
+    ctx = build_context(config)
+    if args.maker_task == "show":
+        print(json.dumps(list(card_makers(ctx)), ensure_ascii=False, indent=2))
+        return 0
+    try:
+        entries = json.loads(args.file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InvalidInput(f"无法读取厂家配置文件：{args.file}", str(error)) from error
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InvalidInput("厂家配置文件应为 JSON 列表，每项一个厂家", f"{args.file}: not a list")
+    for entry in entries:
+        maker_from(entry)  # a bad entry: its Chinese message, nothing saved
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"{args.user} 的密码: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    user = login(ctx, args.user, password)
+    saved = change_card_makers(ctx, AdminActor(user.user_id), tuple(entries))
+    print(f"card makers saved: {', '.join(saved) or '(none)'}")
+    return 0
 
 
 def _doctor(config: LocalConfig) -> int:

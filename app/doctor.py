@@ -356,6 +356,43 @@ def _configured_reader_state(config: LocalConfig, name: str) -> ReaderState:
         transport.close()
 
 
+def check_makers(found: Findings) -> CheckResult:
+    """Each of the hall's card makers: its entry valid, its library there and loaded by a host
+    process, which answers CheckGasCard (no password) within the time-out."""
+    config = found.config
+    if _emulated(config):
+        return passed(f"{_why_emulated(config)}：不使用厂家卡动态库 (makers not used)")
+    if found.db is None:
+        return _skipped()
+    from app.policy import load_card_makers
+
+    with found.db.readers() as session:
+        entries = load_card_makers(session)
+    if not entries:
+        return passed("未配置厂家卡，只用本公司格式的卡 (no card makers configured)")
+    from pathlib import Path
+
+    from app.devices.makers.client import MakerHost
+    from app.devices.makers.config import maker_from
+
+    local = config.extra.get("makers", {})
+    answers, problems = [], []
+    for entry in entries:
+        code = str(entry.get("code"))
+        try:
+            maker = maker_from(entry, local.get(code) if isinstance(local, dict) else None)
+            with MakerHost(Path(maker.library), python=maker.host_python, timeout=10) as host:
+                rc = host.call("CheckGasCard", {"com": maker.port, "baud": maker.baud}).rc
+        except Exception as error:  # a bad entry, a missing library, a host that hangs
+            problems.append(f"{code}：{getattr(error, 'user_message', '') or _first_line(error)}")
+            continue
+        seen = {0: "有卡", 1: "工具卡", -4: "无卡"}.get(rc, f"返回 {rc}")
+        answers.append(f"{maker.name}（COM{maker.port}，{seen}）")
+    if problems:
+        return failed("；".join(problems) + " (card maker library not usable)")
+    return passed("厂家动态库正常：" + "，".join(answers) + " (card makers answer)")
+
+
 def check_printer(found: Findings) -> CheckResult:
     from app.devices.printer import printer_from_config
 
@@ -399,6 +436,7 @@ CHECKS: tuple[Check, ...] = (
     Check("audit_key", "审计密钥", check_audit_key),
     Check("card_key", "燃气卡密钥", check_card_key),
     Check("reader", "读卡器", check_reader),
+    Check("makers", "厂家卡动态库", check_makers),
     Check("printer", "打印机", check_printer),
     Check("font", "中文字体", check_font),
 )

@@ -13,7 +13,17 @@ from app.doctor import reader_state
 from app.vocabulary import ReaderState
 from tests.support import ROOT, gasdesk
 
-CHECK_KEYS = ("database", "schema", "engine", "audit_key", "card_key", "reader", "printer", "font")
+CHECK_KEYS = (
+    "database",
+    "schema",
+    "engine",
+    "audit_key",
+    "card_key",
+    "reader",
+    "makers",
+    "printer",
+    "font",
+)
 
 
 def doctor(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
