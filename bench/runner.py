@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import bundle, cards, core, documents, receipts, security, startup
+from bench import bundle, cards, core, documents, makers, receipts, security, startup
 from bench.common import Metric
 
 BENCHMARKS = [
@@ -18,6 +18,7 @@ BENCHMARKS = [
     core.purchase_pg_ms,
     core.lookup_latency,
     cards.card_purchase,
+    makers.makers_sale,
     receipts.receipt_bytes,
     documents.zreport_speed,
     security.login_cost,
