@@ -55,6 +55,10 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 [Files]
 ; the whole one-folder bundle, as built
 Source: "..\dist\gasdesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+; the 32-bit Python with host.py that loads makers' 32-bit card DLLs (build-windows.md)
+#if DirExists(AddBackslash(SourcePath) + "..\dist\makerhost32")
+Source: "..\dist\makerhost32\*"; DestDir: "{app}\makerhost32"; Flags: ignoreversion recursesubdirs createallsubdirs
+#endif
 
 [Icons]
 Name: "{group}\{#AppChineseName}"; Filename: "{app}\{#AppExe}"

@@ -25,6 +25,17 @@ from tests.ui_support import counter, window  # noqa: E402, F401
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects: the stack's tests all carry ``pcsc``
+def pytest_collection_modifyitems(items):  # type: ignore[no-untyped-def]
+    """Every test that uses the PC/SC stack is marked ``pcsc`` (installer/setup.sh runs those in
+    a process of their own, beside the rest)."""
+    for item in items:
+        uses_stack = "pcsc_stack" in item.fixturenames
+        station = getattr(item, "callspec", None) and item.callspec.params.get("station")
+        if (uses_stack or station == "pcsc") and item.get_closest_marker("pcsc") is None:
+            item.add_marker(pytest.mark.pcsc)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """Migrated SQLite files: copies of one migrated (or one seeded) file."""

@@ -175,6 +175,18 @@ def devices_for_hall(config: LocalConfig, ctx: Context) -> Devices:
     return devices_from_config(config, makers)
 
 
+def _bundled_host_python() -> str | None:
+    """The 32-bit Python the Windows setup installs beside the counter for makers' DLLs
+    (``makerhost32\\python.exe``, installer/build-windows.md); None elsewhere."""
+    import sys
+    from pathlib import Path
+
+    if sys.platform != "win32":
+        return None
+    candidate = Path(sys.executable).parent / "makerhost32" / "python.exe"
+    return str(candidate) if candidate.is_file() else None
+
+
 def maker_drivers(config: LocalConfig, makers: Sequence[Mapping[str, object]]) -> list[CardReader]:
     """The drivers of the hall's card makers (common interface), in the hall's order, with this
     counter's ``[makers.<code>]`` port and baud rate; a maker that cannot be set up is left out
@@ -193,7 +205,7 @@ def maker_drivers(config: LocalConfig, makers: Sequence[Mapping[str, object]]) -
             maker = maker_from(entry, local.get(code) if isinstance(local, dict) else None)
             host = MakerHost(
                 Path(maker.library),
-                python=maker.host_python,
+                python=maker.host_python or _bundled_host_python(),
                 timeout=maker.timeout,
                 encoding=maker.encoding,
             )
