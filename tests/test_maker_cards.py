@@ -301,24 +301,19 @@ def test_a_host_killed_mid_write_is_settled_from_the_card(hall, station):
     assert card(station)["cs"] == 1
 
 
-def test_a_missing_or_unloadable_library_names_its_path(hall, libraries, slot_dir, tmp_path):
-    missing = dict(libraries, xfa=tmp_path / "no-such-maker.so")
-    station = MakerStation(missing, slot_dir)
+@pytest.mark.parametrize("library", ["no-such-maker.so", "junk.so"])
+def test_a_missing_or_unloadable_library_names_its_path(
+    hall, libraries, slot_dir, tmp_path, library
+):
+    path = tmp_path / library
+    if library == "junk.so":
+        path.write_text("not a library")
+    station = MakerStation(dict(libraries, xfa=path), slot_dir)
     try:
         station.insert_new("xfa")
         with pytest.raises(CardReaderError) as error:
             station.counter(hall.ctx).read(hall.clerk)
-        assert "no-such-maker.so" in error.value.user_message
-    finally:
-        station.close()
-    junk = tmp_path / "junk.so"
-    junk.write_text("not a library")
-    station = MakerStation(dict(libraries, xfa=junk), slot_dir)
-    try:
-        station.insert_new("xfa")
-        with pytest.raises(CardReaderError) as error:
-            station.counter(hall.ctx).read(hall.clerk)
-        assert "junk.so" in error.value.user_message
+        assert library in error.value.user_message
     finally:
         station.close()
 

@@ -45,7 +45,23 @@ class _CardIOError(Exception):
     pass
 
 
-class GasMeterSimulator:
+class GasRegister:
+    """The gas a simulated meter holds and has burnt (0.01 m³), for every kind of meter."""
+
+    remaining: int
+    cumulative: int
+
+    def use_gas(self, volume: int) -> int:
+        """Burn up to ``volume`` (never below 0 remaining); returns what was consumed."""
+        if volume < 0:
+            raise ValueError("gas volume cannot be negative")
+        used = min(volume, self.remaining)
+        self.remaining -= used
+        self.cumulative += used
+        return used
+
+
+class GasMeterSimulator(GasRegister):
     """One household meter: its number, the utility's key and the gas it holds (0.01 m³)."""
 
     def __init__(
@@ -64,15 +80,6 @@ class GasMeterSimulator:
         self.cumulative = cumulative
         self.loads: list[tuple[int, int]] = []  # (purchase count, volume) credited
         self.credited_total = 0
-
-    def use_gas(self, volume: int) -> int:
-        """Burn up to ``volume`` (never below 0 remaining); returns what was consumed."""
-        if volume < 0:
-            raise ValueError("gas volume cannot be negative")
-        used = min(volume, self.remaining)
-        self.remaining -= used
-        self.cumulative += used
-        return used
 
     def insert(self, chip: Sle4442) -> MeterResult:
         """Take a card: credit a new purchase at most once and write the meter state back."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.devices.makers.double import DoubleSlot
+from app.devices.meter import GasRegister
 
 DEFAULT_CZSX = 9999  # m³: a residential meter's register takes no more
 
@@ -49,7 +50,7 @@ def _m3(hundredths: int) -> str:
     return f"{hundredths / 100:.2f}"
 
 
-class InterfaceMeterSimulator:
+class InterfaceMeterSimulator(GasRegister):
     """One household meter of a maker: its number, the card it is bound to and its gas."""
 
     def __init__(
@@ -75,14 +76,7 @@ class InterfaceMeterSimulator:
         self.loads: list[tuple[int, int]] = []  # (purchase count, 0.01 m³) credited
         self.credited_total = 0
 
-    def use(self, volume: int) -> int:
-        """Burn up to ``volume`` (0.01 m³; never below 0 remaining); returns what was used."""
-        if volume < 0:
-            raise ValueError("gas volume cannot be negative")
-        used = min(volume, self.remaining)
-        self.remaining -= used
-        self.cumulative += used
-        return used
+    use = GasRegister.use_gas  # the name the double's tests and training use
 
     def insert(self, slot: DoubleSlot) -> MeterLoad:
         """Take the card in ``slot``: credit its gas at most once and write the meter back."""
