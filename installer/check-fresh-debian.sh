@@ -250,7 +250,8 @@ fi
 if [[ $only != run ]]; then
 # 2. test: the whole suite as CI runs it (CI unset: what cannot be reached is skipped, loudly)
 run_step test "${commands[1]}"
-pytest_line=$(grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' "$work/test.out" | tail -1 || true)
+# the suite runs as two pytest processes (installer/setup.sh): both summary lines, joined
+pytest_line=$(grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* in [0-9.]+s' "$work/test.out" | tail -2 | paste -sd '|' || true)
 test_ok=true
 [[ $step_code -eq 0 ]] || test_ok=false
 $test_ok || failed=1
