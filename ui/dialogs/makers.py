@@ -74,6 +74,8 @@ class CardMakersDialog(AdminScreen):
                 edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
             self.edits[key] = edit
             form.addRow(labels[key], edit)
+        for key in ("code", "name"):  # the list shows the maker as it is typed
+            self.edits[key].textEdited.connect(lambda _text: self._keep())
         self.yhh_in_write = QCheckBox(self.tr("写卡函数在地区代码后带用户号（yhh）"))
         self.yhh_in_write.setObjectName("maker-yhh_in_write")
         self.price_by_ptr = QCheckBox(self.tr("写卡函数按指针传单价"))
