@@ -4,9 +4,11 @@ Called once, from ``main.py`` (through ``ui.app.run_gui``) after a login, and by
 training mode (培训模式) and in the demo hall of a first run (演示模式) the devices are the
 emulators: an SLE4442 card in an in-process reader that the trainee "inserts" with a button, a
 gas meter to load it into, and the ESC/POS emulator on loopback whose decoded paper the window
-previews. Otherwise the PC/SC reader named by ``reader`` (card family ``card_family``, default
-SLE4442) and the ``[printer]`` table; a device that cannot be set up is left out with a warning,
-the counter still works without it.
+previews; in training mode, where gcc is there, also the card of a training maker (the common
+interface's double, built into the data folder) and that maker's meters. Otherwise the PC/SC
+reader named by ``reader`` (card family ``card_family``, default SLE4442) and the ``[printer]``
+table; a device that cannot be set up is left out with a warning, the counter still works
+without it.
 """
 
 from __future__ import annotations
@@ -379,7 +381,8 @@ def devices_from_config(
         # a training key (utility TRNG) even outside training mode: emulated cards never pass
         # as real ones
         key = load_card_key(dataclasses.replace(config, training=True))
-        return training_devices(key, config.data_dir)
+        # training mode offers the training maker's card too (the demo hall: GasDesk cards)
+        return training_devices(key, config.data_dir if config.training else None)
     devices = Devices()
     reader_name = config.extra.get("reader")
     if reader_name:
