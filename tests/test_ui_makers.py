@@ -367,3 +367,13 @@ def test_the_desk_checks_and_refuses_a_clerk(hall, libraries):
     with pytest.raises(PermissionDenied):
         clerk.save_card_makers([form])
     assert saved_codes(hall) == []
+
+
+def test_a_counter_without_a_reader_says_so_on_the_card_line(qtbot, hall):
+    user = login(hall.ctx, "lina", PASSWORD, hall.counter_id)
+    workstation = Workstation("城东燃气客户服务中心", "2号柜台", hall.counter_id, 0)
+    win = counter_window(qtbot, CounterSession(hall.ctx, user, workstation, Devices()))
+    try:
+        qtbot.waitUntil(lambda: owner(win) == "本柜台未配置读卡器", timeout=WAIT)
+    finally:
+        closed(qtbot, win)

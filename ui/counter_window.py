@@ -660,7 +660,10 @@ class CounterWindow(QMainWindow):
     def show_card_owner(self, poll: CardPoll) -> None:
         """The card line: no card, whose card it is, or why it cannot be read (an unknown
         card's message); kept as it is while the same card stays in without a new read."""
-        if poll.token is None or not poll.token[0]:
+        if not self.session.has_reader:
+            self.card_owner.setText(self.tr("本柜台未配置读卡器"))
+            self.card_owner.setStyleSheet("")
+        elif poll.token is None or not poll.token[0]:
             self.card_owner.setText(self.tr("读卡器中无卡"))
             self.card_owner.setStyleSheet("")
         elif poll.error is not None:
