@@ -43,6 +43,7 @@ from app.counter import (
     AccountSummary,
     AccountView,
     AdminDesk,
+    CardAtCounter,
     CardPoll,
     CounterSession,
     CounterStatus,
@@ -209,6 +210,11 @@ class CounterWindow(QMainWindow):
         self.results.setMaximumHeight(180)
         layout.addWidget(self.search)
         layout.addWidget(self.results)
+        # whose card is in the reader: GasDesk's own, a maker's, a tool card, an unknown card
+        self.card_owner = QLabel(self.tr("读卡器中无卡"))
+        self.card_owner.setObjectName("card-owner")
+        self.card_owner.setWordWrap(True)
+        layout.addWidget(self.card_owner)
 
         # the account; the training devices in a window of their own (usable during a dialog)
         self.account_panel = AccountPanel()
@@ -361,6 +367,7 @@ class CounterWindow(QMainWindow):
             ("price_list", self.tr("价目表"), "ui.dialogs.admin", "PriceListDialog"),
             ("tariffs", self.tr("价格/调价"), "ui.dialogs.tariffs", "TariffsDialog"),
             ("devices", self.tr("本柜台设备"), "ui.dialogs.devices", "DevicesDialog"),
+            ("makers", self.tr("卡片厂家"), "ui.dialogs.makers", "CardMakersDialog"),
         )
         self.admin_actions: dict[str, QAction] = {}
         administers = self.admin_desk.administers
@@ -621,6 +628,7 @@ class CounterWindow(QMainWindow):
         last, self.card_token = self.card_token, poll.token
         if self.training_window is not None:
             self.training_window.update_state()
+        self.show_card_owner(poll)
         if last is not None and last[0] and (poll.token is None or not poll.token[0]):
             self.customer_display.welcome()  # the card left: nobody's figures stay up
         reread = self._reread
@@ -638,6 +646,9 @@ class CounterWindow(QMainWindow):
         read = poll.read
         if read is None:
             return
+        if read.tool is not None:
+            self.show_message(self.card_owner_text(read), error=True)
+            return
         if read.image is None:
             self.show_message(self.tr("读卡器中是空白卡（尚未发卡）"), error=True)
             return
@@ -645,6 +656,34 @@ class CounterWindow(QMainWindow):
             self.show_account(read.account, read.image.pending_volume)
         if read.settlement is not None:
             self._report_settlement(read.settlement)
+
+    def show_card_owner(self, poll: CardPoll) -> None:
+        """The card line: no card, whose card it is, or why it cannot be read (an unknown
+        card's message); kept as it is while the same card stays in without a new read."""
+        if not self.session.has_reader:
+            self.card_owner.setText(self.tr("本柜台未配置读卡器"))
+            self.card_owner.setStyleSheet("")
+        elif poll.token is None or not poll.token[0]:
+            self.card_owner.setText(self.tr("读卡器中无卡"))
+            self.card_owner.setStyleSheet("")
+        elif poll.error is not None:
+            self.card_owner.setText(error_text(poll.error))
+            self.card_owner.setStyleSheet(RED)
+        elif poll.read is not None:
+            self.card_owner.setText(self.card_owner_text(poll.read))
+            self.card_owner.setStyleSheet(RED if poll.read.tool is not None else "")
+
+    def card_owner_text(self, read: CardAtCounter) -> str:
+        """Whose card was read: the maker's name (本公司卡 for GasDesk's own), a tool card."""
+        name = self.session.maker_name(read.maker)
+        owner = name if name is not None else self.tr("本公司卡")
+        if read.tool is not None:
+            return self.tr("工具卡（{maker}）— 不能办理业务").format(maker=owner)
+        if read.image is None:
+            return self.tr("读卡器中：{owner}（新卡，尚未发卡）").format(owner=owner)
+        return self.tr("读卡器中：{owner}，卡号 {serial}").format(
+            owner=owner, serial=read.image.serial
+        )
 
     def _card_reread(self, poll: CardPoll, account_no: str | None) -> None:
         """The same card read again after an operation: what it holds now, shown when it is

@@ -1,11 +1,13 @@
 """培训设备: a window of its own beside the counter window, usable while an operation dialog is
 open (the dialogs are modal to the counter window only). Insert a blank card, insert or pull out
-the card, put it into the loaded account's simulated meter, switch on the faults a clerk must
-learn, and read the emulated printer's paper."""
+the card, put it into the loaded account's simulated meter; the same for a card of the training
+maker (the common interface's double) where training offers one; switch on the faults a clerk
+must learn, and read the emulated printer's paper."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication
@@ -81,10 +83,39 @@ class TrainingWindow(QWidget):
         self.meter_button.clicked.connect(self.load_meter)
         self.state = QLabel()
         self.state.setObjectName("training-state")
-        row = QHBoxLayout(devices)
+        rows = QVBoxLayout(devices)
+        row = QHBoxLayout()
         for button in (self.blank_button, self.card_button, self.meter_button):
             row.addWidget(button)
-        row.addWidget(self.state, 1)
+        rows.addLayout(row)
+        # the training maker's card beside the GasDesk card (one card in the slot at a time)
+        maker = self.training.maker
+        self.maker_new_button = QPushButton(self.tr("插入新厂家卡"))
+        self.maker_new_button.setObjectName("maker-new")
+        self.maker_card_button = QPushButton()
+        self.maker_card_button.setObjectName("maker-card")
+        self.maker_meter_button = QPushButton(self.tr("厂家卡插入燃气表"))
+        self.maker_meter_button.setObjectName("maker-meter")
+        self.maker_new_button.clicked.connect(self.insert_new_maker_card)
+        self.maker_card_button.clicked.connect(self.toggle_maker_card)
+        self.maker_meter_button.clicked.connect(self.load_maker_meter)
+        self.maker_note = QLabel()
+        self.maker_note.setObjectName("maker-note")
+        self.maker_note.setWordWrap(True)
+        maker_row = QHBoxLayout()
+        if maker is not None:
+            self.maker_note.setText(self.tr("厂家卡：{name}").format(name=maker.name))
+            maker_row.addWidget(self.maker_note)
+            for button in (self.maker_new_button, self.maker_card_button, self.maker_meter_button):
+                maker_row.addWidget(button)
+        else:
+            self.maker_note.setText(self.training.maker_unavailable or "")
+            self.maker_note.setVisible(bool(self.training.maker_unavailable))
+            maker_row.addWidget(self.maker_note, 1)
+            for button in (self.maker_new_button, self.maker_card_button, self.maker_meter_button):
+                button.setVisible(False)
+        rows.addLayout(maker_row)
+        rows.addWidget(self.state)
 
         faults = QGroupBox(self.tr("故障演练（可在业务进行中切换）"))
         grid = QGridLayout(faults)
@@ -173,9 +204,21 @@ class TrainingWindow(QWidget):
         self.refresh_receipts()
 
     def update_state(self) -> None:
-        present = self.card_present()
-        self.card_button.setText(self.tr("拔出卡") if present else self.tr("插入卡"))
-        self.state.setText(self.tr("读卡器中有卡") if present else self.tr("读卡器中无卡"))
+        training = self.training
+        chip = training.chip_present
+        self.card_button.setText(self.tr("拔出卡") if chip else self.tr("插入卡"))
+        if training.maker is not None:
+            in_slot = training.maker_card_present
+            self.maker_card_button.setText(
+                self.tr("拔出厂家卡") if in_slot else self.tr("插入厂家卡")
+            )
+        if training.maker_card_present:
+            state = self.tr("读卡器中有卡（厂家卡：{name}）").format(name=training.maker.name)
+        elif chip:
+            state = self.tr("读卡器中有卡")
+        else:
+            state = self.tr("读卡器中无卡")
+        self.state.setText(state)
         on = self.training.faults()
         for fault, button in self.fault_buttons.items():
             if button.isChecked() != (fault in on):  # a pulled card's switch goes off by itself
@@ -200,7 +243,7 @@ class TrainingWindow(QWidget):
         self._say(self.tr("已插入空白卡"))
 
     def toggle_card(self) -> None:
-        if self.card_present():
+        if self.training.chip_present:
             self.training.remove()
             self.update_state()
             self._say(self.tr("已拔出卡"))
@@ -229,6 +272,46 @@ class TrainingWindow(QWidget):
 
     def _meter_failed(self, error: Exception) -> None:
         self.meter_button.setEnabled(True)
+        self._say(error_text(error))
+
+    # ------------------------------------------------------------------ the maker's card
+
+    def insert_new_maker_card(self) -> None:
+        self.training.insert_new_maker_card()
+        self.update_state()
+        self._say(self.tr("已插入新厂家卡（{name}）").format(name=self.training.maker.name))
+
+    def toggle_maker_card(self) -> None:
+        if self.training.maker_card_present:
+            self.training.remove_maker_card()
+            self.update_state()
+            self._say(self.tr("已拔出厂家卡"))
+        elif self.training.reinsert_maker_card():
+            self.update_state()
+            self._say(self.tr("已插入厂家卡"))
+        else:
+            self._say(self.tr("手中没有厂家卡，请先插入新厂家卡"))
+
+    def load_maker_meter(self) -> None:
+        meter_no = self.meter_no()
+        if not meter_no:
+            self._say(self.tr("请先加载一个有燃气表的账户"))
+            return
+        self.maker_meter_button.setEnabled(False)
+        run_in_background(
+            lambda: self.training.load_maker_into_meter(meter_no),
+            self._maker_meter_done,
+            self._maker_meter_failed,
+            parent=self,
+        )
+
+    def _maker_meter_done(self, load: Any) -> None:
+        self.maker_meter_button.setEnabled(True)
+        self.update_state()
+        self._say(self.tr("燃气表：{outcome}").format(outcome=load.message))
+
+    def _maker_meter_failed(self, error: Exception) -> None:
+        self.maker_meter_button.setEnabled(True)
         self._say(error_text(error))
 
     # ------------------------------------------------------------------ paper

@@ -1,5 +1,6 @@
 """The administrator's front door (管理): users, hall settings, the working-day calendar, the
-receipt notice lines and the price list, plus every user's own password change.
+receipt notice lines, the price list and the hall's card makers (卡片厂家), plus every user's
+own password change.
 
 ``AdminDesk`` has one method per screen action, each one service call; the services refuse
 anyone but the administrator (``PermissionDenied``), whatever the screens show. No Qt.
@@ -7,12 +8,15 @@ anyone but the administrator (``PermissionDenied``), whatever the screens show. 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.context import Context
+from app.errors import InvalidInput
 from app.services import administration, security
 from app.services.administration import CalendarView, Fee, SettingView, UserRow
 from app.services.permissions import allowed
@@ -31,18 +35,137 @@ class UserAdded:
     username: str
 
 
-class AdminDesk:
-    """What the logged-in user may do at the 管理 menu; ``AdminDesk(ctx, user)``."""
+# the hall-settings keys of a maker the 卡片厂家 screen shows; any other key is kept as it was
+MAKER_NUMBERS = (
+    ("klx", "卡类型"),
+    ("bjql", "报警气量"),
+    ("czsx", "充值上限"),
+    ("tzed", "透支额度"),
+)
 
-    def __init__(self, ctx: Context, user: LoggedIn):
+
+@dataclass(frozen=True)
+class MakerForm:
+    """One card maker as the 卡片厂家 screen holds it: numbers and the maker's error-message
+    table (``messages``: one "code=text" line each) as typed; ``extra``: the entry's keys the
+    screen does not show (timeout, encoding, host_python), saved back unchanged."""
+
+    code: str = ""
+    name: str = ""
+    library: str = ""
+    klx: str = "1"
+    dqdm: str = "9A00"
+    bjql: str = "5"
+    czsx: str = "500"
+    tzed: str = "0"
+    key_seed: str = ""
+    yhh_in_write: bool = False
+    price_by_ptr: bool = False
+    messages: str = ""
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, entry: Mapping[str, object]) -> MakerForm:
+        """The form of a hall-settings entry."""
+        shown = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        raw = entry.get("messages")
+        table = raw if isinstance(raw, Mapping) else {}
+        return cls(
+            code=str(entry.get("code", "")),
+            name=str(entry.get("name", "")),
+            library=str(entry.get("library", "")),
+            klx=str(entry.get("klx", 1)),
+            dqdm=str(entry.get("dqdm", "9A00")),
+            bjql=str(entry.get("bjql", 5)),
+            czsx=str(entry.get("czsx", 500)),
+            tzed=str(entry.get("tzed", 0)),
+            key_seed=str(entry.get("key_seed", "")),
+            yhh_in_write=bool(entry.get("yhh_in_write", False)),
+            price_by_ptr=bool(entry.get("price_by_ptr", False)),
+            messages="\n".join(f"{code}={text}" for code, text in table.items()),
+            extra={k: v for k, v in entry.items() if k not in shown},
+        )
+
+    def entry(self) -> dict[str, object]:
+        """The hall-settings entry (InvalidInput with a Chinese message on a number or an error
+        line that does not read; ``maker_from`` checks the rest)."""
+        code = self.code.strip()
+        entry: dict[str, object] = {
+            **self.extra,
+            "code": code,
+            "name": self.name.strip() or code,
+            "library": self.library.strip(),
+            "dqdm": self.dqdm.strip().upper(),
+            "key_seed": self.key_seed,
+            "yhh_in_write": self.yhh_in_write,
+            "price_by_ptr": self.price_by_ptr,
+        }
+        for key, what in MAKER_NUMBERS:
+            text = str(getattr(self, key)).strip()
+            try:
+                entry[key] = int(text)
+            except ValueError:
+                raise InvalidInput(
+                    f"厂家 {code} 的{what}必须是整数：{text!r}", f"maker {code}: {key} {text!r}"
+                ) from None
+        messages: dict[str, str] = {}
+        for number, line in enumerate(self.messages.splitlines(), 1):
+            if not line.strip():
+                continue
+            rc, sep, text = line.partition("=")
+            try:
+                value = int(rc.strip())
+            except ValueError:
+                value = None
+            if not sep or value is None or not text.strip():
+                raise InvalidInput(
+                    f"厂家 {code} 的错误代码表第 {number} 行无效：{line.strip()!r}"
+                    "（每行一条：代码=说明，如 -150=表具已锁定）",
+                    f"maker {code}: bad message line {number}",
+                )
+            messages[str(value)] = text.strip()
+        entry["messages"] = messages
+        return entry
+
+
+@dataclass(frozen=True)
+class MakerCheck:
+    """What the 测试 button found: the library loaded and CheckGasCard answered ``rc``."""
+
+    code: str
+    rc: int
+    message: str  # for the administrator (Chinese)
+
+
+def checked_maker(form: MakerForm) -> dict[str, object]:
+    """The form's entry, checked as a counter will build its driver from it."""
+    from app.devices.makers.config import maker_from
+
+    entry = form.entry()
+    maker_from(entry)
+    return entry
+
+
+class AdminDesk:
+    """What the logged-in user may do at the 管理 menu; ``AdminDesk(ctx, user)``.
+    ``maker_ports``: this counter's ``[makers.<code>]`` port and baud rate, per maker code
+    (the 测试 button asks the reader there)."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        user: LoggedIn,
+        maker_ports: Mapping[str, Mapping[str, int]] | None = None,
+    ):
         self.ctx = ctx
         self.user = user
         self.actor = AdminActor(user.user_id)
+        self.maker_ports = dict(maker_ports or {})
 
     @classmethod
     def of(cls, session: CounterSession) -> AdminDesk:
         """The desk of the user logged in at this counter."""
-        return cls(session.ctx, session.user)
+        return cls(session.ctx, session.user, session.maker_ports())
 
     @property
     def administers(self) -> bool:
@@ -98,3 +221,51 @@ class AdminDesk:
 
     def save_price_list(self, fees: Sequence[Fee]) -> tuple[Fee, ...]:
         return administration.change_price_list(self.ctx, self.actor, tuple(fees))
+
+    # ------------------------------------------------------------ card makers (卡片厂家)
+
+    def card_makers(self) -> tuple[MakerForm, ...]:
+        """The hall's card makers in detection order."""
+        return tuple(MakerForm.of(entry) for entry in administration.card_makers(self.ctx))
+
+    def save_card_makers(self, forms: Sequence[MakerForm]) -> tuple[MakerForm, ...]:
+        """Every maker checked as a counter builds its driver (the first bad one refused with
+        its Chinese message, nothing saved), then all saved at once, in this order."""
+        entries = tuple(checked_maker(form) for form in forms)
+        codes = [entry["code"] for entry in entries]
+        duplicate = next((code for code in codes if codes.count(code) > 1), None)
+        if duplicate is not None:
+            raise InvalidInput(f"厂家代码重复：{duplicate}", f"maker code {duplicate} twice")
+        administration.change_card_makers(self.ctx, self.actor, entries)
+        return self.card_makers()
+
+    def test_card_maker(self, form: MakerForm) -> MakerCheck:
+        """Load the maker's library in a host process of its own and call CheckGasCard once
+        on this counter's port for the maker (COM1, 9600 when it has none). Slow: call it off
+        the GUI thread. A library that is missing or cannot be loaded raises its error."""
+        from app.devices.makers.client import MakerHost
+        from app.devices.makers.codes import message_for
+        from app.devices.makers.config import maker_from
+
+        entry = form.entry()
+        maker = maker_from(entry, self.maker_ports.get(str(entry["code"])))
+        host = MakerHost(
+            Path(maker.library),
+            python=maker.host_python,
+            timeout=maker.timeout,
+            encoding=maker.encoding,
+            keep_alive=False,
+        )
+        with host:
+            answer = host.call(
+                "CheckGasCard", {"com": maker.port, "baud": maker.baud}, maker.variant
+            )
+        rc = answer.rc
+        if rc == 0:
+            said = "读卡器中是本厂家的用户卡"
+        elif rc == 1:
+            said = "读卡器中是本厂家的工具卡"
+        else:
+            said = message_for(rc, maker.messages)
+        message = f"动态库已加载（COM{maker.port}，{maker.baud}）；CheckGasCard 返回 {rc}：{said}"
+        return MakerCheck(maker.code, rc, message)

@@ -4,9 +4,11 @@ Called once, from ``main.py`` (through ``ui.app.run_gui``) after a login, and by
 training mode (培训模式) and in the demo hall of a first run (演示模式) the devices are the
 emulators: an SLE4442 card in an in-process reader that the trainee "inserts" with a button, a
 gas meter to load it into, and the ESC/POS emulator on loopback whose decoded paper the window
-previews. Otherwise the PC/SC reader named by ``reader`` (card family ``card_family``, default
-SLE4442) and the ``[printer]`` table; a device that cannot be set up is left out with a warning,
-the counter still works without it.
+previews; in training mode, where gcc is there, also the card of a training maker (the common
+interface's double, built into the data folder) and that maker's meters. Otherwise the PC/SC
+reader named by ``reader`` (card family ``card_family``, default SLE4442) and the ``[printer]``
+table; a device that cannot be set up is left out with a warning, the counter still works
+without it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import LocalConfig
@@ -27,21 +30,51 @@ from app.vocabulary import TrainingFault
 
 if TYPE_CHECKING:
     from app.devices.escpos.emulator import EscposEmulator
+    from app.devices.makers.double import DoubleSlot
+    from app.devices.makers.meter import InterfaceMeterSimulator, MeterLoad
     from app.devices.meter import GasMeterSimulator
     from app.devices.sle4442 import Sle4442
 
 log = logging.getLogger(__name__)
 
+# training mode's one maker of the common interface: the maker double, compiled by gcc
+TRAINING_MAKER_CODE = "demo"
+TRAINING_MAKER_NAME = "演示厂家"
+TRAINING_MAKER_SEED = "DEMO-FACTORY"
+TRAINING_MAKER_PORT = 1
+
+
+@dataclass
+class TrainingMakerCard:
+    """The training maker's card: the double's reader slot (what its library reads), the card
+    in the trainee's hand while it is out of the reader, and the maker's household meters."""
+
+    code: str
+    name: str
+    slot: DoubleSlot
+    meter_slot: DoubleSlot  # where a meter reads the card put into it
+    key_seed: str
+    held: bytes | None = None
+    meters: dict[str, InterfaceMeterSimulator] = field(default_factory=dict)
+
+    @property
+    def present(self) -> bool:
+        return self.slot.path.is_file()
+
 
 @dataclass
 class TrainingDevices:
-    """The emulated reader slot, meter and printer of training mode."""
+    """The emulated reader slot, meters and printer of training mode. The slot takes one card
+    at a time: a GasDesk format v1 card (the chip) or, where gcc built the double, a card of
+    the training maker (``maker``; None: ``maker_unavailable`` says why)."""
 
     transport: ChipTransport
     emulator: EscposEmulator
     key: CardKey
     meters: dict[str, GasMeterSimulator] = field(default_factory=dict)
     reader: CardReader | None = None  # told when the card changes, like a real slot event
+    maker: TrainingMakerCard | None = None
+    maker_unavailable: str | None = None  # why training offers the GasDesk card only
 
     def _changed(self) -> None:
         if self.reader is not None:
@@ -49,7 +82,16 @@ class TrainingDevices:
 
     @property
     def card_present(self) -> bool:
+        """Any card in the reader (the chip or the maker's)."""
+        return self.chip_present or self.maker_card_present
+
+    @property
+    def chip_present(self) -> bool:
         return bool(self.transport.present)
+
+    @property
+    def maker_card_present(self) -> bool:
+        return self.maker is not None and self.maker.present
 
     def insert_blank_card(self) -> None:
         from app.devices.sle4442 import Sle4442
@@ -57,6 +99,7 @@ class TrainingDevices:
         self.insert(Sle4442.blank())
 
     def insert(self, chip: Sle4442) -> None:
+        self._maker_card_out()
         self.transport.chip = chip
         self.transport.present = True
         self._changed()
@@ -84,6 +127,70 @@ class TrainingDevices:
             return meter.insert(self.transport.chip).outcome
         finally:
             self.transport.present = was_present
+            self._changed()
+
+    # ---------------------------------------------------------------- the maker's card
+
+    def _maker(self) -> TrainingMakerCard:
+        if self.maker is None:
+            from app.errors import RuleViolation
+
+            raise RuleViolation(
+                self.maker_unavailable or "培训模式未提供厂家卡", "no training maker"
+            )
+        return self.maker
+
+    def _maker_card_out(self) -> None:
+        """The maker's card leaves the slot into the trainee's hand (another card goes in)."""
+        if self.maker is not None and self.maker.present:
+            self.maker.held = self.maker.slot.remove()
+
+    def insert_new_maker_card(self) -> None:
+        """A formatted new card of the training maker (the one in hand is put away)."""
+        maker = self._maker()
+        self.transport.present = False
+        maker.held = None
+        maker.slot.insert_new(maker.code, key=maker.key_seed)
+        self._changed()
+
+    def remove_maker_card(self) -> None:
+        """Take the maker's card out of the reader (kept in hand, to carry to the meter)."""
+        self._maker_card_out()
+        self._changed()
+
+    def reinsert_maker_card(self) -> bool:
+        """Put the maker's card in hand back into the reader; False: none in hand."""
+        maker = self._maker()
+        if maker.held is None:
+            return False
+        self.transport.present = False
+        maker.slot.insert_file(maker.held)
+        maker.held = None
+        self._changed()
+        return True
+
+    def load_maker_into_meter(self, meter_no: str) -> MeterLoad:
+        """Put the maker's card (in the reader or in hand) into the maker's meter ``meter_no``
+        and back where it was; what the meter did."""
+        from app.devices.makers.meter import InterfaceMeterSimulator, MeterLoad, MeterOutcome
+
+        maker = self._maker()
+        in_reader = maker.present
+        card = maker.slot.remove() if in_reader else maker.held
+        if card is None:
+            return MeterLoad(MeterOutcome.REFUSED_NO_CARD, 0, "没有厂家卡可插入燃气表")
+        meter = maker.meters.get(meter_no)
+        if meter is None:
+            meter = maker.meters[meter_no] = InterfaceMeterSimulator(meter_no, maker.code)
+        maker.meter_slot.insert_file(card)
+        try:
+            return meter.insert(maker.meter_slot)
+        finally:
+            back = maker.meter_slot.remove() or card
+            if in_reader:
+                maker.slot.insert_file(back)
+            else:
+                maker.held = back
             self._changed()
 
     def set_fault(self, fault: TrainingFault, on: bool) -> None:
@@ -150,8 +257,11 @@ class Devices:
             self.training.close()
 
 
-def training_devices(key: CardKey) -> Devices:
-    """Emulated reader and printer for 培训模式 (and for the UI tests)."""
+def training_devices(key: CardKey, data_dir: Path | None = None) -> Devices:
+    """Emulated reader and printer for 培训模式 (and for the UI tests). With ``data_dir`` (the
+    counter's data folder) the reader also takes the training maker's cards, where gcc can
+    build the maker double into ``data_dir / "makers"``; without gcc the GasDesk card only,
+    and the log says why."""
     from app.devices.escpos.emulator import EscposEmulator
     from app.devices.sle4442 import Sle4442
 
@@ -162,8 +272,63 @@ def training_devices(key: CardKey) -> Devices:
     printer = printer_from_config(
         {"type": "network", "host": "127.0.0.1", "port": port, "profile": "通用80mm中文"}
     )
-    reader = GasCardReader(transport, key)
-    return Devices(reader, printer, TrainingDevices(transport, emulator, key, reader=reader))
+    chip_reader = GasCardReader(transport, key)
+    training = TrainingDevices(transport, emulator, key)
+    reader: CardReader = chip_reader
+    if data_dir is not None:
+        try:
+            training.maker, driver = training_maker(Path(data_dir) / "makers")
+        except Exception as error:  # no gcc, a build that failed: the GasDesk card only
+            from app.errors import GasDeskError
+
+            said = error.user_message if isinstance(error, GasDeskError) else str(error)
+            training.maker_unavailable = f"培训模式不提供厂家卡：{said}"
+            log.warning("training offers the GasDesk card only: %s (%s)", said, error)
+        else:
+            from app.devices.detect import CardSlot
+
+            reader = CardSlot([chip_reader, driver])
+    training.reader = reader
+    return Devices(reader, printer, training)
+
+
+def training_maker(base: Path) -> tuple[TrainingMakerCard, CardReader]:
+    """The training maker: the double built into ``base`` (gcc), its host reading the slot
+    ``base / "slot"`` (``GASDESK_MAKER_DOUBLE_DIR`` in the host's environment), its driver."""
+    from app.devices.makers.client import MakerHost
+    from app.devices.makers.config import maker_from
+    from app.devices.makers.double import ENV_DIR, DoubleSlot, build
+    from app.devices.makers.driver import InterfaceCardDriver
+
+    library = build(base / "lib", TRAINING_MAKER_CODE)
+    slot_dir = base / "slot"
+    slot = DoubleSlot(slot_dir, TRAINING_MAKER_PORT)
+    slot.remove()  # the reader starts empty, as the chip's does
+    slot.clear_faults()
+    config = maker_from(
+        {
+            "code": TRAINING_MAKER_CODE,
+            "name": TRAINING_MAKER_NAME,
+            "library": str(library),
+            "key_seed": TRAINING_MAKER_SEED,
+            "timeout": 20,
+        },
+        {"port": TRAINING_MAKER_PORT},
+    )
+    host = MakerHost(
+        library,
+        timeout=config.timeout,
+        encoding=config.encoding,
+        env={ENV_DIR: str(slot_dir)},  # set before the host starts: its library reads it
+    )
+    maker = TrainingMakerCard(
+        config.code,
+        config.name,
+        slot,
+        DoubleSlot(slot_dir / "meter", TRAINING_MAKER_PORT),
+        config.key_seed,
+    )
+    return maker, InterfaceCardDriver(config, host)
 
 
 def devices_for_hall(config: LocalConfig, ctx: Context) -> Devices:
@@ -227,7 +392,9 @@ def devices_from_config(
     if config.mode.emulated or config.extra.get("emulated_devices"):
         # a training key (utility TRNG) even outside training mode: emulated cards never pass
         # as real ones
-        return training_devices(load_card_key(dataclasses.replace(config, training=True)))
+        key = load_card_key(dataclasses.replace(config, training=True))
+        # training mode offers the training maker's card too (the demo hall: GasDesk cards)
+        return training_devices(key, config.data_dir if config.training else None)
     devices = Devices()
     reader_name = config.extra.get("reader")
     if reader_name:

@@ -31,9 +31,10 @@ from app.counter.cards import (
 from app.counter.compose import Devices
 from app.counter.quote import PurchaseStart
 from app.counter.receipts import PrintOutcome
-from app.devices.cardreader import CardReaderError, NoCard
+from app.devices.cardreader import CardReaderError, NoCard, UnknownCard
 from app.devices.printer import PrinterFault
 from app.doctor import printer_state, reader_state
+from app.domain.cards import GASDESK_MAKER
 from app.domain.cash import DrawerCount, Payment
 from app.errors import GasDeskError, InvalidInput, RuleViolation
 from app.services import queries, reports, shifts
@@ -161,6 +162,11 @@ class CardPoll:
     read: CardAtCounter | None = None
     error: Exception | None = None
 
+    @property
+    def unknown_card(self) -> bool:
+        """A card is in the reader and no configured maker claims it (``error`` says so)."""
+        return isinstance(self.error, UnknownCard)
+
 
 def settlement_error(settlement: Settlement) -> SaleVoided | EarlierSaleCompleted:
     """What the clerk must hear about an interrupted write a card read just decided."""
@@ -232,6 +238,26 @@ class CounterSession:
     def printer_name(self) -> str | None:
         printer = self.devices.printer
         return printer.name if printer is not None else None
+
+    def maker_name(self, maker: str) -> str | None:
+        """The display name of ``maker``'s cards at this counter (the hall's name for it);
+        None for GasDesk's own format v1 (the screens call it 本公司卡). In memory only."""
+        if maker == GASDESK_MAKER:
+            return None
+        for driver in getattr(self.devices.reader, "drivers", ()):  # a CardSlot's drivers
+            if driver.maker == maker:
+                config = getattr(driver, "config", None)  # an InterfaceCardDriver's MakerConfig
+                return str(config.name) if config is not None else maker
+        return maker
+
+    def maker_ports(self) -> dict[str, dict[str, int]]:
+        """This counter's port and baud rate per maker code (from its makers' drivers)."""
+        ports: dict[str, dict[str, int]] = {}
+        for driver in getattr(self.devices.reader, "drivers", ()):
+            config = getattr(driver, "config", None)
+            if config is not None:
+                ports[driver.maker] = {"port": config.port, "baud": config.baud}
+        return ports
 
     def card_token(self) -> tuple[bool, object] | None:
         """(card present, which insertion) without touching the card; None when the reader
