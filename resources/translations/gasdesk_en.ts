@@ -295,6 +295,164 @@
     </message>
 </context>
 <context>
+    <name>CardMakersDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="40"/>
+        <source>卡片厂家</source>
+        <translation>Card makers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="48"/>
+        <source>读卡时按列表顺序逐个询问厂家（本公司卡最先）。各柜台的串口号和波特率在该柜台的 config.toml [makers.&lt;代码&gt;] 中设置。</source>
+        <translation>A card is offered to the makers in this order (GasDesk cards first). Each counter&apos;s serial port and baud rate are set in its config.toml [makers.&lt;code&gt;].</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="60"/>
+        <source>厂家代码</source>
+        <translation>Maker code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="61"/>
+        <source>厂家名称</source>
+        <translation>Maker name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="62"/>
+        <source>动态库路径</source>
+        <translation>Library path</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="63"/>
+        <source>卡类型 klx</source>
+        <translation>Card type klx</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="64"/>
+        <source>地区代码 dqdm</source>
+        <translation>Area code dqdm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="65"/>
+        <source>报警气量 bjql（立方米）</source>
+        <translation>Low-gas alarm bjql (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="66"/>
+        <source>充值上限 czsx（立方米）</source>
+        <translation>Recharge ceiling czsx (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="67"/>
+        <source>透支额度 tzed（立方米）</source>
+        <translation>Overdraft tzed (m³)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="68"/>
+        <source>密钥种子</source>
+        <translation>Key seed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="79"/>
+        <source>写卡函数在地区代码后带用户号（yhh）</source>
+        <translation>WriteGasCard takes the customer number (yhh) after the area code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="81"/>
+        <source>写卡函数按指针传单价</source>
+        <translation>WriteGasCard takes the prices by pointer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="83"/>
+        <source>接口头文件差异</source>
+        <translation>Header variants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="87"/>
+        <source>每行一条：代码=说明，如 -150=表具已锁定</source>
+        <translation>One per line: code=text, e.g. -150=Meter locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="89"/>
+        <source>厂家错误代码</source>
+        <translation>Maker error codes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="92"/>
+        <source>本柜台串口</source>
+        <translation>This counter&apos;s port</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="97"/>
+        <source>添加厂家</source>
+        <translation>Add maker</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="98"/>
+        <source>删除</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="99"/>
+        <source>上移</source>
+        <translation>Move up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="100"/>
+        <source>下移</source>
+        <translation>Move down</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="101"/>
+        <source>测试</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="102"/>
+        <source>保存全部</source>
+        <translation>Save all</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="103"/>
+        <source>加载动态库并调用一次 CheckGasCard</source>
+        <translation>Load the library and call CheckGasCard once</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="151"/>
+        <source>（新厂家）</source>
+        <translation>(new maker)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="171"/>
+        <source>COM{port}，{baud} 波特</source>
+        <translation>COM{port}, {baud} baud</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="173"/>
+        <source>未设置（默认 COM1，9600 波特）</source>
+        <translation>Not set (default COM1, 9600 baud)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="206"/>
+        <source>请选中要删除的厂家</source>
+        <translation>Select the maker to remove</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="211"/>
+        <source>已从列表删除，按“保存全部”后生效</source>
+        <translation>Removed from the list; takes effect after Save all</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="236"/>
+        <source>已保存 {0} 个卡片厂家，各柜台下次登录时生效</source>
+        <translation>{0} card makers saved; each counter uses them from its next login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/makers.py" line="244"/>
+        <source>请选中要测试的厂家</source>
+        <translation>Select the maker to test</translation>
+    </message>
+</context>
+<context>
     <name>CashMoveDialog</name>
     <message>
         <location filename="../../ui/dialogs/shift.py" line="626"/>
@@ -526,222 +684,233 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="165"/>
+        <location filename="../../ui/counter_window.py" line="166"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
         <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="170"/>
+        <location filename="../../ui/counter_window.py" line="171"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="182"/>
+        <location filename="../../ui/counter_window.py" line="183"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="195"/>
+        <location filename="../../ui/counter_window.py" line="196"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="296"/>
+        <location filename="../../ui/counter_window.py" line="302"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="297"/>
+        <location filename="../../ui/counter_window.py" line="303"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="298"/>
+        <location filename="../../ui/counter_window.py" line="304"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="299"/>
+        <location filename="../../ui/counter_window.py" line="305"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="300"/>
+        <location filename="../../ui/counter_window.py" line="306"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="499"/>
+        <location filename="../../ui/counter_window.py" line="506"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="68"/>
+        <location filename="../../ui/counter_window.py" line="69"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="69"/>
+        <location filename="../../ui/counter_window.py" line="70"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="70"/>
+        <location filename="../../ui/counter_window.py" line="71"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="71"/>
+        <location filename="../../ui/counter_window.py" line="72"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="72"/>
+        <location filename="../../ui/counter_window.py" line="73"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="73"/>
+        <location filename="../../ui/counter_window.py" line="74"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="74"/>
+        <location filename="../../ui/counter_window.py" line="75"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="892"/>
-        <location filename="../../ui/counter_window.py" line="916"/>
+        <location filename="../../ui/counter_window.py" line="931"/>
+        <location filename="../../ui/counter_window.py" line="955"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="303"/>
-        <location filename="../../ui/counter_window.py" line="466"/>
+        <location filename="../../ui/counter_window.py" line="309"/>
+        <location filename="../../ui/counter_window.py" line="473"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="171"/>
+        <location filename="../../ui/counter_window.py" line="172"/>
         <source>（演示模式）</source>
         <translation> (demo mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="180"/>
+        <location filename="../../ui/counter_window.py" line="181"/>
         <source>演示模式 · 所有业务无效</source>
         <translation>Demo mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="251"/>
+        <location filename="../../ui/counter_window.py" line="214"/>
+        <location filename="../../ui/counter_window.py" line="667"/>
+        <source>读卡器中无卡</source>
+        <translation>No card in the reader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="257"/>
         <source>锁定柜台</source>
         <translation>Lock counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="254"/>
-        <location filename="../../ui/counter_window.py" line="942"/>
+        <location filename="../../ui/counter_window.py" line="260"/>
+        <location filename="../../ui/counter_window.py" line="981"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="282"/>
-        <location filename="../../ui/counter_window.py" line="896"/>
+        <location filename="../../ui/counter_window.py" line="288"/>
+        <location filename="../../ui/counter_window.py" line="935"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="287"/>
+        <location filename="../../ui/counter_window.py" line="293"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="289"/>
+        <location filename="../../ui/counter_window.py" line="295"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="295"/>
+        <location filename="../../ui/counter_window.py" line="301"/>
         <source>凭证</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="309"/>
+        <location filename="../../ui/counter_window.py" line="315"/>
         <source>演示模式</source>
         <translation>Demo mode</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="336"/>
+        <location filename="../../ui/counter_window.py" line="342"/>
         <source>显示</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="337"/>
+        <location filename="../../ui/counter_window.py" line="343"/>
         <source>字号</source>
         <translation>Text size</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="341"/>
+        <location filename="../../ui/counter_window.py" line="347"/>
         <source>自动（按屏幕）</source>
         <translation>Automatic (from the screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="355"/>
+        <location filename="../../ui/counter_window.py" line="361"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="356"/>
+        <location filename="../../ui/counter_window.py" line="362"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="359"/>
+        <location filename="../../ui/counter_window.py" line="365"/>
         <source>用户</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="360"/>
+        <location filename="../../ui/counter_window.py" line="366"/>
         <source>营业厅设置</source>
         <translation>Hall settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="361"/>
+        <location filename="../../ui/counter_window.py" line="367"/>
         <source>价目表</source>
         <translation>Price list</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="362"/>
+        <location filename="../../ui/counter_window.py" line="368"/>
         <source>价格/调价</source>
         <translation>Prices / price change</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="363"/>
+        <location filename="../../ui/counter_window.py" line="369"/>
         <source>本柜台设备</source>
         <translation>Devices of this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="421"/>
+        <location filename="../../ui/counter_window.py" line="370"/>
+        <source>卡片厂家</source>
+        <translation>Card makers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="428"/>
         <source>密码已修改</source>
         <translation>Password changed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="451"/>
+        <location filename="../../ui/counter_window.py" line="458"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="455"/>
+        <location filename="../../ui/counter_window.py" line="462"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="499"/>
+        <location filename="../../ui/counter_window.py" line="506"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="506"/>
+        <location filename="../../ui/counter_window.py" line="513"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -749,126 +918,151 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="569"/>
+        <location filename="../../ui/counter_window.py" line="576"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="642"/>
+        <location filename="../../ui/counter_window.py" line="653"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="694"/>
+        <location filename="../../ui/counter_window.py" line="664"/>
+        <source>本柜台未配置读卡器</source>
+        <translation>No card reader at this counter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="679"/>
+        <source>本公司卡</source>
+        <translation>GasDesk card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="681"/>
+        <source>工具卡（{maker}）— 不能办理业务</source>
+        <translation>Tool card ({maker}) — no transactions on it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="683"/>
+        <source>读卡器中：{owner}（新卡，尚未发卡）</source>
+        <translation>In the reader: {owner} (new card, not issued yet)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="684"/>
+        <source>读卡器中：{owner}，卡号 {serial}</source>
+        <translation>In the reader: {owner}, card {serial}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="733"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="700"/>
+        <location filename="../../ui/counter_window.py" line="739"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="704"/>
+        <location filename="../../ui/counter_window.py" line="743"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="712"/>
+        <location filename="../../ui/counter_window.py" line="751"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="391"/>
-        <location filename="../../ui/counter_window.py" line="720"/>
+        <location filename="../../ui/counter_window.py" line="398"/>
+        <location filename="../../ui/counter_window.py" line="759"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="745"/>
+        <location filename="../../ui/counter_window.py" line="784"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="800"/>
+        <location filename="../../ui/counter_window.py" line="839"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="803"/>
+        <location filename="../../ui/counter_window.py" line="842"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="830"/>
+        <location filename="../../ui/counter_window.py" line="869"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="831"/>
+        <location filename="../../ui/counter_window.py" line="870"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="839"/>
+        <location filename="../../ui/counter_window.py" line="878"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="894"/>
+        <location filename="../../ui/counter_window.py" line="933"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="902"/>
+        <location filename="../../ui/counter_window.py" line="941"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="904"/>
+        <location filename="../../ui/counter_window.py" line="943"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="908"/>
+        <location filename="../../ui/counter_window.py" line="947"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="935"/>
+        <location filename="../../ui/counter_window.py" line="974"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="938"/>
+        <location filename="../../ui/counter_window.py" line="977"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="943"/>
+        <location filename="../../ui/counter_window.py" line="982"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="947"/>
+        <location filename="../../ui/counter_window.py" line="986"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="948"/>
+        <location filename="../../ui/counter_window.py" line="987"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="302"/>
-        <location filename="../../ui/counter_window.py" line="914"/>
+        <location filename="../../ui/counter_window.py" line="308"/>
+        <location filename="../../ui/counter_window.py" line="953"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="922"/>
+        <location filename="../../ui/counter_window.py" line="961"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -2934,114 +3128,166 @@ Received {tendered} yuan   Change {change} yuan</translation>
 <context>
     <name>TrainingWindow</name>
     <message>
-        <location filename="../../ui/training_window.py" line="28"/>
+        <location filename="../../ui/training_window.py" line="30"/>
         <source>燃气表已充值</source>
         <translation>Gas loaded into the meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="60"/>
+        <location filename="../../ui/training_window.py" line="62"/>
         <source>GasDesk 培训设备</source>
         <translation>GasDesk training devices</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="60"/>
+        <location filename="../../ui/training_window.py" line="62"/>
         <source>GasDesk 演示设备（演示模式）</source>
         <translation>GasDesk demo devices (demo mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="67"/>
+        <location filename="../../ui/training_window.py" line="69"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="69"/>
+        <location filename="../../ui/training_window.py" line="71"/>
         <source>演示模式 · 所有业务无效</source>
         <translation>Demo mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="75"/>
+        <location filename="../../ui/training_window.py" line="77"/>
         <source>读卡器与燃气表</source>
         <translation>Card reader and gas meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="76"/>
+        <location filename="../../ui/training_window.py" line="78"/>
         <source>插入空白卡</source>
         <translation>Insert blank card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="78"/>
+        <location filename="../../ui/training_window.py" line="80"/>
         <source>插入燃气表</source>
         <translation>Load into meter</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="89"/>
+        <location filename="../../ui/training_window.py" line="93"/>
+        <source>插入新厂家卡</source>
+        <translation>Insert a new maker card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="97"/>
+        <source>厂家卡插入燃气表</source>
+        <translation>Put the maker card into the meter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="107"/>
+        <source>厂家卡：{name}</source>
+        <translation>Maker card: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="120"/>
         <source>故障演练（可在业务进行中切换）</source>
         <translation>Fault drills (switch them during an operation too)</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="105"/>
+        <location filename="../../ui/training_window.py" line="136"/>
         <source>收据预览</source>
         <translation>Receipt preview</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="111"/>
+        <location filename="../../ui/training_window.py" line="142"/>
         <source>收据预览（打印后刷新）</source>
         <translation>Receipt preview (refreshed after printing)</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="177"/>
+        <location filename="../../ui/training_window.py" line="209"/>
         <source>拔出卡</source>
         <translation>Remove card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="177"/>
+        <location filename="../../ui/training_window.py" line="209"/>
         <source>插入卡</source>
         <translation>Insert card</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="178"/>
+        <location filename="../../ui/training_window.py" line="213"/>
+        <source>拔出厂家卡</source>
+        <translation>Take out the maker card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="213"/>
+        <source>插入厂家卡</source>
+        <translation>Insert the maker card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="216"/>
+        <source>读卡器中有卡（厂家卡：{name}）</source>
+        <translation>Card in the reader (maker card: {name})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="218"/>
         <source>读卡器中有卡</source>
         <translation>Card in reader</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="178"/>
+        <location filename="../../ui/training_window.py" line="220"/>
         <source>读卡器中无卡</source>
         <translation>No card in reader</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="194"/>
+        <location filename="../../ui/training_window.py" line="237"/>
         <source>已开启故障：{0}</source>
         <translation>Fault on: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="194"/>
+        <location filename="../../ui/training_window.py" line="237"/>
         <source>已关闭故障：{0}</source>
         <translation>Fault off: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="200"/>
+        <location filename="../../ui/training_window.py" line="243"/>
         <source>已插入空白卡</source>
         <translation>Blank card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="206"/>
+        <location filename="../../ui/training_window.py" line="249"/>
         <source>已拔出卡</source>
         <translation>Card removed</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="210"/>
+        <location filename="../../ui/training_window.py" line="253"/>
         <source>已插入卡</source>
         <translation>Card inserted</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="215"/>
+        <location filename="../../ui/training_window.py" line="258"/>
+        <location filename="../../ui/training_window.py" line="298"/>
         <source>请先加载一个有燃气表的账户</source>
         <translation>Load an account with a gas meter first</translation>
     </message>
     <message>
-        <location filename="../../ui/training_window.py" line="228"/>
+        <location filename="../../ui/training_window.py" line="271"/>
+        <location filename="../../ui/training_window.py" line="311"/>
         <source>燃气表：{outcome}</source>
         <translation>Gas meter: {outcome}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="282"/>
+        <source>已插入新厂家卡（{name}）</source>
+        <translation>New maker card inserted ({name})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="288"/>
+        <source>已拔出厂家卡</source>
+        <translation>Maker card taken out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="291"/>
+        <source>已插入厂家卡</source>
+        <translation>Maker card inserted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/training_window.py" line="293"/>
+        <source>手中没有厂家卡，请先插入新厂家卡</source>
+        <translation>No maker card in hand: insert a new maker card first</translation>
     </message>
 </context>
 <context>
