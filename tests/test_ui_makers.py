@@ -132,6 +132,43 @@ def test_the_card_line_names_whose_card_is_in_the_reader(qtbot, hall, station, c
     assert session.maker_name("gasdesk") is None
 
 
+def test_an_old_card_is_formatted_from_the_card_menu_and_the_active_card_refused(
+    qtbot, hall, station, clerk_window
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services.cards import ReplaceCardRequest
+
+    win, session = clerk_window, clerk_window.session
+    station.insert_new("xfa")
+    opened = session.cards.open_account(session.actor, opening_request(n=62))
+
+    def answer_yes() -> None:
+        qtbot.waitUntil(lambda: win.format_box is not None, timeout=WAIT)
+        box = win.format_box
+        yes = next(
+            b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+        )
+        yes.click()
+
+    win.format_card_action.trigger()  # the account's card in use: refused, the card unchanged
+    answer_yes()
+    qtbot.waitUntil(lambda: "不能格式化" in win.message.text(), timeout=WAIT)
+    assert station.double.card()["kh"] == opened.card_serial
+
+    old = station.take_out()
+    station.insert_new("xfa")
+    session.cards.replace(
+        session.actor, ReplaceCardRequest(uuid.uuid4(), opened.account_no, "NEW0000062", "lost")
+    )
+    station.insert_card(old)
+    win.format_card_action.trigger()
+    answer_yes()
+    qtbot.waitUntil(lambda: "已格式化为新卡" in win.message.text(), timeout=WAIT)
+    assert opened.card_serial in win.message.text()
+    assert (station.double.card()["state"], station.double.card()["kh"]) == ("new", "")
+
+
 def test_a_tool_card_and_an_unknown_card_are_said_so(qtbot, hall, station, clerk_window):
     win = clerk_window
     station.double.insert_tool(MARKS["qcb"], "clear")

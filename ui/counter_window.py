@@ -265,6 +265,7 @@ class CounterWindow(QMainWindow):
             self.addAction(action)
         self.setCentralWidget(central)
         self._add_view_menu()
+        self._add_card_menu()
         self._add_admin_menu()
 
         # status bar
@@ -351,6 +352,46 @@ class CounterWindow(QMainWindow):
             group.addAction(action)
             sizes.addAction(action)
             self.font_scale_actions[scale] = action
+
+    # ------------------------------------------------------------------ cards
+
+    def _add_card_menu(self) -> None:
+        """卡片 → 格式化旧卡: a replaced or closed account's maker card back to a new card."""
+        menu = self.menuBar().addMenu(self.tr("卡片"))
+        self.format_card_action = menu.addAction(self.tr("格式化旧卡"))
+        self.format_card_action.triggered.connect(self.format_card)
+        self.format_box: QMessageBox | None = None
+
+    def format_card(self) -> None:
+        """After a question, the card in the reader is formatted (off the GUI thread)."""
+        if self.current_dialog is not None or self.format_box is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("格式化旧卡"),
+            self.tr("将读卡器中的旧卡格式化为厂家新卡？\n在用的燃气卡不能格式化。"),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        yes = box.addButton(self.tr("格式化 (Enter)"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消 (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        self.format_box = box
+        session = self.session
+
+        def answered(_code: int) -> None:
+            self.format_box = None
+            if box.clickedButton() is not yes:
+                return
+            run_in_background(
+                session.format_card,
+                lambda serial: self.show_message(self.tr("卡号 {0} 已格式化为新卡").format(serial)),
+                lambda error: self.show_message(error_text(error), error=True),
+                parent=self,
+            )
+
+        box.finished.connect(answered)
+        box.open()
 
     # ------------------------------------------------------------------ administration
 

@@ -318,6 +318,11 @@ class CounterSession:
         """Read the inserted card (settling any interrupted write of its account)."""
         return self.cards.read(self.actor)
 
+    def format_card(self) -> str:
+        """格式化旧卡: the card in the reader, no longer in use, becomes a new card of its maker
+        (the active card of an open account is refused); the card number it had."""
+        return self.cards.format_card(self.actor)
+
     def start_on_card(self) -> CardAtCounter:
         """退气/补气 start: the open shift (请先开班), then the card in the reader."""
         self.require_shift()

@@ -704,32 +704,32 @@
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="302"/>
+        <location filename="../../ui/counter_window.py" line="303"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="303"/>
+        <location filename="../../ui/counter_window.py" line="304"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="304"/>
+        <location filename="../../ui/counter_window.py" line="305"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="305"/>
+        <location filename="../../ui/counter_window.py" line="306"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="306"/>
+        <location filename="../../ui/counter_window.py" line="307"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="506"/>
+        <location filename="../../ui/counter_window.py" line="547"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
@@ -769,15 +769,15 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="931"/>
-        <location filename="../../ui/counter_window.py" line="955"/>
+        <location filename="../../ui/counter_window.py" line="972"/>
+        <location filename="../../ui/counter_window.py" line="996"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="309"/>
-        <location filename="../../ui/counter_window.py" line="473"/>
+        <location filename="../../ui/counter_window.py" line="310"/>
+        <location filename="../../ui/counter_window.py" line="514"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
@@ -793,7 +793,7 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="214"/>
-        <location filename="../../ui/counter_window.py" line="667"/>
+        <location filename="../../ui/counter_window.py" line="708"/>
         <source>读卡器中无卡</source>
         <translation>No card in the reader</translation>
     </message>
@@ -804,113 +804,141 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="260"/>
-        <location filename="../../ui/counter_window.py" line="981"/>
+        <location filename="../../ui/counter_window.py" line="1022"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="288"/>
-        <location filename="../../ui/counter_window.py" line="935"/>
+        <location filename="../../ui/counter_window.py" line="289"/>
+        <location filename="../../ui/counter_window.py" line="976"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="293"/>
+        <location filename="../../ui/counter_window.py" line="294"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="295"/>
+        <location filename="../../ui/counter_window.py" line="296"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="301"/>
+        <location filename="../../ui/counter_window.py" line="302"/>
         <source>凭证</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="315"/>
+        <location filename="../../ui/counter_window.py" line="316"/>
         <source>演示模式</source>
         <translation>Demo mode</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="342"/>
+        <location filename="../../ui/counter_window.py" line="343"/>
         <source>显示</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="343"/>
+        <location filename="../../ui/counter_window.py" line="344"/>
         <source>字号</source>
         <translation>Text size</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="347"/>
+        <location filename="../../ui/counter_window.py" line="348"/>
         <source>自动（按屏幕）</source>
         <translation>Automatic (from the screen)</translation>
     </message>
     <message>
+        <location filename="../../ui/counter_window.py" line="360"/>
+        <source>卡片</source>
+        <translation>Card</translation>
+    </message>
+    <message>
         <location filename="../../ui/counter_window.py" line="361"/>
+        <location filename="../../ui/counter_window.py" line="371"/>
+        <source>格式化旧卡</source>
+        <translation>Format an old card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="372"/>
+        <source>将读卡器中的旧卡格式化为厂家新卡？
+在用的燃气卡不能格式化。</source>
+        <translation>Format the old card in the reader back to a new card of its maker?
+A card in use cannot be formatted.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="376"/>
+        <source>格式化 (Enter)</source>
+        <translation>Format (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="388"/>
+        <source>卡号 {0} 已格式化为新卡</source>
+        <translation>Card {0} was formatted to a new card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="402"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="362"/>
+        <location filename="../../ui/counter_window.py" line="403"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="365"/>
+        <location filename="../../ui/counter_window.py" line="406"/>
         <source>用户</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="366"/>
+        <location filename="../../ui/counter_window.py" line="407"/>
         <source>营业厅设置</source>
         <translation>Hall settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="367"/>
+        <location filename="../../ui/counter_window.py" line="408"/>
         <source>价目表</source>
         <translation>Price list</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="368"/>
+        <location filename="../../ui/counter_window.py" line="409"/>
         <source>价格/调价</source>
         <translation>Prices / price change</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="369"/>
+        <location filename="../../ui/counter_window.py" line="410"/>
         <source>本柜台设备</source>
         <translation>Devices of this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="370"/>
+        <location filename="../../ui/counter_window.py" line="411"/>
         <source>卡片厂家</source>
         <translation>Card makers</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="428"/>
+        <location filename="../../ui/counter_window.py" line="469"/>
         <source>密码已修改</source>
         <translation>Password changed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="458"/>
+        <location filename="../../ui/counter_window.py" line="499"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="462"/>
+        <location filename="../../ui/counter_window.py" line="503"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="506"/>
+        <location filename="../../ui/counter_window.py" line="547"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="513"/>
+        <location filename="../../ui/counter_window.py" line="554"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -918,151 +946,152 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="576"/>
+        <location filename="../../ui/counter_window.py" line="617"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="653"/>
+        <location filename="../../ui/counter_window.py" line="694"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="664"/>
+        <location filename="../../ui/counter_window.py" line="705"/>
         <source>本柜台未配置读卡器</source>
         <translation>No card reader at this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="679"/>
+        <location filename="../../ui/counter_window.py" line="720"/>
         <source>本公司卡</source>
         <translation>GasDesk card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="681"/>
+        <location filename="../../ui/counter_window.py" line="722"/>
         <source>工具卡（{maker}）— 不能办理业务</source>
         <translation>Tool card ({maker}) — no transactions on it</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="683"/>
+        <location filename="../../ui/counter_window.py" line="724"/>
         <source>读卡器中：{owner}（新卡，尚未发卡）</source>
         <translation>In the reader: {owner} (new card, not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="684"/>
+        <location filename="../../ui/counter_window.py" line="725"/>
         <source>读卡器中：{owner}，卡号 {serial}</source>
         <translation>In the reader: {owner}, card {serial}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="733"/>
+        <location filename="../../ui/counter_window.py" line="774"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="739"/>
+        <location filename="../../ui/counter_window.py" line="780"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="743"/>
+        <location filename="../../ui/counter_window.py" line="784"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="751"/>
+        <location filename="../../ui/counter_window.py" line="792"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="398"/>
-        <location filename="../../ui/counter_window.py" line="759"/>
+        <location filename="../../ui/counter_window.py" line="439"/>
+        <location filename="../../ui/counter_window.py" line="800"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="784"/>
+        <location filename="../../ui/counter_window.py" line="825"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="839"/>
+        <location filename="../../ui/counter_window.py" line="880"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="842"/>
+        <location filename="../../ui/counter_window.py" line="883"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="869"/>
+        <location filename="../../ui/counter_window.py" line="910"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="870"/>
+        <location filename="../../ui/counter_window.py" line="911"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="878"/>
+        <location filename="../../ui/counter_window.py" line="919"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="933"/>
+        <location filename="../../ui/counter_window.py" line="974"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="941"/>
+        <location filename="../../ui/counter_window.py" line="982"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="943"/>
+        <location filename="../../ui/counter_window.py" line="984"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="947"/>
+        <location filename="../../ui/counter_window.py" line="988"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="974"/>
+        <location filename="../../ui/counter_window.py" line="1015"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="977"/>
+        <location filename="../../ui/counter_window.py" line="1018"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="982"/>
+        <location filename="../../ui/counter_window.py" line="1023"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="986"/>
+        <location filename="../../ui/counter_window.py" line="1027"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="987"/>
+        <location filename="../../ui/counter_window.py" line="377"/>
+        <location filename="../../ui/counter_window.py" line="1028"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="308"/>
-        <location filename="../../ui/counter_window.py" line="953"/>
+        <location filename="../../ui/counter_window.py" line="309"/>
+        <location filename="../../ui/counter_window.py" line="994"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="961"/>
+        <location filename="../../ui/counter_window.py" line="1002"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
