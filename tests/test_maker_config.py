@@ -14,6 +14,11 @@ from app.services.security import AdminActor
 ENTRY = {"code": "xfa", "name": "先锋", "library": "C:\\GasDesk\\makers\\xf.dll"}
 
 
+def test_a_counters_own_key_seed_overrides_the_halls():
+    assert maker_from({**ENTRY, "key_seed": "HALL"}).key_seed == "HALL"
+    assert maker_from({**ENTRY, "key_seed": "HALL"}, {"key_seed": "LOCAL"}).key_seed == "LOCAL"
+
+
 def test_a_maker_entry_with_its_counters_port():
     maker = maker_from({**ENTRY, "dqdm": "9A1B", "messages": {"-150": "表具锁定"}}, {"port": 4})
     assert (maker.code, maker.port, maker.baud, maker.dqdm) == ("xfa", 4, 9600, "9A1B")

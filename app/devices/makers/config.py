@@ -103,7 +103,8 @@ def maker_from(
         bjql=_int(entry, "bjql", 5, (0, 99_999), "报警气量", code),
         czsx=_int(entry, "czsx", 500, (0, 99_999_999), "充值上限", code),
         tzed=_int(entry, "tzed", 0, (0, 99_999), "透支额度", code),
-        key_seed=str(entry.get("key_seed", "")),
+        # a counter's own key seed (config.toml) keeps it out of the hall settings' audit trail
+        key_seed=str(local.get("key_seed", entry.get("key_seed", ""))),
         yhh_in_write=bool(entry.get("yhh_in_write", False)),
         price_by_ptr=bool(entry.get("price_by_ptr", False)),
         messages=messages,
