@@ -104,7 +104,7 @@ class CardSlot:
             if token is None:
                 seen = None
             elif token[0]:
-                return (True, (driver.maker, token[1]))
+                return token  # each driver's own token (an insertion, or its maker code)
         return seen
 
     def forget(self) -> None:
