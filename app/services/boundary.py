@@ -241,7 +241,21 @@ def _refuse(what: str, value: object, expected: str) -> InvalidInput:
     )
 
 
+_LABELS: dict[tuple[str, Sequence[object]], str] = {}
+
+
 def _label(name: str, meta: Sequence[object]) -> str:
+    """The Chinese name of the field in messages (worked out once per field and rules)."""
+    try:
+        return _LABELS[name, meta]
+    except KeyError:
+        what = _LABELS[name, meta] = _label_of(name, meta)
+        return what
+    except TypeError:  # unhashable rules: not cached
+        return _label_of(name, meta)
+
+
+def _label_of(name: str, meta: Sequence[object]) -> str:
     for rule in meta:
         what = getattr(rule, "what", None)
         if what:
@@ -349,15 +363,34 @@ FIELD_LABELS = {
 }
 
 
+def _shape_of(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    return typing.get_origin(tp), typing.get_args(tp)
+
+
+_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``typing.get_origin`` and ``get_args`` of ``tp``, worked out once per annotation: the
+    boundary checks every argument of every service call by the same few annotations."""
+    try:
+        return _SHAPES[tp]
+    except KeyError:
+        shape = _SHAPES[tp] = _shape_of(tp)
+        return shape
+    except TypeError:  # an unhashable annotation: not cached
+        return _shape_of(tp)
+
+
 def _check(tp: Any, value: object, name: str, meta: Sequence[object] = ()) -> object:
     """``value`` checked against the annotation ``tp`` (normalised where a rule says so)."""
     what = _label(name, meta)
-    origin = typing.get_origin(tp)
+    origin, args = _shape(tp)
     if origin is Annotated:
-        base, *rules = typing.get_args(tp)
+        base, *rules = args
         return _check(base, value, name, (*rules, *meta))
     if origin in (Union, types.UnionType):
-        arms = typing.get_args(tp)
+        arms = args
         optional = type(None) in arms
         if optional and isinstance(value, str) and not unicodedata.normalize("NFKC", value).strip():
             return None  # an optional field left empty
@@ -379,7 +412,7 @@ def _check(tp: Any, value: object, name: str, meta: Sequence[object] = ()) -> ob
     if value is None:
         raise InvalidInput(f"请填写{what}", f"{name}: None where {tp} is expected")
     if origin is typing.Literal:
-        if value not in typing.get_args(tp):
+        if value not in args:
             raise _refuse(what, value, str(tp))
         return value
     if origin in (tuple, list, Sequence):
@@ -492,18 +525,35 @@ def field_hints(owner: Any) -> dict[str, Any]:
     return hints
 
 
+@functools.cache
+def _checked_fields(owner: type) -> tuple[tuple[str, Any], ...]:
+    """The fields of a dataclass the boundary checks (given to its constructor, annotated),
+    with their annotations: worked out once per class."""
+    hints = _hints(owner)
+    return tuple(
+        (f.name, hints[f.name]) for f in dataclasses.fields(owner) if f.init and f.name in hints
+    )
+
+
 def _check_dataclass(value: Any, name: str) -> Any:
-    hints = _hints(type(value))
     changes = {}
-    for f in dataclasses.fields(value):
-        if not f.init or f.name not in hints:
-            continue
-        current = getattr(value, f.name)
-        with field_of(f.name):  # the form marks the field the clerk must correct
-            checked = _check(hints[f.name], current, f.name)
-        if checked is not current:
-            changes[f.name] = checked
+    field_name = name
+    try:
+        for field_name, hint in _checked_fields(type(value)):
+            current = getattr(value, field_name)
+            checked = _check(hint, current, field_name)
+            if checked is not current and _differs(checked, current):
+                changes[field_name] = checked
+    except Exception:
+        with field_of(field_name):  # the form marks the field the clerk must correct
+            raise
     return dataclasses.replace(value, **changes) if changes else value
+
+
+def _differs(checked: object, current: object) -> bool:
+    # a normalised text equal to the given one (a fresh str object) needs no copy of the value;
+    # anything else checked anew (a tuple rebuilt, a mapping copied) is taken as checked
+    return not (type(checked) is str and type(current) is str and checked == current)
 
 
 # ---------------------------------------------------------------- the decorator
@@ -520,11 +570,15 @@ def service(func: F) -> F:
     def checked(*args: Any, **kwargs: Any) -> Any:
         hints = _hints(func)
         bound = signature.bind(*args, **kwargs)
-        for name, value in list(bound.arguments.items()):
-            if name in UNCHECKED or name not in hints:
-                continue
-            with field_of(name):
+        name = ""
+        try:
+            for name, value in list(bound.arguments.items()):
+                if name in UNCHECKED or name not in hints:
+                    continue
                 bound.arguments[name] = _check(hints[name], value, name)
+        except Exception:
+            with field_of(name):  # the argument that failed, unless a field in it was named
+                raise
         return func(*bound.args, **bound.kwargs)
 
     checked.__service_boundary__ = True  # type: ignore[attr-defined]
