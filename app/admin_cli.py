@@ -115,7 +115,11 @@ def _makers(config: LocalConfig, args: argparse.Namespace) -> int:
 
     ctx = build_context(config)
     if args.maker_task == "show":
-        print(json.dumps(list(card_makers(ctx)), ensure_ascii=False, indent=2))
+        shown = [
+            {**entry, "key_seed": "***"} if entry.get("key_seed") else dict(entry)
+            for entry in card_makers(ctx)
+        ]
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
         return 0
     try:
         entries = json.loads(args.file.read_text(encoding="utf-8"))

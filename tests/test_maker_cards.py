@@ -416,3 +416,49 @@ def test_kill_9_of_the_counter_at_each_step_of_an_interface_sale_settles_once(
     meter.insert(station.double)
     meter.insert(station.double)
     assert meter.credited_total == (m3(30) if landed else 0)  # never a double credit
+
+
+def test_a_replacement_after_the_meter_took_the_last_purchase_neither_credits_nor_sticks(
+    hall, station
+):
+    opened = open_on(hall, station, "xfa")
+    counter = station.counter(hall.ctx)
+    counter.sell(hall.clerk, uuid.uuid4(), volume=m3(20))
+    meter = InterfaceMeterSimulator(opened.meter_no, "A")
+    assert meter.insert(station.double).credited == m3(20)  # taken, then the card is lost
+    station.take_out()
+    station.insert_new("xfa")
+    counter.replace(
+        hall.clerk, ReplaceCardRequest(uuid.uuid4(), opened.account_no, "NEW0000009", "lost")
+    )
+    assert (card(station)["cs"], card(station)["ql"]) == (1, 20)  # whether taken is not known
+    again = meter.insert(station.double)  # the meter knows: its count is the card's
+    assert again.outcome is MeterOutcome.NOTHING_NEW and meter.credited_total == m3(20)
+    assert card(station)["ql"] == 0
+    sold = counter.sell(hall.clerk, uuid.uuid4(), volume=m3(5))  # sells on as usual
+    assert sold.sale.purchase_count == 2
+    assert meter.insert(station.double).credited == m3(5)
+
+
+def test_a_replacement_onto_another_makers_card_is_refused_before_anything_is_recorded(
+    hall, station
+):
+    opened = open_on(hall, station, "xfa")
+    station.take_out()
+    station.insert_new("qcb")
+    with refused(RuleViolation, "同一厂家"):
+        station.counter(hall.ctx).replace(
+            hall.clerk, ReplaceCardRequest(uuid.uuid4(), opened.account_no, "NEW0000010", "lost")
+        )
+    view = account_view(hall.ctx, hall.clerk, opened.account_no)
+    assert view.summary.card_serial == opened.card_serial  # the old card is still the one
+    assert card(station)["state"] == "new"
+
+
+def test_a_card_never_registered_still_holding_gas_is_not_formatted(hall, station):
+    station.insert_new("xfa")
+    foreign = dict(station.double.card(), state="user", kh="OLD0000001", dqdm="9A01", ql=7, cs=3)
+    station.double.write_card(foreign)  # an old system's card, its gas never loaded
+    with refused(RuleViolation, "未在本系统登记"):
+        station.counter(hall.ctx).format_card(hall.clerk)
+    assert card(station)["ql"] == 7 and card(station)["state"] == "user"

@@ -40,6 +40,8 @@ def test_a_maker_entry_with_its_counters_port():
         ({"messages": {"x": "y"}}, None, "错误代码表"),
         ({}, {"port": 0}, "串口号"),
         ({}, {"baud": 300}, "波特率"),
+        ({"encoding": "klingon"}, None, "文字编码"),
+        ({"yhh_in_write": "false"}, None, "接口变体"),
     ],
 )
 def test_a_bad_maker_entry_is_refused_in_chinese(change, local, text):
@@ -77,6 +79,8 @@ def test_a_write_is_settled_by_the_cards_count_and_gas():
     # a refund: count back by one, gas taken off
     assert _landed(3, 0, 3, before=(4, 2000), after=(3, 0)) is True
     assert _landed(4, 2000, 3, before=(4, 2000), after=(3, 0)) is False
+    # a refund that did not land, its gas since taken by the meter: not landed either
+    assert _landed(4, 0, 4, before=(4, 2000), after=(3, 0)) is False
     # written before the gas was recorded (migration 0009): the count alone decides
     assert write_landed(
         CardReading("C1", 4, 123, 0),
@@ -140,7 +144,9 @@ def test_an_administrator_loads_the_makers_and_the_doctor_asks_each_library(tmp_
     library = build(tmp_path / "lib", "A")
     assert _run(tmp_path, "admin", "demo", "--customers", "1").returncode == 0
     makers = tmp_path / "makers.json"
-    makers.write_text(json.dumps([{**ENTRY, "library": str(library)}]), encoding="utf-8")
+    makers.write_text(
+        json.dumps([{**ENTRY, "library": str(library), "key_seed": "SEED-A"}]), encoding="utf-8"
+    )
     wrong = _run(tmp_path, "admin", "makers", "load", str(makers), "--user", "admin", stdin="x\n")
     assert wrong.returncode == 2 and "用户名或密码" in wrong.stderr, wrong.stderr
     loaded = _run(
@@ -149,6 +155,7 @@ def test_an_administrator_loads_the_makers_and_the_doctor_asks_each_library(tmp_
     assert loaded.returncode == 0, loaded.stderr
     shown = json.loads(_run(tmp_path, "admin", "makers", "show").stdout)
     assert [entry["library"] for entry in shown] == [str(library)]
+    assert shown[0]["key_seed"] == "***"  # the seed is not printed
 
     doctor = _run(tmp_path, "admin", "doctor")
     line = next(line for line in doctor.stdout.splitlines() if " makers: " in line)

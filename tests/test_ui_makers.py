@@ -142,6 +142,7 @@ def test_an_old_card_is_formatted_from_the_card_menu_and_the_active_card_refused
     win, session = clerk_window, clerk_window.session
     station.insert_new("xfa")
     opened = session.cards.open_account(session.actor, opening_request(n=62))
+    qtbot.waitUntil(lambda: opened.card_serial in owner(win), timeout=WAIT)
 
     def answer_yes() -> None:
         qtbot.waitUntil(lambda: win.format_box is not None, timeout=WAIT)
@@ -157,11 +158,14 @@ def test_an_old_card_is_formatted_from_the_card_menu_and_the_active_card_refused
     assert station.double.card()["kh"] == opened.card_serial
 
     old = station.take_out()
+    qtbot.waitUntil(lambda: owner(win) == "读卡器中无卡", timeout=WAIT)
     station.insert_new("xfa")
     session.cards.replace(
         session.actor, ReplaceCardRequest(uuid.uuid4(), opened.account_no, "NEW0000062", "lost")
     )
+    emptied(qtbot, win, station)  # the window sees the slot empty, then the old card
     station.insert_card(old)
+    qtbot.waitUntil(lambda: "黑名单" in win.message.text(), timeout=WAIT)
     win.format_card_action.trigger()
     answer_yes()
     qtbot.waitUntil(lambda: "已格式化为新卡" in win.message.text(), timeout=WAIT)

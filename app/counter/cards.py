@@ -492,7 +492,14 @@ class CardOperations:
         if read.image is None:
             raise RuleViolation("此卡是新卡（空白卡），无需格式化", "card already blank")
         serial = read.image.serial
-        check_formattable(self.ctx, actor, read.maker, serial)
+        registered_for = check_formattable(self.ctx, actor, read.maker, serial)
+        # a replaced card's gas went onto its replacement, a closed account's was settled;
+        # the gas on a card this hall never registered is nobody's to wipe
+        if registered_for is None and read.image.reading().has_unloaded_purchase:
+            raise RuleViolation(
+                "此卡未在本系统登记且卡内还有未插表的气量，不能格式化，请联系班长",
+                f"unregistered card {serial} holds {read.image.pending_volume}",
+            )
         self.reader.format_card(read)
         record_formatted(self.ctx, actor, read.maker, serial)
         return serial

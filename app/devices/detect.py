@@ -100,7 +100,13 @@ class CardSlot:
         """The first driver that sees a card tells which; None when one cannot tell."""
         seen: tuple[bool, object] | None = (False, None)
         for driver in self.drivers:
-            token = driver.card_token()
+            try:
+                token = driver.card_token()
+            except ReaderUnplugged:
+                raise
+            except CardReaderError as error:  # one maker's library failing: the poll reads
+                log.warning("card driver %s cannot tell presence: %s", driver.maker, error)
+                token = None
             if token is None:
                 seen = None
             elif token[0]:

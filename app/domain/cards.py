@@ -115,7 +115,8 @@ def write_landed(
     target_volume: int | None,
 ) -> bool | None:
     """Whether a pending write landed, from the card as read now: True (count and gas as
-    targeted, or the gas since taken by the meter), False (as before the write), None (neither:
+    targeted, or the gas since taken by the meter), False (as before the write, or its gas
+    since taken by the meter: a refund that did not land), None (neither:
     the card and the records disagree). Writes recorded before the gas was kept (volumes None)
     are decided by the count alone."""
     count, gas = reading.purchase_count, reading.pending_volume
@@ -123,7 +124,9 @@ def write_landed(
     as_targeted = count == target_count and (
         target_volume is None or gas == target_volume or loaded_since
     )
-    as_before = count == previous_count and (previous_volume is None or gas == previous_volume)
+    as_before = count == previous_count and (
+        previous_volume is None or gas == previous_volume or loaded_since
+    )
     if as_targeted:
         return True  # (both: a write that changes nothing on the card has nothing to void)
     return False if as_before else None

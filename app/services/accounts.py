@@ -276,6 +276,17 @@ def new_card(
     return card
 
 
+def require_same_maker(account: Account, maker: str) -> None:
+    """A new card for an account is of the maker its meter takes: the maker of the card it
+    replaces (another maker's card needs another meter: a meter replacement)."""
+    for card in account.cards:
+        if card.status == "active" and card.maker != maker:
+            raise RuleViolation(
+                "新卡与原卡不是同一厂家的卡，燃气表不会接受；请放入同一厂家的空白卡（更换厂家需换表）",
+                f"account {account.account_no}: card of {card.maker}, new card of {maker}",
+            )
+
+
 def retire_cards(ctx: Context, account: Account, status: str) -> list[str]:
     """Take the account's active cards out of use; returns their serials."""
     serials = []
@@ -514,6 +525,8 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         account.customer_id = owner.id
         card_id = None
         if card_serial:
+            with field_of("new_card_serial"):
+                require_same_maker(account, req.new_card_maker)
             retire_cards(ctx, account, "blacklisted")
             with field_of("new_card_serial"):
                 card_id = new_card(session, ctx, account, card_serial, req.new_card_maker).id

@@ -14,7 +14,7 @@ from app.domain.cash import Payment
 from app.errors import InvalidInput, RuleViolation, field_of
 from app.policy import HallPolicy, load_policy
 from app.services import audit
-from app.services.accounts import check_serial, new_card, retire_cards
+from app.services.accounts import check_serial, new_card, require_same_maker, retire_cards
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, CardSerial, MakerCode, Note, service
 from app.services.card_writes import settle_without_card
@@ -112,6 +112,8 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         with field_of("cash_tendered_fen"):
             tendered, change = settle_payment(fee, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, on_duty, payment, fee, policy)
+        with field_of("new_card_serial"):
+            require_same_maker(account, req.new_card_maker)
         retire_cards(ctx, account, "blacklisted")
         with field_of("new_card_serial"):
             card = new_card(session, ctx, account, serial, req.new_card_maker)
@@ -169,11 +171,14 @@ def _formattable(session: Session, maker: str, serial: str) -> str | None:
 
 
 @service
-def check_formattable(ctx: Context, actor: Actor, maker: MakerCode, serial: CardSerial) -> None:
-    """Before 格式化: the card must not be the active card of an open account."""
+def check_formattable(
+    ctx: Context, actor: Actor, maker: MakerCode, serial: CardSerial
+) -> str | None:
+    """Before 格式化: the card must not be the active card of an open account; the account it
+    was registered for (None: a card this hall never registered)."""
     with ctx.reading() as session:
         resolve_actor(session, actor, "format_card")
-        _formattable(session, maker, serial)
+        return _formattable(session, maker, serial)
 
 
 @service

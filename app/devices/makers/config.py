@@ -8,6 +8,7 @@ with a Chinese message naming the field.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -94,6 +95,17 @@ def maker_from(
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 600:
         raise _bad("超时时间（秒）", timeout, code)
     host_python = local.get("host_python", entry.get("host_python"))
+    encoding = entry.get("encoding", "gbk")
+    try:
+        codecs.lookup(str(encoding))
+    except LookupError as error:
+        raise _bad("文字编码", encoding, code) from error
+    flags = {}
+    for flag in ("yhh_in_write", "price_by_ptr"):
+        value = entry.get(flag, False)
+        if not isinstance(value, bool):
+            raise _bad("接口变体设置（true/false）", value, code)
+        flags[flag] = value
     return MakerConfig(
         code=code,
         name=str(name),
@@ -105,10 +117,10 @@ def maker_from(
         tzed=_int(entry, "tzed", 0, (0, 99_999), "透支额度", code),
         # a counter's own key seed (config.toml) keeps it out of the hall settings' audit trail
         key_seed=str(local.get("key_seed", entry.get("key_seed", ""))),
-        yhh_in_write=bool(entry.get("yhh_in_write", False)),
-        price_by_ptr=bool(entry.get("price_by_ptr", False)),
+        yhh_in_write=flags["yhh_in_write"],
+        price_by_ptr=flags["price_by_ptr"],
         messages=messages,
-        encoding=str(entry.get("encoding", "gbk")),
+        encoding=str(encoding),
         timeout=float(timeout),
         host_python=str(host_python) if host_python else None,
         port=_int(local, "port", 1, (1, 255), "串口号", code),

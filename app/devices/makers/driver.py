@@ -172,6 +172,11 @@ class InterfaceCardDriver:
             )
         return volume // M3
 
+    def _klx(self, read: CardRead) -> int:
+        """The card's own type as it was read, else the maker's configured one."""
+        klx = _number(read.fields.get("klx"))
+        return self.config.klx if klx is None else klx
+
     def _date(self) -> str:
         return self.today().strftime("%Y%m%d")
 
@@ -188,7 +193,7 @@ class InterfaceCardDriver:
         kmm = self._key(image.serial)
         args: dict[str, object] = {
             "kmm": kmm,
-            "klx": _number(f.get("klx")) if _number(f.get("klx")) is not None else self.config.klx,
+            "klx": self._klx(read),
             "kh": image.serial,
             "dqdm": image.area_code or self.config.dqdm,
             "yhh": image.customer_no,
@@ -268,7 +273,7 @@ class InterfaceCardDriver:
         kmm = self._key(image.serial)
         args = {
             "kmm": kmm,
-            "klx": _number(read.fields.get("klx")) or self.config.klx,
+            "klx": self._klx(read),
             "kh": image.serial,
             "dqdm": image.area_code or self.config.dqdm,
         }

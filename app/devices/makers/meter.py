@@ -127,6 +127,11 @@ class InterfaceMeterSimulator(GasRegister):
             return MeterLoad(MeterOutcome.REFUSED_OTHER_METER, 0, "此卡已被补卡替换，表不接受")
 
         credit = 0
+        already_taken = ql > 0 and cs == self.count and self.count > 0
+        if already_taken:
+            # a replacement card carrying a purchase this meter took from the lost card: the
+            # count says so, so the gas is not credited again and the card is cleared
+            ql = 0
         if ql > 0:
             if cs != self.count + 1:
                 return MeterLoad(
@@ -157,7 +162,7 @@ class InterfaceMeterSimulator(GasRegister):
             self.credited_total += credit
         updated = dict(card)
         updated.update(state="user", ljyql=self.cumulative, syql=self.remaining)
-        if credit:
+        if credit or already_taken:
             updated["ql"] = 0
         try:
             slot.write_card(updated)
