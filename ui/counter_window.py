@@ -362,20 +362,25 @@ class CounterWindow(QMainWindow):
         self.format_card_action.triggered.connect(self.format_card)
         self.format_box: QMessageBox | None = None
 
+    def _question(self, title: str, text: str, yes_label: str) -> tuple[QMessageBox, object]:
+        """A yes / cancel question (Enter answers yes, Esc cancels), not yet opened."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, self
+        )
+        yes = box.addButton(yes_label, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消 (Esc)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        return box, yes
+
     def format_card(self) -> None:
         """After a question, the card in the reader is formatted (off the GUI thread)."""
         if self.current_dialog is not None or self.format_box is not None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box, yes = self._question(
             self.tr("格式化旧卡"),
             self.tr("将读卡器中的旧卡格式化为厂家新卡？\n在用的燃气卡不能格式化。"),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            self.tr("格式化 (Enter)"),
         )
-        yes = box.addButton(self.tr("格式化 (Enter)"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("取消 (Esc)"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(yes)
         self.format_box = box
         session = self.session
 
@@ -1017,16 +1022,11 @@ class CounterWindow(QMainWindow):
         if self._printing:  # the printer is the session's: it closes at the log-out
             self.show_message(self.tr("正在打印凭证，请稍候再注销"), error=True)
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box, yes = self._question(
             self.tr("注销"),
             self.tr("注销并返回登录界面？\n班次不会交班，重新登录后可继续办理。"),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            self.tr("注销 (Enter)"),
         )
-        yes = box.addButton(self.tr("注销 (Enter)"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.tr("取消 (Esc)"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(yes)
         self.logout_box = box
 
         def answered(_code: int) -> None:

@@ -729,7 +729,7 @@
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="547"/>
+        <location filename="../../ui/counter_window.py" line="552"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
@@ -769,15 +769,15 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="972"/>
-        <location filename="../../ui/counter_window.py" line="996"/>
+        <location filename="../../ui/counter_window.py" line="977"/>
+        <location filename="../../ui/counter_window.py" line="1001"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="310"/>
-        <location filename="../../ui/counter_window.py" line="514"/>
+        <location filename="../../ui/counter_window.py" line="519"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
@@ -793,7 +793,7 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="214"/>
-        <location filename="../../ui/counter_window.py" line="708"/>
+        <location filename="../../ui/counter_window.py" line="713"/>
         <source>读卡器中无卡</source>
         <translation>No card in the reader</translation>
     </message>
@@ -804,13 +804,13 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="260"/>
-        <location filename="../../ui/counter_window.py" line="1022"/>
+        <location filename="../../ui/counter_window.py" line="1026"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="289"/>
-        <location filename="../../ui/counter_window.py" line="976"/>
+        <location filename="../../ui/counter_window.py" line="981"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
@@ -856,89 +856,89 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="361"/>
-        <location filename="../../ui/counter_window.py" line="371"/>
+        <location filename="../../ui/counter_window.py" line="380"/>
         <source>格式化旧卡</source>
         <translation>Format an old card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="372"/>
+        <location filename="../../ui/counter_window.py" line="381"/>
         <source>将读卡器中的旧卡格式化为厂家新卡？
 在用的燃气卡不能格式化。</source>
         <translation>Format the old card in the reader back to a new card of its maker?
 A card in use cannot be formatted.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="376"/>
+        <location filename="../../ui/counter_window.py" line="382"/>
         <source>格式化 (Enter)</source>
         <translation>Format (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="388"/>
+        <location filename="../../ui/counter_window.py" line="393"/>
         <source>卡号 {0} 已格式化为新卡</source>
         <translation>Card {0} was formatted to a new card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="402"/>
+        <location filename="../../ui/counter_window.py" line="407"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="403"/>
+        <location filename="../../ui/counter_window.py" line="408"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="406"/>
+        <location filename="../../ui/counter_window.py" line="411"/>
         <source>用户</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="407"/>
+        <location filename="../../ui/counter_window.py" line="412"/>
         <source>营业厅设置</source>
         <translation>Hall settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="408"/>
+        <location filename="../../ui/counter_window.py" line="413"/>
         <source>价目表</source>
         <translation>Price list</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="409"/>
+        <location filename="../../ui/counter_window.py" line="414"/>
         <source>价格/调价</source>
         <translation>Prices / price change</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="410"/>
+        <location filename="../../ui/counter_window.py" line="415"/>
         <source>本柜台设备</source>
         <translation>Devices of this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="411"/>
+        <location filename="../../ui/counter_window.py" line="416"/>
         <source>卡片厂家</source>
         <translation>Card makers</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="469"/>
+        <location filename="../../ui/counter_window.py" line="474"/>
         <source>密码已修改</source>
         <translation>Password changed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="499"/>
+        <location filename="../../ui/counter_window.py" line="504"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="503"/>
+        <location filename="../../ui/counter_window.py" line="508"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="547"/>
+        <location filename="../../ui/counter_window.py" line="552"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="554"/>
+        <location filename="../../ui/counter_window.py" line="559"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -946,152 +946,151 @@ A card in use cannot be formatted.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="617"/>
+        <location filename="../../ui/counter_window.py" line="622"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="694"/>
+        <location filename="../../ui/counter_window.py" line="699"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="705"/>
+        <location filename="../../ui/counter_window.py" line="710"/>
         <source>本柜台未配置读卡器</source>
         <translation>No card reader at this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="720"/>
+        <location filename="../../ui/counter_window.py" line="725"/>
         <source>本公司卡</source>
         <translation>GasDesk card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="722"/>
+        <location filename="../../ui/counter_window.py" line="727"/>
         <source>工具卡（{maker}）— 不能办理业务</source>
         <translation>Tool card ({maker}) — no transactions on it</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="724"/>
+        <location filename="../../ui/counter_window.py" line="729"/>
         <source>读卡器中：{owner}（新卡，尚未发卡）</source>
         <translation>In the reader: {owner} (new card, not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="725"/>
+        <location filename="../../ui/counter_window.py" line="730"/>
         <source>读卡器中：{owner}，卡号 {serial}</source>
         <translation>In the reader: {owner}, card {serial}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="774"/>
+        <location filename="../../ui/counter_window.py" line="779"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="780"/>
+        <location filename="../../ui/counter_window.py" line="785"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="784"/>
+        <location filename="../../ui/counter_window.py" line="789"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="792"/>
+        <location filename="../../ui/counter_window.py" line="797"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="439"/>
-        <location filename="../../ui/counter_window.py" line="800"/>
+        <location filename="../../ui/counter_window.py" line="444"/>
+        <location filename="../../ui/counter_window.py" line="805"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="825"/>
+        <location filename="../../ui/counter_window.py" line="830"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="880"/>
+        <location filename="../../ui/counter_window.py" line="885"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="883"/>
+        <location filename="../../ui/counter_window.py" line="888"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="910"/>
+        <location filename="../../ui/counter_window.py" line="915"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="911"/>
+        <location filename="../../ui/counter_window.py" line="916"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="919"/>
+        <location filename="../../ui/counter_window.py" line="924"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="974"/>
+        <location filename="../../ui/counter_window.py" line="979"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="982"/>
+        <location filename="../../ui/counter_window.py" line="987"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="984"/>
+        <location filename="../../ui/counter_window.py" line="989"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="988"/>
+        <location filename="../../ui/counter_window.py" line="993"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1015"/>
+        <location filename="../../ui/counter_window.py" line="1020"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1018"/>
+        <location filename="../../ui/counter_window.py" line="1023"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1023"/>
+        <location filename="../../ui/counter_window.py" line="1027"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1027"/>
+        <location filename="../../ui/counter_window.py" line="1028"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="377"/>
-        <location filename="../../ui/counter_window.py" line="1028"/>
+        <location filename="../../ui/counter_window.py" line="371"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="309"/>
-        <location filename="../../ui/counter_window.py" line="994"/>
+        <location filename="../../ui/counter_window.py" line="999"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1002"/>
+        <location filename="../../ui/counter_window.py" line="1007"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
