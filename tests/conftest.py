@@ -91,8 +91,20 @@ def database(request, backend):
     db.url = url  # type: ignore[attr-defined]
     db.seeded_hall = seeded  # type: ignore[attr-defined]
     yield db
+    _wait_for_workers()
     db.dispose()
     template.drop(url)
+
+
+def _wait_for_workers() -> None:
+    """Let the screens' worker jobs (``ui.worker``, Qt's global thread pool) finish before the
+    test's database goes: a job still holding a session would otherwise keep a connection that
+    the drop terminates, and that connection, collected during a later test, warns there."""
+    import sys
+
+    qt_core = sys.modules.get("PySide6.QtCore")
+    if qt_core is not None:
+        qt_core.QThreadPool.globalInstance().waitForDone(10_000)
 
 
 @pytest.fixture
