@@ -370,18 +370,15 @@ def check_makers(found: Findings) -> CheckResult:
         entries = load_card_makers(session)
     if not entries:
         return passed("未配置厂家卡，只用本公司格式的卡 (no card makers configured)")
-    from pathlib import Path
-
     from app.devices.makers.client import MakerHost
-    from app.devices.makers.config import maker_from
+    from app.devices.makers.config import counter_maker
 
-    local = config.extra.get("makers", {})
     answers, problems = [], []
     for entry in entries:
         code = str(entry.get("code"))
         try:
-            maker = maker_from(entry, local.get(code) if isinstance(local, dict) else None)
-            with MakerHost(Path(maker.library), python=maker.host_python, timeout=10) as host:
+            maker = counter_maker(entry, config.extra)
+            with MakerHost.for_maker(maker, timeout=10) as host:
                 rc = host.call("CheckGasCard", {"com": maker.port, "baud": maker.baud}).rc
         except Exception as error:  # a bad entry, a missing library, a host that hangs
             problems.append(f"{code}：{getattr(error, 'user_message', '') or _first_line(error)}")

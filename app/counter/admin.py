@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.context import Context
@@ -249,14 +248,7 @@ class AdminDesk:
 
         entry = form.entry()
         maker = maker_from(entry, self.maker_ports.get(str(entry["code"])))
-        host = MakerHost(
-            Path(maker.library),
-            python=maker.host_python,
-            timeout=maker.timeout,
-            encoding=maker.encoding,
-            keep_alive=False,
-        )
-        with host:
+        with MakerHost.for_maker(maker, keep_alive=False) as host:
             answer = host.call(
                 "CheckGasCard", {"com": maker.port, "baud": maker.baud}, maker.variant
             )

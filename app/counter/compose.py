@@ -315,12 +315,9 @@ def training_maker(base: Path) -> tuple[TrainingMakerCard, CardReader]:
         },
         {"port": TRAINING_MAKER_PORT},
     )
-    host = MakerHost(
-        library,
-        timeout=config.timeout,
-        encoding=config.encoding,
-        env={ENV_DIR: str(slot_dir)},  # set before the host starts: its library reads it
-    )
+    # the slot dir is set before the host starts (its library reads it); the double is built
+    # for this interpreter, never for the 32-bit host Python of makers' DLLs
+    host = MakerHost.for_maker(config, python=None, env={ENV_DIR: str(slot_dir)})
     maker = TrainingMakerCard(
         config.code,
         config.name,
@@ -340,41 +337,20 @@ def devices_for_hall(config: LocalConfig, ctx: Context) -> Devices:
     return devices_from_config(config, makers)
 
 
-def _bundled_host_python() -> str | None:
-    """The 32-bit Python the Windows setup installs beside the counter for makers' DLLs
-    (``makerhost32\\python.exe``, installer/build-windows.md); None elsewhere."""
-    import sys
-    from pathlib import Path
-
-    if sys.platform != "win32":
-        return None
-    candidate = Path(sys.executable).parent / "makerhost32" / "python.exe"
-    return str(candidate) if candidate.is_file() else None
-
-
 def maker_drivers(config: LocalConfig, makers: Sequence[Mapping[str, object]]) -> list[CardReader]:
     """The drivers of the hall's card makers (common interface), in the hall's order, with this
     counter's ``[makers.<code>]`` port and baud rate; a maker that cannot be set up is left out
     with a warning (its cards are then "unknown" at this counter)."""
-    from pathlib import Path
 
     from app.devices.makers.client import MakerHost
-    from app.devices.makers.config import maker_from
+    from app.devices.makers.config import counter_maker
     from app.devices.makers.driver import InterfaceCardDriver
 
-    local = config.extra.get("makers", {})
     drivers: list[CardReader] = []
     for entry in makers:
         try:
-            code = str(entry.get("code"))
-            maker = maker_from(entry, local.get(code) if isinstance(local, dict) else None)
-            host = MakerHost(
-                Path(maker.library),
-                python=maker.host_python or _bundled_host_python(),
-                timeout=maker.timeout,
-                encoding=maker.encoding,
-            )
-            drivers.append(InterfaceCardDriver(maker, host))
+            maker = counter_maker(entry, config.extra)
+            drivers.append(InterfaceCardDriver(maker, MakerHost.for_maker(maker)))
         except Exception as error:  # a bad entry must not take the other makers down
             log.warning("card maker %r not available: %s", entry.get("code"), error)
     return drivers

@@ -40,9 +40,13 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.devices.cardreader import CardReaderError, CardTimeout, NoReader
 from app.devices.makers.host import PROTOCOL
+
+if TYPE_CHECKING:
+    from app.devices.makers.config import MakerConfig
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +242,15 @@ class _Process:
                 stream.close()
 
 
+def bundled_host_python() -> str | None:
+    """The 32-bit Python the Windows setup installs beside the counter for makers' DLLs
+    (``makerhost32\\python.exe``, installer/build-windows.md); None elsewhere."""
+    if sys.platform != "win32":
+        return None
+    candidate = Path(sys.executable).parent / "makerhost32" / "python.exe"
+    return str(candidate) if candidate.is_file() else None
+
+
 class MakerHost:
     """Calls of one maker's library, each run in a host process (see the module docstring).
 
@@ -268,6 +281,19 @@ class MakerHost:
         self._process: _Process | None = None
         self._ids = itertools.count(1)
         self._secrets: deque[str] = deque(maxlen=16)
+
+    @classmethod
+    def for_maker(cls, maker: MakerConfig, **options: object) -> MakerHost:
+        """The host of a configured maker's library: its encoding and time-out, its 32-bit
+        Python (the entry's, else the one the Windows setup puts beside the counter);
+        ``options`` (keep_alive, env, timeout) as for the constructor."""
+        settings: dict[str, object] = {
+            "python": maker.host_python or bundled_host_python(),
+            "timeout": maker.timeout,
+            "encoding": maker.encoding,
+            **options,
+        }
+        return cls(Path(maker.library), **settings)  # type: ignore[arg-type]
 
     @property
     def pid(self) -> int | None:

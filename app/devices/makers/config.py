@@ -126,3 +126,11 @@ def maker_from(
         port=_int(local, "port", 1, (1, 255), "串口号", code),
         baud=_int(local, "baud", 9600, (1200, 115_200), "波特率", code),
     )
+
+
+def counter_maker(entry: Mapping[str, object], extra: Mapping[str, object]) -> MakerConfig:
+    """A hall-settings entry with this counter's ``[makers.<code>]`` table of config.toml
+    (``extra``: the config's other keys)."""
+    tables = extra.get("makers", {})
+    local = tables.get(str(entry.get("code"))) if isinstance(tables, Mapping) else None
+    return maker_from(entry, local if isinstance(local, Mapping) else None)
