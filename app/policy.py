@@ -127,16 +127,21 @@ def policy_from_json(stored: str | None) -> HallPolicy:
     return policy_from(json.loads(stored or "{}"))
 
 
+def store_setting(session: Session, key: str, value: str) -> None:
+    """Write one settings row's stored text, adding the row the first time."""
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
 def save_setting(session: Session, key: str, value: object) -> None:
     """Store one policy value (validated against the policy's fields)."""
     if key not in _FIELDS:
         raise InvalidInput("未知的设置项", f"unknown setting {key!r}")
     value = _checked_value(key, value, stored=False)
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=json.dumps(value)))
-    else:
-        row.value = json.dumps(value)
+    store_setting(session, key, json.dumps(value))
 
 
 WORK_CALENDAR = "work_calendar"
@@ -149,12 +154,7 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 
 def save_calendar(session: Session, calendar: WorkCalendar) -> None:
-    value = json.dumps(calendar.as_json())
-    row = session.get(Setting, WORK_CALENDAR)
-    if row is None:
-        session.add(Setting(key=WORK_CALENDAR, value=value))
-    else:
-        row.value = value
+    store_setting(session, WORK_CALENDAR, json.dumps(calendar.as_json()))
 
 
 RECEIPT_NOTICES = "receipt_notices"
@@ -176,12 +176,7 @@ def save_receipt_notices(session: Session, lines: list[str]) -> None:
     cleaned = [line.strip() for line in lines if line.strip()]
     if len(cleaned) > 6 or any(len(line) > 24 for line in cleaned):
         raise InvalidInput("提示语最多6行，每行最多24字", f"bad notices {lines!r}")
-    row = session.get(Setting, RECEIPT_NOTICES)
-    value = json.dumps(cleaned, ensure_ascii=False)
-    if row is None:
-        session.add(Setting(key=RECEIPT_NOTICES, value=value))
-    else:
-        row.value = value
+    store_setting(session, RECEIPT_NOTICES, json.dumps(cleaned, ensure_ascii=False))
 
 
 CARD_MAKERS = "card_makers"
@@ -202,9 +197,4 @@ def save_card_makers(session: Session, entries: list[dict[str, object]]) -> None
         codes
     ):
         raise InvalidInput("厂家代码不能为空，也不能重复", f"bad maker codes {codes!r}")
-    value = json.dumps(entries, ensure_ascii=False, sort_keys=True)
-    row = session.get(Setting, CARD_MAKERS)
-    if row is None:
-        session.add(Setting(key=CARD_MAKERS, value=value))
-    else:
-        row.value = value
+    store_setting(session, CARD_MAKERS, json.dumps(entries, ensure_ascii=False, sort_keys=True))

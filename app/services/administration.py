@@ -32,6 +32,7 @@ from app.policy import (
     save_setting,
     setting_label,
     setting_range,
+    store_setting,
 )
 from app.services import audit
 from app.services.boundary import Text, service
@@ -354,11 +355,7 @@ def change_price_list(ctx: Context, actor: AdminActor, fees: tuple[Fee, ...]) ->
             [{"code": f.code, "name": f.name, "amount_fen": f.amount_fen} for f in others],
             ensure_ascii=False,
         )
-        row = session.get(Setting, PRICE_LIST)
-        if row is None:
-            session.add(Setting(key=PRICE_LIST, value=value))
-        else:
-            row.value = value
+        store_setting(session, PRICE_LIST, value)
         after = (Fee(CARD_FEE, before[0].name, card_fee.amount_fen), *others)
         event = audit.Event(
             "price_list_changed",

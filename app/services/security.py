@@ -23,7 +23,7 @@ from app.context import Context
 from app.domain.money import format_volume
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.policy import load_policy, save_setting
+from app.policy import load_policy, save_setting, store_setting
 from app.services import audit
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import (
@@ -428,12 +428,7 @@ def _mark_change_due(session: Session, user_id: int, due: bool) -> None:
     if (user_id in users) == due:
         return
     users = users | {user_id} if due else users - {user_id}
-    value = json.dumps(sorted(users))
-    row = session.get(Setting, PASSWORD_CHANGE_DUE)
-    if row is None:
-        session.add(Setting(key=PASSWORD_CHANGE_DUE, value=value))
-    else:
-        row.value = value
+    store_setting(session, PASSWORD_CHANGE_DUE, json.dumps(sorted(users)))
 
 
 @dataclass(frozen=True)
