@@ -71,6 +71,7 @@ from app.vocabulary import (
 
 if TYPE_CHECKING:
     from app.counter.reports import Report
+    from app.devices.makers.config import MakerConfig
 
 log = logging.getLogger(__name__)
 
@@ -239,25 +240,29 @@ class CounterSession:
         printer = self.devices.printer
         return printer.name if printer is not None else None
 
+    def _maker_configs(self) -> dict[str, MakerConfig]:
+        """This counter's makers of the common interface, by maker code (none without a slot)."""
+        from app.devices.detect import CardSlot
+        from app.devices.makers.driver import InterfaceCardDriver
+
+        reader = self.devices.reader
+        drivers = reader.drivers if isinstance(reader, CardSlot) else ()
+        return {d.maker: d.config for d in drivers if isinstance(d, InterfaceCardDriver)}
+
     def maker_name(self, maker: str) -> str | None:
         """The display name of ``maker``'s cards at this counter (the hall's name for it);
         None for GasDesk's own format v1 (the screens call it 本公司卡). In memory only."""
         if maker == GASDESK_MAKER:
             return None
-        for driver in getattr(self.devices.reader, "drivers", ()):  # a CardSlot's drivers
-            if driver.maker == maker:
-                config = getattr(driver, "config", None)  # an InterfaceCardDriver's MakerConfig
-                return str(config.name) if config is not None else maker
-        return maker
+        config = self._maker_configs().get(maker)
+        return config.name if config is not None else maker
 
     def maker_ports(self) -> dict[str, dict[str, int]]:
         """This counter's port and baud rate per maker code (from its makers' drivers)."""
-        ports: dict[str, dict[str, int]] = {}
-        for driver in getattr(self.devices.reader, "drivers", ()):
-            config = getattr(driver, "config", None)
-            if config is not None:
-                ports[driver.maker] = {"port": config.port, "baud": config.baud}
-        return ports
+        return {
+            code: {"port": config.port, "baud": config.baud}
+            for code, config in self._maker_configs().items()
+        }
 
     def card_token(self) -> tuple[bool, object] | None:
         """(card present, which insertion) without touching the card; None when the reader
