@@ -4,6 +4,7 @@ preview text and as PDF, CSV or XLSX files. Runs on a worker thread."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -87,11 +88,17 @@ def monthly_report(data: Any, name: str) -> Report:
 
 
 def export_report(report: Report, fmt: str, target: Path) -> Path:
-    """Write the report as ``fmt`` to ``target``; a file that cannot be written is refused."""
+    """Write the report as ``fmt`` to ``target``; a file that cannot be written is refused.
+
+    Written beside the target and renamed over it: the file under its name is never half
+    written (a clerk, or a watcher of the folder, may open it the moment it appears)."""
     render = RENDERERS[(report.kind, fmt)]
+    partial = target.with_name(f".{target.name}.part")
     try:
-        target.write_bytes(render(report.data))
+        partial.write_bytes(render(report.data))
+        os.replace(partial, target)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         raise RuleViolation(f"无法保存文件：{error.strerror}", str(error)) from error
     return target
 
