@@ -67,6 +67,17 @@ class HallPolicy:
     max_meter_reading: int = _setting(10_000_000 * M3, 1 * M3, 100_000_000 * M3, "表读数上限")
     max_daily_use_volume: int = _setting(100 * M3, 1, 1_000_000 * M3, "每日用气量上限")
     min_use_allowance_volume: int = _setting(500 * M3, 1, 100_000 * M3, "最少可用气量")
+    # meter replacement (换表): a residential carry-over above this needs a team leader; any
+    # commercial carry-over above its own figure needs a department and an operations manager
+    replacement_team_leader_volume: int = _setting(
+        100 * M3, 1, 100_000 * M3, "民用换表补气班长审批气量"
+    )
+    replacement_commercial_volume: int = _setting(1, 1, 100_000 * M3, "工商业换表补气审批气量")
+    # purchase limits (限购): the window the bought gas is summed over (the limits themselves
+    # are per customer class and rated-flow band, ``purchase_limits`` setting)
+    purchase_limit_window_months: int = _setting(1, 1, 36, "限购周期（月）")
+    # safety inspection (安检): the next one is due this long after the last
+    inspection_interval_months: int = _setting(24, 1, 120, "安检周期（月）")
 
 
 def setting_range(key: str) -> tuple[int, int]:

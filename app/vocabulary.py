@@ -60,6 +60,10 @@ class TransactionKind(_Labelled):
     TRANSFER = "transfer", "过户", "Ownership transfer"
     CLOSING = "closing", "销户", "Account closing"
     VOID = "void", "作废", "Void"
+    METER_REPLACEMENT = "meter_replacement", "换表", "Meter replacement"
+    OVERDRAWN = "overdrawn", "超用气", "Overdrawn gas"  # gas used beyond the bought, sold at 换表
+    CARRY_OVER = "carry_over", "换表补气", "Carry-over"  # gas paid for on the old meter, written
+    REVERSAL = "reversal", "撤销", "Reversal"  # a non-sale operation undone in its shift
 
 
 class Role(_Labelled):
@@ -297,3 +301,33 @@ class ToolCardKind(_Labelled):
     VALVE_OPEN = "valve_open", "开阀卡", "Valve-open card"
     VALVE_CLOSE = "valve_close", "关阀卡", "Valve-close card"
     OTHER = "other", "其他工具卡", "Other tool card"
+
+
+class MeterStatus(_Labelled):
+    """``meters.status``: where a meter is in its life."""
+
+    ACTIVE = "active", "在用", "In use"
+    RETIRED = "retired", "已拆除", "Retired"
+
+
+class InspectionResult(_Labelled):
+    """``inspections.result``: what a safety inspection (安检) found."""
+
+    PASSED = "passed", "合格", "Passed"
+    HAZARD = "hazard", "存在隐患", "Hazard found"
+    NOBODY_HOME = "nobody_home", "到访不遇", "Nobody home"
+    REFUSED = "refused", "拒绝安检", "Inspection refused"
+
+
+class InspectionSource(_Labelled):
+    """``inspections.source``: how a result reached GasDesk."""
+
+    COUNTER = "counter", "柜台录入", "Entered at the counter"
+    IMPORT = "import", "批量导入", "Imported"
+
+
+class OverrideKind(_Labelled):
+    """``sale_overrides.kind``: what a team leader let one sale past."""
+
+    PURCHASE_LIMIT = "purchase_limit", "超限购放行", "Purchase limit overridden"
+    SAFETY_HOLD = "safety_hold", "安检限制放行", "Safety hold overridden"

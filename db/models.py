@@ -185,12 +185,23 @@ class Account(Base):
 
 
 class Meter(Base):
+    """A gas meter. The meter bound to an account has its ``account_id``; a meter replaced
+    (换表) is retired: no account, its final reading and retirement kept (``meter_replacements``
+    names the account it served)."""
+
     __tablename__ = "meters"
     id: Mapped[int] = mapped_column(primary_key=True)
     meter_no: Mapped[str] = mapped_column(String(30), unique=True)
     model: Mapped[str] = mapped_column(String(50), default="")
     initial_reading: Mapped[int] = mapped_column(Volume, default=0)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    # 0010: the life cycle (MeterStatus), and the rated flow (0.01 m³/h) that puts a
+    # commercial meter in a purchase-limit band
+    status: Mapped[str] = mapped_column(String(10), default="active", server_default="active")
+    final_reading: Mapped[int | None] = mapped_column(Volume)
+    retired_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    installed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    rated_flow: Mapped[int | None] = mapped_column(Volume)
     account: Mapped[Account | None] = relationship(back_populates="meter")
 
 
@@ -440,6 +451,114 @@ class MakerCardKey(AppendOnly, Base):
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
     secret: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class MeterReplacement(AppendOnly, Base):
+    """换表: one meter replaced by another on an account, with the figures that settle it.
+
+    ``transaction_id`` is the counter transaction of kind ``meter_replacement`` (its fees);
+    ``overdrawn_transaction_id`` the sale of the overdrawn gas, when there was any. Carried-over
+    gas is written to the card by later ``carry_over`` transactions; what remains is the
+    carry-over less their volumes (``app.services.meters``).
+    """
+
+    __tablename__ = "meter_replacements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), unique=True)
+    overdrawn_transaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counter_transactions.id")
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    old_meter_id: Mapped[int] = mapped_column(ForeignKey("meters.id"))
+    new_meter_id: Mapped[int] = mapped_column(ForeignKey("meters.id"))
+    new_card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    technician: Mapped[str] = mapped_column(String(50))
+    final_reading: Mapped[int] = mapped_column(Volume)
+    old_initial_reading: Mapped[int] = mapped_column(Volume)
+    bought_volume: Mapped[int] = mapped_column(Volume)  # loaded or on the card for the old meter
+    used_volume: Mapped[int] = mapped_column(Volume)  # final − initial reading
+    carry_over_volume: Mapped[int] = mapped_column(Volume)  # max(0, bought − used)
+    overdrawn_volume: Mapped[int] = mapped_column(Volume)  # max(0, used − bought)
+    customer_at_fault: Mapped[bool] = mapped_column(Boolean)
+    tool_card_return_id: Mapped[int | None] = mapped_column(ForeignKey("tool_card_returns.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class ToolCard(AppendOnly, Base):
+    """工具卡: a tool card made at the counter for a technician and a meter, with a reason."""
+
+    __tablename__ = "tool_cards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    serial: Mapped[str] = mapped_column(String(30), index=True)
+    maker: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # ToolCardKind
+    meter_no: Mapped[str] = mapped_column(String(30))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    technician: Mapped[str] = mapped_column(String(50))
+    reason: Mapped[str] = mapped_column(Text)
+    parameters: Mapped[str | None] = mapped_column(Text)  # JSON: what a set-up card carries
+    issued_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    issued_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class ToolCardReturn(AppendOnly, Base):
+    """A tool card brought back to the counter and what it brought back from the meter."""
+
+    __tablename__ = "tool_card_returns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tool_card_id: Mapped[int] = mapped_column(ForeignKey("tool_cards.id"), unique=True)
+    received_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    returned_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    used: Mapped[bool] = mapped_column(Boolean)  # the meter took it (False: came back unused)
+    meter_no: Mapped[str | None] = mapped_column(String(30))
+    remaining_volume: Mapped[int | None] = mapped_column(Volume)
+    cumulative_volume: Mapped[int | None] = mapped_column(Volume)
+    meter_status: Mapped[int | None] = mapped_column(Integer)  # fault bits as the card has them
+    state: Mapped[str | None] = mapped_column(Text)  # JSON: every field the card brought back
+
+
+class Inspection(AppendOnly, Base):
+    """安检: one safety inspection's result for an account (the newest is its status)."""
+
+    __tablename__ = "inspections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    inspected_on: Mapped[dt.date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(String(20))  # InspectionResult
+    inspector: Mapped[str] = mapped_column(String(50))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))  # InspectionSource
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class AccountLimit(AppendOnly, Base):
+    """An account's own purchase limit (限购), replacing its class's; the newest row holds
+    (``volume`` None: back to the class limit)."""
+
+    __tablename__ = "account_limits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    volume: Mapped[int | None] = mapped_column(Volume)
+    reason: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class SaleOverride(AppendOnly, Base):
+    """A team leader's override of a purchase limit or a safety hold for one sale."""
+
+    __tablename__ = "sale_overrides"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("counter_transactions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # OverrideKind
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    detail: Mapped[str] = mapped_column(Text)  # what was overridden, as the receipt prints it
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 class PrintJob(AppendOnly, Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from db.models import (
     Account,
+    AccountLimit,
     Approval,
     AuditEntry,
     Card,
@@ -14,13 +15,19 @@ from db.models import (
     CounterTransaction,
     Customer,
     Hall,
+    Inspection,
     MakerCardKey,
+    Meter,
+    MeterReplacement,
     NumberSequence,
+    SaleOverride,
     Setting,
     Shift,
     ShiftCount,
     Tariff,
     TariffTier,
+    ToolCard,
+    ToolCardReturn,
     TransactionSegment,
     User,
 )
@@ -45,3 +52,10 @@ movements = CashMovement.__table__
 counts = ShiftCount.__table__
 settings = Setting.__table__
 audit_log = AuditEntry.__table__
+meters = Meter.__table__
+meter_replacements = MeterReplacement.__table__
+tool_cards = ToolCard.__table__
+tool_card_returns = ToolCardReturn.__table__
+inspections = Inspection.__table__
+account_limits = AccountLimit.__table__
+sale_overrides = SaleOverride.__table__

@@ -152,9 +152,97 @@ def _every_kind_of_row(hall):
         hall.clerk,
         CloseShiftRequest(uuid.uuid4(), "点错了", hall.credential("zhoujie")),
     )
+    _life_cycle_rows(hall, account.account_no, sale.transaction_id)
     with hall.ctx.unit_of_work() as s:
         for table in APPEND_ONLY_TABLES:
             assert s.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
+
+
+def _life_cycle_rows(hall, account_no: str, transaction_id: int) -> None:
+    """One row in each meter life-cycle table (0010), written as plain rows: what is tested
+    here is that the database refuses to change them, whoever wrote them."""
+    import datetime as dt
+    import uuid
+
+    from db.models import (
+        Account,
+        AccountLimit,
+        Inspection,
+        Meter,
+        MeterReplacement,
+        SaleOverride,
+        ToolCard,
+        ToolCardReturn,
+        User,
+    )
+
+    now = dt.datetime.now(dt.UTC)
+    with hall.ctx.unit_of_work() as s:
+        account = s.scalar(select(Account).where(Account.account_no == account_no))
+        user_id = s.scalar(select(User.id).limit(1))
+        counter_id = s.scalar(select(CounterTransaction.counter_id).limit(1))
+        meter = s.scalar(select(Meter).where(Meter.account_id == account.id))
+        spare = Meter(meter_no="T-SPARE-1", model="G2.5", initial_reading=0)
+        tool = ToolCard(
+            request_id=uuid.uuid4(),
+            serial="TOOL-1",
+            maker="gasdesk",
+            kind="check",
+            meter_no=meter.meter_no,
+            account_id=account.id,
+            technician="王师傅",
+            reason="检查",
+            issued_by=user_id,
+            counter_id=counter_id,
+            issued_at=now,
+        )
+        s.add_all([spare, tool])
+        s.flush()
+        back = ToolCardReturn(tool_card_id=tool.id, received_by=user_id, returned_at=now, used=True)
+        s.add(back)
+        s.flush()
+        s.add_all(
+            [
+                MeterReplacement(
+                    transaction_id=transaction_id,
+                    account_id=account.id,
+                    old_meter_id=meter.id,
+                    new_meter_id=spare.id,
+                    technician="王师傅",
+                    final_reading=0,
+                    old_initial_reading=0,
+                    bought_volume=0,
+                    used_volume=0,
+                    carry_over_volume=0,
+                    overdrawn_volume=0,
+                    customer_at_fault=False,
+                    tool_card_return_id=back.id,
+                    created_at=now,
+                ),
+                Inspection(
+                    request_id=uuid.uuid4(),
+                    account_id=account.id,
+                    inspected_on=now.date(),
+                    result="passed",
+                    inspector="李工",
+                    source="counter",
+                    recorded_by=user_id,
+                    recorded_at=now,
+                ),
+                AccountLimit(
+                    account_id=account.id, volume=100, reason="核定", set_by=user_id, set_at=now
+                ),
+                SaleOverride(
+                    transaction_id=transaction_id,
+                    kind="purchase_limit",
+                    approver_id=user_id,
+                    reason="特批",
+                    detail="剩余限购0立方米",
+                    created_at=now,
+                ),
+            ]
+        )
+        s.commit()
 
 
 def test_append_only_tables_are_the_money_and_evidence_tables():
@@ -173,6 +261,12 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "tariffs",
         "tariff_tiers",
         "card_keys",
+        "meter_replacements",
+        "tool_cards",
+        "tool_card_returns",
+        "inspections",
+        "account_limits",
+        "sale_overrides",
     }
 
 

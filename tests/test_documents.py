@@ -675,4 +675,8 @@ def test_kind_labels_cover_every_kind_the_services_record():
         TransactionKind.TRANSFER,
         TransactionKind.CLOSING,
         TransactionKind.VOID,
+        TransactionKind.METER_REPLACEMENT,
+        TransactionKind.OVERDRAWN,
+        TransactionKind.CARRY_OVER,
+        TransactionKind.REVERSAL,
     }

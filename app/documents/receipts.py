@@ -36,6 +36,10 @@ TITLES: dict[str, str] = {
     TransactionKind.TRANSFER: "过户凭证",
     TransactionKind.CLOSING: "销户结算凭证",
     TransactionKind.VOID: "作废凭证",
+    TransactionKind.METER_REPLACEMENT: "换表凭证",
+    TransactionKind.OVERDRAWN: "换表超用气购气凭证",
+    TransactionKind.CARRY_OVER: "换表补气凭证",
+    TransactionKind.REVERSAL: "撤销凭证",
 }
 # the kinds whose receipt shows the card's purchase count
 _COUNTED = (TransactionKind.PURCHASE, TransactionKind.REFUND, TransactionKind.SUPPLEMENT)

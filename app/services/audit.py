@@ -58,6 +58,7 @@ from db.engine import READ_ONLY, Database, connection_of
 from db.guards import row_json
 from db.models import (
     Account,
+    AccountLimit,
     Approval,
     AuditHead,
     AuditPending,
@@ -67,13 +68,18 @@ from db.models import (
     CashMovement,
     CounterTransaction,
     Customer,
+    Inspection,
     Meter,
+    MeterReplacement,
     OwnershipChange,
+    SaleOverride,
     Setting,
     Shift,
     ShiftCount,
     Tariff,
     TariffTier,
+    ToolCard,
+    ToolCardReturn,
     TransactionSegment,
     User,
 )
@@ -129,7 +135,25 @@ COVERED: dict[str, Covered] = {
         Covered(Account.__table__),  # purchase count (the card's), status
         # blacklisting a card refuses it gas; its maker (0009) decides who writes it
         Covered(Card.__table__, added=(("maker", "gasdesk"),)),
-        Covered(Meter.__table__),  # the initial reading a closing is charged from
+        # the initial reading a closing is charged from; its life cycle (0010)
+        Covered(
+            Meter.__table__,
+            added=(
+                ("status", "active"),
+                ("final_reading", None),
+                ("retired_at", None),
+                ("installed_at", None),
+                ("rated_flow", None),
+            ),
+        ),
+        # the meter life cycle (0010): carry-over and overdrawn gas, tool cards and what they
+        # brought back, inspections and limits that hold or free sales, overrides of them
+        Covered(MeterReplacement.__table__),
+        Covered(ToolCard.__table__),
+        Covered(ToolCardReturn.__table__),
+        Covered(Inspection.__table__),
+        Covered(AccountLimit.__table__),
+        Covered(SaleOverride.__table__),
         Covered(OwnershipChange.__table__),
         # household size moves the tier breakpoints; identity columns only as digests
         Covered(
