@@ -34,6 +34,10 @@ from app.vocabulary import (
     FloatSource,
     HallMode,
     IdType,
+    InspectionResult,
+    InspectionSource,
+    MeterStatus,
+    OverrideKind,
     PaymentMethod,
     PrinterFaultReason,
     PrinterKind,
@@ -91,6 +95,10 @@ VOCABULARY = (
     CheckOutcome,
     CardClaim,
     ToolCardKind,
+    MeterStatus,
+    InspectionResult,
+    InspectionSource,
+    OverrideKind,
 )
 
 

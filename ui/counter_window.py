@@ -60,7 +60,7 @@ from ui.base import error_text
 from ui.customer_display import CustomerDisplay
 from ui.fitting import keep_fitted
 from ui.i18n import FONT_SCALES, apply_font_scale, vocabulary_text
-from ui.operations import OPERATIONS, Operation
+from ui.operations import MENU_OPERATIONS, OPERATIONS, Operation
 from ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -265,6 +265,7 @@ class CounterWindow(QMainWindow):
             self.addAction(action)
         self.setCentralWidget(central)
         self._add_view_menu()
+        self._add_business_menu()
         self._add_card_menu()
         self._add_admin_menu()
 
@@ -353,7 +354,18 @@ class CounterWindow(QMainWindow):
             sizes.addAction(action)
             self.font_scale_actions[scale] = action
 
-    # ------------------------------------------------------------------ cards
+    # ------------------------------------------------------------------ 业务 and cards
+
+    def _add_business_menu(self) -> None:
+        """业务: the operations without a function key, each opened like an F-key's."""
+        menu = self.menuBar().addMenu(self.tr("业务"))
+        self.menu_actions: dict[str, QAction] = {}
+        for op in MENU_OPERATIONS:
+            action = menu.addAction(self.tr(op.name))
+            action.setShortcut(QKeySequence(op.key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, op=op: self.open_operation(op))
+            self.menu_actions[op.key] = action
 
     def _add_card_menu(self) -> None:
         """卡片 → 格式化旧卡: a replaced or closed account's maker card back to a new card."""

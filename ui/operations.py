@@ -85,6 +85,16 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
+# the operations of the 业务 menu: less frequent than the F-keys, each with a Ctrl shortcut
+MENU_OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "Ctrl+R",
+        QT_TRANSLATE_NOOP("CounterWindow", "撤销业务"),
+        "ui.dialogs.reversal:ReversalDialog",
+        for_customer=False,
+    ),
+)
+
 
 def by_key(key: str) -> Operation:
-    return next(op for op in OPERATIONS if op.key == key)
+    return next(op for op in (*OPERATIONS, *MENU_OPERATIONS) if op.key == key)

@@ -53,6 +53,7 @@ from app.services.administration import (
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
 from app.services.queries import AccountSummary, AccountView, TierUse
+from app.services.reversals import ReversalQuote
 from app.services.sales import RefundQuote, SaleResult
 from app.services.shifts import (
     CashMoveRequest,
@@ -129,6 +130,7 @@ __all__ = [
     "ReaderList",
     "RefundQuote",
     "ReplaceCardRequest",
+    "ReversalQuote",
     "SaleOnCard",
     "SaleResult",
     "SaleVoided",

@@ -503,3 +503,10 @@ class CardOperations:
         self.reader.format_card(read)
         record_formatted(self.ctx, actor, read.maker, serial)
         return serial
+
+    @_one_at_a_time
+    def serial_in_reader(self) -> str | None:
+        """The number of the card in the reader (None: a blank card), read as it is: nothing
+        is settled, so a card out of use (blacklisted, replaced) reads too."""
+        read = self.reader.read()
+        return read.image.serial if read.image is not None else None

@@ -57,6 +57,7 @@ from app.services.directory import (
     user_id_by_username,
 )
 from app.services.printing import queued_jobs
+from app.services.reversals import ReversalQuote, ReversalRequest, reversal_quote, reverse
 from app.services.sales import RefundQuote, SaleResult, refund_quote
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
@@ -480,6 +481,45 @@ class CounterSession:
             self.actor, request_id, volume, reason, self.approvals(approvals)
         )
         return _of_sale(done.sale)
+
+    # ------------------------------------------------------------------ 撤销
+
+    def reversal_quote(self, receipt_no: str) -> ReversalQuote:
+        """What reversing the operation of ``receipt_no`` would pay back and restore."""
+        return reversal_quote(self.ctx, self.actor, receipt_no)
+
+    def reverse(
+        self,
+        request_id: uuid.UUID,
+        receipt_no: str,
+        reason: str,
+        approvals: tuple[ApprovalEntry, ...],
+        *,
+        old_card_in_hand: bool = False,
+    ) -> Outcome[SaleResult]:
+        """撤销 an operation of this shift; ``old_card_in_hand``: a card replacement's old
+        card is in the reader and becomes the account's card again (checked here)."""
+        self.require_shift()
+        if old_card_in_hand:
+            quote = self.reversal_quote(receipt_no)
+            if self.devices.reader is None:
+                raise RuleViolation(
+                    "没有读卡器，无法核对原卡；只能退还工本费", "no reader to check the old card"
+                )
+            serial = self.cards.serial_in_reader()
+            if serial is None or serial != quote.old_card_serial:
+                raise RuleViolation(
+                    f"请将原卡（卡号 {quote.old_card_serial}）放入读卡器",
+                    f"reader holds {serial!r}, old card {quote.old_card_serial!r}",
+                )
+        req = ReversalRequest(
+            request_id,
+            receipt_no,
+            reason,
+            self.approvals(approvals),
+            old_card_in_hand=old_card_in_hand,
+        )
+        return _of_sale(reverse(self.ctx, self.actor, req))
 
     # ------------------------------------------------------------------ F8 and the queue
 

@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "refund": COUNTER_ROLES,
     "supplement": COUNTER_ROLES,
     "replace_card": COUNTER_ROLES,
+    "reverse": COUNTER_ROLES,  # 撤销 within the own shift, with a team leader's approval
     "format_card": COUNTER_ROLES,
     "transfer": COUNTER_ROLES,
     "close_account": COUNTER_ROLES,

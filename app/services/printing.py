@@ -42,6 +42,7 @@ CASH_KINDS = {  # transactions that move cash, so their original opens the drawe
     TransactionKind.CARD_REPLACEMENT,
     TransactionKind.CLOSING,
     TransactionKind.VOID,
+    TransactionKind.REVERSAL,
 }
 
 
