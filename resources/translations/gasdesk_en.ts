@@ -704,32 +704,32 @@
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="303"/>
+        <location filename="../../ui/counter_window.py" line="304"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="304"/>
+        <location filename="../../ui/counter_window.py" line="305"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="305"/>
+        <location filename="../../ui/counter_window.py" line="306"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="306"/>
+        <location filename="../../ui/counter_window.py" line="307"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="307"/>
+        <location filename="../../ui/counter_window.py" line="308"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="552"/>
+        <location filename="../../ui/counter_window.py" line="564"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
@@ -769,15 +769,15 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="977"/>
-        <location filename="../../ui/counter_window.py" line="1001"/>
+        <location filename="../../ui/counter_window.py" line="989"/>
+        <location filename="../../ui/counter_window.py" line="1013"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="310"/>
-        <location filename="../../ui/counter_window.py" line="519"/>
+        <location filename="../../ui/counter_window.py" line="311"/>
+        <location filename="../../ui/counter_window.py" line="531"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
@@ -793,7 +793,7 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="214"/>
-        <location filename="../../ui/counter_window.py" line="713"/>
+        <location filename="../../ui/counter_window.py" line="725"/>
         <source>读卡器中无卡</source>
         <translation>No card in the reader</translation>
     </message>
@@ -804,141 +804,146 @@
     </message>
     <message>
         <location filename="../../ui/counter_window.py" line="260"/>
-        <location filename="../../ui/counter_window.py" line="1026"/>
+        <location filename="../../ui/counter_window.py" line="1038"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="289"/>
-        <location filename="../../ui/counter_window.py" line="981"/>
+        <location filename="../../ui/counter_window.py" line="290"/>
+        <location filename="../../ui/counter_window.py" line="993"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="294"/>
+        <location filename="../../ui/counter_window.py" line="295"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="296"/>
+        <location filename="../../ui/counter_window.py" line="297"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="302"/>
+        <location filename="../../ui/counter_window.py" line="303"/>
         <source>凭证</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="316"/>
+        <location filename="../../ui/counter_window.py" line="317"/>
         <source>演示模式</source>
         <translation>Demo mode</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="343"/>
+        <location filename="../../ui/counter_window.py" line="344"/>
         <source>显示</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="344"/>
+        <location filename="../../ui/counter_window.py" line="345"/>
         <source>字号</source>
         <translation>Text size</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="348"/>
+        <location filename="../../ui/counter_window.py" line="349"/>
         <source>自动（按屏幕）</source>
         <translation>Automatic (from the screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="360"/>
+        <location filename="../../ui/counter_window.py" line="361"/>
+        <source>业务</source>
+        <translation>Business</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="372"/>
         <source>卡片</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="361"/>
-        <location filename="../../ui/counter_window.py" line="380"/>
+        <location filename="../../ui/counter_window.py" line="373"/>
+        <location filename="../../ui/counter_window.py" line="392"/>
         <source>格式化旧卡</source>
         <translation>Format an old card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="381"/>
+        <location filename="../../ui/counter_window.py" line="393"/>
         <source>将读卡器中的旧卡格式化为厂家新卡？
 在用的燃气卡不能格式化。</source>
         <translation>Format the old card in the reader back to a new card of its maker?
 A card in use cannot be formatted.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="382"/>
+        <location filename="../../ui/counter_window.py" line="394"/>
         <source>格式化 (Enter)</source>
         <translation>Format (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="393"/>
+        <location filename="../../ui/counter_window.py" line="405"/>
         <source>卡号 {0} 已格式化为新卡</source>
         <translation>Card {0} was formatted to a new card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="407"/>
+        <location filename="../../ui/counter_window.py" line="419"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="408"/>
+        <location filename="../../ui/counter_window.py" line="420"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="411"/>
+        <location filename="../../ui/counter_window.py" line="423"/>
         <source>用户</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="412"/>
+        <location filename="../../ui/counter_window.py" line="424"/>
         <source>营业厅设置</source>
         <translation>Hall settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="413"/>
+        <location filename="../../ui/counter_window.py" line="425"/>
         <source>价目表</source>
         <translation>Price list</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="414"/>
+        <location filename="../../ui/counter_window.py" line="426"/>
         <source>价格/调价</source>
         <translation>Prices / price change</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="415"/>
+        <location filename="../../ui/counter_window.py" line="427"/>
         <source>本柜台设备</source>
         <translation>Devices of this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="416"/>
+        <location filename="../../ui/counter_window.py" line="428"/>
         <source>卡片厂家</source>
         <translation>Card makers</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="474"/>
+        <location filename="../../ui/counter_window.py" line="486"/>
         <source>密码已修改</source>
         <translation>Password changed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="504"/>
+        <location filename="../../ui/counter_window.py" line="516"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="508"/>
+        <location filename="../../ui/counter_window.py" line="520"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="552"/>
+        <location filename="../../ui/counter_window.py" line="564"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="559"/>
+        <location filename="../../ui/counter_window.py" line="571"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -946,151 +951,151 @@ A card in use cannot be formatted.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="622"/>
+        <location filename="../../ui/counter_window.py" line="634"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="699"/>
+        <location filename="../../ui/counter_window.py" line="711"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="710"/>
+        <location filename="../../ui/counter_window.py" line="722"/>
         <source>本柜台未配置读卡器</source>
         <translation>No card reader at this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="725"/>
+        <location filename="../../ui/counter_window.py" line="737"/>
         <source>本公司卡</source>
         <translation>GasDesk card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="727"/>
+        <location filename="../../ui/counter_window.py" line="739"/>
         <source>工具卡（{maker}）— 不能办理业务</source>
         <translation>Tool card ({maker}) — no transactions on it</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="729"/>
+        <location filename="../../ui/counter_window.py" line="741"/>
         <source>读卡器中：{owner}（新卡，尚未发卡）</source>
         <translation>In the reader: {owner} (new card, not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="730"/>
+        <location filename="../../ui/counter_window.py" line="742"/>
         <source>读卡器中：{owner}，卡号 {serial}</source>
         <translation>In the reader: {owner}, card {serial}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="779"/>
+        <location filename="../../ui/counter_window.py" line="791"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="785"/>
+        <location filename="../../ui/counter_window.py" line="797"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="789"/>
+        <location filename="../../ui/counter_window.py" line="801"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="797"/>
+        <location filename="../../ui/counter_window.py" line="809"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="444"/>
-        <location filename="../../ui/counter_window.py" line="805"/>
+        <location filename="../../ui/counter_window.py" line="456"/>
+        <location filename="../../ui/counter_window.py" line="817"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="830"/>
+        <location filename="../../ui/counter_window.py" line="842"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="885"/>
+        <location filename="../../ui/counter_window.py" line="897"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="888"/>
+        <location filename="../../ui/counter_window.py" line="900"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="915"/>
+        <location filename="../../ui/counter_window.py" line="927"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="916"/>
+        <location filename="../../ui/counter_window.py" line="928"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="924"/>
+        <location filename="../../ui/counter_window.py" line="936"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="979"/>
+        <location filename="../../ui/counter_window.py" line="991"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="987"/>
+        <location filename="../../ui/counter_window.py" line="999"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="989"/>
+        <location filename="../../ui/counter_window.py" line="1001"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="993"/>
+        <location filename="../../ui/counter_window.py" line="1005"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1020"/>
+        <location filename="../../ui/counter_window.py" line="1032"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1023"/>
+        <location filename="../../ui/counter_window.py" line="1035"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1027"/>
+        <location filename="../../ui/counter_window.py" line="1039"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1028"/>
+        <location filename="../../ui/counter_window.py" line="1040"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="371"/>
+        <location filename="../../ui/counter_window.py" line="383"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="309"/>
-        <location filename="../../ui/counter_window.py" line="999"/>
+        <location filename="../../ui/counter_window.py" line="310"/>
+        <location filename="../../ui/counter_window.py" line="1011"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1007"/>
+        <location filename="../../ui/counter_window.py" line="1019"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -1153,6 +1158,11 @@ The shift stays open; log in again to carry on.</translation>
         <location filename="../../ui/operations.py" line="82"/>
         <source>报表</source>
         <translation>Reports</translation>
+    </message>
+    <message>
+        <location filename="../../ui/operations.py" line="92"/>
+        <source>撤销业务</source>
+        <translation>Reverse an operation</translation>
     </message>
 </context>
 <context>
@@ -2553,6 +2563,86 @@ Received {tendered} yuan   Change {change} yuan</translation>
         <location filename="../../ui/dialogs/accounts.py" line="638"/>
         <source>请输入凭证号</source>
         <translation>Please enter a receipt no.</translation>
+    </message>
+</context>
+<context>
+    <name>ReversalDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="29"/>
+        <source>撤销业务</source>
+        <translation>Reverse an operation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="33"/>
+        <source>要撤销业务的凭证号</source>
+        <translation>Receipt number of the operation to reverse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="36"/>
+        <source>如：补卡原因选错</source>
+        <translation>e.g. wrong replacement reason chosen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="37"/>
+        <source>原卡在手，恢复原卡使用（请将原卡放入读卡器）</source>
+        <translation>Old card in hand: use it again (put the old card in the reader)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="40"/>
+        <source>班长/部门经理</source>
+        <translation>Team leader/Department manager</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="41"/>
+        <source>凭证号</source>
+        <translation>Receipt no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="42"/>
+        <source>撤销原因</source>
+        <translation>Reason for the reversal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="44"/>
+        <source>审批</source>
+        <translation>Approval</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="46"/>
+        <source>只能撤销本班次内的补卡等业务；购气请用退气或作废</source>
+        <translation>Only card replacements and similar operations of this shift can be reversed; for a purchase use a refund or a void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="66"/>
+        <source>原卡 {0}</source>
+        <translation>old card {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="68"/>
+        <source>无原卡</source>
+        <translation>no old card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="70"/>
+        <source>可恢复使用</source>
+        <translation>can be used again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="70"/>
+        <source>不能恢复使用</source>
+        <translation>cannot be used again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="72"/>
+        <source>{kind}&#x3000;户号 {account}&#x3000;退还 {amount} 元&#x3000;{card}（{restorable}）</source>
+        <translation>{kind}  account {account}  pay back {amount} yuan  {card} ({restorable})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="102"/>
+        <source>撤销完成&#x3000;凭证号 {receipt}
+请退还客户 {amount} 元</source>
+        <translation>Reversed  receipt {receipt}
+Pay the customer back {amount} yuan</translation>
     </message>
 </context>
 <context>
