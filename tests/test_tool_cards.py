@@ -8,6 +8,7 @@ The card flows run on SQLite with the in-process chip and on the real PC/SC stac
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 
@@ -322,3 +323,48 @@ def test_a_user_card_is_not_a_tool_card_to_read_back(hall, station):
     station.insert(Sle4442.blank())
     with refused(GasDeskError, "不是工具卡"):
         ToolCardOperations(hall.ctx, station.reader).read_back(hall.clerk)
+
+
+def test_the_service_refuses_and_records_once_on_both_databases(hall):
+    """No card here: the rules of the issue and the return, on SQLite and PostgreSQL."""
+    from app.domain.toolcards import MeterState
+    from app.services.accounts import open_account as open_in_records
+    from app.services.tool_cards import (
+        IssueToolCardRequest,
+        ToolCardBack,
+        issue_tool_card,
+        record_tool_card_return,
+    )
+
+    opened = open_in_records(hall.ctx, hall.clerk, opening_request(n=5))
+    req = IssueToolCardRequest(
+        request_id=uuid.uuid4(),
+        serial="T00000000001",
+        maker="gasdesk",
+        kind="transfer",
+        meter_no=opened.meter_no.lower(),  # typed in lower case: stored as the meter's number
+        technician="王师傅",
+        reason="换表",
+    )
+    with refused(InvalidInput, "请选择工具卡类型"):
+        issue_tool_card(hall.ctx, hall.clerk, dataclasses.replace(req, kind="magic"))
+    with refused(NotFound, "不存在"):
+        issue_tool_card(hall.ctx, hall.clerk, dataclasses.replace(req, meter_no="NOPE-1"))
+    with refused(InvalidInput, "制卡原因"):
+        issue_tool_card(hall.ctx, hall.clerk, dataclasses.replace(req, reason=""))
+    assert rows(hall) == (0, [])
+    first = issue_tool_card(hall.ctx, hall.clerk, req)
+    assert issue_tool_card(hall.ctx, hall.clerk, req) == first  # the same request: replayed
+    assert (first.meter_no, first.account_no) == (opened.meter_no, opened.account_no)
+    # 18.00 m³ left in the old meter, 345.67 m³ used through it
+    state = MeterState(opened.meter_no, m3(18), 34567, 0, 4)
+    back = ToolCardBack("T00000000001", "gasdesk", "transfer", state)
+    returned = record_tool_card_return(hall.ctx, hall.clerk, back)
+    assert record_tool_card_return(hall.ctx, hall.clerk, back) == returned  # recorded once
+    issued, returns = rows(hall)
+    assert issued == 1 and len(returns) == 1
+    assert (returns[0].remaining_volume, returns[0].cumulative_volume) == (1800, 34567)
+    with refused(GasDeskError, "不符"):  # a check card read back for a transfer card's record
+        again = dataclasses.replace(req, request_id=uuid.uuid4())
+        issue_tool_card(hall.ctx, hall.clerk, again)
+        record_tool_card_return(hall.ctx, hall.clerk, dataclasses.replace(back, kind="check"))

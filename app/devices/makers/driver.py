@@ -166,7 +166,7 @@ class InterfaceCardDriver:
         if remaining is not None or cumulative is not None:
             extra = {
                 name: out[name]
-                for name in ("kh", "dqdm", "cs", "bjql", "czsx")
+                for name in ("kh", "dqdm", "bjql", "czsx")
                 if name in out and out[name] not in ("", -1)
             }
             state = MeterState(
