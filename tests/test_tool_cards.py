@@ -18,7 +18,13 @@ from sqlalchemy import func, select
 from app.counter import tools as tools_module
 from app.counter.tools import ToolCardOperations, tool_serial
 from app.devices.cardreader import CardRemoved, ChipTransport
-from app.devices.meter import REFUSED_OTHER_METER, REFUSED_TOOL_USED, TOOL_DONE, GasMeterSimulator
+from app.devices.meter import (
+    CARD_ERROR,
+    REFUSED_OTHER_METER,
+    REFUSED_TOOL_USED,
+    TOOL_DONE,
+    GasMeterSimulator,
+)
 from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
 from app.domain.toolcards import STATUS_TAMPER
@@ -368,3 +374,38 @@ def test_the_service_refuses_and_records_once_on_both_databases(hall):
         again = dataclasses.replace(req, request_id=uuid.uuid4())
         issue_tool_card(hall.ctx, hall.clerk, again)
         record_tool_card_return(hall.ctx, hall.clerk, dataclasses.replace(back, kind="check"))
+
+
+class DeafChip(Sle4442):
+    """An SLE4442 that answers 90 00 to writes and keeps none (as a refused write looks)."""
+
+    deaf = False
+
+    def process(self, apdu: bytes) -> bytes:
+        if self.deaf and apdu[:2] == b"\xff\xd0":
+            return b"\x90\x00"
+        return super().process(apdu)
+
+
+@CARD_FLOWS
+def test_a_transfer_card_whose_write_back_fails_leaves_the_gas_in_the_meter(hall, station):
+    opened = open_account(hall, station)
+    chip = DeafChip.blank()
+    station.insert(chip)
+    ToolCardOperations(hall.ctx, station.reader).make(
+        hall.clerk,
+        uuid.uuid4(),
+        kind=ToolCardKind.TRANSFER,
+        meter_no=opened.meter_no,
+        technician="王师傅",
+        reason="换表",
+    )
+    station.remove()
+    meter = GasMeterSimulator(opened.meter_no, KEY, remaining=m3(30), cumulative=m3(70))
+    chip.deaf = True
+    assert meter.insert(chip).outcome == CARD_ERROR
+    assert (meter.remaining, meter.cumulative) == (3000, 7000)  # nothing moved out
+    chip.deaf = False
+    assert meter.insert(chip).outcome == TOOL_DONE and meter.remaining == 0
+    back = read_back(hall, station, chip)
+    assert (back.state.remaining_volume, back.state.cumulative_volume) == (3000, 7000)

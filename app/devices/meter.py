@@ -186,7 +186,13 @@ class GasMeterSimulator(GasRegister):
         refused = _unlockable(chip) or _present_psc(chip, self.key.psc(tool.serial))
         if refused is not None:
             return refused
-        before = (self.remaining, self.loaded_count, self.status)
+        before = (
+            self.remaining,
+            self.loaded_count,
+            self.status,
+            self.alarm_level,
+            self.recharge_ceiling,
+        )
         self._apply(tool)
         updated = cardformat.with_tool_use(
             memory,
@@ -200,7 +206,13 @@ class GasMeterSimulator(GasRegister):
         written = span is None or _write_verified(chip, *span)
         if not written:
             # the card does not carry the meter's answer: the meter did nothing
-            self.remaining, self.loaded_count, self.status = before
+            (
+                self.remaining,
+                self.loaded_count,
+                self.status,
+                self.alarm_level,
+                self.recharge_ceiling,
+            ) = before
             return MeterResult(CARD_ERROR, 0, f"{tool.kind}: writing the state back failed")
         if tool.kind is ToolCardKind.TRANSFER:
             self.remaining = 0  # only now: the card holds what moved out
