@@ -1,8 +1,11 @@
 """工具卡 through the counter window and the training window, by keyboard, offscreen: a check
 card made on a blank training card (卡片 → 制作工具卡), carried to the simulated meter from the
-training window, read back (卡片 → 工具卡回读) and shown with the figures the meter wrote."""
+training window, read back (卡片 → 工具卡回读) and shown with the figures the meter wrote; the
+same with the training maker's check card (the double, built by gcc)."""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +14,10 @@ from sqlalchemy import select
 from app.devices.meter import GasMeterSimulator
 from app.vocabulary import ToolCardKind
 from db.models import ToolCard, ToolCardReturn
+from tests.card_support import opening_request
 from tests.support import m3
+from tests.test_training_makers import click as mouse_click
+from tests.test_training_makers import maker_counter, maker_window, training_data  # noqa: F401
 from tests.test_ui_accounts import type_text
 from tests.test_ui_training import WAIT, click, loaded
 
@@ -81,3 +87,53 @@ def test_make_a_check_card_carry_it_to_the_meter_and_read_it_back(qtbot, counter
         assert (back.remaining_volume, back.cumulative_volume, back.meter_status) == (4200, 800, 2)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
+
+
+def test_a_makers_check_card_is_recorded_carried_to_its_meter_and_read_back(
+    qtbot,
+    hall,
+    maker_counter,  # noqa: F811
+    maker_window,  # noqa: F811
+):
+    """The training maker's library cannot make a tool card: the training window puts one in
+    as the maker's tool software would; the counter records it, reads it back."""
+    panel = maker_window.training_window
+    training = maker_counter.devices.training
+    mouse_click(qtbot, panel.maker_new_button)
+    opened = maker_counter.cards.open_account(maker_counter.actor, opening_request(n=44))
+    maker_counter.cards.sell(maker_counter.actor, uuid.uuid4(), volume=m3(7))
+    maker_window.load_account(opened.account_no)
+    qtbot.waitUntil(lambda: maker_window.current_account_no == opened.account_no, timeout=WAIT)
+    mouse_click(qtbot, panel.maker_card_button)  # the customer's card out, into the meter
+    mouse_click(qtbot, panel.maker_meter_button)
+    qtbot.waitUntil(lambda: "充入 7 立方米" in panel.last.text(), timeout=WAIT)
+
+    mouse_click(qtbot, panel.maker_tool_button)  # the maker's check card in the reader
+    assert "已插入厂家检查卡" in panel.last.text() and training.maker_card_present
+    dialog = opened_dialog(qtbot, maker_window, "make")
+    qtbot.waitUntil(lambda: dialog.kind.count() == 1, timeout=WAIT)  # what the card is
+    assert dialog.kind.currentData() == ToolCardKind.CHECK.value
+    qtbot.waitUntil(lambda: dialog.meter.text() == opened.meter_no, timeout=WAIT)
+    dialog.technician.setFocus()
+    type_text(qtbot, dialog.technician, "赵师傅")
+    qtbot.keyClick(dialog.technician, Qt.Key.Key_Return)
+    type_text(qtbot, dialog.reason, "抄表核对")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.completed, timeout=WAIT)
+    assert "本次只登记" in dialog.info.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: maker_window.current_dialog is None, timeout=WAIT)
+
+    mouse_click(qtbot, panel.maker_card_button)  # out of the reader, into the meter, back
+    mouse_click(qtbot, panel.maker_meter_button)
+    qtbot.waitUntil(lambda: "工具卡已执行" in panel.last.text(), timeout=WAIT)
+    mouse_click(qtbot, panel.maker_card_button)
+    dialog = opened_dialog(qtbot, maker_window, "read")
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.completed, timeout=WAIT)
+    assert "表内剩余气量：7 立方米" in dialog.state.text()
+    with hall.ctx.reading() as session:
+        back = session.scalars(select(ToolCardReturn)).one()
+        # 7.00 m³ in the meter, nothing burnt yet
+        assert (back.remaining_volume, back.cumulative_volume, back.meter_status) == (700, 0, None)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.context import Context
-from app.devices.cardreader import CardRead
+from app.devices.cardreader import CardRead, CardReaderError
 from app.devices.ports import CardReader
 from app.domain import cardformat
 from app.domain.toolcards import ToolCardImage, ToolCardOrder
@@ -74,11 +74,23 @@ class ToolCardOperations:
         self.reader = reader
 
     def kinds(self) -> tuple[ToolCardKind, ...]:
-        """The tool cards the driver of the card in the reader can make (no card: any driver's),
-        in the hall's order."""
+        """The tool cards the card in the reader can become, in the hall's order: what its
+        driver can make (no card: any driver's); for an unused tool card made elsewhere (by its
+        maker's tool software), the kind it carries (any, when the card cannot tell)."""
         with self.reader.lock:
             can = self.reader.tool_kinds()
-        return tuple(kind for kind in ToolCardKind if kind in can)
+            if not can:
+                try:
+                    made = self.reader.read().tool_card
+                except CardReaderError:
+                    made = None
+                if made is not None and not made.used:
+                    can = (
+                        frozenset(ToolCardKind) if made.kind is ToolCardKind.OTHER else {made.kind}
+                    )
+        return tuple(
+            kind for kind in ToolCardKind if kind in can and kind is not ToolCardKind.OTHER
+        )
 
     @_locked
     def make(
