@@ -249,11 +249,13 @@ class PullAtWrite(ChipTransport):
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-@pytest.mark.parametrize("pulled_at", [2, 3, 4, 5, 6])
+@pytest.mark.parametrize("pulled_at", [1, 2, 3, 4, 5, 6, 7, 8])
 def test_a_card_pulled_mid_write_is_never_recorded_and_is_finished_next_time(hall, pulled_at):
-    """Writes of the making: data, MAC, stage 5A, PSC change, stage A5, protection, stage 00.
-    Pulled at any of them, no row claims the card; the next try (a new request) finishes it
-    with the number it carries, and the meter takes it."""
+    """Writes of the making: data (two spans), MAC, stage 5A, PSC change, stage A5, protection,
+    stage 00; the card is pulled as write ``pulled_at`` reaches it. Pulled at any of them, no
+    row claims the card; the next try (a new request) finishes it with the number it carries
+    (pulled at the first write, the card is still blank and takes the new request's number),
+    and the meter takes it."""
     from app.devices.cardreader import GasCardReader
     from tests.card_support import Station
 
@@ -275,9 +277,11 @@ def test_a_card_pulled_mid_write_is_never_recorded_and_is_finished_next_time(hal
     assert rows(hall) == (0, [])
     transport.present = True
     reader.forget()
-    made = tools.make(hall.clerk, uuid.uuid4(), **fields)  # the dialog was closed: a new id
-    assert made.written and made.issued.serial == tool_serial(first)  # the number it carried
-    assert chip.psc == KEY.psc(tool_serial(first)) and chip.protected(31)
+    second = uuid.uuid4()  # the dialog was closed: a new request
+    made = tools.make(hall.clerk, second, **fields)
+    number = tool_serial(first if pulled_at > 1 else second)  # the number the card carried
+    assert made.written and made.issued.serial == number
+    assert chip.psc == KEY.psc(number) and chip.protected(31)
     meter = GasMeterSimulator(opened.meter_no, KEY, remaining=m3(12), cumulative=m3(40))
     transport.present = False
     assert meter.insert(chip).outcome == TOOL_DONE and meter.remaining == 0

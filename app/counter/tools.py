@@ -14,12 +14,12 @@ worker thread, never on the GUI thread.
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.context import Context
+from app.counter.cards import _one_at_a_time
 from app.devices.cardreader import CardRead, CardReaderError
 from app.devices.ports import CardReader
 from app.domain import cardformat
@@ -57,15 +57,6 @@ class ToolCardMade:
     written: bool
 
 
-def _locked(method):  # type: ignore[no-untyped-def]
-    @functools.wraps(method)
-    def run(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        with self.reader.lock:
-            return method(self, *args, **kwargs)
-
-    return run
-
-
 class ToolCardOperations:
     """The tool-card workflows of one counter's card port."""
 
@@ -92,7 +83,7 @@ class ToolCardOperations:
             kind for kind in ToolCardKind if kind in can and kind is not ToolCardKind.OTHER
         )
 
-    @_locked
+    @_one_at_a_time
     def make(
         self,
         actor: Actor,
@@ -152,7 +143,7 @@ class ToolCardOperations:
         # a driver refuses a kind it cannot make (NotSupportedByCard, in its own words)
         return self.reader.make_tool_card(read, order), True
 
-    @_locked
+    @_one_at_a_time
     def read_back(self, actor: Actor) -> ToolCardView:
         """Read the tool card in the reader and record its return with what it brought back."""
         read = self.reader.read()
