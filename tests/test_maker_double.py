@@ -227,6 +227,49 @@ def test_read_refuses_what_is_not_a_user_card(lib, slot):
     assert lib.read()[0] == -8
 
 
+@pytest.mark.parametrize(
+    ("tool", "kzt"),
+    [
+        ("clear", 2),
+        ("setup", 3),
+        ("check", 4),
+        ("transfer", 5),
+        ("valve_open", 6),
+        ("valve_close", 7),
+        ("test_gas", -1),
+    ],
+)
+def test_read_of_a_tool_card_answers_minus_8_and_tells_what_it_carries(lib, slot, tool, kzt):
+    slot.insert_tool("A", tool, kh="TK0001", dqdm=DQDM, tm="M-1", ljyql=4321, syql=1234, cs=3)
+    slot.reset_stats()
+    rc, out = lib.read()
+    assert rc == -8
+    assert (out["kzt"], out["kh"], out["tm"], out["dqdm"]) == (kzt, "TK0001", "M-1", DQDM)
+    assert (out["ljyql"], out["syql"], out["cs"]) == (4321, 1234, 3)
+    assert slot.stats()["psc_presented"] == 0
+
+
+def test_meter_acts_on_each_tool_card_once_and_writes_its_data_onto_it(lib, slot):
+    meter = InterfaceMeterSimulator("M-1", "A", count=4, remaining=5600, cumulative=800)
+    slot.insert_tool("A", "check", kh="TK1", tm="M-1")
+    assert meter.insert(slot).outcome == MeterOutcome.TOOL_DONE
+    assert (slot.card()["syql"], slot.card()["ljyql"], slot.card()["cs"]) == (5600, 800, 4)
+    assert meter.insert(slot).outcome == MeterOutcome.REFUSED_TOOL_USED
+    # a transfer card carries the 56.00 m³ out; the meter keeps none
+    slot.insert_tool("A", "transfer", kh="TK2", tm="M-1")
+    assert meter.insert(slot).outcome == MeterOutcome.TOOL_DONE
+    assert (slot.card()["syql"], meter.remaining) == (5600, 0)
+    slot.insert_tool("A", "valve_close", kh="TK3")  # no meter named: any of the maker's
+    assert meter.insert(slot).outcome == MeterOutcome.TOOL_DONE and not meter.valve_open
+    assert slot.card()["tm"] == "M-1"
+    slot.insert_tool("A", "setup", kh="TK4", tm="M-1", czsx=300, bjql=2)
+    assert meter.insert(slot).outcome == MeterOutcome.TOOL_DONE
+    assert (meter.czsx, meter.bjql) == (300, 2)
+    slot.insert_tool("A", "clear", kh="TK5", tm="M-1")
+    assert meter.insert(slot).outcome == MeterOutcome.TOOL_DONE
+    assert (meter.count, meter.remaining, meter.cumulative) == (0, 0, 800)
+
+
 def test_read_of_a_new_card_gives_empty_text_and_minus_one(lib, slot):
     slot.insert_new("A")
     rc, out = lib.read()
@@ -608,7 +651,9 @@ def test_meter_refuses_cards_that_are_not_its_makers_user_cards(lib, slot):
     assert meter.insert(slot).outcome == MeterOutcome.REFUSED_FOREIGN
     slot.insert_new("A")
     assert meter.insert(slot).outcome == MeterOutcome.REFUSED_NOT_USER_CARD
-    slot.insert_tool("A", "clear")
+    slot.insert_tool("A", "clear", tm="M-2")  # another meter's tool card
+    assert meter.insert(slot).outcome == MeterOutcome.REFUSED_OTHER_METER
+    slot.insert_tool("A", "test_gas")  # a tool card this meter does not know
     assert meter.insert(slot).outcome == MeterOutcome.REFUSED_NOT_USER_CARD
     user_card(lib, slot, kzt=1)  # a user card in a meter no opening card has bound
     load = meter.insert(slot)

@@ -372,6 +372,15 @@ class CounterWindow(QMainWindow):
         menu = self.menuBar().addMenu(self.tr("卡片"))
         self.format_card_action = menu.addAction(self.tr("格式化旧卡"))
         self.format_card_action.triggered.connect(self.format_card)
+        # 工具卡: opened like an F-key operation (the loaded account reloads when it is done)
+        self.tool_card_actions = {}
+        for key, name, target in (
+            ("make", self.tr("制作工具卡"), "ui.dialogs.tool_cards:MakeToolCardDialog"),
+            ("read", self.tr("工具卡回读"), "ui.dialogs.tool_cards:ReadToolCardDialog"),
+        ):
+            tool = Operation("", name, target, for_customer=False)
+            action = self.tool_card_actions[key] = menu.addAction(name)
+            action.triggered.connect(lambda _checked=False, op=tool: self.open_operation(op))
         self.format_box: QMessageBox | None = None
 
     def _question(self, title: str, text: str, yes_label: str) -> tuple[QMessageBox, object]:

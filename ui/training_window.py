@@ -27,7 +27,12 @@ from app.vocabulary import TrainingFault
 from ui.base import error_text
 from ui.worker import run_in_background
 
-METER_OUTCOMES = {"loaded": QT_TRANSLATE_NOOP("TrainingWindow", "燃气表已充值")}
+METER_OUTCOMES = {
+    "loaded": QT_TRANSLATE_NOOP("TrainingWindow", "燃气表已充值"),
+    "tool_done": QT_TRANSLATE_NOOP("TrainingWindow", "工具卡已执行，表内数据已写到卡上"),
+    "refused_tool_used": QT_TRANSLATE_NOOP("TrainingWindow", "此工具卡已使用过，表不接受"),
+    "refused_other_meter": QT_TRANSLATE_NOOP("TrainingWindow", "不是本表的卡，表不接受"),
+}
 # the devices are looked at this often: a card pulled by a fault, a slip or a Z-report printed
 # by a dialog all show without the counter having to tell this window
 POLL_MS = 300
@@ -99,6 +104,10 @@ class TrainingWindow(QWidget):
         self.maker_new_button.clicked.connect(self.insert_new_maker_card)
         self.maker_card_button.clicked.connect(self.toggle_maker_card)
         self.maker_meter_button.clicked.connect(self.load_maker_meter)
+        # a tool card as the maker's own tool software makes it (the interface cannot)
+        self.maker_tool_button = QPushButton(self.tr("插入厂家检查卡"))
+        self.maker_tool_button.setObjectName("maker-tool")
+        self.maker_tool_button.clicked.connect(self.insert_maker_check_card)
         self.maker_note = QLabel()
         self.maker_note.setObjectName("maker-note")
         self.maker_note.setWordWrap(True)
@@ -106,13 +115,13 @@ class TrainingWindow(QWidget):
         if maker is not None:
             self.maker_note.setText(self.tr("厂家卡：{name}").format(name=maker.name))
             maker_row.addWidget(self.maker_note)
-            for button in (self.maker_new_button, self.maker_card_button, self.maker_meter_button):
+            for button in self._maker_buttons():
                 maker_row.addWidget(button)
         else:
             self.maker_note.setText(self.training.maker_unavailable or "")
             self.maker_note.setVisible(bool(self.training.maker_unavailable))
             maker_row.addWidget(self.maker_note, 1)
-            for button in (self.maker_new_button, self.maker_card_button, self.maker_meter_button):
+            for button in self._maker_buttons():
                 button.setVisible(False)
         rows.addLayout(maker_row)
         rows.addWidget(self.state)
@@ -280,6 +289,28 @@ class TrainingWindow(QWidget):
         self.training.insert_new_maker_card()
         self.update_state()
         self._say(self.tr("已插入新厂家卡（{name}）").format(name=self.training.maker.name))
+
+    def _maker_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.maker_new_button,
+            self.maker_card_button,
+            self.maker_meter_button,
+            self.maker_tool_button,
+        )
+
+    def insert_maker_check_card(self) -> None:
+        """A check card of the training maker for the loaded account's meter."""
+        meter_no = self.meter_no()
+        if not meter_no:
+            self._say(self.tr("请先加载一个有燃气表的账户"))
+            return
+        serial = self.training.insert_maker_tool_card("check", meter_no)
+        self.update_state()
+        self._say(
+            self.tr("已插入厂家检查卡 {serial}（表号 {meter}）").format(
+                serial=serial, meter=meter_no
+            )
+        )
 
     def toggle_maker_card(self) -> None:
         if self.training.maker_card_present:

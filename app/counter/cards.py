@@ -156,8 +156,8 @@ class CardOperations:
         """Read the card; a card whose issue stopped half-way is finished first, so every
         caller sees a blank or a properly issued card."""
         read = self.reader.read()
-        if read.unfinished is None:
-            return read
+        if read.unfinished is None or read.tool is not None:
+            return read  # a tool card half made is finished by the tool-card workflow only
         self._finish_issue(actor, read)
         return self.reader.read()
 

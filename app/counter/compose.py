@@ -153,6 +153,20 @@ class TrainingDevices:
         maker.slot.insert_new(maker.code, key=maker.key_seed)
         self._changed()
 
+    def insert_maker_tool_card(self, tool: str, meter_no: str) -> str:
+        """A tool card of the training maker for ``meter_no``, as the maker's own tool software
+        makes it (the interface cannot): ``tool`` is the double's kind (``check``, ...);
+        returns its number."""
+        maker = self._maker()
+        self.transport.present = False
+        maker.held = None
+        import uuid
+
+        serial = f"TK{uuid.uuid4().hex[:8].upper()}"  # new in every training session too
+        maker.slot.insert_tool(maker.code, tool, key=maker.key_seed, kh=serial, tm=meter_no)
+        self._changed()
+        return serial
+
     def remove_maker_card(self) -> None:
         """Take the maker's card out of the reader (kept in hand, to carry to the meter)."""
         self._maker_card_out()

@@ -31,6 +31,7 @@ from app.counter.cards import (
 from app.counter.compose import Devices
 from app.counter.quote import PurchaseStart
 from app.counter.receipts import PrintOutcome
+from app.counter.tools import ToolCardMade, ToolCardOperations
 from app.devices.cardreader import CardReaderError, NoCard, UnknownCard
 from app.devices.printer import PrinterFault
 from app.doctor import printer_state, reader_state
@@ -61,12 +62,14 @@ from app.services.reversals import ReversalQuote, ReversalRequest, reversal_quot
 from app.services.sales import RefundQuote, SaleResult, refund_quote
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
+from app.services.tool_cards import AccountToolCards, ToolCardView
 from app.vocabulary import (
     CardWriteOutcome,
     HallMode,
     PaymentMethod,
     PrinterState,
     ReaderState,
+    ToolCardKind,
     TransactionKind,
 )
 
@@ -328,6 +331,51 @@ class CounterSession:
         """格式化旧卡: the card in the reader, no longer in use, becomes a new card of its maker
         (the active card of an open account is refused); the card number it had."""
         return self.cards.format_card(self.actor)
+
+    # ------------------------------------------------------------------ tool cards (工具卡)
+
+    @property
+    def tools(self) -> ToolCardOperations:
+        if self.devices.reader is None:
+            raise RuleViolation("本柜台未配置读卡器", "no card reader")
+        return ToolCardOperations(self.ctx, self.devices.reader)
+
+    def tool_card_kinds(self) -> tuple[ToolCardKind, ...]:
+        """The tool cards the card in the reader can become (no card: any configured driver's)."""
+        return self.tools.kinds()
+
+    def make_tool_card(
+        self,
+        request_id: uuid.UUID,
+        kind: ToolCardKind,
+        meter_no: str,
+        technician: str,
+        reason: str,
+        parameters: dict[str, int] | None = None,
+    ) -> Outcome[ToolCardMade]:
+        """制作工具卡 on the blank card in the reader, recorded once the card is made."""
+        made = self.tools.make(
+            self.actor,
+            request_id,
+            kind=kind,
+            meter_no=meter_no,
+            technician=technician,
+            reason=reason,
+            parameters=parameters,
+        )
+        return Outcome(made, made.issued.account_no)
+
+    def read_tool_card(self) -> Outcome[ToolCardView]:
+        """工具卡回读: the tool card in the reader is returned with what it brought back."""
+        back = self.tools.read_back(self.actor)
+        return Outcome(back, back.account_no)
+
+    def account_tool_cards(self, account_no: str) -> AccountToolCards:
+        """The account's tool cards and its newest check card state (the account panel)."""
+        return self.tools.of_account(self.actor, account_no)
+
+    def outstanding_tool_cards(self) -> list[ToolCardView]:
+        return self.tools.outstanding(self.actor)
 
     def start_on_card(self) -> CardAtCounter:
         """退气/补气 start: the open shift (请先开班), then the card in the reader."""

@@ -20,6 +20,7 @@ from typing import Protocol
 from app.domain import cardformat
 from app.domain.cardformat import CardKey
 from app.domain.cards import GASDESK_MAKER, CardImage, CardIssue
+from app.domain.toolcards import ToolCardImage, ToolCardOrder
 from app.errors import GasDeskError
 from app.vocabulary import CardClaim, ToolCardKind
 
@@ -158,7 +159,9 @@ class CardRead:
     ``memory`` and ``tries_left`` are format v1's (the raw SLE4442 memory, the PSC tries left;
     b"" and None for a maker's card). ``unfinished`` is set on a format-v1 card whose issue
     stopped half-way (``cardformat.issue_progress``: which PSC it holds); such a card has no
-    image until the issue is finished. ``tool`` is set for a maker's tool card.
+    image until the issue is finished. ``tool`` is set for a tool card (its kind), with what
+    it carries and brought back from a meter in ``tool_card`` (None while a format-v1 tool card
+    is unfinished).
     """
 
     memory: bytes
@@ -169,6 +172,7 @@ class CardRead:
     tool: ToolCardKind | None = None
     # a maker's card: every field ReadGasCard returned (kmm never), for the next write
     fields: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    tool_card: ToolCardImage | None = None
 
     @property
     def blank(self) -> bool:
@@ -302,8 +306,13 @@ class GasCardReader:
                 bits = self.commands.protection_bits()
                 self._all_protected = not any(bits)
             progress = cardformat.issue_progress(memory, bits, self.key)
+            tool = cardformat.is_tool_card(memory)
             if progress is not None:
-                return CardRead(memory, tries, None, progress)
+                kind = cardformat.TOOL_KINDS.get(memory[cardformat.TOOL_KIND]) if tool else None
+                return CardRead(memory, tries, None, progress, tool=kind)
+            if tool:
+                made = cardformat.parse_tool(memory, self.key)
+                return CardRead(memory, tries, None, tool=made.kind, tool_card=made)
             return CardRead(memory, tries, cardformat.parse(memory, self.key))
 
         return self._guard(run)
@@ -465,19 +474,21 @@ class GasCardReader:
 
     def claims(self) -> CardClaim:
         """Format v1 owns an SLE4442 (its ATR) that is blank from the factory or carries this
-        utility's code; nothing but reads is sent (no PSC)."""
+        utility's code (a tool card by its type byte); nothing but reads is sent (no PSC)."""
         with self.lock:
             try:
                 self._ensure_connected()
-                header = self._guard(lambda: self.commands.read(0, cardformat.VERSION))
+                header = self._guard(lambda: self.commands.read(0, cardformat.CARD_TYPE + 1))
             except NoCard:
                 return CardClaim.NO_CARD
             except cardformat.WrongCardType:
                 return CardClaim.NOT_MINE
             if header[:4] != cardformat.FACTORY_HEADER:
                 return CardClaim.NOT_MINE
-            if cardformat.is_blank(header) or header[cardformat.UTILITY] == self.key.utility_code:
+            if cardformat.is_blank(header):
                 return CardClaim.CARD
+            if header[cardformat.UTILITY] == self.key.utility_code:
+                return CardClaim.TOOL if cardformat.is_tool_card(header) else CardClaim.CARD
             return CardClaim.NOT_MINE
 
     def use_keys(self, keys) -> None:  # type: ignore[no-untyped-def]
@@ -514,6 +525,30 @@ class GasCardReader:
         """(serial, account number) an unfinished issue carries in its protected area."""
         account_no = read.memory[cardformat.ACCOUNT].rstrip(b" \x00")
         return cardformat.serial_of(read.memory), account_no.decode("ascii", "replace")
+
+    def tool_kinds(self) -> frozenset[ToolCardKind]:
+        """Format v1 makes every tool card of its layout (docs/card-format.md)."""
+        return frozenset(cardformat.TOOL_CODES)
+
+    def make_tool_card(self, read: CardRead, order: ToolCardOrder) -> ToolCardImage:
+        """A blank SLE4442 personalised as the tool card ``order`` describes (the issue's
+        steps, with the tool card's own PSC derived from its number), or a tool card whose
+        making stopped half-way finished as ``order`` (its number is the one it carries)."""
+        if order.kind not in cardformat.TOOL_CODES:
+            raise NotSupportedByCard(
+                f"本公司格式的卡不能制作{order.kind.label}", f"format v1 has no {order.kind}"
+            )
+        memory = cardformat.tool_card(read.memory, self.key, order)
+        if read.unfinished is not None and read.tool is not None:
+            if cardformat.serial_of(read.memory) != order.serial:
+                raise cardformat.WrongCardType(
+                    "此工具卡上次制作中断，卡号与本次不符",
+                    f"unfinished {cardformat.serial_of(read.memory)}",
+                )
+            self.finish_issue(read, memory, order.serial)
+        else:
+            self.issue(read, memory, order.serial)
+        return cardformat.parse_tool(memory, self.key)
 
     def format_card(self, read: CardRead) -> None:
         """An issued SLE4442 keeps its protected bytes for ever: it cannot become blank."""

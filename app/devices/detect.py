@@ -24,7 +24,8 @@ from app.devices.cardreader import (
 )
 from app.devices.ports import CardKeys, CardReader
 from app.domain.cards import CardImage, CardIssue
-from app.vocabulary import CardClaim
+from app.domain.toolcards import ToolCardImage, ToolCardOrder
+from app.vocabulary import CardClaim, ToolCardKind
 
 log = logging.getLogger(__name__)
 
@@ -148,3 +149,18 @@ class CardSlot:
 
     def format_card(self, read: CardRead) -> None:
         self.driver(read.maker).format_card(read)
+
+    def tool_kinds(self) -> frozenset[ToolCardKind]:
+        """What the driver of the card in the slot can make; with no card, what any can."""
+        with self.lock:
+            try:
+                driver, _claim = self.detect()
+            except NoCard:
+                kinds: frozenset[ToolCardKind] = frozenset()
+                for each in self.drivers:
+                    kinds |= each.tool_kinds()
+                return kinds
+            return driver.tool_kinds()
+
+    def make_tool_card(self, read: CardRead, order: ToolCardOrder) -> ToolCardImage:
+        return self.driver(read.maker).make_tool_card(read, order)

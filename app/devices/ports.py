@@ -12,12 +12,13 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Protocol
 
-from app.vocabulary import CardClaim, PrinterState
+from app.vocabulary import CardClaim, PrinterState, ToolCardKind
 
 if TYPE_CHECKING:
     from app.devices.cardreader import CardRead
     from app.documents.receipts import Receipt
     from app.domain.cards import CardImage, CardIssue
+    from app.domain.toolcards import ToolCardImage, ToolCardOrder
 
 
 class CardKeys(Protocol):
@@ -79,6 +80,17 @@ class CardReader(Protocol):
 
     def format_card(self, read: CardRead) -> None:
         """Turn the account's card back into a blank (new) card of its maker."""
+        ...
+
+    def tool_kinds(self) -> frozenset[ToolCardKind]:
+        """The tool cards (工具卡) this driver can make (empty: none; its maker's tool cards are
+        still read: ``read`` returns one with ``tool`` and ``tool_card``)."""
+        ...
+
+    def make_tool_card(self, read: CardRead, order: ToolCardOrder) -> ToolCardImage:
+        """The blank card read (or a tool card whose making stopped half-way) becomes the tool
+        card ``order`` describes; what it now carries. NotSupportedByCard (Chinese message)
+        for a kind the driver cannot make."""
         ...
 
 

@@ -12,8 +12,10 @@ import hmac
 import struct
 from dataclasses import dataclass
 
-from app.domain.cards import CardImage
+from app.domain.cards import GASDESK_MAKER, CardImage
+from app.domain.toolcards import MeterState, ToolCardImage, ToolCardOrder
 from app.errors import GasDeskError
+from app.vocabulary import ToolCardKind
 
 MEMORY_SIZE = 256
 PROTECTED_SIZE = 32  # bytes 0x00-0x1F can be write-protected for ever
@@ -21,6 +23,7 @@ FACTORY_HEADER = bytes.fromhex("A2131091")  # bytes 0-3 of an SLE4442, the ATR's
 FACTORY_PSC = b"\xff\xff\xff"
 FORMAT_VERSION = 1
 USER_CARD = 0x01
+TOOL_CARD = 0x02  # 工具卡: see ``tool_card`` and docs/card-format.md
 
 # offsets
 UTILITY = slice(0x04, 0x08)
@@ -37,6 +40,22 @@ CUMULATIVE = slice(0x54, 0x58)
 METER_STATUS = 0x58
 LOADED_COUNT = slice(0x59, 0x5B)
 USED_SIZE = 0x60  # bytes 0x00-0x5F carry the format; a "full read" reads these
+
+# a tool card's own fields (card type TOOL_CARD); header, serial, meter number, MAC and the
+# meter's write-back area are where a user card has them
+TOOL_KIND = 0x20
+TOOL_USED = 0x21  # 0 until a meter took the card, then 1
+ALARM_LEVEL = slice(0x3C, 0x40)  # set-up card: uint32, 0.01 m³
+RECHARGE_CEILING = slice(0x40, 0x44)  # set-up card: uint32, 0.01 m³
+TOOL_CODES: dict[ToolCardKind, int] = {
+    ToolCardKind.CLEAR: 1,
+    ToolCardKind.SETUP: 2,
+    ToolCardKind.CHECK: 3,
+    ToolCardKind.TRANSFER: 4,
+    ToolCardKind.VALVE_OPEN: 5,
+    ToolCardKind.VALVE_CLOSE: 6,
+}
+TOOL_KINDS = {code: kind for kind, code in TOOL_CODES.items()}
 
 # How far an issue got, in a reserved byte outside the MAC. The chip cannot say which PSC it
 # holds without a try being risked, so the issue writes this byte before and after changing the
@@ -157,8 +176,8 @@ def issue_progress(memory: bytes, protection: bytes, key: CardKey) -> str | None
     return PSC_UNKNOWN
 
 
-def parse(memory: bytes, key: CardKey) -> CardImage:
-    """Check and decode a card image; raises a typed error for anything not ours or edited."""
+def _checked(memory: bytes, key: CardKey, card_type: int) -> None:
+    """The checks every read makes (docs/card-format.md), for a card of ``card_type``."""
     if len(memory) < USED_SIZE:
         raise WrongCardType("卡片类型不符（读取数据不完整）", f"only {len(memory)} bytes")
     if memory[:4] != FACTORY_HEADER:
@@ -169,12 +188,22 @@ def parse(memory: bytes, key: CardKey) -> CardImage:
         raise ForeignCard(
             "这不是本公司的燃气卡", f"utility code {memory[UTILITY]!r} != {key.utility_code!r}"
         )
-    if memory[VERSION] != FORMAT_VERSION or memory[CARD_TYPE] != USER_CARD:
+    if memory[VERSION] != FORMAT_VERSION or memory[CARD_TYPE] != card_type:
         raise WrongCardType(
             "卡片格式版本不支持", f"version {memory[VERSION]} type {memory[CARD_TYPE]}"
         )
     if not hmac.compare_digest(memory[MAC], key.mac(memory)):
         raise MacMismatch("卡内数据校验失败（卡片可能被非法改写），请联系班长", "MAC mismatch")
+
+
+def is_tool_card(memory: bytes) -> bool:
+    """Whether the card (of any utility) says it is a tool card: its type byte."""
+    return len(memory) > CARD_TYPE and not is_blank(memory) and memory[CARD_TYPE] == TOOL_CARD
+
+
+def parse(memory: bytes, key: CardKey) -> CardImage:
+    """Check and decode a card image; raises a typed error for anything not ours or edited."""
+    _checked(memory, key, USER_CARD)
     return CardImage(
         serial=_untext(memory[SERIAL]),
         account_no=_untext(memory[ACCOUNT]),
@@ -269,3 +298,64 @@ def changed_span(old: bytes, new: bytes) -> tuple[int, bytes] | None:
         return None
     start, stop = changed[0], changed[-1] + 1
     return start, new[start:stop]
+
+
+def _uint(memory: bytes, field: slice) -> int:
+    return struct.unpack(">I", memory[field])[0]
+
+
+def tool_card(blank: bytes, key: CardKey, order: ToolCardOrder) -> bytes:
+    """The image of a blank card made into the tool card ``order`` describes (not used yet)."""
+    if order.kind not in TOOL_CODES:
+        raise ValueError(f"format v1 has no {order.kind} tool card")
+    memory = bytearray(blank[:MEMORY_SIZE].ljust(MEMORY_SIZE, b"\xff"))
+    memory[UTILITY] = key.utility_code
+    memory[VERSION] = FORMAT_VERSION
+    memory[CARD_TYPE] = TOOL_CARD
+    memory[SERIAL] = _text(order.serial, SERIAL_LENGTH)
+    memory[0x16:0x20] = bytes(10)
+    memory[0x20:0x2C] = bytes(12)
+    memory[TOOL_KIND] = TOOL_CODES[order.kind]
+    memory[METER] = _text(order.meter_no, METER_LENGTH)
+    memory[ALARM_LEVEL] = struct.pack(">I", order.parameters.get("alarm_level", 0))
+    memory[RECHARGE_CEILING] = struct.pack(">I", order.parameters.get("recharge_ceiling", 0))
+    memory[0x44:0x46] = bytes(2)
+    memory[0x4E:0x50] = bytes(2)
+    memory[0x50:USED_SIZE] = bytes(USED_SIZE - 0x50)
+    return _sealed(memory, key)
+
+
+def parse_tool(memory: bytes, key: CardKey) -> ToolCardImage:
+    """Check and decode a tool card; raises a typed error for anything not ours or edited."""
+    _checked(memory, key, TOOL_CARD)
+    kind = TOOL_KINDS.get(memory[TOOL_KIND], ToolCardKind.OTHER)
+    meter_no = _untext(memory[METER])
+    parameters = {}
+    if kind is ToolCardKind.SETUP:
+        parameters = {
+            "alarm_level": _uint(memory, ALARM_LEVEL),
+            "recharge_ceiling": _uint(memory, RECHARGE_CEILING),
+        }
+    state = None
+    if memory[TOOL_USED]:
+        state = MeterState(
+            meter_no=meter_no,
+            remaining_volume=_uint(memory, REMAINING),
+            cumulative_volume=_uint(memory, CUMULATIVE),
+            meter_status=memory[METER_STATUS],
+            loaded_count=struct.unpack(">H", memory[LOADED_COUNT])[0],
+        )
+    return ToolCardImage(_untext(memory[SERIAL]), kind, meter_no, GASDESK_MAKER, parameters, state)
+
+
+def with_tool_use(
+    memory: bytes, key: CardKey, *, remaining: int, cumulative: int, status: int, loaded: int
+) -> bytes:
+    """The tool card after a meter took it: used, with the meter's state written back."""
+    updated = bytearray(memory)
+    updated[TOOL_USED] = 1
+    updated[REMAINING] = struct.pack(">I", remaining)
+    updated[CUMULATIVE] = struct.pack(">I", cumulative)
+    updated[METER_STATUS] = status
+    updated[LOADED_COUNT] = struct.pack(">H", loaded)
+    return _sealed(updated, key)

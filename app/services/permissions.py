@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "transfer": COUNTER_ROLES,
     "close_account": COUNTER_ROLES,
     "settle_card": COUNTER_ROLES,
+    "tool_cards": COUNTER_ROLES,  # 工具卡: issue one for a technician, record its return
     "print": COUNTER_ROLES,
     "shift": COUNTER_ROLES,  # open, cash in/out, hand over, count, close
     "hall_reports": REPORT_ROLES,

@@ -275,12 +275,21 @@ class DoubleSlot:
         self.write_card(new_card_fields(maker, key))
 
     def insert_tool(
-        self, maker: str, tool: str, *, key: str = "FACTORY-A", kh: str = "", dqdm: str = ""
+        self,
+        maker: str,
+        tool: str,
+        *,
+        key: str = "FACTORY-A",
+        kh: str = "",
+        dqdm: str = "",
+        **fields: str | int,
     ) -> None:
-        """A tool card (``clear``, ``setup``, ``check``, ``transfer``...) of ``maker``."""
-        fields = new_card_fields(maker, key)
-        fields.update(state="tool", tool=tool, kh=kh, dqdm=dqdm)
-        self.write_card(fields)
+        """A tool card (``clear``, ``setup``, ``check``, ``transfer``, ``valve_open``,
+        ``valve_close``) of ``maker``, as the maker's tool software made it; ``fields``: any
+        other of its lines (``tm`` the meter it is for, ``bjql``/``czsx`` of a set-up card)."""
+        card = new_card_fields(maker, key)
+        card.update(state="tool", tool=tool, kh=kh, dqdm=dqdm, **fields)
+        self.write_card(card)
 
     def insert_blank(self) -> None:
         """A card nobody recognises: no maker's mark."""

@@ -21,6 +21,7 @@ from app.devices.makers.codes import InterfaceCardError
 from app.devices.makers.config import MakerConfig
 from app.devices.ports import CardKeys
 from app.domain.cards import CardImage, CardIssue, CountRule
+from app.domain.toolcards import MeterState, ToolCardImage, ToolCardOrder
 from app.vocabulary import CardClaim, ToolCardKind
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,22 @@ CHECK, READ, WRITE_NEW, WRITE_GAS, FORMAT = (
 NOT_A_USER_CARD = -8  # what ReadGasCard answers for a tool card
 NO_CARD = -4
 OPENING_CARD, USER_CARD = 0, 1  # kzt
+# The 2012 interface has no function that makes a tool card and no field that names its kind:
+# ReadGasCard answers -8 ("not a user card") for one. Where a maker's library fills the outputs
+# anyway (the maker double does: interface.h), kzt carries the kind by this table, tm the meter
+# and syql/ljyql/cs what the meter wrote; a kind not in it is OTHER.
+TOOL_KZT: dict[int, ToolCardKind] = {
+    2: ToolCardKind.CLEAR,
+    3: ToolCardKind.SETUP,
+    4: ToolCardKind.CHECK,
+    5: ToolCardKind.TRANSFER,
+    6: ToolCardKind.VALVE_OPEN,
+    7: ToolCardKind.VALVE_CLOSE,
+}
+NO_TOOL_CARDS_MESSAGE = (
+    "厂家卡通用接口（2012版）没有制作工具卡的功能：请用厂家的工具卡软件制作，"
+    "再将工具卡插入读卡器登记发放"
+)
 
 
 def _number(value: object) -> int | None:
@@ -129,7 +146,8 @@ class InterfaceCardDriver:
                 READ, {**self._port(), "kmm": self.config.key_seed}, self.config.variant
             )
         if answer.rc == NOT_A_USER_CARD:
-            return CardRead(b"", None, None, maker=self.maker, tool=ToolCardKind.OTHER)
+            tool = self._tool_card(answer.out)
+            return CardRead(b"", None, None, maker=self.maker, tool=tool.kind, tool_card=tool)
         if answer.rc != 0:
             raise InterfaceCardError.from_rc(READ, answer.rc, self.config.messages)
         out = {k: v for k, v in answer.out.items() if k != "kmm"}
@@ -137,6 +155,29 @@ class InterfaceCardDriver:
         if not serial:  # a formatted new card of the maker: it can be issued
             return CardRead(b"", None, None, maker=self.maker, fields=out)
         return CardRead(b"", None, self._image(serial, out), maker=self.maker, fields=out)
+
+    def _tool_card(self, out: Mapping[str, object]) -> ToolCardImage:
+        """A tool card as far as the library told it (``TOOL_KZT``): its kind, number, meter
+        and the meter's data once a meter wrote them (syql or ljyql present)."""
+        kind = TOOL_KZT.get(_number(out.get("kzt")) or -1, ToolCardKind.OTHER)
+        meter_no = str(out.get("tm") or "").strip()
+        remaining, cumulative = _number(out.get("syql")), _number(out.get("ljyql"))
+        state = None
+        if remaining is not None or cumulative is not None:
+            extra = {
+                name: out[name]
+                for name in ("kh", "dqdm", "bjql", "czsx")
+                if name in out and out[name] not in ("", -1)
+            }
+            state = MeterState(
+                meter_no=meter_no,
+                remaining_volume=remaining,
+                cumulative_volume=cumulative,
+                loaded_count=_number(out.get("cs")),
+                extra=extra,
+            )
+        serial = str(out.get("kh") or "").strip()
+        return ToolCardImage(serial, kind, meter_no, self.maker, {}, state)
 
     def _image(self, serial: str, out: Mapping[str, object]) -> CardImage:
         count = _number(out.get("cs")) or 0
@@ -258,6 +299,13 @@ class InterfaceCardDriver:
                 "dqdm": self.config.dqdm,
             },
         )
+
+    def tool_kinds(self) -> frozenset[ToolCardKind]:
+        """None: the 2012 interface has no function that makes a tool card."""
+        return frozenset()
+
+    def make_tool_card(self, read: CardRead, order: ToolCardOrder) -> ToolCardImage:
+        raise NotSupportedByCard(NO_TOOL_CARDS_MESSAGE, f"{self.maker}: no tool card function")
 
     def unfinished_issue(self, read: CardRead) -> tuple[str, str]:
         raise NotSupportedByCard("厂家卡没有未完成发卡的状态", "interface cards")

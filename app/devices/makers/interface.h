@@ -34,6 +34,11 @@
  * card (-4 no card, -14 another system's card). Never presents a password. */
 GASCARD_API CheckGasCard(int com, int baud);
 
+/* A tool card: -8 (not a user card). The interface has no function that makes a tool card and
+ * no field for its kind; GasDesk's convention (the maker double; a maker's library may differ,
+ * then its tool cards read as "other"): the outputs are filled anyway, kzt = the tool kind
+ * (2 clear, 3 set-up, 4 check, 5 transfer, 6 valve open, 7 valve close), tm the meter, and
+ * syql/ljyql/cs what the meter wrote onto it (-1 until a meter took it). */
 GASCARD_API ReadGasCard(int com, int baud, char *kmm, int *klx, int *kzt, char *kh, char *dqdm,
                         char *yhh, char *tm, int *ql, int *cs, int *ljgql, int *bkcs, int *ljyql,
                         int *syql, int *bjql, int *czsx, int *tzed, char *sqrq, int *oldprice,

@@ -32,6 +32,8 @@ class MeterOutcome(StrEnum):
     REFUSED_OTHER_METER = "refused_other_meter"
     REFUSED_COUNT = "refused_count"
     REFUSED_CEILING = "refused_ceiling"  # remaining gas above the recharge ceiling
+    TOOL_DONE = "tool_done"  # a tool card: the meter did what it says and wrote its data back
+    REFUSED_TOOL_USED = "refused_tool_used"  # a tool card some meter took already
     CARD_ERROR = "card_error"  # the card's fields do not read as numbers
 
 
@@ -44,6 +46,12 @@ class MeterLoad:
     message: str
     written_back: bool = False  # the card now carries the meter's ljyql and syql
     bound: bool = False  # this insertion bound the meter to the card (an opening card)
+
+
+def _field(card: dict[str, object], name: str) -> int | None:
+    """A number the card carries (None: absent, or -1, the interface's "none")."""
+    value = card.get(name)
+    return value if isinstance(value, int) and value >= 0 else None
 
 
 def _m3(hundredths: int) -> str:
@@ -75,6 +83,8 @@ class InterfaceMeterSimulator(GasRegister):
         self.replacements = 0  # bkcs of the newest card taken: older cards are refused
         self.loads: list[tuple[int, int]] = []  # (purchase count, 0.01 m³) credited
         self.credited_total = 0
+        self.valve_open = True
+        self.bjql = 0  # the alarm level a set-up card wrote (m³)
 
     use = GasRegister.use_gas  # the name the double's tests and training use
 
@@ -94,9 +104,7 @@ class InterfaceMeterSimulator(GasRegister):
         if state == "new":
             return MeterLoad(MeterOutcome.REFUSED_NOT_USER_CARD, 0, "新卡尚未开户，表不接受")
         if state == "tool":
-            return MeterLoad(
-                MeterOutcome.REFUSED_NOT_USER_CARD, 0, "工具卡不是用户卡，本表不按用户卡处理"
-            )
+            return self._take_tool(slot, card)
         ql, cs = card.get("ql"), card.get("cs")
         if not isinstance(ql, int) or not isinstance(cs, int):
             return MeterLoad(MeterOutcome.CARD_ERROR, 0, "卡内数据无法识别，表不接受")
@@ -178,3 +186,40 @@ class InterfaceMeterSimulator(GasRegister):
             return MeterLoad(MeterOutcome.LOADED, credit, message + note, written, binds)
         message = f"{opened}卡内没有新购气量，表内剩余 {_m3(self.remaining)} 立方米"
         return MeterLoad(MeterOutcome.NOTHING_NEW, 0, message + note, written, binds)
+
+    def _take_tool(self, slot: DoubleSlot, card: dict[str, object]) -> MeterLoad:
+        """A tool card of the maker (the double's ``tool`` line): the meter acts on it once and
+        writes its count, cumulative use and remaining gas onto it (tm: this meter)."""
+        tool = str(card.get("tool", ""))
+        tm = str(card.get("tm", ""))
+        if tm and tm != self.meter_no:
+            return MeterLoad(
+                MeterOutcome.REFUSED_OTHER_METER,
+                0,
+                f"此工具卡属于表 {tm}，不是本表 {self.meter_no}",
+            )
+        if _field(card, "syql") is not None:
+            return MeterLoad(MeterOutcome.REFUSED_TOOL_USED, 0, "此工具卡已被使用过，表不接受")
+        moved_out = self.remaining
+        if tool == "clear":
+            self.remaining, self.count = 0, 0
+        elif tool == "setup":
+            self.czsx = _field(card, "czsx") or self.czsx
+            self.bjql = _field(card, "bjql") or self.bjql
+        elif tool in ("valve_open", "valve_close"):
+            self.valve_open = tool == "valve_open"
+        elif tool not in ("check", "transfer"):
+            return MeterLoad(MeterOutcome.REFUSED_NOT_USER_CARD, 0, "本表不认识此工具卡")
+        updated = dict(card)
+        # a transfer card carries the gas out: the card holds it before the meter lets it go
+        updated.update(tm=self.meter_no, cs=self.count, ljyql=self.cumulative, syql=self.remaining)
+        try:
+            slot.write_card(updated)
+        except OSError:
+            return MeterLoad(MeterOutcome.CARD_ERROR, 0, "写工具卡失败，表内数据未改变")
+        if tool == "transfer":
+            self.remaining = 0
+        message = f"工具卡已执行，表内剩余 {_m3(self.remaining)} 立方米"
+        if tool == "transfer":
+            message = f"转移卡已带出 {_m3(moved_out)} 立方米，表内剩余气量清零"
+        return MeterLoad(MeterOutcome.TOOL_DONE, 0, message, True)

@@ -23,6 +23,12 @@
  * damaged card (-6). The card is rewritten whole (temp file, fsync, rename): a crash leaves
  * the old card or the new one. Unknown keys are not kept.
  *
+ * A tool card (state=tool): CheckGasCard answers 1; ReadGasCard answers -8 (not a user card)
+ * and still fills every output the card holds, with kzt the tool kind (tool=clear 2, setup 3,
+ * check 4, transfer 5, valve_open 6, valve_close 7, else -1) and tm, syql, ljyql, cs what its
+ * meter wrote; writes and formats refuse it (-8 / -16). The library cannot make one (the 2012
+ * interface has no function for it): a trainer or a test puts it in the slot.
+ *
  * Rules beyond the header: com outside 1..255 or baud outside 1200..115200 -> -2; a text input
  * longer than GASCARD_TEXT-1 bytes or holding CR/LF -> -10; ql outside 0..99999 (the card's
  * capacity) -> -18; refund (WriteGasCard ql 0) on a card holding no gas -> -128. Refusals that
@@ -465,6 +471,15 @@ static void out_number(int *dst, int value) {
     if (dst) *dst = value;
 }
 
+/* A tool card's kind as ReadGasCard tells it in kzt (GasDesk's convention, ../interface.h). */
+static int tool_code(const char *tool) {
+    static const char *const KINDS[] = {"clear", "setup", "check", "transfer", "valve_open",
+                                        "valve_close"};
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(tool, KINDS[i])) return i + 2;
+    return -1;
+}
+
 /* ---- the five functions ------------------------------------------------------------------ */
 
 GASCARD_API CheckGasCard(int com, int baud) {
@@ -485,9 +500,10 @@ GASCARD_API ReadGasCard(int com, int baud, char *kmm, int *klx, int *kzt, char *
     Card c;
     char path[1024];
     int rc = open_card(com, baud, &c, path, sizeof path, 1);
-    if (rc == 0 && strcmp(c.state, "tool") == 0) rc = -8;
-    if (rc == 0) {
+    int tool = rc == 0 && strcmp(c.state, "tool") == 0;
+    if (rc == 0 || tool) {
         int state = !strcmp(c.state, "opening") ? 0 : !strcmp(c.state, "user") ? 1 : -1;
+        if (tool) state = tool_code(c.tool);
         out_number(klx, c.klx);
         out_number(kzt, state);
         out_text(kh, c.kh);
@@ -509,7 +525,7 @@ GASCARD_API ReadGasCard(int com, int baud, char *kmm, int *klx, int *kzt, char *
         out_text(sxrq, c.sxrq);
         out_text(sxbj, c.sxbj);
     }
-    FINISH(rc);
+    FINISH(tool ? -8 : rc);
 }
 
 static int write_new(int com, int baud, char *kmm, int klx, int kzt, char *kh, char *dqdm,
