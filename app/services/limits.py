@@ -133,6 +133,22 @@ def _newest_state(column):  # type: ignore[no-untyped-def]
     )
 
 
+LAST_PASSED = (
+    select(func.max(inspections.c.inspected_on))
+    .where(
+        inspections.c.account_id == accounts.c.id,
+        inspections.c.result == InspectionResult.PASSED,
+    )
+    .scalar_subquery()
+)
+# what ``inspection_of`` decides on, of the account in the statement
+INSPECTION_COLUMNS = (
+    _newest_state(inspections.c.result).label("inspection_result"),
+    _newest_state(inspections.c.inspected_on).label("inspection_on"),
+    LAST_PASSED.label("inspection_passed_on"),
+    accounts.c.opened_at.label("account_opened_at"),
+)
+# what ``limit_of`` and ``inspection_of`` decide on: a sale's read adds them
 LIMIT_COLUMNS = (
     _BOUGHT.label("limit_bought"),
     _OWN_LIMIT.label("own_limit"),
@@ -141,16 +157,7 @@ LIMIT_COLUMNS = (
     .where(settings.c.key == PURCHASE_LIMITS)
     .scalar_subquery()
     .label("class_limits"),
-    _newest_state(inspections.c.result).label("inspection_result"),
-    _newest_state(inspections.c.inspected_on).label("inspection_on"),
-    select(func.max(inspections.c.inspected_on))
-    .where(
-        inspections.c.account_id == accounts.c.id,
-        inspections.c.result == InspectionResult.PASSED,
-    )
-    .scalar_subquery()
-    .label("inspection_passed_on"),
-    accounts.c.opened_at.label("account_opened_at"),
+    *INSPECTION_COLUMNS,
 )
 
 
