@@ -56,14 +56,29 @@ class InspectionEntry:
 
     account_no: AccountNo
     inspected_on: dt.date
-    result: InspectionResult
+    result: Annotated[str, Text("安检结果", 20, required=True)]  # an InspectionResult
     inspector: Inspector
     note: Note | None = None
 
 
-def _check_date(entry: InspectionEntry, today: dt.date) -> None:
+_RESULTS = {member.label: member for member in InspectionResult} | {
+    str(member): member for member in InspectionResult
+}
+
+
+def result_of(text: str) -> InspectionResult:
+    """An inspection result from its stored value or its Chinese name (合格 …)."""
+    try:
+        return _RESULTS[str(text or "").strip()]
+    except KeyError:
+        names = "、".join(m.label for m in InspectionResult)
+        raise InvalidInput(f"安检结果应为{names}之一", f"bad result {text!r}") from None
+
+
+def _check_entry(entry: InspectionEntry, today: dt.date) -> InspectionResult:
     if entry.inspected_on > today:
         raise InvalidInput("安检日期不能晚于今天", f"inspected on {entry.inspected_on}")
+    return result_of(entry.result)
 
 
 def _row(entry: InspectionEntry, account_id: int, request_id, source, actor_id, now) -> dict:  # type: ignore[no-untyped-def, type-arg]
@@ -71,7 +86,7 @@ def _row(entry: InspectionEntry, account_id: int, request_id, source, actor_id, 
         "request_id": request_id,
         "account_id": account_id,
         "inspected_on": entry.inspected_on,
-        "result": entry.result,
+        "result": result_of(entry.result),
         "inspector": entry.inspector,
         "note": entry.note or None,
         "source": source,
@@ -104,13 +119,13 @@ def record_inspection(
 
     def work(session: Session) -> AccountLimits:
         on_duty = resolve_actor(session, actor, OPERATION)
-        _check_date(entry, ctx.today())
+        result = _check_entry(entry, ctx.today())
         account = account_by_no(session, entry.account_no)
         row = _row(
             entry, account.id, request_id, InspectionSource.COUNTER, on_duty.user_id, ctx.now()
         )
         connection_of(session).execute(insert(inspections), row)
-        data = {"account": account.account_no, "result": str(entry.result)}
+        data = {"account": account.account_no, "result": str(result)}
         audit.record(session, ctx, _event(on_duty, "inspection_recorded", data))
         return limits_in(session, ctx, account.id)
 
@@ -150,17 +165,12 @@ def row_request_id(entry: InspectionEntry) -> uuid.UUID:
         (
             entry.account_no,
             entry.inspected_on.isoformat(),
-            str(entry.result),
+            str(result_of(entry.result)),
             entry.inspector,
             entry.note or "",
         )
     )
     return uuid.uuid5(IMPORT_NAMESPACE, key)
-
-
-_RESULTS = {member.label: member for member in InspectionResult} | {
-    str(member): member for member in InspectionResult
-}
 
 
 def _parse_date(value: object) -> dt.date:
@@ -184,15 +194,10 @@ def entry_of(cells: Sequence[object]) -> InspectionEntry:
     counter entry."""
     values = [*cells, *[None] * (len(HEADERS) - len(cells))][: len(HEADERS)]
     account_no, on, result, inspector, note = values
-    try:
-        parsed = _RESULTS[str(result or "").strip()]
-    except KeyError:
-        names = "、".join(m.label for m in InspectionResult)
-        raise InvalidInput(f"安检结果应为{names}之一", f"bad result {result!r}") from None
     entry = InspectionEntry(
         str(account_no or "").strip(),
         _parse_date(on),
-        parsed,
+        str(result_of(str(result or ""))),
         str(inspector or "").strip(),
         str(note).strip() if note is not None and str(note).strip() else None,
     )
@@ -258,7 +263,7 @@ def import_inspections(
     for number, cells in numbered:
         try:
             entry = entry_of(cells)
-            _check_date(entry, today)
+            _check_entry(entry, today)
         except GasDeskError as error:
             raise _at_row(number, error) from error
         entries.append((number, entry))
