@@ -30,6 +30,7 @@ from app.counter.session import (
     CounterStatus,
     CustomerSummary,
     Outcome,
+    OverrideEntry,
     settlement_error,
 )
 from app.counter.tariffs import TariffDesk
@@ -52,6 +53,16 @@ from app.services.administration import (
 )
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
+from app.services.inspections import (
+    HEADERS as INSPECTION_HEADERS,
+)
+from app.services.inspections import (
+    ImportCancelled,
+    ImportProgress,
+    ImportResult,
+    InspectionEntry,
+)
+from app.services.limits import AccountLimits
 from app.services.queries import AccountSummary, AccountView, TierUse
 from app.services.sales import RefundQuote, SaleResult
 from app.services.shifts import (
@@ -79,6 +90,13 @@ from app.services.tariff_admin import (
 )
 
 __all__ = [
+    "INSPECTION_HEADERS",
+    "AccountLimits",
+    "ImportCancelled",
+    "ImportProgress",
+    "ImportResult",
+    "InspectionEntry",
+    "OverrideEntry",
     "ID_TYPES",
     "REPLACEMENT_REASONS",
     "AccountSummary",
