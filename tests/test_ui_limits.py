@@ -18,7 +18,7 @@ from app.services.limits import change_class_limits
 from app.services.security import AdminActor
 from app.vocabulary import CustomerKind, InspectionResult, OverrideKind
 from db.models import CounterTransaction, Inspection, SaleOverride
-from tests.support import PASSWORD, m3, rid
+from tests.support import PASSWORD, m3, open_customer, rid
 from tests.test_ui_counter import WAIT, ime_type, open_purchase
 from tests.ui_support import issue_card
 
@@ -122,3 +122,93 @@ def test_an_inspection_result_is_entered_by_keyboard(qtbot, counter, hall, windo
     with hall.ctx.reading() as session:
         [row] = session.scalars(select(Inspection)).all()
     assert (row.result, row.inspector, row.note) == ("hazard", "孙安全", "软管老化")
+
+
+def test_class_limits_are_set_on_the_hall_settings_screen(qtbot, hall):
+    from app.counter import AdminDesk
+    from app.services.limits import class_limits
+    from app.services.security import login
+    from tests.test_ui_admin import idle, open_tab, settings_screen
+
+    desk = AdminDesk(hall.ctx, login(hall.ctx, "admin", PASSWORD, hall.counter_id))
+    screen = settings_screen(qtbot, desk)
+    open_tab(qtbot, screen.tabs, 3)
+    assert screen.limits_table.rowCount() == 0  # nothing configured: unlimited
+    screen.add_limit(_blank(), focus=True)
+    screen.add_limit(_blank())
+    kind, flow, volume = screen.limit_rows[0]
+    qtbot.keyClicks(volume, "300")
+    kind2, flow2, volume2 = screen.limit_rows[1]
+    kind2.setCurrentIndex(kind2.findData("commercial"))
+    qtbot.keyClicks(flow2, "10")
+    qtbot.keyClicks(volume2, "2000")
+    qtbot.keyClick(volume2, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.note.text() == "限购已保存", timeout=WAIT)
+    idle(qtbot, screen)
+    saved = class_limits(hall.ctx, desk.actor)
+    assert saved.limit_for("residential", None) == m3(300)
+    assert saved.limit_for("commercial", 1000) == m3(2000)  # 10 m³/h
+    assert saved.limit_for("commercial", 999) is None
+    # shown again as saved: by class (工商业 first), then by band
+    shown = [(k.currentData(), f.text(), v.text()) for k, f, v in screen.limit_rows]
+    assert shown == [("commercial", "10", "2000"), ("residential", "", "300")]
+    _kind, _flow, volume2 = screen.limit_rows[1]
+    volume2.clear()
+    qtbot.keyClick(volume2, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "第2行：请填写限购气量" in screen.error.text(), timeout=WAIT)
+
+
+def _blank():
+    from app.counter import LimitForm
+
+    return LimitForm("residential", "", "")
+
+
+def test_the_card_menu_opens_the_inspection_and_limit_screens(qtbot, counter, hall, window):
+    from ui.dialogs.inspections import InspectionsDialog
+    from ui.dialogs.limits import AccountLimitDialog
+
+    opened = issue_card(counter, hall)
+    qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "卡片")
+    actions = {a.text(): a for a in menu.actions()}
+    actions["安检…"].trigger()
+    assert isinstance(window.current_dialog, InspectionsDialog)
+    assert window.current_dialog.account.text() == opened.account_no
+    window.current_dialog.reject()
+    qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
+    actions["本户限购…"].trigger()
+    dialog = window.current_dialog
+    assert isinstance(dialog, AccountLimitDialog)
+    qtbot.waitUntil(lambda: "不限购" in dialog.state.text(), timeout=WAIT)
+
+
+def test_a_team_leader_sets_an_account_limit_by_keyboard(qtbot, hall):
+    from app.counter.compose import training_devices
+    from app.counter.session import CounterSession
+    from app.services.security import login
+    from app.services.setup import Workstation
+    from tests.card_support import KEY
+    from ui.dialogs.limits import AccountLimitDialog
+
+    account = open_customer(hall)
+    leader = login(hall.ctx, "zhoujie", PASSWORD, hall.counter_id)
+    devices = training_devices(KEY)
+    session = CounterSession(
+        hall.ctx,
+        leader,
+        Workstation("城东燃气客户服务中心", "2号柜台", hall.counter_id, 0),
+        devices,
+    )
+    try:
+        dialog = AccountLimitDialog(session, account.account_no)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: "不限购" in dialog.state.text(), timeout=WAIT)
+        qtbot.keyClicks(dialog.volume, "300")
+        qtbot.keyClick(dialog.volume, Qt.Key.Key_Return)
+        ime_type(dialog.reason, "家庭人口多")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "本户限购 300 m³" in dialog.state.text(), timeout=WAIT)
+    finally:
+        devices.close()

@@ -9,7 +9,7 @@ reports (``app.counter.reports``, reportlab behind it) are imported by the F12 d
 ``TariffDesk`` is an administrator's front door to the tariffs and the price change (调价).
 """
 
-from app.counter.admin import AdminDesk, UserAdded
+from app.counter.admin import AdminDesk, LimitForm, UserAdded
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
 from app.counter.devices import (
     CounterDevices,
@@ -91,6 +91,7 @@ from app.services.tariff_admin import (
 
 __all__ = [
     "INSPECTION_HEADERS",
+    "LimitForm",
     "AccountLimits",
     "ImportCancelled",
     "ImportProgress",
