@@ -1,7 +1,7 @@
 """Purchase limits (限购) and safety holds (安检) as the counter applies them.
 
 The rules are in ``app.domain.limits``. Here: the columns a sale's one read adds to decide them
-(``LIMIT_COLUMNS``, with ``window_params``), the check inside ``sales.purchase`` and the team
+(``limit_columns``), the check inside ``sales.purchase`` and the team
 leader's override written with the sale, the account's own limit (set by a team leader or an
 administrator, with a reason), the hall's class limits (administrators) and the account panel's
 look-up (``account_limits``).
@@ -13,13 +13,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated
 
-from sqlalchemy import Integer, Row, bindparam, case, cast, func, insert, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    Row,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.limits import (
     MAX_LIMIT_VOLUME,
-    MAX_WINDOW_MONTHS,
     ClassLimits,
     InspectionStatus,
     OverrideNeeded,
@@ -73,42 +83,48 @@ class OverrideInput:
 # ---------------------------------------------------------------- the columns of a sale's read
 
 
-def window_params(today: dt.date) -> dict[str, dt.date]:
-    """The window's first day for every window length a hall may set (the read picks the one
-    of the stored setting: ``_WINDOW_START``)."""
-    return {f"window_{n}": window_start(today, n) for n in range(1, MAX_WINDOW_MONTHS + 1)}
-
-
-_STORED_MONTHS = cast(
-    select(settings.c.value)
-    .where(settings.c.key == "purchase_limit_window_months")
-    .scalar_subquery(),
-    Integer,
+_STORED_MONTHS = func.coalesce(
+    cast(
+        select(settings.c.value)
+        .where(settings.c.key == "purchase_limit_window_months")
+        .scalar_subquery(),
+        Integer,
+    ),
+    HallPolicy().purchase_limit_window_months,
 )
-_WINDOW_START = case(
-    {n: bindparam(f"window_{n}") for n in range(1, MAX_WINDOW_MONTHS + 1)},
-    value=func.coalesce(_STORED_MONTHS, HallPolicy().purchase_limit_window_months),
-)
+_DAY = bindparam("day", type_=Date)  # the business date, a parameter the sale's read has
 
-_reversed = transactions.alias("limit_reversed")
-_bought = transactions.alias("limit_bought")
-# purchases dated in the window, each net of the refund or void that reversed it (dated by
-# the purchase, whenever it was reversed); supplements and carry-overs are no purchases
-_BOUGHT = (
-    select(func.coalesce(func.sum(_bought.c.volume), 0))
-    .select_from(_bought.outerjoin(_reversed, _reversed.c.id == _bought.c.reverses_id))
-    .where(
-        _bought.c.account_id == accounts.c.id,
-        or_(
-            (_bought.c.kind == TransactionKind.PURCHASE)
-            & (_bought.c.business_date >= _WINDOW_START),
-            _bought.c.kind.in_((TransactionKind.REFUND, TransactionKind.VOID))
-            & (_reversed.c.kind == TransactionKind.PURCHASE)
-            & (_reversed.c.business_date >= _WINDOW_START),
-        ),
+
+def _window_start(dialect: str):  # type: ignore[no-untyped-def]
+    """The window's first day in SQL, from the business date and the stored window length:
+    the first of this month, N−1 months back (``app.domain.limits.window_start``). Computed
+    by the database so that the read needs no parameter more than the day."""
+    if dialect == "sqlite":
+        return func.date(_DAY, "start of month", func.printf("-%d months", _STORED_MONTHS - 1))
+    back = (_STORED_MONTHS - 1) * literal_column("interval '1 month'")
+    return cast(func.date_trunc("month", _DAY) - back, Date)
+
+
+def _bought(dialect: str):  # type: ignore[no-untyped-def]
+    """Purchases dated in the window, each net of the refund or void that reversed it (dated by
+    the purchase, whenever it was reversed); supplements and carry-overs are no purchases."""
+    bought, reversed_ = transactions.alias("limit_bought"), transactions.alias("limit_reversed")
+    purchase = bought.c.kind == TransactionKind.PURCHASE
+    # no IN (...): an expanding parameter would re-render the whole sale read every time
+    reversal = (bought.c.kind == TransactionKind.REFUND) | (bought.c.kind == TransactionKind.VOID)
+    purchased_on = case((purchase, bought.c.business_date), else_=reversed_.c.business_date)
+    return (
+        select(func.coalesce(func.sum(bought.c.volume), 0))
+        .select_from(bought.outerjoin(reversed_, reversed_.c.id == bought.c.reverses_id))
+        .where(
+            bought.c.account_id == accounts.c.id,
+            purchase | (reversal & (reversed_.c.kind == TransactionKind.PURCHASE)),
+            purchased_on >= _window_start(dialect),
+        )
+        .scalar_subquery()
     )
-    .scalar_subquery()
-)
+
+
 _OWN_LIMIT = (
     select(account_limits.c.volume)
     .where(account_limits.c.account_id == accounts.c.id)
@@ -116,6 +132,7 @@ _OWN_LIMIT = (
     .limit(1)
     .scalar_subquery()
 )
+_CLASS_LIMITS = select(settings.c.value).where(settings.c.key == PURCHASE_LIMITS).scalar_subquery()
 _RATED_FLOW = select(meters.c.rated_flow).where(meters.c.account_id == accounts.c.id)
 
 
@@ -148,21 +165,24 @@ INSPECTION_COLUMNS = (
     LAST_PASSED.label("inspection_passed_on"),
     accounts.c.opened_at.label("account_opened_at"),
 )
-# what ``limit_of`` and ``inspection_of`` decide on: a sale's read adds them
-LIMIT_COLUMNS = (
-    _BOUGHT.label("limit_bought"),
-    _OWN_LIMIT.label("own_limit"),
-    _RATED_FLOW.scalar_subquery().label("rated_flow"),
-    select(settings.c.value)
-    .where(settings.c.key == PURCHASE_LIMITS)
-    .scalar_subquery()
-    .label("class_limits"),
-    *INSPECTION_COLUMNS,
-)
+
+
+def limit_columns(dialect: str) -> tuple:  # type: ignore[type-arg]
+    """What ``limit_of`` and ``inspection_of`` decide on, of the account in the statement (a
+    sale's read adds them; its ``day`` parameter is the business date)."""
+    limited = _CLASS_LIMITS.is_not(None) | _OWN_LIMIT.is_not(None)
+    return (
+        # summed only where a limit can apply (a hall without limits pays nothing for them)
+        case((limited, _bought(dialect)), else_=0).label("limit_bought"),
+        _OWN_LIMIT.label("own_limit"),
+        _RATED_FLOW.scalar_subquery().label("rated_flow"),
+        _CLASS_LIMITS.label("class_limits"),
+        *INSPECTION_COLUMNS,
+    )
 
 
 def limit_of(read: Row, kind: str, policy: HallPolicy, today: dt.date) -> PurchaseLimit:  # type: ignore[type-arg]
-    """The account's purchase limit as a read of ``LIMIT_COLUMNS`` found it."""
+    """The account's purchase limit as a read of ``limit_columns`` found it."""
     class_limit = class_limits_from_json(read.class_limits).limit_for(kind, read.rated_flow)
     limit, own = limit_in_force(class_limit, read.own_limit)
     months = policy.purchase_limit_window_months
@@ -175,7 +195,8 @@ def inspection_of(
     policy: HallPolicy,
     today: dt.date,
 ) -> InspectionStatus:
-    """The account's inspection state as a read of ``LIMIT_COLUMNS`` found it."""
+    """The account's inspection state as a read of ``limit_columns`` (or
+    ``INSPECTION_COLUMNS``) found it."""
     return InspectionStatus.of(
         today,
         state_result=read.inspection_result,
@@ -278,22 +299,22 @@ class AccountLimits:
     inspection: InspectionStatus
 
 
-_BY_ACCOUNT = (
-    select(customers.c.kind, accounts.c.account_no, *LIMIT_COLUMNS)
+_BY_ACCOUNT = {
+    dialect: select(customers.c.kind, accounts.c.account_no, *limit_columns(dialect))
     .join_from(accounts, customers, customers.c.id == accounts.c.customer_id)
     .where(accounts.c.id == bindparam("account_id"))
-)
+    for dialect in ("sqlite", "postgresql")
+}
 
 
 def limits_in(session: Session, ctx: Context, account_id: int) -> AccountLimits:
     """The account's limit and inspection state today, read inside the caller's session."""
     policy = load_policy(session)
     today = ctx.today()
-    read = (
-        connection_of(session)
-        .execute(_BY_ACCOUNT, {"account_id": account_id, **window_params(today)})
-        .one()
-    )
+    conn = connection_of(session)
+    read = conn.execute(
+        _BY_ACCOUNT[conn.dialect.name], {"account_id": account_id, "day": today}
+    ).one()
     return AccountLimits(
         read.account_no,
         limit_of(read, read.kind, policy, today),

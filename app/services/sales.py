@@ -48,13 +48,12 @@ from app.services.ledger import (
     record_transaction,
 )
 from app.services.limits import (
-    LIMIT_COLUMNS,
     OverrideInput,
     check_sale,
     inspection_of,
+    limit_columns,
     limit_of,
     record_overrides,
-    window_params,
 )
 from app.services.locks import (
     CARD_ACCOUNT_COLUMNS,
@@ -342,7 +341,7 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
     """Everything a purchase decides on, in one statement: the earlier submit of the request,
     the hall's settings, the actor on duty with their open shift, the card with its account,
     customer and pending write, the tariff in force with the account's usage in its ladder year,
-    and the shift's drawer, the purchase limit and inspection state (``limits.LIMIT_COLUMNS``).
+    and the shift's drawer, the purchase limit and inspection state (``limits.limit_columns``).
     SQLite also reads the hall's last receipt number here (its write
     lock is held already). ``mark``: also the audit mark (SQLite, nothing written yet)."""
     anchor = select(literal(1).label("one")).cte("sale")
@@ -360,7 +359,7 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
         tariffs.c.extra_per_member,
         usage_of(accounts.c.id, ladder_year).scalar_subquery().label("used"),
         drawer_cash_of(shifts.c.id).label("drawer"),
-        *LIMIT_COLUMNS,
+        *limit_columns(dialect),
     ]
     start = anchor
     if dialect == "sqlite":
@@ -401,7 +400,6 @@ def _day_params(today: dt.date) -> dict[str, object]:
         "day": today,
         "receipt_suffix": receipt_suffix(today),
         **{f"ladder_{month}": ladder_year_start(today, month) for month in range(1, 13)},
-        **window_params(today),
     }
 
 
