@@ -329,3 +329,19 @@ def test_an_entered_result_is_idempotent_and_never_dated_ahead(hall):
     ahead = InspectionEntry(account.account_no, dt.date(2026, 3, 3), InspectionResult.PASSED, "孙")
     with refused(InvalidInput, "安检日期不能晚于今天"):
         record_inspection(hall.ctx, hall.clerk, rid(), ahead)
+
+
+@pytest.mark.parametrize(("months", "bought"), [(1, 0), (2, 0), (3, 20), (4, 30), (36, 30)])
+def test_the_databases_window_is_the_domains(hall, months, bought):
+    set_limits(hall)
+    set_window(hall, months)
+    account = open_customer(hall)
+    hall.clock.set(2025, 12, 31, 23, 30)  # the last day of December, hall time
+    buy(hall, account.card_serial, volume=m3(10))
+    hall.clock.set(2026, 1, 1, 0, 30)  # the first of January
+    buy(hall, account.card_serial, volume=m3(20))
+    hall.clock.set(2026, 3, 2, 9, 0)
+    found = account_limits(hall.ctx, hall.clerk, account.account_no).limit
+    # 1-2 months: from March/February 1 (neither); 3: from January 1 (the 20); 4 and more:
+    # from December 1 (both)
+    assert (found.bought, found.window_months) == (m3(bought), months)
