@@ -132,6 +132,9 @@ def test_class_limits_are_set_on_the_hall_settings_screen(qtbot, hall):
 
     desk = AdminDesk(hall.ctx, login(hall.ctx, "admin", PASSWORD, hall.counter_id))
     screen = settings_screen(qtbot, desk)
+    # the window and the inspection interval are parameters of their own, in months
+    assert screen.edits["purchase_limit_window_months"].text() == "1"
+    assert screen.edits["inspection_interval_months"].text() == "24"
     open_tab(qtbot, screen.tabs, 3)
     assert screen.limits_table.rowCount() == 0  # nothing configured: unlimited
     screen.add_limit(_blank(), focus=True)
@@ -212,3 +215,32 @@ def test_a_team_leader_sets_an_account_limit_by_keyboard(qtbot, hall):
         qtbot.waitUntil(lambda: "本户限购 300 m³" in dialog.state.text(), timeout=WAIT)
     finally:
         devices.close()
+
+
+def test_a_sheet_is_imported_and_the_due_list_exported_from_the_screen(
+    qtbot, counter, hall, window, tmp_path
+):
+    from tests.test_inspections import write_csv
+    from ui.dialogs.inspections import InspectionsDialog
+
+    opened = issue_card(counter, hall)
+    sheet = write_csv(
+        tmp_path / "安检.csv", [[opened.account_no, "2024-01-10", "合格", "孙安全", ""]]
+    )
+    target = tmp_path / "应安检.csv"
+    dialog = InspectionsDialog(
+        counter,
+        parent=window,
+        open_path=lambda *_: str(sheet),
+        save_path=lambda *_: str(target),
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "导入完成：新增 1 条" in dialog.status.text(), timeout=WAIT)
+    assert not dialog.progress.isVisible() and not dialog.cancel_import.isVisible()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # the same file again
+    qtbot.waitUntil(lambda: "已导入过 1 条" in dialog.status.text(), timeout=WAIT)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "已导出 1 户" in dialog.status.text(), timeout=WAIT)
+    assert opened.account_no in target.read_bytes().decode("utf-8-sig")
