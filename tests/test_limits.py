@@ -29,7 +29,7 @@ from app.services.sales import (
 )
 from app.services.security import AdminActor, ApprovalInput
 from app.vocabulary import CustomerKind, InspectionResult, OverrideKind
-from db.models import AuditEntry, Meter, SaleOverride
+from db.models import AccountLimit, AuditEntry, Meter, SaleOverride
 from tests.support import (
     PASSWORD,
     buy,
@@ -169,6 +169,16 @@ def test_an_account_limit_replaces_the_class_limit_and_goes_back(hall):
         hall.ctx, leader, AccountLimitRequest(account.account_no, None, "恢复按类别限购")
     )
     assert (back.limit.limit, back.limit.own, back.limit.remaining) == (m3(100), False, 0)
+    with hall.ctx.unit_of_work() as session:
+        rows = session.scalars(select(AccountLimit).order_by(AccountLimit.id)).all()
+        entries = session.scalars(
+            select(AuditEntry.ref).where(AuditEntry.kind == "account_limit_set")
+        ).all()
+    assert [(r.volume, r.reason, r.set_by) for r in rows] == [
+        (m3(300), "家庭人口多，用气量大", hall.users["zhoujie"]),
+        (None, "恢复按类别限购", hall.users["zhoujie"]),
+    ]
+    assert entries == [f"account_limits:{r.id}" for r in rows]
 
 
 def test_a_clerk_cannot_set_an_account_limit(hall):
