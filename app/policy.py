@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.cash import MAX_CASH_FEN, WorkCalendar
+from app.domain.limits import ClassLimits
 from app.domain.money import VOLUME_SCALE
 from app.errors import InvalidInput
 from db.engine import connection_of
@@ -209,3 +210,25 @@ def save_card_makers(session: Session, entries: list[dict[str, object]]) -> None
     ):
         raise InvalidInput("厂家代码不能为空，也不能重复", f"bad maker codes {codes!r}")
     store_setting(session, CARD_MAKERS, json.dumps(entries, ensure_ascii=False, sort_keys=True))
+
+
+PURCHASE_LIMITS = "purchase_limits"
+
+
+def load_class_limits(session: Session) -> ClassLimits:
+    """The hall's purchase limits per customer class and rated-flow band (none: unlimited)."""
+    row = session.get(Setting, PURCHASE_LIMITS)
+    return class_limits_from_json(row.value if row else None)
+
+
+@functools.lru_cache(maxsize=32)
+def class_limits_from_json(stored: str | None) -> ClassLimits:
+    """The limits from the settings row's text (as a sale's read brings it), checked once per
+    text."""
+    return ClassLimits.from_json(json.loads(stored)) if stored else ClassLimits()
+
+
+def save_class_limits(session: Session, limits: ClassLimits) -> None:
+    """Replace the hall's purchase limits (checked again as they are stored)."""
+    entries = ClassLimits.from_json(limits.as_json()).as_json()
+    store_setting(session, PURCHASE_LIMITS, json.dumps(entries, sort_keys=True))

@@ -280,6 +280,7 @@ class SettingUnit(_Labelled):
     VOLUME = "volume", "立方米", "m³"
     MINUTES = "minutes", "分钟", "minutes"
     TIMES = "times", "次", "times"
+    MONTHS = "months", "个月", "months"  # 限购/安检 periods
 
 
 class CardClaim(_Labelled):

@@ -9,12 +9,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import bundle, cards, core, documents, makers, receipts, security, startup
+from bench import bundle, cards, core, documents, limits, makers, receipts, security, startup
 from bench.common import Metric
 
 BENCHMARKS = [
     core.purchase_service_ratio,
     core.purchase_statements,
+    limits.limit_check_ms,
     core.purchase_pg_ms,
     core.lookup_latency,
     cards.card_purchase,

@@ -6,6 +6,7 @@ Everything that touches the database or a device runs through ``run_in_backgroun
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -382,6 +383,21 @@ class CounterWindow(QMainWindow):
             action = self.tool_card_actions[key] = menu.addAction(name)
             action.triggered.connect(lambda _checked=False, op=tool: self.open_operation(op))
         self.format_box: QMessageBox | None = None
+        # 安检 and 本户限购 (issue 16): the loaded account's, or any typed in the dialog
+        for name, module, class_name in (
+            (self.tr("安检…"), "ui.dialogs.inspections", "InspectionsDialog"),
+            (self.tr("本户限购…"), "ui.dialogs.limits", "AccountLimitDialog"),
+        ):
+            action = menu.addAction(name)
+            action.triggered.connect(
+                lambda _c=False, m=module, c=class_name: self._open_counter_tool(m, c)
+            )
+
+    def _open_counter_tool(self, module: str, class_name: str) -> None:
+        """A counter screen over the window (one at a time), for the loaded account."""
+        if self.current_dialog is None:
+            dialog_class = getattr(importlib.import_module(module), class_name)
+            self._open_tool(dialog_class(self.session, self.current_account_no, self))
 
     def _question(self, title: str, text: str, yes_label: str) -> tuple[QMessageBox, object]:
         """A yes / cancel question (Enter answers yes, Esc cancels), not yet opened."""

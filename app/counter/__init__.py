@@ -9,7 +9,7 @@ reports (``app.counter.reports``, reportlab behind it) are imported by the F12 d
 ``TariffDesk`` is an administrator's front door to the tariffs and the price change (调价).
 """
 
-from app.counter.admin import AdminDesk, UserAdded
+from app.counter.admin import AdminDesk, LimitForm, UserAdded
 from app.counter.cards import CardAtCounter, EarlierSaleCompleted, SaleOnCard, SaleVoided
 from app.counter.devices import (
     CounterDevices,
@@ -30,6 +30,7 @@ from app.counter.session import (
     CounterStatus,
     CustomerSummary,
     Outcome,
+    OverrideEntry,
     settlement_error,
 )
 from app.counter.tariffs import TariffDesk
@@ -52,6 +53,16 @@ from app.services.administration import (
 )
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
+from app.services.inspections import (
+    HEADERS as INSPECTION_HEADERS,
+)
+from app.services.inspections import (
+    ImportCancelled,
+    ImportProgress,
+    ImportResult,
+    InspectionEntry,
+)
+from app.services.limits import AccountLimits
 from app.services.queries import AccountSummary, AccountView, TierUse
 from app.services.reversals import ReversalQuote
 from app.services.sales import RefundQuote, SaleResult
@@ -80,6 +91,14 @@ from app.services.tariff_admin import (
 )
 
 __all__ = [
+    "INSPECTION_HEADERS",
+    "LimitForm",
+    "AccountLimits",
+    "ImportCancelled",
+    "ImportProgress",
+    "ImportResult",
+    "InspectionEntry",
+    "OverrideEntry",
     "ID_TYPES",
     "REPLACEMENT_REASONS",
     "AccountSummary",

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.context import Context
+from app.domain.limits import ClassLimits, LimitBand
+from app.domain.money import format_volume, m3
 from app.errors import InvalidInput
-from app.services import administration, security
+from app.services import administration, limits, security
 from app.services.administration import CalendarView, Fee, SettingView, UserRow
 from app.services.permissions import allowed
 from app.services.security import AdminActor, LoggedIn
-from app.vocabulary import CalendarDay, Role
+from app.vocabulary import CalendarDay, CustomerKind, Role
 
 if TYPE_CHECKING:
     from app.counter.session import CounterSession
@@ -41,6 +43,33 @@ MAKER_NUMBERS = (
     ("czsx", "充值上限"),
     ("tzed", "透支额度"),
 )
+
+
+@dataclass(frozen=True)
+class LimitForm:
+    """One purchase-limit row as typed: the class, the band's lowest rated flow (m³/h;
+    commercial only) and the limit (m³ per window)."""
+
+    kind: str
+    flow_from: str
+    volume: str
+
+    @classmethod
+    def of(cls, band: LimitBand) -> LimitForm:
+        flow = format_volume(band.flow_from) if band.kind == CustomerKind.COMMERCIAL else ""
+        return cls(str(band.kind), flow, format_volume(band.volume))
+
+    def band(self) -> LimitBand:
+        try:
+            kind = CustomerKind(self.kind)
+        except ValueError:
+            raise InvalidInput("客户类别无效", f"bad kind {self.kind!r}") from None
+        flow = m3(self.flow_from) if self.flow_from.strip() else 0
+        if not self.volume.strip():
+            raise InvalidInput("请填写限购气量", "empty volume")
+        return ClassLimits.from_json(
+            [{"kind": str(kind), "flow_from": flow, "volume": m3(self.volume)}]
+        ).bands[0]
 
 
 @dataclass(frozen=True)
@@ -212,6 +241,26 @@ class AdminDesk:
 
     def save_notices(self, lines: Sequence[str]) -> tuple[str, ...]:
         return administration.change_receipt_notices(self.ctx, self.actor, tuple(lines))
+
+    # ------------------------------------------------------------ purchase limits (限购)
+
+    def purchase_limits(self) -> tuple[LimitForm, ...]:
+        """The hall's limits per customer class and rated-flow band, as the screen shows
+        them (m³ and m³/h)."""
+        bands = limits.class_limits(self.ctx, self.actor).bands
+        return tuple(LimitForm.of(band) for band in bands)
+
+    def save_purchase_limits(self, forms: Sequence[LimitForm]) -> tuple[LimitForm, ...]:
+        """Replace the limits (the first bad row refused with its number, nothing saved); a
+        class without a row is unlimited."""
+        bands = []
+        for n, form in enumerate(forms, start=1):
+            try:
+                bands.append(form.band())
+            except InvalidInput as error:
+                raise InvalidInput(f"第{n}行：{error.user_message}", str(error)) from error
+        saved = limits.change_class_limits(self.ctx, self.actor, ClassLimits(tuple(bands)))
+        return tuple(LimitForm.of(band) for band in saved.bands)
 
     # ------------------------------------------------------------ price list
 

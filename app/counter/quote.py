@@ -12,6 +12,7 @@ from app.counter.cards import CardAtCounter
 from app.domain.money import format_money, format_volume
 from app.domain.pricing import Segment, price_sale, total_amount, total_volume
 from app.policy import HallPolicy
+from app.services.limits import AccountLimits
 from app.services.queries import TierUsage
 from app.vocabulary import TransactionKind
 
@@ -38,12 +39,50 @@ class PurchaseStart:
     sale_step: int
     confirm_amount_fen: int  # HallPolicy.confirm_purchase_amount_fen
     usual_factor: int  # HallPolicy.confirm_usual_factor
+    limits: AccountLimits | None = None  # 限购 and 安检 of the card's account
 
     @classmethod
-    def of(cls, card: CardAtCounter, policy: HallPolicy) -> PurchaseStart:
+    def of(
+        cls, card: CardAtCounter, policy: HallPolicy, limits: AccountLimits | None = None
+    ) -> PurchaseStart:
         return cls(
-            card, policy.sale_step, policy.confirm_purchase_amount_fen, policy.confirm_usual_factor
+            card,
+            policy.sale_step,
+            policy.confirm_purchase_amount_fen,
+            policy.confirm_usual_factor,
+            limits,
         )
+
+    def limit_line(self, quote: Quote | None) -> tuple[str, bool]:
+        """The purchase limit as the dialog shows it while the clerk types (Chinese), and
+        whether this quote is above what remains (the sale then needs a team leader)."""
+        if self.limits is None or self.limits.limit.limit is None:
+            return "不限购", False
+        limit = self.limits.limit
+        remaining = limit.remaining or 0
+        head = (
+            f"{'本户' if limit.own else ''}限购 {format_volume(limit.limit or 0)} m³"
+            f"（{limit.window_months}个月，自{limit.window_from.isoformat()}起），"
+        )
+        if quote is None:
+            return f"{head}本期剩余可购 {format_volume(remaining)} m³", False
+        if not limit.allows(quote.volume):
+            return f"{head}{limit.refusal()}（须班长放行）", True
+        return f"{head}本次后剩余 {format_volume(remaining - quote.volume)} m³", False
+
+    def hold_line(self) -> tuple[str | None, bool]:
+        """The safety inspection as the dialog shows it: a hold (the sale needs a team leader)
+        or an overdue warning, else None."""
+        if self.limits is None:
+            return None, False
+        status = self.limits.inspection
+        if status.hold is not None:
+            return f"{status.refusal()}（须班长放行）", True
+        return status.warning(), False
+
+    def needs_override(self, quote: Quote | None) -> bool:
+        """Whether this sale can only go through with a team leader's override."""
+        return self.limit_line(quote)[1] or self.hold_line()[1]
 
     @property
     def usual_amount_fen(self) -> int | None:

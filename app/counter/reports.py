@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from app.documents import export
+from app.documents import export, inspections
 from app.documents.hall_reports import daily_report as daily_pdf
 from app.documents.hall_reports import monthly_report as monthly_pdf
 from app.documents.layout import Table, cell_text
@@ -24,6 +24,7 @@ class ReportKind(StrEnum):
     Z = "z"
     DAILY = "daily"
     MONTHLY = "monthly"
+    DUE_INSPECTIONS = "due_inspections"
 
 
 FORMATS = {"pdf": "PDF (*.pdf)", "csv": "CSV (*.csv)", "xlsx": "Excel (*.xlsx)"}
@@ -50,6 +51,8 @@ RENDERERS: dict[tuple[str, str], Callable[[Any], bytes]] = {
     (ReportKind.MONTHLY, "pdf"): monthly_pdf,
     (ReportKind.MONTHLY, "csv"): export.monthly_report_csv,
     (ReportKind.MONTHLY, "xlsx"): export.monthly_report_xlsx,
+    (ReportKind.DUE_INSPECTIONS, "csv"): inspections.due_list_csv,
+    (ReportKind.DUE_INSPECTIONS, "xlsx"): inspections.due_list_xlsx,
 }
 
 
@@ -85,6 +88,14 @@ def daily_report(data: Any, name: str) -> Report:
 
 def monthly_report(data: Any, name: str) -> Report:
     return Report(ReportKind.MONTHLY, data, sections_text(export.monthly_sections(data)), name)
+
+
+def due_list(accounts: Any, today: dt.date, within_days: int, name: str) -> Report:
+    """应安检户清单: the accounts overdue or due within ``within_days`` days."""
+    data = inspections.DueListData(today, within_days, tuple(accounts))
+    return Report(
+        ReportKind.DUE_INSPECTIONS, data, sections_text(inspections.due_sections(data)), name
+    )
 
 
 def export_report(report: Report, fmt: str, target: Path) -> Path:

@@ -38,7 +38,7 @@ from app.doctor import printer_state, reader_state
 from app.domain.cards import GASDESK_MAKER
 from app.domain.cash import DrawerCount, Payment
 from app.errors import GasDeskError, InvalidInput, RuleViolation
-from app.services import queries, reports, shifts
+from app.services import inspections, limits, queries, reports, shifts
 from app.services.accounts import (
     CloseAccountRequest,
     OpenAccountRequest,
@@ -57,6 +57,7 @@ from app.services.directory import (
     transaction_id_by_receipt,
     user_id_by_username,
 )
+from app.services.limits import AccountLimits, OverrideInput
 from app.services.printing import queued_jobs
 from app.services.reversals import ReversalQuote, ReversalRequest, reversal_quote, reverse
 from app.services.sales import RefundQuote, SaleResult, refund_quote
@@ -140,6 +141,16 @@ def _of_sale(result: SaleResult) -> Outcome[SaleResult]:
 @dataclass(frozen=True)
 class ApprovalEntry:
     """One approver's row as typed: user name, own password, written reason."""
+
+    username: str
+    password: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OverrideEntry:
+    """A team leader's override of a purchase limit or a safety hold as typed: user name, own
+    password, reason."""
 
     username: str
     password: str
@@ -427,7 +438,9 @@ class CounterSession:
         and the sale step."""
         self.require_shift()
         card = self.read_card()
-        return PurchaseStart.of(card, hall_policy(self.ctx))
+        account = card.account
+        found = self.account_limits(account.summary.account_no) if account is not None else None
+        return PurchaseStart.of(card, hall_policy(self.ctx), found)
 
     def purchase(
         self,
@@ -437,11 +450,15 @@ class CounterSession:
         amount_fen: int | None,
         cash_tendered_fen: int | None,
         payment: Payment,
+        override: OverrideEntry | None = None,
     ) -> Outcome[SaleOnCard]:
-        """购气 on the inserted card: commit, write the card, settle."""
+        """购气 on the inserted card: commit, write the card, settle. ``override``: a team
+        leader lets the sale past its purchase limit or safety hold (限购/安检)."""
         self.require_shift()
         if payment.method != PaymentMethod.CASH:
             cash_tendered_fen = None
+        # CardOperations.sell passes ``override`` on into the PurchaseRequest
+        extra = {} if override is None else {"override": self.override(override)}
         sold = self.cards.sell(
             self.actor,
             request_id,
@@ -449,6 +466,7 @@ class CounterSession:
             amount_fen=None if volume else amount_fen,
             cash_tendered_fen=cash_tendered_fen,
             payment=payment,
+            **extra,
         )
         return Outcome(
             sold,
@@ -456,6 +474,41 @@ class CounterSession:
             sold.sale.transaction_id,
             summary=CustomerSummary.of(sold.sale),
         )
+
+    # ------------------------------------------------------------------ 限购 and 安检
+
+    def override(self, entry: OverrideEntry) -> OverrideInput:
+        """A team leader's override as typed: their login and their reason."""
+        return OverrideInput(self.credential(entry.username, entry.password), entry.reason)
+
+    def account_limits(self, account_no: str) -> AccountLimits:
+        """The account's purchase limit (limit, window, bought, remaining) and inspection
+        state (last date and result, next due date, hold)."""
+        return limits.account_limits(self.ctx, self.actor, account_no)
+
+    def set_account_limit(self, account_no: str, volume: int | None, reason: str) -> AccountLimits:
+        """An account's own purchase limit (None: back to its class's); team leaders."""
+        request = limits.AccountLimitRequest(account_no, volume, reason)
+        return limits.set_account_limit(self.ctx, self.actor, request)
+
+    def record_inspection(
+        self, request_id: uuid.UUID, entry: inspections.InspectionEntry
+    ) -> AccountLimits:
+        """One result from an inspector's sheet, entered at the counter."""
+        return inspections.record_inspection(self.ctx, self.actor, request_id, entry)
+
+    def import_inspections(
+        self, path: str, progress: inspections.ImportProgress | None = None
+    ) -> inspections.ImportResult:
+        """The inspection team's sheet (CSV or XLSX), all or nothing."""
+        return inspections.import_inspections(self.ctx, self.actor, Path(path), progress)
+
+    def due_inspections(self, within_days: int, name: str) -> Report:
+        """应安检户清单: overdue or due within ``within_days`` days, to preview and export."""
+        from app.counter.reports import due_list
+
+        found = inspections.due_inspections(self.ctx, self.actor, within_days)
+        return due_list(found, self.today(), within_days, name)
 
     # ------------------------------------------------------------------ F2 F3 F6 F7 accounts
 

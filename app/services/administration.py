@@ -84,6 +84,9 @@ HALL_SETTINGS: dict[str, SettingUnit] = {
     "login_window_minutes": SettingUnit.MINUTES,
     "lockout_minutes": SettingUnit.MINUTES,
     "max_lockout_minutes": SettingUnit.MINUTES,
+    # 限购 and 安检 (the limits per class: the 限购 page)
+    "purchase_limit_window_months": SettingUnit.MONTHS,
+    "inspection_interval_months": SettingUnit.MONTHS,
 }
 
 

@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({Role.ADMINISTRATOR}),
     "manage_settings": frozenset({Role.ADMINISTRATOR}),
     "manage_tariffs": frozenset({Role.ADMINISTRATOR}),  # 调价: publish a new tariff version
+    # 限购: an account's own limit; 安检: results from the inspectors' sheets, the due list
+    "set_account_limit": frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}),
+    "inspections": COUNTER_ROLES | frozenset({Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}),
     "unlock_any_counter": frozenset(
         {Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}
     ),

@@ -47,6 +47,14 @@ from app.services.ledger import (
     record_card_write,
     record_transaction,
 )
+from app.services.limits import (
+    OverrideInput,
+    check_sale,
+    inspection_of,
+    limit_columns,
+    limit_of,
+    record_overrides,
+)
 from app.services.locks import (
     CARD_ACCOUNT_COLUMNS,
     CardAccount,
@@ -100,7 +108,13 @@ class SaleResult:
     segments: tuple[Segment, ...] = field(default_factory=tuple)
     payment_method: str | None = None
     payment_ref: str | None = None
-    warning: str | None = None  # e.g. the drawer is above the hand-over limit
+    warning: str | None = None  # e.g. the drawer is above the hand-over limit; an overdue 安检
+    # what a team leader let this sale past (OverrideKind), as the receipt lines say it
+    overrides: tuple[str, ...] = ()
+    # the purchase limit left after this sale (0.01 m³; None: unlimited) and the inspection
+    # that is overdue since this date (None: not overdue)
+    limit_remaining: int | None = None
+    inspection_overdue_since: dt.date | None = None
 
 
 _SEGMENTS = (
@@ -319,13 +333,16 @@ class PurchaseRequest:
     card: CardReading | None = None  # what the reader saw, when a reader is in use
     writes_card: bool = False  # True: the card is written after commit (PENDING until settled)
     payment: Payment = Payment()
+    # a team leader's override of the purchase limit or the safety hold (限购/安检)
+    override: OverrideInput | None = None
 
 
 def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
     """Everything a purchase decides on, in one statement: the earlier submit of the request,
     the hall's settings, the actor on duty with their open shift, the card with its account,
     customer and pending write, the tariff in force with the account's usage in its ladder year,
-    and the shift's drawer. SQLite also reads the hall's last receipt number here (its write
+    and the shift's drawer, the purchase limit and inspection state (``limits.limit_columns``).
+    SQLite also reads the hall's last receipt number here (its write
     lock is held already). ``mark``: also the audit mark (SQLite, nothing written yet)."""
     anchor = select(literal(1).label("one")).cte("sale")
     earlier = transactions.alias("earlier")
@@ -342,6 +359,7 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
         tariffs.c.extra_per_member,
         usage_of(accounts.c.id, ladder_year).scalar_subquery().label("used"),
         drawer_cash_of(shifts.c.id).label("drawer"),
+        *limit_columns(dialect),
     ]
     start = anchor
     if dialect == "sqlite":
@@ -474,8 +492,12 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         check_card_step(total_volume(priced), req.card, "购气量")
         amount = total_amount(priced)
         check_charge(policy, amount_fen=amount, volume=total_volume(priced), what="购气")
+        limit = limit_of(read, card.customer_kind, policy, today)
+        inspection = inspection_of(read, ctx, policy, today)
+        checks = check_sale(session, on_duty, limit, inspection, total_volume(priced), req.override)
         tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, on_duty, payment, amount, policy, int(read.drawer))
+        warning = "；".join(w for w in (warning, checks.warning) if w) or None
         count = step_purchase_count(session, card.account_id, +1)
         segments = [(year, s) for s in priced]
         values = dict(
@@ -500,10 +522,12 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             last_receipt_seq=int(read.last_receipt_seq or 0) if sqlite else None,
             **values,
         )
+        record_overrides(session, ctx, on_duty, recorded.id, checks)
         if req.writes_card:
             record_card_write(
                 session, ctx, recorded.id, card, count, **_gas_written(req.card, values["volume"])
             )
+        remaining = limit.remaining
         return SaleResult(
             transaction_id=recorded.id,
             request_id=req.request_id,
@@ -517,6 +541,9 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
             created_at=recorded.created_at,
             segments=priced,
             warning=warning,
+            overrides=tuple(detail for _, detail in checks.overrides),
+            limit_remaining=None if remaining is None else max(0, remaining - values["volume"]),
+            inspection_overdue_since=inspection.due_on if inspection.overdue else None,
             **values,
         )
 

@@ -37,6 +37,7 @@ from app.counter import (
     AdminDesk,
     CalendarView,
     Fee,
+    LimitForm,
     SettingView,
     UserRow,
     fee_range,
@@ -44,7 +45,7 @@ from app.counter import (
 )
 from app.domain.money import format_money, m3, yuan
 from app.errors import InvalidInput
-from app.vocabulary import CalendarDay, Role, SettingUnit
+from app.vocabulary import CalendarDay, CustomerKind, Role, SettingUnit
 from ui.base import confirm_buttons, error_text
 from ui.i18n import vocabulary_text
 from ui.worker import run_in_background
@@ -410,6 +411,7 @@ class HallSettingsDialog(AdminScreen):
         notices_layout.addWidget(self.save_notices_button)
         self.save_notices_button.clicked.connect(self.save_notices)
         self.tabs.addTab(notices_page, self.tr("凭证提示语"))
+        self.tabs.addTab(self._limits_page(), self.tr("限购"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
@@ -422,16 +424,101 @@ class HallSettingsDialog(AdminScreen):
     def load(self) -> None:
         desk = self.desk
         self.call(
-            lambda: (desk.settings(), desk.calendar(), desk.notices()),
+            lambda: (desk.settings(), desk.calendar(), desk.notices(), desk.purchase_limits()),
             lambda loaded: self.show_loaded(*loaded),
         )
 
     def show_loaded(
-        self, views: tuple[SettingView, ...], calendar: CalendarView, notices: tuple[str, ...]
+        self,
+        views: tuple[SettingView, ...],
+        calendar: CalendarView,
+        notices: tuple[str, ...],
+        limits: tuple[LimitForm, ...] = (),
     ) -> None:
         self.show_settings(views)
         self.show_calendar(calendar)
         self.notices.setPlainText("\n".join(notices))
+        self.show_limits(limits)
+
+    # ------------------------------------------------------------------ 限购
+
+    def _limits_page(self) -> QWidget:
+        """One row per class (and, for commercial meters, per rated-flow band); a class
+        without a row is unlimited. The window is the parameter 限购周期（月）."""
+        page = QWidget()
+        self.limits_table = QTableWidget(0, 3)
+        self.limits_table.setObjectName("purchase-limits")
+        self.limits_table.setHorizontalHeaderLabels(
+            [self.tr("客户类别"), self.tr("额定流量起点 (m³/h)"), self.tr("限购气量 (m³)")]
+        )
+        self.limits_table.horizontalHeader().setStretchLastSection(True)
+        self.limit_rows: list[tuple[QComboBox, QLineEdit, QLineEdit]] = []
+        add = push_button(self.tr("添加限购"))
+        remove = push_button(self.tr("删除选中限购"))
+        save = push_button(self.tr("保存限购"))
+        add.clicked.connect(lambda: self.add_limit(LimitForm("residential", "", ""), focus=True))
+        remove.clicked.connect(self.remove_limit)
+        save.clicked.connect(self.save_limits)
+        buttons = QHBoxLayout()
+        for button in (add, remove, save):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(page)
+        hint = QLabel(
+            self.tr(
+                "每个周期（参数“限购周期（月）”：本月及之前的月份）内可购气量；未设置的类别不限购。"
+                "工商业户按表具额定流量分档：每档从所填流量起，到下一档为止"
+            )
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(self.limits_table, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def show_limits(self, forms: tuple[LimitForm, ...]) -> None:
+        self.limits_table.setRowCount(0)
+        self.limit_rows.clear()
+        for form in forms:
+            self.add_limit(form)
+
+    def add_limit(self, form: LimitForm, *, focus: bool = False) -> None:
+        row = self.limits_table.rowCount()
+        self.limits_table.insertRow(row)
+        kind = QComboBox()
+        for member in CustomerKind:
+            kind.addItem(vocabulary_text(member), member.value)
+        kind.setCurrentIndex(max(0, kind.findData(form.kind)))
+        flow, volume = QLineEdit(form.flow_from), QLineEdit(form.volume)
+        for edit in (flow, volume):
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        volume.setObjectName(f"limit-volume-{row}")
+        volume.returnPressed.connect(self.save_limits)
+        for column, widget in enumerate((kind, flow, volume)):
+            self.limits_table.setCellWidget(row, column, widget)
+        self.limit_rows.append((kind, flow, volume))
+        if focus:
+            kind.setFocus()
+
+    def remove_limit(self) -> None:
+        row = self.limits_table.currentRow()
+        if row < 0:
+            self.error.setText(self.tr("请选中要删除的限购"))
+            return
+        self.limits_table.removeRow(row)
+        del self.limit_rows[row]
+
+    def save_limits(self) -> None:
+        forms = [
+            LimitForm(str(kind.currentData()), flow.text(), volume.text())
+            for kind, flow, volume in self.limit_rows
+        ]
+        desk = self.desk
+
+        def saved(kept: tuple[LimitForm, ...]) -> None:
+            self.show_limits(kept)
+            self.note.setText(self.tr("限购已保存"))
+
+        self.call(lambda: desk.save_purchase_limits(forms), saved)
 
     def show_settings(self, views: tuple[SettingView, ...]) -> None:
         first = not self.edits

@@ -10,6 +10,10 @@ Keys: Enter moves from the volume (or amount) to the cash taken and confirms the
 cash (a deliberate key, never assumed from an empty field); Ctrl+1 … Ctrl+7 are the preset
 buttons. A sale the counter finds unusually large (``PurchaseStart.second_look``) is shown once
 more and needs the same confirming key again.
+
+限购 and 安检: the account's remaining purchase limit is shown live under the quote, with a hold
+or an overdue inspection; a sale above the limit or on a held account opens the team leader's
+override (user name, password, reason: ``OverrideEntry``), sent with the same one call.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,8 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.counter import CounterSession, Outcome, PurchaseStart, Quote, SaleOnCard
+from app.counter import (
+    CounterSession,
+    Outcome,
+    OverrideEntry,
+    PurchaseStart,
+    Quote,
+    SaleOnCard,
+)
 from app.domain.cash import Payment
+from app.domain.limits import OverrideNeeded
 from app.domain.money import format_money, format_volume
 from app.errors import GasDeskError, InvalidInput
 from app.vocabulary import PaymentMethod
@@ -120,9 +133,25 @@ class PurchaseDialog(OperationDialog):
         self.warning.setObjectName("warning")
         self.warning.setStyleSheet(RED)
         self.warning.setWordWrap(True)
+        self.limit_label = QLabel()
+        self.limit_label.setObjectName("limit")
+        self.limit_label.setWordWrap(True)
+        self.hold_label = QLabel()
+        self.hold_label.setObjectName("hold")
+        self.hold_label.setStyleSheet(RED)
+        self.hold_label.setWordWrap(True)
+        self.override_box = self._override_box()
         index = self.layout().indexOf(self.info)
         for offset, widget in enumerate(
-            (self.quote_label, self.change_label, self.result_label, self.warning)
+            (
+                self.quote_label,
+                self.limit_label,
+                self.hold_label,
+                self.override_box,
+                self.change_label,
+                self.result_label,
+                self.warning,
+            )
         ):
             self.layout().insertWidget(index + offset, widget)
 
@@ -143,6 +172,58 @@ class PurchaseDialog(OperationDialog):
             self._context_failed,
             parent=self,
         )
+
+    def _override_box(self) -> QWidget:
+        """班长放行: shown only when the sale needs it (limit exceeded, safety hold)."""
+        box = QWidget()
+        box.setObjectName("override")
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.override_user = QLineEdit()
+        self.override_user.setObjectName("override-user")
+        self.override_password = QLineEdit()
+        self.override_password.setObjectName("override-password")
+        self.override_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.override_reason = QLineEdit()
+        self.override_reason.setObjectName("override-reason")
+        self.override_reason.setMaxLength(200)
+        form.addRow(self.tr("放行班长用户名"), self.override_user)
+        form.addRow(self.tr("班长密码"), self.override_password)
+        form.addRow(self.tr("放行原因"), self.override_reason)
+        box.setVisible(False)
+        return box
+
+    def _show_override(self, needed: bool) -> None:
+        if needed and not self.override_box.isVisible():
+            self.override_box.setVisible(True)
+        elif not needed and self.override_box.isVisible() and not self._override_typed():
+            self.override_box.setVisible(False)
+
+    def _override_typed(self) -> bool:
+        return bool(self.override_user.text().strip())
+
+    def override_entry(self) -> OverrideEntry | None:
+        """The team leader's override as typed, when the box is shown and filled in."""
+        if not self.override_box.isVisible() or not self._override_typed():
+            return None
+        return OverrideEntry(
+            self.override_user.text().strip(),
+            self.override_password.text(),
+            self.override_reason.text().strip(),
+        )
+
+    def update_limits(self, quote: Quote | None) -> None:
+        """限购 remaining and 安检 state, live with the quote."""
+        if self.context is None:
+            self.limit_label.clear()
+            self.hold_label.clear()
+            return
+        text, over = self.context.limit_line(quote)
+        self.limit_label.setText(self.tr(text))
+        self.limit_label.setStyleSheet(RED if over else "")
+        hold, _held = self.context.hold_line()
+        self.hold_label.setText(self.tr(hold) if hold else "")
+        self._show_override(self.context.needs_override(quote))
 
     # ------------------------------------------------------------------ loading
 
@@ -211,9 +292,16 @@ class PurchaseDialog(OperationDialog):
         self.update_quote()
 
     def _next_field(self, current: QWidget) -> QWidget | None:
-        """Enter: from volume or amount to the money taken, from there it confirms."""
+        """Enter: from volume or amount to the money taken, from there it confirms; with the
+        team leader's override open, through its fields first (the reason confirms)."""
         if current in (self.volume, self.amount):
             return self.tendered if self.payment_method() is PaymentMethod.CASH else self.reference
+        chain = (self.override_user, self.override_password, self.override_reason)
+        if self.override_box.isVisible():
+            if current in (self.tendered, self.reference) and not self._override_typed():
+                return self.override_user
+            if current in chain[:-1]:
+                return chain[chain.index(current) + 1]
         return None
 
     # ------------------------------------------------------------------ live quote
@@ -239,6 +327,7 @@ class PurchaseDialog(OperationDialog):
             self.show_due(None)
             return
         self.quote = quote
+        self.update_limits(quote)
         if quote is None:
             self.quote_label.setText(
                 self.tr("请输入购气量或金额") if self.context is not None else ""
@@ -305,14 +394,21 @@ class PurchaseDialog(OperationDialog):
                 self.tr("请输入实收现金；客户付款正好请按 F5"), "cash tendered empty"
             )
         payment = Payment(self.payment_method(), self.reference.text().strip() or None).checked()
-        session, request_id = self.session, self.request_id
+        session, request_id, override = self.session, self.request_id, self.override_entry()
         return lambda: session.purchase(
             request_id,
             volume=volume,
             amount_fen=amount,
             cash_tendered_fen=tendered,
             payment=payment,
+            override=override,
         )
+
+    def _failed(self, error: Exception) -> None:
+        super()._failed(error)
+        if isinstance(error, OverrideNeeded):  # the service's figures: the team leader's turn
+            self.override_box.setVisible(True)
+            self.override_user.setFocus()
 
     def exact_cash(self) -> None:
         """F5: the customer paid exactly what is due (cash), then confirm."""
@@ -407,7 +503,16 @@ class PurchaseDialog(OperationDialog):
         else:
             self.change_label.clear()
         self.warning.setStyleSheet(RED)
-        self.warning.setText(self.tr(sale.warning) if sale.warning else "")
+        said = [sale.warning or "", *sale.overrides]
+        self.warning.setText("\n".join(self.tr(line) for line in said if line))
+        if sale.limit_remaining is not None:
+            self.limit_label.setStyleSheet("")
+            self.limit_label.setText(
+                self.tr("本期限购剩余 {volume} m³").format(
+                    volume=format_volume(sale.limit_remaining)
+                )
+            )
+        self.override_box.setVisible(False)
         for button in (*self.presets, self.exact_button):
             button.setEnabled(False)
         self.show_completed(self.tr("按 Enter 完成"))
