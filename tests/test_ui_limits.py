@@ -5,13 +5,11 @@ inspection result entered (offscreen, SQLite)."""
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.counter.cards import CardOperations
 from app.domain.limits import ClassLimits, LimitBand
 from app.services.inspections import InspectionEntry, record_inspection
 from app.services.limits import change_class_limits
@@ -23,8 +21,6 @@ from tests.test_ui_counter import WAIT, ime_type, open_purchase
 from tests.ui_support import issue_card
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
-
-SELL_TAKES_OVERRIDE = "override" in inspect.signature(CardOperations.sell).parameters
 
 
 def limit_100(hall) -> None:
@@ -60,9 +56,6 @@ def test_the_remaining_limit_is_live_and_a_sale_over_it_is_refused(qtbot, counte
         assert session.scalars(select(CounterTransaction.kind)).all() == ["opening"]
 
 
-@pytest.mark.skipif(
-    not SELL_TAKES_OVERRIDE, reason="CardOperations.sell(override=...) not wired yet (lead)"
-)
 def test_a_team_leader_lets_the_sale_through_by_keyboard(qtbot, counter, hall, window):
     limit_100(hall)
     opened = issue_card(counter, hall)

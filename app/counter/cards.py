@@ -44,6 +44,7 @@ from app.services.cards import (
     record_formatted,
     replace_card,
 )
+from app.services.limits import OverrideInput
 from app.services.queries import AccountView, account_view, gas_put_on_cards, last_gas_volume
 from app.services.sales import (
     PurchaseRequest,
@@ -328,8 +329,9 @@ class CardOperations:
         amount_fen: int | None = None,
         cash_tendered_fen: int | None = None,
         payment: Payment | None = None,
+        override: OverrideInput | None = None,
     ) -> SaleOnCard:
-        """购气 on the inserted card."""
+        """购气 on the inserted card; ``override``: a team leader's past a limit or a hold."""
         read = self._fresh_read(actor)
         self._require_count_rule(read)
         result = purchase(
@@ -344,6 +346,7 @@ class CardOperations:
                 card=reading_of(read.image),
                 writes_card=True,
                 payment=payment or Payment(),
+                override=override,
             ),
         )
         return self._write_then_complete(actor, read, result)

@@ -457,8 +457,6 @@ class CounterSession:
         self.require_shift()
         if payment.method != PaymentMethod.CASH:
             cash_tendered_fen = None
-        # CardOperations.sell passes ``override`` on into the PurchaseRequest
-        extra = {} if override is None else {"override": self.override(override)}
         sold = self.cards.sell(
             self.actor,
             request_id,
@@ -466,7 +464,7 @@ class CounterSession:
             amount_fen=None if volume else amount_fen,
             cash_tendered_fen=cash_tendered_fen,
             payment=payment,
-            **extra,
+            override=self.override(override) if override is not None else None,
         )
         return Outcome(
             sold,
