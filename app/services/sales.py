@@ -337,13 +337,14 @@ class PurchaseRequest:
     override: OverrideInput | None = None
 
 
-def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
+def sale_read(dialect: str, mark: bool, *, checks: bool = True) -> Select:  # type: ignore[type-arg]
     """Everything a purchase decides on, in one statement: the earlier submit of the request,
     the hall's settings, the actor on duty with their open shift, the card with its account,
     customer and pending write, the tariff in force with the account's usage in its ladder year,
     and the shift's drawer, the purchase limit and inspection state (``limits.limit_columns``).
     SQLite also reads the hall's last receipt number here (its write
-    lock is held already). ``mark``: also the audit mark (SQLite, nothing written yet)."""
+    lock is held already). ``mark``: also the audit mark (SQLite, nothing written yet).
+    ``checks=False``: without the limit and inspection columns (the bench's baseline only)."""
     anchor = select(literal(1).label("one")).cte("sale")
     earlier = transactions.alias("earlier")
     ladder_year = case(
@@ -359,7 +360,7 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
         tariffs.c.extra_per_member,
         usage_of(accounts.c.id, ladder_year).scalar_subquery().label("used"),
         drawer_cash_of(shifts.c.id).label("drawer"),
-        *limit_columns(dialect),
+        *(limit_columns(dialect) if checks else ()),
     ]
     start = anchor
     if dialect == "sqlite":
@@ -388,7 +389,7 @@ def _sale_read(dialect: str, mark: bool) -> Select:  # type: ignore[type-arg]
 
 
 _SALE_READS = {
-    (dialect, mark): _sale_read(dialect, mark)
+    (dialect, mark): sale_read(dialect, mark)
     for dialect, mark in (("sqlite", True), ("sqlite", False), ("postgresql", False))
 }
 
@@ -403,7 +404,7 @@ def _day_params(today: dt.date) -> dict[str, object]:
     }
 
 
-def _sale_params(actor: Actor, req: PurchaseRequest, serial: str, today: dt.date) -> dict:  # type: ignore[type-arg]
+def sale_params(actor: Actor, req: PurchaseRequest, serial: str, today: dt.date) -> dict:  # type: ignore[type-arg]
     return {
         "request_id": req.request_id,
         "user_id": actor.user_id,
@@ -457,7 +458,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         mark = audit.wants_mark(session)
         conn = connection_of(session)
         read = conn.execute(
-            _SALE_READS[conn.dialect.name, mark], _sale_params(actor, req, serial, today)
+            _SALE_READS[conn.dialect.name, mark], sale_params(actor, req, serial, today)
         ).one()
         if sqlite:  # one write transaction: the read decides everything, in the order above
             if mark:
