@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "refund": COUNTER_ROLES,
     "supplement": COUNTER_ROLES,
     "replace_card": COUNTER_ROLES,
+    "replace_meter": COUNTER_ROLES,  # 换表, its carry-over instalments and its reversal
     "format_card": COUNTER_ROLES,
     "transfer": COUNTER_ROLES,
     "close_account": COUNTER_ROLES,

@@ -58,6 +58,7 @@ from app.services.locks import (
     require_active,
     require_no_pending_write,
 )
+from app.services.meter_periods import in_current_period
 from app.services.permissions import LOOK_UP
 from app.services.security import ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
@@ -535,12 +536,16 @@ class RefundRequest:
     writes_card: bool = False
 
 
+# the gas writes that hold a purchase count on the card
+GAS_WRITE_KINDS = (TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT, TransactionKind.CARRY_OVER)
 _LAST_GAS = (
     select(transactions)
     .where(
         transactions.c.account_id == bindparam("account_id"),
         transactions.c.purchase_count == bindparam("purchase_count"),
-        transactions.c.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
+        transactions.c.kind.in_(GAS_WRITE_KINDS),
+        # a meter replacement restarts the count: an old meter's write may hold the same count
+        in_current_period(bindparam("account_id")),
     )
     .order_by(transactions.c.id.desc())
     .limit(1)
@@ -548,7 +553,8 @@ _LAST_GAS = (
 
 
 def last_gas_transaction(session: Session, account_id: int, purchase_count: int):
-    """The purchase or supplement that put the account's current purchase count on the card."""
+    """The purchase, supplement or carry-over that put the account's current purchase count on
+    the card, in the current meter's period."""
     params = {"account_id": account_id, "purchase_count": purchase_count}
     return connection_of(session).execute(_LAST_GAS, params).first()
 
