@@ -18,6 +18,7 @@ from app.services.boundary import AccountNo, Limit, SearchText, service
 from app.services.locks import account_by_no
 from app.services.meter_periods import (
     carry_over_remaining,
+    current_replacement,
     in_current_period,
     live_replacements,
 )
@@ -381,3 +382,19 @@ def gas_put_on_cards(ctx: Context, account_no: AccountNo) -> int:
             )
         )
         return int(total or 0)
+
+
+@service
+def cards_replaced_on_meter(ctx: Context, account_no: AccountNo) -> int:
+    """How many cards the account's active card replaced on its current meter (补卡 count,
+    bkcs): 0 for the first card of a meter, the opening's or a meter replacement's."""
+    with ctx.reading() as session:
+        account = account_by_no(session, account_no)
+        replacement = current_replacement(session, account.id)
+        first = replacement.new_card_id if replacement is not None else 0
+        issued = session.scalar(
+            select(func.count())
+            .select_from(Card)
+            .where(Card.account_id == account.id, Card.id >= (first or 0))
+        )
+        return max(0, int(issued or 0) - 1)
