@@ -95,7 +95,7 @@ def maker_station(libraries, slot_dir):  # type: ignore[no-untyped-def]
     made.close()
 
 
-def _open_and_buy(hall, station, volume=m3(30)):  # type: ignore[no-untyped-def]
+def _open_and_buy(hall, station, volume=3000):  # type: ignore[no-untyped-def]  # 30 m³
     station.insert_new("xfa")
     counter = station.counter(hall.ctx)
     opened = counter.open_account(hall.clerk, opening_request())
