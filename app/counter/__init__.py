@@ -21,6 +21,7 @@ from app.counter.devices import (
     ReaderConfig,
     ReaderList,
 )
+from app.counter.meters import MeterReplacedOnCard
 from app.counter.quote import PurchaseStart, Quote
 from app.counter.receipts import PrintOutcome
 from app.counter.session import (
@@ -52,7 +53,8 @@ from app.services.administration import (
 )
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
-from app.services.queries import AccountSummary, AccountView, TierUse
+from app.services.meters import ReplacementFigures, ReplacementReversed, ReplaceMeterRequest
+from app.services.queries import AccountSummary, AccountView, MeterHistoryEntry, TierUse
 from app.services.sales import RefundQuote, SaleResult
 from app.services.shifts import (
     CashMoveRequest,
@@ -79,6 +81,11 @@ from app.services.tariff_admin import (
 )
 
 __all__ = [
+    "MeterHistoryEntry",
+    "MeterReplacedOnCard",
+    "ReplaceMeterRequest",
+    "ReplacementFigures",
+    "ReplacementReversed",
     "ID_TYPES",
     "REPLACEMENT_REASONS",
     "AccountSummary",
