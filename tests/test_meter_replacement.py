@@ -442,3 +442,48 @@ def test_closing_after_replacement_settles_the_new_meter_with_the_remainder(hall
             )
         ).all()
         assert [(t.tier, t.volume) for t in segments] == [(1, -m3(33))]
+
+
+def test_receipts_print_the_remainder_the_replacement_figures_and_overrides(hall):
+    import datetime as dt
+
+    from app.documents.receipts import layout
+    from app.vocabulary import OverrideKind
+    from db.models import SaleOverride
+
+    opened = open_customer(hall)
+    buy(hall, opened.card_serial, volume=m3(100))
+    done = _replace(hall, opened.account_no, m3(60))  # 40 carried over, none written
+    serial = done.new_card_serial
+    sale = buy(hall, serial, volume=m3(10), card_reading=_blank(serial, 0))
+    with hall.ctx.unit_of_work() as s:  # what the purchase-limit override writes with a sale
+        s.add(
+            SaleOverride(
+                transaction_id=sale.transaction_id,
+                kind=OverrideKind.PURCHASE_LIMIT,
+                approver_id=hall.users["zhoujie"],
+                reason="冬季取暖用气",
+                detail="超出限购 10 立方米",
+                created_at=dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
+            )
+        )
+        s.commit()
+    data = receipt_data(hall.ctx, sale.transaction_id)
+    assert data.overrides == ("超限购放行：冬季取暖用气（审批：周杰）",)
+    assert data.carry_over_remaining == m3(40)
+    text = [line.text for line in layout(data, 48).lines]
+    assert any(t.startswith("换表补气余量(立方米)") and t.endswith("40") for t in text)
+    assert "超限购放行：冬季取暖用气（审批：周杰）" in text
+
+    replacement = layout(receipt_data(hall.ctx, done.replacement.transaction_id), 48)
+    lines = [line.text for line in replacement.lines]
+    assert lines[1] == "换表凭证"
+    for label, value in (
+        ("旧表号", opened.meter_no),
+        ("旧表止码(立方米)", "60"),
+        ("换表补气量(立方米)", "40"),
+        ("新表号", done.new_meter_no),
+        ("施工人员", "王师傅"),
+        ("表费(元)", "0.00"),
+    ):
+        assert any(t.startswith(label) and t.endswith(value) for t in lines), (label, lines)

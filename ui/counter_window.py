@@ -60,7 +60,7 @@ from ui.base import error_text
 from ui.customer_display import CustomerDisplay
 from ui.fitting import keep_fitted
 from ui.i18n import FONT_SCALES, apply_font_scale, vocabulary_text
-from ui.operations import OPERATIONS, Operation
+from ui.operations import METER_OPERATIONS, OPERATIONS, Operation
 from ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -361,6 +361,10 @@ class CounterWindow(QMainWindow):
         self.format_card_action = menu.addAction(self.tr("格式化旧卡"))
         self.format_card_action.triggered.connect(self.format_card)
         self.format_box: QMessageBox | None = None
+        menu.addSeparator()
+        for op in METER_OPERATIONS:  # 换表 and its carry-over instalments
+            action = menu.addAction(self.tr(op.name))
+            action.triggered.connect(lambda _checked=False, op=op: self.open_operation(op))
 
     def _question(self, title: str, text: str, yes_label: str) -> tuple[QMessageBox, object]:
         """A yes / cancel question (Enter answers yes, Esc cancels), not yet opened."""

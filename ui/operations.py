@@ -85,6 +85,22 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
 )
 
+# the 卡片 menu's meter replacement operations (no F-key of their own)
+METER_OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "",
+        QT_TRANSLATE_NOOP("CounterWindow", "换表"),
+        "ui.dialogs.meters:MeterReplacementDialog",
+        needs_account=True,
+    ),
+    Operation(
+        "",
+        QT_TRANSLATE_NOOP("CounterWindow", "写换表补气"),
+        "ui.dialogs.meters:CarryOverDialog",
+        needs_account=True,
+    ),
+)
+
 
 def by_key(key: str) -> Operation:
     return next(op for op in OPERATIONS if op.key == key)
