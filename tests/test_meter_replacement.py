@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.cards import CardReading
-from app.errors import NotFound, PermissionDenied, RuleViolation
+from app.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from app.policy import save_setting, store_setting
 from app.services.administration import PRICE_LIST
 from app.services.cards import ReplaceCardRequest, replace_card
@@ -487,3 +487,61 @@ def test_receipts_print_the_remainder_the_replacement_figures_and_overrides(hall
         ("表费(元)", "0.00"),
     ):
         assert any(t.startswith(label) and t.endswith(value) for t in lines), (label, lines)
+
+
+def _returned_tool_card(hall, opened, kind, cumulative):  # type: ignore[no-untyped-def]
+    """A tool card made for the account's meter and brought back (the tool-card helper's
+    rows, inserted directly)."""
+    import datetime as dt
+    import uuid
+
+    from db.models import ToolCard, ToolCardReturn
+
+    now = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    with hall.ctx.unit_of_work() as s:
+        card = ToolCard(
+            request_id=uuid.uuid4(),
+            serial="T000000001",
+            maker="xfa",
+            kind=kind,
+            meter_no=opened.meter_no,
+            technician="王师傅",
+            reason="换表转移",
+            issued_by=hall.users["lina"],
+            counter_id=hall.counter_id,
+            issued_at=now,
+        )
+        s.add(card)
+        s.flush()
+        back = ToolCardReturn(
+            tool_card_id=card.id,
+            received_by=hall.users["lina"],
+            returned_at=now,
+            used=True,
+            meter_no=opened.meter_no,
+            remaining_volume=m3(35),
+            cumulative_volume=cumulative,
+        )
+        s.add(back)
+        s.commit()
+        return back.id
+
+
+def test_a_returned_transfer_card_gives_the_final_reading(hall):
+    opened = open_customer(hall)
+    buy(hall, opened.card_serial, volume=m3(100))
+    return_id = _returned_tool_card(hall, opened, "transfer", m3(65))
+    # no reading typed: initial 0 + the meter's cumulative use 65 = 65; carry-over 100 − 65
+    done = _replace(hall, opened.account_no, None, tool_card_return_id=return_id)
+    assert (done.figures.final_reading, done.figures.carry_over_volume) == (m3(65), m3(35))
+    with hall.ctx.unit_of_work() as s:
+        assert s.scalar(select(MeterReplacement.tool_card_return_id)) == return_id
+
+
+def test_a_valve_card_brings_nothing_back_for_a_replacement(hall):
+    opened = open_customer(hall)
+    return_id = _returned_tool_card(hall, opened, "valve_open", m3(1))
+    with refused(RuleViolation, "请使用转移卡或检查卡"):
+        _replace(hall, opened.account_no, None, tool_card_return_id=return_id)
+    with refused(InvalidInput, "请输入旧表止码"):
+        _replace(hall, opened.account_no, None)

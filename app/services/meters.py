@@ -82,9 +82,9 @@ from app.services.sales import (
 from app.services.security import ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
 from app.services.unit_of_work import run_once
-from app.vocabulary import MeterStatus, TransactionKind
+from app.vocabulary import MeterStatus, ToolCardKind, TransactionKind
 from db.engine import connection_of
-from db.models import Account, Card, Meter, MeterReplacement, ToolCardReturn
+from db.models import Account, Card, Meter, MeterReplacement, ToolCard, ToolCardReturn
 from db.tables import meter_replacements, transactions
 
 METER_FEE = "meter_fee"  # the price list's code of the meter fee (表费)
@@ -137,6 +137,12 @@ def _tool_card_return(session: Session, return_id: int | None, meter_no: str):  
     row = session.get(ToolCardReturn, return_id)
     if row is None:
         raise NotFound("没有这张工具卡的回收记录", f"tool card return {return_id}")
+    card = session.get(ToolCard, row.tool_card_id)
+    if card.kind not in (ToolCardKind.TRANSFER, ToolCardKind.CHECK):
+        raise RuleViolation(
+            f"{ToolCardKind.label_of(card.kind)}没有带回表内数据，请使用转移卡或检查卡",
+            f"tool card {card.id} is a {card.kind}",
+        )
     if not row.used:
         raise RuleViolation("该工具卡未在表上使用，不能用于换表", f"return {return_id} unused")
     if row.meter_no and row.meter_no != meter_no:
