@@ -71,3 +71,34 @@ def test_meter_replacement_and_an_instalment_typed_by_keyboard(qtbot, counter, h
     view = account_view(hall.ctx, hall.clerk, opened.account_no)
     assert view.carry_over_remaining == m3(5)
     assert [m.meter_no for m in view.meter_history] == [opened.meter_no, "NM00000001"]
+
+
+def test_the_counter_reverses_a_replacement_and_pays_the_overdrawn_gas_back(counter, hall):
+    from app.counter import ReplaceMeterRequest
+
+    opened = issue_card(counter, hall)
+    training = counter.devices.training
+    reader_noticed(counter)
+    sell(counter, m3(10))  # 10 × 2.61 = 26.10
+    training.remove()
+    training.insert_blank_card()
+    reader_noticed(counter)
+    # final reading 12: used 12, bought 10 → 2 m³ overdrawn × 2.61 = 5.22, no carry-over
+    slots = counter.replacement_approval_slots(0, "residential")
+    assert slots.labels == ()
+    request = ReplaceMeterRequest(
+        counter.new_request(), opened.account_no, m3(12), "王师傅", "NM00000002", "NC00000002"
+    )
+    done = counter.replace_meter(request)
+    assert done.result.replaced.figures.overdrawn_fen == 522
+    assert done.summary.due_fen == 522
+    assert done.receipt is not None  # the overdrawn sale's receipt printed at once
+    assert done.transaction_id == done.result.replaced.replacement.transaction_id
+    back = counter.reverse_meter_replacement(counter.new_request(), opened.account_no, "录错表号")
+    assert back.cash_back_fen == 522
+    assert kinds(hall.ctx)[-2:] == ["reversal", "reversal"]
+    view = account_view(hall.ctx, hall.clerk, opened.account_no)
+    assert (view.summary.meter_no, view.summary.card_serial) == (
+        opened.meter_no,
+        opened.card_serial,
+    )
