@@ -74,6 +74,7 @@ from app.services.sales import (
     check_charge,
     check_tendered,
     checked_payment,
+    record_negation,
     sale_result,
     settle_payment,
     step_purchase_count,
@@ -634,24 +635,9 @@ def _reverse_row(
     row = connection_of(session).execute(
         select(transactions).where(transactions.c.id == transaction_id)
     )
-    row = row.one()
-    return record_transaction(
-        session,
-        ctx,
-        on_duty,
-        request_id=request_id,
-        kind=TransactionKind.REVERSAL,
-        account_id=row.account_id,
-        card_id=row.card_id,
-        segments=[(y, s.reversed()) for y, s in stored_segments(session, row.id)],
-        amount_fen=-row.amount_fen,
-        volume=-row.volume,
-        tariff_id=row.tariff_id,
-        reverses_id=row.id,
-        reason=reason,
-        payment_method=row.payment_method,  # paid back the way it was paid
-        payment_ref=row.payment_ref,
-        **values,
+    kind = TransactionKind.REVERSAL
+    return record_negation(
+        session, ctx, on_duty, row.one(), request_id=request_id, kind=kind, reason=reason, **values
     ).id
 
 

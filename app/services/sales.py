@@ -41,6 +41,7 @@ from app.services.actor import (
 from app.services.boundary import CardSerial, Reason, require_text, service
 from app.services.cash_checks import drawer_cash_of
 from app.services.ledger import (
+    Recorded,
     earlier_transaction,
     last_receipt_column,
     receipt_suffix,
@@ -126,6 +127,39 @@ _STORED = (
 def stored_segments(session: Session, transaction_id: int) -> list[tuple[dt.date, Segment]]:
     rows = connection_of(session).execute(_SEGMENTS, {"transaction_id": transaction_id})
     return [(r.ladder_year, Segment(r.tier, r.volume, r.price_fen, r.amount_fen)) for r in rows]
+
+
+def record_negation(
+    session: Session,
+    ctx: Context,
+    on_duty: OnDuty,
+    sale: Row,  # type: ignore[type-arg]
+    *,
+    request_id: uuid.UUID,
+    kind: TransactionKind,
+    reason: str,
+    **values: object,
+) -> Recorded:
+    """A row undoing the transaction ``sale`` (void, reversal): its money, gas and tier
+    segments negated, paid back the way it was paid."""
+    return record_transaction(
+        session,
+        ctx,
+        on_duty,
+        request_id=request_id,
+        kind=kind,
+        account_id=sale.account_id,
+        card_id=sale.card_id,
+        segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
+        amount_fen=-sale.amount_fen,
+        volume=-sale.volume,
+        tariff_id=sale.tariff_id,
+        reverses_id=sale.id,
+        reason=reason,
+        payment_method=sale.payment_method,
+        payment_ref=sale.payment_ref,
+        **values,
+    )
 
 
 def sale_result(session: Session, transaction_id: int) -> SaleResult:
