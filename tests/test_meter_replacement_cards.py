@@ -238,3 +238,105 @@ def test_kill_9_during_an_instalment_settles_by_the_card(
     new_meter.insert(station.double)
     new_meter.insert(station.double)
     assert new_meter.credited_total == (m3(15) if landed else 0)
+
+
+@pytest.mark.pcsc
+@pytest.mark.parametrize(("step", "land"), [("change_psc", False), ("change_psc", True)])
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_kill_9_while_a_format_v1_new_card_is_issued_then_read_and_retry_finish(
+    hall, database, station, virtual_card, tmp_path, step, land
+):
+    from tests.card_crash_worker import meter_request
+    from tests.card_support import WatchedChip
+    from tests.test_card_crash import _kill_during_issue, _left
+
+    chip = Sle4442.blank()
+    station.insert(chip)
+    counter = station.counter(hall.ctx)
+    opened = counter.open_account(hall.clerk, opening_request())
+    counter.sell(hall.clerk, uuid.uuid4(), volume=m3(30))  # count 1, 30 m³
+    station.remove()
+
+    # final reading 10: used 10, bought 30 → 20 carried over, all with the new card
+    new_chip = WatchedChip.blank()
+    operation = {
+        "operation": "meter_replace",
+        "request_id": str(uuid.uuid4()),
+        "account_no": opened.account_no,
+        "final_reading": m3(10),
+        "new_meter_no": "NEWM000003",
+        "new_serial": "NEWC000003",
+        "carry_now": m3(20),
+    }
+    left = _kill_during_issue(hall, database, tmp_path, new_chip, step, land, **operation)
+    station.insert(new_chip)
+    _left(left)
+    counter = station.counter(hall.ctx)
+    at = counter.read(hall.clerk)  # the half-issued card is finished for the new meter
+    assert (at.image.serial, at.image.meter_no, at.image.purchase_count) == (
+        "NEWC000003",
+        "NEWM000003",
+        0,
+    )
+    done = MeterOperations(hall.ctx, counter).replace(hall.clerk, meter_request(operation), m3(20))
+    assert (done.carry_over.sale.purchase_count, done.carry_over_remaining) == (1, 0)
+    assert _kinds(hall) == ["opening", "purchase", "meter_replacement", "carry_over"]
+    station.remove()
+    new_meter = GasMeterSimulator("NEWM000003", KEY)
+    new_meter.insert(new_chip)
+    new_meter.insert(new_chip)
+    assert new_meter.credited_total == m3(20)  # the carry-over exactly, once
+
+
+@pytest.mark.pcsc
+@pytest.mark.parametrize("landed", [False, True])
+@pytest.mark.parametrize("station", ["pcsc"], indirect=True)
+def test_kill_9_mid_write_of_a_format_v1_instalment_settles_by_the_card(
+    hall, database, station, virtual_card, tmp_path, landed
+):
+    from app.devices.pcsc import wait_for_card
+    from tests.test_card_crash import KILL_READER, KillingCard, _left, run_counter
+
+    chip = Sle4442.blank()
+    station.insert(chip)
+    counter = station.counter(hall.ctx)
+    opened = counter.open_account(hall.clerk, opening_request())
+    counter.sell(hall.clerk, uuid.uuid4(), volume=m3(30))
+    station.remove()
+    new_chip = Sle4442.blank()
+    station.insert(new_chip)
+    meters = MeterOperations(hall.ctx, counter)
+    meters.replace(hall.clerk, _request(opened.account_no, m3(10)))  # 20 carried, none written
+    station.remove()
+
+    victim: list[int] = []
+    card = KillingCard(new_chip, victim, land=landed)
+    card.insert()
+    assert wait_for_card(KILL_READER, present=True)
+    code, output = run_counter(
+        hall,
+        database,
+        tmp_path,
+        "none",
+        victim,
+        KILL_READER,
+        operation="carry_over",
+        volume=m3(15),
+    )
+    card.remove()
+    assert code == -signal.SIGKILL, output
+    assert (cardformat.parse(bytes(new_chip.memory), KEY).purchase_count == 1) is landed
+
+    station.insert(new_chip)
+    _left(KILL_READER)
+    counter = station.counter(hall.ctx)
+    assert counter.read(hall.clerk).settlement.outcome == ("completed" if landed else "voided")
+    assert counter.read(hall.clerk).settlement is None
+    # 20 carried: 15 written when it landed (5 left); voided, all 20 still owed
+    remaining = MeterOperations(hall.ctx, counter).remaining(hall.clerk, opened.account_no)
+    assert remaining == (m3(5) if landed else m3(20))
+    station.remove()
+    new_meter = GasMeterSimulator("NEWM000001", KEY)
+    new_meter.insert(new_chip)
+    new_meter.insert(new_chip)
+    assert new_meter.credited_total == (m3(15) if landed else 0)
