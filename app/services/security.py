@@ -209,7 +209,7 @@ def check_volume_approvals(
     """The approvals a refund/supplement (or, with ``meter_replacement``, a meter replacement's
     carry-over) of ``volume`` needs, checked (``required_approvals``)."""
     required, reasons = required_approvals(session, volume, meter_replacement=meter_replacement)
-    if not required and not approvals:
+    if not required:  # e.g. a small carry-over: nobody approves, whatever was typed
         return ()
     label = f"{what}{format_volume(abs(volume))}立方米"
     return check_approvals(
