@@ -335,6 +335,13 @@ def test_reversal_before_any_write_restores_the_old_meter_and_tier_usage(hall):
     # the old meter settles again from its own figures: a new replacement sees the same
     again = replacement_quote(hall.ctx, hall.clerk, opened.account_no, m3(360))
     assert (again.bought_volume, again.overdrawn_volume) == (m3(340), m3(20))
+    # every row the replacement and its reversal wrote (meters, cards, the replacement) is
+    # chained in the audit log and still matches it
+    from app.services import audit
+    from tests.support import AUDIT_KEY
+
+    report = audit.verify(hall.ctx.db, AUDIT_KEY)
+    assert report.ok, report.problems
 
 
 def test_reversal_refused_after_a_carry_over_was_written(hall):
