@@ -340,3 +340,44 @@ def test_kill_9_mid_write_of_a_format_v1_instalment_settles_by_the_card(
     new_meter.insert(new_chip)
     new_meter.insert(new_chip)
     assert new_meter.credited_total == (m3(15) if landed else 0)
+
+
+def test_a_makers_own_card_is_reinitialised_for_the_new_meter(hall, maker_station):
+    station = maker_station
+    opened, counter = _open_and_buy(hall, station)  # 30 m³ at count 1
+    InterfaceMeterSimulator(opened.meter_no, MARKS["xfa"]).insert(station.double)  # loaded
+    # the old card stays in the reader: used 10, bought 30 → 20 carried over, all written
+    meters = MeterOperations(hall.ctx, counter)
+    done = meters.replace(hall.clerk, _request(opened.account_no, m3(10)), m3(20), True)
+    on_card = station.double.card()
+    assert (on_card["kh"], on_card["state"], on_card["tm"]) == (
+        "NEWC000001",
+        "opening",
+        "NEWM000001",
+    )
+    assert (on_card["cs"], on_card["ql"]) == (1, 20)
+    assert done.carry_over_remaining == 0
+    new_meter = InterfaceMeterSimulator("NEWM000001", MARKS["xfa"])
+    assert new_meter.insert(station.double).credited == m3(20)
+    statuses = {
+        c.serial: c.status for c in account_view(hall.ctx, hall.clerk, opened.account_no).cards
+    }
+    assert statuses == {opened.card_serial: "retired", "NEWC000001": "active"}
+
+
+@pytest.mark.parametrize("station", ["inprocess"], indirect=True)
+def test_a_format_v1_card_cannot_be_reinitialised(hall, station):
+    from app.errors import RuleViolation
+
+    chip = Sle4442.blank()
+    station.insert(chip)
+    counter = station.counter(hall.ctx)
+    opened = counter.open_account(hall.clerk, opening_request())
+    with pytest.raises(RuleViolation) as refused:
+        MeterOperations(hall.ctx, counter).replace(
+            hall.clerk, _request(opened.account_no, 0), 0, True
+        )
+    assert "请放入空白卡" in refused.value.user_message
+    assert account_view(hall.ctx, hall.clerk, opened.account_no).meter_history[-1].meter_no == (
+        opened.meter_no
+    )

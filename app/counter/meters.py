@@ -15,7 +15,15 @@ import uuid
 from dataclasses import dataclass
 
 from app.context import Context
-from app.counter.cards import CardOperations, SaleOnCard, reading_of
+from app.counter.cards import (
+    CardOperations,
+    EarlierSaleCompleted,
+    SaleOnCard,
+    SaleVoided,
+    reading_of,
+)
+from app.domain.cards import GASDESK_MAKER
+from app.errors import RuleViolation
 from app.services.actor import Actor
 from app.services.meters import (
     CarryOverRequest,
@@ -30,7 +38,7 @@ from app.services.meters import (
     reverse_meter_replacement,
     write_carry_over,
 )
-from app.vocabulary import TransactionKind
+from app.vocabulary import CardWriteOutcome, TransactionKind
 
 
 @dataclass(frozen=True)
@@ -74,23 +82,57 @@ class MeterOperations:
         )
 
     def replace(
-        self, actor: Actor, req: ReplaceMeterRequest, carry_over_now: int = 0
+        self,
+        actor: Actor,
+        req: ReplaceMeterRequest,
+        carry_over_now: int = 0,
+        reuse_card: bool = False,
     ) -> MeterReplacedOnCard:
         """Record the replacement, issue the blank card in the reader as the new meter's card
-        (count 0), then write ``carry_over_now`` of the carry-over onto it (count 1). Safe to
-        repeat with the same request after a failure: the replacement replays, an issued card
-        is accepted, the instalment replays."""
+        (count 0), then write ``carry_over_now`` of the carry-over onto it (count 1). With
+        ``reuse_card`` the account's own card in the reader is formatted and issued again
+        instead (a maker's card; format v1 cards cannot be made blank). Safe to repeat with the
+        same request after a failure: the replacement replays, a card already formatted or
+        issued is taken as it is, the instalment replays."""
         with self.cards.reader.lock:
-            maker = self.cards.require_blank(actor, req.new_card_serial, "new_card_serial")
+            maker, formats = self._card_to_issue(actor, req, reuse_card)
             replaced = replace_meter(
                 self.ctx, actor, dataclasses.replace(req, new_card_maker=maker)
             )
+            if formats:  # the old card is retired now: it may be formatted
+                self.cards.format_card(actor)
             self.cards.issue(actor, req.account_no)
             written = None
             if carry_over_now:
                 written = self._write(actor, first_instalment_id(req.request_id), carry_over_now)
             remaining = carry_over_of(self.ctx, actor, req.account_no)
         return MeterReplacedOnCard(replaced, written, remaining)
+
+    def _card_to_issue(
+        self, actor: Actor, req: ReplaceMeterRequest, reuse_card: bool
+    ) -> tuple[str, bool]:
+        """The maker of the card the new meter gets, and whether it is to be formatted first
+        (the account's own card, re-initialised)."""
+        issuing = (req.new_card_serial or "").strip().upper()
+        if reuse_card:
+            at = self.cards.read(actor)
+            if at.settlement is not None:  # an interrupted write was just decided: clerk first
+                if at.settlement.outcome == CardWriteOutcome.VOIDED:
+                    raise SaleVoided(at.settlement)
+                raise EarlierSaleCompleted(at.settlement)
+            if at.image is not None and at.image.serial != issuing:
+                if at.image.account_no != req.account_no:
+                    raise RuleViolation(
+                        "读卡器中的卡不是该户的卡", f"card {at.image.serial} in the reader"
+                    )
+                if at.maker == GASDESK_MAKER:
+                    raise RuleViolation(
+                        "本公司格式的燃气卡不能重新初始化，请放入空白卡为新表发新卡",
+                        "format v1 cards cannot be formatted",
+                    )
+                return at.maker, True
+        # a blank card, or the new card this replacement issued already (a retry)
+        return self.cards.require_blank(actor, req.new_card_serial, "new_card_serial"), False
 
     def write_carry_over(self, actor: Actor, request_id: uuid.UUID, volume: int) -> SaleOnCard:
         """写换表补气: ``volume`` of the remaining carry-over onto the card in the reader."""

@@ -525,13 +525,15 @@ class CounterSession:
         req: ReplaceMeterRequest,
         approvals: tuple[ApprovalEntry, ...] = (),
         carry_over_now: int = 0,
+        reuse_card: bool = False,
     ) -> Outcome[MeterReplacedOnCard]:
-        """换表: record it, issue the blank card in the reader as the new meter's card, and
-        write ``carry_over_now`` of the carry-over with it. Receipts: the overdrawn sale, the
-        replacement (fees), the instalment."""
+        """换表: record it, issue the blank card in the reader as the new meter's card (with
+        ``reuse_card``: the account's own maker card, formatted), and write ``carry_over_now``
+        of the carry-over with it. Receipts: the overdrawn sale, the replacement (fees), the
+        instalment."""
         self.require_shift()  # before the card is looked at
         req = dataclasses.replace(req, approvals=self.approvals(approvals))
-        done = self.meters.replace(self.actor, req, carry_over_now)
+        done = self.meters.replace(self.actor, req, carry_over_now, reuse_card)
         ids = done.transaction_ids
         figures = done.replaced.figures
         main = done.replaced.replacement

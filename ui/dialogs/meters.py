@@ -55,6 +55,7 @@ class MeterReplacementDialog(_KeyboardForm):
         self.carry_now = volume_edit(self.tr("留空：以后再写"))
         self.tendered = money_edit(self.tr("收现金时填写"))
         self.at_fault = QCheckBox(self.tr("客户责任（收取表费和卡费）"))
+        self.reuse_card = QCheckBox(self.tr("原卡重新初始化（仅厂家卡，原卡须在读卡器中）"))
         self.quote = QLabel()
         self.quote.setObjectName("replacement-quote")
         self.quote.setWordWrap(True)
@@ -70,6 +71,7 @@ class MeterReplacementDialog(_KeyboardForm):
         self.form.addRow(self.tr("本次写入补气量（立方米）"), self.carry_now)
         self.form.addRow(self.tr("实收现金（元）"), self.tendered)
         self.form.addRow("", self.at_fault)
+        self.form.addRow("", self.reuse_card)
         self.form.addRow(self.tr("结算"), self.quote)
         self.form.addRow(self.tr("审批"), self.approvals)
         self.form.setRowVisible(self.approvals, False)  # until the carry-over needs approvers
@@ -175,8 +177,8 @@ class MeterReplacementDialog(_KeyboardForm):
             customer_at_fault=self.at_fault.isChecked(),
             cash_tendered_fen=tendered,
         )
-        approvals = self.approvals.entries()
-        return lambda: session.replace_meter(request, approvals, carry_now or 0)
+        approvals, reuse = self.approvals.entries(), self.reuse_card.isChecked()
+        return lambda: session.replace_meter(request, approvals, carry_now or 0, reuse)
 
     def done_ok(self, outcome: Outcome[MeterReplacedOnCard]) -> None:
         self.keep(outcome)
