@@ -240,7 +240,7 @@ class CardOperations:
             return None
         return settlement
 
-    def write_then_complete(self, actor: Actor, read: CardRead, result: SaleResult) -> SaleOnCard:
+    def _write_then_complete(self, actor: Actor, read: CardRead, result: SaleResult) -> SaleOnCard:
         state = write_state(self.ctx, result.transaction_id)
         if state != "pending":  # a retried submit of a sale already settled: never write again
             return self._settled(actor, result)
@@ -296,7 +296,7 @@ class CardOperations:
             raise SaleVoided(settlement)
         return SaleOnCard(result, settlement)
 
-    def fresh_read(self, actor: Actor) -> CardRead:
+    def _fresh_read(self, actor: Actor) -> CardRead:
         read, settlement = self._read_and_settle(actor)
         if settlement is not None:
             # an earlier operation was just decided by this read: the clerk must act on it
@@ -315,7 +315,7 @@ class CardOperations:
         return read
 
     @staticmethod
-    def require_count_rule(read: CardRead) -> None:
+    def _require_count_rule(read: CardRead) -> None:
         """More gas goes onto the card only where its count rule makes the count rise by one:
         the crash-safe settlement tells a landed write by its count (docs/sale-protocol.md)."""
         image = read.image
@@ -338,8 +338,8 @@ class CardOperations:
         payment: Payment | None = None,
     ) -> SaleOnCard:
         """购气 on the inserted card."""
-        read = self.fresh_read(actor)
-        self.require_count_rule(read)
+        read = self._fresh_read(actor)
+        self._require_count_rule(read)
         result = purchase(
             self.ctx,
             actor,
@@ -354,7 +354,7 @@ class CardOperations:
                 payment=payment or Payment(),
             ),
         )
-        return self.write_then_complete(actor, read, result)
+        return self._write_then_complete(actor, read, result)
 
     @_one_at_a_time
     def refund(
@@ -365,13 +365,13 @@ class CardOperations:
         approvals: tuple[ApprovalInput, ...],
     ) -> SaleOnCard:
         """退气: take the unloaded last purchase off the card and give the money back."""
-        read = self.fresh_read(actor)
+        read = self._fresh_read(actor)
         result = refund(
             self.ctx,
             actor,
             RefundRequest(request_id, reading_of(read.image), reason, approvals, writes_card=True),
         )
-        return self.write_then_complete(actor, read, result)
+        return self._write_then_complete(actor, read, result)
 
     @_one_at_a_time
     def supplement(
@@ -383,8 +383,8 @@ class CardOperations:
         approvals: tuple[ApprovalInput, ...],
     ) -> SaleOnCard:
         """补气 onto the inserted card."""
-        read = self.fresh_read(actor)
-        self.require_count_rule(read)
+        read = self._fresh_read(actor)
+        self._require_count_rule(read)
         result = supplement(
             self.ctx,
             actor,
@@ -398,7 +398,7 @@ class CardOperations:
                 writes_card=True,
             ),
         )
-        return self.write_then_complete(actor, read, result)
+        return self._write_then_complete(actor, read, result)
 
     @_one_at_a_time
     def issue(self, actor: Actor, account_no: str) -> CardImage:
@@ -431,7 +431,7 @@ class CardOperations:
                 field=field,
             )
 
-    def require_blank(self, actor: Actor, issuing: str, field: str = "card_serial") -> str:
+    def _require_blank(self, actor: Actor, issuing: str, field: str = "card_serial") -> str:
         """A blank card, or the card this very operation started issuing (a retry after the
         issue stopped half-way: the read finishes it, the service replays the operation);
         returns the maker code the card is of."""
@@ -446,10 +446,16 @@ class CardOperations:
             )
         return read.maker
 
+    # the steps the meter replacement's card operations join too (app.counter.meters)
+    fresh_read = _fresh_read
+    require_count_rule = _require_count_rule
+    write_then_complete = _write_then_complete
+    require_blank = _require_blank
+
     @_one_at_a_time
     def open_account(self, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:
         """开户 and 开卡: the blank card in the reader becomes the new account's card."""
-        maker = self.require_blank(actor, req.card_serial)
+        maker = self._require_blank(actor, req.card_serial)
         opened = open_account(self.ctx, actor, dataclasses.replace(req, card_maker=maker))
         self.issue(actor, opened.account_no)
         return opened
@@ -457,7 +463,7 @@ class CardOperations:
     @_one_at_a_time
     def replace(self, actor: Actor, req: ReplaceCardRequest) -> SaleResult:
         """补卡: blacklist the old card, issue the blank one carrying the purchase count forward."""
-        maker = self.require_blank(actor, req.new_card_serial, "new_card_serial")
+        maker = self._require_blank(actor, req.new_card_serial, "new_card_serial")
         result = replace_card(self.ctx, actor, dataclasses.replace(req, new_card_maker=maker))
         self.issue(actor, req.account_no)
         return result
@@ -467,7 +473,7 @@ class CardOperations:
         """过户, and with a new card serial the blank card in the reader becomes the account's
         card (a retry returns the recorded transfer and finishes the card)."""
         if req.new_card_serial:
-            maker = self.require_blank(actor, req.new_card_serial, "new_card_serial")
+            maker = self._require_blank(actor, req.new_card_serial, "new_card_serial")
             req = dataclasses.replace(req, new_card_maker=maker)
         result = transfer(self.ctx, actor, req)
         if req.new_card_serial:

@@ -260,35 +260,25 @@ def meter_history(
         .where(meter_replacements.c.account_id == account.id, live_replacements())
         .order_by(meter_replacements.c.transaction_id)
     )
-    entries = []
-    for row in rows:
-        old = session.get(Meter, row.old_meter_id)
-        entries.append(
-            MeterHistoryEntry(
-                old.meter_no,
-                old.model,
-                row.old_initial_reading,
-                ctx.local(old.installed_at) if old.installed_at else None,
-                ctx.local(row.created_at),
-                row.final_reading,
-                row.carry_over_volume,
-                row.overdrawn_volume,
-            )
+
+    def entry(meter: Meter, initial: int, *replaced: object) -> MeterHistoryEntry:
+        installed = ctx.local(meter.installed_at) if meter.installed_at else None
+        return MeterHistoryEntry(meter.meter_no, meter.model, initial, installed, *replaced)  # type: ignore[arg-type]
+
+    entries = [
+        entry(
+            session.get(Meter, row.old_meter_id),
+            row.old_initial_reading,
+            ctx.local(row.created_at),
+            row.final_reading,
+            row.carry_over_volume,
+            row.overdrawn_volume,
         )
+        for row in rows
+    ]
     if account.meter is not None:
         meter = account.meter
-        entries.append(
-            MeterHistoryEntry(
-                meter.meter_no,
-                meter.model,
-                meter.initial_reading,
-                ctx.local(meter.installed_at) if meter.installed_at else None,
-                None,
-                None,
-                None,
-                None,
-            )
-        )
+        entries.append(entry(meter, meter.initial_reading, None, None, None, None))
     return tuple(entries)
 
 
