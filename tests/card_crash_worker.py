@@ -18,11 +18,13 @@ import uuid
 from app.context import Context
 from app.counter import cards as card_counter
 from app.counter.cards import CardOperations as CardCounter
+from app.counter.meters import MeterOperations
 from app.devices import cardreader
 from app.devices.cardreader import GasCardReader
 from app.devices.pcsc import PcscTransport
 from app.services.actor import Actor
 from app.services.cards import ReplaceCardRequest
+from app.services.meters import ReplaceMeterRequest
 from db.engine import open_database
 from tests.card_support import KEY, opening_request
 from tests.processes import processes
@@ -63,6 +65,18 @@ def _reader(job: dict):  # type: ignore[no-untyped-def]
     return InterfaceCardDriver(config, MakerHost(Path(config.library), timeout=60))
 
 
+def meter_request(job: dict) -> ReplaceMeterRequest:
+    """The replacement a job describes (the test retries it with the same request id)."""
+    return ReplaceMeterRequest(
+        uuid.UUID(job["request_id"]),
+        job["account_no"],
+        job["final_reading"],
+        "王师傅",
+        job["new_meter_no"],
+        job["new_serial"],
+    )
+
+
 def run(job: dict) -> None:
     """The counter's side of one case: patch in the death, then do the operation."""
     if job["die"] == "after_pending":  # committed PENDING, card not touched
@@ -72,6 +86,10 @@ def run(job: dict) -> None:
         InterfaceCardDriver.write_gas = die
     elif job["die"] == "after_write":  # card written and verified, COMPLETED not recorded
         card_counter.complete_card_write = die
+    elif job["die"] == "at_issue":  # a maker's new card about to be written (换表's new card)
+        from app.devices.makers.driver import InterfaceCardDriver
+
+        InterfaceCardDriver.issue_card = die
     when = dt.datetime.fromisoformat(job["when"])
     ctx = Context(db=open_database(job["db_url"]), clock=lambda: when, audit_key=AUDIT_KEY)
     counter = CardCounter(ctx, _reader(job))
@@ -84,6 +102,10 @@ def run(job: dict) -> None:
         counter.replace(actor, request)
     elif job.get("operation") == "read":  # a read, which finishes an unfinished card
         counter.read(actor)
+    elif job.get("operation") == "meter_replace":  # 换表 onto the new card in the reader
+        MeterOperations(ctx, counter).replace(actor, meter_request(job), job["carry_now"])
+    elif job.get("operation") == "carry_over":  # 写换表补气 on the card in the reader
+        MeterOperations(ctx, counter).write_carry_over(actor, request_id, job["volume"])
     else:
         counter.sell(actor, request_id, volume=job["volume"])
     print("operation finished without dying", flush=True)

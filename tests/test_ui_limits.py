@@ -160,20 +160,21 @@ def _blank():
     return LimitForm("residential", "", "")
 
 
-def test_the_card_menu_opens_the_inspection_and_limit_screens(qtbot, counter, hall, window):
+def test_the_business_menu_opens_the_inspection_and_limit_screens(qtbot, counter, hall, window):
     from ui.dialogs.inspections import InspectionsDialog
     from ui.dialogs.limits import AccountLimitDialog
 
     opened = issue_card(counter, hall)
     qtbot.waitUntil(lambda: window.current_account_no == opened.account_no, timeout=WAIT)
-    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "卡片")
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "业务")
     actions = {a.text(): a for a in menu.actions()}
-    actions["安检…"].trigger()
+    assert actions["安检"].shortcut().toString() == "Ctrl+J"
+    actions["安检"].trigger()
     assert isinstance(window.current_dialog, InspectionsDialog)
     assert window.current_dialog.account.text() == opened.account_no
     window.current_dialog.reject()
     qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
-    actions["本户限购…"].trigger()
+    actions["本户限购"].trigger()
     dialog = window.current_dialog
     assert isinstance(dialog, AccountLimitDialog)
     qtbot.waitUntil(lambda: "不限购" in dialog.state.text(), timeout=WAIT)

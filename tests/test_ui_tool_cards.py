@@ -24,8 +24,11 @@ from tests.test_ui_training import WAIT, click, loaded
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
 
+TOOL_CARD_KEYS = {"make": "Ctrl+T", "read": "Ctrl+Shift+T"}  # 制作工具卡, 工具卡回读
+
+
 def opened_dialog(qtbot, window, key):  # type: ignore[no-untyped-def]
-    window.tool_card_actions[key].trigger()
+    window.menu_actions[TOOL_CARD_KEYS[key]].trigger()
     qtbot.waitUntil(lambda: window.current_dialog is not None, timeout=WAIT)
     dialog = window.current_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT)

@@ -6,7 +6,6 @@ Everything that touches the database or a device runs through ``run_in_backgroun
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -61,7 +60,7 @@ from ui.base import error_text
 from ui.customer_display import CustomerDisplay
 from ui.fitting import keep_fitted
 from ui.i18n import FONT_SCALES, apply_font_scale, vocabulary_text
-from ui.operations import MENU_OPERATIONS, OPERATIONS, Operation
+from ui.operations import MENU_OPERATIONS, OPERATIONS, TOOL_CARD_OPERATIONS, Operation
 from ui.worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -359,9 +358,13 @@ class CounterWindow(QMainWindow):
 
     def _add_business_menu(self) -> None:
         """业务: the operations without a function key, each opened like an F-key's."""
-        menu = self.menuBar().addMenu(self.tr("业务"))
         self.menu_actions: dict[str, QAction] = {}
-        for op in MENU_OPERATIONS:
+        self._add_operations(self.menuBar().addMenu(self.tr("业务")), MENU_OPERATIONS)
+
+    def _add_operations(self, menu: Any, operations: tuple[Operation, ...]) -> None:
+        """One action per operation, with its shortcut, opened through ``open_operation`` (the
+        loaded account reloads when it is done)."""
+        for op in operations:
             action = menu.addAction(self.tr(op.name))
             action.setShortcut(QKeySequence(op.key))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -369,35 +372,14 @@ class CounterWindow(QMainWindow):
             self.menu_actions[op.key] = action
 
     def _add_card_menu(self) -> None:
-        """卡片 → 格式化旧卡: a replaced or closed account's maker card back to a new card."""
+        """卡片: 格式化旧卡 (a replaced or closed account's maker card back to a new card) and
+        the tool cards (工具卡)."""
         menu = self.menuBar().addMenu(self.tr("卡片"))
         self.format_card_action = menu.addAction(self.tr("格式化旧卡"))
         self.format_card_action.triggered.connect(self.format_card)
-        # 工具卡: opened like an F-key operation (the loaded account reloads when it is done)
-        self.tool_card_actions = {}
-        for key, name, target in (
-            ("make", self.tr("制作工具卡"), "ui.dialogs.tool_cards:MakeToolCardDialog"),
-            ("read", self.tr("工具卡回读"), "ui.dialogs.tool_cards:ReadToolCardDialog"),
-        ):
-            tool = Operation("", name, target, for_customer=False)
-            action = self.tool_card_actions[key] = menu.addAction(name)
-            action.triggered.connect(lambda _checked=False, op=tool: self.open_operation(op))
         self.format_box: QMessageBox | None = None
-        # 安检 and 本户限购 (issue 16): the loaded account's, or any typed in the dialog
-        for name, module, class_name in (
-            (self.tr("安检…"), "ui.dialogs.inspections", "InspectionsDialog"),
-            (self.tr("本户限购…"), "ui.dialogs.limits", "AccountLimitDialog"),
-        ):
-            action = menu.addAction(name)
-            action.triggered.connect(
-                lambda _c=False, m=module, c=class_name: self._open_counter_tool(m, c)
-            )
-
-    def _open_counter_tool(self, module: str, class_name: str) -> None:
-        """A counter screen over the window (one at a time), for the loaded account."""
-        if self.current_dialog is None:
-            dialog_class = getattr(importlib.import_module(module), class_name)
-            self._open_tool(dialog_class(self.session, self.current_account_no, self))
+        menu.addSeparator()
+        self._add_operations(menu, TOOL_CARD_OPERATIONS)
 
     def _question(self, title: str, text: str, yes_label: str) -> tuple[QMessageBox, object]:
         """A yes / cancel question (Enter answers yes, Esc cancels), not yet opened."""

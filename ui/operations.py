@@ -88,13 +88,54 @@ OPERATIONS: tuple[Operation, ...] = (
 # the operations of the 业务 menu: less frequent than the F-keys, each with a Ctrl shortcut
 MENU_OPERATIONS: tuple[Operation, ...] = (
     Operation(
+        "Ctrl+M",
+        QT_TRANSLATE_NOOP("CounterWindow", "换表"),
+        "ui.dialogs.meters:MeterReplacementDialog",
+        needs_account=True,
+    ),
+    Operation(
+        "Ctrl+B",
+        QT_TRANSLATE_NOOP("CounterWindow", "写换表补气"),
+        "ui.dialogs.meters:CarryOverDialog",
+        needs_account=True,
+    ),
+    Operation(
+        "Ctrl+J",
+        QT_TRANSLATE_NOOP("CounterWindow", "安检"),
+        "ui.dialogs.inspections:InspectionsDialog",
+        for_customer=False,
+    ),
+    Operation(
+        "Ctrl+K",
+        QT_TRANSLATE_NOOP("CounterWindow", "本户限购"),
+        "ui.dialogs.limits:AccountLimitDialog",
+        for_customer=False,
+    ),
+    Operation(
         "Ctrl+R",
         QT_TRANSLATE_NOOP("CounterWindow", "撤销业务"),
         "ui.dialogs.reversal:ReversalDialog",
         for_customer=False,
     ),
 )
+# the 卡片 menu's tool cards (工具卡), opened like the operations
+TOOL_CARD_OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "Ctrl+T",
+        QT_TRANSLATE_NOOP("CounterWindow", "制作工具卡"),
+        "ui.dialogs.tool_cards:MakeToolCardDialog",
+        for_customer=False,
+    ),
+    Operation(
+        "Ctrl+Shift+T",
+        QT_TRANSLATE_NOOP("CounterWindow", "工具卡回读"),
+        "ui.dialogs.tool_cards:ReadToolCardDialog",
+        for_customer=False,
+    ),
+)
 
 
 def by_key(key: str) -> Operation:
-    return next(op for op in (*OPERATIONS, *MENU_OPERATIONS) if op.key == key)
+    return next(
+        op for op in (*OPERATIONS, *MENU_OPERATIONS, *TOOL_CARD_OPERATIONS) if op.key == key
+    )

@@ -21,6 +21,7 @@ from app.counter.devices import (
     ReaderConfig,
     ReaderList,
 )
+from app.counter.meters import MeterReplacedOnCard
 from app.counter.quote import PurchaseStart, Quote
 from app.counter.receipts import PrintOutcome
 from app.counter.session import (
@@ -63,7 +64,8 @@ from app.services.inspections import (
     InspectionEntry,
 )
 from app.services.limits import AccountLimits
-from app.services.queries import AccountSummary, AccountView, TierUse
+from app.services.meters import ReplacementFigures, ReplacementReversed, ReplaceMeterRequest
+from app.services.queries import AccountSummary, AccountView, MeterHistoryEntry, TierUse
 from app.services.reversals import ReversalQuote
 from app.services.sales import RefundQuote, SaleResult
 from app.services.shifts import (
@@ -99,6 +101,11 @@ __all__ = [
     "ImportResult",
     "InspectionEntry",
     "OverrideEntry",
+    "MeterHistoryEntry",
+    "MeterReplacedOnCard",
+    "ReplaceMeterRequest",
+    "ReplacementFigures",
+    "ReplacementReversed",
     "ID_TYPES",
     "REPLACEMENT_REASONS",
     "AccountSummary",

@@ -45,8 +45,15 @@ from app.services.cards import (
     replace_card,
 )
 from app.services.limits import OverrideInput
-from app.services.queries import AccountView, account_view, gas_put_on_cards, last_gas_volume
+from app.services.queries import (
+    AccountView,
+    account_view,
+    cards_replaced_on_meter,
+    gas_put_on_cards,
+    last_gas_volume,
+)
 from app.services.sales import (
+    GAS_WRITE_KINDS,
     PurchaseRequest,
     RefundRequest,
     SaleResult,
@@ -56,7 +63,7 @@ from app.services.sales import (
     supplement,
 )
 from app.services.security import ApprovalInput
-from app.vocabulary import CardWriteOutcome, ToolCardKind, TransactionKind
+from app.vocabulary import CardWriteOutcome, ToolCardKind
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +211,8 @@ class CardOperations:
             purchase_count=view.purchase_count,
             pending_volume=last_gas_volume(self.ctx, account_no),
             cumulative_purchased=gas_put_on_cards(self.ctx, account_no),
-            replacements=max(0, len(view.cards) - 1),
+            # the cards before this one on the same meter (a new meter's first card opens it)
+            replacements=cards_replaced_on_meter(self.ctx, account_no),
         )
 
     def _read_and_settle(self, actor: Actor) -> tuple[CardRead, Settlement | None]:
@@ -243,7 +251,7 @@ class CardOperations:
                 f"读卡器中的卡不是本笔业务的卡（应为 {result.card_serial}），请插入正确的卡",
                 f"{result.receipt_no} is for {result.card_serial}, read {read.image.serial}",
             )
-        loads_gas = result.kind in (TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)
+        loads_gas = result.kind in GAS_WRITE_KINDS
         pending_volume = result.volume if loads_gas else 0
         try:
             self.reader.write_gas(
@@ -440,6 +448,12 @@ class CardOperations:
                 "请放入一张空白卡", f"card {read.image.serial} in reader"
             )
         return read.maker
+
+    # the steps the meter replacement's card operations join too (app.counter.meters)
+    fresh_read = _fresh_read
+    require_count_rule = _require_count_rule
+    write_then_complete = _write_then_complete
+    require_blank = _require_blank
 
     @_one_at_a_time
     def open_account(self, actor: Actor, req: OpenAccountRequest) -> OpenAccountResult:

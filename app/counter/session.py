@@ -29,6 +29,7 @@ from app.counter.cards import (
     reading_of,
 )
 from app.counter.compose import Devices
+from app.counter.meters import MeterOperations, MeterReplacedOnCard
 from app.counter.quote import PurchaseStart
 from app.counter.receipts import PrintOutcome
 from app.counter.tools import ToolCardMade, ToolCardOperations
@@ -58,6 +59,13 @@ from app.services.directory import (
     user_id_by_username,
 )
 from app.services.limits import AccountLimits, OverrideInput
+from app.services.meters import (
+    ReplacementFigures,
+    ReplacementReversed,
+    ReplaceMeterRequest,
+    ReverseReplacementRequest,
+    replacement_quote,
+)
 from app.services.printing import queued_jobs
 from app.services.reversals import ReversalQuote, ReversalRequest, reversal_quote, reverse
 from app.services.sales import RefundQuote, SaleResult, refund_quote
@@ -619,6 +627,108 @@ class CounterSession:
             old_card_in_hand=old_card_in_hand,
         )
         return _of_sale(reverse(self.ctx, self.actor, req))
+
+    # ------------------------------------------------------------------ 换表 meter replacement
+
+    @property
+    def meters(self) -> MeterOperations:
+        """The meter replacement workflows (on this counter's card reader)."""
+        return MeterOperations(self.ctx, self.cards)
+
+    def replacement_quote(
+        self,
+        account_no: str,
+        final_reading: int | None,
+        customer_at_fault: bool,
+        tool_card_return_id: int | None = None,
+    ) -> ReplacementFigures:
+        """换表 quote: used, bought, carry-over, overdrawn gas and fees (the dialog's live view)."""
+        return replacement_quote(
+            self.ctx, self.actor, account_no, final_reading, customer_at_fault, tool_card_return_id
+        )
+
+    def replacement_approval_slots(self, volume: int, customer_kind: str) -> ApprovalSlots:
+        """Who must approve a replacement carrying ``volume`` over (hall settings)."""
+        return approval_slots(self.ctx, volume, customer_kind)
+
+    def _print_all_but_last(self, ids: tuple[int, ...]) -> PrintOutcome | None:
+        """Several receipts of one operation: all but the last print now (the last prints when
+        the dialog closes, like every operation's)."""
+        printed = None
+        for transaction_id in ids[:-1]:
+            printed = self.print_receipt(transaction_id)
+        return printed
+
+    def replace_meter(
+        self,
+        req: ReplaceMeterRequest,
+        approvals: tuple[ApprovalEntry, ...] = (),
+        carry_over_now: int = 0,
+        reuse_card: bool = False,
+    ) -> Outcome[MeterReplacedOnCard]:
+        """换表: record it, issue the blank card in the reader as the new meter's card (with
+        ``reuse_card``: the account's own maker card, formatted), and write ``carry_over_now``
+        of the carry-over with it. Receipts: the overdrawn sale, the replacement (fees), the
+        instalment."""
+        self.require_shift()  # before the card is looked at
+        req = dataclasses.replace(req, approvals=self.approvals(approvals))
+        done = self.meters.replace(self.actor, req, carry_over_now, reuse_card)
+        ids = done.transaction_ids
+        figures = done.replaced.figures
+        main = done.replaced.replacement
+        written = done.carry_over.sale.volume if done.carry_over else 0
+        return Outcome(
+            done,
+            main.account_no,
+            ids[-1],
+            receipt=self._print_all_but_last(ids),
+            summary=CustomerSummary(
+                TransactionKind.METER_REPLACEMENT,
+                main.account_no,
+                main.receipt_no,
+                written,
+                figures.amount_fen,
+                main.cash_tendered_fen,
+                main.change_fen,
+            ),
+        )
+
+    def carry_over_remaining(self, account_no: str) -> int:
+        """The carry-over still to write for the account (0.01 m³)."""
+        return self.meters.remaining(self.actor, account_no)
+
+    def write_carry_over(self, request_id: uuid.UUID, volume: int) -> Outcome[SaleOnCard]:
+        """写换表补气: an instalment of the carry-over onto the card in the reader."""
+        self.require_shift()
+        done = self.meters.write_carry_over(self.actor, request_id, volume)
+        return Outcome(
+            done,
+            done.sale.account_no,
+            done.sale.transaction_id,
+            summary=CustomerSummary.of(done.sale),
+        )
+
+    def reverse_meter_replacement(
+        self,
+        request_id: uuid.UUID,
+        account_no: str,
+        reason: str,
+        approvals: tuple[ApprovalEntry, ...] = (),
+    ) -> Outcome[ReplacementReversed]:
+        """撤销换表 in the shift it was made in, before anything was written for the new meter."""
+        self.require_shift()
+        req = ReverseReplacementRequest(request_id, account_no, reason, self.approvals(approvals))
+        done = self.meters.reverse(self.actor, req)
+        ids = done.transaction_ids
+        back = -sum(r.amount_fen for r in (done.reversal, done.overdrawn_reversal) if r is not None)
+        return Outcome(
+            done,
+            account_no,
+            ids[-1],
+            receipt=self._print_all_but_last(ids),
+            cash_back_fen=back,
+            summary=CustomerSummary.of(done.reversal),
+        )
 
     # ------------------------------------------------------------------ F8 and the queue
 

@@ -42,7 +42,12 @@ TITLES: dict[str, str] = {
     TransactionKind.REVERSAL: "撤销凭证",
 }
 # the kinds whose receipt shows the card's purchase count
-_COUNTED = (TransactionKind.PURCHASE, TransactionKind.REFUND, TransactionKind.SUPPLEMENT)
+_COUNTED = (
+    TransactionKind.PURCHASE,
+    TransactionKind.REFUND,
+    TransactionKind.SUPPLEMENT,
+    TransactionKind.CARRY_OVER,
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,10 @@ class ReceiptData:
     opens_drawer: bool = False
     payment_method: str | None = None  # label (现金, 微信 ...) when money moved
     payment_ref: str | None = None
+    # label → value lines of the operation's own figures (换表: meters, readings, fees)
+    details: tuple[tuple[str, str], ...] = ()
+    carry_over_remaining: int = 0  # 换表补气 still owed to the account after this (0.01 m³)
+    overrides: tuple[str, ...] = ()  # supervisors' overrides of this sale, one line each
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,10 @@ def layout(data: ReceiptData, width: int = 48) -> Receipt:
         lines.append(Line(pair("购气次数", str(data.purchase_count), width)))
     if data.meter_reading is not None:
         lines.append(Line(pair("表读数(立方米)", format_volume(data.meter_reading), width)))
+    if data.details:
+        lines.append(Line(rule))
+        for label, value in data.details:
+            lines.extend(Line(text) for text in pair_lines(label, value, width))
     if data.tiers:
         lines.append(Line(rule))
         if data.tariff_name:
@@ -178,6 +191,10 @@ def layout(data: ReceiptData, width: int = 48) -> Receipt:
         lines.append(Line(f"原因：{data.reason}"))
     if data.approvers:
         lines.append(Line(f"审批：{'、'.join(data.approvers)}"))
+    lines += [Line(text) for override in data.overrides for text in wrap(override, width)]
+    if data.carry_over_remaining:
+        remaining = format_volume(data.carry_over_remaining)
+        lines.append(Line(pair("换表补气余量(立方米)", remaining, width), bold=True))
     if data.notices:
         lines.append(Line(rule))
         lines += [Line(notice) for notice in data.notices]

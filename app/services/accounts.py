@@ -9,7 +9,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -57,6 +57,7 @@ from app.services.locks import (
     require_active,
     require_no_pending_write,
 )
+from app.services.meter_periods import current_replacement, in_current_period, meter_credit
 from app.services.sales import (
     SaleResult,
     check_card_reading,
@@ -365,7 +366,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
 
         meter = lock_meter(session, meter_no)  # decided after the lock: bound meanwhile?
         with field_of("initial_reading"):
-            _check_reused_meter_reading(meter, reading)
+            check_reused_meter_reading(meter, reading)
         customer = _customer_row(session, ctx, customer_data)
         seq = next_number(session, f"account:{on_duty.hall_code}")
         account = Account(
@@ -404,7 +405,7 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
     )
 
 
-def _check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
+def check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
     """A meter already registered is free (its account closed) and its register never runs
     backwards: the new account starts at or above the last known reading, which the closing
     left on the meter, so the next owner never pays for the earlier owner's gas."""
@@ -431,29 +432,20 @@ def check_reading_maximum(reading: int, policy: HallPolicy) -> None:
         )
 
 
-def credited_volume(session: Session, account_id: int) -> int:
-    """Gas put on the account's cards, net of refunds and closings (0.01 m³)."""
-    return int(  # PostgreSQL sums bigint as Decimal
-        session.scalar(
-            select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
-                CounterTransaction.account_id == account_id
-            )
-        )
-    )
-
-
 _LAST_READING = (
     select(CounterTransaction.meter_reading, CounterTransaction.created_at)
     .where(
         CounterTransaction.account_id == bindparam("account_id"),
         CounterTransaction.meter_reading.is_not(None),
+        # the meter bound now: a replacement's reading is the old meter's final one
+        in_current_period(CounterTransaction.account_id),
     )
     .order_by(CounterTransaction.meter_reading.desc(), CounterTransaction.id.desc())
     .limit(1)
 )
 
 
-def _check_reading(
+def check_site_reading(
     session: Session, ctx: Context, account: Account, reading: object, policy: HallPolicy
 ) -> int:
     """A meter reading taken on site (transfer, closing), within what the meter can show.
@@ -468,14 +460,15 @@ def _check_reading(
     check_reading_maximum(reading, policy)
     initial = account.meter.initial_reading if account.meter else 0
     last = session.connection().execute(_LAST_READING, {"account_id": account.id}).first()
-    floor, since = initial, account.opened_at
+    replaced = current_replacement(session, account.id)
+    floor, since = initial, replaced.created_at if replaced is not None else account.opened_at
     if last is not None and last.meter_reading >= floor:
         floor, since = last.meter_reading, last.created_at
     if reading < floor:
         raise InvalidInput("表读数小于上次记录的读数", f"reading {reading} below {floor}")
     days = max(1, math.ceil((ctx.now() - since) / dt.timedelta(days=1)))
     allowance = max(policy.min_use_allowance_volume, policy.max_daily_use_volume * days)
-    plausible = max(floor, initial + credited_volume(session, account.id)) + allowance
+    plausible = max(floor, initial + meter_credit(session, account.id)) + allowance
     if reading > plausible:
         raise InvalidInput(
             f"表读数不合理：自上次读数以来用气量超出该表可能的用气量"
@@ -516,7 +509,9 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         require_active(account.status, account.account_no)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         with field_of("meter_reading"):
-            reading = _check_reading(session, ctx, account, req.meter_reading, load_policy(session))
+            reading = check_site_reading(
+                session, ctx, account, req.meter_reading, load_policy(session)
+            )
         previous_owner = account.customer_id
         owner = _customer_row(session, ctx, owner_data)
         if owner.id == previous_owner:
@@ -617,6 +612,20 @@ def unused_gas_value(
     return result
 
 
+def price_owed_gas(
+    session: Session, ctx: Context, account: Account, volume: int
+) -> tuple[int, list[tuple[dt.date, Segment]]]:
+    """Gas used beyond the credit (销户, 换表 overdrawn gas), priced like a purchase through the
+    tier ladder at today's tariff: the tariff's id and the segments (they count as tier use)."""
+    today = ctx.today()
+    tariff = tariff_in_force(session, account.customer.kind, today)
+    rule = tariff.rule
+    year = ladder_year_start(today, rule.ladder_start_month)
+    usage = ladder_usage(session, account.id, year)
+    priced = price_volume(rule, account.customer.household_size, usage, volume)
+    return tariff.id, [(year, s) for s in priced]
+
+
 NO_CARD_MESSAGE = (
     "该户卡内可能还有未插表的气量，销户须读取该户的燃气卡；卡已遗失的，请先办理挂失补卡"
 )
@@ -663,9 +672,11 @@ def _check_closing_card(account: Account, reading: CardReading | None) -> None:
 def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleResult:
     """Close the account and settle: refund unused gas, or charge for gas used beyond credit.
 
-    Gas credited = everything put on the account's cards net of refunds; gas used = final
-    reading − installation reading. Unused gas is refunded at the prices it was bought at (newest
-    first); gas used beyond the credit is charged like a purchase at today's tariff.
+    Gas credited = everything put on the account's cards for the meter bound now, net of
+    refunds, with carried-over gas not yet written (``meter_periods.meter_credit``); gas used =
+    final reading − that meter's installation reading. Unused gas is refunded at the prices it
+    was bought at (newest first); gas used beyond the credit is charged like a purchase at
+    today's tariff.
     """
 
     def work(session: Session) -> SaleResult:
@@ -683,26 +694,15 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
         policy = load_policy(session)
         with field_of("final_reading"):
-            reading = _check_reading(session, ctx, account, req.final_reading, policy)
+            reading = check_site_reading(session, ctx, account, req.final_reading, policy)
         used = reading - account.meter.initial_reading
-        credited = credited_volume(session, account.id)
+        credited = meter_credit(session, account.id)  # the meter bound now
         balance = credited - used  # > 0: unused gas to refund; < 0: gas owed
         tariff_id = None
         if balance > 0:
             segments = unused_gas_value(session, account, balance)
         elif balance < 0:
-            today = ctx.today()
-            tariff = tariff_in_force(session, account.customer.kind, today)
-            tariff_id = tariff.id
-            rule = tariff.rule
-            year = ladder_year_start(today, rule.ladder_start_month)
-            priced = price_volume(
-                rule,
-                account.customer.household_size,
-                ladder_usage(session, account.id, year),
-                -balance,
-            )
-            segments = [(year, s) for s in priced]
+            tariff_id, segments = price_owed_gas(session, ctx, account, -balance)
         else:
             segments = []
         amount = total_amount([s for _, s in segments])
@@ -715,7 +715,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         account.status = "closed"
         account.closed_at = ctx.now()
         account.meter.account_id = None  # the meter can serve a new account
-        # its final register is where the next account starts (_check_reused_meter_reading)
+        # its final register is where the next account starts (check_reused_meter_reading)
         account.meter.initial_reading = reading
         recorded = record_transaction(
             session,

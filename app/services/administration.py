@@ -303,6 +303,11 @@ def _stored_fees(session: Session) -> list[Fee]:
         raise InvalidInput("价目表格式不正确，请系统管理员重新设置", str(error)) from error
 
 
+def stored_fee(session: Session, code: str) -> Fee | None:
+    """The price list's fee of ``code`` (None: the hall has none)."""
+    return next((fee for fee in _stored_fees(session) if fee.code == code), None)
+
+
 def _price_list(session: Session) -> tuple[Fee, ...]:
     card_fee = Fee(CARD_FEE, setting_label("card_fee_fen"), load_policy(session).card_fee_fen)
     return (card_fee, *_stored_fees(session))

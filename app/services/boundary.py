@@ -360,6 +360,11 @@ FIELD_LABELS = {
     "lines": "提示语",
     "fees": "价目表",
     "must_change_password": "须修改密码",
+    # 换表 (app.services.meters)
+    "meter_replacement": "换表用户类别",
+    "customer_at_fault": "客户责任",
+    "tool_card_return_id": "工具卡回收记录",
+    "new_initial_reading": "新表底数",
 }
 
 

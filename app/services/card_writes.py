@@ -24,9 +24,8 @@ from app.errors import NotFound, RuleViolation
 from app.services import audit
 from app.services.actor import Actor, OnDuty, resolve_actor
 from app.services.boundary import service
-from app.services.ledger import record_transaction
 from app.services.locks import card_and_account, lock_account, lock_open_shift
-from app.services.sales import SaleResult, sale_result, step_purchase_count, stored_segments
+from app.services.sales import SaleResult, record_negation, sale_result, step_purchase_count
 from app.vocabulary import CardWriteOutcome, TransactionKind
 from db.tables import card_write_outcomes, card_writes, transactions
 
@@ -191,23 +190,15 @@ def decide(session: Session, ctx: Context, on_duty: OnDuty, write, *, landed: bo
         .one()
     )
     step_purchase_count(session, sale.account_id, write.previous_count - write.target_count)
-    void = record_transaction(
+    void = record_negation(
         session,
         ctx,
         on_duty,
+        sale,
         request_id=_void_request_id(sale.request_id),
         kind=TransactionKind.VOID,
-        account_id=sale.account_id,
-        card_id=sale.card_id,
-        segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
-        amount_fen=-sale.amount_fen,
-        volume=-sale.volume,
-        purchase_count=write.previous_count,
-        tariff_id=sale.tariff_id,
         reason="写卡未成功，本笔业务作废",
-        reverses_id=sale.id,
-        payment_method=sale.payment_method,
-        payment_ref=sale.payment_ref,
+        purchase_count=write.previous_count,
     )
     _record_outcome(session, ctx, actor, write.id, CardWriteOutcome.VOIDED, evidence, void.id)
     return _settled(session, write)

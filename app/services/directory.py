@@ -62,10 +62,13 @@ class ApprovalSlots:
 
 
 @service
-def approval_slots(ctx: Context, volume: int) -> ApprovalSlots:
-    """The approvers a refund/supplement of ``volume`` needs under the hall's thresholds."""
+def approval_slots(
+    ctx: Context, volume: int, meter_replacement: str | None = None
+) -> ApprovalSlots:
+    """The approvers a refund/supplement of ``volume`` needs under the hall's thresholds (with
+    ``meter_replacement``, the customer kind: a meter replacement's carry-over of ``volume``)."""
     with ctx.reading() as session:
-        slots, reasons = required_approvals(session, volume)
+        slots, reasons = required_approvals(session, volume, meter_replacement=meter_replacement)
     roles = tuple(tuple(Role(role) for role in sorted(slot)) for slot in slots)
     labels = tuple("/".join(role.label for role in slot) for slot in roles)
     return ApprovalSlots(labels, reasons, roles)

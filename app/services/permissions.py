@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "supplement": COUNTER_ROLES,
     "replace_card": COUNTER_ROLES,
     "reverse": COUNTER_ROLES,  # 撤销 within the own shift, with a team leader's approval
+    "replace_meter": COUNTER_ROLES,  # 换表, its carry-over instalments and its reversal
     "format_card": COUNTER_ROLES,
     "transfer": COUNTER_ROLES,
     "close_account": COUNTER_ROLES,

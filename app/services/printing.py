@@ -18,7 +18,9 @@ from app.errors import NotFound
 from app.policy import load_receipt_notices
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import ReceiptNo, service
-from app.vocabulary import PaymentMethod, TransactionKind
+from app.services.meter_periods import carry_over_remaining
+from app.services.meters import replacement_details
+from app.vocabulary import OverrideKind, PaymentMethod, TransactionKind
 from db.models import OwnershipChange, PrintAttempt, PrintJob
 from db.tables import (
     accounts,
@@ -27,6 +29,7 @@ from db.tables import (
     counters,
     customers,
     halls,
+    sale_overrides,
     segments_table,
     tariffs,
     transactions,
@@ -42,6 +45,8 @@ CASH_KINDS = {  # transactions that move cash, so their original opens the drawe
     TransactionKind.CARD_REPLACEMENT,
     TransactionKind.CLOSING,
     TransactionKind.VOID,
+    TransactionKind.METER_REPLACEMENT,
+    TransactionKind.OVERDRAWN,
     TransactionKind.REVERSAL,
 }
 
@@ -118,6 +123,12 @@ def receipt_data(
             .order_by(approvals_table.c.id)
         ).scalars()
         notices = load_receipt_notices(session)
+        overrides = conn.execute(
+            select(sale_overrides.c.kind, sale_overrides.c.reason, users.c.display_name)
+            .join(users, users.c.id == sale_overrides.c.approver_id)
+            .where(sale_overrides.c.transaction_id == transaction_id)
+            .order_by(sale_overrides.c.id)
+        ).all()
         method = PaymentMethod(row.payment_method) if row.payment_method else None
         cash = method is PaymentMethod.CASH
         return ReceiptData(
@@ -147,6 +158,12 @@ def receipt_data(
             opens_drawer=copy_no == 0 and row.kind in CASH_KINDS and cash,
             payment_method=method.label if method is not None else None,
             payment_ref=row.payment_ref,
+            details=replacement_details(session, row),
+            carry_over_remaining=carry_over_remaining(session, row.account_id, row.id),
+            overrides=tuple(
+                f"{OverrideKind.label_of(kind)}：{reason}（审批：{name}）"
+                for kind, reason, name in overrides
+            ),
         )
 
 

@@ -16,11 +16,19 @@ from app.errors import RuleViolation
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, Limit, SearchText, service
 from app.services.locks import account_by_no
+from app.services.meter_periods import (
+    carry_over_remaining,
+    current_replacement,
+    in_current_period,
+    live_replacements,
+)
 from app.services.permissions import LOOK_UP
+from app.services.sales import GAS_WRITE_KINDS
 from app.services.tariffs import tariff_in_force
 from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
+from db.tables import meter_replacements
 
 
 @dataclass(frozen=True)
@@ -229,6 +237,52 @@ class CardInfo:
 
 
 @dataclass(frozen=True)
+class MeterHistoryEntry:
+    """A meter the account had (the current one last): number, model, dates, readings."""
+
+    meter_no: str
+    model: str
+    initial_reading: int
+    installed_at: dt.datetime | None
+    retired_at: dt.datetime | None
+    final_reading: int | None
+    carry_over_volume: int | None  # what its replacement carried over to the next meter
+    overdrawn_volume: int | None
+
+
+def meter_history(
+    session: Session, ctx: Context, account: Account
+) -> tuple[MeterHistoryEntry, ...]:
+    """The account's meters in order: the replaced ones (live replacements only), then the
+    current one."""
+    rows = session.connection().execute(
+        select(meter_replacements)
+        .where(meter_replacements.c.account_id == account.id, live_replacements())
+        .order_by(meter_replacements.c.transaction_id)
+    )
+
+    def entry(meter: Meter, initial: int, *replaced: object) -> MeterHistoryEntry:
+        installed = ctx.local(meter.installed_at) if meter.installed_at else None
+        return MeterHistoryEntry(meter.meter_no, meter.model, initial, installed, *replaced)  # type: ignore[arg-type]
+
+    entries = [
+        entry(
+            session.get(Meter, row.old_meter_id),
+            row.old_initial_reading,
+            ctx.local(row.created_at),
+            row.final_reading,
+            row.carry_over_volume,
+            row.overdrawn_volume,
+        )
+        for row in rows
+    ]
+    if account.meter is not None:
+        meter = account.meter
+        entries.append(entry(meter, meter.initial_reading, None, None, None, None))
+    return tuple(entries)
+
+
+@dataclass(frozen=True)
 class AccountView:
     """What the account screen shows; its times are in the hall's time zone."""
 
@@ -241,6 +295,10 @@ class AccountView:
     cards: tuple[CardInfo, ...]
     tier_usage: TierUsage | None
     recent: tuple[HistoryEntry, ...]
+    # 换表: the account's meters (replaced ones first, the current one last) and the carried-
+    # over gas not yet written to the card (0.01 m³; printed on every receipt until 0)
+    meter_history: tuple[MeterHistoryEntry, ...] = ()
+    carry_over_remaining: int = 0
 
 
 @service
@@ -268,6 +326,8 @@ def account_view(
             ),
             tier_usage=usage,
             recent=tuple(_history(ctx, session, account, history_limit)),
+            meter_history=meter_history(session, ctx, account),
+            carry_over_remaining=carry_over_remaining(session, account.id),
         )
 
 
@@ -286,7 +346,8 @@ def last_gas_volume(ctx: Context, account_no: AccountNo) -> int:
             .where(
                 CounterTransaction.account_id == account.id,
                 CounterTransaction.purchase_count == account.purchase_count,
-                CounterTransaction.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
+                CounterTransaction.kind.in_(GAS_WRITE_KINDS),
+                in_current_period(CounterTransaction.account_id),
             )
             .order_by(CounterTransaction.id.desc())
             .limit(1)
@@ -294,24 +355,36 @@ def last_gas_volume(ctx: Context, account_no: AccountNo) -> int:
         return volume or 0
 
 
-_CARD_GAS_KINDS = (
-    TransactionKind.PURCHASE,
-    TransactionKind.SUPPLEMENT,
-    TransactionKind.REFUND,
-    TransactionKind.VOID,
-)
+_CARD_GAS_KINDS = (*GAS_WRITE_KINDS, TransactionKind.REFUND, TransactionKind.VOID)
 
 
 @service
 def gas_put_on_cards(ctx: Context, account_no: AccountNo) -> int:
-    """Gas put on the account's cards so far, net of refunds and voids (0.01 m³): what a
-    maker's card keeps as its cumulative purchase (ljgql) when it is issued."""
+    """Gas put on the account's cards for its current meter, net of refunds and voids
+    (0.01 m³): what a maker's card keeps as its cumulative purchase (ljgql) when it is issued."""
     with ctx.reading() as session:
         account = account_by_no(session, account_no)
         total = session.scalar(
             select(func.coalesce(func.sum(CounterTransaction.volume), 0)).where(
                 CounterTransaction.account_id == account.id,
                 CounterTransaction.kind.in_(_CARD_GAS_KINDS),
+                in_current_period(CounterTransaction.account_id),  # the meter bound now
             )
         )
         return int(total or 0)
+
+
+@service
+def cards_replaced_on_meter(ctx: Context, account_no: AccountNo) -> int:
+    """How many cards the account's active card replaced on its current meter (补卡 count,
+    bkcs): 0 for the first card of a meter, the opening's or a meter replacement's."""
+    with ctx.reading() as session:
+        account = account_by_no(session, account_no)
+        replacement = current_replacement(session, account.id)
+        first = replacement.new_card_id if replacement is not None else 0
+        issued = session.scalar(
+            select(func.count())
+            .select_from(Card)
+            .where(Card.account_id == account.id, Card.id >= (first or 0))
+        )
+        return max(0, int(issued or 0) - 1)

@@ -41,6 +41,7 @@ from app.services.actor import (
 from app.services.boundary import CardSerial, Reason, require_text, service
 from app.services.cash_checks import drawer_cash_of
 from app.services.ledger import (
+    Recorded,
     earlier_transaction,
     last_receipt_column,
     receipt_suffix,
@@ -66,6 +67,7 @@ from app.services.locks import (
     require_active,
     require_no_pending_write,
 )
+from app.services.meter_periods import in_current_period
 from app.services.permissions import LOOK_UP
 from app.services.security import ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
@@ -139,6 +141,39 @@ _STORED = (
 def stored_segments(session: Session, transaction_id: int) -> list[tuple[dt.date, Segment]]:
     rows = connection_of(session).execute(_SEGMENTS, {"transaction_id": transaction_id})
     return [(r.ladder_year, Segment(r.tier, r.volume, r.price_fen, r.amount_fen)) for r in rows]
+
+
+def record_negation(
+    session: Session,
+    ctx: Context,
+    on_duty: OnDuty,
+    sale: Row,  # type: ignore[type-arg]
+    *,
+    request_id: uuid.UUID,
+    kind: TransactionKind,
+    reason: str,
+    **values: object,
+) -> Recorded:
+    """A row undoing the transaction ``sale`` (void, reversal): its money, gas and tier
+    segments negated, paid back the way it was paid."""
+    return record_transaction(
+        session,
+        ctx,
+        on_duty,
+        request_id=request_id,
+        kind=kind,
+        account_id=sale.account_id,
+        card_id=sale.card_id,
+        segments=[(y, s.reversed()) for y, s in stored_segments(session, sale.id)],
+        amount_fen=-sale.amount_fen,
+        volume=-sale.volume,
+        tariff_id=sale.tariff_id,
+        reverses_id=sale.id,
+        reason=reason,
+        payment_method=sale.payment_method,
+        payment_ref=sale.payment_ref,
+        **values,
+    )
 
 
 def sale_result(session: Session, transaction_id: int) -> SaleResult:
@@ -563,12 +598,16 @@ class RefundRequest:
     writes_card: bool = False
 
 
+# the gas writes that hold a purchase count on the card
+GAS_WRITE_KINDS = (TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT, TransactionKind.CARRY_OVER)
 _LAST_GAS = (
     select(transactions)
     .where(
         transactions.c.account_id == bindparam("account_id"),
         transactions.c.purchase_count == bindparam("purchase_count"),
-        transactions.c.kind.in_((TransactionKind.PURCHASE, TransactionKind.SUPPLEMENT)),
+        transactions.c.kind.in_(GAS_WRITE_KINDS),
+        # a meter replacement restarts the count: an old meter's write may hold the same count
+        in_current_period(bindparam("account_id")),
     )
     .order_by(transactions.c.id.desc())
     .limit(1)
@@ -576,7 +615,8 @@ _LAST_GAS = (
 
 
 def last_gas_transaction(session: Session, account_id: int, purchase_count: int):
-    """The purchase or supplement that put the account's current purchase count on the card."""
+    """The purchase, supplement or carry-over that put the account's current purchase count on
+    the card, in the current meter's period."""
     params = {"account_id": account_id, "purchase_count": purchase_count}
     return connection_of(session).execute(_LAST_GAS, params).first()
 

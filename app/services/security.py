@@ -55,7 +55,7 @@ from app.services.credentials import (
 from app.services.locks import account_by_no
 from app.services.permissions import allowed, require_permission
 from app.services.setup import add_user
-from app.vocabulary import Role
+from app.vocabulary import CustomerKind, Role
 from db.models import Customer, Setting, User
 
 # ---------------------------------------------------------------- four-eyes approvals
@@ -81,12 +81,28 @@ class Approved:
 Requirement = tuple[frozenset[str], ...]  # one approver per slot, with one of the slot's roles
 
 
-def required_approvals(session: Session, volume: int) -> tuple[Requirement, bool]:
+def required_approvals(
+    session: Session, volume: int, *, meter_replacement: str | None = None
+) -> tuple[Requirement, bool]:
     """Refund/supplement approvers by volume (DOMAIN.md, thresholds from the hall's settings):
     every one needs the administrator; above the second threshold also team leader and
     department manager with a written reason; above the third, department manager, finance and
-    the vice president. Returns the slots and whether reasons are required."""
+    the vice president. Returns the slots and whether reasons are required.
+
+    ``meter_replacement``: the customer kind of a meter replacement (换表), whose carry-over
+    ``volume`` needs other approvers (CARDS-IN-THE-FIELD.md): a residential one above
+    ``replacement_team_leader_volume`` a team leader; a commercial one above
+    ``replacement_commercial_volume`` a department manager and the operations manager (分管副总)
+    with written reasons; none below."""
     policy = load_policy(session)
+    if meter_replacement is not None:
+        if meter_replacement == CustomerKind.COMMERCIAL:
+            if abs(volume) > policy.replacement_commercial_volume:
+                managers = (Role.DEPARTMENT_MANAGER, Role.VICE_PRESIDENT)
+                return tuple(frozenset({r}) for r in managers), True
+        elif abs(volume) > policy.replacement_team_leader_volume:
+            return (frozenset({Role.TEAM_LEADER}),), False
+        return (), False
     admin = frozenset({Role.ADMINISTRATOR})
     if abs(volume) > policy.approval_third_level_volume:
         third = (Role.DEPARTMENT_MANAGER, Role.FINANCE, Role.VICE_PRESIDENT)
@@ -187,8 +203,14 @@ def check_volume_approvals(
     approvals: Sequence[ApprovalInput],
     volume: int,
     what: str,  # type: ignore[no-untyped-def]
+    *,
+    meter_replacement: str | None = None,
 ) -> tuple[Approved, ...]:
-    required, reasons = required_approvals(session, volume)
+    """The approvals a refund/supplement (or, with ``meter_replacement``, a meter replacement's
+    carry-over) of ``volume`` needs, checked (``required_approvals``)."""
+    required, reasons = required_approvals(session, volume, meter_replacement=meter_replacement)
+    if not required:  # e.g. a small carry-over: nobody approves, whatever was typed
+        return ()
     label = f"{what}{format_volume(abs(volume))}立方米"
     return check_approvals(
         session, on_duty, approvals, required, reasons_required=reasons, what=label

@@ -1,0 +1,110 @@
+"""An account's meter periods: the gas ledger of the meter bound now, since its replacement (换表).
+
+A meter replacement restarts the purchase count (the new meter's first card write carries count
+1), so "the transaction at purchase count N" is only decidable within one meter's period. The
+period of the current meter starts after the account's newest meter replacement that was not
+reversed (its ``meter_replacement`` transaction's id; 0 when the first meter is still bound).
+Every reader of ``meter_replacements`` goes through ``live_replacements`` (a reversed
+replacement never counts).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
+from sqlalchemy.orm import Session
+
+from app.vocabulary import TransactionKind
+from db.engine import connection_of
+from db.tables import meter_replacements, transactions
+
+_reversing = transactions.alias("reversing")
+
+
+def reversed_transaction_ids() -> ColumnElement[bool]:
+    """``transactions.id`` of rows undone by a reversal (撤销)."""
+    return select(_reversing.c.reverses_id).where(
+        _reversing.c.kind == TransactionKind.REVERSAL, _reversing.c.reverses_id.is_not(None)
+    )
+
+
+def live_replacements() -> ColumnElement[bool]:
+    """The condition on ``meter_replacements`` that leaves out reversed replacements."""
+    return meter_replacements.c.transaction_id.not_in(reversed_transaction_ids())
+
+
+def period_start(account_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """The id of the transaction that began the account's current meter period (0: none)."""
+    return (
+        select(func.coalesce(func.max(meter_replacements.c.transaction_id), 0))
+        .where(meter_replacements.c.account_id == account_id, live_replacements())
+        .scalar_subquery()
+    )
+
+
+def in_current_period(account_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """``transactions`` rows of the account's current meter period (after its replacement)."""
+    return transactions.c.id > period_start(account_id)
+
+
+_CURRENT = (
+    select(meter_replacements)
+    .where(
+        meter_replacements.c.account_id == bindparam("account_id"),
+        meter_replacements.c.transaction_id <= bindparam("as_of"),
+        live_replacements(),
+    )
+    .order_by(meter_replacements.c.transaction_id.desc())
+    .limit(1)
+)
+_NOW = 2**31 - 1  # "as of" every transaction so far (the largest INTEGER id)
+
+
+def current_replacement(session: Session, account_id: int, as_of: int = _NOW):  # type: ignore[no-untyped-def]
+    """The replacement that bound the account's current meter (None: its first meter); with
+    ``as_of``, the one current when that transaction was made."""
+    params = {"account_id": account_id, "as_of": as_of}
+    return connection_of(session).execute(_CURRENT, params).first()
+
+
+_voids = transactions.alias("voids")
+_CARRIED = (
+    select(func.coalesce(func.sum(transactions.c.volume), 0))
+    .where(
+        transactions.c.account_id == bindparam("account_id"),
+        transactions.c.id > bindparam("since"),
+        transactions.c.id <= bindparam("as_of"),
+        transactions.c.kind == TransactionKind.CARRY_OVER,
+        # a carry-over whose card write did not land was voided: it is still owed
+        transactions.c.id.not_in(
+            select(_voids.c.reverses_id).where(
+                _voids.c.kind == TransactionKind.VOID, _voids.c.reverses_id.is_not(None)
+            )
+        ),
+    )
+    .scalar_subquery()
+)
+
+
+def carry_over_remaining(session: Session, account_id: int, as_of: int = _NOW) -> int:
+    """Carried-over gas of the current meter not yet written to a card (0.01 m³); with
+    ``as_of``, what remained right after that transaction (its receipt prints it)."""
+    replacement = current_replacement(session, account_id, as_of)
+    if replacement is None:
+        return 0
+    params = {"account_id": account_id, "since": replacement.transaction_id, "as_of": as_of}
+    written = connection_of(session).execute(select(_CARRIED), params)
+    return replacement.carry_over_volume - int(written.scalar_one())
+
+
+_PERIOD_SUM = select(func.coalesce(func.sum(transactions.c.volume), 0)).where(
+    transactions.c.account_id == bindparam("account_id"),
+    in_current_period(bindparam("account_id")),
+)
+
+
+def meter_credit(session: Session, account_id: int) -> int:
+    """Gas the current meter is owed so far (0.01 m³): everything put on the account's cards
+    in its period net of refunds and voids, plus carried-over gas not yet written (paid for on
+    the old meter). Gas used beyond it is overdrawn (换表, 销户)."""
+    total = connection_of(session).execute(_PERIOD_SUM, {"account_id": account_id}).scalar_one()
+    return int(total) + carry_over_remaining(session, account_id)
