@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.errors import RuleViolation
 from app.services.printing import receipt_data
 from app.services.queries import account_view
 from tests.support import m3
@@ -102,3 +103,34 @@ def test_the_counter_reverses_a_replacement_and_pays_the_overdrawn_gas_back(coun
         opened.meter_no,
         opened.card_serial,
     )
+
+
+def test_the_reversal_by_receipt_number_finds_a_meter_replacement(counter, hall):
+    """撤销业务 typed with the replacement's receipt: the quote pays back the overdrawn gas
+    (no fees: not the customer's fault), no approver for no carry-over; the counter reverses it
+    as 撤销换表 does."""
+    from app.counter import ReplaceMeterRequest
+
+    opened = issue_card(counter, hall)
+    training = counter.devices.training
+    reader_noticed(counter)
+    sell(counter, m3(10))
+    training.remove()
+    training.insert_blank_card()
+    reader_noticed(counter)
+    request = ReplaceMeterRequest(
+        counter.new_request(), opened.account_no, m3(12), "王师傅", "NM00000003", "NC00000003"
+    )
+    done = counter.replace_meter(request)
+    receipt_no = done.result.replaced.replacement.receipt_no
+    quote = counter.reversal_quote(receipt_no)
+    assert (quote.kind, quote.amount_fen, quote.approvals.labels) == ("meter_replacement", 522, ())
+    assert quote.old_card_serial is None and not quote.old_card_restorable
+    back = counter.reverse(counter.new_request(), receipt_no, "录错表号", ())
+    assert back.result.kind == "reversal" and back.cash_back_fen == 522
+    assert kinds(hall.ctx)[-2:] == ["reversal", "reversal"]
+    view = account_view(hall.ctx, hall.clerk, opened.account_no)
+    assert view.summary.meter_no == opened.meter_no
+    with pytest.raises(RuleViolation) as refused:
+        counter.reversal_quote(receipt_no)
+    assert "已撤销" in refused.value.user_message

@@ -1,6 +1,7 @@
 """The loaded account: customer (ID and phone come masked from the service), meter, cards,
 purchase count, the gas still on the card (known after a card read), tier usage this ladder
-year (one bar per tier) and recent history."""
+year (one bar per tier), the meter's life (meters replaced, carry-over still to write, purchase
+limit left, safety inspection, tool cards) and recent history."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.counter import AccountView, TierUse
 from app.domain.money import format_money, format_volume
+from app.domain.toolcards import status_text
 from app.vocabulary import TransactionKind
+from ui.i18n import vocabulary_text
 
 CARD_STATUS = {
     "active": QT_TRANSLATE_NOOP("AccountPanel", "正常"),
@@ -28,6 +32,7 @@ CARD_STATUS = {
     "retired": QT_TRANSLATE_NOOP("AccountPanel", "停用"),
 }
 RECEIPT_COLUMN = 2
+LIFE_TAB = 1  # the tab of the meter's life, beside the recent history
 
 
 class AccountPanel(QWidget):
@@ -69,13 +74,29 @@ class AccountPanel(QWidget):
             self.fields[key] = value
             form.addRow(label, value)
 
+        life_box = QWidget()
+        life = QFormLayout(life_box)
+        for key, label in (
+            ("meters", self.tr("换表记录")),
+            ("carry_over", self.tr("换表补气剩余")),
+            ("limit", self.tr("限购")),
+            ("inspection", self.tr("安检")),
+            ("tool_cards", self.tr("工具卡")),
+            ("last_check", self.tr("最近检查")),
+        ):
+            value = QLabel()
+            value.setObjectName(f"account-{key}")
+            value.setWordWrap(True)
+            self.fields[key] = value
+            life.addRow(label, value)
+
         tiers_box = QGroupBox(self.tr("本年度阶梯用气"))
         self.tariff_label = QLabel()
         self.tiers_layout = QVBoxLayout(tiers_box)
         self.tiers_layout.addWidget(self.tariff_label)
         self.tier_bars: list[QProgressBar] = []
 
-        history_box = QGroupBox(self.tr("近期业务"))
+        history_box = QWidget()
         self.history = QTableWidget(0, len(self.HISTORY_COLUMNS))
         self.history.setHorizontalHeaderLabels([self.tr(c) for c in self.HISTORY_COLUMNS])
         header = self.history.horizontalHeader()
@@ -94,9 +115,14 @@ class AccountPanel(QWidget):
         left.addWidget(info)
         left.addWidget(tiers_box)
         left.addStretch(1)
+        # the recent history and the meter's life share the right side, one tab each (the
+        # counter fits a 1366×768 screen); a tab title says when the meter's life needs a look
+        self.tabs = QTabWidget()
+        self.tabs.addTab(history_box, self.tr("近期业务"))
+        self.tabs.addTab(life_box, self.tr("表具·限购·安检"))
         layout = QHBoxLayout(self)
         layout.addLayout(left, 1)
-        layout.addWidget(history_box, 2)
+        layout.addWidget(self.tabs, 2)
         self.clear()
 
     @property
@@ -111,6 +137,9 @@ class AccountPanel(QWidget):
         self.tariff_label.setText(self.tr("未加载账户"))
         self._set_tiers(())
         self.history.setRowCount(0)
+        for label in self.fields.values():
+            label.setStyleSheet("")
+        self.tabs.setTabText(LIFE_TAB, self.tr("表具·限购·安检"))
 
     def forget_card(self) -> None:
         """What the card holds may have changed (an operation wrote it): unknown until the
@@ -165,8 +194,22 @@ class AccountPanel(QWidget):
             "cards": cards or self.tr("无"),
             "purchase_count": str(view.purchase_count),
         }
+        values.update(self._life_cycle(view))
         for key, text in values.items():
             self.fields[key].setText(text)
+        # what stops or changes a sale stands out: carry-over owed, a hold, an overdue check
+        inspection = view.limits.inspection if view.limits is not None else None
+        alarming = {
+            "carry_over": view.carry_over_remaining > 0,
+            "inspection": inspection is not None and (inspection.hold or inspection.overdue),
+            "limit": view.limits is not None and view.limits.limit.remaining == 0,
+        }
+        for key, alarm in alarming.items():
+            self.fields[key].setStyleSheet("color: #c00; font-weight: bold" if alarm else "")
+        self.tabs.setTabText(
+            LIFE_TAB,
+            self.tr("表具·限购·安检 ⚠") if any(alarming.values()) else self.tr("表具·限购·安检"),
+        )
         self._show_pending()
         usage = view.tier_usage
         if usage is None:
@@ -192,6 +235,82 @@ class AccountPanel(QWidget):
             )
             for column, text in enumerate(values_row):
                 self.history.setItem(row, column, QTableWidgetItem(text))
+
+    def _life_cycle(self, view: AccountView) -> dict[str, str]:
+        """The meter life cycle's lines, as text."""
+        replaced = [m for m in view.meter_history if m.retired_at is not None]
+        meters = self.tr("；").join(
+            self.tr("{meter} {date} 拆除，止码 {reading} m³").format(
+                meter=m.meter_no,
+                date=m.retired_at.strftime("%Y-%m-%d"),
+                reading=format_volume(m.final_reading or 0),
+            )
+            for m in replaced
+        )
+        lines = {
+            "meters": meters or self.tr("无"),
+            "carry_over": self.tr("{volume} m³ 待写卡").format(
+                volume=format_volume(view.carry_over_remaining)
+            )
+            if view.carry_over_remaining
+            else self.tr("无"),
+        }
+        if view.limits is not None:
+            limit, inspection = view.limits.limit, view.limits.inspection
+            lines["limit"] = (
+                self.tr("不限购")
+                if limit.limit is None
+                else self.tr(
+                    "{limit} m³（{since} 起 {months} 个月），已购 {bought}，剩余 {left}"
+                ).format(
+                    limit=format_volume(limit.limit),
+                    since=limit.window_from.strftime("%Y-%m"),
+                    months=limit.window_months,
+                    bought=format_volume(limit.bought),
+                    left=format_volume(limit.remaining or 0),
+                )
+                + (self.tr("（本户限购）") if limit.own else "")
+            )
+            last = (
+                self.tr("{date} {result}").format(
+                    date=inspection.last_on.isoformat(),
+                    result=vocabulary_text(inspection.last_result),
+                )
+                if inspection.last_on is not None
+                else self.tr("未安检")
+            )
+            state = (
+                self.tr("停止售气（{0}）").format(vocabulary_text(inspection.hold))
+                if inspection.hold
+                else self.tr("已逾期")
+                if inspection.overdue
+                else self.tr("正常")
+            )
+            lines["inspection"] = self.tr("上次 {last}，下次 {due} 前，{state}").format(
+                last=last, due=inspection.due_on.isoformat(), state=state
+            )
+        cards = view.tool_cards
+        if cards is not None:
+            lines["tool_cards"] = self.tr("，").join(
+                self.tr("{kind} {serial}（{state}）").format(
+                    kind=vocabulary_text(card.kind),
+                    serial=card.serial,
+                    state=self.tr("未交回") if card.outstanding else self.tr("已交回"),
+                )
+                for card in cards.issued[:3]
+            ) or self.tr("无")
+            check = cards.last_check
+            lines["last_check"] = (
+                self.tr("{date} 剩余 {remaining} m³，累计 {cumulative} m³ {status}").format(
+                    date=check.returned_at.strftime("%Y-%m-%d") if check.returned_at else "",
+                    remaining=format_volume(check.state.remaining_volume or 0),
+                    cumulative=format_volume(check.state.cumulative_volume or 0),
+                    status=self.tr(status_text(check.state.meter_status)),
+                )
+                if check is not None and check.state is not None
+                else self.tr("无")
+            )
+        return lines
 
     def _set_tiers(self, tiers: tuple[TierUse, ...]) -> None:
         for bar in self.tier_bars:

@@ -604,11 +604,15 @@ class CounterSession:
         *,
         old_card_in_hand: bool = False,
     ) -> Outcome[SaleResult]:
-        """撤销 an operation of this shift; ``old_card_in_hand``: a card replacement's old
-        card is in the reader and becomes the account's card again (checked here)."""
+        """撤销 an operation of this shift (a card replacement, or a meter replacement with its
+        overdrawn sale); ``old_card_in_hand``: a card replacement's old card is in the reader
+        and becomes the account's card again (checked here)."""
         self.require_shift()
+        quote = self.reversal_quote(receipt_no)
+        if quote.kind == TransactionKind.METER_REPLACEMENT:
+            done = self.reverse_meter_replacement(request_id, quote.account_no, reason, approvals)
+            return dataclasses.replace(done, result=done.result.reversal)  # type: ignore[arg-type]
         if old_card_in_hand:
-            quote = self.reversal_quote(receipt_no)
             if self.devices.reader is None:
                 raise RuleViolation(
                     "没有读卡器，无法核对原卡；只能退还工本费", "no reader to check the old card"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.context import Context
 from app.errors import NotFound
 from app.services.boundary import ReceiptNo, Username, service
-from app.services.security import required_approvals
+from app.services.security import Requirement, required_approvals
 from app.vocabulary import Role
 from db.tables import transactions, users
 
@@ -69,6 +69,11 @@ def approval_slots(
     ``meter_replacement``, the customer kind: a meter replacement's carry-over of ``volume``)."""
     with ctx.reading() as session:
         slots, reasons = required_approvals(session, volume, meter_replacement=meter_replacement)
+    return slots_of(slots, reasons)
+
+
+def slots_of(slots: Requirement, reasons_required: bool) -> ApprovalSlots:
+    """A requirement (per approver, the roles that may approve) as the screen shows it."""
     roles = tuple(tuple(Role(role) for role in sorted(slot)) for slot in slots)
     labels = tuple("/".join(role.label for role in slot) for slot in roles)
-    return ApprovalSlots(labels, reasons, roles)
+    return ApprovalSlots(labels, reasons_required, roles)

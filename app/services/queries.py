@@ -15,6 +15,7 @@ from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, Limit, SearchText, service
+from app.services.limits import AccountLimits, limits_in
 from app.services.locks import account_by_no
 from app.services.meter_periods import (
     carry_over_remaining,
@@ -25,6 +26,7 @@ from app.services.meter_periods import (
 from app.services.permissions import LOOK_UP
 from app.services.sales import GAS_WRITE_KINDS
 from app.services.tariffs import tariff_in_force
+from app.services.tool_cards import AccountToolCards, tool_cards_of
 from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
@@ -299,6 +301,10 @@ class AccountView:
     # over gas not yet written to the card (0.01 m³; printed on every receipt until 0)
     meter_history: tuple[MeterHistoryEntry, ...] = ()
     carry_over_remaining: int = 0
+    # 限购 and 安检 (limit in force, bought, remaining; last inspection, due date, hold) and
+    # the tool cards issued for its meters with the newest check card's state
+    limits: AccountLimits | None = None
+    tool_cards: AccountToolCards | None = None
 
 
 @service
@@ -328,6 +334,8 @@ def account_view(
             recent=tuple(_history(ctx, session, account, history_limit)),
             meter_history=meter_history(session, ctx, account),
             carry_over_remaining=carry_over_remaining(session, account.id),
+            limits=limits_in(session, ctx, account.id),
+            tool_cards=tool_cards_of(session, account.id),
         )
 
 

@@ -2,10 +2,11 @@
 
 Gas sales have their own ways back (退气, 作废); this undoes what has no other: a card
 replacement (its fee paid back; the old card active again only when it is in hand and nothing
-has happened on the account since) and, through the same checks, other fee-bearing operations.
+has happened on the account since) here, a meter replacement not yet written to a card in
+``app.services.meters`` (the quote covers both: the counter's 撤销 finds either by its receipt).
 The original row stays; the reversal is a new ``reversal`` transaction naming it
-(``reverses_id``) with the amount negated and paid back the way it was paid. Nothing is ever
-reversed twice, nor once its shift is closed.
+(``reverses_id``, ``sales.record_negation``) with the amount negated and paid back the way it
+was paid. Nothing is ever reversed twice, nor once its shift is closed.
 """
 
 from __future__ import annotations
@@ -21,17 +22,20 @@ from app.errors import RuleViolation
 from app.services.accounts import retire_cards
 from app.services.actor import Actor, OnDuty, resolve_actor
 from app.services.boundary import Reason, ReceiptNo, require_text, service
-from app.services.ledger import earlier_transaction, record_transaction
+from app.services.directory import ApprovalSlots, slots_of
+from app.services.ledger import earlier_transaction
 from app.services.locks import lock_account, lock_shift, pending_write_of
-from app.services.sales import SaleResult, sale_result
-from app.services.security import ApprovalInput, Approved, check_approvals
+from app.services.meter_periods import current_replacement
+from app.services.sales import SaleResult, record_negation, sale_result
+from app.services.security import ApprovalInput, check_approvals, required_approvals
 from app.services.unit_of_work import run_once
 from app.vocabulary import Role, TransactionKind
-from db.models import Account, Card, CounterTransaction
+from db.models import Account, Card, CounterTransaction, Customer
 from db.tables import transactions
 
-# the kinds this module reverses (a meter replacement has its own, app.services.meters)
-REVERSIBLE = (TransactionKind.CARD_REPLACEMENT,)
+# the kinds the counter's 撤销 reverses: a card replacement here, a meter replacement in
+# ``app.services.meters`` (its overdrawn sale goes back with it)
+REVERSIBLE = (TransactionKind.CARD_REPLACEMENT, TransactionKind.METER_REPLACEMENT)
 # who approves a reversal: a team leader or above, each with a written reason
 APPROVERS = (frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER}),)
 
@@ -69,9 +73,10 @@ class ReversalQuote:
     receipt_no: str
     kind: TransactionKind
     account_no: str
-    amount_fen: int  # paid back (the original's amount)
+    amount_fen: int  # paid back (the original's amount, with a meter's overdrawn sale)
     old_card_serial: str | None  # the card a card replacement took out of use
     old_card_restorable: bool  # nothing happened on the account since
+    approvals: ApprovalSlots  # who must approve it
 
 
 def reversible_original(
@@ -109,38 +114,6 @@ def has_later_business(session: Session, original: CounterTransaction) -> bool:
     return session.execute(_LATER, params).first() is not None
 
 
-def record_reversal(
-    session: Session,
-    ctx: Context,
-    on_duty: OnDuty,
-    original: CounterTransaction,
-    *,
-    request_id: uuid.UUID,
-    reason: str,
-    approvals: tuple[Approved, ...],
-    **values: object,
-) -> int:
-    """The reversing row of ``original``: its amount negated, paid back the way it was paid."""
-    recorded = record_transaction(
-        session,
-        ctx,
-        on_duty,
-        request_id=request_id,
-        kind=TransactionKind.REVERSAL,
-        account_id=original.account_id,
-        card_id=original.card_id,
-        amount_fen=-original.amount_fen,
-        purchase_count=original.purchase_count,
-        reverses_id=original.id,
-        reason=reason,
-        payment_method=original.payment_method,
-        payment_ref=original.payment_ref,
-        approvals=approvals,
-        **values,
-    )
-    return recorded.id
-
-
 def _old_card(session: Session, original: CounterTransaction) -> Card | None:
     """The card a card replacement blacklisted: the newest blacklisted card of the account
     issued before the replacement's new card."""
@@ -162,23 +135,54 @@ def _restorable(session: Session, original: CounterTransaction) -> bool:
     )
 
 
+def _meter_quote(session: Session, original: CounterTransaction) -> tuple[int, ApprovalSlots]:
+    """A meter replacement's reversal: what it pays back (its fees and its overdrawn sale) and
+    who approves it (as the replacement's carry-over did)."""
+    replacement = current_replacement(session, original.account_id)
+    if replacement is None or replacement.transaction_id != original.id:
+        raise RuleViolation(
+            "只能撤销该户最近一次换表", f"{original.receipt_no} is not the current replacement"
+        )
+    amount = original.amount_fen
+    if replacement.overdrawn_transaction_id is not None:
+        overdrawn = session.get(CounterTransaction, replacement.overdrawn_transaction_id)
+        amount += overdrawn.amount_fen if overdrawn is not None else 0
+    kind = session.scalar(
+        select(Customer.kind)
+        .join(Account, Account.customer_id == Customer.id)
+        .where(Account.id == original.account_id)
+    )
+    slots, reasons = required_approvals(
+        session, replacement.carry_over_volume, meter_replacement=kind
+    )
+    return amount, slots_of(slots, reasons)
+
+
 @service
 def reversal_quote(ctx: Context, actor: Actor, receipt_no: ReceiptNo) -> ReversalQuote:
-    """What reversing the operation of ``receipt_no`` would pay back and restore."""
+    """What reversing the operation of ``receipt_no`` would pay back and restore, and who must
+    approve it."""
     with ctx.reading() as session:
         on_duty = resolve_actor(session, actor, "reverse")
         original = reversible_original(session, on_duty, receipt_no, REVERSIBLE)
-        old = _old_card(session, original)
         account_no = session.scalar(
             select(Account.account_no).where(Account.id == original.account_id)
         )
+        kind = TransactionKind(original.kind)
+        if kind == TransactionKind.METER_REPLACEMENT:
+            amount, approvers = _meter_quote(session, original)
+            return ReversalQuote(
+                original.receipt_no, kind, account_no or "", amount, None, False, approvers
+            )
+        old = _old_card(session, original)
         return ReversalQuote(
             receipt_no=original.receipt_no,
-            kind=TransactionKind(original.kind),
+            kind=kind,
             account_no=account_no or "",
             amount_fen=original.amount_fen,
             old_card_serial=old.serial if old is not None else None,
             old_card_restorable=old is not None and _restorable(session, original),
+            approvals=slots_of(APPROVERS, True),
         )
 
 
@@ -186,13 +190,16 @@ def reversal_quote(ctx: Context, actor: Actor, receipt_no: ReceiptNo) -> Reversa
 def reverse(ctx: Context, actor: Actor, req: ReversalRequest) -> SaleResult:
     """Reverse a card replacement of this shift: the fee paid back; with the old card in hand
     (and nothing done on the account since) the old card is the account's card again and the
-    new one retired. A team leader approves, with a reason."""
+    new one retired. A team leader approves, with a reason. (A meter replacement is reversed by
+    ``meters.reverse_meter_replacement``.)"""
 
     def work(session: Session) -> SaleResult:
         reason = require_text(req.reason, "撤销原因")
         on_duty = resolve_actor(session, actor, "reverse")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
-        original = reversible_original(session, on_duty, req.receipt_no, REVERSIBLE)
+        original = reversible_original(
+            session, on_duty, req.receipt_no, (TransactionKind.CARD_REPLACEMENT,)
+        )
         lock_account(session, original.account_id)
         approved = check_approvals(
             session, on_duty, req.approvals, APPROVERS, reasons_required=True, what="撤销业务"
@@ -211,16 +218,18 @@ def reverse(ctx: Context, actor: Actor, req: ReversalRequest) -> SaleResult:
             retire_cards(ctx, account, "retired")
             old.status = "active"
             old.status_changed_at = ctx.now()
-        recorded = record_reversal(
+        recorded = record_negation(
             session,
             ctx,
             on_duty,
             original,
             request_id=req.request_id,
+            kind=TransactionKind.REVERSAL,
             reason=reason,
             approvals=approved,
+            purchase_count=original.purchase_count,
         )
-        return sale_result(session, recorded)
+        return sale_result(session, recorded.id)
 
     return run_once(
         ctx, req.request_id, earlier_transaction(TransactionKind.REVERSAL, sale_result), work

@@ -382,16 +382,21 @@ def account_tool_cards(
     remaining gas, cumulative use and faults it read)."""
     with ctx.reading() as session:
         resolve_actor(session, actor, "look_up")
-        account = account_by_no(session, account_no)
-        mine = _VIEW.where(ToolCard.account_id == account.id).order_by(ToolCard.id.desc())
-        issued = _views(session, mine.limit(limit))
-        checks = _views(
-            session,
-            mine.where(
-                ToolCard.kind == ToolCardKind.CHECK.value, ToolCardReturn.used.is_(True)
-            ).limit(1),
-        )
-        return AccountToolCards(issued, checks[0] if checks else None)
+        return tool_cards_of(session, account_by_no(session, account_no).id, limit)
+
+
+def tool_cards_of(session: Session, account_id: int, limit: int = 20) -> AccountToolCards:
+    """The account's tool cards (newest first) and its newest returned check, read inside the
+    caller's session (the account view reads them with the rest)."""
+    mine = _VIEW.where(ToolCard.account_id == account_id).order_by(ToolCard.id.desc())
+    issued = _views(session, mine.limit(limit))
+    checks = _views(
+        session,
+        mine.where(ToolCard.kind == ToolCardKind.CHECK.value, ToolCardReturn.used.is_(True)).limit(
+            1
+        ),
+    )
+    return AccountToolCards(issued, checks[0] if checks else None)
 
 
 @service

@@ -1,4 +1,4 @@
-"""撤销: undo a card replacement (or another fee-bearing operation) of this shift.
+"""撤销: undo a card replacement or a meter replacement (not yet written) of this shift.
 
 The clerk types the receipt number; the dialog shows what the reversal pays back and whether
 the old card may be used again, then one call reverses it with a team leader's approval.
@@ -43,7 +43,7 @@ class ReversalDialog(OperationDialog):
         self.form.addRow("", self.old_card)
         self.form.addRow(self.tr("审批"), self.approvals)
         self.field_widgets = {"receipt_no": self.receipt_no, "reason": self.reason}
-        self.info.setText(self.tr("只能撤销本班次内的补卡等业务；购气请用退气或作废"))
+        self.info.setText(self.tr("只能撤销本班次内的补卡、换表（尚未写卡）；购气请用退气或作废"))
         self.receipt_no.setFocus()
 
     def ask_quote(self) -> None:
@@ -58,10 +58,18 @@ class ReversalDialog(OperationDialog):
 
     def _quoted(self, quote: ReversalQuote) -> None:
         self.quote = quote
+        self.approvals.set_slots(quote.approvals)
         self.show_due(-quote.amount_fen)
         self.old_card.setEnabled(quote.old_card_restorable)
         if not quote.old_card_restorable:
             self.old_card.setChecked(False)
+        if quote.kind == TransactionKind.METER_REPLACEMENT:
+            self.info.setText(
+                self.tr("换表　户号 {account}　退还 {amount} 元，恢复原表和原卡").format(
+                    account=quote.account_no, amount=format_money(quote.amount_fen)
+                )
+            )
+            return
         card = (
             self.tr("原卡 {0}").format(quote.old_card_serial)
             if quote.old_card_serial
@@ -100,6 +108,6 @@ class ReversalDialog(OperationDialog):
         self.approvals.setEnabled(False)
         self.show_completed(
             self.tr("撤销完成　凭证号 {receipt}\n请退还客户 {amount} 元").format(
-                receipt=sale.receipt_no, amount=format_money(-sale.amount_fen)
+                receipt=sale.receipt_no, amount=format_money(result.cash_back_fen)
             )
         )
