@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.domain.limits import ClassLimits, LimitBand, OverrideNeeded
-from app.errors import PermissionDenied
+from app.errors import InvalidInput, PermissionDenied
 from app.services.credentials import Credential
 from app.services.inspections import InspectionEntry, record_inspection
 from app.services.limits import (
@@ -224,6 +224,27 @@ def test_an_override_needs_the_leaders_right_password_and_role(hall):
     assert row_counts(hall.ctx) == before
 
 
+def _open_commercial(hall, name: str, rated_flow: int | None):  # type: ignore[no-untyped-def]
+    from app.services.accounts import OpenAccountRequest, open_account
+    from tests.support import customer_input
+
+    n = next(_commercial)
+    return open_account(
+        hall.ctx,
+        hall.clerk,
+        OpenAccountRequest(
+            rid(),
+            customer_input(name, kind="commercial"),
+            f"GS{n:08d}",
+            f"G{n:09d}",
+            rated_flow=rated_flow,
+        ),
+    )
+
+
+_commercial = iter(range(1, 10_000))
+
+
 def test_commercial_limits_follow_the_meters_rated_flow_band(hall):
     bands = ClassLimits(
         (
@@ -234,14 +255,9 @@ def test_commercial_limits_follow_the_meters_rated_flow_band(hall):
     )
     set_limits(hall, bands)
     lift_cash_limits(hall.ctx)  # 1500 m³ × 3.35 is more than a drawer holds
-    small = open_customer(hall, "城东小吃店", kind="commercial")
-    large = open_customer(hall, "城东大酒店", kind="commercial")
-    with hall.ctx.unit_of_work() as session:
-        for account, flow in ((small, 400), (large, 1000)):  # 4 and 10 m³/h
-            session.execute(
-                update(Meter).where(Meter.meter_no == account.meter_no).values(rated_flow=flow)
-            )
-        session.commit()
+    # the meters' rated flows as the clerk types them at opening: 4 and 10 m³/h
+    small = _open_commercial(hall, "城东小吃店", rated_flow=400)
+    large = _open_commercial(hall, "城东大酒店", rated_flow=1000)
     assert remaining(hall, small.account_no) == m3(500)
     assert remaining(hall, large.account_no) == m3(2000)
     sale = buy(hall, large.card_serial, volume=m3(1500))
@@ -355,3 +371,43 @@ def test_the_databases_window_is_the_domains(hall, months, bought):
     # 1-2 months: from March/February 1 (neither); 3: from January 1 (the 20); 4 and more:
     # from December 1 (both)
     assert (found.bought, found.window_months) == (m3(bought), months)
+
+
+def test_a_rated_flow_is_checked_and_a_replacement_keeps_or_changes_it(hall):
+    from app.services.meters import ReplaceMeterRequest, replace_meter
+
+    bands = ClassLimits(
+        (
+            LimitBand(CustomerKind.COMMERCIAL, m3(500), 0),
+            LimitBand(CustomerKind.COMMERCIAL, m3(2000), 1000),
+        )
+    )
+    set_limits(hall, bands)
+    before = row_counts(hall.ctx)
+    for bad in (0, -5, 100_000 * 100 + 1):
+        with refused(InvalidInput, "额定流量须大于0"):
+            _open_commercial(hall, "城东大酒店", rated_flow=bad)
+    with refused(InvalidInput, "额定流量无效"):  # not a number at all: the boundary's
+        _open_commercial(hall, "城东大酒店", rated_flow="10")
+    assert row_counts(hall.ctx) == before
+    large = _open_commercial(hall, "城东大酒店", rated_flow=1000)
+    # like for like: the new meter keeps the old one's 10 m³/h band
+    replace_meter(
+        hall.ctx,
+        hall.clerk,
+        ReplaceMeterRequest(rid(), large.account_no, 0, "王师傅", "GSNEW00001", "GNEW000001"),
+    )
+    assert remaining(hall, large.account_no) == m3(2000)
+    with hall.ctx.reading() as session:
+        assert (
+            session.scalar(select(Meter.rated_flow).where(Meter.meter_no == "GSNEW00001")) == 1000
+        )
+    # a smaller meter (2.5 m³/h) puts the account in the lower band
+    replace_meter(
+        hall.ctx,
+        hall.clerk,
+        ReplaceMeterRequest(
+            rid(), large.account_no, 0, "王师傅", "GSNEW00002", "GNEW000002", new_rated_flow=250
+        ),
+    )
+    assert remaining(hall, large.account_no) == m3(500)

@@ -744,3 +744,34 @@ def test_a_refund_says_what_changed_and_the_window_names_the_cash_to_give_back(
     assert window.current_dialog is None
     window.close()
     QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_a_commercial_meters_rated_flow_is_typed_at_opening(qtbot, counter, hall):
+    """The 额定流量 row shows for a 工商业户 only, in the Enter chain after the meter model;
+    the meter keeps what was typed (its purchase-limit band)."""
+    from db.models import Meter
+    from ui.dialogs.accounts import OpenAccountDialog
+
+    counter.devices.training.insert_blank_card()
+    dialog = show(qtbot, OpenAccountDialog(counter, None))
+    rated = dialog.rated_flow
+    assert not dialog.form.isRowVisible(rated)  # 民用户 by default
+    qtbot.keyClick(dialog.customer.kind, Qt.Key.Key_Down)
+    assert dialog.customer.kind.currentData() == "commercial"
+    assert dialog.form.isRowVisible(rated)
+    assert dialog._next_field(dialog.meter_model) is rated
+    dialog.customer.name.setText("城东大酒店")
+    dialog.customer.id_number.setText("91310000MA1K000777")
+    dialog.customer.phone.setText("13912345677")
+    dialog.customer.address.setText("解放路99号")
+    dialog.meter_no.setText("GS00000777")
+    dialog.card_serial.setText("SLE0000778")
+    rated.setFocus()
+    enter(qtbot, dialog, "10")  # 10 m³/h
+    dialog.submit()
+    wait_outcome(qtbot, dialog)
+    assert dialog.error.text() == ""
+    with hall.ctx.reading() as session:
+        meter = session.scalar(select(Meter).where(Meter.meter_no == "GS00000777"))
+        assert meter.rated_flow == 1000
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)

@@ -309,6 +309,8 @@ class OpenAccountRequest:
     meter_model: MeterModel = ""
     initial_reading: int = 0  # the meter's register when installed (0.01 m³)
     card_maker: MakerCode = GASDESK_MAKER  # the maker of the card in the reader
+    # the meter's rated flow (0.01 m³/h): a commercial meter's purchase-limit band
+    rated_flow: int | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +363,8 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
             if not isinstance(reading, int) or isinstance(reading, bool) or reading < 0:
                 raise InvalidInput("表底数不能为负", f"bad initial reading {reading!r}")
             check_reading_maximum(reading, load_policy(session))
+        with field_of("rated_flow"):
+            rated_flow = check_rated_flow(req.rated_flow)
         on_duty = resolve_actor(session, actor, "open_account")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
 
@@ -384,6 +388,9 @@ def open_account(ctx: Context, actor: Actor, req: OpenAccountRequest) -> OpenAcc
             session.add(meter)
         meter.account_id = account.id
         meter.initial_reading = reading
+        meter.installed_at = ctx.now()
+        if rated_flow is not None:
+            meter.rated_flow = rated_flow
         _contract_row(session, account, customer, contract_data)
         with field_of("card_serial"):
             card = new_card(session, ctx, account, card_serial, req.card_maker)
@@ -421,6 +428,18 @@ def check_reused_meter_reading(meter: Meter | None, reading: int) -> None:
             f"initial reading {reading} below the meter's last reading {meter.initial_reading}",
             last_reading=meter.initial_reading,
         )
+
+
+MAX_RATED_FLOW = 100_000 * 100  # 100,000 m³/h: beyond any meter a hall sells gas through
+
+
+def check_rated_flow(value: object) -> int | None:
+    """A meter's rated flow (0.01 m³/h) as typed: None (not given) or a positive figure."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_RATED_FLOW:
+        raise InvalidInput("额定流量须大于0且不超过100000立方米/小时", f"bad rated flow {value!r}")
+    return value
 
 
 def check_reading_maximum(reading: int, policy: HallPolicy) -> None:

@@ -265,6 +265,8 @@ def _label_of(name: str, meta: Sequence[object]) -> str:
 
 # Chinese names of fields that carry no rule of their own (the clerk reads these in messages).
 FIELD_LABELS = {
+    "rated_flow": "额定流量",
+    "new_rated_flow": "新表额定流量",
     "entries": "厂家配置",
     "maker": "卡片厂家",
     "secret": "卡片密钥",

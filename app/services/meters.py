@@ -30,6 +30,7 @@ from app.domain.pricing import Segment, total_amount
 from app.errors import InvalidInput, NotFound, RuleViolation, field_of
 from app.policy import HallPolicy, load_policy
 from app.services.accounts import (
+    check_rated_flow,
     check_reading_maximum,
     check_reused_meter_reading,
     check_serial,
@@ -242,6 +243,8 @@ class ReplaceMeterRequest:
     payment: Payment = Payment()
     tool_card_return_id: int | None = None
     new_card_maker: MakerCode = GASDESK_MAKER
+    # the new meter's rated flow (0.01 m³/h; None: the old meter's, a like-for-like meter)
+    new_rated_flow: int | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +364,8 @@ def _check_request(req: ReplaceMeterRequest) -> tuple[str, str, Payment]:
         not isinstance(req.final_reading, int) or isinstance(req.final_reading, bool)
     ):
         raise InvalidInput("旧表止码无效", f"bad reading {req.final_reading!r}")
+    with field_of("new_rated_flow"):
+        check_rated_flow(req.new_rated_flow)
     return technician, serial, checked_payment(req.payment)
 
 
@@ -439,6 +444,9 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
             new_meter = Meter(meter_no=new_no)
             session.add(new_meter)
         new_meter.model = req.new_meter_model or ""
+        new_meter.rated_flow = (
+            req.new_rated_flow if req.new_rated_flow is not None else old.rated_flow
+        )
         new_meter.initial_reading = new_reading
         new_meter.account_id = account.id
         new_meter.status = MeterStatus.ACTIVE

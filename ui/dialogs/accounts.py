@@ -347,12 +347,18 @@ class OpenAccountDialog(_KeyboardForm):
         self.customer = CustomerFields(self, self.form)
         self.meter_no = QLineEdit()
         self.meter_model = QLineEdit()
+        self.rated_flow = volume_edit("")
+        self.rated_flow.setPlaceholderText(self.tr("工商业表填写，按额定流量分档限购"))
         self.initial_reading = volume_edit("0")
         self.card_serial = QLineEdit()
         self.card_serial.setPlaceholderText(self.tr("卡面印刷的卡号"))
         self.form.addRow(self.tr("表号"), self.meter_no)
         self.form.addRow(self.tr("表型号"), self.meter_model)
+        self.form.addRow(self.tr("额定流量（立方米/小时）"), self.rated_flow)
         self.form.addRow(self.tr("表底数（立方米）"), self.initial_reading)
+        # a commercial meter's rated flow puts it in a purchase-limit band; residential: none
+        self.customer.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
         self.form.addRow(self.tr("卡号"), self.card_serial)
         self.contract = ContractFields(self, self.form, session.ctx.today())
         self.field_widgets = {
@@ -360,6 +366,7 @@ class OpenAccountDialog(_KeyboardForm):
             **self.contract.widgets(),
             "meter_no": self.meter_no,
             "meter_model": self.meter_model,
+            "rated_flow": self.rated_flow,
             "initial_reading": self.initial_reading,
             "card_serial": self.card_serial,
         }
@@ -379,8 +386,19 @@ class OpenAccountDialog(_KeyboardForm):
             contract=self.contract.value(),
             meter_model=self.meter_model.text(),
             initial_reading=self._initial_reading(),
+            rated_flow=self._rated_flow(),
         )
         return lambda: session.open_account(request)
+
+    def _kind_changed(self) -> None:
+        commercial = self.customer.kind.currentData() == CustomerKind.COMMERCIAL
+        self.form.setRowVisible(self.rated_flow, commercial)
+
+    def _rated_flow(self) -> int | None:
+        if not self.form.isRowVisible(self.rated_flow):
+            return None
+        with field_of("rated_flow"):
+            return read_volume(self.rated_flow, self.tr("额定流量"), required=False)
 
     def _initial_reading(self) -> int:
         with field_of("initial_reading"):

@@ -49,6 +49,7 @@ class MeterReplacementDialog(_KeyboardForm):
         self.technician.setPlaceholderText(self.tr("现场拆装表的施工人员"))
         self.new_meter_no = QLineEdit()
         self.new_meter_model = QLineEdit()
+        self.new_rated_flow = volume_edit(self.tr("留空：与旧表相同"))
         self.new_initial = volume_edit()
         self.new_serial = QLineEdit()
         self.new_serial.setPlaceholderText(self.tr("新卡卡面印刷的卡号"))
@@ -66,6 +67,8 @@ class MeterReplacementDialog(_KeyboardForm):
         self.form.addRow(self.tr("施工人员"), self.technician)
         self.form.addRow(self.tr("新表号"), self.new_meter_no)
         self.form.addRow(self.tr("新表型号"), self.new_meter_model)
+        self.form.addRow(self.tr("新表额定流量（立方米/小时）"), self.new_rated_flow)
+        self.form.setRowVisible(self.new_rated_flow, False)  # a commercial meter's, once quoted
         self.form.addRow(self.tr("新表底数（立方米）"), self.new_initial)
         self.form.addRow(self.tr("新卡号"), self.new_serial)
         self.form.addRow(self.tr("本次写入补气量（立方米）"), self.carry_now)
@@ -80,6 +83,7 @@ class MeterReplacementDialog(_KeyboardForm):
             "technician": self.technician,
             "new_meter_no": self.new_meter_no,
             "new_initial_reading": self.new_initial,
+            "new_rated_flow": self.new_rated_flow,
             "new_card_serial": self.new_serial,
             "volume": self.carry_now,
             "cash_tendered_fen": self.tendered,
@@ -125,6 +129,8 @@ class MeterReplacementDialog(_KeyboardForm):
         self.figures = figures
         self.approvals.set_slots(slots)
         self.form.setRowVisible(self.approvals, bool(slots.labels))
+        commercial = figures.customer_kind == CustomerKind.COMMERCIAL
+        self.form.setRowVisible(self.new_rated_flow, commercial)
         self.quote.setText(self.quote_text(figures))
         self.show_due(figures.amount_fen)
         self.error.clear()
@@ -163,6 +169,12 @@ class MeterReplacementDialog(_KeyboardForm):
             initial = read_volume(self.new_initial, self.tr("新表底数"), required=False) or 0
         with field_of("volume"):
             carry_now = read_volume(self.carry_now, self.tr("本次写入补气量"), required=False)
+        rated_flow = None
+        if self.form.isRowVisible(self.new_rated_flow):
+            with field_of("new_rated_flow"):
+                rated_flow = read_volume(
+                    self.new_rated_flow, self.tr("新表额定流量"), required=False
+                )
         with field_of("cash_tendered_fen"):
             tendered = read_money(self.tendered, self.tr("实收金额"), required=False)
         request = ReplaceMeterRequest(
@@ -176,6 +188,7 @@ class MeterReplacementDialog(_KeyboardForm):
             new_initial_reading=initial,
             customer_at_fault=self.at_fault.isChecked(),
             cash_tendered_fen=tendered,
+            new_rated_flow=rated_flow,
         )
         approvals, reuse = self.approvals.entries(), self.reuse_card.isChecked()
         return lambda: session.replace_meter(request, approvals, carry_now or 0, reuse)
