@@ -75,6 +75,7 @@ from app.services.sales import (
     check_charge,
     check_tendered,
     checked_payment,
+    gas_written,
     record_negation,
     sale_result,
     settle_payment,
@@ -573,16 +574,8 @@ def write_carry_over(ctx: Context, actor: Actor, req: CarryOverRequest) -> SaleR
             reason="换表补气（旧表已付气量）",
         )
         if req.writes_card:
-            previous = req.card.pending_volume if req.card is not None else None
-            record_card_write(
-                session,
-                ctx,
-                recorded.id,
-                card,
-                count,
-                previous_volume=previous,
-                target_volume=volume if req.card is not None else None,
-            )
+            written = gas_written(req.card, volume)
+            record_card_write(session, ctx, recorded.id, card, count, **written)
         return sale_result(session, recorded.id)
 
     return run_once(

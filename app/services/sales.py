@@ -202,7 +202,7 @@ def sale_result(session: Session, transaction_id: int) -> SaleResult:
     )
 
 
-def _gas_written(reading: CardReading | None, target_volume: int) -> dict[str, int | None]:
+def gas_written(reading: CardReading | None, target_volume: int) -> dict[str, int | None]:
     """The gas on the card before a write (as read) and after it, for its settlement."""
     if reading is None:
         return {"previous_volume": None, "target_volume": None}
@@ -561,7 +561,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         record_overrides(session, ctx, on_duty, recorded.id, checks)
         if req.writes_card:
             record_card_write(
-                session, ctx, recorded.id, card, count, **_gas_written(req.card, values["volume"])
+                session, ctx, recorded.id, card, count, **gas_written(req.card, values["volume"])
             )
         remaining = limit.remaining
         return SaleResult(
@@ -708,7 +708,7 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
             **values,
         )
         if req.writes_card:
-            record_card_write(session, ctx, recorded.id, card, count, **_gas_written(req.card, 0))
+            record_card_write(session, ctx, recorded.id, card, count, **gas_written(req.card, 0))
         return sale_result(session, recorded.id)
 
     return run_once(
@@ -761,7 +761,7 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
         )
         if req.writes_card:
             record_card_write(
-                session, ctx, recorded.id, card, count, **_gas_written(req.card, req.volume)
+                session, ctx, recorded.id, card, count, **gas_written(req.card, req.volume)
             )
         return sale_result(session, recorded.id)
 
