@@ -154,6 +154,28 @@ def test_refunds_count_back_supplements_never_count(hall):
     assert remaining(hall, account.account_no) == m3(100)  # a supplement is no purchase
 
 
+def test_a_voided_refund_counts_the_purchase_again(hall):
+    """A refund whose card write never landed is voided: the gas stayed on the card, so the
+    purchase counts against the limit again (100 bought, refunded, refund voided: 0 left)."""
+    from app.services.card_writes import settle_card
+
+    set_limits(hall)
+    account = open_customer(hall)
+    sale = buy(hall, account.card_serial, volume=m3(100))
+    approvals = (ApprovalInput(hall.users["admin"], "同意", PASSWORD),)
+    refund(
+        hall.ctx,
+        hall.clerk,
+        RefundRequest(rid(), unloaded(sale), "客户退气", approvals, writes_card=True),
+    )
+    assert remaining(hall, account.account_no) == m3(100)  # while the refund stands
+    settled = settle_card(hall.ctx, hall.clerk, unloaded(sale))  # the card still has the 100
+    assert settled.outcome == "voided"
+    assert remaining(hall, account.account_no) == 0
+    with refused(OverrideNeeded, "本期剩余可购 0 立方米"):
+        buy(hall, account.card_serial, volume=m3(1))
+
+
 def test_an_account_limit_replaces_the_class_limit_and_goes_back(hall):
     set_limits(hall)
     account = open_customer(hall)

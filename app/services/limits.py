@@ -107,18 +107,34 @@ def _window_start(dialect: str):  # type: ignore[no-untyped-def]
 
 def _bought(dialect: str):  # type: ignore[no-untyped-def]
     """Purchases dated in the window, each net of the refund or void that reversed it (dated by
-    the purchase, whenever it was reversed); supplements and carry-overs are no purchases."""
-    bought, reversed_ = transactions.alias("limit_bought"), transactions.alias("limit_reversed")
+    the purchase, whenever it was reversed), and of a refund voided in its turn (its gas stayed
+    on the card: bought again); supplements and carry-overs are no purchases."""
+    bought = transactions.alias("limit_bought")
+    reversed_ = transactions.alias("limit_reversed")
+    original = transactions.alias("limit_original")  # what a voided refund had reversed
     purchase = bought.c.kind == TransactionKind.PURCHASE
     # no IN (...): an expanding parameter would re-render the whole sale read every time
     reversal = (bought.c.kind == TransactionKind.REFUND) | (bought.c.kind == TransactionKind.VOID)
-    purchased_on = case((purchase, bought.c.business_date), else_=reversed_.c.business_date)
+    voided_refund = (
+        (bought.c.kind == TransactionKind.VOID)
+        & (reversed_.c.kind == TransactionKind.REFUND)
+        & (original.c.kind == TransactionKind.PURCHASE)
+    )
+    purchased_on = case(
+        (purchase, bought.c.business_date),
+        (reversed_.c.kind == TransactionKind.PURCHASE, reversed_.c.business_date),
+        else_=original.c.business_date,
+    )
     return (
         select(func.coalesce(func.sum(bought.c.volume), 0))
-        .select_from(bought.outerjoin(reversed_, reversed_.c.id == bought.c.reverses_id))
+        .select_from(
+            bought.outerjoin(reversed_, reversed_.c.id == bought.c.reverses_id).outerjoin(
+                original, original.c.id == reversed_.c.reverses_id
+            )
+        )
         .where(
             bought.c.account_id == accounts.c.id,
-            purchase | (reversal & (reversed_.c.kind == TransactionKind.PURCHASE)),
+            purchase | (reversal & (reversed_.c.kind == TransactionKind.PURCHASE)) | voided_refund,
             purchased_on >= _window_start(dialect),
         )
         .scalar_subquery()
