@@ -496,19 +496,18 @@ def test_receipts_print_the_remainder_the_replacement_figures_and_overrides(hall
         assert any(t.startswith(label) and t.endswith(value) for t in lines), (label, lines)
 
 
-def _returned_tool_card(hall, opened, kind, cumulative):  # type: ignore[no-untyped-def]
+def _returned_tool_card(hall, opened, kind, cumulative, serial="T000000001"):  # type: ignore[no-untyped-def]
     """A tool card made for the account's meter and brought back (the tool-card helper's
     rows, inserted directly)."""
-    import datetime as dt
     import uuid
 
     from db.models import ToolCard, ToolCardReturn
 
-    now = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    now = hall.clock()  # brought back now: after the account's business so far
     with hall.ctx.unit_of_work() as s:
         card = ToolCard(
             request_id=uuid.uuid4(),
-            serial="T000000001",
+            serial=serial,
             maker="xfa",
             kind=kind,
             meter_no=opened.meter_no,
@@ -534,21 +533,38 @@ def _returned_tool_card(hall, opened, kind, cumulative):  # type: ignore[no-unty
         return back.id
 
 
-def test_a_returned_transfer_card_gives_the_final_reading(hall):
+def test_a_returned_transfer_card_is_recorded_beside_the_typed_reading(hall):
     opened = open_customer(hall)
     buy(hall, opened.card_serial, volume=m3(100))
     return_id = _returned_tool_card(hall, opened, "transfer", m3(65))
-    # no reading typed: initial 0 + the meter's cumulative use 65 = 65; carry-over 100 − 65
-    done = _replace(hall, opened.account_no, None, tool_card_return_id=return_id)
+    with refused(InvalidInput, "请输入旧表止码"):  # the card's cumulative use is no reading
+        _replace(hall, opened.account_no, None, tool_card_return_id=return_id)
+    # typed 65: used 65 of 100 bought, carry-over 35, as the card moved 35 out of the meter
+    done = _replace(hall, opened.account_no, m3(65), tool_card_return_id=return_id)
     assert (done.figures.final_reading, done.figures.carry_over_volume) == (m3(65), m3(35))
+    assert done.figures.moved_out_volume == m3(35)
     with hall.ctx.unit_of_work() as s:
         assert s.scalar(select(MeterReplacement.tool_card_return_id)) == return_id
 
 
-def test_a_valve_card_brings_nothing_back_for_a_replacement(hall):
+def test_the_newest_transfer_card_of_the_meter_feeds_the_replacement_unnamed(hall):
     opened = open_customer(hall)
-    return_id = _returned_tool_card(hall, opened, "valve_open", m3(1))
-    with refused(RuleViolation, "请使用转移卡或检查卡"):
-        _replace(hall, opened.account_no, None, tool_card_return_id=return_id)
-    with refused(InvalidInput, "请输入旧表止码"):
-        _replace(hall, opened.account_no, None)
+    buy(hall, opened.card_serial, volume=m3(100))
+    return_id = _returned_tool_card(hall, opened, "transfer", m3(65))
+    quote = replacement_quote(hall.ctx, hall.clerk, opened.account_no, m3(65), False)
+    assert (quote.moved_out_volume, quote.transfer_return_id) == (m3(35), return_id)
+    done = _replace(hall, opened.account_no, m3(65))
+    assert done.figures.transfer_return_id == return_id
+
+
+def test_a_check_or_valve_card_or_a_stale_transfer_card_cannot_settle_a_replacement(hall):
+    opened = open_customer(hall)
+    for kind in ("valve_open", "check"):
+        return_id = _returned_tool_card(hall, opened, kind, m3(1), serial=f"T-{kind}")
+        with refused(RuleViolation, "不能用于换表结算，请使用转移卡"):
+            _replace(hall, opened.account_no, m3(1), tool_card_return_id=return_id)
+    stale = _returned_tool_card(hall, opened, "transfer", m3(1), serial="T-stale")
+    hall.clock.advance(hours=1)
+    buy(hall, opened.card_serial, volume=m3(10))  # business after the card came back
+    with refused(RuleViolation, "请重新制作转移卡"):
+        _replace(hall, opened.account_no, m3(1), tool_card_return_id=stale)

@@ -19,7 +19,7 @@ import dataclasses
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -110,6 +110,10 @@ class ReplacementFigures:
     meter_fee_fen: int
     card_fee_fen: int
     customer_kind: str
+    # the gas a transfer card moved out of the old meter (beside the carry-over, for the clerk
+    # to compare: the carry-over is also what is still on the customer's card)
+    moved_out_volume: int | None = None
+    transfer_return_id: int | None = None  # that card's return (tool_card_returns.id)
 
     @property
     def fees_fen(self) -> int:
@@ -133,17 +137,20 @@ def _fees(session: Session, policy: HallPolicy, at_fault: bool) -> tuple[int, in
     return fee.amount_fen, policy.card_fee_fen
 
 
-def _tool_card_return(session: Session, return_id: int | None, meter_no: str):  # type: ignore[no-untyped-def]
-    """The returned transfer card (转移卡) whose figures feed the replacement, checked."""
+def _tool_card_return(session: Session, account: Account, return_id: int | None):  # type: ignore[no-untyped-def]
+    """The returned transfer card (转移卡) that moved the old meter's gas out, checked: used on
+    this meter and brought back after the account's last business (a check card's figures are
+    a snapshot of some earlier day, never a replacement's)."""
     if return_id is None:
         return None
+    meter_no = account.meter.meter_no
     row = session.get(ToolCardReturn, return_id)
     if row is None:
         raise NotFound("没有这张工具卡的回收记录", f"tool card return {return_id}")
     card = session.get(ToolCard, row.tool_card_id)
-    if card.kind not in (ToolCardKind.TRANSFER, ToolCardKind.CHECK):
+    if card.kind != ToolCardKind.TRANSFER:
         raise RuleViolation(
-            f"{ToolCardKind.label_of(card.kind)}没有带回表内数据，请使用转移卡或检查卡",
+            f"{ToolCardKind.label_of(card.kind)}不能用于换表结算，请使用转移卡",
             f"tool card {card.id} is a {card.kind}",
         )
     if not row.used:
@@ -153,17 +160,41 @@ def _tool_card_return(session: Session, return_id: int | None, meter_no: str):  
             f"该工具卡读取的是表 {row.meter_no}，不是本户的表 {meter_no}",
             f"return {return_id}: meter {row.meter_no} != {meter_no}",
         )
+    last = session.scalar(
+        select(func.max(transactions.c.created_at)).where(transactions.c.account_id == account.id)
+    )
+    if last is not None and row.returned_at < last:
+        raise RuleViolation(
+            "该转移卡交回后本户又办理过业务，请重新制作转移卡", f"return {return_id} before {last}"
+        )
     return row
 
 
-def _final_reading(account: Account, reading: int | None, tool_return) -> int:  # type: ignore[no-untyped-def]
-    """The final reading typed, or from a transfer card: initial reading + the meter's
-    cumulative use it brought back."""
-    if reading is not None:
-        return reading
-    if tool_return is not None and tool_return.cumulative_volume is not None:
-        return account.meter.initial_reading + tool_return.cumulative_volume
-    raise InvalidInput("请输入旧表止码（表读数）", "final reading missing", field="final_reading")
+def _latest_transfer(session: Session, account: Account) -> int | None:
+    """The newest transfer card brought back used from the account's meter, if any: it feeds
+    the replacement without the clerk naming it (still checked by ``_tool_card_return``)."""
+    return session.scalar(
+        select(ToolCardReturn.id)
+        .join(ToolCard, ToolCard.id == ToolCardReturn.tool_card_id)
+        .where(
+            ToolCard.kind == ToolCardKind.TRANSFER.value,
+            ToolCard.meter_no == account.meter.meter_no,
+            ToolCardReturn.used.is_(True),
+        )
+        .order_by(ToolCardReturn.id.desc())
+        .limit(1)
+    )
+
+
+def _final_reading(reading: int | None) -> int:
+    """The final reading the technician took on site: always typed (a meter's cumulative use
+    on a tool card counts from whenever its module started, not from this account's initial
+    reading)."""
+    if reading is None:
+        raise InvalidInput(
+            "请输入旧表止码（表读数）", "final reading missing", field="final_reading"
+        )
+    return reading
 
 
 def _figures(
@@ -178,11 +209,16 @@ def _figures(
     if meter is None:
         raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")
     policy = load_policy(session)
-    tool_return = _tool_card_return(session, tool_card_return_id, meter.meter_no)
+    if tool_card_return_id is None:
+        newest = _latest_transfer(session, account)
+        try:  # one that came back before later business is stale: not this replacement's
+            tool_return = _tool_card_return(session, account, newest)
+        except RuleViolation:
+            tool_return = None
+    else:
+        tool_return = _tool_card_return(session, account, tool_card_return_id)
     with field_of("final_reading"):
-        reading = check_site_reading(
-            session, ctx, account, _final_reading(account, final_reading, tool_return), policy
-        )
+        reading = check_site_reading(session, ctx, account, _final_reading(final_reading), policy)
     used = reading - meter.initial_reading
     bought = meter_credit(session, account.id)
     carry, over = max(0, bought - used), max(0, used - bought)
@@ -204,6 +240,8 @@ def _figures(
         meter_fee_fen=meter_fee,
         card_fee_fen=card_fee,
         customer_kind=account.customer.kind,
+        moved_out_volume=tool_return.remaining_volume if tool_return is not None else None,
+        transfer_return_id=tool_return.id if tool_return is not None else None,
     )
 
 
@@ -232,7 +270,7 @@ class ReplaceMeterRequest:
 
     request_id: uuid.UUID
     account_no: AccountNo
-    final_reading: int | None  # None: from the transfer card's return
+    final_reading: int | None  # taken on site (required; None is refused in Chinese)
     technician: PersonName
     new_meter_no: MeterNo
     new_card_serial: CardSerial  # the new meter's card (the blank card in the reader)
@@ -271,6 +309,9 @@ def _result_of(session: Session, row, txn: SaleResult, overdrawn) -> MeterReplac
     old = session.get(Meter, row.old_meter_id)
     new = session.get(Meter, row.new_meter_id)
     segments = stored_segments(session, overdrawn.transaction_id) if overdrawn else []
+    moved = (
+        session.get(ToolCardReturn, row.tool_card_return_id) if row.tool_card_return_id else None
+    )
     figures = ReplacementFigures(
         old_meter_no=old.meter_no,
         old_initial_reading=row.old_initial_reading,
@@ -284,6 +325,8 @@ def _result_of(session: Session, row, txn: SaleResult, overdrawn) -> MeterReplac
         meter_fee_fen=_fee_part(txn.reason, "表费"),
         card_fee_fen=_fee_part(txn.reason, "卡费"),
         customer_kind=session.get(Account, row.account_id).customer.kind,
+        moved_out_volume=moved.remaining_volume if moved is not None else None,
+        transfer_return_id=row.tool_card_return_id,
     )
     card = session.get(Card, row.new_card_id) if row.new_card_id else None
     return MeterReplaced(
@@ -489,7 +532,7 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
             carry_over_volume=figures.carry_over_volume,
             overdrawn_volume=figures.overdrawn_volume,
             customer_at_fault=bool(req.customer_at_fault),
-            tool_card_return_id=req.tool_card_return_id,
+            tool_card_return_id=figures.transfer_return_id,
             created_at=now,
         )
         session.add(row)

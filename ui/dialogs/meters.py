@@ -156,6 +156,12 @@ class MeterReplacementDialog(_KeyboardForm):
                 format_money(f.amount_fen),
             ),
         ]
+        if f.moved_out_volume is not None:
+            lines.append(
+                self.tr("转移卡带出表内余气 {0} 立方米（请与换表补气核对）").format(
+                    format_volume(f.moved_out_volume)
+                )
+            )
         if f.customer_kind == CustomerKind.COMMERCIAL:
             lines.append(self.tr("工商业户"))
         return "\n".join(lines)
