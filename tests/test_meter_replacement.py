@@ -299,10 +299,15 @@ def test_reversal_before_any_write_restores_the_old_meter_and_tier_usage(hall):
     # overdrawn 20 m³ = 54.40 (see the tier test), fees 150.00 + 20.00: 224.40 paid
     done = _replace(hall, opened.account_no, m3(360), customer_at_fault=True)
     assert done.figures.amount_fen == 5440 + 17000
+    with refused(PermissionDenied, "班长"):  # cash goes back: never the clerk alone
+        reverse_meter_replacement(
+            hall.ctx, hall.clerk, ReverseReplacementRequest(rid(), opened.account_no, "表号录错")
+        )
+    leader = (ApprovalInput(hall.users["zhoujie"], "核实录错", PASSWORD),)
     back = reverse_meter_replacement(
         hall.ctx,
         hall.clerk,
-        ReverseReplacementRequest(rid(), opened.account_no, "表号录错"),
+        ReverseReplacementRequest(rid(), opened.account_no, "表号录错", leader),
     )
     assert (back.reversal.kind, back.reversal.amount_fen) == (TransactionKind.REVERSAL, -17000)
     assert back.overdrawn_reversal.amount_fen == -5440

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import RuleViolation
+from app.counter import ApprovalEntry
+from app.errors import PermissionDenied, RuleViolation
 from app.services.printing import receipt_data
 from app.services.queries import account_view
-from tests.support import m3
+from tests.support import PASSWORD, m3
 from tests.test_ui_accounts import enter, kinds, reader_noticed, sell, show, wait_outcome
 from tests.ui_support import issue_card
+
+LEADER = (ApprovalEntry("zhoujie", PASSWORD, "录错表号，核实"),)
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -81,7 +84,7 @@ def test_the_counter_reverses_a_replacement_and_pays_the_overdrawn_gas_back(coun
     training = counter.devices.training
     reader_noticed(counter)
     sell(counter, m3(10))  # 10 × 2.61 = 26.10
-    training.remove()
+    old_card = training.remove()
     training.insert_blank_card()
     reader_noticed(counter)
     # final reading 12: used 12, bought 10 → 2 m³ overdrawn × 2.61 = 5.22, no carry-over
@@ -95,7 +98,19 @@ def test_the_counter_reverses_a_replacement_and_pays_the_overdrawn_gas_back(coun
     assert done.summary.due_fen == 522
     assert done.receipt is not None  # the overdrawn sale's receipt printed at once
     assert done.transaction_id == done.result.replaced.replacement.transaction_id
-    back = counter.reverse_meter_replacement(counter.new_request(), opened.account_no, "录错表号")
+    # the cash goes back: a team leader approves, and the old card must be in the reader
+    with pytest.raises(RuleViolation) as refused:
+        counter.reverse_meter_replacement(counter.new_request(), opened.account_no, "录错表号")
+    assert f"请将原卡（卡号 {opened.card_serial}）放入读卡器" in refused.value.user_message
+    training.remove()
+    training.insert(old_card)
+    reader_noticed(counter)
+    with pytest.raises(PermissionDenied) as refused:
+        counter.reverse_meter_replacement(counter.new_request(), opened.account_no, "录错表号")
+    assert "班长" in refused.value.user_message
+    back = counter.reverse_meter_replacement(
+        counter.new_request(), opened.account_no, "录错表号", LEADER
+    )
     assert back.cash_back_fen == 522
     assert kinds(hall.ctx)[-2:] == ["reversal", "reversal"]
     view = account_view(hall.ctx, hall.clerk, opened.account_no)
@@ -107,7 +122,7 @@ def test_the_counter_reverses_a_replacement_and_pays_the_overdrawn_gas_back(coun
 
 def test_the_reversal_by_receipt_number_finds_a_meter_replacement(counter, hall):
     """撤销业务 typed with the replacement's receipt: the quote pays back the overdrawn gas
-    (no fees: not the customer's fault), no approver for no carry-over; the counter reverses it
+    (no fees: not the customer's fault), a team leader approves; the counter reverses it
     as 撤销换表 does."""
     from app.counter import ReplaceMeterRequest
 
@@ -115,7 +130,7 @@ def test_the_reversal_by_receipt_number_finds_a_meter_replacement(counter, hall)
     training = counter.devices.training
     reader_noticed(counter)
     sell(counter, m3(10))
-    training.remove()
+    old_card = training.remove()
     training.insert_blank_card()
     reader_noticed(counter)
     request = ReplaceMeterRequest(
@@ -124,9 +139,14 @@ def test_the_reversal_by_receipt_number_finds_a_meter_replacement(counter, hall)
     done = counter.replace_meter(request)
     receipt_no = done.result.replaced.replacement.receipt_no
     quote = counter.reversal_quote(receipt_no)
-    assert (quote.kind, quote.amount_fen, quote.approvals.labels) == ("meter_replacement", 522, ())
+    # no carry-over needs nobody by volume; the reversal pays cash back: a team leader
+    assert (quote.kind, quote.amount_fen) == ("meter_replacement", 522)
+    assert quote.approvals.labels == ("部门经理/班长",) and quote.approvals.reasons_required
     assert quote.old_card_serial is None and not quote.old_card_restorable
-    back = counter.reverse(counter.new_request(), receipt_no, "录错表号", ())
+    training.remove()
+    training.insert(old_card)
+    reader_noticed(counter)
+    back = counter.reverse(counter.new_request(), receipt_no, "录错表号", LEADER)
     assert back.result.kind == "reversal" and back.cash_back_fen == 522
     assert kinds(hall.ctx)[-2:] == ["reversal", "reversal"]
     view = account_view(hall.ctx, hall.clerk, opened.account_no)

@@ -591,6 +591,17 @@ class CounterSession:
 
     # ------------------------------------------------------------------ 撤销
 
+    def _require_in_reader(self, serial: str | None) -> None:
+        """The old card a reversal gives back its use must be here, in the reader."""
+        if self.devices.reader is None:
+            raise RuleViolation("没有读卡器，无法核对原卡", "no reader to check the old card")
+        held = self.cards.serial_in_reader()
+        if serial is None or held != serial:
+            raise RuleViolation(
+                f"请将原卡（卡号 {serial}）放入读卡器" if serial else "该户没有可恢复的原卡",
+                f"reader holds {held!r}, old card {serial!r}",
+            )
+
     def reversal_quote(self, receipt_no: str) -> ReversalQuote:
         """What reversing the operation of ``receipt_no`` would pay back and restore."""
         return reversal_quote(self.ctx, self.actor, receipt_no)
@@ -613,16 +624,7 @@ class CounterSession:
             done = self.reverse_meter_replacement(request_id, quote.account_no, reason, approvals)
             return dataclasses.replace(done, result=done.result.reversal)  # type: ignore[arg-type]
         if old_card_in_hand:
-            if self.devices.reader is None:
-                raise RuleViolation(
-                    "没有读卡器，无法核对原卡；只能退还工本费", "no reader to check the old card"
-                )
-            serial = self.cards.serial_in_reader()
-            if serial is None or serial != quote.old_card_serial:
-                raise RuleViolation(
-                    f"请将原卡（卡号 {quote.old_card_serial}）放入读卡器",
-                    f"reader holds {serial!r}, old card {quote.old_card_serial!r}",
-                )
+            self._require_in_reader(quote.old_card_serial)
         req = ReversalRequest(
             request_id,
             receipt_no,
@@ -719,8 +721,12 @@ class CounterSession:
         reason: str,
         approvals: tuple[ApprovalEntry, ...] = (),
     ) -> Outcome[ReplacementReversed]:
-        """撤销换表 in the shift it was made in, before anything was written for the new meter."""
+        """撤销换表 in the shift it was made in, before anything was written for the new meter;
+        the old card must be in the reader (it becomes the account's card again; a card
+        re-initialised for the new meter is gone, and so is the way back)."""
         self.require_shift()
+        cards = self.account(account_no).cards  # in issue order: the new meter's card last
+        self._require_in_reader(cards[-2].serial if len(cards) > 1 else None)
         req = ReverseReplacementRequest(request_id, account_no, reason, self.approvals(approvals))
         done = self.meters.reverse(self.actor, req)
         ids = done.transaction_ids

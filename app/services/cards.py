@@ -28,13 +28,10 @@ from app.services.sales import (
     sale_result,
     settle_payment,
 )
-from app.services.security import (
-    ApprovalInput,
-    check_approvals,
-)
+from app.services.security import TEAM_LEADER, ApprovalInput, check_approvals
 from app.services.shifts import check_cash_sale
 from app.services.unit_of_work import run_once
-from app.vocabulary import ReplacementReason, Role, TransactionKind
+from app.vocabulary import ReplacementReason, TransactionKind
 from db.models import Account, Card
 
 # reason code → (label recorded on the transaction, customer at fault: a fee is charged)
@@ -103,7 +100,7 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
                 session,
                 on_duty,
                 req.approvals,
-                (frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER}),),
+                TEAM_LEADER,
                 reasons_required=True,
                 what="免收补卡工本费",
             )

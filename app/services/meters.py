@@ -82,7 +82,7 @@ from app.services.sales import (
     step_purchase_count,
     stored_segments,
 )
-from app.services.security import ApprovalInput, check_volume_approvals
+from app.services.security import TEAM_LEADER, ApprovalInput, check_volume_approvals
 from app.services.shifts import check_cash_sale
 from app.services.unit_of_work import run_once
 from app.vocabulary import MeterStatus, ToolCardKind, TransactionKind
@@ -728,6 +728,7 @@ def reverse_meter_replacement(
             row.carry_over_volume,
             "撤销换表",
             meter_replacement=account.customer.kind,
+            at_least=TEAM_LEADER,  # cash goes back: never the clerk alone
         )
         text = f"撤销换表（凭证号 {txn.receipt_no}）：{reason}"
         if row.overdrawn_transaction_id:

@@ -27,17 +27,18 @@ from app.services.ledger import earlier_transaction
 from app.services.locks import lock_account, lock_shift, pending_write_of
 from app.services.meter_periods import current_replacement
 from app.services.sales import SaleResult, record_negation, sale_result
-from app.services.security import ApprovalInput, check_approvals, required_approvals
+from app.services.security import TEAM_LEADER, ApprovalInput, check_approvals, required_approvals
 from app.services.unit_of_work import run_once
-from app.vocabulary import Role, TransactionKind
+from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer
 from db.tables import transactions
 
 # the kinds the counter's 撤销 reverses: a card replacement here, a meter replacement in
 # ``app.services.meters`` (its overdrawn sale goes back with it)
 REVERSIBLE = (TransactionKind.CARD_REPLACEMENT, TransactionKind.METER_REPLACEMENT)
-# who approves a reversal: a team leader or above, each with a written reason
-APPROVERS = (frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER}),)
+# who approves a reversal: a team leader or above with a written reason (a meter
+# replacement's carry-over may need more: its own slots)
+APPROVERS = TEAM_LEADER
 
 _REVERSED = select(transactions.c.id).where(
     transactions.c.reverses_id == bindparam("original_id"),
@@ -155,6 +156,8 @@ def _meter_quote(session: Session, original: CounterTransaction) -> tuple[int, A
     slots, reasons = required_approvals(
         session, replacement.carry_over_volume, meter_replacement=kind
     )
+    if not slots:  # as meters.reverse_meter_replacement: a reversal always needs someone
+        slots, reasons = APPROVERS, True
     return amount, slots_of(slots, reasons)
 
 

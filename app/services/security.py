@@ -197,6 +197,10 @@ def check_approvals(
     )
 
 
+# one team leader (or a department manager) with a written reason: a fee waiver, a reversal
+TEAM_LEADER: Requirement = (frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER}),)
+
+
 def check_volume_approvals(
     session: Session,
     on_duty,
@@ -205,10 +209,16 @@ def check_volume_approvals(
     what: str,  # type: ignore[no-untyped-def]
     *,
     meter_replacement: str | None = None,
+    at_least: Requirement = (),
 ) -> tuple[Approved, ...]:
     """The approvals a refund/supplement (or, with ``meter_replacement``, a meter replacement's
-    carry-over) of ``volume`` needs, checked (``required_approvals``)."""
+    carry-over) of ``volume`` needs, checked (``required_approvals``); ``at_least``: who
+    approves when the volume needs nobody (a reversal always needs someone)."""
     required, reasons = required_approvals(session, volume, meter_replacement=meter_replacement)
+    if not required and at_least:
+        return check_approvals(
+            session, on_duty, approvals, at_least, reasons_required=True, what=what
+        )
     if not required:  # e.g. a small carry-over: nobody approves, whatever was typed
         return ()
     label = f"{what}{format_volume(abs(volume))}立方米"
