@@ -28,7 +28,7 @@ from app.devices.meter import (
 from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
 from app.domain.toolcards import STATUS_TAMPER
-from app.errors import GasDeskError, InvalidInput, NotFound, SystemFault
+from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation, SystemFault
 from app.vocabulary import ToolCardKind
 from db.models import ToolCard, ToolCardReturn
 from tests.card_support import KEY, opening_request
@@ -56,6 +56,24 @@ def make(hall, station, kind, meter_no, request_id=None, **extra):  # type: igno
     )
     station.remove()
     return made, chip
+
+
+def stock_meter(hall, meter_no: str = "STOCK00001") -> str:  # type: ignore[no-untyped-def]
+    """A meter in the hall's stock: known, serving no account."""
+    from db.models import Meter
+
+    with hall.ctx.unit_of_work() as session:
+        session.add(Meter(meter_no=meter_no, model="G2.5", initial_reading=0))
+        session.commit()
+    return meter_no
+
+
+@CARD_FLOWS
+def test_a_clear_card_is_refused_for_a_meter_in_use(hall, station):
+    opened = open_account(hall, station)
+    with refused(RuleViolation, "正在使用，不能制作清零卡"):
+        make(hall, station, ToolCardKind.CLEAR, opened.meter_no)
+    assert rows(hall) == (0, [])
 
 
 def read_back(hall, station, chip):  # type: ignore[no-untyped-def]
@@ -91,15 +109,18 @@ KINDS = [
 @pytest.mark.parametrize(("kind", "before", "after", "brought"), KINDS, ids=[k[0] for k in KINDS])
 def test_each_kind_through_the_meter_and_back(hall, station, kind, before, after, brought):
     opened = open_account(hall, station)
-    meter = GasMeterSimulator(opened.meter_no, KEY, remaining=before[0], cumulative=before[1])
+    meter_no, account_no = opened.meter_no, opened.account_no
+    if kind is ToolCardKind.CLEAR:  # only a meter that serves nobody is cleared
+        meter_no, account_no = stock_meter(hall), None
+    meter = GasMeterSimulator(meter_no, KEY, remaining=before[0], cumulative=before[1])
     meter.status, meter.loaded_count = before[2], before[3]
 
     request_id = uuid.uuid4()
-    made, chip = make(hall, station, kind, opened.meter_no, request_id)
+    made, chip = make(hall, station, kind, meter_no, request_id)
     assert made.written and made.issued.outstanding
     assert made.issued.serial == tool_serial(request_id) == chip.memory[0x0A:0x16].decode()
-    assert (made.issued.kind, made.issued.meter_no) == (kind, opened.meter_no)
-    assert (made.issued.account_no, made.issued.technician) == (opened.account_no, "王师傅")
+    assert (made.issued.kind, made.issued.meter_no) == (kind, meter_no)
+    assert (made.issued.account_no, made.issued.technician) == (account_no, "王师傅")
     assert chip.psc == KEY.psc(made.issued.serial) and chip.protected(0) and chip.protected(31)
 
     result = meter.insert(chip)
@@ -116,10 +137,10 @@ def test_each_kind_through_the_meter_and_back(hall, station, kind, before, after
     issued, returned = rows(hall)
     assert issued == 1 and len(returned) == 1
     row = returned[0]
-    assert (row.used, row.meter_no) == (True, opened.meter_no)
+    assert (row.used, row.meter_no) == (True, meter_no)
     assert (row.remaining_volume, row.cumulative_volume, row.meter_status) == brought[:3]
     assert json.loads(row.state) == {
-        "meter_no": opened.meter_no,
+        "meter_no": meter_no,
         "remaining_volume": brought[0],
         "cumulative_volume": brought[1],
         "meter_status": brought[2],

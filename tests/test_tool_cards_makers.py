@@ -16,7 +16,7 @@ from app.counter.tools import ToolCardOperations
 from app.devices.cardreader import NotSupportedByCard
 from app.devices.makers.meter import InterfaceMeterSimulator, MeterOutcome
 from app.domain import cardformat
-from app.errors import GasDeskError
+from app.errors import GasDeskError, RuleViolation
 from app.vocabulary import ToolCardKind
 from db.models import ToolCard, ToolCardReturn
 from tests.card_support import opening_request
@@ -79,7 +79,6 @@ def test_the_interface_cannot_make_a_tool_card_and_nothing_is_written(hall, stat
         # the meter holds 33.00 m³ and has used 12.00 m³ over 1 purchase
         ("check", ToolCardKind.CHECK, 3300, 3300),
         ("transfer", ToolCardKind.TRANSFER, 0, 3300),  # the 33.00 m³ moved out
-        ("clear", ToolCardKind.CLEAR, 0, 0),
     ],
 )
 def test_a_makers_tool_card_is_recorded_taken_by_the_meter_and_returned(
@@ -119,9 +118,20 @@ def test_a_makers_tool_card_is_recorded_taken_by_the_meter_and_returned(
             "remaining_volume": brought,
             "cumulative_volume": 1200,
             "meter_status": None,
-            "loaded_count": 0 if tool == "clear" else 1,
+            "loaded_count": 1,
             "kh": "TK0001",
         }
+
+
+def test_a_makers_clear_card_for_a_meter_in_use_is_not_recorded(hall, station):
+    """A clear card would wipe the gas paid for on a meter in use: not issued for it."""
+    opened_on_xfa(hall, station)
+    station.remove()
+    station.double.insert_tool("A", "clear", key="FACTORY-A", kh="TK0003")
+    with refused(RuleViolation, "正在使用，不能制作清零卡"):
+        make(hall, station, ToolCardKind.CLEAR)
+    with hall.ctx.reading() as session:
+        assert session.scalar(select(func.count()).select_from(ToolCard)) == 0
 
 
 def test_a_makers_tool_card_of_another_kind_is_refused(hall, station):

@@ -160,13 +160,34 @@ def _meter_account(session: Session, meter_no: str, *, lock: bool) -> tuple[Mete
 
 def _checked(
     session: Session, req: IssueToolCardRequest, *, lock: bool
-) -> tuple[ToolCardKind, dict[str, int], Account]:
+) -> tuple[ToolCardKind, dict[str, int], Account | None]:
     kind = _kind(req.kind)
     if kind is ToolCardKind.OTHER:
         raise InvalidInput("请选择具体的工具卡类型", "kind other", field="kind")
     parameters = _parameters(kind, req.parameters)
+    if kind is ToolCardKind.CLEAR:
+        return kind, parameters, _clearable(session, req.meter_no, lock=lock)
     _meter, account = _meter_account(session, req.meter_no, lock=lock)
     return kind, parameters, account
+
+
+def _clearable(session: Session, meter_no: str, *, lock: bool) -> None:
+    """A clear card (清零卡) resets a meter's gas and purchase count: only for a meter that
+    serves nobody (in stock, or its account closed); a meter in use would lose the gas paid
+    for on it and refuse the account's next card."""
+    meter = (
+        lock_meter(session, meter_no)
+        if lock
+        else session.scalar(select(Meter).where(Meter.meter_no == meter_no))
+    )
+    if meter is None:
+        raise NotFound(f"表号 {meter_no} 不存在，请核对表号", f"meter {meter_no!r} unknown")
+    if meter.account_id is not None:
+        raise RuleViolation(
+            f"表号 {meter_no} 正在使用，不能制作清零卡（清零会抹去表内余气和购气次数），"
+            "请先换表或销户",
+            f"meter {meter_no} serves account {meter.account_id}",
+        )
 
 
 def _outstanding_id(session: Session, maker: str, serial: str) -> int | None:
@@ -182,13 +203,14 @@ def _outstanding_id(session: Session, maker: str, serial: str) -> int | None:
 
 
 @service
-def check_tool_card(ctx: Context, actor: Actor, req: IssueToolCardRequest) -> str:
+def check_tool_card(ctx: Context, actor: Actor, req: IssueToolCardRequest) -> str | None:
     """Before the card is written: the kind, the parameters, the technician, the reason and the
-    meter (known, in use) are right; the account number the meter serves."""
+    meter (known; in use, or serving nobody for a clear card) are right; the account number
+    the meter serves (None: a clear card for a meter in stock)."""
     with ctx.reading() as session:
         resolve_actor(session, actor, OPERATION)
         _kind_, _parameters_, account = _checked(session, req, lock=False)
-        return account.account_no
+        return account.account_no if account is not None else None
 
 
 # ---------------------------------------------------------------- issue and return
@@ -212,7 +234,7 @@ def issue_tool_card(ctx: Context, actor: Actor, req: IssueToolCardRequest) -> To
             maker=req.maker,
             kind=kind.value,
             meter_no=req.meter_no,
-            account_id=account.id,
+            account_id=account.id if account is not None else None,
             technician=req.technician,
             reason=req.reason,
             parameters=json.dumps(parameters, sort_keys=True) if parameters else None,
@@ -232,7 +254,7 @@ def issue_tool_card(ctx: Context, actor: Actor, req: IssueToolCardRequest) -> To
                 "maker": req.maker,
                 "kind": kind.value,
                 "meter_no": req.meter_no,
-                "account_no": account.account_no,
+                "account_no": account.account_no if account is not None else None,
                 "technician": req.technician,
             },
         )
