@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.limits import ClassLimits, LimitBand, OverrideNeeded
-from app.errors import InvalidInput, PermissionDenied
+from app.errors import InvalidInput, PermissionDenied, RuleViolation
 from app.services.credentials import Credential
 from app.services.inspections import InspectionEntry, record_inspection
 from app.services.limits import (
@@ -321,6 +321,32 @@ def test_a_hazard_or_a_refusal_blocks_sales(hall, result, label):
         buy(hall, account.card_serial, volume=m3(10))
     assert error.value.details["kinds"] == (OverrideKind.SAFETY_HOLD,)
     assert row_counts(hall.ctx) == before
+
+
+def test_a_hold_stops_supplements_and_carry_over_writes_until_cleared(hall):
+    """Gas onto a held account's card without a sale is refused too, and flows again once a
+    passed inspection clears the hold."""
+    from app.services.meters import CarryOverRequest, write_carry_over
+    from tests.test_meter_replacement import _replace
+
+    account = open_customer(hall)
+    buy(hall, account.card_serial, volume=m3(30))
+    done = _replace(hall, account.account_no, m3(10))  # 20 m³ carried over to the new meter
+    inspect(hall, account.account_no, dt.date(2026, 3, 1), InspectionResult.HAZARD)
+    approvals = (ApprovalInput(hall.users["admin"], "同意", PASSWORD),)
+    supplement_request = SupplementRequest(
+        rid(), done.new_card_serial, m3(5), "表具故障补气", approvals
+    )
+    carry = CarryOverRequest(rid(), done.new_card_serial, m3(5))
+    before = row_counts(hall.ctx)
+    with refused(RuleViolation, "须整改并安检合格后方可写卡"):
+        supplement(hall.ctx, hall.clerk, supplement_request)
+    with refused(RuleViolation, "须整改并安检合格后方可写卡"):
+        write_carry_over(hall.ctx, hall.clerk, carry)
+    assert row_counts(hall.ctx) == before
+    inspect(hall, account.account_no, dt.date(2026, 3, 2), InspectionResult.PASSED)
+    assert write_carry_over(hall.ctx, hall.clerk, carry).volume == m3(5)
+    assert supplement(hall.ctx, hall.clerk, supplement_request).volume == m3(5)
 
 
 def test_nobody_home_neither_blocks_nor_clears(hall):

@@ -37,7 +37,7 @@ from app.domain.limits import (
     limit_in_force,
     window_start,
 )
-from app.errors import InvalidInput
+from app.errors import InvalidInput, RuleViolation
 from app.policy import (
     PURCHASE_LIMITS,
     HallPolicy,
@@ -336,6 +336,18 @@ def limits_in(session: Session, ctx: Context, account_id: int) -> AccountLimits:
         limit_of(read, read.kind, policy, today),
         inspection_of(read, ctx, policy, today),
     )
+
+
+def require_no_hold(session: Session, ctx: Context, account_id: int) -> None:
+    """Gas put on the card without a sale (补气, 换表补气) stops too while a safety hold
+    stands: a hazard or a refused inspection is cleared by a passed one first."""
+    inspection = limits_in(session, ctx, account_id).inspection
+    if inspection.hold is not None:
+        on = inspection.last_on.isoformat() if inspection.last_on else ""
+        raise RuleViolation(
+            f"该户安检结果为“{inspection.hold.label}”（{on}），须整改并安检合格后方可写卡",
+            f"account {account_id} held: {inspection.hold}",
+        )
 
 
 @service

@@ -53,6 +53,7 @@ from app.services.boundary import (
     service,
 )
 from app.services.ledger import earlier_transaction, record_card_write, record_transaction
+from app.services.limits import require_no_hold
 from app.services.locks import (
     account_by_no,
     card_for_sale,
@@ -593,6 +594,7 @@ def write_carry_over(ctx: Context, actor: Actor, req: CarryOverRequest) -> SaleR
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
+        require_no_hold(session, ctx, card.account_id)
         check_card_reading(card, req.card)
         remaining = carry_over_remaining(session, card.account_id)
         if remaining <= 0:

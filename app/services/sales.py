@@ -55,6 +55,7 @@ from app.services.limits import (
     limit_columns,
     limit_of,
     record_overrides,
+    require_no_hold,
 )
 from app.services.locks import (
     CARD_ACCOUNT_COLUMNS,
@@ -743,6 +744,7 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
         require_active(card.account_status, card.account_no)
+        require_no_hold(session, ctx, card.account_id)
         check_card_reading(card, req.card)
         approvals = check_volume_approvals(session, on_duty, req.approvals, req.volume, "补气")
         count = step_purchase_count(session, card.account_id, +1)
