@@ -103,6 +103,29 @@ def test_a_bad_row_refuses_the_whole_sheet(hall, two, tmp_path, kind, bad, messa
     assert row_counts(hall.ctx) == before
 
 
+def test_a_sheet_with_numeric_account_numbers_and_unpadded_dates_is_read(hall, two, tmp_path):
+    """What a spreadsheet makes of a sheet: 户号 typed as a number (its leading 0 gone), dates
+    as 2026/3/1, 2026.2.28, 20260227 and a real date cell."""
+    a, b = two
+    assert a.account_no.startswith("0")
+    rows = [
+        [int(a.account_no), "2026/3/1", "合格", "孙安全", ""],
+        [int(b.account_no), "2026.2.28", "存在隐患", "孙安全", ""],
+        [int(b.account_no), 20260227, "合格", "孙安全", ""],
+        [a.account_no, dt.datetime(2026, 2, 26), "合格", "孙安全", ""],
+    ]
+    path = write_xlsx(tmp_path / "安检.xlsx", rows)
+    assert import_inspections(hall.ctx, hall.clerk, path).added == 4
+    stored = inspections_of(hall)
+    assert [s.inspected_on for s in stored] == [
+        dt.date(2026, 3, 1),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 2, 27),
+        dt.date(2026, 2, 26),
+    ]
+    assert account_limits(hall.ctx, hall.clerk, b.account_no).inspection.hold == "hazard"
+
+
 def test_a_gbk_csv_and_blank_rows_are_read(hall, two, tmp_path):
     a, b = two
     rows = [sheet_rows(a, b)[0], ["", "", "", "", ""], sheet_rows(a, b)[1]]

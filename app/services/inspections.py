@@ -179,12 +179,8 @@ def _parse_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = str(value or "").strip().replace("/", "-").replace(".", "-")
-    try:
-        return (
-            dt.date.fromisoformat(text)
-            if "-" in text
-            else dt.datetime.strptime(text, "%Y%m%d").date()
-        )
+    try:  # 2026-03-01, 2026-3-1, 2026/3/1, 2026.3.1 or 20260301
+        return dt.datetime.strptime(text, "%Y-%m-%d" if "-" in text else "%Y%m%d").date()
     except ValueError:
         raise InvalidInput("安检日期格式不正确（应为 2026-03-01）", f"bad date {value!r}") from None
 
@@ -279,6 +275,13 @@ def import_inspections(
                 accounts.c.account_no.in_(chunk)
             )
             ids.update(dict(conn.execute(found).all()))
+        # a sheet that stored 户号 as a number lost its leading zeros (0200000001 → 200000001)
+        bare = {no.lstrip("0"): no for no in wanted if no not in ids and no.isdigit()}
+        for start in range(0, len(bare), CHUNK):
+            chunk = sorted(bare)[start : start + CHUNK]
+            unpadded = func.ltrim(accounts.c.account_no, "0")
+            found = select(unpadded, accounts.c.id).where(unpadded.in_(chunk))
+            ids.update({bare[key]: account_id for key, account_id in conn.execute(found).all()})
         for number, entry in entries:
             if entry.account_no not in ids:
                 raise _at_row(number, NotFound("户号不存在", f"account {entry.account_no}"))
