@@ -46,6 +46,7 @@ from tests.support import (
     password_hash,
     refused,
     rid,
+    row_counts,
     terminals,
 )
 
@@ -573,3 +574,15 @@ def test_a_check_or_valve_card_or_a_stale_transfer_card_cannot_settle_a_replacem
     buy(hall, opened.card_serial, volume=m3(10))  # business after the card came back
     with refused(RuleViolation, "请重新制作转移卡"):
         _replace(hall, opened.account_no, m3(1), tool_card_return_id=stale)
+
+
+def test_a_first_instalment_above_the_carry_over_is_refused_before_anything_is_recorded(hall):
+    opened = open_customer(hall)
+    buy(hall, opened.card_serial, volume=m3(30))
+    before = row_counts(hall.ctx)
+    # final reading 10 of 30 bought: 20 m³ carried over, 21 asked for with the new card
+    with refused(InvalidInput, "本次写入补气量不能超过换表补气量20立方米"):
+        _replace(hall, opened.account_no, m3(10), first_instalment=m3(21))
+    assert row_counts(hall.ctx) == before
+    done = _replace(hall, opened.account_no, m3(10), first_instalment=m3(20))
+    assert done.figures.carry_over_volume == m3(20)

@@ -97,7 +97,9 @@ class MeterOperations:
         with self.cards.reader.lock:
             maker, formats = self._card_to_issue(actor, req, reuse_card)
             replaced = replace_meter(
-                self.ctx, actor, dataclasses.replace(req, new_card_maker=maker)
+                self.ctx,
+                actor,
+                dataclasses.replace(req, new_card_maker=maker, first_instalment=carry_over_now),
             )
             if formats:  # the old card is retired now: it may be formatted
                 self.cards.format_card(actor)

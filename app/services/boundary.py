@@ -266,6 +266,7 @@ def _label_of(name: str, meta: Sequence[object]) -> str:
 # Chinese names of fields that carry no rule of their own (the clerk reads these in messages).
 FIELD_LABELS = {
     "rated_flow": "额定流量",
+    "first_instalment": "本次写入补气量",
     "entry": "安检结果",
     "inspected_on": "安检日期",
     "within_days": "天数",

@@ -285,6 +285,9 @@ class ReplaceMeterRequest:
     new_card_maker: MakerCode = GASDESK_MAKER
     # the new meter's rated flow (0.01 m³/h; None: the old meter's, a like-for-like meter)
     new_rated_flow: int | None = None
+    # the carry-over to write with the new card (the counter writes it): never above the
+    # carry-over, refused before anything is recorded
+    first_instalment: int = 0
 
 
 @dataclass(frozen=True)
@@ -434,6 +437,13 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
             req.customer_at_fault,
             req.tool_card_return_id,
         )
+        if not 0 <= req.first_instalment <= figures.carry_over_volume:
+            raise InvalidInput(
+                f"本次写入补气量不能超过换表补气量{format_volume(figures.carry_over_volume)}"
+                "立方米",
+                f"instalment {req.first_instalment} above {figures.carry_over_volume}",
+                field="volume",
+            )
         old = account.meter
         new_no, new_reading, new_meter = _check_new_meter(session, req, old, policy)
         approvals = check_volume_approvals(

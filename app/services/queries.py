@@ -19,9 +19,9 @@ from app.services.limits import AccountLimits, limits_in
 from app.services.locks import account_by_no
 from app.services.meter_periods import (
     carry_over_remaining,
-    current_replacement,
     in_current_period,
     live_replacements,
+    reversed_transaction_ids,
 )
 from app.services.permissions import LOOK_UP
 from app.services.sales import GAS_WRITE_KINDS
@@ -30,7 +30,7 @@ from app.services.tool_cards import AccountToolCards, tool_cards_of
 from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
-from db.tables import meter_replacements
+from db.tables import meter_replacements, transactions
 
 
 @dataclass(frozen=True)
@@ -385,14 +385,18 @@ def gas_put_on_cards(ctx: Context, account_no: AccountNo) -> int:
 @service
 def cards_replaced_on_meter(ctx: Context, account_no: AccountNo) -> int:
     """How many cards the account's active card replaced on its current meter (补卡 count,
-    bkcs): 0 for the first card of a meter, the opening's or a meter replacement's."""
+    bkcs): the card replacements of the meter's period that were not reversed (0 for the
+    first card of a meter, the opening's or a meter replacement's)."""
     with ctx.reading() as session:
         account = account_by_no(session, account_no)
-        replacement = current_replacement(session, account.id)
-        first = replacement.new_card_id if replacement is not None else 0
-        issued = session.scalar(
+        replaced = session.scalar(
             select(func.count())
-            .select_from(Card)
-            .where(Card.account_id == account.id, Card.id >= (first or 0))
+            .select_from(transactions)
+            .where(
+                transactions.c.account_id == account.id,
+                transactions.c.kind == TransactionKind.CARD_REPLACEMENT,
+                in_current_period(transactions.c.account_id),
+                transactions.c.id.not_in(reversed_transaction_ids()),
+            )
         )
-        return max(0, int(issued or 0) - 1)
+        return int(replaced or 0)
