@@ -480,6 +480,8 @@ class MeterReplacement(AppendOnly, Base):
     carry_over_volume: Mapped[int] = mapped_column(Volume)  # max(0, bought − used)
     overdrawn_volume: Mapped[int] = mapped_column(Volume)  # max(0, used − bought)
     customer_at_fault: Mapped[bool] = mapped_column(Boolean)
+    meter_fee_fen: Mapped[int] = mapped_column(Money)  # the fees the replacement charged
+    card_fee_fen: Mapped[int] = mapped_column(Money)
     tool_card_return_id: Mapped[int | None] = mapped_column(ForeignKey("tool_card_returns.id"))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 

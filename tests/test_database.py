@@ -216,6 +216,8 @@ def _life_cycle_rows(hall, account_no: str, transaction_id: int) -> None:
                     carry_over_volume=0,
                     overdrawn_volume=0,
                     customer_at_fault=False,
+                    meter_fee_fen=0,
+                    card_fee_fen=0,
                     tool_card_return_id=back.id,
                     created_at=now,
                 ),

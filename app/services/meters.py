@@ -326,8 +326,8 @@ def _result_of(session: Session, row, txn: SaleResult, overdrawn) -> MeterReplac
         overdrawn_volume=row.overdrawn_volume,
         overdrawn_segments=tuple(s for _, s in segments),
         overdrawn_fen=overdrawn.amount_fen if overdrawn else 0,
-        meter_fee_fen=_fee_part(txn.reason, "表费"),
-        card_fee_fen=_fee_part(txn.reason, "卡费"),
+        meter_fee_fen=row.meter_fee_fen,
+        card_fee_fen=row.card_fee_fen,
         customer_kind=session.get(Account, row.account_id).customer.kind,
         moved_out_volume=moved.remaining_volume if moved is not None else None,
         transfer_return_id=row.tool_card_return_id,
@@ -352,17 +352,6 @@ def _fee_reason(figures: ReplacementFigures, technician: str) -> str:
         f"换表（客户责任）表费{format_money(figures.meter_fee_fen)}元，"
         f"卡费{format_money(figures.card_fee_fen)}元，施工人员：{technician}"
     )
-
-
-def _fee_part(reason: str | None, label: str) -> int:
-    """A fee back from the reason line ``_fee_reason`` wrote (0 when waived)."""
-    text = reason or ""
-    start = text.find(label)
-    if start < 0:
-        return 0
-    digits = text[start + len(label) : text.index("元", start)]
-    yuan, _, fen = digits.partition(".")
-    return int(yuan) * 100 + int((fen + "00")[:2])
 
 
 def _split_cash(
@@ -439,8 +428,7 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
         )
         if not 0 <= req.first_instalment <= figures.carry_over_volume:
             raise InvalidInput(
-                f"本次写入补气量不能超过换表补气量{format_volume(figures.carry_over_volume)}"
-                "立方米",
+                f"本次写入补气量不能超过换表补气量{format_volume(figures.carry_over_volume)}立方米",
                 f"instalment {req.first_instalment} above {figures.carry_over_volume}",
                 field="volume",
             )
@@ -543,6 +531,8 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
             carry_over_volume=figures.carry_over_volume,
             overdrawn_volume=figures.overdrawn_volume,
             customer_at_fault=bool(req.customer_at_fault),
+            meter_fee_fen=figures.meter_fee_fen,
+            card_fee_fen=figures.card_fee_fen,
             tool_card_return_id=figures.transfer_return_id,
             created_at=now,
         )
@@ -821,7 +811,7 @@ def replacement_details(session: Session, txn) -> tuple[tuple[str, str], ...]:  
         ("新表底数(立方米)", format_volume(new.initial_reading)),
         ("施工人员", row.technician),
         ("客户责任", "是" if row.customer_at_fault else "否"),
-        ("表费(元)", format_money(_fee_part(txn.reason, "表费"))),
-        ("卡费(元)", format_money(_fee_part(txn.reason, "卡费"))),
+        ("表费(元)", format_money(row.meter_fee_fen)),
+        ("卡费(元)", format_money(row.card_fee_fen)),
     ]
     return tuple(lines)

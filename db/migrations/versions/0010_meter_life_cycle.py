@@ -102,6 +102,8 @@ def upgrade() -> None:
         sa.Column("carry_over_volume", sa.BigInteger(), nullable=False),
         sa.Column("overdrawn_volume", sa.BigInteger(), nullable=False),
         sa.Column("customer_at_fault", sa.Boolean(), nullable=False),
+        sa.Column("meter_fee_fen", sa.BigInteger(), nullable=False),
+        sa.Column("card_fee_fen", sa.BigInteger(), nullable=False),
         sa.Column(
             "tool_card_return_id",
             sa.Integer(),
