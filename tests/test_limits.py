@@ -194,7 +194,9 @@ def test_an_account_limit_replaces_the_class_limit_and_goes_back(hall):
     with hall.ctx.unit_of_work() as session:
         rows = session.scalars(select(AccountLimit).order_by(AccountLimit.id)).all()
         entries = session.scalars(
-            select(AuditEntry.ref).where(AuditEntry.kind == "account_limit_set")
+            select(AuditEntry.ref)
+            .where(AuditEntry.kind == "account_limit_set")
+            .order_by(AuditEntry.seq)
         ).all()
     assert [(r.volume, r.reason, r.set_by) for r in rows] == [
         (m3(300), "家庭人口多，用气量大", hall.users["zhoujie"]),
