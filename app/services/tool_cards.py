@@ -140,8 +140,8 @@ def _parameters(kind: ToolCardKind, parameters: Mapping[str, int]) -> dict[str, 
     return {name: parameters[name] for name in SETUP_PARAMETERS}
 
 
-def _meter_account(session: Session, meter_no: str, *, lock: bool) -> tuple[Meter, Account]:
-    """The meter in use and the account it serves: a tool card is made for a known meter."""
+def _known_meter(session: Session, meter_no: str, *, lock: bool) -> Meter:
+    """The meter of ``meter_no`` (held with ``lock``): a tool card is made for a known meter."""
     meter = (
         lock_meter(session, meter_no)
         if lock
@@ -149,6 +149,12 @@ def _meter_account(session: Session, meter_no: str, *, lock: bool) -> tuple[Mete
     )
     if meter is None:
         raise NotFound(f"表号 {meter_no} 不存在，请核对表号", f"meter {meter_no!r} unknown")
+    return meter
+
+
+def _meter_account(session: Session, meter_no: str, *, lock: bool) -> tuple[Meter, Account]:
+    """The meter in use and the account it serves."""
+    meter = _known_meter(session, meter_no, lock=lock)
     if meter.status != MeterStatus.ACTIVE or meter.account_id is None:
         raise RuleViolation(
             f"表号 {meter_no} 已拆除或未绑定用户，不能制作工具卡", f"meter {meter_no} not in use"
@@ -175,13 +181,7 @@ def _clearable(session: Session, meter_no: str, *, lock: bool) -> None:
     """A clear card (清零卡) resets a meter's gas and purchase count: only for a meter that
     serves nobody (in stock, or its account closed); a meter in use would lose the gas paid
     for on it and refuse the account's next card."""
-    meter = (
-        lock_meter(session, meter_no)
-        if lock
-        else session.scalar(select(Meter).where(Meter.meter_no == meter_no))
-    )
-    if meter is None:
-        raise NotFound(f"表号 {meter_no} 不存在，请核对表号", f"meter {meter_no!r} unknown")
+    meter = _known_meter(session, meter_no, lock=lock)
     if meter.account_id is not None:
         raise RuleViolation(
             f"表号 {meter_no} 正在使用，不能制作清零卡（清零会抹去表内余气和购气次数），"
