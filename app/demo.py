@@ -22,8 +22,11 @@ from app.domain.money import VOLUME_SCALE
 from app.errors import Conflict
 from app.services.accounts import ContractInput, CustomerInput, OpenAccountRequest, open_account
 from app.services.actor import Actor, resolve_actor
+from app.services.administration import Fee, change_price_list, price_list
 from app.services.credentials import Credential, hash_password
+from app.services.meters import METER_FEE
 from app.services.sales import PurchaseRequest, purchase
+from app.services.security import AdminActor
 from app.services.setup import (
     TariffInput,
     add_tariff,
@@ -136,6 +139,10 @@ def seed_hall(ctx: Context) -> tuple[int, list[int], dict[str, int]]:
     for tariff in tariffs:
         with contextlib.suppress(Conflict):  # already published
             add_tariff(ctx, tariff)
+    fees = price_list(ctx)
+    if not any(fee.code == METER_FEE for fee in fees):  # 换表 at the customer's fault charges it
+        meter_fee = Fee(METER_FEE, "换表表费", 15000)
+        change_price_list(ctx, AdminActor(users["admin"]), (*fees, meter_fee))
     return hall_id, counters, users
 
 
