@@ -586,3 +586,33 @@ def test_a_first_instalment_above_the_carry_over_is_refused_before_anything_is_r
     assert row_counts(hall.ctx) == before
     done = _replace(hall, opened.account_no, m3(10), first_instalment=m3(20))
     assert done.figures.carry_over_volume == m3(20)
+
+
+def test_a_replacement_with_an_instalment_on_a_held_account_records_nothing(hall):
+    import datetime as dt
+
+    from app.services.inspections import InspectionEntry, record_inspection
+
+    opened = open_customer(hall)
+    buy(hall, opened.card_serial, volume=m3(30))
+    hazard = InspectionEntry(opened.account_no, dt.date(2026, 3, 1), "hazard", "孙安全")
+    record_inspection(hall.ctx, hall.clerk, rid(), hazard)
+    before = row_counts(hall.ctx)
+    with refused(RuleViolation, "须整改并安检合格后方可写卡"):
+        _replace(hall, opened.account_no, m3(10), first_instalment=m3(10))
+    assert row_counts(hall.ctx) == before
+    # without an instalment the meter is replaced; the 20 m³ wait for the hold to clear
+    done = _replace(hall, opened.account_no, m3(10))
+    assert done.carry_over_remaining == m3(20)
+
+
+def test_a_stock_meters_own_rated_flow_is_kept(hall):
+    from db.models import Meter as MeterRow
+
+    opened = open_customer(hall, kind="commercial")
+    with hall.ctx.unit_of_work() as s:
+        s.add(MeterRow(meter_no="STOCKG10", model="G10", initial_reading=0, rated_flow=1600))
+        s.commit()
+    _replace(hall, opened.account_no, 0, new_meter_no="STOCKG10")
+    with hall.ctx.reading() as s:
+        assert s.scalar(select(Meter.rated_flow).where(Meter.meter_no == "STOCKG10")) == 1600

@@ -381,3 +381,25 @@ def test_a_format_v1_card_cannot_be_reinitialised(hall, station):
     assert account_view(hall.ctx, hall.clerk, opened.account_no).meter_history[-1].meter_no == (
         opened.meter_no
     )
+
+
+def test_a_replacement_onto_the_re_initialised_card_cannot_be_reversed(hall, maker_station):
+    """The customer's maker card was formatted and issued for the new meter: the card the
+    reversal would make the account's again no longer exists, so nothing is reversed."""
+    from app.errors import RuleViolation
+    from app.services.meters import ReverseReplacementRequest
+    from app.services.security import ApprovalInput
+    from tests.support import PASSWORD, row_counts
+
+    station = maker_station
+    opened, counter = _open_and_buy(hall, station)
+    InterfaceMeterSimulator(opened.meter_no, MARKS["xfa"]).insert(station.double)
+    meters = MeterOperations(hall.ctx, counter)
+    meters.replace(hall.clerk, _request(opened.account_no, m3(10)), 0, True)
+    before = row_counts(hall.ctx)
+    leader = (ApprovalInput(hall.users["zhoujie"], "同意", PASSWORD),)
+    request = ReverseReplacementRequest(uuid.uuid4(), opened.account_no, "录错", leader)
+    with pytest.raises(RuleViolation) as refused:
+        meters.reverse(hall.clerk, request)
+    assert "原卡已重新初始化为新表的卡" in refused.value.user_message
+    assert row_counts(hall.ctx) == before

@@ -434,3 +434,29 @@ def test_a_transfer_card_whose_write_back_fails_leaves_the_gas_in_the_meter(hall
     assert meter.insert(chip).outcome == TOOL_DONE and meter.remaining == 0
     back = read_back(hall, station, chip)
     assert (back.state.remaining_volume, back.state.cumulative_volume) == (3000, 7000)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_valve_open_card_waits_for_a_safety_hold_to_clear(hall):
+    """Opening the valve lets gas flow: not while the account is held (存在隐患)."""
+    import datetime as dt
+
+    from app.services.accounts import open_account as open_in_records
+    from app.services.inspections import InspectionEntry, record_inspection
+    from app.services.tool_cards import IssueToolCardRequest, issue_tool_card
+
+    opened = open_in_records(hall.ctx, hall.clerk, opening_request(n=6))
+    hazard = InspectionEntry(opened.account_no, dt.date(2026, 3, 1), "hazard", "孙安全")
+    record_inspection(hall.ctx, hall.clerk, uuid.uuid4(), hazard)
+    req = IssueToolCardRequest(
+        uuid.uuid4(), "T00000000066", "gasdesk", "valve_open", opened.meter_no, "王师傅", "开阀"
+    )
+    with refused(RuleViolation, "须整改并安检合格后方可写卡"):
+        issue_tool_card(hall.ctx, hall.clerk, req)
+    assert rows(hall) == (0, [])
+    check = dataclasses.replace(req, request_id=uuid.uuid4(), kind="check")
+    assert issue_tool_card(hall.ctx, hall.clerk, check).kind == ToolCardKind.CHECK
+    passed = InspectionEntry(opened.account_no, dt.date(2026, 3, 2), "passed", "孙安全")
+    record_inspection(hall.ctx, hall.clerk, uuid.uuid4(), passed)
+    again = dataclasses.replace(req, request_id=uuid.uuid4(), serial="T00000000067")
+    assert issue_tool_card(hall.ctx, hall.clerk, again).kind == ToolCardKind.VALVE_OPEN

@@ -142,12 +142,20 @@ def test_the_reversal_by_receipt_number_finds_a_meter_replacement(counter, hall)
     # no carry-over needs nobody by volume; the reversal pays cash back: a team leader
     assert (quote.kind, quote.amount_fen) == ("meter_replacement", 522)
     assert quote.approvals.labels == ("部门经理/班长",) and quote.approvals.reasons_required
-    assert quote.old_card_serial is None and not quote.old_card_restorable
+    # the card it gives back its use: the old one, still a card of its own
+    assert (quote.old_card_serial, quote.old_card_restorable) == (opened.card_serial, True)
     training.remove()
     training.insert(old_card)
     reader_noticed(counter)
-    back = counter.reverse(counter.new_request(), receipt_no, "录错表号", LEADER)
+    request_id = counter.new_request()
+    back = counter.reverse(request_id, receipt_no, "录错表号", LEADER)
     assert back.result.kind == "reversal" and back.cash_back_fen == 522
+    # the answer was lost and 确定 pressed again, the old card already handed back: replayed
+    training.remove()
+    reader_noticed(counter)
+    again = counter.reverse(request_id, receipt_no, "录错表号", LEADER)
+    assert again.result.transaction_id == back.result.transaction_id
+    assert again.cash_back_fen == 522
     assert kinds(hall.ctx)[-2:] == ["reversal", "reversal"]
     view = account_view(hall.ctx, hall.clerk, opened.account_no)
     assert view.summary.meter_no == opened.meter_no

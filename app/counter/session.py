@@ -64,10 +64,17 @@ from app.services.meters import (
     ReplacementReversed,
     ReplaceMeterRequest,
     ReverseReplacementRequest,
+    card_before_replacement,
     replacement_quote,
 )
 from app.services.printing import queued_jobs
-from app.services.reversals import ReversalQuote, ReversalRequest, reversal_quote, reverse
+from app.services.reversals import (
+    ReversalQuote,
+    ReversalRequest,
+    earlier_reversal,
+    reversal_quote,
+    reverse,
+)
 from app.services.sales import RefundQuote, SaleResult, refund_quote
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
@@ -619,12 +626,17 @@ class CounterSession:
         overdrawn sale); ``old_card_in_hand``: a card replacement's old card is in the reader
         and becomes the account's card again (checked here)."""
         self.require_shift()
-        quote = self.reversal_quote(receipt_no)
-        if quote.kind == TransactionKind.METER_REPLACEMENT:
-            done = self.reverse_meter_replacement(request_id, quote.account_no, reason, approvals)
+        earlier = earlier_reversal(self.ctx, self.actor, request_id)  # a retry replays
+        if earlier is not None:
+            kind, account_no, old_serial = earlier.kind, earlier.account_no, None
+        else:
+            quote = self.reversal_quote(receipt_no)
+            kind, account_no, old_serial = quote.kind, quote.account_no, quote.old_card_serial
+        if kind == TransactionKind.METER_REPLACEMENT:
+            done = self.reverse_meter_replacement(request_id, account_no, reason, approvals)
             return dataclasses.replace(done, result=done.result.reversal)  # type: ignore[arg-type]
-        if old_card_in_hand:
-            self._require_in_reader(quote.old_card_serial)
+        if old_card_in_hand and earlier is None:
+            self._require_in_reader(old_serial)
         req = ReversalRequest(
             request_id,
             receipt_no,
@@ -725,8 +737,14 @@ class CounterSession:
         the old card must be in the reader (it becomes the account's card again; a card
         re-initialised for the new meter is gone, and so is the way back)."""
         self.require_shift()
-        cards = self.account(account_no).cards  # in issue order: the new meter's card last
-        self._require_in_reader(cards[-2].serial if len(cards) > 1 else None)
+        if earlier_reversal(self.ctx, self.actor, request_id) is None:  # a retry replays
+            serial, restorable = card_before_replacement(self.ctx, self.actor, account_no)
+            if serial is not None and not restorable:
+                raise RuleViolation(
+                    "原卡已重新初始化为新表的卡（或已不在使用），不能撤销换表",
+                    f"{account_no}: card {serial} before the replacement is gone",
+                )
+            self._require_in_reader(serial)
         req = ReverseReplacementRequest(request_id, account_no, reason, self.approvals(approvals))
         done = self.meters.reverse(self.actor, req)
         ids = done.transaction_ids

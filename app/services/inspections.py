@@ -281,7 +281,12 @@ def import_inspections(
             chunk = sorted(bare)[start : start + CHUNK]
             unpadded = func.ltrim(accounts.c.account_no, "0")
             found = select(unpadded, accounts.c.id).where(unpadded.in_(chunk))
-            ids.update({bare[key]: account_id for key, account_id in conn.execute(found).all()})
+            matches: dict[str, list[int]] = {}
+            for key, account_id in conn.execute(found).all():
+                matches.setdefault(key, []).append(account_id)
+            for key, account_ids in matches.items():
+                if len(account_ids) == 1:  # two accounts differing only in leading zeros: ask
+                    ids[bare[key]] = account_ids[0]
         for number, entry in entries:
             if entry.account_no not in ids:
                 raise _at_row(number, NotFound("户号不存在", f"account {entry.account_no}"))

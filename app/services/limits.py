@@ -339,8 +339,9 @@ def limits_in(session: Session, ctx: Context, account_id: int) -> AccountLimits:
 
 
 def require_no_hold(session: Session, ctx: Context, account_id: int) -> None:
-    """Gas put on the card without a sale (补气, 换表补气) stops too while a safety hold
-    stands: a hazard or a refused inspection is cleared by a passed one first."""
+    """Gas put on the card without a sale (补气, 换表补气) or let through a valve-open card
+    stops too while a safety hold stands: a hazard or a refused inspection is cleared by a
+    passed one first."""
     inspection = limits_in(session, ctx, account_id).inspection
     if inspection.hold is not None:
         on = inspection.last_on.isoformat() if inspection.last_on else ""

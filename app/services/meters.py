@@ -89,7 +89,7 @@ from app.services.unit_of_work import run_once
 from app.vocabulary import MeterStatus, ToolCardKind, TransactionKind
 from db.engine import connection_of
 from db.models import Account, Card, Meter, MeterReplacement, ToolCard, ToolCardReturn
-from db.tables import meter_replacements, transactions
+from db.tables import audit_log, meter_replacements, transactions
 
 METER_FEE = "meter_fee"  # the price list's code of the meter fee (表费)
 NO_METER_FEE = "价目表中没有换表费（收费代码 meter_fee），不能办理客户责任换表，请系统管理员设置"
@@ -426,6 +426,8 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
             req.customer_at_fault,
             req.tool_card_return_id,
         )
+        if req.first_instalment:  # written with the new card: refused before anything
+            require_no_hold(session, ctx, account.id)
         if not 0 <= req.first_instalment <= figures.carry_over_volume:
             raise InvalidInput(
                 f"本次写入补气量不能超过换表补气量{format_volume(figures.carry_over_volume)}立方米",
@@ -487,9 +489,11 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
             new_meter = Meter(meter_no=new_no)
             session.add(new_meter)
         new_meter.model = req.new_meter_model or ""
-        new_meter.rated_flow = (
-            req.new_rated_flow if req.new_rated_flow is not None else old.rated_flow
-        )
+        # typed; else the stock meter's own; else like for like, the old meter's
+        for flow in (req.new_rated_flow, new_meter.rated_flow, old.rated_flow):
+            if flow is not None:
+                new_meter.rated_flow = flow
+                break
         new_meter.initial_reading = new_reading
         new_meter.account_id = account.id
         new_meter.status = MeterStatus.ACTIVE
@@ -628,6 +632,46 @@ def write_carry_over(ctx: Context, actor: Actor, req: CarryOverRequest) -> SaleR
     )
 
 
+def card_before(session: Session, row) -> tuple[Card | None, bool]:  # type: ignore[no-untyped-def]
+    """The card the account had before replacement ``row`` (the one its reversal makes the
+    account's card again) and whether it still exists as that card: a maker's card formatted
+    and issued again for the new meter is gone."""
+    card = session.scalar(
+        select(Card)
+        .where(Card.account_id == row.account_id, Card.id < (row.new_card_id or 0))
+        .order_by(Card.id.desc())
+        .limit(1)
+    )
+    if card is None or card.status != "retired":
+        return card, False
+    formatted = session.scalar(
+        select(func.count())
+        .select_from(audit_log)
+        .where(
+            audit_log.c.kind == "card_formatted",
+            audit_log.c.ref == f"card:{card.serial}",
+            audit_log.c.at >= row.created_at,
+        )
+    )
+    return card, not formatted
+
+
+@service
+def card_before_replacement(
+    ctx: Context, actor: Actor, account_no: AccountNo
+) -> tuple[str | None, bool]:
+    """The number of the card the account's newest replacement took out of use (None: no
+    replacement, or no card before it) and whether it can be the account's card again."""
+    with ctx.reading() as session:
+        resolve_actor(session, actor, LOOK_UP)
+        account = account_by_no(session, account_no)
+        row = current_replacement(session, account.id)
+        if row is None:
+            return None, False
+        card, restorable = card_before(session, row)
+        return (card.serial if card is not None else None), restorable
+
+
 @dataclass(frozen=True)
 class ReverseReplacementRequest:
     """撤销换表: the account's newest replacement, in its own open shift, before any write."""
@@ -742,6 +786,12 @@ def reverse_meter_replacement(
                 _overdrawn_reversal_id(req.request_id),
                 text,
             )
+        previous, restorable = card_before(session, row)
+        if not restorable:
+            raise RuleViolation(
+                "原卡已重新初始化为新表的卡（或已不在使用），不能撤销换表",
+                f"replacement {row.id}: card before it cannot be restored",
+            )
         new, old = session.get(Meter, row.new_meter_id), session.get(Meter, row.old_meter_id)
         new.account_id = None  # free again (it keeps its initial reading)
         session.flush()
@@ -753,13 +803,7 @@ def reverse_meter_replacement(
         for card in account.cards:
             if card.id == row.new_card_id:
                 card.status, card.status_changed_at = "blacklisted", now
-        previous = max(
-            (c for c in account.cards if c.id < (row.new_card_id or 0)),
-            key=lambda c: c.id,
-            default=None,
-        )
-        if previous is not None and previous.status == "retired":
-            previous.status, previous.status_changed_at = "active", now
+        previous.status, previous.status_changed_at = "active", now
         account.purchase_count = txn.purchase_count or 0
         reversal_id = _reverse_row(
             session,

@@ -26,6 +26,7 @@ from app.services.directory import ApprovalSlots, slots_of
 from app.services.ledger import earlier_transaction
 from app.services.locks import lock_account, lock_shift, pending_write_of
 from app.services.meter_periods import current_replacement
+from app.services.meters import card_before
 from app.services.sales import SaleResult, record_negation, sale_result
 from app.services.security import TEAM_LEADER, ApprovalInput, check_approvals, required_approvals
 from app.services.unit_of_work import run_once
@@ -136,9 +137,12 @@ def _restorable(session: Session, original: CounterTransaction) -> bool:
     )
 
 
-def _meter_quote(session: Session, original: CounterTransaction) -> tuple[int, ApprovalSlots]:
-    """A meter replacement's reversal: what it pays back (its fees and its overdrawn sale) and
-    who approves it (as the replacement's carry-over did)."""
+def _meter_quote(
+    session: Session, original: CounterTransaction
+) -> tuple[int, ApprovalSlots, Card | None, bool]:
+    """A meter replacement's reversal: what it pays back (its fees and its overdrawn sale), who
+    approves it (as the replacement's carry-over did), the card it gives back its use and
+    whether that card still exists (``meters.card_before``)."""
     replacement = current_replacement(session, original.account_id)
     if replacement is None or replacement.transaction_id != original.id:
         raise RuleViolation(
@@ -158,7 +162,36 @@ def _meter_quote(session: Session, original: CounterTransaction) -> tuple[int, A
     )
     if not slots:  # as meters.reverse_meter_replacement: a reversal always needs someone
         slots, reasons = APPROVERS, True
-    return amount, slots_of(slots, reasons)
+    card, restorable = card_before(session, replacement)
+    return amount, slots_of(slots, reasons), card, restorable
+
+
+@dataclass(frozen=True)
+class EarlierReversal:
+    """What an earlier submit of a reversal's request id reversed (a retry replays it)."""
+
+    kind: TransactionKind  # of the operation reversed
+    account_no: str
+
+
+@service
+def earlier_reversal(ctx: Context, actor: Actor, request_id: uuid.UUID) -> EarlierReversal | None:
+    """The operation a committed reversal of ``request_id`` undid, or None (not submitted yet)."""
+    reversing = transactions.alias("reversing")
+    query = (
+        select(transactions.c.kind, Account.account_no)
+        .select_from(reversing)
+        .join(transactions, transactions.c.id == reversing.c.reverses_id)
+        .join(Account, Account.id == reversing.c.account_id)
+        .where(
+            reversing.c.request_id == request_id,
+            reversing.c.kind == TransactionKind.REVERSAL,
+        )
+    )
+    with ctx.reading() as session:
+        resolve_actor(session, actor, "reverse")
+        row = session.execute(query).first()
+        return None if row is None else EarlierReversal(TransactionKind(row.kind), row.account_no)
 
 
 @service
@@ -173,9 +206,10 @@ def reversal_quote(ctx: Context, actor: Actor, receipt_no: ReceiptNo) -> Reversa
         )
         kind = TransactionKind(original.kind)
         if kind == TransactionKind.METER_REPLACEMENT:
-            amount, approvers = _meter_quote(session, original)
+            amount, approvers, card, restorable = _meter_quote(session, original)
+            serial = card.serial if card is not None else None
             return ReversalQuote(
-                original.receipt_no, kind, account_no or "", amount, None, False, approvers
+                original.receipt_no, kind, account_no or "", amount, serial, restorable, approvers
             )
         old = _old_card(session, original)
         return ReversalQuote(

@@ -36,6 +36,7 @@ from app.services.boundary import (
     column_length,
     service,
 )
+from app.services.limits import require_no_hold
 from app.services.locks import account_by_no, lock_meter
 from app.services.unit_of_work import Earlier, run_once, submitted_in
 from app.vocabulary import MeterStatus, ToolCardKind
@@ -165,7 +166,7 @@ def _meter_account(session: Session, meter_no: str, *, lock: bool) -> tuple[Mete
 
 
 def _checked(
-    session: Session, req: IssueToolCardRequest, *, lock: bool
+    session: Session, ctx: Context, req: IssueToolCardRequest, *, lock: bool
 ) -> tuple[ToolCardKind, dict[str, int], Account | None]:
     kind = _kind(req.kind)
     if kind is ToolCardKind.OTHER:
@@ -174,6 +175,8 @@ def _checked(
     if kind is ToolCardKind.CLEAR:
         return kind, parameters, _clearable(session, req.meter_no, lock=lock)
     _meter, account = _meter_account(session, req.meter_no, lock=lock)
+    if kind is ToolCardKind.VALVE_OPEN:  # gas flows again: never past a safety hold
+        require_no_hold(session, ctx, account.id)
     return kind, parameters, account
 
 
@@ -209,7 +212,7 @@ def check_tool_card(ctx: Context, actor: Actor, req: IssueToolCardRequest) -> st
     the meter serves (None: a clear card for a meter in stock)."""
     with ctx.reading() as session:
         resolve_actor(session, actor, OPERATION)
-        _kind_, _parameters_, account = _checked(session, req, lock=False)
+        _kind_, _parameters_, account = _checked(session, ctx, req, lock=False)
         return account.account_no if account is not None else None
 
 
@@ -222,7 +225,7 @@ def issue_tool_card(ctx: Context, actor: Actor, req: IssueToolCardRequest) -> To
 
     def work(session: Session) -> ToolCardView:
         on_duty = resolve_actor(session, actor, OPERATION)
-        kind, parameters, account = _checked(session, req, lock=True)
+        kind, parameters, account = _checked(session, ctx, req, lock=True)
         if _outstanding_id(session, req.maker, req.serial) is not None:
             raise RuleViolation(
                 f"工具卡 {req.serial} 已发出尚未归还，请先读卡登记归还",

@@ -683,42 +683,42 @@ Next inspection {due}</translation>
 <context>
     <name>CarryOverDialog</name>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="223"/>
+        <location filename="../../ui/dialogs/meters.py" line="229"/>
         <source>写换表补气</source>
         <translation>Write carry-over</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="229"/>
+        <location filename="../../ui/dialogs/meters.py" line="235"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="229"/>
+        <location filename="../../ui/dialogs/meters.py" line="235"/>
         <source>（未选定用户）</source>
         <translation>(no account selected)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="230"/>
+        <location filename="../../ui/dialogs/meters.py" line="236"/>
         <source>剩余补气量（立方米）</source>
         <translation>Remaining carry-over (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="231"/>
+        <location filename="../../ui/dialogs/meters.py" line="237"/>
         <source>本次补气量（立方米）</source>
         <translation>Carry-over this time (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="233"/>
+        <location filename="../../ui/dialogs/meters.py" line="239"/>
         <source>请将该户的燃气卡放入读卡器（上次写入的气量须已插表）。</source>
         <translation>Put the account&apos;s gas card into the reader (the last gas written must have been loaded into the meter).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="254"/>
+        <location filename="../../ui/dialogs/meters.py" line="260"/>
         <source>本次补气量</source>
         <translation>Carry-over this time</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="264"/>
+        <location filename="../../ui/dialogs/meters.py" line="270"/>
         <source>已写入换表补气 {0} 立方米（第 {1} 次购气），剩余 {2} 立方米。凭证正在打印，按 Enter 完成</source>
         <translation>Carry-over {0} m³ written (purchase no. {1}), {2} m³ remaining. The receipt is printing; press Enter to finish</translation>
     </message>
@@ -2537,7 +2537,7 @@ The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/meters.py" line="107"/>
-        <location filename="../../ui/dialogs/meters.py" line="167"/>
+        <location filename="../../ui/dialogs/meters.py" line="173"/>
         <source>旧表止码</source>
         <translation>Old meter final reading</translation>
     </message>
@@ -2557,32 +2557,37 @@ The shift stays open; log in again to carry on.</translation>
         <translation>Meter fee {0} yuan, card fee {1} yuan, total due {2} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="160"/>
+        <location filename="../../ui/dialogs/meters.py" line="161"/>
+        <source>转移卡带出表内余气 {0} 立方米（请与换表补气核对）</source>
+        <translation>The transfer card moved {0} m³ out of the meter (compare with the carry-over)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/meters.py" line="166"/>
         <source>工商业户</source>
         <translation>Commercial customer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="169"/>
+        <location filename="../../ui/dialogs/meters.py" line="175"/>
         <source>新表底数</source>
         <translation>New meter initial reading</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="171"/>
+        <location filename="../../ui/dialogs/meters.py" line="177"/>
         <source>本次写入补气量</source>
         <translation>Carry-over to write now</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="176"/>
+        <location filename="../../ui/dialogs/meters.py" line="182"/>
         <source>新表额定流量</source>
         <translation>New meter&apos;s rated flow</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="179"/>
+        <location filename="../../ui/dialogs/meters.py" line="185"/>
         <source>实收金额</source>
         <translation>Amount tendered</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/meters.py" line="205"/>
+        <location filename="../../ui/dialogs/meters.py" line="211"/>
         <source>换表完成：新表 {0}，新卡 {1} 已写入；本次写入补气 {2} 立方米，剩余补气 {3} 立方米。凭证正在打印，按 Enter 完成</source>
         <translation>Meter replaced: new meter {0}, new card {1} written; carry-over written now {2} m³, remaining {3} m³. Receipts are printing; press Enter to finish</translation>
     </message>
@@ -3358,36 +3363,46 @@ Received {tendered} yuan   Change {change} yuan</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/reversal.py" line="68"/>
-        <source>换表&#x3000;户号 {account}&#x3000;退还 {amount} 元，恢复原表和原卡</source>
-        <translation>Meter replacement  account {account}  pay back {amount} yuan, old meter and card restored</translation>
+        <source>请将原卡（卡号 {0}）放入读卡器</source>
+        <translation>Put the old card (no. {0}) in the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reversal.py" line="74"/>
+        <location filename="../../ui/dialogs/reversal.py" line="70"/>
+        <source>原卡已不能恢复使用，不能撤销</source>
+        <translation>The old card can no longer be used: this cannot be reversed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="73"/>
+        <source>换表&#x3000;户号 {account}&#x3000;退还 {amount} 元，恢复原表和原卡；{card}</source>
+        <translation>Meter replacement  account {account}  pay back {amount} yuan, old meter and card restored; {card}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/reversal.py" line="79"/>
         <source>原卡 {0}</source>
         <translation>old card {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reversal.py" line="76"/>
+        <location filename="../../ui/dialogs/reversal.py" line="81"/>
         <source>无原卡</source>
         <translation>no old card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reversal.py" line="78"/>
+        <location filename="../../ui/dialogs/reversal.py" line="83"/>
         <source>可恢复使用</source>
         <translation>can be used again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reversal.py" line="78"/>
+        <location filename="../../ui/dialogs/reversal.py" line="83"/>
         <source>不能恢复使用</source>
         <translation>cannot be used again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reversal.py" line="80"/>
+        <location filename="../../ui/dialogs/reversal.py" line="85"/>
         <source>{kind}&#x3000;户号 {account}&#x3000;退还 {amount} 元&#x3000;{card}（{restorable}）</source>
         <translation>{kind}  account {account}  pay back {amount} yuan  {card} ({restorable})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/reversal.py" line="110"/>
+        <location filename="../../ui/dialogs/reversal.py" line="115"/>
         <source>撤销完成&#x3000;凭证号 {receipt}
 请退还客户 {amount} 元</source>
         <translation>Reversed  receipt {receipt}

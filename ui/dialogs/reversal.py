@@ -64,9 +64,14 @@ class ReversalDialog(OperationDialog):
         if not quote.old_card_restorable:
             self.old_card.setChecked(False)
         if quote.kind == TransactionKind.METER_REPLACEMENT:
+            card = (
+                self.tr("请将原卡（卡号 {0}）放入读卡器").format(quote.old_card_serial)
+                if quote.old_card_restorable
+                else self.tr("原卡已不能恢复使用，不能撤销")
+            )
             self.info.setText(
-                self.tr("换表　户号 {account}　退还 {amount} 元，恢复原表和原卡").format(
-                    account=quote.account_no, amount=format_money(quote.amount_fen)
+                self.tr("换表　户号 {account}　退还 {amount} 元，恢复原表和原卡；{card}").format(
+                    account=quote.account_no, amount=format_money(quote.amount_fen), card=card
                 )
             )
             return
