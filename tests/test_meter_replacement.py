@@ -616,3 +616,22 @@ def test_a_stock_meters_own_rated_flow_is_kept(hall):
     _replace(hall, opened.account_no, 0, new_meter_no="STOCKG10")
     with hall.ctx.reading() as s:
         assert s.scalar(select(Meter.rated_flow).where(Meter.meter_no == "STOCKG10")) == 1600
+
+
+def test_a_fraction_a_whole_m3_card_cannot_take_is_named_with_its_way_out(hall):
+    """30 bought, final reading 10.37: 19.63 m³ carried over. A card that takes whole m³
+    (a maker's) takes 19; the 0.63 left is refused with the reason and what happens to it."""
+    opened = open_customer(hall)
+    buy(hall, opened.card_serial, volume=m3(30))
+    done = _replace(hall, opened.account_no, m3(10.37))
+    assert done.figures.carry_over_volume == m3(19.63)
+    serial = done.new_card_serial
+    whole = CardReading(serial, 0, 0, 0, volume_step=m3(1))
+    written = write_carry_over(hall.ctx, hall.clerk, CarryOverRequest(rid(), serial, m3(19), whole))
+    assert written.volume == m3(19)
+    after = CardReading(serial, 1, 0, 1, volume_step=m3(1))
+    before = row_counts(hall.ctx)
+    with refused(RuleViolation, "剩余换表补气0.63立方米不足此卡的最小写卡量1立方米"):
+        write_carry_over(hall.ctx, hall.clerk, CarryOverRequest(rid(), serial, m3(1), after))
+    assert row_counts(hall.ctx) == before
+    assert carry_over_of(hall.ctx, hall.clerk, opened.account_no) == m3(0.63)

@@ -593,7 +593,6 @@ def write_carry_over(ctx: Context, actor: Actor, req: CarryOverRequest) -> SaleR
         volume = req.volume
         if not isinstance(volume, int) or isinstance(volume, bool) or volume <= 0:
             raise InvalidInput("换表补气量必须大于零", f"bad volume {volume!r}", field="volume")
-        check_card_step(volume, req.card, "换表补气量")
         on_duty: OnDuty = resolve_actor(session, actor, "replace_meter")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         card = card_for_sale(session, req.card_serial)
@@ -603,6 +602,15 @@ def write_carry_over(ctx: Context, actor: Actor, req: CarryOverRequest) -> SaleR
         remaining = carry_over_remaining(session, card.account_id)
         if remaining <= 0:
             raise RuleViolation("该户没有待写入的换表补气", f"{card.account_no}: nothing carried")
+        step = req.card.volume_step if req.card is not None else 1
+        if remaining < step:  # e.g. 0.63 m³ left, a maker's card takes whole m³ only
+            raise RuleViolation(
+                f"剩余换表补气{format_volume(remaining)}立方米不足此卡的最小写卡量"
+                f"{format_volume(step)}立方米，无法写卡；销户时按原购气价退还",
+                f"remaining {remaining} below the card's step {step}",
+                field="volume",
+            )
+        check_card_step(volume, req.card, "换表补气量")
         if volume > remaining:
             raise RuleViolation(
                 f"换表补气量超过剩余补气量{format_volume(remaining)}立方米",
