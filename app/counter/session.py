@@ -453,8 +453,7 @@ class CounterSession:
         and the sale step."""
         self.require_shift()
         card = self.read_card()
-        account = card.account
-        found = self.account_limits(account.summary.account_no) if account is not None else None
+        found = card.account.limits if card.account is not None else None  # read with it
         return PurchaseStart.of(card, hall_policy(self.ctx), found)
 
     def purchase(

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.vocabulary import TransactionKind
 from db.engine import connection_of
-from db.tables import meter_replacements, transactions
+from db.models import Card
+from db.tables import audit_log, meter_replacements, transactions
 
 _reversing = transactions.alias("reversing")
 
@@ -108,3 +109,27 @@ def meter_credit(session: Session, account_id: int) -> int:
     the old meter). Gas used beyond it is overdrawn (换表, 销户)."""
     total = connection_of(session).execute(_PERIOD_SUM, {"account_id": account_id}).scalar_one()
     return int(total) + carry_over_remaining(session, account_id)
+
+
+def card_before(session: Session, row) -> tuple[Card | None, bool]:  # type: ignore[no-untyped-def]
+    """The card the account had before replacement ``row`` (the one its reversal makes the
+    account's card again) and whether it still exists as that card: a maker's card formatted
+    and issued again for the new meter is gone."""
+    card = session.scalar(
+        select(Card)
+        .where(Card.account_id == row.account_id, Card.id < (row.new_card_id or 0))
+        .order_by(Card.id.desc())
+        .limit(1)
+    )
+    if card is None or card.status != "retired":
+        return card, False
+    formatted = session.scalar(
+        select(func.count())
+        .select_from(audit_log)
+        .where(
+            audit_log.c.kind == "card_formatted",
+            audit_log.c.ref == f"card:{card.serial}",
+            audit_log.c.at >= row.created_at,
+        )
+    )
+    return card, not formatted

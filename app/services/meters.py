@@ -64,11 +64,13 @@ from app.services.locks import (
     require_no_pending_write,
 )
 from app.services.meter_periods import (
+    card_before,
     carry_over_remaining,
     current_replacement,
     meter_credit,
 )
 from app.services.permissions import LOOK_UP
+from app.services.reversals import has_later_business, require_this_shift
 from app.services.sales import (
     SaleResult,
     check_card_reading,
@@ -89,7 +91,7 @@ from app.services.unit_of_work import run_once
 from app.vocabulary import MeterStatus, ToolCardKind, TransactionKind
 from db.engine import connection_of
 from db.models import Account, Card, Meter, MeterReplacement, ToolCard, ToolCardReturn
-from db.tables import audit_log, meter_replacements, transactions
+from db.tables import meter_replacements, transactions
 
 METER_FEE = "meter_fee"  # the price list's code of the meter fee (表费)
 NO_METER_FEE = "价目表中没有换表费（收费代码 meter_fee），不能办理客户责任换表，请系统管理员设置"
@@ -640,30 +642,6 @@ def write_carry_over(ctx: Context, actor: Actor, req: CarryOverRequest) -> SaleR
     )
 
 
-def card_before(session: Session, row) -> tuple[Card | None, bool]:  # type: ignore[no-untyped-def]
-    """The card the account had before replacement ``row`` (the one its reversal makes the
-    account's card again) and whether it still exists as that card: a maker's card formatted
-    and issued again for the new meter is gone."""
-    card = session.scalar(
-        select(Card)
-        .where(Card.account_id == row.account_id, Card.id < (row.new_card_id or 0))
-        .order_by(Card.id.desc())
-        .limit(1)
-    )
-    if card is None or card.status != "retired":
-        return card, False
-    formatted = session.scalar(
-        select(func.count())
-        .select_from(audit_log)
-        .where(
-            audit_log.c.kind == "card_formatted",
-            audit_log.c.ref == f"card:{card.serial}",
-            audit_log.c.at >= row.created_at,
-        )
-    )
-    return card, not formatted
-
-
 @service
 def card_before_replacement(
     ctx: Context, actor: Actor, account_no: AccountNo
@@ -761,19 +739,16 @@ def reverse_meter_replacement(
             select(transactions).where(transactions.c.id == row.transaction_id)
         )
         txn = txn.one()
-        if txn.shift_id != on_duty.shift_id:
+        require_this_shift(on_duty, txn)
+        if has_later_business(session, txn):
             raise RuleViolation(
-                "换表所在班次已结班（或不是您的班次），不能撤销",
-                f"replacement {row.id} in shift {txn.shift_id}, open {on_duty.shift_id}",
+                "换表后已写卡（换表补气或购气），不能撤销", f"business after {txn.id}"
             )
-        later = session.scalar(
-            select(transactions.c.id)
-            .where(transactions.c.account_id == account.id, transactions.c.id > txn.id)
-            .limit(1)
-        )
-        if later is not None:
+        previous, restorable = card_before(session, row)
+        if not restorable:
             raise RuleViolation(
-                "换表后已写卡（换表补气或购气），不能撤销", f"transaction {later} after {txn.id}"
+                "原卡已重新初始化为新表的卡（或已不在使用），不能撤销换表",
+                f"replacement {row.id}: card before it cannot be restored",
             )
         approvals = check_volume_approvals(
             session,
@@ -793,12 +768,6 @@ def reverse_meter_replacement(
                 row.overdrawn_transaction_id,
                 _overdrawn_reversal_id(req.request_id),
                 text,
-            )
-        previous, restorable = card_before(session, row)
-        if not restorable:
-            raise RuleViolation(
-                "原卡已重新初始化为新表的卡（或已不在使用），不能撤销换表",
-                f"replacement {row.id}: card before it cannot be restored",
             )
         new, old = session.get(Meter, row.new_meter_id), session.get(Meter, row.old_meter_id)
         new.account_id = None  # free again (it keeps its initial reading)

@@ -25,10 +25,14 @@ from app.services.boundary import Reason, ReceiptNo, require_text, service
 from app.services.directory import ApprovalSlots, slots_of
 from app.services.ledger import earlier_transaction
 from app.services.locks import lock_account, lock_shift, pending_write_of
-from app.services.meter_periods import current_replacement
-from app.services.meters import card_before
+from app.services.meter_periods import card_before, current_replacement
 from app.services.sales import SaleResult, record_negation, sale_result
-from app.services.security import TEAM_LEADER, ApprovalInput, check_approvals, required_approvals
+from app.services.security import (
+    TEAM_LEADER,
+    ApprovalInput,
+    approvals_for_volume,
+    check_approvals,
+)
 from app.services.unit_of_work import run_once
 from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer
@@ -100,17 +104,22 @@ def reversible_original(
             f"“{label}”业务不能撤销（购气请用退气或作废）",
             f"{original.kind} {receipt_no} is not reversible here",
         )
-    if on_duty.shift_id is None or original.shift_id != on_duty.shift_id:
-        raise RuleViolation(
-            "只能撤销本班次内的业务（该业务的班次已结账或不是本班次）",
-            f"{receipt_no} in shift {original.shift_id}, actor in {on_duty.shift_id}",
-        )
+    require_this_shift(on_duty, original)
     if session.execute(_REVERSED, {"original_id": original.id}).first() is not None:
         raise RuleViolation(f"凭证 {receipt_no} 的业务已撤销", f"{receipt_no} reversed already")
     return original
 
 
-def has_later_business(session: Session, original: CounterTransaction) -> bool:
+def require_this_shift(on_duty: OnDuty, original) -> None:  # type: ignore[no-untyped-def]
+    """A reversal is taken in the shift of what it reverses, while that shift is open."""
+    if on_duty.shift_id is None or original.shift_id != on_duty.shift_id:
+        raise RuleViolation(
+            "只能撤销本班次内的业务（该业务的班次已结班或不是本班次）",
+            f"{original.receipt_no} in shift {original.shift_id}, actor in {on_duty.shift_id}",
+        )
+
+
+def has_later_business(session: Session, original) -> bool:  # type: ignore[no-untyped-def]
     """Whether anything was recorded on the original's account after it."""
     params = {"account_id": original.account_id, "original_id": original.id}
     return session.execute(_LATER, params).first() is not None
@@ -142,7 +151,7 @@ def _meter_quote(
 ) -> tuple[int, ApprovalSlots, Card | None, bool]:
     """A meter replacement's reversal: what it pays back (its fees and its overdrawn sale), who
     approves it (as the replacement's carry-over did), the card it gives back its use and
-    whether that card still exists (``meters.card_before``)."""
+    whether that card still exists (``meter_periods.card_before``)."""
     replacement = current_replacement(session, original.account_id)
     if replacement is None or replacement.transaction_id != original.id:
         raise RuleViolation(
@@ -157,11 +166,9 @@ def _meter_quote(
         .join(Account, Account.customer_id == Customer.id)
         .where(Account.id == original.account_id)
     )
-    slots, reasons = required_approvals(
-        session, replacement.carry_over_volume, meter_replacement=kind
+    slots, reasons = approvals_for_volume(  # as meters.reverse_meter_replacement checks them
+        session, replacement.carry_over_volume, meter_replacement=kind, at_least=APPROVERS
     )
-    if not slots:  # as meters.reverse_meter_replacement: a reversal always needs someone
-        slots, reasons = APPROVERS, True
     card, restorable = card_before(session, replacement)
     return amount, slots_of(slots, reasons), card, restorable
 

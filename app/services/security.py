@@ -197,6 +197,21 @@ def check_approvals(
     )
 
 
+def approvals_for_volume(
+    session: Session,
+    volume: int,
+    *,
+    meter_replacement: str | None = None,
+    at_least: Requirement = (),
+) -> tuple[Requirement, bool]:
+    """``required_approvals`` of ``volume``, or ``at_least`` (with written reasons) when the
+    volume needs nobody: a reversal always needs someone."""
+    required, reasons = required_approvals(session, volume, meter_replacement=meter_replacement)
+    if not required and at_least:
+        return at_least, True
+    return required, reasons
+
+
 # one team leader (or a department manager) with a written reason: a fee waiver, a reversal
 TEAM_LEADER: Requirement = (frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER}),)
 
@@ -212,16 +227,14 @@ def check_volume_approvals(
     at_least: Requirement = (),
 ) -> tuple[Approved, ...]:
     """The approvals a refund/supplement (or, with ``meter_replacement``, a meter replacement's
-    carry-over) of ``volume`` needs, checked (``required_approvals``); ``at_least``: who
-    approves when the volume needs nobody (a reversal always needs someone)."""
-    required, reasons = required_approvals(session, volume, meter_replacement=meter_replacement)
-    if not required and at_least:
-        return check_approvals(
-            session, on_duty, approvals, at_least, reasons_required=True, what=what
-        )
+    carry-over) of ``volume`` needs, checked (``approvals_for_volume``)."""
+    required, reasons = approvals_for_volume(
+        session, volume, meter_replacement=meter_replacement, at_least=at_least
+    )
     if not required:  # e.g. a small carry-over: nobody approves, whatever was typed
         return ()
-    label = f"{what}{format_volume(abs(volume))}立方米"
+    # named by its volume when the volume asked for them
+    label = what if required is at_least else f"{what}{format_volume(abs(volume))}立方米"
     return check_approvals(
         session, on_duty, approvals, required, reasons_required=reasons, what=label
     )
