@@ -212,11 +212,12 @@ class InspectionStatus:
             return None
         return f"该户安检已逾期（应于{self.due_on.isoformat()}前安检），请提醒客户预约安检"
 
-    def refusal(self) -> str:
-        """The clerk's sentence for a held sale."""
+    def refusal(self, what: str = "购气") -> str:
+        """The clerk's sentence for a held sale (``what``: 写卡 for gas put on the card
+        without one)."""
         assert self.hold is not None
         on = self.last_on.isoformat() if self.last_on else ""
-        return f"该户安检结果为“{self.hold.label}”（{on}），须整改并安检合格后方可购气"
+        return f"该户安检结果为“{self.hold.label}”（{on}），须整改并安检合格后方可{what}"
 
     def detail(self) -> str:
         assert self.hold is not None

@@ -338,16 +338,23 @@ def limits_in(session: Session, ctx: Context, account_id: int) -> AccountLimits:
     )
 
 
+# the inspection state alone (no limit figures: a hold does not need them)
+_HOLD_OF_ACCOUNT = (
+    select(*INSPECTION_COLUMNS)
+    .select_from(accounts)
+    .where(accounts.c.id == bindparam("account_id"))
+)
+
+
 def require_no_hold(session: Session, ctx: Context, account_id: int) -> None:
     """Gas put on the card without a sale (补气, 换表补气) or let through a valve-open card
     stops too while a safety hold stands: a hazard or a refused inspection is cleared by a
     passed one first."""
-    inspection = limits_in(session, ctx, account_id).inspection
+    read = connection_of(session).execute(_HOLD_OF_ACCOUNT, {"account_id": account_id}).one()
+    inspection = inspection_of(read, ctx, load_policy(session), ctx.today())
     if inspection.hold is not None:
-        on = inspection.last_on.isoformat() if inspection.last_on else ""
         raise RuleViolation(
-            f"该户安检结果为“{inspection.hold.label}”（{on}），须整改并安检合格后方可写卡",
-            f"account {account_id} held: {inspection.hold}",
+            inspection.refusal("写卡"), f"account {account_id} held: {inspection.hold}"
         )
 
 
