@@ -14,6 +14,7 @@ worker thread, never on the GUI thread.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -111,16 +112,7 @@ class ToolCardOperations:
         # the request as checked by the service (numbers normalised the way it stores them)
         order = ToolCardOrder(draft.serial, kind, meter_no.strip().upper(), draft.parameters)
         made, written = self._card_for(read, order)
-        req = IssueToolCardRequest(
-            request_id=request_id,
-            serial=made.serial,
-            maker=read.maker,
-            kind=kind,
-            meter_no=meter_no,
-            technician=technician,
-            reason=reason,
-            parameters=draft.parameters,
-        )
+        req = dataclasses.replace(draft, serial=made.serial, maker=read.maker)
         return ToolCardMade(issue_tool_card(self.ctx, actor, req), written)
 
     def _card_for(self, read: CardRead, order: ToolCardOrder) -> tuple[ToolCardImage, bool]:
