@@ -29,6 +29,7 @@ from app.devices.sle4442 import Sle4442
 from app.domain import cardformat
 from app.domain.toolcards import STATUS_TAMPER
 from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation, SystemFault
+from app.services.queries import account_view
 from app.vocabulary import ToolCardKind
 from db.models import ToolCard, ToolCardReturn
 from tests.card_support import KEY, opening_request
@@ -194,7 +195,7 @@ def test_the_account_shows_its_tool_cards_and_the_last_check(hall, station):
     read_back(hall, station, chip2)
     _out, _chip3 = make(hall, station, ToolCardKind.VALVE_OPEN, opened.meter_no)
 
-    cards = ToolCardOperations(hall.ctx, station.reader).of_account(hall.clerk, opened.account_no)
+    cards = account_view(hall.ctx, hall.clerk, opened.account_no).tool_cards  # the panel's
     assert [c.kind for c in cards.issued] == [
         ToolCardKind.VALVE_OPEN,
         ToolCardKind.CHECK,

@@ -78,7 +78,7 @@ from app.services.reversals import (
 from app.services.sales import RefundQuote, SaleResult, refund_quote
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
-from app.services.tool_cards import AccountToolCards, ToolCardView
+from app.services.tool_cards import ToolCardView
 from app.vocabulary import (
     CardWriteOutcome,
     HallMode,
@@ -395,10 +395,6 @@ class CounterSession:
         """工具卡回读: the tool card in the reader is returned with what it brought back."""
         back = self.tools.read_back(self.actor)
         return Outcome(back, back.account_no)
-
-    def account_tool_cards(self, account_no: str) -> AccountToolCards:
-        """The account's tool cards and its newest check card state (the account panel)."""
-        return self.tools.of_account(self.actor, account_no)
 
     def outstanding_tool_cards(self) -> list[ToolCardView]:
         return self.tools.outstanding(self.actor)

@@ -28,11 +28,9 @@ from app.domain.toolcards import ToolCardImage, ToolCardOrder
 from app.errors import RuleViolation
 from app.services.actor import Actor
 from app.services.tool_cards import (
-    AccountToolCards,
     IssueToolCardRequest,
     ToolCardBack,
     ToolCardView,
-    account_tool_cards,
     check_tool_card,
     issue_tool_card,
     outstanding_tool_cards,
@@ -149,9 +147,6 @@ class ToolCardOperations:
             )
         back = ToolCardBack(card.serial, read.maker, card.kind, card.state)
         return record_tool_card_return(self.ctx, actor, back)
-
-    def of_account(self, actor: Actor, account_no: str) -> AccountToolCards:
-        return account_tool_cards(self.ctx, actor, account_no)
 
     def outstanding(self, actor: Actor) -> list[ToolCardView]:
         return outstanding_tool_cards(self.ctx, actor)

@@ -4,7 +4,7 @@ what the meter wrote onto them. Every issue and return is a row (append-only) an
 The counter (``app.counter.tools``) checks an issue here before it writes the card
 (``check_tool_card``), records it only once the card is made (``issue_tool_card``), and records
 what a card brought back when it is read at the counter (``record_tool_card_return``). The
-account panel shows ``account_tool_cards`` (the tool cards issued for the account's meter, and
+account view carries ``tool_cards_of`` (the tool cards issued for the account's meter, and
 the newest check card's state); ``outstanding_tool_cards`` lists the cards not yet back.
 """
 
@@ -27,7 +27,6 @@ from app.services import audit
 from app.services.actor import Actor, resolve_actor
 from app.services.boundary import (
     NOTE_LENGTH,
-    AccountNo,
     CardSerial,
     Limit,
     MakerCode,
@@ -37,7 +36,7 @@ from app.services.boundary import (
     service,
 )
 from app.services.limits import require_no_hold
-from app.services.locks import account_by_no, lock_meter
+from app.services.locks import lock_meter
 from app.services.unit_of_work import Earlier, run_once, submitted_in
 from app.vocabulary import MeterStatus, ToolCardKind
 from db.models import Account, Meter, ToolCard, ToolCardReturn, User
@@ -396,18 +395,6 @@ def _views(session: Session, query) -> list[ToolCardView]:  # type: ignore[no-un
 
 def _view(session: Session, tool_card_id: int) -> ToolCardView:
     return _views(session, _VIEW.where(ToolCard.id == tool_card_id))[0]
-
-
-@service
-def account_tool_cards(
-    ctx: Context, actor: Actor, account_no: AccountNo, limit: Limit = 20
-) -> AccountToolCards:
-    """For the account panel: "工具卡" (the tool cards issued for the account, newest first)
-    and "最近检查" (``last_check``: the newest check card back from its meter, with the
-    remaining gas, cumulative use and faults it read)."""
-    with ctx.reading() as session:
-        resolve_actor(session, actor, "look_up")
-        return tool_cards_of(session, account_by_no(session, account_no).id, limit)
 
 
 def tool_cards_of(session: Session, account_id: int, limit: int = 20) -> AccountToolCards:
