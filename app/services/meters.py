@@ -56,7 +56,6 @@ from app.services.ledger import earlier_transaction, record_card_write, record_t
 from app.services.limits import require_no_hold
 from app.services.locks import (
     account_by_no,
-    card_for_sale,
     lock_meter,
     lock_shift,
     pending_write_of,
@@ -73,7 +72,7 @@ from app.services.permissions import LOOK_UP
 from app.services.reversals import has_later_business, require_this_shift
 from app.services.sales import (
     SaleResult,
-    check_card_reading,
+    card_for_gas,
     check_card_step,
     check_charge,
     check_tendered,
@@ -597,10 +596,7 @@ def write_carry_over(ctx: Context, actor: Actor, req: CarryOverRequest) -> SaleR
             raise InvalidInput("换表补气量必须大于零", f"bad volume {volume!r}", field="volume")
         on_duty: OnDuty = resolve_actor(session, actor, "replace_meter")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
-        card = card_for_sale(session, req.card_serial)
-        require_active(card.account_status, card.account_no)
-        require_no_hold(session, ctx, card.account_id)
-        check_card_reading(card, req.card)
+        card = card_for_gas(session, ctx, req.card_serial, req.card)
         remaining = carry_over_remaining(session, card.account_id)
         if remaining <= 0:
             raise RuleViolation("该户没有待写入的换表补气", f"{card.account_no}: nothing carried")

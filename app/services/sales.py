@@ -717,6 +717,18 @@ def refund(ctx: Context, actor: Actor, req: RefundRequest) -> SaleResult:
     )
 
 
+def card_for_gas(
+    session: Session, ctx: Context, serial: str, reading: CardReading | None
+) -> CardAccount:
+    """The card gas goes onto without a sale (补气, 换表补气), locked with its account: the
+    account open, no safety hold, the card in the reader the one on record."""
+    card = card_for_sale(session, serial)
+    require_active(card.account_status, card.account_no)
+    require_no_hold(session, ctx, card.account_id)
+    check_card_reading(card, reading)
+    return card
+
+
 @dataclass(frozen=True)
 class SupplementRequest:
     """补气: gas put on the card free of charge (e.g. paid gas that never reached the meter)."""
@@ -742,10 +754,7 @@ def supplement(ctx: Context, actor: Actor, req: SupplementRequest) -> SaleResult
         reason = require_text(req.reason, "补气原因")
         on_duty: OnDuty = resolve_actor(session, actor, "supplement")
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
-        card = card_for_sale(session, req.card_serial)
-        require_active(card.account_status, card.account_no)
-        require_no_hold(session, ctx, card.account_id)
-        check_card_reading(card, req.card)
+        card = card_for_gas(session, ctx, req.card_serial, req.card)
         approvals = check_volume_approvals(session, on_duty, req.approvals, req.volume, "补气")
         count = step_purchase_count(session, card.account_id, +1)
         recorded = record_transaction(
