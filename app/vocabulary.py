@@ -332,3 +332,49 @@ class OverrideKind(_Labelled):
 
     PURCHASE_LIMIT = "purchase_limit", "超限购放行", "Purchase limit overridden"
     SAFETY_HOLD = "safety_hold", "安检限制放行", "Safety hold overridden"
+
+
+class AccountKind(_Labelled):
+    """``accounts.kind``: how an account's gas is measured and paid (开户 makes card accounts;
+    the import brings all three)."""
+
+    CARD = "card", "IC卡表", "IC card meter"
+    POSTPAID = "postpaid", "普表（抄表后付费）", "Meter read, billed afterwards"
+    REMOTE = "remote", "远传表（预付费）", "Remote-read meter, prepaid"
+
+
+class AccountStatus(_Labelled):
+    """``accounts.status``."""
+
+    ACTIVE = "active", "正常户", "Active account"
+    CLOSED = "closed", "已销户", "Closed"
+
+
+class CardStatus(_Labelled):
+    """``cards.status``."""
+
+    ACTIVE = "active", "有效卡", "Valid card"
+    BLACKLISTED = "blacklisted", "挂失作废", "Blacklisted"
+    RETIRED = "retired", "已收回", "Retired"
+
+
+class ImportBatchKind(_Labelled):
+    """``import_batches.kind``: a go-live import, or the reversal of one."""
+
+    IMPORT = "import", "导入", "Import"
+    ROLLBACK = "rollback", "回退", "Rollback"
+
+
+class ImportBatchStatus(_Labelled):
+    """``import_batches.status``: where a batch is (an interrupted one resumes)."""
+
+    RUNNING = "running", "进行中（可续导）", "Running (resumable)"
+    COMPLETED = "completed", "已完成", "Completed"
+    ROLLED_BACK = "rolled_back", "已回退", "Rolled back"
+
+
+class OpeningEntryKind(_Labelled):
+    """``opening_balances.kind``: what the old system said an account holds or owes."""
+
+    BALANCE = "balance", "期初余额", "Opening balance"
+    BILL = "bill", "期初欠费账单", "Opening unpaid bill"

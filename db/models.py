@@ -175,7 +175,9 @@ class Account(Base):
     account_no: Mapped[str] = mapped_column(String(20), unique=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10))  # active / closed
+    status: Mapped[str] = mapped_column(String(10))  # AccountStatus
+    # 0011: AccountKind (card / post-paid / remote-read); GasDesk opens card accounts
+    kind: Mapped[str] = mapped_column(String(10), default="card", server_default="card")
     purchase_count: Mapped[int] = mapped_column(Integer, default=0)
     opened_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     closed_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
@@ -560,6 +562,113 @@ class SaleOverride(AppendOnly, Base):
     approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text)
     detail: Mapped[str] = mapped_column(Text)  # what was overridden, as the receipt prints it
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class ImportBatch(Base):
+    """One go-live import (or the rollback of one): its files (name, SHA-256, rows) and how far
+    it got. ``content_hash`` over the files and the mapping makes the same import found again
+    (done: nothing to do; running: resumed). Updated as it goes, and in the audit chain."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_no: Mapped[str] = mapped_column(String(30), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # ImportBatchKind
+    status: Mapped[str] = mapped_column(String(12))  # ImportBatchStatus
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    files: Mapped[str] = mapped_column(Text)  # JSON [{"name", "sha256", "rows"}]
+    options: Mapped[str] = mapped_column(Text)  # JSON: skipped rows, mapping file
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    accounts_total: Mapped[int] = mapped_column(Integer, default=0)
+    accounts_done: Mapped[int] = mapped_column(Integer, default=0)
+    started_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class ImportedAccount(AppendOnly, Base):
+    """An account an import batch created (by its number: a rollback deletes the account, this
+    record stays), and whether the batch created its customer too."""
+
+    __tablename__ = "imported_accounts"
+    __table_args__ = (UniqueConstraint("batch_id", "account_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    account_no: Mapped[str] = mapped_column(String(20), index=True)
+    customer_created: Mapped[bool] = mapped_column(Boolean)
+    source_row: Mapped[int] = mapped_column(Integer)  # its row in the accounts file
+
+
+class ImportedCard(AppendOnly, Base):
+    """A card as the old system recorded it: what its first visit is checked against (接管)."""
+
+    __tablename__ = "imported_cards"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    account_no: Mapped[str] = mapped_column(String(20))
+    serial: Mapped[str] = mapped_column(String(30), index=True)
+    maker: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12))  # CardStatus as imported
+    purchase_count: Mapped[int] = mapped_column(Integer)
+    gas_on_card: Mapped[int] = mapped_column(Volume)
+    cumulative_purchased: Mapped[int | None] = mapped_column(Volume)
+
+
+class OpeningUsage(AppendOnly, Base):
+    """Gas an account bought in a ladder year before GasDesk (an import's opening row): priced
+    in no sale, counted by the tier ladder. A rollback adds the negated row."""
+
+    __tablename__ = "opening_usage"
+    __table_args__ = (Index("ix_opening_usage_account", "account_no", "ladder_year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    account_no: Mapped[str] = mapped_column(String(20))
+    ladder_year: Mapped[dt.date] = mapped_column(Date)
+    volume: Mapped[int] = mapped_column(Volume)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("opening_usage.id"))
+
+
+class OpeningEntry(AppendOnly, Base):
+    """A post-paid or remote-read account's opening balance or unpaid bill from the old system
+    (OpeningEntryKind), with the import's batch. Never takings of a shift. A rollback adds the
+    negated row."""
+
+    __tablename__ = "opening_entries"
+    __table_args__ = (Index("ix_opening_entries_account", "account_no", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"))
+    account_no: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))  # OpeningEntryKind
+    amount_fen: Mapped[int] = mapped_column(Money)  # balance: + credit, − owed; bill: billed
+    paid_fen: Mapped[int] = mapped_column(Money, default=0)  # bill: paid already
+    as_of: Mapped[dt.date] = mapped_column(Date)  # balance: its date; bill: the reading date
+    bill_no: Mapped[str | None] = mapped_column(String(40))
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    last_reading: Mapped[int | None] = mapped_column(Volume)
+    this_reading: Mapped[int | None] = mapped_column(Volume)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("opening_entries.id"))
+
+
+class CardTakeover(AppendOnly, Base):
+    """An imported card's first visit (接管): its count and gas as read against the imported
+    figures; a mismatch taken over only with a team leader's approval and reason."""
+
+    __tablename__ = "card_takeovers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), unique=True)
+    imported_card_id: Mapped[int] = mapped_column(ForeignKey("imported_cards.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    read_count: Mapped[int] = mapped_column(Integer)
+    read_gas: Mapped[int] = mapped_column(Volume)
+    imported_count: Mapped[int] = mapped_column(Integer)
+    imported_gas: Mapped[int] = mapped_column(Volume)
+    matched: Mapped[bool] = mapped_column(Boolean)
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 

@@ -8,6 +8,7 @@ from db.models import (
     Approval,
     AuditEntry,
     Card,
+    CardTakeover,
     CardWrite,
     CardWriteOutcome,
     CashMovement,
@@ -15,11 +16,16 @@ from db.models import (
     CounterTransaction,
     Customer,
     Hall,
+    ImportBatch,
+    ImportedAccount,
+    ImportedCard,
     Inspection,
     MakerCardKey,
     Meter,
     MeterReplacement,
     NumberSequence,
+    OpeningEntry,
+    OpeningUsage,
     SaleOverride,
     Setting,
     Shift,
@@ -59,3 +65,9 @@ tool_card_returns = ToolCardReturn.__table__
 inspections = Inspection.__table__
 account_limits = AccountLimit.__table__
 sale_overrides = SaleOverride.__table__
+import_batches = ImportBatch.__table__
+imported_accounts = ImportedAccount.__table__
+imported_cards = ImportedCard.__table__
+opening_usage = OpeningUsage.__table__
+opening_entries = OpeningEntry.__table__
+card_takeovers = CardTakeover.__table__

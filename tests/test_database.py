@@ -153,6 +153,7 @@ def _every_kind_of_row(hall):
         CloseShiftRequest(uuid.uuid4(), "点错了", hall.credential("zhoujie")),
     )
     _life_cycle_rows(hall, account.account_no, sale.transaction_id)
+    _import_rows(hall, account.account_no)
     with hall.ctx.unit_of_work() as s:
         for table in APPEND_ONLY_TABLES:
             assert s.execute(text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
@@ -247,6 +248,92 @@ def _life_cycle_rows(hall, account_no: str, transaction_id: int) -> None:
         s.commit()
 
 
+def _import_rows(hall, account_no: str) -> None:
+    """One row in each append-only table of the go-live import (0011), written as plain rows."""
+    import datetime as dt
+    import uuid
+
+    from db.models import (
+        Account,
+        Card,
+        CardTakeover,
+        ImportBatch,
+        ImportedAccount,
+        ImportedCard,
+        OpeningEntry,
+        OpeningUsage,
+        User,
+    )
+
+    now = dt.datetime.now(dt.UTC)
+    with hall.ctx.unit_of_work() as s:
+        account = s.scalar(select(Account).where(Account.account_no == account_no))
+        card = s.scalar(select(Card).where(Card.account_id == account.id))
+        user_id = s.scalar(select(User.id).limit(1))
+        counter_id = s.scalar(select(CounterTransaction.counter_id).limit(1))
+        batch = ImportBatch(
+            batch_no="IMP-TEST-1",
+            kind="import",
+            status="completed",
+            content_hash="0" * 64,
+            files="[]",
+            options="{}",
+            accounts_total=1,
+            accounts_done=1,
+            started_by=user_id,
+            started_at=now,
+        )
+        s.add(batch)
+        s.flush()
+        imported = ImportedCard(
+            batch_id=batch.id,
+            account_no=account_no,
+            serial=card.serial,
+            maker="gasdesk",
+            status="active",
+            purchase_count=1,
+            gas_on_card=0,
+        )
+        s.add(imported)
+        s.flush()
+        s.add_all(
+            [
+                ImportedAccount(
+                    batch_id=batch.id, account_no=account_no, customer_created=False, source_row=2
+                ),
+                OpeningUsage(
+                    batch_id=batch.id,
+                    account_no=account_no,
+                    ladder_year=dt.date(2026, 1, 1),
+                    volume=100,
+                ),
+                OpeningEntry(
+                    batch_id=batch.id,
+                    account_no=account_no,
+                    kind="balance",
+                    amount_fen=100,
+                    paid_fen=0,
+                    as_of=now.date(),
+                ),
+                CardTakeover(
+                    request_id=uuid.uuid4(),
+                    card_id=card.id,
+                    imported_card_id=imported.id,
+                    account_id=account.id,
+                    read_count=1,
+                    read_gas=0,
+                    imported_count=1,
+                    imported_gas=0,
+                    matched=True,
+                    operator_id=user_id,
+                    counter_id=counter_id,
+                    created_at=now,
+                ),
+            ]
+        )
+        s.commit()
+
+
 def test_append_only_tables_are_the_money_and_evidence_tables():
     assert set(APPEND_ONLY_TABLES) == {
         "counter_transactions",
@@ -269,6 +356,11 @@ def test_append_only_tables_are_the_money_and_evidence_tables():
         "inspections",
         "account_limits",
         "sale_overrides",
+        "imported_accounts",
+        "imported_cards",
+        "opening_usage",
+        "opening_entries",
+        "card_takeovers",
     }
 
 

@@ -24,8 +24,11 @@ from app.config import load_config
 from app.counter.session import CounterStatus
 from app.services.shifts import DrawerStatus
 from app.vocabulary import (
+    AccountKind,
+    AccountStatus,
     CalendarDay,
     CardClaim,
+    CardStatus,
     CardWriteOutcome,
     CashMovementKind,
     CheckOutcome,
@@ -34,9 +37,12 @@ from app.vocabulary import (
     FloatSource,
     HallMode,
     IdType,
+    ImportBatchKind,
+    ImportBatchStatus,
     InspectionResult,
     InspectionSource,
     MeterStatus,
+    OpeningEntryKind,
     OverrideKind,
     PaymentMethod,
     PrinterFaultReason,
@@ -99,6 +105,12 @@ VOCABULARY = (
     InspectionResult,
     InspectionSource,
     OverrideKind,
+    AccountKind,
+    AccountStatus,
+    CardStatus,
+    ImportBatchKind,
+    ImportBatchStatus,
+    OpeningEntryKind,
 )
 
 

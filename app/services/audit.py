@@ -63,14 +63,20 @@ from db.models import (
     AuditHead,
     AuditPending,
     Card,
+    CardTakeover,
     CardWrite,
     CardWriteOutcome,
     CashMovement,
     CounterTransaction,
     Customer,
+    ImportBatch,
+    ImportedAccount,
+    ImportedCard,
     Inspection,
     Meter,
     MeterReplacement,
+    OpeningEntry,
+    OpeningUsage,
     OwnershipChange,
     SaleOverride,
     Setting,
@@ -132,7 +138,8 @@ COVERED: dict[str, Covered] = {
         Covered(User.__table__, secret=("password_hash",)),
         Covered(CardWrite.__table__, added=(("previous_volume", None), ("target_volume", None))),
         Covered(CardWriteOutcome.__table__),
-        Covered(Account.__table__),  # purchase count (the card's), status
+        # purchase count (the card's), status, kind (0011)
+        Covered(Account.__table__, added=(("kind", "card"),)),
         # blacklisting a card refuses it gas; its maker (0009) decides who writes it
         Covered(Card.__table__, added=(("maker", "gasdesk"),)),
         # the initial reading a closing is charged from; its life cycle (0010)
@@ -155,6 +162,13 @@ COVERED: dict[str, Covered] = {
         Covered(AccountLimit.__table__),
         Covered(SaleOverride.__table__),
         Covered(OwnershipChange.__table__),
+        # the go-live import: what it created, the figures it opened with, card takeovers
+        Covered(ImportBatch.__table__),
+        Covered(ImportedAccount.__table__),
+        Covered(ImportedCard.__table__),
+        Covered(OpeningUsage.__table__),
+        Covered(OpeningEntry.__table__),
+        Covered(CardTakeover.__table__),
         # household size moves the tier breakpoints; identity columns only as digests
         Covered(
             Customer.__table__,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.domain.identity import normalize_identifier, normalize_resident_id
-from app.domain.pricing import TariffRule, ladder_year_start
+from app.domain.pricing import TariffRule, ladder_year_start, price_volume
 from app.domain.privacy import mask_id, mask_phone
 from app.errors import RuleViolation
 from app.services.actor import Actor, resolve_actor
@@ -25,7 +25,7 @@ from app.services.meter_periods import (
 )
 from app.services.permissions import LOOK_UP
 from app.services.sales import GAS_WRITE_KINDS
-from app.services.tariffs import tariff_in_force
+from app.services.tariffs import opening_of, tariff_in_force
 from app.services.tool_cards import AccountToolCards, tool_cards_of
 from app.vocabulary import TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
@@ -163,6 +163,13 @@ def _tier_usage(session: Session, account: Account, day: dt.date) -> TierUsage:
         )
     ):
         by_tier[tier] = by_tier.get(tier, 0) + volume
+    # gas bought before GasDesk (imported) fills the ladder from the bottom, as it was priced
+    opening = int(
+        session.execute(opening_of(account.id, year)).scalar_one()  # PG sums as numeric
+    )
+    if opening > 0:
+        for segment in price_volume(rule, account.customer.household_size, 0, opening):
+            by_tier[segment.tier] = by_tier.get(segment.tier, 0) + segment.volume
     uppers = rule.breakpoints(account.customer.household_size)
     tiers = []
     lower = 0

@@ -394,7 +394,7 @@ def sale_read(dialect: str, mark: bool, *, checks: bool = True) -> Select:  # ty
         tariffs.c.ladder_start_month,
         tariffs.c.household_threshold,
         tariffs.c.extra_per_member,
-        usage_of(accounts.c.id, ladder_year).scalar_subquery().label("used"),
+        usage_of(accounts.c.id, ladder_year).label("used"),
         drawer_cash_of(shifts.c.id).label("drawer"),
         *(limit_columns(dialect) if checks else ()),
     ]

@@ -1,5 +1,6 @@
 """The tariff in force for a customer class on a day, and an account's tier usage in a ladder
-year (summed from its segment rows: nothing stores a running total)."""
+year (summed from its segment rows and its imported opening rows: nothing stores a running
+total)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.pricing import TariffRule, Tier
 from app.errors import RuleViolation
-from db.tables import segments_table, tariff_tiers, tariffs
+from db.tables import accounts, opening_usage, segments_table, tariff_tiers, tariffs
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,32 @@ def tariff_in(session: Session, customer_class: str, day: dt.date, row) -> Tarif
     return TariffInForce(row.id, row.name, rule)
 
 
-def usage_of(account_id, ladder_year) -> Select:  # type: ignore[no-untyped-def, type-arg]
-    """The volume bought on ``account_id`` in ``ladder_year`` (values or columns, for wider
-    reads such as the sale's), net of refunds, from the segment rows."""
-    return select(func.coalesce(func.sum(segments_table.c.volume), 0)).where(
-        segments_table.c.account_id == account_id, segments_table.c.ladder_year == ladder_year
+_numbered = accounts.alias("usage_account")  # an alias: the sale's read correlates ``accounts``
+
+
+def opening_of(account_id, ladder_year) -> Select:  # type: ignore[no-untyped-def, type-arg]
+    """The volume an import opened ``account_id``'s ``ladder_year`` with (bought before
+    GasDesk; net of a rolled-back batch's negated rows)."""
+    return (
+        select(func.coalesce(func.sum(opening_usage.c.volume), 0))
+        .select_from(
+            opening_usage.join(_numbered, _numbered.c.account_no == opening_usage.c.account_no)
+        )
+        .where(_numbered.c.id == account_id, opening_usage.c.ladder_year == ladder_year)
     )
 
 
-_USAGE = usage_of(bindparam("account_id"), bindparam("ladder_year"))
+def usage_of(account_id, ladder_year) -> ColumnElement[int]:  # type: ignore[no-untyped-def]
+    """The volume bought on ``account_id`` in ``ladder_year`` (values or columns, for wider
+    reads such as the sale's, which it correlates with), net of refunds: the segment rows and
+    the imported opening."""
+    bought = select(func.coalesce(func.sum(segments_table.c.volume), 0)).where(
+        segments_table.c.account_id == account_id, segments_table.c.ladder_year == ladder_year
+    )
+    return bought.scalar_subquery() + opening_of(account_id, ladder_year).scalar_subquery()
+
+
+_USAGE = select(usage_of(bindparam("account_id"), bindparam("ladder_year")))
 
 
 def ladder_usage(session: Session, account_id: int, ladder_year: dt.date) -> int:
