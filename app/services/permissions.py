@@ -39,7 +39,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_identity": frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}),
     "manage_users": frozenset({Role.ADMINISTRATOR}),
     "manage_settings": frozenset({Role.ADMINISTRATOR}),
-    "manage_tariffs": frozenset({Role.ADMINISTRATOR}),  # 调价: publish a new tariff version
+    "manage_tariffs": frozenset({Role.ADMINISTRATOR}),
+    "import_data": frozenset(
+        {Role.ADMINISTRATOR}
+    ),  # 数据导入/导出, the go-live import  # 调价: publish a new tariff version
     # 限购: an account's own limit; 安检: results from the inspectors' sheets, the due list
     "set_account_limit": frozenset({Role.TEAM_LEADER, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}),
     "inspections": COUNTER_ROLES | frozenset({Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR}),

@@ -1,0 +1,270 @@
+"""The go-live import's writer (both databases): whole accounts in chunks, opening rows priced
+in no shift, idempotent and resumable batches, the rollback by a reversing batch."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.imports import Problem
+from app.errors import Conflict, PermissionDenied, RuleViolation
+from app.services.audit import verify
+from app.services.imports import (
+    list_batches,
+    plan_import,
+    rollback_import,
+    run_import,
+)
+from app.services.inspections import ImportCancelled, ImportProgress
+from app.services.queries import tier_usage
+from app.services.sales import PurchaseRequest, purchase
+from app.services.security import AdminActor
+from app.vocabulary import ImportBatchStatus
+from db.models import (
+    Account,
+    Card,
+    CardTakeover,
+    CounterTransaction,
+    Customer,
+    ImportBatch,
+    ImportedCard,
+    Meter,
+    OpeningEntry,
+    OpeningUsage,
+)
+from tests.import_records import digests, records
+from tests.support import AUDIT_KEY, refused, rid, row_counts
+
+pytestmark = pytest.mark.usefixtures("hall")
+
+
+def admin(hall) -> AdminActor:
+    return AdminActor(hall.users["admin"])
+
+
+def imported(hall, data, tag="a", **options):
+    plan = plan_import(hall.ctx, admin(hall), data, digests(tag))
+    return run_import(hall.ctx, admin(hall), plan, **options)
+
+
+def counts(hall) -> dict[str, int]:
+    return {k: v for k, v in row_counts(hall.ctx).items() if k != "audit_log"}
+
+
+def taken_over(hall, serial: str) -> None:
+    """The card's first visit, as the counter records it when its figures match."""
+    with hall.ctx.unit_of_work() as s:
+        card = s.scalar(select(Card).where(Card.serial == serial))
+        first = s.scalar(select(ImportedCard).where(ImportedCard.serial == serial))
+        s.add(
+            CardTakeover(
+                request_id=uuid.uuid4(),
+                card_id=card.id,
+                imported_card_id=first.id,
+                account_id=card.account_id,
+                read_count=first.purchase_count,
+                read_gas=0,
+                imported_count=first.purchase_count,
+                imported_gas=0,
+                matched=True,
+                operator_id=hall.users["lina"],
+                counter_id=hall.counter_id,
+                created_at=hall.ctx.now(),
+            )
+        )
+        s.commit()
+
+
+def test_accounts_are_written_whole_with_their_opening_figures(hall):
+    before = counts(hall)
+    outcome = imported(hall, records(3, postpaid=1), chunk=2)
+    assert outcome.added == 4 and outcome.batch.status == ImportBatchStatus.COMPLETED
+    after = counts(hall)
+    assert after["accounts"] - before["accounts"] == 4
+    assert after["customers"] - before["customers"] == 4
+    assert after["meters"] - before["meters"] == 4
+    assert after["cards"] - before["cards"] == 3  # the post-paid account has no card
+    assert after["opening_usage"] == 4 and after["opening_entries"] == 2
+    # nothing imported is takings: no counter transaction, no cash movement
+    for table in ("counter_transactions", "cash_movements", "transaction_segments"):
+        assert after[table] == before[table], table
+    with hall.ctx.unit_of_work() as s:
+        account = s.scalar(select(Account).where(Account.account_no == "8800000001"))
+        assert (account.kind, account.status, account.purchase_count) == ("card", "active", 27)
+        post = s.scalar(select(Account).where(Account.account_no == "8800000004"))
+        assert post.kind == "postpaid"
+        money = {
+            e.kind: (e.amount_fen, e.paid_fen, e.bill_no, e.due_on)
+            for e in s.scalars(select(OpeningEntry).where(OpeningEntry.account_no == "8800000004"))
+        }
+        assert money == {
+            "balance": (3560, 0, None, None),
+            "bill": (9135, 0, "B-000004", dt.date(2026, 12, 10)),
+        }
+        # opened at local midnight of the file's date
+        assert hall.ctx.local(account.opened_at) == dt.datetime(2015, 6, 1, tzinfo=hall.ctx.tz)
+    assert verify(hall.ctx.db, AUDIT_KEY).ok
+
+
+def test_a_purchase_after_340_imported_m3_is_priced_across_the_breakpoint(hall):
+    imported(hall, records(1, usage=34000))
+    usage = tier_usage(hall.ctx, hall.clerk, "8800000001")
+    assert usage.total_used == 34000 and [t.used for t in usage.tiers] == [34000, 0, 0]
+    taken_over(hall, "OC00000001")
+    sale = purchase(hall.ctx, hall.clerk, PurchaseRequest(rid(), "OC00000001", volume=2000))
+    # 10 m³ left in tier 1 at 2.61, the other 10 m³ in tier 2 at 2.83: 26.10 + 28.30
+    assert [(s.tier, s.volume, s.amount_fen) for s in sale.segments] == [
+        (1, 1000, 2610),
+        (2, 1000, 2830),
+    ]
+    assert sale.amount_fen == 5440
+    assert sale.purchase_count == 28  # the card's imported count + 1
+
+
+def test_the_same_files_twice_change_nothing_the_second_time(hall):
+    first = imported(hall, records(3))
+    before = counts(hall)
+    again = imported(hall, records(3))
+    assert again.added == 0 and again.batch.batch_no == first.batch.batch_no
+    assert counts(hall) == before
+    # other files holding the same accounts: found by their numbers, nothing written either
+    other = imported(hall, records(3), tag="b")
+    assert other.added == 0 and other.batch is None and other.already == 3
+    assert counts(hall) == before
+
+
+def test_an_account_number_held_with_other_figures_is_a_problem(hall):
+    imported(hall, records(2))
+    changed = records(2)
+    no = "8800000002"
+    changed.meters[no] = dataclasses.replace(changed.meters[no], meter_no="OTHER-1")
+    plan = plan_import(hall.ctx, admin(hall), changed, digests("c"))
+    assert [(p.file, p.row, p.column, p.value) for p in plan.errors] == [
+        ("accounts", 3, "account_no", no)
+    ]
+    with refused(RuleViolation, "试导入发现1个错误"):
+        run_import(hall.ctx, admin(hall), plan)
+
+
+def test_rows_with_errors_are_skipped_only_when_asked(hall):
+    data = records(3)
+    data.problems.append(Problem("cards.csv", 9, "purchase_count", "-1", "购气次数不能为负"))
+    before = counts(hall)
+    plan = plan_import(hall.ctx, admin(hall), data, digests())
+    with refused(RuleViolation, "--skip-bad-rows"):
+        run_import(hall.ctx, admin(hall), plan)
+    assert counts(hall) == before
+    outcome = run_import(hall.ctx, admin(hall), plan, skip_bad_rows=True)
+    assert outcome.added == 3 and outcome.skipped_rows == 1
+    with hall.ctx.unit_of_work() as s:
+        options = json.loads(s.scalar(select(ImportBatch.options)))
+    assert options["skipped"] == ["cards.csv:9"]
+
+
+class StopAfter(ImportProgress):
+    def __init__(self, chunks: int) -> None:
+        self.chunks = chunks
+        self.seen = 0
+
+    def report(self, done: int, total: int) -> None:
+        self.seen += 1
+
+    def cancelled(self) -> bool:
+        return self.seen >= self.chunks
+
+
+def test_an_interrupted_import_resumes_to_the_same_result(hall):
+    data = records(5)
+    plan = plan_import(hall.ctx, admin(hall), data, digests())
+    with refused(ImportCancelled, "续导"):
+        run_import(hall.ctx, admin(hall), plan, chunk=2, progress=StopAfter(1))
+    assert counts(hall)["imported_accounts"] == 2  # one chunk of two whole accounts
+    with refused(Conflict, "尚未完成"):
+        imported(hall, records(2, start=50), tag="other")
+    again = run_import(
+        hall.ctx, admin(hall), plan_import(hall.ctx, admin(hall), data, digests()), chunk=2
+    )
+    assert again.resumed and again.added == 3
+    assert again.batch.accounts_done == 5 and again.batch.status == ImportBatchStatus.COMPLETED
+    with hall.ctx.unit_of_work() as s:
+        assert s.scalar(select(func.count()).select_from(OpeningUsage)) == 5
+        assert s.scalar(select(func.count()).select_from(ImportBatch)) == 1
+    assert verify(hall.ctx.db, AUDIT_KEY).ok
+
+
+def test_a_rollback_removes_the_batch_and_nets_its_opening_rows(hall):
+    before = counts(hall)
+    outcome = imported(hall, records(3, postpaid=1))
+    undone = rollback_import(hall.ctx, admin(hall), outcome.batch.batch_no, chunk=2)
+    assert undone.batch.reverses == outcome.batch.batch_no
+    after = counts(hall)
+    for table in ("accounts", "customers", "meters", "cards"):
+        assert after[table] == before[table], table
+    with hall.ctx.unit_of_work() as s:
+        assert s.scalar(select(func.sum(OpeningUsage.volume))) == 0
+        assert s.scalar(select(func.sum(OpeningEntry.amount_fen))) == 0
+        statuses = dict(s.execute(select(ImportBatch.batch_no, ImportBatch.status)).all())
+    assert statuses[outcome.batch.batch_no] == ImportBatchStatus.ROLLED_BACK
+    assert [b.kind for b in list_batches(hall.ctx, admin(hall))] == ["rollback", "import"]
+    with refused(RuleViolation, "已经回退"):
+        rollback_import(hall.ctx, admin(hall), outcome.batch.batch_no)
+    # the same files can be imported again after the rollback: a new batch
+    again = imported(hall, records(3, postpaid=1))
+    assert again.added == 4 and again.batch.batch_no != outcome.batch.batch_no
+    usage = tier_usage(hall.ctx, hall.clerk, "8800000001")
+    assert usage.total_used == 34000  # the first batch's opening netted out, the new one counts
+    assert verify(hall.ctx.db, AUDIT_KEY).ok
+
+
+def test_no_rollback_after_a_sale_on_one_of_its_accounts(hall):
+    outcome = imported(hall, records(2))
+    taken_over(hall, "OC00000002")
+    purchase(hall.ctx, hall.clerk, PurchaseRequest(rid(), "OC00000002", volume=1000))
+    before = counts(hall)
+    with refused(RuleViolation, "8800000002已在柜台办理过业务"):
+        rollback_import(hall.ctx, admin(hall), outcome.batch.batch_no)
+    assert counts(hall) == before
+
+
+def test_only_an_administrator_imports(hall):
+    with pytest.raises(PermissionDenied):
+        plan_import(hall.ctx, AdminActor(hall.users["lina"]), records(1), digests())
+
+
+def test_imported_numbers_in_gasdesk_form_move_the_account_sequence(hall):
+    from tests.support import open_customer
+
+    data = records(1)
+    account = data.accounts.pop("8800000001")
+    data.accounts["0200000500"] = dataclasses.replace(account, account_no="0200000500")
+    for table in (data.meters, data.cards, data.usage):
+        moved = table.pop("8800000001")
+        table["0200000500"] = (
+            [dataclasses.replace(r, account_no="0200000500") for r in moved]
+            if isinstance(moved, list)
+            else dataclasses.replace(moved, account_no="0200000500")
+        )
+    imported(hall, data)
+    opened = open_customer(hall, "李建华")
+    assert opened.account_no == "0200000501"
+
+
+def test_customers_with_two_accounts_are_one_customer(hall):
+    data = records(2)
+    second = data.accounts["8800000002"]
+    data.accounts["8800000002"] = dataclasses.replace(second, customer_ref="K000001")
+    del data.customers["K000002"]
+    imported(hall, data)
+    with hall.ctx.unit_of_work() as s:
+        owners = s.scalars(
+            select(Account.customer_id).where(Account.account_no.in_(["8800000001", "8800000002"]))
+        ).all()
+        assert len(set(owners)) == 1
+        assert s.scalar(select(func.count()).select_from(Meter).where(Meter.meter_no.like("MT%")))
+        assert s.scalar(select(func.count()).select_from(Customer)) >= 1
+        assert s.scalar(select(func.count()).select_from(CounterTransaction)) == 0
