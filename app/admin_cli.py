@@ -45,6 +45,24 @@ def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     load.add_argument("file", type=Path, help="JSON list of maker entries (docs/card-drivers.md)")
     load.add_argument("--user", required=True, help="an administrator's user name")
+    load_data = tasks.add_parser(
+        "import",
+        help="go-live import from an old system: customers, accounts, meters, cards, usage, "
+        "balances and bills (docs/import.md)",
+    )
+    load_data.add_argument(
+        "files", type=Path, nargs="*", help="a directory, CSV files or one XLSX workbook"
+    )
+    load_data.add_argument("--mapping", type=Path, help="TOML mapping of an old system's names")
+    load_data.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+    load_data.add_argument("--report", type=Path, help="write the problems to this XLSX file")
+    load_data.add_argument(
+        "--skip-bad-rows", action="store_true", help="import the rest when rows have errors"
+    )
+    load_data.add_argument("--hall", help="the hall's code (when the database holds several)")
+    load_data.add_argument("--rollback", metavar="BATCH_NO", help="roll back an import batch")
+    load_data.add_argument("--list", action="store_true", help="list the import batches")
+    load_data.add_argument("--user", required=True, help="an administrator's user name")
     audit = tasks.add_parser("audit", help="the tamper-evident audit log")
     audit_tasks = audit.add_subparsers(dest="audit_task", required=True)
     verify = audit_tasks.add_parser("verify", help="recompute the chain and compare money rows")
@@ -99,6 +117,10 @@ def _run_task(config: LocalConfig, args: argparse.Namespace) -> int:
         return _doctor(config)
     if args.task == "makers":
         return _makers(config, args)
+    if args.task == "import":
+        from app.import_cli import run_import_task
+
+        return run_import_task(build_context(config), args)
     return 1
 
 
@@ -106,7 +128,6 @@ def _makers(config: LocalConfig, args: argparse.Namespace) -> int:
     """Show the hall's card makers, or replace them from a JSON file: each entry is checked
     as a counter checks it (``maker_from``) before anything is saved; the administrator's
     password is read from the terminal (or the first line of stdin)."""
-    import getpass
     import json
 
     from app.devices.makers.config import maker_from
@@ -129,14 +150,19 @@ def _makers(config: LocalConfig, args: argparse.Namespace) -> int:
         raise InvalidInput("厂家配置文件应为 JSON 列表，每项一个厂家", f"{args.file}: not a list")
     for entry in entries:
         maker_from(entry)  # a bad entry: its Chinese message, nothing saved
-    if sys.stdin.isatty():
-        password = getpass.getpass(f"{args.user} 的密码: ")
-    else:
-        password = sys.stdin.readline().rstrip("\n")
-    user = login(ctx, args.user, password)
+    user = login(ctx, args.user, read_password(args.user))
     saved = change_card_makers(ctx, AdminActor(user.user_id), tuple(entries))
     print(f"card makers saved: {', '.join(saved) or '(none)'}")
     return 0
+
+
+def read_password(username: str) -> str:
+    """The administrator's password from the terminal (or the first line of stdin)."""
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass(f"{username} 的密码: ")
+    return sys.stdin.readline().rstrip("\n")
 
 
 def _doctor(config: LocalConfig) -> int:

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -382,6 +383,25 @@ def plan_import(
         already=already,
         earlier=_batch_view(earlier) if earlier is not None else None,
     )
+
+
+def dry_run(
+    ctx: Context,
+    admin: AdminActor,
+    paths: Sequence[Path],
+    mapping: Path | None = None,
+    *,
+    progress: ImportProgress | None = None,
+) -> ImportPlan:
+    """Read and check the files (a directory, CSV files or one workbook) and what the database
+    holds: the plan a real run carries out. Writes nothing."""
+    from app.services.import_files import file_digests, read_import, source_from
+
+    makers, caps = read_context(ctx, admin)
+    source = source_from(list(paths), mapping)
+    data = read_import(source, today=ctx.today(), makers=makers, usage_caps=caps, progress=progress)
+    digests = [FileDigest(d.role, d.name, d.sha256, d.size) for d in file_digests(source)]
+    return plan_import(ctx, admin, data, digests)
 
 
 def read_context(ctx: Context, admin: AdminActor) -> tuple[frozenset[str], dict[str, int]]:
