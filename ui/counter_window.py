@@ -433,6 +433,7 @@ class CounterWindow(QMainWindow):
             ("tariffs", self.tr("价格/调价"), "ui.dialogs.tariffs", "TariffsDialog"),
             ("devices", self.tr("本柜台设备"), "ui.dialogs.devices", "DevicesDialog"),
             ("makers", self.tr("卡片厂家"), "ui.dialogs.makers", "CardMakersDialog"),
+            ("data_import", self.tr("数据导入"), "ui.dialogs.data_import", "DataImportDialog"),
         )
         self.admin_actions: dict[str, QAction] = {}
         administers = self.admin_desk.administers

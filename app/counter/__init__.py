@@ -54,6 +54,7 @@ from app.services.administration import (
 )
 from app.services.cards import REPLACEMENT_REASONS, ReplaceCardRequest
 from app.services.directory import ApprovalSlots
+from app.services.imports import BatchView, ImportOutcome, ImportPlan
 from app.services.inspections import (
     HEADERS as INSPECTION_HEADERS,
 )
@@ -93,6 +94,9 @@ from app.services.tariff_admin import (
 )
 
 __all__ = [
+    "BatchView",
+    "ImportOutcome",
+    "ImportPlan",
     "INSPECTION_HEADERS",
     "LimitForm",
     "AccountLimits",

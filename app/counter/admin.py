@@ -18,8 +18,10 @@ from app.context import Context
 from app.domain.limits import ClassLimits, LimitBand
 from app.domain.money import format_volume, m3
 from app.errors import InvalidInput
-from app.services import administration, limits, security
+from app.services import administration, imports, limits, security
 from app.services.administration import CalendarView, Fee, SettingView, UserRow
+from app.services.imports import BatchView, ImportOutcome, ImportPlan
+from app.services.inspections import ImportProgress
 from app.services.permissions import allowed
 from app.services.security import AdminActor, LoggedIn
 from app.vocabulary import CalendarDay, CustomerKind, Role
@@ -310,3 +312,43 @@ class AdminDesk:
             said = message_for(rc, maker.messages)
         message = f"动态库已加载（COM{maker.port}，{maker.baud}）；CheckGasCard 返回 {rc}：{said}"
         return MakerCheck(maker.code, rc, message)
+
+    # ------------------------------------------------------------ go-live import (数据导入)
+
+    def import_dry_run(
+        self, paths: Sequence[str], mapping: str | None, progress: ImportProgress | None = None
+    ) -> ImportPlan:
+        """Read and check the files against the database; writes nothing. Slow: off the GUI
+        thread."""
+        from pathlib import Path
+
+        return imports.dry_run(
+            self.ctx,
+            self.actor,
+            [Path(p) for p in paths],
+            Path(mapping) if mapping else None,
+            progress=progress,
+        )
+
+    def run_import(
+        self, plan: ImportPlan, skip_bad_rows: bool, progress: ImportProgress | None = None
+    ) -> ImportOutcome:
+        """Carry out a dry run's plan (resumes the same files' unfinished batch)."""
+        return imports.run_import(
+            self.ctx, self.actor, plan, skip_bad_rows=skip_bad_rows, progress=progress
+        )
+
+    def write_import_report(self, plan: ImportPlan, path: str) -> None:
+        from pathlib import Path
+
+        from app.services.import_files import write_report
+
+        write_report(Path(path), plan.problems, plan.summary())
+
+    def import_batches(self) -> list[BatchView]:
+        return imports.list_batches(self.ctx, self.actor)
+
+    def rollback_import(
+        self, batch_no: str, progress: ImportProgress | None = None
+    ) -> ImportOutcome:
+        return imports.rollback_import(self.ctx, self.actor, batch_no, progress=progress)
