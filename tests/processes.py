@@ -16,6 +16,7 @@ PRELOAD = [
     "tests.concurrency_worker",
     "tests.twin_worker",
     "tests.card_crash_worker",
+    "tests.import_kill_worker",
     "smartcard.System",
     "smartcard.scard",
     "smartcard.Exceptions",

@@ -268,3 +268,70 @@ def test_customers_with_two_accounts_are_one_customer(hall):
         assert s.scalar(select(func.count()).select_from(Meter).where(Meter.meter_no.like("MT%")))
         assert s.scalar(select(func.count()).select_from(Customer)) >= 1
         assert s.scalar(select(func.count()).select_from(CounterTransaction)) == 0
+
+
+def _imported_state(hall) -> dict:
+    """Everything an import decides, without ids and times."""
+    with hall.ctx.unit_of_work() as s:
+        rows = s.execute(
+            select(Account.account_no, Account.purchase_count, Account.kind, Customer.id_number)
+            .join(Customer, Customer.id == Account.customer_id)
+            .where(Account.account_no.like("88%"))
+            .order_by(Account.account_no)
+        ).all()
+        card_rows = s.execute(select(Card.serial, Card.status).order_by(Card.serial)).all()
+        usage = s.execute(
+            select(OpeningUsage.account_no, func.sum(OpeningUsage.volume))
+            .group_by(OpeningUsage.account_no)
+            .order_by(OpeningUsage.account_no)
+        ).all()
+        batches = s.execute(
+            select(ImportBatch.status, ImportBatch.accounts_done, ImportBatch.accounts_total)
+        ).all()
+        return {
+            "accounts": [tuple(r) for r in rows],
+            "cards": [tuple(r) for r in card_rows if r.serial.startswith("OC")],
+            "usage": [(a, int(v)) for a, v in usage],
+            "batches": [tuple(b) for b in batches],
+            "customers": s.scalar(select(func.count()).select_from(Customer)),
+            "imported_cards": s.scalar(select(func.count()).select_from(ImportedCard)),
+        }
+
+
+@pytest.mark.slow
+def test_kill_9_inside_a_chunk_then_the_same_import_again_ends_as_an_uninterrupted_one(
+    hall, database, tmp_path
+):
+    from tests import import_kill_worker
+
+    job = {
+        "db_url": database.url,
+        "when": hall.clock().isoformat(),
+        "admin": hall.users["admin"],
+        "accounts": 12,
+        "chunk": 5,
+        "die_in_chunk": 2,
+    }
+    output = tmp_path / "worker.txt"
+    process = import_kill_worker.start(job, str(output))
+    process.join(120)
+    assert process.exitcode == -9, output.read_text()
+    interrupted = _imported_state(hall)
+    assert len(interrupted["accounts"]) == 5  # the first chunk whole, nothing of the second
+    assert interrupted["batches"] == [("running", 5, 12)]
+    again = run_import(
+        hall.ctx, admin(hall), plan_import(hall.ctx, admin(hall), records(12), digests()), chunk=5
+    )
+    assert again.resumed and again.added == 7
+    resumed = _imported_state(hall)
+    assert verify(hall.ctx.db, AUDIT_KEY).ok
+    # the same result as one uninterrupted import (the rollback path leaves the hall clean)
+    rollback_import(hall.ctx, admin(hall), again.batch.batch_no)
+    whole = imported(hall, records(12), tag="whole", chunk=100)
+    assert whole.added == 12
+    uninterrupted = _imported_state(hall)
+    assert resumed["accounts"] == uninterrupted["accounts"]
+    assert resumed["cards"] == uninterrupted["cards"]
+    assert resumed["usage"] == uninterrupted["usage"]
+    assert resumed["customers"] == uninterrupted["customers"]
+    assert resumed["batches"][0] == ("completed", 12, 12)
