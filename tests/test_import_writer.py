@@ -335,3 +335,13 @@ def test_kill_9_inside_a_chunk_then_the_same_import_again_ends_as_an_uninterrupt
     assert resumed["usage"] == uninterrupted["usage"]
     assert resumed["customers"] == uninterrupted["customers"]
     assert resumed["batches"][0] == ("completed", 12, 12)
+
+
+def test_a_post_paid_account_takes_no_card_operation(hall):
+    from app.services.cards import ReplaceCardRequest, replace_card
+
+    imported(hall, records(0, postpaid=1))
+    before = counts(hall)
+    with refused(RuleViolation, "该户为普表（抄表后付费）户，不能办理IC卡业务"):
+        replace_card(hall.ctx, hall.clerk, ReplaceCardRequest(rid(), "8800000001", "NEW-1", "lost"))
+    assert counts(hall) == before

@@ -55,6 +55,7 @@ from app.services.locks import (
     lock_shift,
     pending_write_of,
     require_active,
+    require_card_account,
     require_no_pending_write,
 )
 from app.services.meter_periods import current_replacement, in_current_period, meter_credit
@@ -526,6 +527,7 @@ def transfer(ctx: Context, actor: Actor, req: TransferRequest) -> SaleResult:
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
+        require_card_account(account)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         with field_of("meter_reading"):
             reading = check_site_reading(
@@ -708,6 +710,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
+        require_card_account(account)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         if account.meter is None:
             raise NotFound("该户没有绑定燃气表", f"account {account.account_no} has no meter")

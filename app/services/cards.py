@@ -19,7 +19,7 @@ from app.services.actor import Actor, resolve_actor
 from app.services.boundary import AccountNo, CardSerial, MakerCode, Note, service
 from app.services.card_writes import settle_without_card
 from app.services.ledger import earlier_transaction, record_transaction
-from app.services.locks import account_by_no, lock_shift, require_active
+from app.services.locks import account_by_no, lock_shift, require_active, require_card_account
 from app.services.sales import (
     SaleResult,
     check_charge,
@@ -86,6 +86,7 @@ def replace_card(ctx: Context, actor: Actor, req: ReplaceCardRequest) -> SaleRes
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
+        require_card_account(account)
         # the old card cannot be read any more: its pending write is decided here
         settle_without_card(session, ctx, on_duty, account.id)
         policy = load_policy(session)

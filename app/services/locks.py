@@ -15,6 +15,7 @@ from app.domain.cards import GASDESK_MAKER
 from app.domain.identity import normalize_identifier
 from app.errors import NotFound, RuleViolation
 from app.services.actor import OnDuty, require_shift
+from app.vocabulary import AccountKind, AccountStatus
 from db.engine import connection_of
 from db.models import Account, Meter
 from db.tables import accounts, card_write_outcomes, card_writes, cards, customers, halls, shifts
@@ -186,8 +187,18 @@ def account_by_no(session: Session, account_no: str, *, lock: bool = False) -> A
 
 
 def require_active(status: str, account_no: str) -> None:
-    if status != "active":
+    if status != AccountStatus.ACTIVE:
         raise RuleViolation("该户已销户，不能办理此业务", f"account {account_no} is closed")
+
+
+def require_card_account(account: Account) -> None:
+    """Card operations (补卡, 过户 with its new card, 销户 by the card, 换表) are for IC card
+    accounts; a post-paid or remote-read account (imported) has no card to work on."""
+    if account.kind != AccountKind.CARD:
+        raise RuleViolation(
+            f"该户为{AccountKind.label_of(account.kind)}户，不能办理IC卡业务",
+            f"account {account.account_no} is a {account.kind} account",
+        )
 
 
 @dataclass(frozen=True)

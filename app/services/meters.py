@@ -60,6 +60,7 @@ from app.services.locks import (
     lock_shift,
     pending_write_of,
     require_active,
+    require_card_account,
     require_no_pending_write,
 )
 from app.services.meter_periods import (
@@ -261,6 +262,7 @@ def replacement_quote(
         resolve_actor(session, actor, LOOK_UP)
         account = account_by_no(session, account_no)
         require_active(account.status, account.account_no)
+        require_card_account(account)
         return _figures(
             session, ctx, account, final_reading, customer_at_fault, tool_card_return_id
         )
@@ -417,6 +419,7 @@ def replace_meter(ctx: Context, actor: Actor, req: ReplaceMeterRequest) -> Meter
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
+        require_card_account(account)
         require_no_pending_write(pending_write_of(session, account.id), account.account_no)
         policy = load_policy(session)
         figures = _figures(
@@ -728,6 +731,7 @@ def reverse_meter_replacement(
         lock_shift(session, on_duty)  # the shift first, then the account (one lock order)
         account = account_by_no(session, req.account_no, lock=True)
         require_active(account.status, account.account_no)
+        require_card_account(account)
         row = current_replacement(session, account.id)
         if row is None:
             raise NotFound("该户没有可撤销的换表", f"{account.account_no}: no replacement")
