@@ -345,3 +345,14 @@ def test_a_post_paid_account_takes_no_card_operation(hall):
     with refused(RuleViolation, "该户为普表（抄表后付费）户，不能办理IC卡业务"):
         replace_card(hall.ctx, hall.clerk, ReplaceCardRequest(rid(), "8800000001", "NEW-1", "lost"))
     assert counts(hall) == before
+
+
+def test_the_account_view_names_the_kind_and_the_batch(hall):
+    from app.services.queries import account_view
+
+    outcome = imported(hall, records(1, postpaid=1))
+    card = account_view(hall.ctx, hall.clerk, "8800000001")
+    post = account_view(hall.ctx, hall.clerk, "8800000002")
+    assert (card.account_kind, card.imported_batch) == ("card", outcome.batch.batch_no)
+    assert post.account_kind == "postpaid" and post.summary.card_serial is None
+    assert post.tier_usage.total_used == 34000

@@ -58,6 +58,7 @@ class AccountPanel(QWidget):
         for key, label in (
             ("account_no", self.tr("户号")),
             ("status", self.tr("状态")),
+            ("kind", self.tr("户类型")),
             ("name", self.tr("姓名")),
             ("id_number", self.tr("证件号")),
             ("phone", self.tr("电话")),
@@ -185,6 +186,12 @@ class AccountPanel(QWidget):
         values = {
             "account_no": s.account_no,
             "status": status,
+            "kind": vocabulary_text(view.account_kind)
+            + (
+                self.tr("（旧系统导入，批次 {batch}）").format(batch=view.imported_batch)
+                if view.imported_batch
+                else ""
+            ),
             "name": s.customer_name,
             "id_number": s.id_number,
             "phone": s.phone or "",

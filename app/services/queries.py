@@ -27,10 +27,10 @@ from app.services.permissions import LOOK_UP
 from app.services.sales import GAS_WRITE_KINDS
 from app.services.tariffs import opening_of, tariff_in_force
 from app.services.tool_cards import AccountToolCards, tool_cards_of
-from app.vocabulary import TransactionKind
+from app.vocabulary import AccountKind, ImportBatchStatus, TransactionKind
 from db.models import Account, Card, CounterTransaction, Customer, Meter, TransactionSegment
 from db.search import matching_customer_ids
-from db.tables import meter_replacements, transactions
+from db.tables import import_batches, imported_accounts, meter_replacements, transactions
 
 
 @dataclass(frozen=True)
@@ -312,6 +312,26 @@ class AccountView:
     # the tool cards issued for its meters with the newest check card's state
     limits: AccountLimits | None = None
     tool_cards: AccountToolCards | None = None
+    # 0011: how the account is metered and paid, and the import batch it came with (if any)
+    account_kind: AccountKind = AccountKind.CARD
+    imported_batch: str | None = None
+
+
+_IMPORTED_BATCH = (
+    select(import_batches.c.batch_no)
+    .join(imported_accounts, imported_accounts.c.batch_id == import_batches.c.id)
+    .where(
+        imported_accounts.c.account_no == bindparam("account_no"),
+        import_batches.c.status != ImportBatchStatus.ROLLED_BACK,
+    )
+    .order_by(import_batches.c.id.desc())
+    .limit(1)
+)
+
+
+def _imported_batch(session: Session, account_no: str) -> str | None:
+    """The batch that imported the account from the old system, if one did."""
+    return session.execute(_IMPORTED_BATCH, {"account_no": account_no}).scalar()
 
 
 @service
@@ -343,6 +363,8 @@ def account_view(
             carry_over_remaining=carry_over_remaining(session, account.id),
             limits=limits_in(session, ctx, account.id),
             tool_cards=tool_cards_of(session, account.id),
+            account_kind=AccountKind(account.kind),
+            imported_batch=_imported_batch(session, account.account_no),
         )
 
 
