@@ -1,0 +1,210 @@
+"""Taking over an imported card at its first visit (接管, issue 17 part 5): through the services
+on both databases, through the counter with a format v1 card and a maker's card (the C double),
+and the counter window's dialog for a card whose figures differ from the import."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from app.domain.cards import GASDESK_MAKER, CardReading
+from app.domain.takeover import TakeoverNeeded
+from app.errors import NotFound, PermissionDenied, RuleViolation
+from app.services.credentials import Credential
+from app.services.sales import SupplementRequest, supplement
+from app.services.security import ApprovalInput
+from app.services.takeovers import (
+    TakeoverRequest,
+    pending_takeover,
+    take_over_card,
+    takeover_due,
+)
+from app.vocabulary import CardStatus, ImportBatchStatus
+from db.models import Account, AuditEntry, Card, CardTakeover, ImportBatch
+from tests.import_support import imported_card_account
+from tests.support import PASSWORD, buy, m3, open_customer, refused, rid, row_counts
+
+MISMATCH = "卡内购气次数27、卡内气量0.00立方米；导入记录为26次、0.00立方米：须班长核准"
+
+
+def reading(serial: str, count: int, gas: int = 0, maker: str = GASDESK_MAKER) -> CardReading:
+    """A card as read: ``gas`` still on it (not in the meter) or all loaded."""
+    return CardReading(serial, count, gas, count - 1 if gas else count, maker=maker)
+
+
+def take_over(hall, card: CardReading, *, approver=None, reason=None, account_no=None, req=None):
+    approval = Credential(hall.users[approver], PASSWORD) if approver else None
+    request = TakeoverRequest(
+        req or rid(), card.serial, card, approval, reason, account_no=account_no
+    )
+    return take_over_card(hall.ctx, hall.clerk, request)
+
+
+def account_count(hall, account_no: str) -> int:
+    with hall.ctx.unit_of_work() as s:
+        return s.scalar(select(Account.purchase_count).where(Account.account_no == account_no))
+
+
+def old_card(hall, **kwargs):
+    values = dict(account_no="0100012345", serial="13572468", maker=GASDESK_MAKER, count=26)
+    values.update(kwargs)
+    return imported_card_account(hall.ctx, gas_on_card=values.pop("gas_on_card", 0), **values)
+
+
+# ---------------------------------------------------------------- the service
+
+
+def test_a_matching_card_is_taken_over_and_sells_on_from_its_count(hall):
+    imported = old_card(hall, usage=m3(340))
+    with hall.ctx.unit_of_work() as s:
+        figures = pending_takeover(s, imported.card_id)
+    assert (figures.purchase_count, figures.gas_on_card, figures.serial) == (26, 0, "13572468")
+    due = takeover_due(hall.ctx, hall.clerk, reading("13572468", 26))
+    assert due is not None and not due.needs_approval
+
+    done = take_over(hall, reading("13572468", 26))
+    assert (done.matched, done.read_count, done.imported_count) == (True, 26, 26)
+    assert (done.approver_id, done.corrected_from, done.purchase_count) == (None, None, 26)
+    with hall.ctx.unit_of_work() as s:
+        assert pending_takeover(s, imported.card_id) is None
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.kind == "card_takeover"))
+        assert entry is not None and entry.ref == f"card_takeovers:{done.takeover_id}"
+
+    sale = buy(hall, "13572468", volume=m3(20), card_reading=reading("13572468", 26))
+    assert sale.purchase_count == 27
+    # 340 m³ bought before GasDesk: 10 m³ at tier 1 (2.61), 10 at tier 2 (2.83)
+    assert sale.amount_fen == 10 * 261 + 10 * 283
+    assert account_count(hall, "0100012345") == 27
+
+
+def test_a_retried_takeover_replays_and_a_second_one_is_refused(hall):
+    old_card(hall)
+    request_id = rid()
+    first = take_over(hall, reading("13572468", 26), req=request_id)
+    again = take_over(hall, reading("13572468", 26), req=request_id)
+    assert again == first
+    before = row_counts(hall.ctx)
+    with refused(RuleViolation, "无需接管"):
+        take_over(hall, reading("13572468", 26))
+    assert row_counts(hall.ctx) == before
+    assert takeover_due(hall.ctx, hall.clerk, reading("13572468", 26)) is None
+    with hall.ctx.unit_of_work() as s:
+        assert s.query(CardTakeover).count() == 1
+
+
+def test_figures_that_differ_wait_for_a_team_leader_and_the_account_follows_the_card(hall):
+    old_card(hall)
+    before = row_counts(hall.ctx)
+    with refused(TakeoverNeeded, MISMATCH) as error:
+        take_over(hall, reading("13572468", 27))
+    figures = error.value.figures
+    assert (figures.read_count, figures.imported_count, figures.read_gas) == (27, 26, 0)
+    assert row_counts(hall.ctx) == before
+
+    with refused(PermissionDenied, "核准班长无此权限"):  # a clerk approves nothing
+        take_over(hall, reading("13572468", 27), approver="wangfang", reason="核对无误")
+    with refused(PermissionDenied, "核准班长不能是本人"):
+        take_over(hall, reading("13572468", 27), approver="lina", reason="核对无误")
+    with refused(Exception, "接管原因"):
+        take_over(hall, reading("13572468", 27), approver="zhoujie", reason="  ")
+    assert row_counts(hall.ctx) == before
+
+    done = take_over(hall, reading("13572468", 27), approver="zhoujie", reason="旧系统漏记一次")
+    assert (done.matched, done.approver_name, done.reason) == (False, "周杰", "旧系统漏记一次")
+    assert (done.read_count, done.imported_count, done.purchase_count) == (27, 26, 27)
+    assert account_count(hall, "0100012345") == 27
+    sale = buy(hall, "13572468", volume=m3(10), card_reading=reading("13572468", 27))
+    assert sale.purchase_count == 28
+
+
+def test_gas_on_the_card_is_compared_too(hall):
+    old_card(hall, gas_on_card=m3(15))
+    with refused(TakeoverNeeded, "卡内购气次数26、卡内气量0.00立方米；导入记录为26次、15.00立方米"):
+        take_over(hall, reading("13572468", 26))
+    done = take_over(hall, reading("13572468", 26, m3(15)))
+    assert (done.matched, done.read_gas) == (True, m3(15))
+    with refused(RuleViolation, "未插表"):  # the old system's last purchase is still on it
+        buy(hall, "13572468", volume=m3(10), card_reading=reading("13572468", 26, m3(15)))
+
+
+def test_a_card_found_by_its_account_number_needs_a_team_leader_and_gets_its_number(hall):
+    imported = old_card(hall, recorded_serial="1357246")  # the old system lost a digit
+    card = reading("13572468", 26)
+    with refused(NotFound, "卡号未登记"):  # without the image's account number: not found
+        take_over(hall, card)
+    with refused(TakeoverNeeded, "须班长核准") as error:
+        take_over(hall, card, account_no="0100012345")
+    assert "卡号13572468与导入记录的卡号1357246不符" in error.value.user_message
+    with refused(NotFound, "卡号未登记"):  # another account's number matches nothing
+        take_over(hall, card, account_no="0100099999", approver="zhoujie", reason="核对")
+
+    done = take_over(hall, card, account_no="0100012345", approver="zhoujie", reason="核对原卡")
+    assert (done.matched, done.card_serial, done.corrected_from) == (False, "13572468", "1357246")
+    assert done.reason == "核对原卡（卡号更正：1357246→13572468）"
+    with hall.ctx.unit_of_work() as s:
+        assert s.get(Card, imported.card_id).serial == "13572468"
+    assert buy(hall, "13572468", volume=m3(5), card_reading=card).purchase_count == 27
+
+
+def test_a_card_the_old_system_had_as_lost_is_refused(hall):
+    old_card(hall, status=CardStatus.BLACKLISTED)
+    before = row_counts(hall.ctx)
+    with refused(RuleViolation, "挂失作废"):
+        take_over(hall, reading("13572468", 26))
+    with refused(RuleViolation, "挂失作废"):
+        takeover_due(hall.ctx, hall.clerk, reading("13572468", 26))
+    with refused(RuleViolation, "挂失作废"):
+        buy(hall, "13572468", volume=m3(5))
+    assert row_counts(hall.ctx) == before
+
+
+def test_no_gas_goes_onto_a_card_waiting_for_its_takeover(hall):
+    old_card(hall)
+    before = row_counts(hall.ctx)
+    with refused(RuleViolation, "此卡为旧系统卡，请先接管"):
+        buy(hall, "13572468", volume=m3(5), card_reading=reading("13572468", 26))
+    with refused(RuleViolation, "此卡为旧系统卡，请先接管"):
+        buy(hall, "13572468", amount=1000)
+    approvals = (ApprovalInput(hall.users["admin"], "同意", PASSWORD),)
+    with refused(RuleViolation, "此卡为旧系统卡，请先接管"):
+        supplement(
+            hall.ctx,
+            hall.clerk,
+            SupplementRequest(rid(), "13572468", m3(5), "补气", approvals),
+        )
+    assert row_counts(hall.ctx) == before
+
+
+def test_a_card_of_a_rolled_back_import_or_never_imported_needs_no_takeover(hall):
+    imported = old_card(hall)
+    with hall.ctx.unit_of_work() as s:
+        s.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == imported.batch_id)
+            .values(status=ImportBatchStatus.ROLLED_BACK)
+        )
+        s.commit()
+        assert pending_takeover(s, imported.card_id) is None
+    assert buy(hall, "13572468", volume=m3(5)).purchase_count == 27
+
+    opened = open_customer(hall)
+    assert takeover_due(hall.ctx, hall.clerk, reading(opened.card_serial, 0)) is None
+    with refused(RuleViolation, "无需接管"):
+        take_over(hall, reading(opened.card_serial, 0))
+
+
+def test_another_makers_card_with_the_same_number_is_not_the_imported_one(hall):
+    old_card(hall, maker="xfa")
+    with refused(RuleViolation, "卡片厂家与系统记录不符"):
+        take_over(hall, reading("13572468", 26))
+    done = take_over(hall, reading("13572468", 26, maker="xfa"))
+    assert (done.maker, done.matched) == ("xfa", True)
+
+
+def test_a_takeover_request_id_is_unique(hall):
+    old_card(hall)
+    old_card(hall, account_no="0100012346", serial="24681357")
+    request_id = rid()
+    take_over(hall, reading("13572468", 26), req=request_id)
+    # the same id for another card replays the first (a client bug, never a second row)
+    again = take_over(hall, reading("24681357", 26), req=request_id)
+    assert again.card_serial == "13572468"
