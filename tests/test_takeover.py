@@ -4,9 +4,16 @@ and the counter window's dialog for a card whose figures differ from the import.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select, update
 
-from app.domain.cards import GASDESK_MAKER, CardReading
+from app.devices.makers.double import new_card_fields
+from app.devices.meter import GasMeterSimulator
+from app.devices.sle4442 import Sle4442
+from app.domain import cardformat
+from app.domain.cards import GASDESK_MAKER, CardIssue, CardReading, CountRule
 from app.domain.takeover import TakeoverNeeded
 from app.errors import NotFound, PermissionDenied, RuleViolation
 from app.services.credentials import Credential
@@ -20,7 +27,9 @@ from app.services.takeovers import (
 )
 from app.vocabulary import CardStatus, ImportBatchStatus
 from db.models import Account, AuditEntry, Card, CardTakeover, ImportBatch
+from tests.card_support import KEY, Station
 from tests.import_support import imported_card_account
+from tests.maker_support import MARKS, SEEDS, MakerStation, build_libraries
 from tests.support import PASSWORD, buy, m3, open_customer, refused, rid, row_counts
 
 MISMATCH = "卡内购气次数27、卡内气量0.00立方米；导入记录为26次、0.00立方米：须班长核准"
@@ -53,7 +62,7 @@ def old_card(hall, **kwargs):
 # ---------------------------------------------------------------- the service
 
 
-def test_a_matching_card_is_taken_over_and_sells_on_from_its_count(hall):
+def test_a_matching_card_is_taken_over_and_sells_on_from_its_count(hall, station):
     imported = old_card(hall, usage=m3(340))
     with hall.ctx.unit_of_work() as s:
         figures = pending_takeover(s, imported.card_id)
@@ -126,7 +135,7 @@ def test_gas_on_the_card_is_compared_too(hall):
         buy(hall, "13572468", volume=m3(10), card_reading=reading("13572468", 26, m3(15)))
 
 
-def test_a_card_found_by_its_account_number_needs_a_team_leader_and_gets_its_number(hall):
+def test_a_card_found_by_its_account_number_needs_a_team_leader_and_gets_its_number(hall, station):
     imported = old_card(hall, recorded_serial="1357246")  # the old system lost a digit
     card = reading("13572468", 26)
     with refused(NotFound, "卡号未登记"):  # without the image's account number: not found
@@ -174,7 +183,7 @@ def test_no_gas_goes_onto_a_card_waiting_for_its_takeover(hall):
     assert row_counts(hall.ctx) == before
 
 
-def test_a_card_of_a_rolled_back_import_or_never_imported_needs_no_takeover(hall):
+def test_a_card_of_a_rolled_back_import_or_never_imported_needs_no_takeover(hall, station):
     imported = old_card(hall)
     with hall.ctx.unit_of_work() as s:
         s.execute(
@@ -208,3 +217,142 @@ def test_a_takeover_request_id_is_unique(hall):
     # the same id for another card replays the first (a client bug, never a second row)
     again = take_over(hall, reading("24681357", 26), req=request_id)
     assert again.card_serial == "13572468"
+
+
+# ---------------------------------------------------------------- the counter, with real cards
+
+on_sqlite = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+@pytest.fixture
+def station():  # type: ignore[no-untyped-def]
+    """The in-process format v1 slot (the PC/SC stack is tested with the card workflows)."""
+    made = Station("inprocess")
+    yield made
+    made.close()
+
+
+def v1_old_card(station, meter_no: str, *, serial="13572468", count=26, gas=0) -> Sle4442:
+    """A format v1 card as the old system left it in the reader (issued in GasDesk's own
+    layout with its key, carrying the old system's count and gas)."""
+    chip = Sle4442.blank()
+    station.insert(chip)
+    issue = CardIssue(serial, "0100012345", meter_no, count, pending_volume=gas)
+    station.reader.issue_card(station.reader.read(), issue)
+    station.insert(chip)  # taken out and put back: read afresh
+    return chip
+
+
+@on_sqlite
+def test_a_v1_card_that_matches_is_taken_over_when_read_and_sold_on_with_count_plus_one(
+    hall, station
+):
+    imported = old_card(hall)
+    chip = v1_old_card(station, imported.meter_no)
+    counter = station.counter(hall.ctx)
+    read = counter.read(hall.clerk)
+    assert read.taken_over is not None and read.taken_over.matched
+    assert read.account.summary.account_no == "0100012345"
+    sold = counter.sell(hall.clerk, rid(), volume=m3(20), cash_tendered_fen=10000)
+    assert sold.settlement.outcome == "completed" and sold.sale.purchase_count == 27
+    image = cardformat.parse(bytes(chip.memory), KEY)
+    assert (image.purchase_count, image.pending_volume) == (27, m3(20))
+    station.remove()
+    meter = GasMeterSimulator(imported.meter_no, KEY, loaded_count=26)
+    assert (meter.insert(chip).outcome, meter.credited_total) == ("loaded", m3(20))
+    station.insert(chip)
+    assert counter.read(hall.clerk).taken_over is None  # once only
+
+
+@on_sqlite
+def test_a_v1_card_that_differs_waits_for_the_team_leader_at_the_counter(hall, station):
+    imported = old_card(hall)
+    chip = v1_old_card(station, imported.meter_no, count=27)
+    counter = station.counter(hall.ctx)
+    with refused(TakeoverNeeded, MISMATCH) as error:
+        counter.read(hall.clerk)
+    assert error.value.figures.read_count == 27
+    with refused(RuleViolation, "此卡为旧系统卡，请先接管"):  # the sale refuses it too
+        counter.sell(hall.clerk, rid(), volume=m3(10))
+    done = counter.take_over(hall.clerk, rid(), hall.credential("zhoujie"), "旧系统漏记一次")
+    assert (done.matched, done.purchase_count) == (False, 27)
+    sold = counter.sell(hall.clerk, rid(), volume=m3(10))
+    assert sold.sale.purchase_count == 28
+    assert cardformat.parse(bytes(chip.memory), KEY).purchase_count == 28
+
+
+@on_sqlite
+def test_a_v1_card_whose_number_the_old_system_had_wrong_is_found_by_its_account(hall, station):
+    imported = old_card(hall, recorded_serial="1357246")
+    v1_old_card(station, imported.meter_no)
+    counter = station.counter(hall.ctx)
+    with refused(TakeoverNeeded, "按户号0100012345匹配"):
+        counter.read(hall.clerk)
+    done = counter.take_over(hall.clerk, rid(), hall.credential("zhoujie"), "核对原卡")
+    assert (done.card_serial, done.corrected_from) == ("13572468", "1357246")
+    assert counter.read(hall.clerk).account.summary.card_serial == "13572468"
+    assert counter.sell(hall.clerk, rid(), volume=m3(5)).sale.purchase_count == 27
+
+
+@pytest.fixture(scope="session")
+def libraries(tmp_path_factory) -> dict[str, Path]:  # type: ignore[no-untyped-def]
+    return build_libraries(tmp_path_factory.mktemp("makers"))
+
+
+@pytest.fixture
+def maker_station(libraries, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    slot_dir = tmp_path / "slot"
+    slot_dir.mkdir()
+    monkeypatch.setenv("GASDESK_MAKER_DOUBLE_DIR", str(slot_dir))
+    made = MakerStation(libraries, slot_dir)
+    yield made
+    made.close()
+
+
+def maker_old_card(station, maker: str, meter_no: str, *, count: int, gas_m3: int = 0) -> None:
+    """A maker's user card as the old system's charging software left it in the slot."""
+    fields = new_card_fields(MARKS[maker], SEEDS[maker])
+    fields.update(
+        state="user",
+        klx=1,
+        kh="13572468",
+        dqdm="9A01",
+        yhh="0100012345",
+        tm=meter_no,
+        cs=count,
+        ql=gas_m3,
+        ljgql=3120,
+        bkcs=0,
+    )
+    station.remove()
+    station.double.write_card(fields)
+
+
+@on_sqlite
+def test_a_maker_card_is_taken_over_and_its_next_write_carries_count_plus_one(hall, maker_station):
+    imported = old_card(hall, maker="xfa")
+    maker_old_card(maker_station, "xfa", imported.meter_no, count=26)
+    counter = maker_station.counter(hall.ctx)
+    read = counter.read(hall.clerk)
+    assert read.maker == "xfa" and read.image.count_rule is CountRule.RISES_WHEN_EMPTY
+    assert read.taken_over is not None and read.taken_over.matched
+    sold = counter.sell(hall.clerk, rid(), volume=m3(20))
+    assert sold.sale.purchase_count == 27
+    on_card = maker_station.double.card()
+    assert (on_card["cs"], on_card["ql"], on_card["ljgql"]) == (27, 20, 3140)
+
+
+@on_sqlite
+def test_a_maker_card_holding_gas_that_differs_is_approved_and_then_loaded_first(
+    hall, maker_station
+):
+    imported = old_card(hall, maker="xfa")
+    maker_old_card(maker_station, "xfa", imported.meter_no, count=26, gas_m3=12)
+    counter = maker_station.counter(hall.ctx)
+    with refused(TakeoverNeeded, "卡内购气次数26、卡内气量12.00立方米；导入记录为26次、0.00立方米"):
+        counter.read(hall.clerk)
+    done = counter.take_over(hall.clerk, rid(), hall.credential("zhoujie"), "旧系统最后一笔未导出")
+    assert (done.matched, done.read_gas) == (False, m3(12))
+    # RISES_WHEN_EMPTY: the gas still on the card keeps the count, so the sale waits for the meter
+    with refused(RuleViolation, "未插表"):
+        counter.sell(hall.clerk, rid(), volume=m3(10))
