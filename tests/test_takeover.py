@@ -356,3 +356,66 @@ def test_a_maker_card_holding_gas_that_differs_is_approved_and_then_loaded_first
     # RISES_WHEN_EMPTY: the gas still on the card keeps the count, so the sale waits for the meter
     with refused(RuleViolation, "未插表"):
         counter.sell(hall.clerk, rid(), volume=m3(10))
+
+
+# ---------------------------------------------------------------- the counter window
+
+
+def training_old_card(counter, meter_no: str, *, count: int) -> None:
+    """The old system's format v1 card put into the training reader of ``counter``."""
+    made = Station("inprocess")
+    try:
+        chip = v1_old_card(made, meter_no, count=count)
+    finally:
+        made.close()
+    counter.devices.training.insert(chip)
+
+
+@on_sqlite
+def test_the_counter_window_asks_the_team_leader_for_a_card_that_differs(
+    qtbot, counter, hall, window
+):
+    from PySide6.QtCore import Qt
+
+    from tests.test_ui_counter import WAIT, ime_type
+    from ui.dialogs.takeover import TakeoverDialog
+
+    imported = old_card(hall)
+    training_old_card(counter, imported.meter_no, count=27)
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, TakeoverDialog), timeout=WAIT)
+    dialog = window.current_dialog
+    assert dialog.windowTitle().startswith("旧系统卡接管")
+    assert MISMATCH in dialog.comparison.text()
+    assert "户号 0100012345　卡号 13572468" in dialog.comparison.text()
+    assert dialog.focusWidget() is dialog.leader
+
+    qtbot.keyClicks(dialog.leader, "wangfang")  # a clerk approves nothing
+    qtbot.keyClick(dialog.leader, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.password
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.focusWidget() is dialog.reason
+    ime_type(dialog.reason, "旧系统漏记一次")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "核准班长无此权限" in dialog.error.text(), timeout=WAIT)
+    assert account_count(hall, "0100012345") == 26
+
+    dialog.leader.selectAll()
+    qtbot.keyClicks(dialog.leader, "zhoujie")
+    dialog.reason.setFocus()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.completed, timeout=WAIT)
+    assert "已接管　卡号 13572468　购气次数 27　核准：周杰" in dialog.info.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # done: Enter closes
+    qtbot.waitUntil(lambda: window.current_account_no == "0100012345", timeout=WAIT)
+    qtbot.wait(300)  # the card is read again after the operation: nothing more to take over
+    assert window.current_dialog is None
+    with hall.ctx.reading() as s:
+        [row] = s.scalars(select(CardTakeover)).all()
+    assert (row.matched, row.read_count, row.imported_count, row.reason) == (
+        False,
+        27,
+        26,
+        "旧系统漏记一次",
+    )
+    assert account_count(hall, "0100012345") == 27
