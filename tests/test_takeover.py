@@ -419,3 +419,44 @@ def test_the_counter_window_asks_the_team_leader_for_a_card_that_differs(
         "旧系统漏记一次",
     )
     assert account_count(hall, "0100012345") == 27
+
+
+@on_sqlite
+def test_f1_on_a_card_waiting_for_its_takeover_asks_the_team_leader_then_sells(
+    qtbot, counter, hall, window
+):
+    from PySide6.QtCore import Qt
+
+    from tests.test_ui_counter import WAIT, ime_type
+    from ui.dialogs.purchase import PurchaseDialog
+    from ui.dialogs.takeover import TakeoverDialog
+
+    imported = old_card(hall)
+    training_old_card(counter, imported.meter_no, count=27)
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, TakeoverDialog), timeout=WAIT)
+    qtbot.keyClick(window.current_dialog, Qt.Key.Key_Escape)  # the clerk goes to F1 instead
+    qtbot.waitUntil(lambda: window.current_dialog is None, timeout=WAIT)
+
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, PurchaseDialog), timeout=WAIT)
+    sale = window.current_dialog
+    qtbot.waitUntil(lambda: sale.takeover_dialog is not None, timeout=WAIT)
+    assert MISMATCH in sale.error.text()
+    asked = sale.takeover_dialog
+    qtbot.keyClicks(asked.leader, "zhoujie")
+    qtbot.keyClick(asked.leader, Qt.Key.Key_Return)
+    qtbot.keyClicks(asked.password, PASSWORD)
+    qtbot.keyClick(asked.password, Qt.Key.Key_Return)
+    ime_type(asked.reason, "旧系统漏记一次")
+    qtbot.keyClick(asked.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: asked.completed, timeout=WAIT)
+    qtbot.keyClick(asked, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: sale.context is not None, timeout=WAIT)  # the card read again
+    assert "购气次数 27" in sale.card_label.text() and sale.error.text() == ""
+    sale.volume.setFocus()
+    qtbot.keyClicks(sale.volume, "10")
+    qtbot.keyClick(sale.volume, Qt.Key.Key_F5)  # exact cash
+    qtbot.waitUntil(lambda: sale.sale is not None, timeout=WAIT)
+    assert sale.sale.sale.purchase_count == 28
+    chip = counter.devices.training.transport.chip
+    assert cardformat.parse(bytes(chip.memory), KEY).purchase_count == 28

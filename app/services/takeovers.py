@@ -187,16 +187,23 @@ def _find(
         row = conn.execute(_BY_ACCOUNT, params).first()
         if row is None:
             raise
-        # the card on record (locked with its account), refused if it is no longer usable
-        card = card_and_account(session, row.card_serial) if lock else None
         imported = _figures(row)
+        if lock:
+            # the card on record, locked with its account (refused if no longer usable), and
+            # still waiting once locked: another counter may have taken it over meanwhile
+            card = card_and_account(session, row.card_serial)
+            if card.pending_takeover is None:
+                return None
+            imported = pending_takeover(session, card.card_id) or imported
         figures = _takeover_figures(reading, imported, True)
-        return _Found(row.card_serial, imported, figures, card)
+        return _Found(row.card_serial, imported, figures, card if lock else None)
     if card.maker != reading.maker:
         raise RuleViolation(
             "卡片厂家与系统记录不符，请联系班长",
             f"card {card.serial} read by {reading.maker}, registered as {card.maker}",
         )
+    if card.pending_takeover is None:  # read with the card (``locks.PENDING_TAKEOVER``)
+        return None
     imported = pending_takeover(session, card.card_id)
     if imported is None:
         return None
