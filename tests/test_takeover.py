@@ -16,6 +16,7 @@ from app.domain import cardformat
 from app.domain.cards import GASDESK_MAKER, CardIssue, CardReading, CountRule
 from app.domain.takeover import TakeoverNeeded
 from app.errors import NotFound, PermissionDenied, RuleViolation
+from app.services import audit
 from app.services.credentials import Credential
 from app.services.sales import SupplementRequest, supplement
 from app.services.security import ApprovalInput
@@ -30,7 +31,16 @@ from db.models import Account, AuditEntry, Card, CardTakeover, ImportBatch
 from tests.card_support import KEY, Station
 from tests.import_support import imported_card_account
 from tests.maker_support import MARKS, SEEDS, MakerStation, build_libraries
-from tests.support import PASSWORD, buy, m3, open_customer, refused, rid, row_counts
+from tests.support import (
+    AUDIT_KEY,
+    PASSWORD,
+    buy,
+    m3,
+    open_customer,
+    refused,
+    rid,
+    row_counts,
+)
 
 MISMATCH = "卡内购气次数27、卡内气量0.00立方米；导入记录为26次、0.00立方米：须班长核准"
 
@@ -123,6 +133,8 @@ def test_figures_that_differ_wait_for_a_team_leader_and_the_account_follows_the_
     assert account_count(hall, "0100012345") == 27
     sale = buy(hall, "13572468", volume=m3(10), card_reading=reading("13572468", 27))
     assert sale.purchase_count == 28
+    report = audit.verify(hall.ctx.db, AUDIT_KEY)  # the count moved by the takeover is audited
+    assert report.ok, report.problems
 
 
 def test_gas_on_the_card_is_compared_too(hall):
@@ -152,6 +164,8 @@ def test_a_card_found_by_its_account_number_needs_a_team_leader_and_gets_its_num
     with hall.ctx.unit_of_work() as s:
         assert s.get(Card, imported.card_id).serial == "13572468"
     assert buy(hall, "13572468", volume=m3(5), card_reading=card).purchase_count == 27
+    report = audit.verify(hall.ctx.db, AUDIT_KEY)  # the corrected number is audited
+    assert report.ok, report.problems
 
 
 def test_a_card_the_old_system_had_as_lost_is_refused(hall):
@@ -209,7 +223,7 @@ def test_another_makers_card_with_the_same_number_is_not_the_imported_one(hall):
     assert (done.maker, done.matched) == ("xfa", True)
 
 
-def test_a_takeover_request_id_is_unique(hall):
+def test_a_takeover_request_id_reused_for_another_card_replays_the_first(hall):
     old_card(hall)
     old_card(hall, account_no="0100012346", serial="24681357")
     request_id = rid()
