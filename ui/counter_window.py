@@ -54,6 +54,7 @@ from app.counter import (
     settlement_error,
 )
 from app.domain.money import format_money
+from app.domain.takeover import TakeoverFigures, TakeoverNeeded
 from app.vocabulary import DrawerLevel, PrinterState
 from ui.account_panel import AccountPanel
 from ui.base import error_text
@@ -708,6 +709,8 @@ class CounterWindow(QMainWindow):
             return
         if poll.error is not None:
             self.show_message(error_text(poll.error), error=True)
+            if isinstance(poll.error, TakeoverNeeded):  # an old system's card: the team leader
+                self.open_takeover(poll.error.figures)
             return
         read = poll.read
         if read is None:
@@ -720,6 +723,12 @@ class CounterWindow(QMainWindow):
             return
         if read.account is not None:
             self.show_account(read.account, read.image.pending_volume)
+        if read.taken_over is not None:  # an old system's card, its figures the import's
+            self.show_message(
+                self.tr("旧系统卡已接管：卡号 {serial}，购气次数 {count}，与导入记录一致").format(
+                    serial=read.taken_over.card_serial, count=read.taken_over.purchase_count
+                )
+            )
         if read.settlement is not None:
             self._report_settlement(read.settlement)
 
@@ -835,6 +844,19 @@ class CounterWindow(QMainWindow):
         self.current_dialog = dialog
         dialog.committed.connect(self._committed)
         keep_fitted(dialog)  # a long header or approval rule is never cut at the bottom
+        dialog.finished.connect(lambda code, d=dialog: self._dialog_finished(d, code))
+        dialog.open()
+
+    def open_takeover(self, figures: TakeoverFigures) -> None:
+        """旧卡接管: the old system's card in the reader differs from its import (or its number
+        was not on record): the team leader approves it here."""
+        if self.current_dialog is not None:
+            return
+        from ui.dialogs.takeover import TakeoverDialog
+
+        dialog = TakeoverDialog(self.session, figures, self)
+        self.current_dialog = dialog
+        keep_fitted(dialog)
         dialog.finished.connect(lambda code, d=dialog: self._dialog_finished(d, code))
         dialog.open()
 

@@ -82,6 +82,7 @@ from app.services.shifts import (
     ShiftInfo,
     ShiftOpened,
 )
+from app.services.takeovers import TakeoverResult
 from app.services.tariff_admin import (
     ClassTariffs,
     PriceChange,
@@ -168,6 +169,7 @@ __all__ = [
     "ShiftDesk",
     "ShiftInfo",
     "ShiftOpened",
+    "TakeoverResult",
     "TariffDesk",
     "TariffOverview",
     "TariffVersion",

@@ -24,6 +24,7 @@ from app.devices.ports import CardReader
 from app.domain import cardformat
 from app.domain.cards import GASDESK_MAKER, CardImage, CardIssue, CardReading, next_count
 from app.domain.cash import Payment
+from app.domain.takeover import TakeoverNeeded
 from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
 from app.services import audit
 from app.services.accounts import (
@@ -44,6 +45,7 @@ from app.services.cards import (
     record_formatted,
     replace_card,
 )
+from app.services.credentials import Credential
 from app.services.limits import OverrideInput
 from app.services.queries import (
     AccountView,
@@ -63,6 +65,7 @@ from app.services.sales import (
     supplement,
 )
 from app.services.security import ApprovalInput
+from app.services.takeovers import TakeoverRequest, TakeoverResult, take_over_card, takeover_due
 from app.vocabulary import CardWriteOutcome, ToolCardKind
 
 log = logging.getLogger(__name__)
@@ -119,6 +122,7 @@ class CardAtCounter:
     settlement: Settlement | None  # a pending write this read decided
     maker: str = GASDESK_MAKER
     tool: ToolCardKind | None = None  # a maker's tool card: nothing is sold on it
+    taken_over: TakeoverResult | None = None  # an old system's card taken over by this read
 
 
 class _StoredCardKeys:
@@ -224,12 +228,54 @@ class CardOperations:
 
     @_one_at_a_time
     def read(self, actor: Actor) -> CardAtCounter:
-        """Read the inserted card, settle any pending write of its account, load the account."""
-        read, settlement = self._read_and_settle(actor)
+        """Read the inserted card, settle any pending write of its account, load the account.
+
+        An old system's card at its first visit is taken over first (接管): at once when its
+        count and gas are the import's, else ``TakeoverNeeded`` with both figures (a team
+        leader approves it through ``take_over``)."""
+        read = self._read_card(actor)
         if read.image is None:
             return CardAtCounter(None, None, None, read.maker, read.tool)
+        taken = self._take_over_if_due(actor, read.image)
+        settlement = settle_card(self.ctx, actor, reading_of(read.image))
         view = account_view(self.ctx, actor, read.image.account_no)
-        return CardAtCounter(read.image, view, settlement, read.maker)
+        return CardAtCounter(read.image, view, settlement, read.maker, taken_over=taken)
+
+    def _take_over_if_due(self, actor: Actor, image: CardImage) -> TakeoverResult | None:
+        """The takeover of an imported card whose figures match (None: none was due)."""
+        due = takeover_due(self.ctx, actor, reading_of(image), image.account_no or None)
+        if due is None:
+            return None
+        if due.needs_approval:
+            raise TakeoverNeeded(due)
+        request = TakeoverRequest(
+            uuid.uuid4(), image.serial, reading_of(image), account_no=image.account_no or None
+        )
+        return take_over_card(self.ctx, actor, request)
+
+    @_one_at_a_time
+    def take_over(
+        self,
+        actor: Actor,
+        request_id: uuid.UUID,
+        approval: Credential | None,
+        reason: str | None,
+    ) -> TakeoverResult:
+        """接管 the old system's card in the reader with a team leader's approval and reason
+        (its figures differ from the import, or its number was not on record)."""
+        read = self._read_card(actor)
+        if read.image is None:
+            raise cardformat.BlankCard("这是一张空白卡，尚未发卡", "blank card")
+        image = read.image
+        request = TakeoverRequest(
+            request_id,
+            image.serial,
+            reading_of(image),
+            approval,
+            reason,
+            account_no=image.account_no or None,
+        )
+        return take_over_card(self.ctx, actor, request)
 
     @_one_at_a_time
     def settle_inserted(self, actor: Actor) -> Settlement | None:

@@ -78,6 +78,7 @@ from app.services.reversals import (
 from app.services.sales import RefundQuote, SaleResult, refund_quote
 from app.services.security import ApprovalInput, LoggedIn
 from app.services.setup import Workstation, hall_of_counter, hall_policy
+from app.services.takeovers import TakeoverResult
 from app.services.tool_cards import ToolCardView
 from app.vocabulary import (
     CardWriteOutcome,
@@ -352,6 +353,17 @@ class CounterSession:
     def read_card(self) -> CardAtCounter:
         """Read the inserted card (settling any interrupted write of its account)."""
         return self.cards.read(self.actor)
+
+    def take_over_card(
+        self, request_id: uuid.UUID, username: str, password: str, reason: str
+    ) -> Outcome[TakeoverResult]:
+        """接管 the old system's card in the reader whose figures differ from the import (or
+        whose number was not on record): the team leader's login and the reason; the account's
+        purchase count then follows the card."""
+        approval = self.credential(username, password) if username.strip() else None
+        done = self.cards.take_over(self.actor, request_id, approval, reason)
+        said = f"已接管旧系统卡 {done.card_serial}（购气次数 {done.purchase_count}），可以办理业务"
+        return Outcome(done, done.account_no, message=said)
 
     def format_card(self) -> str:
         """格式化旧卡: the card in the reader, no longer in use, becomes a new card of its maker

@@ -277,6 +277,7 @@ FIELD_LABELS = {
     "flow_from": "起始额定流量",
     "override": "班长放行",
     "approver": "放行班长",
+    "approval": "核准班长",
     "old_card_in_hand": "原卡在手",
     "parameters": "设置参数",
     "back": "工具卡回读",

@@ -8,17 +8,29 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.cards import GASDESK_MAKER
 from app.domain.identity import normalize_identifier
+from app.domain.takeover import TAKEOVER_PENDING
 from app.errors import NotFound, RuleViolation
 from app.services.actor import OnDuty, require_shift
-from app.vocabulary import AccountKind, AccountStatus
+from app.vocabulary import AccountKind, AccountStatus, ImportBatchStatus
 from db.engine import connection_of
 from db.models import Account, Meter
-from db.tables import accounts, card_write_outcomes, card_writes, cards, customers, halls, shifts
+from db.tables import (
+    accounts,
+    card_takeovers,
+    card_write_outcomes,
+    card_writes,
+    cards,
+    customers,
+    halls,
+    import_batches,
+    imported_cards,
+    shifts,
+)
 
 # The account's card write still waiting for its outcome, if any (at most one: it blocks).
 PENDING_WRITE = (
@@ -27,6 +39,29 @@ PENDING_WRITE = (
         card_writes.c.account_id == accounts.c.id,
         ~exists().where(card_write_outcomes.c.card_write_id == card_writes.c.id),
     )
+    .limit(1)
+    .scalar_subquery()
+)
+
+
+# The imported card (``imported_cards``) the card in the statement came from, while it waits for
+# its takeover (接管): the newest import row of its number and maker in a batch not rolled back,
+# and no ``card_takeovers`` row for the card yet. No IN (...): an expanding parameter would
+# re-render the sale's read every time.
+_LIVE_BATCH = or_(
+    import_batches.c.status == ImportBatchStatus.COMPLETED,
+    import_batches.c.status == ImportBatchStatus.RUNNING,
+)
+PENDING_TAKEOVER = (
+    select(imported_cards.c.id)
+    .join(import_batches, import_batches.c.id == imported_cards.c.batch_id)
+    .where(
+        imported_cards.c.serial == cards.c.serial,
+        imported_cards.c.maker == cards.c.maker,
+        _LIVE_BATCH,
+        ~exists().where(card_takeovers.c.card_id == cards.c.id),
+    )
+    .order_by(imported_cards.c.id.desc())
     .limit(1)
     .scalar_subquery()
 )
@@ -215,6 +250,7 @@ class CardAccount:
     household_size: int
     pending_write_id: int | None
     maker: str = GASDESK_MAKER  # whose card it is (the driver that must read and write it)
+    pending_takeover: int | None = None  # the imported card it waits to be taken over from
 
 
 # the columns ``card_account_in`` reads, for wider reads that find the card too (the sale's)
@@ -230,6 +266,7 @@ CARD_ACCOUNT_COLUMNS = (
     customers.c.kind,
     customers.c.household_size,
     PENDING_WRITE.label("pending_write_id"),
+    PENDING_TAKEOVER.label("pending_takeover"),
 )
 
 
@@ -266,6 +303,16 @@ def require_no_pending_write(pending_write_id: int | None, account_no: str) -> N
     """A card write waiting for its outcome blocks every other operation on the account."""
     if pending_write_id is not None:
         raise RuleViolation(PENDING_MESSAGE, f"account {account_no} has pending card write")
+
+
+def require_taken_over(card: CardAccount) -> None:
+    """An old system's card takes no gas before it is taken over (接管): its count and gas
+    are checked against the import first (``takeovers.take_over_card``)."""
+    if card.pending_takeover is not None:
+        raise RuleViolation(
+            TAKEOVER_PENDING,
+            f"card {card.serial} waits for its takeover (imported card {card.pending_takeover})",
+        )
 
 
 def pending_write_of(session: Session, account_id: int) -> int | None:
@@ -332,4 +379,5 @@ def card_account_in(  # type: ignore[no-untyped-def]
         row.household_size,
         row.pending_write_id,
         row.maker,
+        row.pending_takeover,
     )

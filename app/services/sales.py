@@ -67,6 +67,7 @@ from app.services.locks import (
     lock_shift,
     require_active,
     require_no_pending_write,
+    require_taken_over,
 )
 from app.services.meter_periods import in_current_period
 from app.services.permissions import LOOK_UP
@@ -510,6 +511,7 @@ def purchase(ctx: Context, actor: Actor, req: PurchaseRequest) -> SaleResult:
         card = card_account_in(session, serial, read)
         require_no_pending_write(card.pending_write_id, card.account_no)
         require_active(card.account_status, card.account_no)
+        require_taken_over(card)
         check_card_reading(card, req.card)
 
         tariff = tariff_in(session, card.customer_kind, today, _TariffRow(read))
@@ -724,6 +726,7 @@ def card_for_gas(
     account open, no safety hold, the card in the reader the one on record."""
     card = card_for_sale(session, serial)
     require_active(card.account_status, card.account_no)
+    require_taken_over(card)
     require_no_hold(session, ctx, card.account_id)
     check_card_reading(card, reading)
     return card

@@ -44,6 +44,7 @@ from app.counter import (
 from app.domain.cash import Payment
 from app.domain.limits import OverrideNeeded
 from app.domain.money import format_money, format_volume
+from app.domain.takeover import TakeoverFigures, TakeoverNeeded
 from app.errors import GasDeskError, InvalidInput
 from app.vocabulary import PaymentMethod
 from ui.base import (
@@ -71,6 +72,7 @@ class PurchaseDialog(OperationDialog):
         self.account_no = account_no
         self.display = getattr(parent, "customer_display", None)
         self.context: PurchaseStart | None = None
+        self.takeover_dialog: QWidget | None = None  # 旧卡接管 asked over the sale
         self.sale: SaleOnCard | None = None
         self.quote: Quote | None = None
         self.setMinimumWidth(520)
@@ -261,6 +263,32 @@ class PurchaseDialog(OperationDialog):
         self.set_working(False)
         self.card_label.clear()  # the error says why (no card, no shift, a reader fault)
         self.show_error(error)
+        if isinstance(error, TakeoverNeeded):  # an old system's card: the team leader first
+            self._ask_takeover(error.figures)
+
+    def _ask_takeover(self, figures: TakeoverFigures) -> None:
+        """旧卡接管 over the sale; once taken over the card is read again and the sale goes on."""
+        from ui.dialogs.takeover import TakeoverDialog
+
+        dialog = TakeoverDialog(self.session, figures, self)
+        self.takeover_dialog = dialog
+
+        def finished(code: int) -> None:
+            self.takeover_dialog = None
+            dialog.deleteLater()
+            if dialog.outcome is None:
+                return
+            self.error.clear()
+            self.set_working(True)
+            run_in_background(
+                self.session.start_purchase,
+                self._context_ready,
+                self._context_failed,
+                parent=self,
+            )
+
+        dialog.finished.connect(finished)
+        dialog.open()
 
     # ------------------------------------------------------------------ inputs
 
