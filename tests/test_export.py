@@ -1,0 +1,383 @@
+"""``export_hall`` on SQLite and PostgreSQL: a hall with sales, a refund, a lost card, imported
+opening usage, balances and bills (one rolled back) exports the import's seven files, exactly
+as hand-computed; the XLSX carries the same cells; GB18030; a cancelled export leaves no
+file; a clerk is refused and nothing is written."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.imports import FILES
+from app.errors import Conflict, InvalidInput, PermissionDenied
+from app.services import audit
+from app.services.cards import ReplaceCardRequest, replace_card
+from app.services.export import WORKBOOK, export_hall, volume_cell
+from app.services.inspections import ImportCancelled, ImportProgress
+from app.services.sales import RefundRequest, refund
+from app.services.security import AdminActor, ApprovalInput
+from db.models import (
+    Card,
+    Customer,
+    ImportBatch,
+    ImportedCard,
+    OpeningEntry,
+    OpeningUsage,
+    User,
+)
+from tests.support import PASSWORD, buy, loaded, m3, open_customer, rid, unloaded
+
+NAMES = [spec.name for spec in FILES]
+
+
+def read_csv(path, encoding="utf-8-sig") -> list[list[str]]:
+    with open(path, encoding=encoding, newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _batch(s, user_id: int, no: str, status: str = "completed") -> ImportBatch:
+    batch = ImportBatch(
+        batch_no=no,
+        kind="import",
+        status=status,
+        content_hash=no.ljust(64, "0"),
+        files="[]",
+        options="{}",
+        accounts_total=1,
+        accounts_done=1,
+        started_by=user_id,
+        started_at=dt.datetime(2026, 2, 28, tzinfo=dt.UTC),
+    )
+    s.add(batch)
+    s.flush()
+    return batch
+
+
+@pytest.fixture
+def scene(hall):
+    """Three accounts through the services, and the import's rows as plain rows."""
+    approve = (ApprovalInput(hall.users["admin"], "同意", PASSWORD),)
+    # 陈静: 50 m³ loaded, then 20 m³ bought and refunded before loading
+    chen = open_customer(hall, name="陈静")
+    first = buy(hall, chen.card_serial, volume=m3(50))
+    second = buy(hall, chen.card_serial, volume=m3(20), card_reading=loaded(first))
+    refund(hall.ctx, hall.clerk, RefundRequest(rid(), unloaded(second), "客户退气", approve))
+    # 刘洋 opens after midnight local time (still the day before in UTC), buys 30 m³, loses
+    # the card: the old one is blacklisted, the new one carries count 1
+    hall.clock.set(2026, 3, 3, 7, 30)
+    liu = open_customer(hall, name="刘洋", household=5)
+    bought = buy(hall, liu.card_serial, volume=m3(30))
+    replace_card(
+        hall.ctx,
+        hall.clerk,
+        ReplaceCardRequest(rid(), liu.account_no, "SLE0000099", "lost", cash_tendered_fen=2000),
+    )
+    # a restaurant: no sale, its money and an old card came with the go-live import
+    shop = open_customer(hall, name="老王饭店", kind="commercial")
+    with hall.ctx.unit_of_work() as s:
+        admin = s.scalar(select(User.id).where(User.username == "admin"))
+        batch = _batch(s, admin, "IMP-1")
+        undone = _batch(s, admin, "IMP-0", status="rolled_back")
+        shop_account = s.scalar(select(Card.account_id).where(Card.serial == shop.card_serial))
+        s.add(
+            Card(
+                serial="OLD-77",
+                account_id=shop_account,
+                status="retired",
+                maker="gasdesk",
+                issued_at=dt.datetime(2015, 6, 1, 2, 0, tzinfo=dt.UTC),
+            )
+        )
+        s.add_all(
+            [
+                ImportedCard(
+                    batch_id=batch.id,
+                    account_no=shop.account_no,
+                    serial="OLD-77",
+                    maker="gasdesk",
+                    status="retired",
+                    purchase_count=27,
+                    gas_on_card=m3(12.5),
+                    cumulative_purchased=m3(3120),
+                ),
+                # a rolled-back batch's figures count for nothing
+                ImportedCard(
+                    batch_id=undone.id,
+                    account_no=shop.account_no,
+                    serial="OLD-77",
+                    maker="gasdesk",
+                    status="retired",
+                    purchase_count=99,
+                    gas_on_card=m3(99),
+                    cumulative_purchased=m3(9999),
+                ),
+            ]
+        )
+        usage = [
+            OpeningUsage(
+                batch_id=batch.id,
+                account_no=chen.account_no,
+                ladder_year=dt.date(2026, 1, 1),
+                volume=m3(120.25),
+            ),
+            OpeningUsage(  # last ladder year: not the current one
+                batch_id=batch.id,
+                account_no=chen.account_no,
+                ladder_year=dt.date(2025, 1, 1),
+                volume=m3(400),
+            ),
+            OpeningUsage(  # rolled back below
+                batch_id=batch.id,
+                account_no=liu.account_no,
+                ladder_year=dt.date(2026, 1, 1),
+                volume=m3(80),
+            ),
+        ]
+        balance = OpeningEntry(
+            batch_id=batch.id,
+            account_no=shop.account_no,
+            kind="balance",
+            amount_fen=3560,
+            as_of=dt.date(2026, 2, 28),
+        )
+        wrong = OpeningEntry(  # rolled back below
+            batch_id=batch.id,
+            account_no=shop.account_no,
+            kind="balance",
+            amount_fen=-50000,
+            as_of=dt.date(2026, 2, 27),
+        )
+        bill = OpeningEntry(
+            batch_id=batch.id,
+            account_no=shop.account_no,
+            kind="bill",
+            amount_fen=9135,
+            paid_fen=1000,
+            as_of=dt.date(2026, 2, 20),
+            bill_no="B202602-000123",
+            period_start=dt.date(2026, 1, 20),
+            last_reading=m3(1200),
+            this_reading=m3(1235),
+            due_on=dt.date(2026, 3, 10),
+        )
+        s.add_all([*usage, balance, wrong, bill])
+        s.flush()
+        s.add_all(
+            [
+                OpeningUsage(
+                    batch_id=batch.id,
+                    account_no=liu.account_no,
+                    ladder_year=dt.date(2026, 1, 1),
+                    volume=-m3(80),
+                    reverses_id=usage[2].id,
+                ),
+                OpeningEntry(
+                    batch_id=batch.id,
+                    account_no=shop.account_no,
+                    kind="balance",
+                    amount_fen=50000,
+                    as_of=dt.date(2026, 2, 27),
+                    reverses_id=wrong.id,
+                ),
+            ]
+        )
+        s.commit()
+        people = {
+            name: s.scalar(select(Customer).where(Customer.id == result.customer_id))
+            for name, result in (("chen", chen), ("liu", liu), ("shop", shop))
+        }
+    return {
+        "chen": chen,
+        "liu": liu,
+        "shop": shop,
+        "people": people,
+        "admin": AdminActor(hall.users["admin"]),
+        "liu_bought": bought,
+    }
+
+
+def expected(scene) -> dict[str, list[list[str]]]:
+    chen, liu, shop, people = scene["chen"], scene["liu"], scene["shop"], scene["people"]
+
+    def person(key: str, kind: str, id_type: str, household: str) -> list[str]:
+        c = people[key]
+        return [
+            f"C{c.id}",
+            c.name,
+            kind,
+            id_type,
+            c.id_number,
+            c.phone,
+            c.address,
+            household,
+        ]
+
+    return {
+        "customers": [
+            person("chen", "residential", "resident_id", "3"),
+            person("liu", "residential", "resident_id", "5"),
+            person("shop", "commercial", "business_license", "3"),
+        ],
+        "accounts": [
+            # the refund stepped the count back to the 50 m³ purchase: count 1, 50.00 net
+            [chen.account_no, f"C{people['chen'].id}", "card", "active", "2026-03-02", "",
+             "1", "2026-03-02", "50.00"],
+            # opened 07:30 on 3 March in Shanghai (23:30 on 2 March UTC)
+            [liu.account_no, f"C{people['liu'].id}", "card", "active", "2026-03-03", "",
+             "1", "2026-03-03", "30.00"],
+            # no sale since the import: its cumulative purchase as imported, no date
+            [shop.account_no, f"C{people['shop'].id}", "card", "active", "2026-03-03", "",
+             "0", "", "3120.00"],
+        ],
+        "meters": [
+            [chen.meter_no, chen.account_no, "", "0.00", "2026-03-02", ""],
+            [liu.meter_no, liu.account_no, "", "0.00", "2026-03-03", ""],
+            [shop.meter_no, shop.account_no, "", "0.00", "2026-03-03", ""],
+        ],
+        "cards": [
+            [chen.card_serial, chen.account_no, "gasdesk", "active", "2026-03-02", "1", "0.00"],
+            # the lost card: the count of its last transaction (the 30 m³ purchase)
+            [liu.card_serial, liu.account_no, "gasdesk", "blacklisted", "2026-03-03", "1",
+             "0.00"],
+            ["SLE0000099", liu.account_no, "gasdesk", "active", "2026-03-03", "1", "0.00"],
+            [shop.card_serial, shop.account_no, "gasdesk", "active", "2026-03-03", "0", "0.00"],
+            # imported, never seen since: what the (live) import said it carried
+            ["OLD-77", shop.account_no, "gasdesk", "retired", "2015-06-01", "27", "12.50"],
+        ],
+        "usage": [
+            # 50 + 20 − 20 bought at the counter, 120.25 imported for 2026 (2025's left out)
+            [chen.account_no, "2026-01-01", "170.25"],
+            # 30 bought; the imported 80 was rolled back
+            [liu.account_no, "2026-01-01", "30.00"],
+        ],
+        "balances": [[shop.account_no, "35.60", "2026-02-28"]],
+        "bills": [
+            ["B202602-000123", shop.account_no, "2026-01-20", "2026-02-20", "1200.00",
+             "1235.00", "91.35", "10.00", "2026-03-10"],
+        ],
+    }  # fmt: skip
+
+
+def test_csv_export_writes_the_import_files_exactly(hall, scene, tmp_path):
+    target = tmp_path / "out"
+    result = export_hall(hall.ctx, scene["admin"], target)
+    want = expected(scene)
+    assert [f.name for f in result.files] == NAMES
+    assert result.rows == {name: len(rows) for name, rows in want.items()}
+    assert sorted(p.name for p in target.iterdir()) == sorted(f"{n}.csv" for n in NAMES)
+    for spec in FILES:
+        path = target / f"{spec.name}.csv"
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 by its BOM
+        rows = read_csv(path)
+        assert rows[0] == [c.name for c in spec.columns], spec.name
+        assert rows[1:] == want[spec.name], spec.name
+    with hall.ctx.reading() as session:
+        kinds = list(
+            session.scalars(select(audit.log_table.c.kind).order_by(audit.log_table.c.seq))
+        )
+    assert kinds[-1] == "hall_exported"
+
+
+def test_xlsx_export_has_the_same_cells_in_one_workbook(hall, scene, tmp_path):
+    from openpyxl import load_workbook
+
+    result = export_hall(hall.ctx, scene["admin"], tmp_path, xlsx=True)
+    assert [p.name for p in tmp_path.iterdir()] == [WORKBOOK]
+    assert {f.path for f in result.files} == {tmp_path / WORKBOOK}
+    want = expected(scene)
+    book = load_workbook(tmp_path / WORKBOOK, read_only=True)
+    try:
+        assert book.sheetnames == NAMES
+        for spec in FILES:
+            rows = [
+                ["" if v is None else v for v in row]
+                for row in book[spec.name].iter_rows(values_only=True)
+            ]
+            assert rows[0] == [c.name for c in spec.columns]
+            # every cell is text: 户号 keeps its zeros, a volume its two decimals
+            assert rows[1:] == want[spec.name], spec.name
+    finally:
+        book.close()
+
+
+def test_gb18030_export_reads_back_in_gb18030(hall, scene, tmp_path):
+    export_hall(hall.ctx, scene["admin"], tmp_path, encoding="gb18030")
+    raw = (tmp_path / "customers.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert "陈静".encode("gb18030") in raw
+    assert read_csv(tmp_path / "customers.csv", "gb18030")[1:] == expected(scene)["customers"]
+
+
+def test_an_unknown_encoding_is_refused(hall, scene, tmp_path):
+    with pytest.raises(InvalidInput) as error:
+        export_hall(hall.ctx, scene["admin"], tmp_path / "out", encoding="latin-1")
+    assert "编码" in error.value.user_message
+    assert not (tmp_path / "out").exists()
+
+
+class CancelAfter(ImportProgress):
+    def __init__(self, reports: int):
+        self.reports: list[tuple[int, int]] = []
+        self.left = reports
+
+    def report(self, done: int, total: int) -> None:
+        self.reports.append((done, total))
+
+    def cancelled(self) -> bool:
+        self.left -= 1
+        return self.left < 0
+
+
+@pytest.mark.parametrize("xlsx", [False, True])
+def test_a_cancelled_export_leaves_no_file(hall, scene, tmp_path, xlsx):
+    progress = CancelAfter(3)  # cancelled before the fourth file (cards)
+    with pytest.raises(ImportCancelled):
+        export_hall(hall.ctx, scene["admin"], tmp_path, xlsx=xlsx, progress=progress)
+    assert list(tmp_path.iterdir()) == []
+    assert progress.reports == [(0, 3 + 3 + 3 + 5 + 2 + 1 + 1)]
+
+
+def test_progress_runs_to_the_total(hall, scene, tmp_path):
+    progress = CancelAfter(100)
+    export_hall(hall.ctx, scene["admin"], tmp_path, progress=progress)
+    assert progress.reports[0] == (0, 18) and progress.reports[-1] == (18, 18)
+
+
+def test_an_earlier_export_is_never_overwritten(hall, scene, tmp_path):
+    export_hall(hall.ctx, scene["admin"], tmp_path)
+    before = (tmp_path / "accounts.csv").read_bytes()
+    with pytest.raises(Conflict) as error:
+        export_hall(hall.ctx, scene["admin"], tmp_path)
+    assert "已有导出文件" in error.value.user_message
+    assert (tmp_path / "accounts.csv").read_bytes() == before
+
+
+def test_a_clerk_is_refused_and_nothing_is_written(hall, scene, tmp_path):
+    with pytest.raises(PermissionDenied):
+        export_hall(hall.ctx, AdminActor(hall.users["lina"]), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    with hall.ctx.reading() as session:
+        kinds = list(
+            session.scalars(select(audit.log_table.c.kind).order_by(audit.log_table.c.seq))
+        )
+    assert kinds[-1] == "permission_denied"
+
+
+def test_an_empty_hall_exports_headers_only(hall, tmp_path):
+    result = export_hall(hall.ctx, AdminActor(hall.users["admin"]), tmp_path)
+    assert result.rows == dict.fromkeys(NAMES, 0)
+    for spec in FILES:
+        assert read_csv(tmp_path / f"{spec.name}.csv") == [[c.name for c in spec.columns]]
+
+
+def test_volumes_have_two_decimals_always():
+    assert [volume_cell(v) for v in (0, 5, 12345, -2050, None)] == [
+        "0.00",
+        "0.05",
+        "123.45",
+        "-20.50",
+        "",
+    ]
