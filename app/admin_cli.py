@@ -63,6 +63,20 @@ def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
     load_data.add_argument("--rollback", metavar="BATCH_NO", help="roll back an import batch")
     load_data.add_argument("--list", action="store_true", help="list the import batches")
     load_data.add_argument("--user", required=True, help="an administrator's user name")
+    export = tasks.add_parser(
+        "export",
+        help="write the hall's data in the go-live import's format (holds personal data; "
+        "an administrator's password)",
+    )
+    export.add_argument("--to", type=Path, required=True, help="directory for the files")
+    export.add_argument("--xlsx", action="store_true", help="one workbook instead of CSV files")
+    export.add_argument(
+        "--encoding",
+        choices=("utf-8-sig", "gb18030"),
+        default="utf-8-sig",
+        help="encoding of the CSV files (default utf-8-sig)",
+    )
+    export.add_argument("--user", required=True, help="an administrator's user name")
     audit = tasks.add_parser("audit", help="the tamper-evident audit log")
     audit_tasks = audit.add_subparsers(dest="audit_task", required=True)
     verify = audit_tasks.add_parser("verify", help="recompute the chain and compare money rows")
@@ -121,7 +135,55 @@ def _run_task(config: LocalConfig, args: argparse.Namespace) -> int:
         from app.import_cli import run_import_task
 
         return run_import_task(build_context(config), args)
+    if args.task == "export":
+        return _export(config, args)
     return 1
+
+
+def _export(config: LocalConfig, args: argparse.Namespace) -> int:
+    """Export the hall (``app.services.export``) with a progress bar on stderr; prints each
+    file and its rows. Ctrl-C stops it and leaves no file."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from app.import_cli import TerminalProgress
+    from app.services.export import export_hall
+    from app.services.security import AdminActor, login
+
+    ctx = build_context(config)
+    user = login(ctx, args.user, read_password(args.user))
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),  # stdout is the list of files, for scripts
+        transient=True,
+    ) as bar:
+        try:
+            result = export_hall(
+                ctx,
+                AdminActor(user.user_id),
+                args.to,
+                xlsx=args.xlsx,
+                encoding=args.encoding,
+                progress=TerminalProgress(bar, "导出"),
+            )
+        except KeyboardInterrupt:
+            print("已取消导出，未留下任何文件 (export cancelled, no file left)", file=sys.stderr)
+            return 130
+    for exported in result.files:
+        sheet = f" [{exported.name}]" if args.xlsx else ""
+        print(f"{exported.path}{sheet}: {exported.rows} rows")
+    print("注意：导出文件含客户个人信息，请妥善保管 (the files hold personal data)")
+    return 0
 
 
 def _makers(config: LocalConfig, args: argparse.Namespace) -> int:

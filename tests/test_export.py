@@ -11,12 +11,19 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from app.domain.cards import CardReading
 from app.domain.imports import FILES
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.services import audit
 from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.export import WORKBOOK, export_hall, volume_cell
 from app.services.inspections import ImportCancelled, ImportProgress
+from app.services.meters import (
+    CarryOverRequest,
+    ReplaceMeterRequest,
+    replace_meter,
+    write_carry_over,
+)
 from app.services.sales import RefundRequest, refund
 from app.services.security import AdminActor, ApprovalInput
 from db.models import (
@@ -82,14 +89,17 @@ def scene(hall):
         batch = _batch(s, admin, "IMP-1")
         undone = _batch(s, admin, "IMP-0", status="rolled_back")
         shop_account = s.scalar(select(Card.account_id).where(Card.serial == shop.card_serial))
-        s.add(
-            Card(
-                serial="OLD-77",
-                account_id=shop_account,
-                status="retired",
-                maker="gasdesk",
-                issued_at=dt.datetime(2015, 6, 1, 2, 0, tzinfo=dt.UTC),
-            )
+        s.add_all(
+            [
+                Card(
+                    serial=serial,
+                    account_id=shop_account,
+                    status="retired",
+                    maker="gasdesk",
+                    issued_at=dt.datetime(2015, 6, 1, 2, 0, tzinfo=dt.UTC),
+                )
+                for serial in ("OLD-77", "OLD-78")
+            ]
         )
         s.add_all(
             [
@@ -101,6 +111,16 @@ def scene(hall):
                     status="retired",
                     purchase_count=27,
                     gas_on_card=m3(12.5),
+                    cumulative_purchased=m3(3120),
+                ),
+                ImportedCard(
+                    batch_id=batch.id,
+                    account_no=shop.account_no,
+                    serial="OLD-78",
+                    maker="gasdesk",
+                    status="retired",
+                    purchase_count=3,
+                    gas_on_card=0,
                     cumulative_purchased=m3(3120),
                 ),
                 # a rolled-back batch's figures count for nothing
@@ -246,6 +266,7 @@ def expected(scene) -> dict[str, list[list[str]]]:
             [shop.card_serial, shop.account_no, "gasdesk", "active", "2026-03-03", "0", "0.00"],
             # imported, never seen since: what the (live) import said it carried
             ["OLD-77", shop.account_no, "gasdesk", "retired", "2015-06-01", "27", "12.50"],
+            ["OLD-78", shop.account_no, "gasdesk", "retired", "2015-06-01", "3", "0.00"],
         ],
         "usage": [
             # 50 + 20 − 20 bought at the counter, 120.25 imported for 2026 (2025's left out)
@@ -337,13 +358,13 @@ def test_a_cancelled_export_leaves_no_file(hall, scene, tmp_path, xlsx):
     with pytest.raises(ImportCancelled):
         export_hall(hall.ctx, scene["admin"], tmp_path, xlsx=xlsx, progress=progress)
     assert list(tmp_path.iterdir()) == []
-    assert progress.reports == [(0, 3 + 3 + 3 + 5 + 2 + 1 + 1)]
+    assert progress.reports == [(0, 3 + 3 + 3 + 6 + 2 + 1 + 1)]
 
 
 def test_progress_runs_to_the_total(hall, scene, tmp_path):
     progress = CancelAfter(100)
     export_hall(hall.ctx, scene["admin"], tmp_path, progress=progress)
-    assert progress.reports[0] == (0, 18) and progress.reports[-1] == (18, 18)
+    assert progress.reports[0] == (0, 19) and progress.reports[-1] == (19, 19)
 
 
 def test_an_earlier_export_is_never_overwritten(hall, scene, tmp_path):
@@ -381,3 +402,112 @@ def test_volumes_have_two_decimals_always():
         "-20.50",
         "",
     ]
+
+
+def _cli(tmp_path, *args: str, stdin: str = ""):  # type: ignore[no-untyped-def]
+    """``main.py`` on a data dir of its own (embedded SQLite), ``stdin`` as its input."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    environment = {
+        **os.environ,
+        "GASDESK_DATA_DIR": str(tmp_path / "data"),
+        "GASDESK_CONFIG": str(tmp_path / "absent.toml"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    environment.pop("GASDESK_DB_URL", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+
+
+def test_the_command_exports_the_demo_hall_and_prints_each_file(tmp_path):
+    assert _cli(tmp_path, "admin", "demo", "--customers", "4").returncode == 0
+    out = tmp_path / "export"
+    wrong = _cli(tmp_path, "admin", "export", "--to", str(out), "--user", "admin", stdin="x\n")
+    assert wrong.returncode == 2 and "用户名或密码" in wrong.stderr, wrong.stderr
+    assert not out.exists()
+    done = _cli(
+        tmp_path,
+        "admin",
+        "export",
+        "--to",
+        str(out),
+        "--encoding",
+        "gb18030",
+        "--user",
+        "admin",
+        stdin="gasdesk\n",
+    )
+    assert done.returncode == 0, done.stderr
+    printed = {
+        line.split(": ")[0]: int(line.split(": ")[1].split()[0])
+        for line in done.stdout.splitlines()
+        if line.endswith(" rows")
+    }
+    assert list(printed) == [str(out / f"{name}.csv") for name in NAMES]
+    for name in NAMES:
+        rows = read_csv(out / f"{name}.csv", "gb18030")
+        assert len(rows) - 1 == printed[str(out / f"{name}.csv")], name
+    assert printed[str(out / "accounts.csv")] == 4
+    assert printed[str(out / "customers.csv")] == 4
+    assert "个人信息" in done.stdout
+    book = _cli(
+        tmp_path, "admin", "export", "--to", str(tmp_path / "x"), "--xlsx", "--user", "admin",
+        stdin="gasdesk\n",
+    )  # fmt: skip
+    assert book.returncode == 0, book.stderr
+    assert f"{tmp_path / 'x' / WORKBOOK} [accounts]: 4 rows" in book.stdout
+
+
+def test_a_replaced_meter_restarts_the_count_and_the_cumulative_of_its_account_only(hall, tmp_path):
+    other = open_customer(hall, name="赵雷")
+    buy(hall, other.card_serial, volume=m3(25))  # before the replacement below
+    opened = open_customer(hall, name="钱多")
+    buy(hall, opened.card_serial, volume=m3(100))
+    # final reading 60 on a meter installed at 0: 40 m³ carried over to the new meter's card
+    done = replace_meter(
+        hall.ctx,
+        hall.clerk,
+        ReplaceMeterRequest(
+            request_id=rid(),
+            account_no=opened.account_no,
+            final_reading=m3(60),
+            technician="王师傅",
+            new_meter_no="NEW0000001",
+            new_card_serial="N000000001",
+            new_meter_model="G2.5",
+        ),
+    )
+    new_card = CardReading(done.new_card_serial, 0, 0, 0)
+    write_carry_over(
+        hall.ctx, hall.clerk, CarryOverRequest(rid(), done.new_card_serial, m3(40), card=new_card)
+    )
+    export_hall(hall.ctx, AdminActor(hall.users["admin"]), tmp_path)
+    accounts = {row[0]: row for row in read_csv(tmp_path / "accounts.csv")[1:]}
+    # the new meter's count and the gas put on its card (the carry-over), not the old 100
+    assert accounts[opened.account_no][6:] == ["1", "2026-03-02", "40.00"]
+    assert accounts[other.account_no][6:] == ["1", "2026-03-02", "25.00"]
+    meters = read_csv(tmp_path / "meters.csv")[1:]
+    assert [r[:4] for r in meters] == [
+        [other.meter_no, other.account_no, "", "0.00"],
+        ["NEW0000001", opened.account_no, "G2.5", "0.00"],
+    ]
+    usage = {r[0]: r[1:] for r in read_csv(tmp_path / "usage.csv")[1:]}
+    # the ladder counts what was bought (a carry-over is no purchase)
+    assert usage == {
+        other.account_no: ["2026-01-01", "25.00"],
+        opened.account_no: ["2026-01-01", "100.00"],
+    }
+    cards = {r[0]: r[3:6] for r in read_csv(tmp_path / "cards.csv")[1:]}
+    assert cards[done.new_card_serial] == ["active", "2026-03-02", "1"]
+    assert cards[opened.card_serial][0] == "retired"

@@ -192,6 +192,8 @@ def _live_batch() -> Any:
 def _accounts_statement() -> Select:  # type: ignore[type-arg]
     last = transactions.alias("export_last_gas")
     put = transactions.alias("export_put_on_cards")
+    # each period_start correlates with the table right around it (an account two levels
+    # up would not be correlated: the subquery would read every account's replacements)
     since = period_start(accounts.c.id)
     last_on = (
         select(last.c.business_date)
@@ -199,7 +201,7 @@ def _accounts_statement() -> Select:  # type: ignore[type-arg]
             last.c.account_id == accounts.c.id,
             last.c.purchase_count == accounts.c.purchase_count,
             last.c.kind.in_(_GAS_WRITE_KINDS),
-            last.c.id > since,
+            last.c.id > period_start(last.c.account_id),
         )
         .order_by(last.c.id.desc())
         .limit(1)
@@ -207,13 +209,22 @@ def _accounts_statement() -> Select:  # type: ignore[type-arg]
     )
     put_on_cards = (
         select(func.coalesce(func.sum(put.c.volume), 0))
-        .where(put.c.account_id == accounts.c.id, put.c.kind.in_(_CARD_GAS_KINDS), put.c.id > since)
+        .where(
+            put.c.account_id == accounts.c.id,
+            put.c.kind.in_(_CARD_GAS_KINDS),
+            put.c.id > period_start(put.c.account_id),
+        )
         .scalar_subquery()
     )
+    held = cards.alias("export_held")
     imported = (
         select(imported_cards.c.cumulative_purchased)
-        .select_from(imported_cards.join(import_batches))
+        # through the account's cards: imported_cards is indexed by serial, not by account
+        .select_from(
+            held.join(imported_cards, imported_cards.c.serial == held.c.serial).join(import_batches)
+        )
         .where(
+            held.c.account_id == accounts.c.id,
             imported_cards.c.account_no == accounts.c.account_no,
             imported_cards.c.cumulative_purchased.is_not(None),
             _live_batch(),
@@ -254,32 +265,37 @@ _METERS = (
 
 def _cards_statement() -> Select:  # type: ignore[type-arg]
     on_card = transactions.alias("export_on_card")
+    # by account too: the (account_id, id) index finds a card's rows (card_id has none)
+    on_card_of_account = and_(
+        on_card.c.account_id == cards.c.account_id, on_card.c.card_id == cards.c.id
+    )
     last_count = (
         select(on_card.c.purchase_count)
-        .where(on_card.c.card_id == cards.c.id, on_card.c.purchase_count.is_not(None))
+        .where(on_card_of_account, on_card.c.purchase_count.is_not(None))
         .order_by(on_card.c.id.desc())
         .limit(1)
         .scalar_subquery()
     )
-    used = exists().where(on_card.c.card_id == cards.c.id)
+    used = exists().where(on_card_of_account)
     taken_over = exists().where(card_takeovers.c.card_id == cards.c.id)
-    record = (
-        select(imported_cards.c.id)
-        .select_from(imported_cards.join(import_batches))
-        .where(
-            imported_cards.c.serial == cards.c.serial,
-            imported_cards.c.account_no == accounts.c.account_no,
-            _live_batch(),
+
+    def imported(column):  # type: ignore[no-untyped-def]
+        # the card as the newest import not rolled back recorded it (found by its serial)
+        return (
+            select(column)
+            .select_from(imported_cards.join(import_batches))
+            .where(
+                imported_cards.c.serial == cards.c.serial,
+                imported_cards.c.account_no == accounts.c.account_no,
+                _live_batch(),
+            )
+            .order_by(imported_cards.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        .order_by(imported_cards.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    imported = imported_cards.alias("export_imported")
-    imported_count = (
-        select(imported.c.purchase_count).where(imported.c.id == record).scalar_subquery()
-    )
-    imported_gas = select(imported.c.gas_on_card).where(imported.c.id == record).scalar_subquery()
+
+    imported_count = imported(imported_cards.c.purchase_count)
+    imported_gas = imported(imported_cards.c.gas_on_card)
     count = case(
         (cards.c.status == CardStatus.ACTIVE, accounts.c.purchase_count),
         else_=func.coalesce(last_count, imported_count, 0),
@@ -330,7 +346,11 @@ def _usage_statement(years: dict[str, dt.date]) -> Select:  # type: ignore[type-
 _reversing = opening_entries.alias("export_reversing")
 _LIVE_ENTRY = and_(
     opening_entries.c.reverses_id.is_(None),
-    ~exists().where(_reversing.c.reverses_id == opening_entries.c.id),
+    # a reversing row is the same account's (its index finds it; reverses_id has none)
+    ~exists().where(
+        _reversing.c.account_no == opening_entries.c.account_no,
+        _reversing.c.reverses_id == opening_entries.c.id,
+    ),
 )
 
 _BALANCES = (
