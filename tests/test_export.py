@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.domain.cards import CardReading
 from app.domain.imports import FILES
-from app.errors import Conflict, InvalidInput, PermissionDenied
+from app.errors import Conflict, InvalidInput, PermissionDenied, RuleViolation
 from app.services import audit
 from app.services.cards import ReplaceCardRequest, replace_card
 from app.services.export import WORKBOOK, export_hall, volume_cell
@@ -511,3 +511,18 @@ def test_a_replaced_meter_restarts_the_count_and_the_cumulative_of_its_account_o
     cards = {r[0]: r[3:6] for r in read_csv(tmp_path / "cards.csv")[1:]}
     assert cards[done.new_card_serial] == ["active", "2026-03-02", "1"]
     assert cards[opened.card_serial][0] == "retired"
+
+
+def test_a_write_failure_is_a_chinese_error_and_leaves_no_file(hall, scene, tmp_path, monkeypatch):
+    import app.services.export as export
+
+    def full(self, cells):  # the disk fills up while cards.csv is being written
+        if self.paths and "cards" in self.paths:
+            raise OSError(28, "No space left on device")
+        self.writer.writerow(cells)
+
+    monkeypatch.setattr(export._CsvSink, "write", full)
+    with pytest.raises(RuleViolation) as error:
+        export_hall(hall.ctx, scene["admin"], tmp_path)
+    assert "无法写入导出文件" in error.value.user_message
+    assert list(tmp_path.iterdir()) == []

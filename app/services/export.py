@@ -690,7 +690,12 @@ def export_hall(
                             raise ImportCancelled("已取消导出，未留下任何文件", "export cancelled")
                 written[part.spec.name] = rows
             paths = sink.finish()
-        except BaseException:
+        except OSError as error:  # a full disk, a directory taken away: nothing left behind
+            sink.discard()
+            raise RuleViolation(
+                f"无法写入导出文件：{error.strerror or error}，未留下任何文件", str(error)
+            ) from error
+        except BaseException:  # cancelled, Ctrl-C, a database fault
             sink.discard()
             raise
         progress.report(done, total)
