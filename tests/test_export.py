@@ -526,3 +526,30 @@ def test_a_write_failure_is_a_chinese_error_and_leaves_no_file(hall, scene, tmp_
         export_hall(hall.ctx, scene["admin"], tmp_path)
     assert "无法写入导出文件" in error.value.user_message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_account_has_its_date_no_meter_and_what_it_kept_of_its_gas(hall, tmp_path):
+    from app.services.accounts import CloseAccountRequest, close_account
+
+    account = open_customer(hall, name="孙丽")
+    first = buy(hall, account.card_serial, volume=m3(340))
+    second = buy(hall, account.card_serial, volume=m3(20), card_reading=loaded(first))
+    hall.clock.set(2026, 3, 5, 16, 0)
+    # the meter used 330 of the 360 m³: 30 m³ taken back and paid back at closing
+    close_account(
+        hall.ctx,
+        hall.clerk,
+        CloseAccountRequest(rid(), account.account_no, m3(330), "搬迁销户", card=loaded(second)),
+    )
+    export_hall(hall.ctx, AdminActor(hall.users["admin"]), tmp_path)
+    assert read_csv(tmp_path / "accounts.csv")[1][3:] == [
+        "closed",
+        "2026-03-02",
+        "2026-03-05",
+        "2",
+        "2026-03-02",
+        "330.00",
+    ]
+    assert read_csv(tmp_path / "meters.csv")[1:] == []  # its meter serves no account now
+    assert read_csv(tmp_path / "cards.csv")[1][3:6] == ["retired", "2026-03-02", "2"]
+    assert read_csv(tmp_path / "usage.csv")[1:] == [[account.account_no, "2026-01-01", "330.00"]]

@@ -22,8 +22,10 @@ What each column is (where GasDesk keeps it otherwise than the file names it):
   account without a sale since: the import keeps no date). ``cumulative_purchased`` is what a
   card keeps as its cumulative purchase (ljgql): the volumes of the current meter's period of
   purchase, supplement, carry-over (换表补气), refund and void rows (``queries.gas_put_on_cards``:
-  refunds and voids are negative, a voided refund positive), plus the imported account's own
-  ``cumulative_purchased`` while the imported meter is still bound (no meter replacement since).
+  refunds and voids are negative, a voided refund positive) and, for a closed account, its
+  closing's settlement (unused gas taken back, gas used beyond the credit sold), plus the
+  imported account's own ``cumulative_purchased`` while the imported meter is still bound (no
+  meter replacement since).
 - meters: the active meter bound to each account.
 - cards: every card of each account; ``purchase_count`` of the active card is the account's,
   of another card the count of the last transaction on it (else the count it was imported
@@ -179,6 +181,8 @@ _CARD_GAS_KINDS = (
     TransactionKind.VOID,
 )
 _GAS_WRITE_KINDS = _CARD_GAS_KINDS[:3]  # sales.GAS_WRITE_KINDS: the writes holding a count
+# 销户 settles the meter: unused gas taken back (negative), gas used beyond it sold (positive)
+_CUMULATIVE_KINDS = (*_CARD_GAS_KINDS, TransactionKind.CLOSING)
 
 
 def _live_batch() -> Any:
@@ -211,7 +215,7 @@ def _accounts_statement() -> Select:  # type: ignore[type-arg]
         select(func.coalesce(func.sum(put.c.volume), 0))
         .where(
             put.c.account_id == accounts.c.id,
-            put.c.kind.in_(_CARD_GAS_KINDS),
+            put.c.kind.in_(_CUMULATIVE_KINDS),
             put.c.id > period_start(put.c.account_id),
         )
         .scalar_subquery()
