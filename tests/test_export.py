@@ -27,10 +27,12 @@ from app.services.meters import (
 from app.services.sales import RefundRequest, refund
 from app.services.security import AdminActor, ApprovalInput
 from db.models import (
+    Account,
     Card,
     Customer,
     ImportBatch,
     ImportedCard,
+    Meter,
     OpeningEntry,
     OpeningUsage,
     User,
@@ -82,13 +84,51 @@ def scene(hall):
         hall.clerk,
         ReplaceCardRequest(rid(), liu.account_no, "SLE0000099", "lost", cash_tendered_fen=2000),
     )
-    # a restaurant: no sale, its money and an old card came with the go-live import
+    # a restaurant: no sale, old cards came with the go-live import
     shop = open_customer(hall, name="老王饭店", kind="commercial")
     with hall.ctx.unit_of_work() as s:
         admin = s.scalar(select(User.id).where(User.username == "admin"))
         batch = _batch(s, admin, "IMP-1")
         undone = _batch(s, admin, "IMP-0", status="rolled_back")
         shop_account = s.scalar(select(Card.account_id).where(Card.serial == shop.card_serial))
+        # a post-paid account (普表: read, then billed) as the import writes one: GasDesk's
+        # counter opens card accounts only
+        opened = dt.datetime(2019, 12, 31, 16, 0, tzinfo=dt.UTC)  # 2020-01-01 in Shanghai
+        diner = Customer(
+            kind="commercial",
+            name="城东餐饮有限公司",
+            id_type="business_license",
+            id_number="91310000MA1K999999",
+            phone="021-64871234",
+            address="人民路88号",
+            household_size=1,
+            search_text="",
+            created_at=opened,
+        )
+        s.add(diner)
+        s.flush()
+        billed = Account(
+            account_no="0200000099",
+            hall_id=hall.hall_id,
+            customer_id=diner.id,
+            status="active",
+            kind="postpaid",
+            purchase_count=0,
+            opened_at=opened,
+        )
+        s.add(billed)
+        s.flush()
+        s.add(
+            Meter(
+                meter_no="PP-0001",
+                model="G4",
+                initial_reading=m3(1000),
+                account_id=billed.id,
+                status="active",
+                installed_at=opened,
+                rated_flow=m3(6),
+            )
+        )
         s.add_all(
             [
                 Card(
@@ -158,21 +198,21 @@ def scene(hall):
         ]
         balance = OpeningEntry(
             batch_id=batch.id,
-            account_no=shop.account_no,
+            account_no=billed.account_no,
             kind="balance",
             amount_fen=3560,
             as_of=dt.date(2026, 2, 28),
         )
         wrong = OpeningEntry(  # rolled back below
             batch_id=batch.id,
-            account_no=shop.account_no,
+            account_no=billed.account_no,
             kind="balance",
             amount_fen=-50000,
             as_of=dt.date(2026, 2, 27),
         )
         bill = OpeningEntry(
             batch_id=batch.id,
-            account_no=shop.account_no,
+            account_no=billed.account_no,
             kind="bill",
             amount_fen=9135,
             paid_fen=1000,
@@ -196,7 +236,7 @@ def scene(hall):
                 ),
                 OpeningEntry(
                     batch_id=batch.id,
-                    account_no=shop.account_no,
+                    account_no=billed.account_no,
                     kind="balance",
                     amount_fen=50000,
                     as_of=dt.date(2026, 2, 27),
@@ -209,6 +249,7 @@ def scene(hall):
             name: s.scalar(select(Customer).where(Customer.id == result.customer_id))
             for name, result in (("chen", chen), ("liu", liu), ("shop", shop))
         }
+        people["diner"] = diner
     return {
         "chen": chen,
         "liu": liu,
@@ -240,6 +281,7 @@ def expected(scene) -> dict[str, list[list[str]]]:
             person("chen", "residential", "resident_id", "3"),
             person("liu", "residential", "resident_id", "5"),
             person("shop", "commercial", "business_license", "3"),
+            person("diner", "commercial", "business_license", "1"),
         ],
         "accounts": [
             # the refund stepped the count back to the 50 m³ purchase: count 1, 50.00 net
@@ -251,11 +293,14 @@ def expected(scene) -> dict[str, list[list[str]]]:
             # no sale since the import: its cumulative purchase as imported, no date
             [shop.account_no, f"C{people['shop'].id}", "card", "active", "2026-03-03", "",
              "0", "", "3120.00"],
+            ["0200000099", f"C{people['diner'].id}", "postpaid", "active", "2020-01-01", "",
+             "0", "", "0.00"],
         ],
         "meters": [
             [chen.meter_no, chen.account_no, "", "0.00", "2026-03-02", ""],
             [liu.meter_no, liu.account_no, "", "0.00", "2026-03-03", ""],
             [shop.meter_no, shop.account_no, "", "0.00", "2026-03-03", ""],
+            ["PP-0001", "0200000099", "G4", "1000.00", "2020-01-01", "6.00"],
         ],
         "cards": [
             [chen.card_serial, chen.account_no, "gasdesk", "active", "2026-03-02", "1", "0.00"],
@@ -274,9 +319,9 @@ def expected(scene) -> dict[str, list[list[str]]]:
             # 30 bought; the imported 80 was rolled back
             [liu.account_no, "2026-01-01", "30.00"],
         ],
-        "balances": [[shop.account_no, "35.60", "2026-02-28"]],
+        "balances": [["0200000099", "35.60", "2026-02-28"]],
         "bills": [
-            ["B202602-000123", shop.account_no, "2026-01-20", "2026-02-20", "1200.00",
+            ["B202602-000123", "0200000099", "2026-01-20", "2026-02-20", "1200.00",
              "1235.00", "91.35", "10.00", "2026-03-10"],
         ],
     }  # fmt: skip
@@ -358,13 +403,13 @@ def test_a_cancelled_export_leaves_no_file(hall, scene, tmp_path, xlsx):
     with pytest.raises(ImportCancelled):
         export_hall(hall.ctx, scene["admin"], tmp_path, xlsx=xlsx, progress=progress)
     assert list(tmp_path.iterdir()) == []
-    assert progress.reports == [(0, 3 + 3 + 3 + 6 + 2 + 1 + 1)]
+    assert progress.reports == [(0, 4 + 4 + 4 + 6 + 2 + 1 + 1)]
 
 
 def test_progress_runs_to_the_total(hall, scene, tmp_path):
     progress = CancelAfter(100)
     export_hall(hall.ctx, scene["admin"], tmp_path, progress=progress)
-    assert progress.reports[0] == (0, 19) and progress.reports[-1] == (19, 19)
+    assert progress.reports[0] == (0, 22) and progress.reports[-1] == (22, 22)
 
 
 def test_an_earlier_export_is_never_overwritten(hall, scene, tmp_path):
@@ -553,3 +598,70 @@ def test_a_closed_account_has_its_date_no_meter_and_what_it_kept_of_its_gas(hall
     assert read_csv(tmp_path / "meters.csv")[1:] == []  # its meter serves no account now
     assert read_csv(tmp_path / "cards.csv")[1][3:6] == ["retired", "2026-03-02", "2"]
     assert read_csv(tmp_path / "usage.csv")[1:] == [[account.account_no, "2026-01-01", "330.00"]]
+
+
+@pytest.fixture
+def second_hall(request, backend):
+    """Another hall in a database of its own (what a hall moving to a fresh GasDesk has)."""
+    from app.context import Context
+    from tests.support import AUDIT_KEY, SHANGHAI, FakeClock, seed_hall
+
+    template = request.getfixturevalue(f"{backend}_template")
+    db, url = template.new()
+    clock = FakeClock()
+    clock.set(2026, 3, 6, 9, 0)
+    yield seed_hall(Context(db=db, clock=clock, tz=SHANGHAI, audit_key=AUDIT_KEY), clock)
+    db.dispose()
+    template.drop(url)
+
+
+def _without_refs(files: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    """The files with what a fresh database numbers anew (customer_ref: C + its new id) in
+    order of appearance, and what the import does not keep (last_purchase_on) blanked."""
+    refs: dict[str, str] = {}
+    for row in files["customers"]:
+        refs.setdefault(row[0], f"ref{len(refs)}")
+    customers = [[refs[row[0]], *row[1:]] for row in files["customers"]]
+    accounts = [[row[0], refs[row[1]], *row[2:7], "", row[8]] for row in files["accounts"]]
+    return {**files, "customers": customers, "accounts": accounts}
+
+
+@pytest.mark.parametrize("xlsx", [False, True])
+def test_an_export_imports_into_a_fresh_hall_and_exports_the_same(
+    hall, scene, second_hall, tmp_path, xlsx
+):
+    from openpyxl import load_workbook
+
+    # the import's file reader (h/files) is merged separately; until then this waits for it
+    pytest.importorskip("app.services.import_files")
+    from app.services.imports import dry_run, run_import
+
+    def files(directory) -> dict[str, list[list[str]]]:
+        if not xlsx:
+            return {n: read_csv(directory / f"{n}.csv")[1:] for n in NAMES}
+        book = load_workbook(directory / WORKBOOK, read_only=True)
+        try:
+            return {
+                n: [
+                    ["" if v is None else v for v in r] for r in book[n].iter_rows(values_only=True)
+                ][1:]
+                for n in NAMES
+            }
+        finally:
+            book.close()
+
+    first, again = tmp_path / "first", tmp_path / "again"
+    export_hall(hall.ctx, scene["admin"], first, xlsx=xlsx)
+    admin = AdminActor(second_hall.users["admin"])
+    source = [first / WORKBOOK] if xlsx else [first]
+    plan = dry_run(second_hall.ctx, admin, source)
+    assert not plan.errors, plan.errors
+    outcome = run_import(second_hall.ctx, admin, plan)
+    assert outcome.batch.accounts_done == 4
+    export_hall(second_hall.ctx, admin, again, xlsx=xlsx)
+    before, after = files(first), files(again)
+    # the same files but for the customers' numbers in the new database ...
+    assert _without_refs(after) == _without_refs(before)
+    # ... and the date of the last purchase, which the import does not keep
+    assert [row[7] for row in before["accounts"]] == ["2026-03-02", "2026-03-03", "", ""]
+    assert [row[7] for row in after["accounts"]] == ["", "", "", ""]
