@@ -152,8 +152,8 @@ def _export(config: LocalConfig, args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
-    from app.import_cli import TerminalProgress
     from app.services.export import export_hall
+    from app.services.inspections import ImportProgress
     from app.services.security import AdminActor, login
 
     ctx = build_context(config)
@@ -167,6 +167,12 @@ def _export(config: LocalConfig, args: argparse.Namespace) -> int:
         console=Console(stderr=True),  # stdout is the list of files, for scripts
         transient=True,
     ) as bar:
+        task = bar.add_task("导出", total=None)
+
+        class Shown(ImportProgress):
+            def report(self, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
         try:
             result = export_hall(
                 ctx,
@@ -174,7 +180,7 @@ def _export(config: LocalConfig, args: argparse.Namespace) -> int:
                 args.to,
                 xlsx=args.xlsx,
                 encoding=args.encoding,
-                progress=TerminalProgress(bar, "导出"),
+                progress=Shown(),
             )
         except KeyboardInterrupt:
             print("已取消导出，未留下任何文件 (export cancelled, no file left)", file=sys.stderr)

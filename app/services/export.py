@@ -74,6 +74,7 @@ from app.services import audit
 from app.services.boundary import Text, service
 from app.services.inspections import ImportCancelled, ImportProgress
 from app.services.meter_periods import period_start
+from app.services.sales import GAS_WRITE_KINDS
 from app.services.security import AdminActor, require_administrator
 from app.services.tariffs import tariff_in_force, usage_of
 from app.vocabulary import (
@@ -173,16 +174,15 @@ _CUSTOMERS = (
     .order_by(customers.c.id)
 )
 
-_CARD_GAS_KINDS = (
-    TransactionKind.PURCHASE,
-    TransactionKind.SUPPLEMENT,
-    TransactionKind.CARRY_OVER,
+# gas put on a card (purchase, supplement, carry-over) and taken back or voided: what a card
+# keeps as its cumulative purchase (queries.gas_put_on_cards); 销户 settles the meter: unused
+# gas taken back (negative), gas used beyond the credit sold (positive)
+_CUMULATIVE_KINDS = (
+    *GAS_WRITE_KINDS,
     TransactionKind.REFUND,
     TransactionKind.VOID,
+    TransactionKind.CLOSING,
 )
-_GAS_WRITE_KINDS = _CARD_GAS_KINDS[:3]  # sales.GAS_WRITE_KINDS: the writes holding a count
-# 销户 settles the meter: unused gas taken back (negative), gas used beyond it sold (positive)
-_CUMULATIVE_KINDS = (*_CARD_GAS_KINDS, TransactionKind.CLOSING)
 
 
 def _live_batch() -> Any:
@@ -204,7 +204,7 @@ def _accounts_statement() -> Select:  # type: ignore[type-arg]
         .where(
             last.c.account_id == accounts.c.id,
             last.c.purchase_count == accounts.c.purchase_count,
-            last.c.kind.in_(_GAS_WRITE_KINDS),
+            last.c.kind.in_(GAS_WRITE_KINDS),
             last.c.id > period_start(last.c.account_id),
         )
         .order_by(last.c.id.desc())
