@@ -9,6 +9,7 @@ from pathlib import Path
 from app.bootstrap import build_context
 from app.config import LocalConfig, load_config
 from app.errors import GasDeskError, InvalidInput, NotFound, RuleViolation
+from app.terminal import read_password
 
 
 def add_admin_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -222,15 +223,6 @@ def _makers(config: LocalConfig, args: argparse.Namespace) -> int:
     saved = change_card_makers(ctx, AdminActor(user.user_id), tuple(entries))
     print(f"card makers saved: {', '.join(saved) or '(none)'}")
     return 0
-
-
-def read_password(username: str) -> str:
-    """The administrator's password from the terminal (or the first line of stdin)."""
-    import getpass
-
-    if sys.stdin.isatty():
-        return getpass.getpass(f"{username} 的密码: ")
-    return sys.stdin.readline().rstrip("\n")
 
 
 def _doctor(config: LocalConfig) -> int:

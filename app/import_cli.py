@@ -36,6 +36,7 @@ from app.services.imports import (
 )
 from app.services.inspections import ImportProgress
 from app.services.security import AdminActor, login
+from app.terminal import read_password
 
 SHOWN_PROBLEMS = 30  # the terminal shows the first ones; the report holds them all
 
@@ -77,8 +78,6 @@ def _bar(console: Console, description: str) -> Iterator[TerminalProgress]:
 
 def run_import_task(ctx: Context, args: argparse.Namespace) -> int:
     """One ``admin import`` task: list, roll back, dry run, or dry run then import."""
-    from app.admin_cli import read_password
-
     console = Console(stderr=False, highlight=False)
     user = login(ctx, args.user, read_password(args.user))
     admin = AdminActor(user.user_id)

@@ -483,6 +483,8 @@ NOT_ENTRIES = {
     ("unit_of_work", "run_once"),  # the unit-of-work runner every entry uses
     ("audit", "record_alone"),  # the audit log's own writer (events built by services)
     ("audit", "adopt_existing"),  # run once by bootstrap at start, takes no input but ctx
+    # the records the import's file reader made and checked (``imports.dry_run`` is the entry)
+    ("imports", "plan_import"),
 }
 
 

@@ -37,6 +37,7 @@ from app.domain.pricing import ladder_year_start
 from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.policy import load_card_makers, load_class_limits
 from app.services import audit
+from app.services.boundary import service
 from app.services.inspections import ImportCancelled, ImportProgress
 from app.services.ledger import next_number
 from app.services.security import AdminActor, require_administrator
@@ -104,18 +105,31 @@ class BatchView:
     reverses: str | None = None
 
 
-@dataclass
 class ImportPlan:
     """What a run of these files would do: the problems (file and database), the accounts it
-    would add and those already in GasDesk as the files have them."""
+    would add and those already in GasDesk as the files have them.
 
-    data: ImportData
-    digests: tuple[FileDigest, ...]
-    content_hash: str
-    problems: list[Problem]
-    new: list[AccountBundle]
-    already: int  # accounts the database holds as the files have them (imported before)
-    earlier: BatchView | None  # a batch of these very files
+    A plain class, not a dataclass: made by ``dry_run`` from records the reader checked, it is
+    handed back to ``run_import`` as it is (the boundary checks its type, not its 100,000
+    accounts again)."""
+
+    def __init__(
+        self,
+        data: ImportData,
+        digests: tuple[FileDigest, ...],
+        content_hash: str,
+        problems: list[Problem],
+        new: list[AccountBundle],
+        already: int,
+        earlier: BatchView | None,
+    ) -> None:
+        self.data = data
+        self.digests = digests
+        self.content_hash = content_hash
+        self.problems = problems
+        self.new = new
+        self.already = already  # accounts the database holds as the files have them
+        self.earlier = earlier  # a batch of these very files
 
     @property
     def errors(self) -> list[Problem]:
@@ -385,6 +399,7 @@ def plan_import(
     )
 
 
+@service
 def dry_run(
     ctx: Context,
     admin: AdminActor,
@@ -404,6 +419,7 @@ def dry_run(
     return plan_import(ctx, admin, data, digests)
 
 
+@service
 def read_context(ctx: Context, admin: AdminActor) -> tuple[frozenset[str], dict[str, int]]:
     """What reading the files needs from the database: the hall's makers and the usage caps."""
     with ctx.reading() as session:
@@ -425,6 +441,7 @@ def _the_hall(session: Session, hall_code: str | None) -> Hall:
     return halls[0]
 
 
+@service
 def run_import(
     ctx: Context,
     admin: AdminActor,
@@ -806,6 +823,7 @@ def _follow_account_numbers(
         conn.execute(update(sequences).where(sequences.c.name == name).values(last_value=highest))
 
 
+@service
 def list_batches(ctx: Context, admin: AdminActor) -> list[BatchView]:
     """Every import and rollback batch, newest first."""
     with ctx.reading() as session:
@@ -819,6 +837,7 @@ def list_batches(ctx: Context, admin: AdminActor) -> list[BatchView]:
         ]
 
 
+@service
 def rollback_import(
     ctx: Context,
     admin: AdminActor,
