@@ -22,6 +22,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 import tomllib
 import unicodedata
 from collections import Counter
@@ -82,6 +83,8 @@ SHEET_ROWS = 1_048_576  # an XLSX sheet's rows: a report with more problems is c
 REF_LENGTH = 40  # the old system's customer number: only within the files, never stored
 ISO_DATE = "%Y-%m-%d"
 
+# printable ASCII and the CJK Unified Ideographs block: NFKC-stable, all visible
+_PLAIN_TEXT = re.compile("[\x20-\x7e\u4e00-\u9fff]*")
 _ASCII_SYMBOLS = frozenset("$+<=>^`|~")  # the ASCII characters of category S* (not in names)
 _ASCII_ID_TYPES = (IdType.BUSINESS_LICENSE, IdType.PASSPORT)  # as the counter: [0-9A-Z]+
 
@@ -440,65 +443,68 @@ def _as_text(raw: object) -> str:
     return str(raw)
 
 
-def _text_parser(rule: Text) -> Callable[[str], str]:
-    """Free text by the counter's rule; plain printable ASCII skips the character walk (NFKC
-    leaves it as it is, and it holds no refused category)."""
+def _text_parser(rule: Text) -> Callable[[str], str | None]:
+    """Free text by the counter's rule (None when empty). Text of printable ASCII and the
+    common CJK ideographs only skips the character walk: NFKC leaves those as they are, and
+    none is of a refused category or invisible."""
     limit, no_symbols = rule.max_length, rule.name
+    plain = _PLAIN_TEXT.fullmatch
 
-    def parse(raw: str) -> str:
-        if raw.isascii():
-            text = raw.strip()
-            if (
-                text.isprintable()
-                and len(text) <= limit
-                and not (no_symbols and not _ASCII_SYMBOLS.isdisjoint(text))
-            ):
-                return text
+    def parse(raw: str) -> str | None:
+        text = raw.strip()
+        if (
+            plain(text)
+            and len(text) <= limit
+            and not (no_symbols and not _ASCII_SYMBOLS.isdisjoint(text))
+        ):
+            return text or None
         try:
-            cleaned = clean_text(raw, rule)
+            return clean_text(raw, rule)
         except InvalidInput as error:
             raise _Bad(error.user_message, ProblemKind.BAD_TEXT) from None
-        return cleaned or ""
 
     return parse
 
 
-def _ident_parser(rule: Ident) -> Callable[[str], str]:
-    """An identifier (户号, meter and card numbers) by the counter's rule."""
+def _ident_parser(rule: Ident) -> Callable[[str], str | None]:
+    """An identifier (户号, meter and card numbers) by the counter's rule (None when empty)."""
     limit, upper = rule.max_length, rule.upper
 
-    def parse(raw: str) -> str:
+    def parse(raw: str) -> str | None:
         if raw.isascii():
             text = raw.strip()
             if len(text) <= limit and text.replace("-", "").isalnum():
                 return text.upper() if upper else text
         try:
-            cleaned = clean_ident(raw, rule)
+            return clean_ident(raw, rule)
         except InvalidInput as error:
             raise _Bad(error.user_message, ProblemKind.BAD_TEXT) from None
-        return cleaned or ""
 
     return parse
 
 
-def _phone(raw: str) -> str:
+def _phone(raw: str) -> str | None:
     phone = normalize_phone(raw)
+    if not phone:
+        return None
     problem = phone_problem(phone)
     if problem:
         raise _Bad(problem, ProblemKind.BAD_PHONE)
     return phone
 
 
-def _raw(raw: str) -> str:
-    return raw
+def _raw(raw: str) -> str | None:
+    return raw.strip() or None
 
 
-def _scaled(raw: object, scale: int, slow: Callable[[str], int], what: str) -> int:
+def _scaled(raw: object, scale: int, slow: Callable[[str], int], what: str) -> int | None:
     if isinstance(raw, bool):
         raise _Bad(f"{what}格式不正确", ProblemKind.BAD_NUMBER)
     if isinstance(raw, int):
         return raw * scale
     text = _as_text(raw).strip() if not isinstance(raw, str) else raw.strip()
+    if not text:
+        return None
     whole, dot, part = text.partition(".")
     digits = whole[1:] if whole[:1] == "-" else whole
     plain = digits.isascii() and digits.isdigit() and part.isascii()
@@ -512,15 +518,15 @@ def _scaled(raw: object, scale: int, slow: Callable[[str], int], what: str) -> i
         raise _Bad(error.user_message, ProblemKind.BAD_NUMBER) from None
 
 
-def _volume(raw: object) -> int:
+def _volume(raw: object) -> int | None:
     return _scaled(raw, 100, m3, "气量")
 
 
-def _money(raw: object) -> int:
+def _money(raw: object) -> int | None:
     return _scaled(raw, 100, yuan, "金额")
 
 
-def _int(raw: object) -> int:
+def _int(raw: object) -> int | None:
     if isinstance(raw, bool):
         raise _Bad("应为整数", ProblemKind.BAD_NUMBER)
     if isinstance(raw, int):
@@ -530,6 +536,8 @@ def _int(raw: object) -> int:
             return int(raw)
         raise _Bad("应为整数", ProblemKind.BAD_NUMBER)
     text = unicodedata.normalize("NFKC", str(raw)).strip()
+    if not text:
+        return None
     body = text[1:] if text[:1] in "+-" else text
     if body.isascii() and body.isdigit():
         return int(text)
@@ -545,27 +553,29 @@ def _int(raw: object) -> int:
     raise _Bad("应为整数", ProblemKind.BAD_NUMBER)
 
 
-def _date_parser(date_format: str | None) -> Callable[[object], dt.date]:
+def _date_parser(date_format: str | None) -> Callable[[object], dt.date | None]:
     cache: dict[str, dt.date] = {}
     formats = (ISO_DATE,) if not date_format else (ISO_DATE, date_format)
     shown = "YYYY-MM-DD" + (f" 或 {date_format}" if date_format else "")
 
-    def parse(raw: object) -> dt.date:
+    def parse(raw: object) -> dt.date | None:
+        found = cache.get(raw) if isinstance(raw, str) else None  # type: ignore[arg-type]
+        if found is not None:
+            return found
         if isinstance(raw, dt.datetime):
             return raw.date()
         if isinstance(raw, dt.date):
             return raw
         text = _as_text(raw).strip()
-        found = cache.get(text)
-        if found is not None:
-            return found
+        if not text:
+            return None
         for form in formats:
             try:
                 value = dt.datetime.strptime(text, form).date()
             except ValueError:
                 continue
-            if len(cache) < 100_000:
-                cache[text] = value
+            if len(cache) < 100_000 and isinstance(raw, str):
+                cache[raw] = value
             return value
         raise _Bad(f"日期格式不正确（应为 {shown}）", ProblemKind.BAD_DATE)
 
@@ -727,6 +737,9 @@ class _Reader:
         self.shown_of: dict[str, str] = {}
         self.account_nos: dict[str, str] = {}  # one string object per account number
         self.numeric_warned: set[tuple[str, str]] = set()
+        self.row_start = 0  # problems before the current row's
+        self.read_ok: set[str] = set()  # files read to their end
+        self.referenced: set[str] = set()  # customer numbers some account row names
 
     # -------------------------------------------------------- problems
 
@@ -858,9 +871,11 @@ class _Reader:
                     continue
                 count += 1
                 self.tick()
-                values = self.cells(shown, number, spec, plan, cells)
+                self.row_start = len(self.problems)
+                values = self.cells(shown, number, plan, cells)
                 handle(shown, number, values)
             self.rows[spec.name] = count
+            self.read_ok.add(spec.name)
         except csv.Error as error:
             self.add(
                 shown,
@@ -877,7 +892,7 @@ class _Reader:
 
     def plan(
         self, found: SourceFile, spec: FileSpec, header: Sequence[object] | None
-    ) -> list[tuple[int | None, Column, Callable[[Any], Any]]] | None:
+    ) -> list[_Step] | None:
         """Where each of our columns is in the file, and how its cells are parsed."""
         shown = found.shown
         if header is None:
@@ -891,7 +906,7 @@ class _Reader:
                 index.setdefault(head, i)
                 index.setdefault(head.lower(), i)
         renamed = self.source.mapping.columns.get(spec.name, {})
-        plan: list[tuple[int | None, Column, Callable[[Any], Any]]] = []
+        plan: list[_Step] = []
         used: set[int] = set()
         ok = True
         for column in spec.columns:
@@ -931,7 +946,15 @@ class _Reader:
                     )
                     ok = False
                 used.add(at)
-            plan.append((at, column, self.parser(spec, column)))
+            plan.append(
+                (
+                    at if at is not None else _NOWHERE,
+                    column,
+                    self.parser(spec, column),
+                    self.check(spec, column),
+                    column.type is ColumnType.TEXT,
+                )
+            )
         unused = [h for i, h in enumerate(heads) if h and i not in used]
         if unused:
             self.add(
@@ -952,7 +975,7 @@ class _Reader:
         kind = column.type
         if kind is ColumnType.TEXT:
             text = _TEXT_RULES[spec.name, column.name]
-            return lambda raw: text(raw if isinstance(raw, str) else _as_text(raw))
+            return lambda raw: text(raw if raw.__class__ is str else _as_text(raw))
         if kind is ColumnType.CODE:
             return self.code_parser(column)
         if kind is ColumnType.INT:
@@ -963,12 +986,14 @@ class _Reader:
             return _money
         return self.date
 
-    def code_parser(self, column: Column) -> Callable[[Any], str]:
+    def code_parser(self, column: Column) -> Callable[[Any], str | None]:
         table = self.codes[column.codes]
         if column.codes == "maker":
 
-            def maker(raw: object) -> str:
+            def maker(raw: object) -> str | None:
                 text = _as_text(raw).strip()
+                if not text:
+                    return None
                 code = table.get(text, text)
                 if code not in self.makers:
                     configured = "、".join(sorted(self.makers)) or "无"
@@ -981,11 +1006,13 @@ class _Reader:
             return maker
         allowed = "、".join(sorted({v for v in table.values()}))
 
-        def code(raw: object) -> str:
+        def code(raw: object) -> str | None:
             text = _as_text(raw)
             found = table.get(text)
             if found is None:
                 text = unicodedata.normalize("NFKC", text).strip()
+                if not text:
+                    return None
                 found = _lookup(table, text)
                 if found is None:
                     raise _Bad(f"代码“{text}”无法识别（可用：{allowed}）", ProblemKind.UNKNOWN_CODE)
@@ -993,85 +1020,65 @@ class _Reader:
 
         return code
 
+    def check(self, spec: FileSpec, column: Column) -> Callable[[Any], None] | None:
+        """What a parsed value of ``column`` must also meet (raises ``_Bad``), or None."""
+        bounds = _BOUNDS.get((spec.name, column.name))
+        if bounds is not None:
+            low, high = bounds
+            reason = (
+                f"数值超出范围（应在{_shown_bound(column, low)}到"
+                f"{_shown_bound(column, high)}{column.unit}之间）"
+            )
+
+            def within(value: int) -> None:
+                if not low <= value <= high:
+                    raise _Bad(reason, ProblemKind.OUT_OF_RANGE)
+
+            return within
+        if column.type is ColumnType.DATE:
+            today = self.today
+            past = column.name in _PAST_DATES
+            early = f"日期早于{EARLIEST_DATE.isoformat()}，请核对"
+
+            def dated(value: dt.date) -> None:
+                if past and value > today:
+                    raise _Bad("日期晚于今天", ProblemKind.FUTURE_DATE)
+                if value < EARLIEST_DATE:
+                    raise _Bad(early, ProblemKind.OUT_OF_RANGE)
+
+            return dated
+        return None
+
     def cells(
         self,
         shown: str,
         number: int,
-        spec: FileSpec,
-        plan: list[tuple[int | None, Column, Callable[[Any], Any]]],
+        plan: list[_Step],
         cells: Sequence[object],
     ) -> list[Any]:
         """The row's values in our column order: parsed, None when empty, ``_BAD`` when
         refused (the problem recorded)."""
         values: list[Any] = []
         width = len(cells)
-        for at, column, parse in plan:
-            raw = cells[at] if at is not None and at < width else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                if column.required:
-                    self.add(
-                        shown,
-                        number,
-                        column.name,
-                        "",
-                        f"必填项“{column.name}”为空",
-                        ProblemKind.REQUIRED,
-                    )
+        for at, column, parse, check, text in plan:
+            raw = cells[at] if at < width else None
+            if raw is None:
+                value = None
+            else:
+                if text and raw.__class__ is not str:
+                    self.numeric_text(shown, number, column, raw)
+                try:
+                    value = parse(raw)
+                    if check is not None and value is not None:
+                        check(value)
+                except _Bad as bad:
+                    self.add(shown, number, column.name, raw, bad.reason, bad.kind)
                     values.append(_BAD)
-                else:
-                    values.append(None)
-                continue
-            if column.type is ColumnType.TEXT and not isinstance(raw, str):
-                self.numeric_text(shown, number, column, raw)
-            try:
-                value = parse(raw)
-            except _Bad as bad:
-                self.add(shown, number, column.name, raw, bad.reason, bad.kind)
-                values.append(_BAD)
-                continue
-            if value == "" and column.type is ColumnType.TEXT:  # only refused characters
-                if column.required:
-                    self.add(
-                        shown,
-                        number,
-                        column.name,
-                        raw,
-                        f"必填项“{column.name}”为空",
-                        ProblemKind.REQUIRED,
-                    )
-                    values.append(_BAD)
-                else:
-                    values.append(None)
-                continue
-            bounds = _BOUNDS.get((spec.name, column.name))
-            if bounds is not None and not bounds[0] <= value <= bounds[1]:
-                low, high = (_shown_bound(column, b) for b in bounds)
-                unit = column.unit
-                self.add(
-                    shown,
-                    number,
-                    column.name,
-                    raw,
-                    f"数值超出范围（应在{low}到{high}{unit}之间）",
-                    ProblemKind.OUT_OF_RANGE,
-                )
-                values.append(_BAD)
-                continue
-            if column.type is ColumnType.DATE and column.name in _PAST_DATES and value > self.today:
-                self.add(shown, number, column.name, raw, "日期晚于今天", ProblemKind.FUTURE_DATE)
-                values.append(_BAD)
-                continue
-            if column.type is ColumnType.DATE and value < EARLIEST_DATE:
-                self.add(
-                    shown,
-                    number,
-                    column.name,
-                    raw,
-                    f"日期早于{EARLIEST_DATE.isoformat()}，请核对",
-                    ProblemKind.OUT_OF_RANGE,
-                )
-                values.append(_BAD)
-                continue
+                    continue
+            if value is None and column.required:
+                reason = f"必填项“{column.name}”为空"
+                self.add(shown, number, column.name, raw or "", reason, ProblemKind.REQUIRED)
+                value = _BAD
             values.append(value)
         return values
 
@@ -1100,6 +1107,8 @@ class _Reader:
         if no is _BAD:
             return False
         if no not in self.account_rows:
+            if "accounts" not in self.read_ok:  # the file's own problem says why
+                return False
             self.add(
                 shown, number, "account_no", no, f"户号“{no}”不在户文件中", ProblemKind.REFERENCE
             )
@@ -1133,7 +1142,7 @@ class _Reader:
     # -------------------------------------------------------- the files
 
     def customer(self, shown: str, number: int, values: list[Any]) -> None:
-        start = len(self.problems)
+        start = self.row_start  # the row's cell problems count too
         ref, name, klass, id_type, id_raw, phone, address, size = values
         id_number: Any = _BAD
         if id_raw is not _BAD and id_raw is not None:
@@ -1197,14 +1206,16 @@ class _Reader:
         return value
 
     def account(self, shown: str, number: int, values: list[Any]) -> None:
-        start = len(self.problems)
+        start = self.row_start  # the row's cell problems count too
         no, ref, kind, status, opened, closed, last_count, last_on, cumulative = values
         kind = kind or AccountKind.CARD.value
         status = status or AccountStatus.ACTIVE.value
         if no is not _BAD:
             no = self.account_no(no)
             self.duplicate(self.account_rows, no, shown, number, "account_no", no, "户号")
-        if ref is not _BAD and ref not in self.customer_rows:
+        if ref is not _BAD:
+            self.referenced.add(ref)
+        if ref is not _BAD and ref not in self.customer_rows and "customers" in self.read_ok:
             self.add(
                 shown,
                 number,
@@ -1242,7 +1253,7 @@ class _Reader:
             )
 
     def meter(self, shown: str, number: int, values: list[Any]) -> None:
-        start = len(self.problems)
+        start = self.row_start  # the row's cell problems count too
         meter_no, no, model, initial, installed, flow = values
         if meter_no is not _BAD:
             self.duplicate(self.meter_rows, meter_no, shown, number, "meter_no", meter_no, "表号")
@@ -1266,7 +1277,7 @@ class _Reader:
         )
 
     def card(self, shown: str, number: int, values: list[Any]) -> None:
-        start = len(self.problems)
+        start = self.row_start  # the row's cell problems count too
         card_no, no, maker, status, issued, count, gas = values
         status = status or CardStatus.ACTIVE.value
         if card_no is not _BAD:
@@ -1322,7 +1333,7 @@ class _Reader:
         )
 
     def usage_row(self, shown: str, number: int, values: list[Any]) -> None:
-        start = len(self.problems)
+        start = self.row_start  # the row's cell problems count too
         no, year, volume = values
         if year is not _BAD and year.day != 1:
             self.add(
@@ -1373,7 +1384,7 @@ class _Reader:
         self.usage.setdefault(no, []).append(UsageRecord(Source(shown, number), no, year, volume))
 
     def balance(self, shown: str, number: int, values: list[Any]) -> None:
-        start = len(self.problems)
+        start = self.row_start  # the row's cell problems count too
         no, amount, as_of = values
         if self.refer(shown, number, no):
             no = self.account_no(no)
@@ -1397,7 +1408,7 @@ class _Reader:
         self.balances[no] = BalanceRecord(Source(shown, number), no, amount, as_of)
 
     def bill(self, shown: str, number: int, values: list[Any]) -> None:
-        start = len(self.problems)
+        start = self.row_start  # the row's cell problems count too
         bill_no, no, period_start, period_end, last, this, amount, paid, due = values
         paid = 0 if paid is None else paid
         if bill_no is not _BAD:
@@ -1502,7 +1513,7 @@ class _Reader:
                     )
             customers_shown = self.shown_of.get("customers", "customers")
             for ref, record in self.customers.items():
-                if ref not in used_refs and ref not in self.bad_refs:
+                if ref not in self.referenced:
                     self.add(
                         customers_shown,
                         record.source.row,
@@ -1530,6 +1541,9 @@ class _Reader:
 
 
 _BAD: Any = object()  # a refused cell (its problem recorded); never a record's value
+_NOWHERE = 1 << 30  # the place of a column the file does not have: past every row's end
+# one column of a file as read: its place, the column, its parser, its check, whether text
+_Step = tuple[int, Column, Callable[[Any], Any], Callable[[Any], None] | None, bool]
 
 
 def read_import(
