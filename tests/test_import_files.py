@@ -59,7 +59,9 @@ def write_csv(directory: Path, name: str, rows, *, header=None, encoding="utf-8-
 
 def template_dicts(name):
     spec = SPEC[name]
-    return [dict(zip([c.name for c in spec.columns], row, strict=True)) for row in template_rows(spec)]
+    return [
+        dict(zip([c.name for c in spec.columns], row, strict=True)) for row in template_rows(spec)
+    ]
 
 
 def write_template_set(directory: Path, **kwargs):
@@ -319,8 +321,10 @@ def test_mapping_renames_files_columns_and_codes(tmp_path):
     accounts = template_dicts("accounts")
     for row in accounts:
         row["opened_on"] = row["opened_on"].replace("-", "")  # 20150601
-    header = [{"account_no": "HH", "customer_ref": "KHBH", "opened_on": "KHRQ"}.get(c.name, c.name)
-              for c in SPEC["accounts"].columns]
+    header = [
+        {"account_no": "HH", "customer_ref": "KHBH", "opened_on": "KHRQ"}.get(c.name, c.name)
+        for c in SPEC["accounts"].columns
+    ]
     write_csv(tmp_path, "accounts", accounts, header=header, encoding="gb18030", file="YHXX.csv")
     cards = template_dicts("cards")
     cards[0]["maker"] = "JK"
@@ -423,7 +427,13 @@ def _account(no, ref, **changes):
 
 
 def _card(card_no, no, **changes):
-    return {"card_no": card_no, "account_no": no, "maker": "gasdesk", "purchase_count": "5", **changes}
+    return {
+        "card_no": card_no,
+        "account_no": no,
+        "maker": "gasdesk",
+        "purchase_count": "5",
+        **changes,
+    }
 
 
 def _meter(meter_no, no, **changes):
@@ -449,8 +459,14 @@ def messy_set(directory: Path):
     (file, row, column) and the accounts expected to be dropped."""
     customers = [
         _customer("K01", 1),  # row 2
-        _customer("K02", 2, customer_class="工商业户", id_type="business_license",
-                  id_number="91310104MA1FL0XX3Q", phone="021-64871234"),  # row 3
+        _customer(
+            "K02",
+            2,
+            customer_class="工商业户",
+            id_type="business_license",
+            id_number="91310104MA1FL0XX3Q",
+            phone="021-64871234",
+        ),  # row 3
         _customer("K03", 3, id_number="110101198001010031"),  # 4: check digit
         _customer("K04", 4, phone="12345"),  # 5
         _customer("K05", 5),  # 6
@@ -624,7 +640,7 @@ def test_every_check_names_file_row_and_column_and_drops_the_account_whole(tmp_p
     assert reasons["usage.csv", 3] == "超过阶梯允许的年用气量（600m³）"
     assert "第4行" in reasons["cards.csv", 5]
     assert reasons["cards.csv", 3].startswith("卡内购气次数低于最后一笔购气记录")
-    assert "身份证号校验位错误" == reasons["customers.csv", 4]
+    assert reasons["customers.csv", 4] == "身份证号校验位错误"
     assert "表情" in reasons["customers.csv", 9] and "不可见" in reasons["customers.csv", 13]
     warnings = {(p.file, p.row, p.column) for p in data.problems if not p.error}
     assert ("usage.csv", 6, "volume") in warnings  # a closed account's usage, imported
@@ -659,8 +675,16 @@ def test_dry_run_report_and_summary(tmp_path):
 
 def test_cancelled_read_raises_and_progress_counts_rows(tmp_path):
     write_template_set(tmp_path)
-    rows = [_customer(f"K{n:05d}", n % 1000, id_number=make_resident_id(
-        "310104", dt.date(1970, 1, 1) + dt.timedelta(days=n // 1000), n % 1000)) for n in range(4500)]
+    rows = [
+        _customer(
+            f"K{n:05d}",
+            n % 1000,
+            id_number=make_resident_id(
+                "310104", dt.date(1970, 1, 1) + dt.timedelta(days=n // 1000), n % 1000
+            ),
+        )
+        for n in range(4500)
+    ]
     write_csv(tmp_path, "customers", rows)
 
     class Stop(ImportProgress):
@@ -689,7 +713,18 @@ def test_cancelled_read_raises_and_progress_counts_rows(tmp_path):
 
 @pytest.mark.parametrize(
     "value",
-    ["张伟", " 解放路12号 ", "A$B", "ab\x07c", "Ｋ０１", "王\u200b芳", "(株)", "x" * 101, "  ", "名~"],
+    [
+        "张伟",
+        " 解放路12号 ",
+        "A$B",
+        "ab\x07c",
+        "Ｋ０１",
+        "王\u200b芳",
+        "(株)",
+        "x" * 101,
+        "  ",
+        "名~",
+    ],
 )
 @pytest.mark.parametrize("name", [True, False])
 def test_text_fast_path_agrees_with_the_counters_rule(value, name):
