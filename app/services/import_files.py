@@ -601,8 +601,8 @@ _TEXT_RULES: dict[tuple[str, str], Callable[[str], str]] = {
     ("bills", "bill_no"): _text_parser(Text("账单号", column_length(OpeningEntry.bill_no))),
     ("bills", "account_no"): _ident_parser(_ACCOUNT_NO),
 }
-PHONE_LENGTH = column_length(Customer.phone)
 ID_LENGTH = column_length(Customer.id_number)
+_ID_NUMBER = Text("证件号码", ID_LENGTH, required=True)  # a document's number, not a resident ID
 
 # (file, column) → (low, high) of the parsed value; one message for all
 _BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
@@ -739,6 +739,8 @@ class _Reader:
         self.numeric_warned: set[tuple[str, str]] = set()
         self.row_start = 0  # problems before the current row's
         self.read_ok: set[str] = set()  # files read to their end
+        self.encodings: dict[str, str | None] = {}  # a CSV's encoding (None: neither)
+        self.workbook: Any = None  # the workbook, opened once (read-only)
         self.referenced: set[str] = set()  # customer numbers some account row names
 
     # -------------------------------------------------------- problems
@@ -768,22 +770,20 @@ class _Reader:
             raise ImportCancelled("已取消读取导入文件", "import read cancelled")
         self.progress.report(self.done, max(self.total, self.done))
 
-    def estimate(self) -> None:
-        """Rows to expect, for the progress bar: line ends of the CSVs, a sheet's extent."""
+    def scan(self) -> None:
+        """Each CSV's encoding, and the rows to expect for the progress bar (its line ends):
+        one pass over its bytes before any row is read."""
         for found in self.source.files:
             if found.sheet is None:
-                try:
-                    with found.path.open("rb") as handle:
-                        lines = sum(c.count(b"\n") for c in iter(lambda: handle.read(CHUNK), b""))
-                    self.total += max(lines - 1, 0)  # the header
-                except OSError:
-                    pass
+                encoding, lines = _scan(found.path, self.source.mapping.encoding)
+                self.encodings[found.name] = encoding
+                self.total += max(lines - 1, 0)  # the header
 
     def rows_of(self, found: SourceFile) -> Iterator[Sequence[object]] | None:
         """The rows of one file (header first), or None (a problem says why)."""
         if found.sheet is not None:
             return self._sheet_rows(found)
-        encoding, _ = _scan(found.path, self.source.mapping.encoding)
+        encoding = self.encodings[found.name]
         if encoding is None:
             which = {
                 "auto": "UTF-8 或 GB18030",
@@ -808,17 +808,15 @@ class _Reader:
             yield from csv.reader(handle)
 
     def _sheet_rows(self, found: SourceFile) -> Iterator[Sequence[object]]:
-        from openpyxl import load_workbook
+        if self.workbook is None:  # opened once: each opening parses its shared strings
+            from openpyxl import load_workbook
 
-        workbook = load_workbook(found.path, read_only=True, data_only=True)
-        try:
-            sheet = workbook[found.sheet]
-            rows = sheet.max_row
-            if isinstance(rows, int):
-                self.total += max(rows - 1, 0)
-            yield from sheet.iter_rows(values_only=True)
-        finally:
-            workbook.close()
+            self.workbook = load_workbook(found.path, read_only=True, data_only=True)
+        sheet = self.workbook[found.sheet]
+        rows = sheet.max_row  # the sheet's recorded extent (None when it has none)
+        if isinstance(rows, int):
+            self.total += max(rows - 1, 0)
+        return iter(sheet.iter_rows(values_only=True))
 
     def read(self) -> None:
         for name, looked_for in self.source.missing:
@@ -832,7 +830,7 @@ class _Reader:
                     ProblemKind.MISSING_FILE,
                 )
                 self.blocked = True
-        self.estimate()
+        self.scan()
         handlers = {
             "customers": self.customer,
             "accounts": self.account,
@@ -842,9 +840,13 @@ class _Reader:
             "balances": self.balance,
             "bills": self.bill,
         }
-        for found in self.source.files:
-            self.shown_of[found.name] = found.shown
-            self.read_file(found, SPEC[found.name], handlers[found.name])
+        try:
+            for found in self.source.files:
+                self.shown_of[found.name] = found.shown
+                self.read_file(found, SPEC[found.name], handlers[found.name])
+        finally:
+            if self.workbook is not None:
+                self.workbook.close()
         if self.progress.cancelled():
             raise ImportCancelled("已取消读取导入文件", "import read cancelled")
         self.progress.report(self.done, self.done)
@@ -860,7 +862,7 @@ class _Reader:
             return
         shown = found.shown
         try:
-            iterator = iter(rows)
+            iterator = rows
             header = next(iterator, None)
             plan = self.plan(found, spec, header)
             count = 0
@@ -889,6 +891,10 @@ class _Reader:
         except UnicodeDecodeError:  # the file changed between the encoding check and now
             self.add(shown, None, None, "", "文件编码无法识别", ProblemKind.UNREADABLE)
             self.blocked = True
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:  # a CSV's generator closes its file
+                close()
 
     def plan(
         self, found: SourceFile, spec: FileSpec, header: Sequence[object] | None
@@ -1188,7 +1194,7 @@ class _Reader:
                 return _BAD
             return value
         try:
-            value = clean_text(value, Text("证件号码", ID_LENGTH, required=True)) or ""
+            value = clean_text(value, _ID_NUMBER) or ""
         except InvalidInput as error:
             self.add(shown, number, "id_number", raw, error.user_message, ProblemKind.BAD_ID)
             return _BAD
