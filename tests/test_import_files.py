@@ -399,6 +399,11 @@ def test_where_the_files_are(tmp_path):
     source = source_from([tmp_path / "accounts.csv"], None)  # customers missing: a problem
     data = read_import(source, today=TODAY, makers=MAKERS, usage_caps={})
     assert [(p.file, p.kind) for p in data.errors] == [("customers.csv", ProblemKind.MISSING_FILE)]
+    fake = tmp_path / "fake.xlsx"
+    fake.write_bytes(b"not a zip")
+    with pytest.raises(InvalidInput) as raised:
+        source_from([fake], None)
+    assert raised.value.user_message == "无法打开Excel工作簿：fake.xlsx"
     # a directory holding only a workbook reads the workbook
     only = tmp_path / "book"
     only.mkdir()

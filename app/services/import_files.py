@@ -25,11 +25,13 @@ import io
 import re
 import tomllib
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from app.domain.identity import (
     normalize_phone,
@@ -218,7 +220,7 @@ def _code_table(*enums: Any, extra: Mapping[str, str] | None = None) -> dict[str
         for member in enum:
             table[member.value] = member.value
             table[member.label] = member.value
-    table.update(extra or {})
+    table.update({code: str(value) for code, value in (extra or {}).items()})
     return table
 
 
@@ -345,17 +347,20 @@ def _file_name_of(given: str, rules: ImportMapping, *, suffix: str) -> str | Non
     return None
 
 
-def _workbook_source(path: Path, rules: ImportMapping, mapping: Path | None) -> ImportSource:
-    from openpyxl import load_workbook
-
+def _sheet_names(path: Path) -> list[str]:
+    """The sheets of a workbook, from its ``xl/workbook.xml`` alone: opening it with openpyxl
+    would parse every shared string (seconds for a large workbook) just to list them."""
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
         raise InvalidInput(f"无法打开Excel工作簿：{path.name}", f"{path}: {error}") from error
-    try:
-        sheets = list(workbook.sheetnames)
-    finally:
-        workbook.close()
+    # transitional and strict OOXML name the namespace differently: match the local name
+    return [e.get("name", "") for e in root.iter() if e.tag.rpartition("}")[2] == "sheet"]
+
+
+def _workbook_source(path: Path, rules: ImportMapping, mapping: Path | None) -> ImportSource:
+    sheets = _sheet_names(path)
     by_name: dict[str, str] = {}
     for sheet in sheets:
         name = _file_name_of(sheet.strip(), rules, suffix="")
@@ -1643,7 +1648,7 @@ def summary_lines(data: ImportData) -> list[str]:
     read = data.rows.get("accounts", 0)
     lines.append(f"可导入{len(data.accounts)}户（户文件共{read}户，整户不导入{dropped}户）。")
     if any(p.error and p.row is None for p in data.problems):
-        lines.append("有文件无法使用（见上），改正前不能导入任何户。")
+        lines.append("有文件无法使用（见问题清单），改正前不能导入任何户。")
     return lines
 
 
