@@ -66,8 +66,7 @@ def _account(rng: random.Random, n: int, w: dict, used: set[str]) -> None:  # ty
         if pick < 0.95
         else AccountKind.REMOTE
     )
-    residential = kind is not AccountKind.CARD or rng.random() < 0.95
-    residential = residential and rng.random() < 0.97
+    residential = rng.random() < 0.95  # the rest: shops and canteens (commercial)
     opened = dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange(365 * 20))
     if residential:
         birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(365 * 60))

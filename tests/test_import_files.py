@@ -743,3 +743,25 @@ def test_text_fast_path_agrees_with_the_counters_rule(value, name):
     except Exception as error:  # _Bad
         got = str(error)
     assert got == expected
+
+
+# ---------------------------------------------------------------- the bench's data set
+
+
+def test_bench_set_reads_back_without_a_problem(tmp_path):
+    from bench.import_data import write_import_files
+
+    write_import_files(tmp_path, 400, seed=5)
+    data = read([tmp_path])
+    assert data.problems == []
+    assert len(data.accounts) == 400 and len(data.customers) == 400
+    kinds = {a.account_kind for a in data.accounts.values()}
+    assert kinds == {AccountKind.CARD, AccountKind.POSTPAID, AccountKind.REMOTE}
+    assert all(
+        len(data.cards[no]) >= 1 for no, a in data.accounts.items() if a.account_kind == "card"
+    )
+    statuses = {c.status for cards in data.cards.values() for c in cards}
+    assert statuses == {CardStatus.ACTIVE, CardStatus.BLACKLISTED}  # a few lost ones (挂失)
+    assert data.bills and data.balances and data.usage
+    assert all(u.ladder_year == dt.date(2026, 1, 1) for us in data.usage.values() for u in us)
+    assert data.rows["accounts"] == 400 and sum(data.rows.values()) > 1500
