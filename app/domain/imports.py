@@ -13,7 +13,7 @@ column.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -145,7 +145,7 @@ BALANCES = FileSpec(
     "期初余额",
     ("account_no",),
     (
-        Column("account_no", T, True, "0100012345", "户号（后付费或远传表户）"),
+        Column("account_no", T, True, "0100012346", "户号（后付费或远传表户）"),
         Column("balance", M, True, "35.60", "余额（正数为预存，负数为欠款）", unit="元"),
         Column("as_of", D, True, "2026-11-30", "余额截止日期"),
     ),
@@ -156,7 +156,7 @@ BILLS = FileSpec(
     ("bill_no",),
     (
         Column("bill_no", T, True, "B202611-000123", "账单号（旧系统的）"),
-        Column("account_no", T, True, "0100012345", "户号（后付费户）"),
+        Column("account_no", T, True, "0100012346", "户号（后付费户）"),
         Column("period_start", D, True, "2026-10-20", "上次抄表日"),
         Column("period_end", D, True, "2026-11-20", "本次抄表日"),
         Column("last_reading", V, True, "1200.00", "上次读数", unit="m³"),
@@ -181,6 +181,95 @@ CODE_TABLES = (
     "card_status",
 )
 
+# Bounds of the figures a file may carry: beyond them a value is a typing or export error, not
+# a customer's history (the reader refuses the row; the report says which bound).
+HOUSEHOLD_SIZE_MIN, HOUSEHOLD_SIZE_MAX = 1, 30  # the counter's own bound (开户 refuses more)
+PURCHASE_COUNT_MAX = 9999  # a card's 购气次数: decades of monthly purchases
+VOLUME_MAX = 100_000 * 100  # 0.01 m³: gas on a card, a ladder year's usage
+READING_MAX = 9_999_999_999  # 0.01 m³ (99,999,999.99 m³): meter readings, cumulative totals
+RATED_FLOW_MAX = 10_000 * 100  # 0.01 m³/h: larger than any meter a service hall sells for
+MONEY_MAX = 1_000_000 * 100  # fen: |balance|, a bill's amount and what was paid of it
+EARLIEST_DATE = dt.date(1950, 1, 1)  # no gas account is older; earlier dates are typos
+
+# The templates' rows beyond the columns' examples (which are each file's first row): a
+# post-paid commercial account, so the balance and bill examples belong to an account of the
+# kind that may carry them. Our column name → value; a column not named is empty.
+TEMPLATE_ROWS: dict[str, tuple[dict[str, str], ...]] = {
+    "customers": (
+        {
+            "customer_ref": "K000124",
+            "name": "城东餐饮有限公司",
+            "customer_class": "commercial",
+            "id_type": "business_license",
+            "id_number": "91310104MA1FL0XX3Q",
+            "phone": "021-64871234",
+            "address": "人民路88号",
+        },
+    ),
+    "accounts": (
+        {
+            "account_no": "0100012346",
+            "customer_ref": "K000124",
+            "account_kind": "postpaid",
+            "status": "active",
+            "opened_on": "2018-03-15",
+        },
+    ),
+    "meters": (
+        {
+            "meter_no": "JS20180315002",
+            "account_no": "0100012346",
+            "model": "G4",
+            "initial_reading": "0.00",
+            "installed_on": "2018-03-15",
+            "rated_flow": "6.00",
+        },
+    ),
+}
+
+
+def template_rows(spec: FileSpec) -> list[list[str]]:
+    """The template's data rows of ``spec``: the columns' examples, then ``TEMPLATE_ROWS``."""
+    rows = [[c.example for c in spec.columns]]
+    for extra in TEMPLATE_ROWS.get(spec.name, ()):
+        rows.append([extra.get(c.name, "") for c in spec.columns])
+    return rows
+
+
+class ProblemKind(StrEnum):
+    """What kind of problem a row has (the dry run's summary counts them by kind)."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> ProblemKind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    UNREADABLE = "unreadable", "文件无法读取"
+    MISSING_FILE = "missing_file", "缺少文件"
+    MISSING_COLUMN = "missing_column", "缺少列"
+    UNUSED_COLUMN = "unused_column", "未使用的列"
+    REQUIRED = "required", "必填项为空"
+    BAD_NUMBER = "bad_number", "数字格式错误"
+    BAD_DATE = "bad_date", "日期格式错误"
+    BAD_TEXT = "bad_text", "文字无法打印或过长"
+    BAD_ID = "bad_id", "证件号码错误"
+    BAD_PHONE = "bad_phone", "电话号码错误"
+    DUPLICATE = "duplicate", "重复"
+    UNKNOWN_CODE = "unknown_code", "代码无法识别"
+    UNKNOWN_MAKER = "unknown_maker", "卡片厂家未配置"
+    OUT_OF_RANGE = "out_of_range", "数值超出范围"
+    FUTURE_DATE = "future_date", "日期晚于今天"
+    DATE_ORDER = "date_order", "日期先后不符"
+    REFERENCE = "reference", "关联的客户或户不存在"
+    RULE = "rule", "不符合业务规则"
+    CARD_COUNT = "card_count", "卡内购气次数低于最后购气记录"
+    OVER_LADDER = "over_ladder", "超过阶梯允许气量"
+    DROPPED = "dropped", "整户不导入"
+    NOTE = "note", "提示"
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -201,6 +290,7 @@ class Problem:
     value: str
     reason: str
     error: bool = True  # False: a warning (imported as found)
+    kind: ProblemKind = ProblemKind.RULE
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +386,8 @@ class ImportData:
     balances: dict[str, BalanceRecord]  # by account_no
     bills: dict[str, list[BillRecord]]  # by account_no
     problems: list[Problem]
-    rows: dict[str, int]  # data rows read per file
+    rows: dict[str, int]  # data rows read per file (by our file name: "customers")
+    files: dict[str, str] = field(default_factory=dict)  # our file name → the file as shown
 
     @property
     def errors(self) -> list[Problem]:

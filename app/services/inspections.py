@@ -36,6 +36,7 @@ from app.services.limits import (
     limits_in,
 )
 from app.services.locks import account_by_no
+from app.services.progress import ImportCancelled, ImportProgress
 from app.services.unit_of_work import Earlier, run_once, submitted_in
 from app.vocabulary import InspectionResult, InspectionSource
 from db.engine import connection_of
@@ -133,23 +134,6 @@ def record_inspection(
 
 
 # ---------------------------------------------------------------- bulk import
-
-
-class ImportCancelled(GasDeskError):
-    """The clerk stopped an import: nothing was written."""
-
-    code = "cancelled"
-
-
-class ImportProgress:
-    """How an import reports its progress and learns it was cancelled (the UI's worker
-    subclasses it); the default does neither."""
-
-    def report(self, done: int, total: int) -> None:
-        """``done`` of ``total`` rows checked or written."""
-
-    def cancelled(self) -> bool:
-        return False
 
 
 @dataclass(frozen=True)
