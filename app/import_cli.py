@@ -33,6 +33,7 @@ from app.services.imports import (
     list_batches,
     rollback_import,
     run_import,
+    write_plan_report,
 )
 from app.services.inspections import ImportProgress
 from app.services.security import AdminActor, login
@@ -104,9 +105,7 @@ def run_import_task(ctx: Context, args: argparse.Namespace) -> int:
         plan = dry_run(ctx, admin, args.files, args.mapping, progress=bar)
     _print_plan(console, plan)
     if args.report:
-        from app.services.import_files import write_report
-
-        write_report(args.report, plan.problems, plan.summary())
+        write_plan_report(plan, args.report)
         console.print(f"问题清单已写入 {args.report}")
     if args.dry_run:
         console.print("试导入（--dry-run）：未写入任何数据")

@@ -16,7 +16,7 @@ from app.domain.imports import (
     Source,
     UsageRecord,
 )
-from app.services.imports import FileDigest
+from app.services.import_files import FileDigest
 from app.vocabulary import AccountKind, AccountStatus, CardStatus, CustomerKind, IdType
 
 NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴刚"]

@@ -145,7 +145,7 @@ def test_an_account_number_held_with_other_figures_is_a_problem(hall):
     changed.meters[no] = dataclasses.replace(changed.meters[no], meter_no="OTHER-1")
     plan = plan_import(hall.ctx, admin(hall), changed, digests("c"))
     assert [(p.file, p.row, p.column, p.value) for p in plan.errors] == [
-        ("accounts", 3, "account_no", no)
+        ("accounts.csv", 3, "account_no", no)
     ]
     with refused(RuleViolation, "试导入发现1个错误"):
         run_import(hall.ctx, admin(hall), plan)

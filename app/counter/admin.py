@@ -341,9 +341,7 @@ class AdminDesk:
     def write_import_report(self, plan: ImportPlan, path: str) -> None:
         from pathlib import Path
 
-        from app.services.import_files import write_report
-
-        write_report(Path(path), plan.problems, plan.summary())
+        imports.write_plan_report(plan, Path(path))
 
     def import_batches(self) -> list[BatchView]:
         return imports.list_batches(self.ctx, self.actor)

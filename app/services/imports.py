@@ -38,8 +38,9 @@ from app.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from app.policy import load_card_makers, load_class_limits
 from app.services import audit
 from app.services.boundary import service
-from app.services.inspections import ImportCancelled, ImportProgress
+from app.services.import_files import FileDigest, file_digests, read_import, source_from
 from app.services.ledger import next_number
+from app.services.progress import ImportCancelled, ImportProgress
 from app.services.security import AdminActor, require_administrator
 from app.services.tariffs import tariff_in_force
 from app.vocabulary import (
@@ -76,19 +77,9 @@ LOOKUP = 500  # keys per IN (...) look-up
 RESIDENTIAL_USAGE_CAP = 10_000 * 100
 
 
-@dataclass(frozen=True)
-class FileDigest:
-    """One file of a batch: its role (``customers`` …, ``mapping``), name, SHA-256, size."""
-
-    role: str
-    name: str
-    sha256: str
-    size: int
-
-
 def content_hash(digests: Iterable[FileDigest]) -> str:
     """The identity of a set of files: the same files (and mapping) give the same hash."""
-    parts = sorted(f"{d.role}:{d.sha256}" for d in digests)
+    parts = sorted(f"{d.name}:{d.sha256}" for d in digests)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -222,7 +213,8 @@ def _in_db(session: Session, column, keys: Iterable[str]) -> dict[str, object]: 
 
 
 def _problem(record, file: str, column: str, value: str, reason: str) -> Problem:  # type: ignore[no-untyped-def]
-    return Problem(file, record.source.row, column, value, reason)
+    """A problem of ``record``'s row, in the file the record came from."""
+    return Problem(record.source.file, record.source.row, column, value, reason)
 
 
 def check_against_database(
@@ -399,24 +391,28 @@ def plan_import(
     )
 
 
+def write_plan_report(plan: ImportPlan, path: Path) -> None:
+    """The dry run's problems (the files' and the database's) as an XLSX report."""
+    from app.services.import_files import write_report
+
+    write_report(path, plan.problems, plan.data.rows, files=plan.data.files)
+
+
 @service
 def dry_run(
     ctx: Context,
     admin: AdminActor,
-    paths: Sequence[Path],
+    paths: list[Path],
     mapping: Path | None = None,
     *,
     progress: ImportProgress | None = None,
 ) -> ImportPlan:
     """Read and check the files (a directory, CSV files or one workbook) and what the database
     holds: the plan a real run carries out. Writes nothing."""
-    from app.services.import_files import file_digests, read_import, source_from
-
     makers, caps = read_context(ctx, admin)
     source = source_from(list(paths), mapping)
     data = read_import(source, today=ctx.today(), makers=makers, usage_caps=caps, progress=progress)
-    digests = [FileDigest(d.role, d.name, d.sha256, d.size) for d in file_digests(source)]
-    return plan_import(ctx, admin, data, digests)
+    return plan_import(ctx, admin, data, file_digests(source))
 
 
 @service
@@ -553,11 +549,11 @@ def _start_batch(
     batch_no = f"IMP-{now.astimezone(ctx.tz):%Y%m%d}-{seq:04d}"
     files = [
         {
-            "role": d.role,
-            "name": d.name,
+            "role": d.name,
+            "name": d.file_name,
             "sha256": d.sha256,
             "size": d.size,
-            "rows": plan.data.rows.get(d.role, 0),
+            "rows": plan.data.rows.get(d.name, 0),
         }
         for d in plan.digests
     ]
