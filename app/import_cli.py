@@ -129,7 +129,7 @@ def _print_plan(console: Console, plan: ImportPlan) -> None:
     for line in summary_lines(plan.data):
         console.print(line)
     console.print(
-        f"可导入 {len(plan.new)} 户，已在系统中 {plan.already} 户；"
+        f"对照数据库：新户 {len(plan.new)} 户，已在系统中 {plan.already} 户；"
         f"错误 {len(plan.errors)} 个，警告 {len(plan.problems) - len(plan.errors)} 个"
     )
     for problem in plan.problems[:SHOWN_PROBLEMS]:
@@ -147,7 +147,7 @@ def _print_plan(console: Console, plan: ImportPlan) -> None:
 def _print_outcome(console: Console, outcome: ImportOutcome) -> None:
     for note in outcome.notes:
         console.print(note)
-    if outcome.batch is None:
+    if outcome.batch is None or (outcome.added == 0 and not outcome.resumed):
         return
     how = "续导完成" if outcome.resumed else "导入完成"
     console.print(
