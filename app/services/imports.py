@@ -638,50 +638,53 @@ def _write_chunk(
         else:
             fresh.append(record)
     if fresh:
-        ids = (
-            conn.execute(
-                insert(customers).returning(customers.c.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "kind": r.customer_class,
-                        "name": r.name,
-                        "id_type": r.id_type,
-                        "id_number": r.id_number,
-                        "phone": r.phone,
-                        "address": r.address,
-                        "household_size": r.household_size,
-                        "search_text": search_text_for(r.name, r.address),
-                        "created_at": now,
-                    }
-                    for r in fresh
-                ],
-            )
-            .scalars()
-            .all()
-        )
-        for record, new_id in zip(fresh, ids, strict=True):
-            customers_by_ref[record.customer_ref] = new_id
-            created_refs.add(record.customer_ref)
-    account_ids = (
+        # plain multi-row inserts, the ids read back by their unique keys: an INSERT …
+        # RETURNING in parameter order runs row by row on both backends
         conn.execute(
-            insert(accounts).returning(accounts.c.id, sort_by_parameter_order=True),
+            insert(customers),
             [
                 {
-                    "account_no": b.account.account_no,
-                    "hall_id": hall_id,
-                    "customer_id": customers_by_ref[b.customer.customer_ref],
-                    "status": b.account.status,
-                    "kind": b.account.account_kind,
-                    "purchase_count": _account_count(b),
-                    "opened_at": _local_midnight(ctx, b.account.opened_on),
-                    "closed_at": _local_midnight(ctx, b.account.closed_on),
+                    "kind": r.customer_class,
+                    "name": r.name,
+                    "id_type": r.id_type,
+                    "id_number": r.id_number,
+                    "phone": r.phone,
+                    "address": r.address,
+                    "household_size": r.household_size,
+                    "search_text": search_text_for(r.name, r.address),
+                    "created_at": now,
                 }
-                for b in part
+                for r in fresh
             ],
         )
-        .scalars()
-        .all()
+        made = _people(session, fresh)
+        for record in fresh:
+            customers_by_ref[record.customer_ref] = made[(record.id_type, record.id_number)].id  # type: ignore[attr-defined]
+            created_refs.add(record.customer_ref)
+    conn.execute(
+        insert(accounts),
+        [
+            {
+                "account_no": b.account.account_no,
+                "hall_id": hall_id,
+                "customer_id": customers_by_ref[b.customer.customer_ref],
+                "status": b.account.status,
+                "kind": b.account.account_kind,
+                "purchase_count": _account_count(b),
+                "opened_at": _local_midnight(ctx, b.account.opened_on),
+                "closed_at": _local_midnight(ctx, b.account.closed_on),
+            }
+            for b in part
+        ],
     )
+    numbered = dict(
+        conn.execute(
+            select(accounts.c.account_no, accounts.c.id).where(
+                accounts.c.account_no.in_([b.account.account_no for b in part])
+            )
+        ).all()
+    )
+    account_ids = [numbered[b.account.account_no] for b in part]
     meter_rows, card_rows, imported, cards_imported, usage_rows, money_rows = [], [], [], [], [], []
     for b, account_id in zip(part, account_ids, strict=True):
         no = b.account.account_no
