@@ -152,64 +152,64 @@ Next inspection {due}</translation>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="61"/>
+        <location filename="../../ui/account_panel.py" line="62"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="62"/>
+        <location filename="../../ui/account_panel.py" line="63"/>
         <source>证件号</source>
         <translation>ID no.</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="63"/>
+        <location filename="../../ui/account_panel.py" line="64"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="64"/>
+        <location filename="../../ui/account_panel.py" line="65"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="65"/>
+        <location filename="../../ui/account_panel.py" line="66"/>
         <source>人口</source>
         <translation>Household</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="66"/>
+        <location filename="../../ui/account_panel.py" line="67"/>
         <source>燃气表</source>
         <translation>Gas meter</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="67"/>
+        <location filename="../../ui/account_panel.py" line="68"/>
         <source>卡片</source>
         <translation>Cards</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="68"/>
+        <location filename="../../ui/account_panel.py" line="69"/>
         <source>购气次数</source>
         <translation>Purchases</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="93"/>
+        <location filename="../../ui/account_panel.py" line="94"/>
         <source>本年度阶梯用气</source>
         <translation>Tiered usage this year</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="121"/>
+        <location filename="../../ui/account_panel.py" line="122"/>
         <source>近期业务</source>
         <translation>Recent transactions</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="137"/>
+        <location filename="../../ui/account_panel.py" line="138"/>
         <source>未加载账户</source>
         <translation>No account loaded</translation>
     </message>
     <message>
         <location filename="../../ui/account_panel.py" line="30"/>
-        <location filename="../../ui/account_panel.py" line="175"/>
-        <location filename="../../ui/account_panel.py" line="287"/>
+        <location filename="../../ui/account_panel.py" line="176"/>
+        <location filename="../../ui/account_panel.py" line="294"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
@@ -249,95 +249,105 @@ Next inspection {due}</translation>
         <translation>Amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="69"/>
+        <location filename="../../ui/account_panel.py" line="61"/>
+        <source>户类型</source>
+        <translation>Account type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="70"/>
         <source>卡内未插表</source>
         <translation>On card, not in meter</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="80"/>
+        <location filename="../../ui/account_panel.py" line="81"/>
         <source>换表记录</source>
         <translation>Meters replaced</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="81"/>
+        <location filename="../../ui/account_panel.py" line="82"/>
         <source>换表补气剩余</source>
         <translation>Carry-over left</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="82"/>
+        <location filename="../../ui/account_panel.py" line="83"/>
         <source>限购</source>
         <translation>Purchase limits</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="83"/>
+        <location filename="../../ui/account_panel.py" line="84"/>
         <source>安检</source>
         <translation>Safety inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="84"/>
+        <location filename="../../ui/account_panel.py" line="85"/>
         <source>工具卡</source>
         <translation>Tool cards</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="85"/>
+        <location filename="../../ui/account_panel.py" line="86"/>
         <source>最近检查</source>
         <translation>Last check</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="122"/>
-        <location filename="../../ui/account_panel.py" line="142"/>
-        <location filename="../../ui/account_panel.py" line="211"/>
+        <location filename="../../ui/account_panel.py" line="123"/>
+        <location filename="../../ui/account_panel.py" line="143"/>
+        <location filename="../../ui/account_panel.py" line="218"/>
         <source>表具·限购·安检</source>
         <translation>Meter · limit · inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="159"/>
+        <location filename="../../ui/account_panel.py" line="160"/>
         <source>—（读卡后显示）</source>
         <translation>— (shown after a card read)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="161"/>
+        <location filename="../../ui/account_panel.py" line="162"/>
         <source>无（卡内气量已全部插表）</source>
         <translation>None (all gas on the card is in the meter)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="162"/>
+        <location filename="../../ui/account_panel.py" line="163"/>
         <source>{volume} m³（已购未插表）</source>
         <translation>{volume} m³ (bought, not yet in the meter)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="175"/>
+        <location filename="../../ui/account_panel.py" line="176"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="176"/>
-        <location filename="../../ui/account_panel.py" line="294"/>
+        <location filename="../../ui/account_panel.py" line="177"/>
+        <location filename="../../ui/account_panel.py" line="301"/>
         <source>，</source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="177"/>
+        <location filename="../../ui/account_panel.py" line="178"/>
         <source>{serial}（{status}）</source>
         <translation>{serial} ({status})</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="182"/>
-        <location filename="../../ui/account_panel.py" line="194"/>
-        <location filename="../../ui/account_panel.py" line="251"/>
-        <location filename="../../ui/account_panel.py" line="256"/>
-        <location filename="../../ui/account_panel.py" line="301"/>
-        <location filename="../../ui/account_panel.py" line="311"/>
+        <location filename="../../ui/account_panel.py" line="183"/>
+        <location filename="../../ui/account_panel.py" line="201"/>
+        <location filename="../../ui/account_panel.py" line="258"/>
+        <location filename="../../ui/account_panel.py" line="263"/>
+        <location filename="../../ui/account_panel.py" line="308"/>
+        <location filename="../../ui/account_panel.py" line="318"/>
         <source>无</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="184"/>
+        <location filename="../../ui/account_panel.py" line="185"/>
         <source>（{model}）</source>
         <translation> ({model})</translation>
     </message>
+    <message>
+        <location filename="../../ui/account_panel.py" line="191"/>
+        <source>（旧系统导入，批次 {batch}）</source>
+        <translation> (imported from the old system, batch {batch})</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../ui/account_panel.py" line="192"/>
+        <location filename="../../ui/account_panel.py" line="199"/>
         <source>%n 人</source>
         <translation>
             <numerusform>%n person</numerusform>
@@ -345,102 +355,102 @@ Next inspection {due}</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="211"/>
+        <location filename="../../ui/account_panel.py" line="218"/>
         <source>表具·限购·安检 ⚠</source>
         <translation>Meter · limit · inspection ⚠</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="216"/>
+        <location filename="../../ui/account_panel.py" line="223"/>
         <source>未设置气价</source>
         <translation>No tariff set</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="220"/>
+        <location filename="../../ui/account_panel.py" line="227"/>
         <source>{tariff}，年度自 {year}，已用 {used} m³</source>
         <translation>{tariff}, year from {year}, used {used} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="242"/>
+        <location filename="../../ui/account_panel.py" line="249"/>
         <source>；</source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="243"/>
+        <location filename="../../ui/account_panel.py" line="250"/>
         <source>{meter} {date} 拆除，止码 {reading} m³</source>
         <translation>{meter} removed {date}, final reading {reading} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="252"/>
+        <location filename="../../ui/account_panel.py" line="259"/>
         <source>{volume} m³ 待写卡</source>
         <translation>{volume} m³ still to write</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="261"/>
+        <location filename="../../ui/account_panel.py" line="268"/>
         <source>不限购</source>
         <translation>No purchase limit</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="264"/>
+        <location filename="../../ui/account_panel.py" line="271"/>
         <source>{limit} m³（{since} 起 {months} 个月），已购 {bought}，剩余 {left}</source>
         <translation>{limit} m³ ({months} months from {since}), bought {bought}, left {left}</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="272"/>
+        <location filename="../../ui/account_panel.py" line="279"/>
         <source>（本户限购）</source>
         <translation> (account&apos;s own limit)</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="275"/>
+        <location filename="../../ui/account_panel.py" line="282"/>
         <source>{date} {result}</source>
         <translation>{date} {result}</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="280"/>
+        <location filename="../../ui/account_panel.py" line="287"/>
         <source>未安检</source>
         <translation>never inspected</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="283"/>
+        <location filename="../../ui/account_panel.py" line="290"/>
         <source>停止售气（{0}）</source>
         <translation>sales held ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="285"/>
+        <location filename="../../ui/account_panel.py" line="292"/>
         <source>已逾期</source>
         <translation>overdue</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="289"/>
+        <location filename="../../ui/account_panel.py" line="296"/>
         <source>上次 {last}，下次 {due} 前，{state}</source>
         <translation>last {last}, next by {due}, {state}</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="295"/>
+        <location filename="../../ui/account_panel.py" line="302"/>
         <source>{kind} {serial}（{state}）</source>
         <translation>{kind} {serial} ({state})</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="298"/>
+        <location filename="../../ui/account_panel.py" line="305"/>
         <source>未交回</source>
         <translation>not returned</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="298"/>
+        <location filename="../../ui/account_panel.py" line="305"/>
         <source>已交回</source>
         <translation>returned</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="304"/>
+        <location filename="../../ui/account_panel.py" line="311"/>
         <source>{date} 剩余 {remaining} m³，累计 {cumulative} m³ {status}</source>
         <translation>{date} remaining {remaining} m³, cumulative {cumulative} m³ {status}</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="327"/>
+        <location filename="../../ui/account_panel.py" line="334"/>
         <source>第{n}档 已用 {used} m³（不限） 单价 {price} 元/m³</source>
         <translation>Tier {n}: used {used} m³ (no limit), price {price} yuan/m³</translation>
     </message>
     <message>
-        <location filename="../../ui/account_panel.py" line="330"/>
+        <location filename="../../ui/account_panel.py" line="337"/>
         <source>第{n}档 {used}/{limit} m³ 单价 {price} 元/m³</source>
         <translation>Tier {n}: {used}/{limit} m³, price {price} yuan/m³</translation>
     </message>
@@ -955,266 +965,271 @@ Next inspection {due}</translation>
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../../ui/counter_window.py" line="166"/>
+        <location filename="../../ui/counter_window.py" line="167"/>
         <source>GasDesk 燃气营业厅 — {hall} {counter} — 营业员 {clerk}</source>
         <translation>GasDesk gas service hall — {hall} {counter} — clerk {clerk}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="171"/>
+        <location filename="../../ui/counter_window.py" line="172"/>
         <source>（培训模式）</source>
         <translation> (training mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="183"/>
+        <location filename="../../ui/counter_window.py" line="184"/>
         <source>培训模式 · 所有业务无效</source>
         <translation>Training mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="196"/>
+        <location filename="../../ui/counter_window.py" line="197"/>
         <source>输入户号、卡号、表号、姓名、电话、证件号或地址（Enter 加载，Esc 清除）</source>
         <translation>Type an account no., card no., meter no., name, phone, ID no. or address (Enter loads, Esc clears)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="304"/>
+        <location filename="../../ui/counter_window.py" line="305"/>
         <source>读卡器</source>
         <translation>Card reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="305"/>
+        <location filename="../../ui/counter_window.py" line="306"/>
         <source>打印机</source>
         <translation>Printer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="306"/>
+        <location filename="../../ui/counter_window.py" line="307"/>
         <source>数据库</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="307"/>
+        <location filename="../../ui/counter_window.py" line="308"/>
         <source>班次</source>
         <translation>Shift</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="308"/>
+        <location filename="../../ui/counter_window.py" line="309"/>
         <source>钱箱</source>
         <translation>Cash drawer</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="571"/>
+        <location filename="../../ui/counter_window.py" line="573"/>
         <source>正常</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="69"/>
+        <location filename="../../ui/counter_window.py" line="70"/>
         <source>户号</source>
         <translation>Account no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="70"/>
+        <location filename="../../ui/counter_window.py" line="71"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="71"/>
+        <location filename="../../ui/counter_window.py" line="72"/>
         <source>电话</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="72"/>
+        <location filename="../../ui/counter_window.py" line="73"/>
         <source>地址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="73"/>
+        <location filename="../../ui/counter_window.py" line="74"/>
         <source>表号</source>
         <translation>Meter no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="74"/>
+        <location filename="../../ui/counter_window.py" line="75"/>
         <source>卡号</source>
         <translation>Card no.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="75"/>
+        <location filename="../../ui/counter_window.py" line="76"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="996"/>
-        <location filename="../../ui/counter_window.py" line="1020"/>
+        <location filename="../../ui/counter_window.py" line="1019"/>
+        <location filename="../../ui/counter_window.py" line="1043"/>
         <source>正常</source>
         <comment>status bar</comment>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="311"/>
-        <location filename="../../ui/counter_window.py" line="538"/>
+        <location filename="../../ui/counter_window.py" line="312"/>
+        <location filename="../../ui/counter_window.py" line="540"/>
         <source>{caption}：{text}</source>
         <translation>{caption}: {text}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="172"/>
+        <location filename="../../ui/counter_window.py" line="173"/>
         <source>（演示模式）</source>
         <translation> (demo mode)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="181"/>
+        <location filename="../../ui/counter_window.py" line="182"/>
         <source>演示模式 · 所有业务无效</source>
         <translation>Demo mode · no transaction is real</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="214"/>
-        <location filename="../../ui/counter_window.py" line="732"/>
+        <location filename="../../ui/counter_window.py" line="215"/>
+        <location filename="../../ui/counter_window.py" line="742"/>
         <source>读卡器中无卡</source>
         <translation>No card in the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="257"/>
+        <location filename="../../ui/counter_window.py" line="258"/>
         <source>锁定柜台</source>
         <translation>Lock counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="260"/>
-        <location filename="../../ui/counter_window.py" line="1045"/>
+        <location filename="../../ui/counter_window.py" line="261"/>
+        <location filename="../../ui/counter_window.py" line="1068"/>
         <source>注销</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="290"/>
-        <location filename="../../ui/counter_window.py" line="1000"/>
+        <location filename="../../ui/counter_window.py" line="291"/>
+        <location filename="../../ui/counter_window.py" line="1023"/>
         <source>补打待打印凭证</source>
         <translation>Print queued receipts</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="295"/>
+        <location filename="../../ui/counter_window.py" line="296"/>
         <source>开户申请表</source>
         <translation>Opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="297"/>
+        <location filename="../../ui/counter_window.py" line="298"/>
         <source>导出已加载账户的开户申请表（PDF），打印后由客户签字</source>
         <translation>Export the loaded account&apos;s opening form (PDF) to print and have signed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="303"/>
+        <location filename="../../ui/counter_window.py" line="304"/>
         <source>凭证</source>
         <translation>Receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="317"/>
+        <location filename="../../ui/counter_window.py" line="318"/>
         <source>演示模式</source>
         <translation>Demo mode</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="344"/>
+        <location filename="../../ui/counter_window.py" line="345"/>
         <source>显示</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="345"/>
+        <location filename="../../ui/counter_window.py" line="346"/>
         <source>字号</source>
         <translation>Text size</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="349"/>
+        <location filename="../../ui/counter_window.py" line="350"/>
         <source>自动（按屏幕）</source>
         <translation>Automatic (from the screen)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="362"/>
+        <location filename="../../ui/counter_window.py" line="363"/>
         <source>业务</source>
         <translation>Business</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="377"/>
+        <location filename="../../ui/counter_window.py" line="378"/>
         <source>卡片</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="378"/>
-        <location filename="../../ui/counter_window.py" line="399"/>
+        <location filename="../../ui/counter_window.py" line="379"/>
+        <location filename="../../ui/counter_window.py" line="400"/>
         <source>格式化旧卡</source>
         <translation>Format an old card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="400"/>
+        <location filename="../../ui/counter_window.py" line="401"/>
         <source>将读卡器中的旧卡格式化为厂家新卡？
 在用的燃气卡不能格式化。</source>
         <translation>Format the old card in the reader back to a new card of its maker?
 A card in use cannot be formatted.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="401"/>
+        <location filename="../../ui/counter_window.py" line="402"/>
         <source>格式化 (Enter)</source>
         <translation>Format (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="412"/>
+        <location filename="../../ui/counter_window.py" line="413"/>
         <source>卡号 {0} 已格式化为新卡</source>
         <translation>Card {0} was formatted to a new card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="426"/>
+        <location filename="../../ui/counter_window.py" line="427"/>
         <source>管理</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="427"/>
+        <location filename="../../ui/counter_window.py" line="428"/>
         <source>修改密码</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="430"/>
+        <location filename="../../ui/counter_window.py" line="431"/>
         <source>用户</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="431"/>
+        <location filename="../../ui/counter_window.py" line="432"/>
         <source>营业厅设置</source>
         <translation>Hall settings</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="432"/>
+        <location filename="../../ui/counter_window.py" line="433"/>
         <source>价目表</source>
         <translation>Price list</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="433"/>
+        <location filename="../../ui/counter_window.py" line="434"/>
         <source>价格/调价</source>
         <translation>Prices / price change</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="434"/>
+        <location filename="../../ui/counter_window.py" line="435"/>
         <source>本柜台设备</source>
         <translation>Devices of this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="435"/>
+        <location filename="../../ui/counter_window.py" line="436"/>
         <source>卡片厂家</source>
         <translation>Card makers</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="493"/>
+        <location filename="../../ui/counter_window.py" line="437"/>
+        <source>数据导入</source>
+        <translation>Data import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="495"/>
         <source>密码已修改</source>
         <translation>Password changed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="523"/>
+        <location filename="../../ui/counter_window.py" line="525"/>
         <source>字号已改为 {0}%，但未能保存：{1}</source>
         <translation>Text size changed to {0}%, but it could not be saved: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="527"/>
+        <location filename="../../ui/counter_window.py" line="529"/>
         <source>字号已改为 {0}%</source>
         <translation>Text size changed to {0}%</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="571"/>
+        <location filename="../../ui/counter_window.py" line="573"/>
         <source>已销户</source>
         <translation>Closed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/counter_window.py" line="578"/>
+        <location filename="../../ui/counter_window.py" line="580"/>
         <source>找到 %n 户</source>
         <translation>
             <numerusform>%n account found</numerusform>
@@ -1222,151 +1237,156 @@ A card in use cannot be formatted.</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="641"/>
+        <location filename="../../ui/counter_window.py" line="643"/>
         <source>已加载 {account} {name}</source>
         <translation>Loaded {account} {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="718"/>
+        <location filename="../../ui/counter_window.py" line="722"/>
         <source>读卡器中是空白卡（尚未发卡）</source>
         <translation>The card in the reader is blank (not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="729"/>
+        <location filename="../../ui/counter_window.py" line="728"/>
+        <source>旧系统卡已接管：卡号 {serial}，购气次数 {count}，与导入记录一致</source>
+        <translation>Old system&apos;s card taken over: card {serial}, purchase count {count}, as imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_window.py" line="739"/>
         <source>本柜台未配置读卡器</source>
         <translation>No card reader at this counter</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="744"/>
+        <location filename="../../ui/counter_window.py" line="754"/>
         <source>本公司卡</source>
         <translation>GasDesk card</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="746"/>
+        <location filename="../../ui/counter_window.py" line="756"/>
         <source>工具卡（{maker}）— 不能办理业务</source>
         <translation>Tool card ({maker}) — no transactions on it</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="748"/>
+        <location filename="../../ui/counter_window.py" line="758"/>
         <source>读卡器中：{owner}（新卡，尚未发卡）</source>
         <translation>In the reader: {owner} (new card, not issued yet)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="749"/>
+        <location filename="../../ui/counter_window.py" line="759"/>
         <source>读卡器中：{owner}，卡号 {serial}</source>
         <translation>In the reader: {owner}, card {serial}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="798"/>
+        <location filename="../../ui/counter_window.py" line="808"/>
         <source>搜索列表选中的是 {name}（{account}），已加载的是 {loaded}：</source>
         <translation>The search list highlights {name} ({account}), but {loaded} is loaded: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="804"/>
+        <location filename="../../ui/counter_window.py" line="814"/>
         <source>搜索列表选中的是 {name}（{account}），尚未加载：</source>
         <translation>The search list highlights {name} ({account}), not loaded yet: </translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="808"/>
+        <location filename="../../ui/counter_window.py" line="818"/>
         <source>请按 Enter 加载选中的账户后再办理{name}，或按 Esc 清除搜索</source>
         <translation>press Enter to load the highlighted account before {name}, or Esc to clear the search</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="816"/>
+        <location filename="../../ui/counter_window.py" line="826"/>
         <source>请先读卡或查询并加载账户，再办理{name}</source>
         <translation>Read a card or search and load an account first, then {name}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="463"/>
-        <location filename="../../ui/counter_window.py" line="824"/>
+        <location filename="../../ui/counter_window.py" line="465"/>
+        <location filename="../../ui/counter_window.py" line="834"/>
         <source>{name}：功能尚未开放</source>
         <translation>{name}: not available yet</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="849"/>
+        <location filename="../../ui/counter_window.py" line="872"/>
         <source>请退还客户 {0} 元</source>
         <translation>Give the customer back {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="904"/>
+        <location filename="../../ui/counter_window.py" line="927"/>
         <source>{0} 已打印</source>
         <translation>{0} printed</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="907"/>
+        <location filename="../../ui/counter_window.py" line="930"/>
         <source>{0} 未打印（待打印）</source>
         <translation>{0} not printed (queued)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="934"/>
+        <location filename="../../ui/counter_window.py" line="957"/>
         <source>导出开户申请表</source>
         <translation>Export opening form</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="935"/>
+        <location filename="../../ui/counter_window.py" line="958"/>
         <source>开户申请表-{0}.pdf</source>
         <translation>opening-form-{0}.pdf</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="943"/>
+        <location filename="../../ui/counter_window.py" line="966"/>
         <source>已导出：{0}</source>
         <translation>Exported: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="998"/>
+        <location filename="../../ui/counter_window.py" line="1021"/>
         <source>补打待打印凭证（{0}）</source>
         <translation>Print queued receipts ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1006"/>
+        <location filename="../../ui/counter_window.py" line="1029"/>
         <source>{0} 已补打</source>
         <translation>{0} printed from the queue</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1008"/>
+        <location filename="../../ui/counter_window.py" line="1031"/>
         <source>未开班</source>
         <translation>No shift open</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1012"/>
+        <location filename="../../ui/counter_window.py" line="1035"/>
         <source>已开班（{time}）</source>
         <translation>Open (since {time})</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1039"/>
+        <location filename="../../ui/counter_window.py" line="1062"/>
         <source>请先完成或关闭当前业务，再注销</source>
         <translation>Finish or close the current operation before logging out</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1042"/>
+        <location filename="../../ui/counter_window.py" line="1065"/>
         <source>正在打印凭证，请稍候再注销</source>
         <translation>A receipt is printing; log out in a moment</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1046"/>
+        <location filename="../../ui/counter_window.py" line="1069"/>
         <source>注销并返回登录界面？
 班次不会交班，重新登录后可继续办理。</source>
         <translation>Log out and return to the login screen?
 The shift stays open; log in again to carry on.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1047"/>
+        <location filename="../../ui/counter_window.py" line="1070"/>
         <source>注销 (Enter)</source>
         <translation>Log out (Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="390"/>
+        <location filename="../../ui/counter_window.py" line="391"/>
         <source>取消 (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="310"/>
-        <location filename="../../ui/counter_window.py" line="1018"/>
+        <location filename="../../ui/counter_window.py" line="311"/>
+        <location filename="../../ui/counter_window.py" line="1041"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_window.py" line="1026"/>
+        <location filename="../../ui/counter_window.py" line="1049"/>
         <source>有超过期限未交财务的现金，请尽快交款</source>
         <translation>Cash is overdue for hand-over to finance: please hand it over soon</translation>
     </message>
@@ -1677,6 +1697,234 @@ The shift stays open; log in again to carry on.</translation>
         <location filename="../../ui/dialogs/accounts.py" line="285"/>
         <source>家庭人口</source>
         <translation>Household size</translation>
+    </message>
+</context>
+<context>
+    <name>DataImportDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="74"/>
+        <source>数据导入</source>
+        <translation>Data import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="84"/>
+        <source>目录、CSV 文件或一个 XLSX 工作簿（多个用 ; 分隔）</source>
+        <translation>A directory, CSV files or one XLSX workbook (separate several with ;)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="87"/>
+        <source>旧系统的字段映射文件 (TOML)，可不填</source>
+        <translation>The old system&apos;s mapping file (TOML), optional</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="88"/>
+        <source>选择目录…</source>
+        <translation>Choose directory…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="90"/>
+        <source>选择文件…</source>
+        <translation>Choose files…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="92"/>
+        <source>选择映射文件…</source>
+        <translation>Choose mapping file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="94"/>
+        <source>跳过有错误的行（整户跳过，列入问题清单）</source>
+        <translation>Skip rows with errors (their whole account, listed in the report)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="96"/>
+        <source>试导入（只检查）</source>
+        <translation>Dry run (check only)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="99"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="103"/>
+        <source>保存问题清单…</source>
+        <translation>Save problem list…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="106"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="119"/>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="120"/>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="121"/>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="122"/>
+        <source>值</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="123"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="124"/>
+        <source>级别</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="130"/>
+        <source>批次</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="131"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="132"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="133"/>
+        <source>户数</source>
+        <translation>Accounts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="134"/>
+        <source>开始时间</source>
+        <translation>Started</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="138"/>
+        <source>回退所选批次…</source>
+        <translation>Roll back the selected batch…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="145"/>
+        <source>导入文件</source>
+        <translation>Import files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="149"/>
+        <source>映射文件</source>
+        <translation>Mapping file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="165"/>
+        <source>导入批次</source>
+        <translation>Import batches</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="179"/>
+        <source>选择导入文件所在目录</source>
+        <translation>Choose the directory of the import files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="183"/>
+        <source>选择导入文件</source>
+        <translation>Choose the import files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="183"/>
+        <source>导入文件 (*.csv *.xlsx)</source>
+        <translation>Import files (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="188"/>
+        <source>选择映射文件</source>
+        <translation>Choose the mapping file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="188"/>
+        <source>映射文件 (*.toml)</source>
+        <translation>Mapping file (*.toml)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="192"/>
+        <source>保存问题清单</source>
+        <translation>Save the problem list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="192"/>
+        <source>导入问题清单.xlsx</source>
+        <translation>import-problems.xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="197"/>
+        <source>回退导入</source>
+        <translation>Roll back an import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="257"/>
+        <source>{done}/{total}，每秒 {rate:.0f}，约剩 {left:.0f} 秒</source>
+        <translation>{done}/{total}, {rate:.0f} per second, about {left:.0f} s left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="271"/>
+        <source>请选择要导入的文件或目录</source>
+        <translation>Choose the files or the directory to import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="281"/>
+        <source>可导入 {new} 户，已在系统中 {already} 户；错误 {errors} 个，警告 {warnings} 个</source>
+        <translation>{new} accounts to import, {already} already in GasDesk; {errors} errors, {warnings} warnings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="292"/>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="292"/>
+        <source>警告</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="306"/>
+        <source>有错误：修正文件后重新试导入，或勾选「跳过有错误的行」</source>
+        <translation>There are errors: correct the files and run the dry run again, or tick &quot;Skip rows with errors&quot;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="320"/>
+        <source>批次 {batch}：本次写入 {added} 户，共 {done} 户</source>
+        <translation>Batch {batch}: {added} accounts written now, {done} in all</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="337"/>
+        <source>问题清单已保存到 {path}</source>
+        <translation>Problem list saved to {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="367"/>
+        <source>请先在列表中选择要回退的导入批次</source>
+        <translation>First select the import batch to roll back in the list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="372"/>
+        <source>回退批次 {batch}：删除它导入的户、表、卡和客户，期初数据以冲销行抵消。继续？</source>
+        <translation>Roll back batch {batch}: its accounts, meters, cards and customers are deleted and its opening figures offset by reversing rows. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/data_import.py" line="379"/>
+        <source>已回退 {batch}（回退批次 {reversal}）</source>
+        <translation>Rolled back {batch} (rollback batch {reversal})</translation>
     </message>
 </context>
 <context>
@@ -2796,187 +3044,187 @@ The shift stays open; log in again to carry on.</translation>
 <context>
     <name>PurchaseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="70"/>
+        <location filename="../../ui/dialogs/purchase.py" line="71"/>
         <source>F1 购气</source>
         <translation>F1 Purchase gas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="79"/>
+        <location filename="../../ui/dialogs/purchase.py" line="81"/>
         <source>正在读卡…</source>
         <translation>Reading the card…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="94"/>
+        <location filename="../../ui/dialogs/purchase.py" line="96"/>
         <source>非现金付款的交易流水号</source>
         <translation>Transaction reference of a non-cash payment</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="97"/>
+        <location filename="../../ui/dialogs/purchase.py" line="99"/>
         <source>购气量 (m³)</source>
         <translation>Gas volume (m³)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="98"/>
+        <location filename="../../ui/dialogs/purchase.py" line="100"/>
         <source>或购气金额 (元)</source>
         <translation>or amount (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="99"/>
+        <location filename="../../ui/dialogs/purchase.py" line="101"/>
         <source>付款方式</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="100"/>
+        <location filename="../../ui/dialogs/purchase.py" line="102"/>
         <source>交易流水号</source>
         <translation>Transaction reference</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="101"/>
+        <location filename="../../ui/dialogs/purchase.py" line="103"/>
         <source>实收现金 (元)</source>
         <translation>Cash received (yuan)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="235"/>
+        <location filename="../../ui/dialogs/purchase.py" line="237"/>
         <source>这是一张空白卡，尚未发卡</source>
         <translation>This is a blank card, not issued yet</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="238"/>
+        <location filename="../../ui/dialogs/purchase.py" line="240"/>
         <source>卡内户号未登记</source>
         <translation>The account no. on the card is not registered</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="244"/>
+        <location filename="../../ui/dialogs/purchase.py" line="246"/>
         <source>注意：读卡器中的卡属于 {card}，不是已加载的 {loaded}</source>
         <translation>Note: the card in the reader belongs to {card}, not to the loaded {loaded}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="251"/>
+        <location filename="../../ui/dialogs/purchase.py" line="253"/>
         <source>户号 {account}&#x3000;{name}&#x3000;卡号 {serial}&#x3000;购气次数 {count}</source>
         <translation>Account no. {account}   {name}   Card no. {serial}   Purchases {count}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="95"/>
+        <location filename="../../ui/dialogs/purchase.py" line="97"/>
         <source>客户付款正好请按 F5</source>
         <translation>Exact cash: press F5</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="106"/>
+        <location filename="../../ui/dialogs/purchase.py" line="108"/>
         <source>{n} m³ (Ctrl+{k})</source>
         <translation>{n} m³ (Ctrl+{k})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="110"/>
+        <location filename="../../ui/dialogs/purchase.py" line="112"/>
         <source>{n} 元 (Ctrl+{k})</source>
         <translation>{n} yuan (Ctrl+{k})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="113"/>
+        <location filename="../../ui/dialogs/purchase.py" line="115"/>
         <source>现金正好 (F5)</source>
         <translation>Exact cash (F5)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="190"/>
+        <location filename="../../ui/dialogs/purchase.py" line="192"/>
         <source>放行班长用户名</source>
         <translation>Team leader&apos;s user name</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="191"/>
+        <location filename="../../ui/dialogs/purchase.py" line="193"/>
         <source>班长密码</source>
         <translation>Team leader&apos;s password</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="192"/>
+        <location filename="../../ui/dialogs/purchase.py" line="194"/>
         <source>放行原因</source>
         <translation>Reason for the override</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="313"/>
-        <location filename="../../ui/dialogs/purchase.py" line="386"/>
+        <location filename="../../ui/dialogs/purchase.py" line="341"/>
+        <location filename="../../ui/dialogs/purchase.py" line="414"/>
         <source>购气量</source>
         <translation>Gas volume</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="314"/>
-        <location filename="../../ui/dialogs/purchase.py" line="387"/>
+        <location filename="../../ui/dialogs/purchase.py" line="342"/>
+        <location filename="../../ui/dialogs/purchase.py" line="415"/>
         <source>购气金额</source>
         <translation>Purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="322"/>
-        <location filename="../../ui/dialogs/purchase.py" line="390"/>
+        <location filename="../../ui/dialogs/purchase.py" line="350"/>
+        <location filename="../../ui/dialogs/purchase.py" line="418"/>
         <source>实收现金</source>
         <translation>Cash received</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="333"/>
+        <location filename="../../ui/dialogs/purchase.py" line="361"/>
         <source>请输入购气量或金额</source>
         <translation>Enter a gas volume or an amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="341"/>
-        <location filename="../../ui/dialogs/purchase.py" line="477"/>
+        <location filename="../../ui/dialogs/purchase.py" line="369"/>
+        <location filename="../../ui/dialogs/purchase.py" line="505"/>
         <source>第{tier}档 {volume} m³ × {price} 元/m³ = {amount} 元</source>
         <translation>Tier {tier}: {volume} m³ × {price} yuan/m³ = {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="350"/>
+        <location filename="../../ui/dialogs/purchase.py" line="378"/>
         <source>合计 {volume} m³，应收 {amount} 元</source>
         <translation>Total {volume} m³, due {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="362"/>
+        <location filename="../../ui/dialogs/purchase.py" line="390"/>
         <source>实收不足，还差 {short} 元</source>
         <translation>Not enough received: {short} yuan short</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="368"/>
-        <location filename="../../ui/dialogs/purchase.py" line="501"/>
+        <location filename="../../ui/dialogs/purchase.py" line="396"/>
+        <location filename="../../ui/dialogs/purchase.py" line="529"/>
         <source>找零 {change} 元</source>
         <translation>Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="385"/>
+        <location filename="../../ui/dialogs/purchase.py" line="413"/>
         <source>请插入燃气卡</source>
         <translation>Please insert the gas card</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="389"/>
-        <location filename="../../ui/dialogs/purchase.py" line="424"/>
+        <location filename="../../ui/dialogs/purchase.py" line="417"/>
+        <location filename="../../ui/dialogs/purchase.py" line="452"/>
         <source>请输入购气量或购气金额</source>
         <translation>Please enter a gas volume or a purchase amount</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="394"/>
+        <location filename="../../ui/dialogs/purchase.py" line="422"/>
         <source>请输入实收现金；客户付款正好请按 F5</source>
         <translation>Enter the cash received; for exact cash press F5</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="486"/>
+        <location filename="../../ui/dialogs/purchase.py" line="514"/>
         <source>购气成功&#x3000;凭证号 {receipt}
 购气量 {volume} m³&#x3000;金额 {amount} 元</source>
         <translation>Purchase complete   Receipt no. {receipt}
 Volume {volume} m³   Amount {amount} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="492"/>
+        <location filename="../../ui/dialogs/purchase.py" line="520"/>
         <source>
 实收 {tendered} 元&#x3000;找零 {change} 元</source>
         <translation>
 Received {tendered} yuan   Change {change} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="497"/>
+        <location filename="../../ui/dialogs/purchase.py" line="525"/>
         <source>已收 {0} 元</source>
         <translation>Received {0} yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="511"/>
+        <location filename="../../ui/dialogs/purchase.py" line="539"/>
         <source>本期限购剩余 {volume} m³</source>
         <translation>Purchase limit left this window: {volume} m³</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/purchase.py" line="518"/>
+        <location filename="../../ui/dialogs/purchase.py" line="546"/>
         <source>按 Enter 完成</source>
         <translation>Press Enter to finish</translation>
     </message>
@@ -3741,6 +3989,70 @@ Pay the customer back {amount} yuan</translation>
 补气 {volume} 立方米（免费）</source>
         <translation>Supplement done  Receipt {receipt}
 {volume} m³ put on the card (free of charge)</translation>
+    </message>
+</context>
+<context>
+    <name>TakeoverDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="30"/>
+        <source>旧系统卡接管</source>
+        <translation>Take over an old system&apos;s card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="34"/>
+        <source>户号 {account}&#x3000;卡号 {serial}
+{said}</source>
+        <translation>Account {account}  Card {serial}
+{said}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="50"/>
+        <source>核准班长用户名</source>
+        <translation>Approving team leader&apos;s user name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="51"/>
+        <source>班长密码</source>
+        <translation>Team leader&apos;s password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="52"/>
+        <source>接管原因</source>
+        <translation>Reason for the takeover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="53"/>
+        <source>核准后按卡内购气次数继续售气（户内购气次数随卡更正）</source>
+        <translation>Once approved, sales go on from the card&apos;s purchase count (the account&apos;s count is corrected to the card&apos;s)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="60"/>
+        <source>请班长输入用户名和密码核准</source>
+        <translation>The team leader must enter their user name and password to approve</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="64"/>
+        <source>请填写接管原因</source>
+        <translation>Please enter the reason for the takeover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="71"/>
+        <source>已接管&#x3000;卡号 {serial}&#x3000;购气次数 {count}&#x3000;核准：{leader}</source>
+        <translation>Taken over  Card {serial}  Purchase count {count}  Approved by: {leader}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="75"/>
+        <source>
+卡号已更正（原登记 {old}）</source>
+        <translation>
+Card number corrected (recorded as {old})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/takeover.py" line="77"/>
+        <source>
+按 Enter 完成</source>
+        <translation>
+Press Enter to finish</translation>
     </message>
 </context>
 <context>
