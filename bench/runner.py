@@ -9,7 +9,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import bundle, cards, core, documents, limits, makers, receipts, security, startup
+from bench import (
+    bundle,
+    cards,
+    core,
+    documents,
+    imports,
+    limits,
+    makers,
+    receipts,
+    security,
+    startup,
+)
 from bench.common import Metric
 
 BENCHMARKS = [
@@ -22,6 +33,7 @@ BENCHMARKS = [
     makers.makers_sale,
     receipts.receipt_bytes,
     documents.zreport_speed,
+    imports.import_speed,
     security.login_cost,
     startup.startup_ratio,
     bundle.bundle_metrics,
