@@ -597,6 +597,10 @@ class ImportedAccount(AppendOnly, Base):
     account_no: Mapped[str] = mapped_column(String(20), index=True)
     customer_created: Mapped[bool] = mapped_column(Boolean)
     source_row: Mapped[int] = mapped_column(Integer)  # its row in the accounts file
+    # the meter it came with and the gas bought for that meter in the old system: the credit
+    # a closing or a meter replacement settles against while that meter is still bound
+    meter_no: Mapped[str | None] = mapped_column(String(30))
+    cumulative_purchased: Mapped[int | None] = mapped_column(Volume)
 
 
 class ImportedCard(AppendOnly, Base):

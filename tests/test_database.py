@@ -299,7 +299,12 @@ def _import_rows(hall, account_no: str) -> None:
         s.add_all(
             [
                 ImportedAccount(
-                    batch_id=batch.id, account_no=account_no, customer_created=False, source_row=2
+                    batch_id=batch.id,
+                    account_no=account_no,
+                    customer_created=False,
+                    source_row=2,
+                    meter_no=None,
+                    cumulative_purchased=None,
                 ),
                 OpeningUsage(
                     batch_id=batch.id,

@@ -356,3 +356,39 @@ def test_the_account_view_names_the_kind_and_the_batch(hall):
     assert (card.account_kind, card.imported_batch) == ("card", outcome.batch.batch_no)
     assert post.account_kind == "postpaid" and post.summary.card_serial is None
     assert post.tier_usage.total_used == 34000
+
+
+def test_the_old_systems_gas_counts_when_the_imported_meter_is_settled(hall):
+    """3,120 m³ bought in the old system for a meter installed at 0: replaced at 3,100 m³, 20 m³
+    are carried over; closed at 3,100 m³, the 20 m³ are refunded at today's tariff from the top
+    of this year's 340 m³ (tier 1, 2.61 yuan): 52.20 yuan back."""
+    from app.domain.cards import CardReading
+    from app.services.accounts import CloseAccountRequest, close_account
+    from app.services.meters import replacement_quote
+
+    imported(hall, records(1, usage=34000))
+    quote = replacement_quote(hall.ctx, hall.clerk, "8800000001", 310000)
+    assert (quote.bought_volume, quote.used_volume) == (312000, 310000)
+    assert (quote.carry_over_volume, quote.overdrawn_volume) == (2000, 0)
+    reading = CardReading("OC00000001", 27, 0, 27)
+    request = CloseAccountRequest(rid(), "8800000001", 310000, "搬迁", card=reading)
+    with refused(RuleViolation, "请先接管"):
+        close_account(hall.ctx, hall.clerk, request)
+    taken_over(hall, "OC00000001")
+    closed = close_account(hall.ctx, hall.clerk, request)
+    assert closed.amount_fen == -5220 and closed.volume == -2000
+    assert [(s.tier, s.volume, s.amount_fen) for s in closed.segments] == [(1, -2000, -5220)]
+    usage = tier_usage(hall.ctx, hall.clerk, "8800000001")
+    assert usage.total_used == 32000  # the refunded 20 m³ leave this year's ladder
+
+
+def test_a_new_card_for_an_imported_account_carries_the_old_cards_gas_and_total(hall):
+    from app.services.queries import gas_put_on_cards, last_gas_volume
+
+    data = records(1)
+    card = data.cards["8800000001"][0]
+    data.cards["8800000001"] = [dataclasses.replace(card, gas_on_card=1500)]
+    imported(hall, data)
+    # the old card's 15 m³ not in the meter yet go on the new card (补卡), with the old total
+    assert last_gas_volume(hall.ctx, "8800000001") == 1500
+    assert gas_put_on_cards(hall.ctx, "8800000001") == 312000

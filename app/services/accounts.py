@@ -56,9 +56,15 @@ from app.services.locks import (
     pending_write_of,
     require_active,
     require_card_account,
+    require_card_taken_over,
     require_no_pending_write,
 )
-from app.services.meter_periods import current_replacement, in_current_period, meter_credit
+from app.services.meter_periods import (
+    current_replacement,
+    in_current_period,
+    meter_credit,
+    opening_credit,
+)
 from app.services.sales import (
     SaleResult,
     check_card_reading,
@@ -71,7 +77,7 @@ from app.services.sales import (
 from app.services.shifts import check_cash_sale
 from app.services.tariffs import ladder_usage, tariff_in_force
 from app.services.unit_of_work import run_once
-from app.vocabulary import CustomerKind, IdType, TransactionKind
+from app.vocabulary import CardStatus, CustomerKind, IdType, TransactionKind
 from db.models import (
     Account,
     Card,
@@ -587,12 +593,15 @@ class CloseAccountRequest:
 
 
 def unused_gas_value(
-    session: Session, account: Account, volume: int
+    session: Session, ctx: Context, account: Account, volume: int
 ) -> list[tuple[dt.date, Segment]]:
     """Value ``volume`` of unused gas at the prices it was bought, newest purchases first.
 
     Gas from supplements (补气) was free and is given back at no charge. The result is a list of
-    negative segments that restore tier usage in the ladder years the gas was bought in.
+    negative segments that restore tier usage in the ladder years the gas was bought in. Gas
+    the old system sold for the imported meter (``opening_credit``) comes after GasDesk's own
+    purchases: its prices are not in the import, so it is valued at today's tariff, taken back
+    from the top of this ladder year's usage (``_opening_value``).
     """
     voided = select(CounterTransaction.reverses_id).where(
         CounterTransaction.account_id == account.id, CounterTransaction.kind == TransactionKind.VOID
@@ -626,10 +635,44 @@ def unused_gas_value(
                 amount = segment_amount(take, row.price_fen)
                 result.append((row.ladder_year, Segment(row.tier, -take, row.price_fen, -amount)))
                 left -= take
+    if left and left <= opening_credit(session, account.id):
+        result.extend(_opening_value(session, ctx, account, left, result))
+        left = 0
     if left:  # more gas unused than was ever put on the cards: the records disagree
         raise RuleViolation(
             "剩余气量超过购气记录，无法结算，请联系班长核查", f"{left} unvalued on {account.id}"
         )
+    return result
+
+
+def _opening_value(
+    session: Session,
+    ctx: Context,
+    account: Account,
+    volume: int,
+    taken: list[tuple[dt.date, Segment]],
+) -> list[tuple[dt.date, Segment]]:
+    """Unused gas the old system sold, as negative segments at today's tariff: from the top of
+    this ladder year's usage (net of what ``taken`` gives back already) down through its tiers;
+    what this year's usage cannot hold was bought in an earlier year, at its first tier."""
+    tariff = tariff_in_force(session, account.customer.kind, ctx.today())
+    rule = tariff.rule
+    year = ladder_year_start(ctx.today(), rule.ladder_start_month)
+    used = ladder_usage(session, account.id, year) + sum(
+        segment.volume for on, segment in taken if on == year
+    )
+    inside = min(volume, max(0, used))
+    result: list[tuple[dt.date, Segment]] = []
+    if inside:
+        size = account.customer.household_size
+        for segment in price_volume(rule, size, used - inside, inside):
+            result.append((year, segment.reversed()))
+    earlier = volume - inside
+    if earlier:
+        price = rule.tiers[0].price_fen
+        before = ladder_year_start(year - dt.timedelta(days=1), rule.ladder_start_month)
+        amount = segment_amount(earlier, price)
+        result.append((before, Segment(1, -earlier, price, -amount)))
     return result
 
 
@@ -722,7 +765,7 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
         balance = credited - used  # > 0: unused gas to refund; < 0: gas owed
         tariff_id = None
         if balance > 0:
-            segments = unused_gas_value(session, account, balance)
+            segments = unused_gas_value(session, ctx, account, balance)
         elif balance < 0:
             tariff_id, segments = price_owed_gas(session, ctx, account, -balance)
         else:
@@ -733,6 +776,9 @@ def close_account(ctx: Context, actor: Actor, req: CloseAccountRequest) -> SaleR
             tendered, change = settle_payment(amount, req.cash_tendered_fen, payment, policy)
         warning = check_cash_sale(session, on_duty, payment, amount, policy)
         _check_closing_card(account, req.card)  # after the input checks: bad input says so first
+        if req.card is not None:  # an old system's card is checked against its import first
+            active = next(c for c in account.cards if c.status == CardStatus.ACTIVE)
+            require_card_taken_over(session, active.id, active.serial)
         retire_cards(ctx, account, "retired")
         account.status = "closed"
         account.closed_at = ctx.now()

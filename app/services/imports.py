@@ -729,6 +729,8 @@ def _write_chunk(
                 "account_no": no,
                 "customer_created": b.customer.customer_ref in created_refs,
                 "source_row": b.account.source.row,
+                "meter_no": b.meter.meter_no if b.meter is not None and active else None,
+                "cumulative_purchased": b.account.cumulative_purchased,
             }
         )
         for usage in b.usage:

@@ -315,6 +315,16 @@ def require_taken_over(card: CardAccount) -> None:
         )
 
 
+def require_card_taken_over(session: Session, card_id: int, serial: str) -> None:
+    """``require_taken_over`` for a card known by its id (销户 by the card)."""
+    query = select(PENDING_TAKEOVER).select_from(cards).where(cards.c.id == card_id)
+    pending = connection_of(session).execute(query).scalar()
+    if pending is not None:
+        raise RuleViolation(
+            TAKEOVER_PENDING, f"card {serial} waits for its takeover (imported card {pending})"
+        )
+
+
 def pending_write_of(session: Session, account_id: int) -> int | None:
     query = select(PENDING_WRITE).select_from(accounts).where(accounts.c.id == account_id)
     return connection_of(session).execute(query).scalar()

@@ -13,10 +13,19 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from app.vocabulary import TransactionKind
+from app.vocabulary import ImportBatchStatus, TransactionKind
 from db.engine import connection_of
 from db.models import Card
-from db.tables import audit_log, meter_replacements, transactions
+from db.tables import (
+    accounts,
+    audit_log,
+    import_batches,
+    imported_accounts,
+    imported_cards,
+    meter_replacements,
+    meters,
+    transactions,
+)
 
 _reversing = transactions.alias("reversing")
 
@@ -106,9 +115,63 @@ _PERIOD_SUM = select(func.coalesce(func.sum(transactions.c.volume), 0)).where(
 def meter_credit(session: Session, account_id: int) -> int:
     """Gas the current meter is owed so far (0.01 m³): everything put on the account's cards
     in its period net of refunds and voids, plus carried-over gas not yet written (paid for on
-    the old meter). Gas used beyond it is overdrawn (换表, 销户)."""
+    the old meter), plus what the old system sold for it (``opening_credit``). Gas used beyond
+    it is overdrawn (换表, 销户)."""
     total = connection_of(session).execute(_PERIOD_SUM, {"account_id": account_id}).scalar_one()
-    return int(total) + carry_over_remaining(session, account_id)
+    return (
+        int(total) + carry_over_remaining(session, account_id) + opening_credit(session, account_id)
+    )
+
+
+_STANDING = import_batches.c.status != ImportBatchStatus.ROLLED_BACK
+_OPENING_CREDIT = (
+    select(imported_accounts.c.cumulative_purchased)
+    .join(import_batches, import_batches.c.id == imported_accounts.c.batch_id)
+    .join(accounts, accounts.c.account_no == imported_accounts.c.account_no)
+    .join(
+        meters,
+        (meters.c.account_id == accounts.c.id)
+        & (meters.c.meter_no == imported_accounts.c.meter_no),
+    )
+    .where(accounts.c.id == bindparam("account_id"), _STANDING)
+    .order_by(imported_accounts.c.id.desc())
+    .limit(1)
+)
+
+
+def opening_credit(session: Session, account_id: int) -> int:
+    """Gas the old system sold for the meter the account was imported with (0.01 m³; the
+    import's ``cumulative_purchased``), while that meter is still the account's: a closing or a
+    meter replacement settles it like gas GasDesk sold. 0 for an account never imported, or
+    once its imported meter was replaced (the replacement settled it)."""
+    found = connection_of(session).execute(_OPENING_CREDIT, {"account_id": account_id}).scalar()
+    return int(found or 0)
+
+
+_IMPORTED_GAS = (
+    select(imported_cards.c.gas_on_card)
+    .join(import_batches, import_batches.c.id == imported_cards.c.batch_id)
+    .join(accounts, accounts.c.account_no == imported_cards.c.account_no)
+    .where(
+        accounts.c.id == bindparam("account_id"),
+        imported_cards.c.purchase_count == bindparam("count"),
+        _STANDING,
+    )
+    .order_by(imported_cards.c.id.desc())
+    .limit(1)
+)
+
+
+def imported_gas_on_card(session: Session, account_id: int, count: int) -> int | None:
+    """The gas the old system left on the account's card holding purchase count ``count``, not
+    yet in the meter (the import's ``gas_on_card``); None when no imported card had that
+    count."""
+    found = (
+        connection_of(session)
+        .execute(_IMPORTED_GAS, {"account_id": account_id, "count": count})
+        .scalar()
+    )
+    return None if found is None else int(found)
 
 
 def card_before(session: Session, row) -> tuple[Card | None, bool]:  # type: ignore[no-untyped-def]

@@ -19,8 +19,10 @@ from app.services.limits import AccountLimits, limits_in
 from app.services.locks import account_by_no
 from app.services.meter_periods import (
     carry_over_remaining,
+    imported_gas_on_card,
     in_current_period,
     live_replacements,
+    opening_credit,
     reversed_transaction_ids,
 )
 from app.services.permissions import LOOK_UP
@@ -389,6 +391,8 @@ def last_gas_volume(ctx: Context, account_no: AccountNo) -> int:
             .order_by(CounterTransaction.id.desc())
             .limit(1)
         )
+        if volume is None:  # the count the old system left on an imported card
+            volume = imported_gas_on_card(session, account.id, account.purchase_count)
         return volume or 0
 
 
@@ -408,7 +412,8 @@ def gas_put_on_cards(ctx: Context, account_no: AccountNo) -> int:
                 in_current_period(CounterTransaction.account_id),  # the meter bound now
             )
         )
-        return int(total or 0)
+        # with what the old system sold for the meter the account was imported with
+        return int(total or 0) + opening_credit(session, account.id)
 
 
 @service

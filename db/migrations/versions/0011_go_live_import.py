@@ -63,6 +63,8 @@ def upgrade() -> None:
         sa.Column("account_no", sa.String(length=20), nullable=False),
         sa.Column("customer_created", sa.Boolean(), nullable=False),
         sa.Column("source_row", sa.Integer(), nullable=False),
+        sa.Column("meter_no", sa.String(length=30), nullable=True),
+        sa.Column("cumulative_purchased", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("batch_id", "account_no"),
     )
