@@ -226,7 +226,7 @@ def test_no_rollback_after_a_sale_on_one_of_its_accounts(hall):
     taken_over(hall, "OC00000002")
     purchase(hall.ctx, hall.clerk, PurchaseRequest(rid(), "OC00000002", volume=1000))
     before = counts(hall)
-    with refused(RuleViolation, "8800000002已在柜台办理过业务"):
+    with refused(RuleViolation, "户号8800000002已在系统中办理过业务（旧卡接管）"):
         rollback_import(hall.ctx, admin(hall), outcome.batch.batch_no)
     assert counts(hall) == before
 
@@ -392,3 +392,59 @@ def test_a_new_card_for_an_imported_account_carries_the_old_cards_gas_and_total(
     # the old card's 15 m³ not in the meter yet go on the new card (补卡), with the old total
     assert last_gas_volume(hall.ctx, "8800000001") == 1500
     assert gas_put_on_cards(hall.ctx, "8800000001") == 312000
+
+
+def test_any_business_on_an_account_refuses_the_rollback_before_a_delete(hall):
+    """A purchase limit set on one account (no sale): refused in Chinese, nothing deleted, the
+    batch still standing, so the hall can go on importing or rolling back."""
+    from app.services.limits import AccountLimitRequest, set_account_limit
+
+    outcome = imported(hall, records(3), chunk=1)
+    set_account_limit(
+        hall.ctx,
+        hall.actor("zhoujie"),
+        AccountLimitRequest("8800000003", 50000, "核定"),
+    )
+    before = counts(hall)
+    with refused(RuleViolation, "户号8800000003已在系统中办理过业务（限购设置）"):
+        rollback_import(hall.ctx, admin(hall), outcome.batch.batch_no, chunk=1)
+    assert counts(hall) == before
+    assert [b.status for b in list_batches(hall.ctx, admin(hall))] == ["completed"]
+    assert imported(hall, records(1, start=9), tag="next").added == 1
+
+
+def test_a_customer_shared_by_accounts_in_two_chunks_goes_with_the_rollback(hall):
+    before = counts(hall)
+    data = records(3)
+    for no in ("8800000002", "8800000003"):
+        data.accounts[no] = dataclasses.replace(data.accounts[no], customer_ref="K000001")
+    del data.customers["K000002"], data.customers["K000003"]
+    outcome = imported(hall, data, chunk=1)
+    assert counts(hall)["customers"] == before["customers"] + 1
+    rollback_import(hall.ctx, admin(hall), outcome.batch.batch_no, chunk=1)
+    after = counts(hall)
+    assert after["customers"] == before["customers"] and after["accounts"] == before["accounts"]
+    assert verify(hall.ctx.db, AUDIT_KEY).ok
+
+
+def test_a_card_registered_after_the_dry_run_stops_the_chunk_in_chinese(hall):
+    from app.services.accounts import ContractInput, OpenAccountRequest, open_account
+    from tests.support import customer_input
+
+    plan = plan_import(hall.ctx, admin(hall), records(3), digests())
+    open_account(  # at a counter, while the administrator looks at the dry run
+        hall.ctx,
+        hall.clerk,
+        OpenAccountRequest(
+            request_id=rid(),
+            customer=customer_input("李建华", 3, "residential"),
+            meter_no="18Z0000001",
+            card_serial="OC00000002",
+            contract=ContractInput("HT-2026-Z0001", dt.date(2026, 1, 5)),
+        ),
+    )
+    with refused(Conflict, "卡号OC00000002在试导入之后已在系统中登记"):
+        run_import(hall.ctx, admin(hall), plan, chunk=1)
+    again = plan_import(hall.ctx, admin(hall), records(3), digests())
+    assert [p.column for p in again.errors][:1] == ["card_no"]
+    assert run_import(hall.ctx, admin(hall), again, skip_bad_rows=True).resumed

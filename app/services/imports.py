@@ -16,12 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import Column, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -53,11 +52,10 @@ from app.vocabulary import (
     OpeningEntryKind,
 )
 from db.engine import connection_of
-from db.models import Hall
+from db.models import Base, Hall
 from db.search import search_text_for
 from db.tables import (
     accounts,
-    card_takeovers,
     cards,
     customers,
     import_batches,
@@ -67,7 +65,6 @@ from db.tables import (
     opening_entries,
     opening_usage,
     sequences,
-    transactions,
 )
 
 OPERATION = "import_data"
@@ -423,8 +420,13 @@ def read_context(ctx: Context, admin: AdminActor) -> tuple[frozenset[str], dict[
         return hall_makers(session), usage_caps(session)
 
 
-def _the_hall(session: Session, hall_code: str | None) -> Hall:
+def _the_hall(session: Session, hall_code: str | None, hall_id: int | None = None) -> Hall:
     halls = session.scalars(select(Hall).order_by(Hall.id)).all()
+    if hall_id is not None:
+        chosen = [h for h in halls if h.id == hall_id]
+        if not chosen:
+            raise NotFound("营业厅不存在", f"no hall {hall_id}")
+        return chosen[0]
     if hall_code is not None:
         chosen = [h for h in halls if h.code == hall_code]
         if not chosen:
@@ -445,6 +447,7 @@ def run_import(
     *,
     skip_bad_rows: bool = False,
     hall_code: str | None = None,
+    hall_id: int | None = None,
     progress: ImportProgress | None = None,
     chunk: int = CHUNK,
 ) -> ImportOutcome:
@@ -463,19 +466,31 @@ def run_import(
             f"{len(errors)} errors in the dry run",
             problems=[f"{p.file} 第{p.row}行 {p.column}: {p.reason}" for p in errors[:20]],
         )
-    earlier = plan.earlier
-    if earlier is not None and earlier.status == ImportBatchStatus.COMPLETED:
-        return ImportOutcome(
-            earlier, 0, already=plan.already, notes=("这批文件已经导入过，无需再导入",)
-        )
     with ctx.unit_of_work() as session:
         user = require_administrator(session, admin, OPERATION)
-        hall = _the_hall(session, hall_code)
+        hall = _the_hall(session, hall_code, hall_id)
         hall_id, code = hall.id, hall.code
         conn = connection_of(session)
+        batch_seq = _take_batch_number(session, ctx)  # also queues two starting imports
+        earlier = _earlier_batch(session, plan.content_hash)  # as it is now, not at the dry run
+        if earlier is not None and earlier.status == ImportBatchStatus.COMPLETED:
+            return ImportOutcome(
+                _batch_view(earlier),
+                0,
+                already=plan.already,
+                notes=("这批文件已经导入过，无需再导入",),
+            )
         running = conn.execute(
-            select(import_batches).where(import_batches.c.status == ImportBatchStatus.RUNNING)
+            select(import_batches)
+            .where(import_batches.c.status == ImportBatchStatus.RUNNING)
+            .order_by(import_batches.c.id.desc())
+            .limit(1)
         ).first()
+        if running is not None and running.kind == ImportBatchKind.ROLLBACK:
+            raise Conflict(
+                f"回退批次{running.batch_no}尚未完成：请再次回退它所回退的导入批次",
+                f"rollback {running.batch_no} is running",
+            )
         if running is not None and running.content_hash != plan.content_hash:
             raise Conflict(
                 f"另一批导入（{running.batch_no}）尚未完成：请先续导完成或回退它",
@@ -487,7 +502,7 @@ def run_import(
                 None, 0, already=plan.already, notes=("文件中的户都已在系统中，无需导入",)
             )
         if running is None:
-            batch_id, batch_no = _start_batch(session, ctx, user.id, plan, skip_bad_rows)
+            batch_id, batch_no = _start_batch(session, ctx, user.id, plan, skip_bad_rows, batch_seq)
         else:
             batch_id, batch_no = running.id, running.batch_no
             audit.record(
@@ -512,10 +527,15 @@ def run_import(
                 f"import cancelled after {added} accounts",
             )
 
-        def work(session: Session, part=part) -> int:
-            return _write_chunk(session, ctx, batch_id, hall_id, code, part, customers_by_ref)
+        def work(session: Session, part=part) -> tuple[int, dict[str, int]]:
+            # a try that lost a race rolled back: its customers are not there, start afresh
+            known = dict(customers_by_ref)
+            written = _write_chunk(session, ctx, batch_id, hall_id, code, part, known)
+            return written, known
 
-        added += ctx.transaction(work)
+        written, known = ctx.transaction(work)
+        customers_by_ref.update(known)
+        added += written
         progress.report(min((done + 1) * chunk, total), total)
     with ctx.unit_of_work() as session:
         conn = connection_of(session)
@@ -540,12 +560,22 @@ def run_import(
     return ImportOutcome(_batch_view(row), added, skipped, resumed=resumed, already=plan.already)
 
 
+def _take_batch_number(session: Session, ctx: Context) -> int:
+    """The next batch number of the year; its row lock queues two imports or rollbacks that
+    start at once (PostgreSQL), so each sees the other's batch."""
+    return next_number(session, f"import:{ctx.now().astimezone(ctx.tz):%Y}")
+
+
 def _start_batch(
-    session: Session, ctx: Context, user_id: int, plan: ImportPlan, skip_bad_rows: bool
+    session: Session,
+    ctx: Context,
+    user_id: int,
+    plan: ImportPlan,
+    skip_bad_rows: bool,
+    seq: int,
 ) -> tuple[int, str]:
     conn = connection_of(session)
     now = ctx.now()
-    seq = next_number(session, f"import:{now.astimezone(ctx.tz):%Y}")
     batch_no = f"IMP-{now.astimezone(ctx.tz):%Y%m%d}-{seq:04d}"
     files = [
         {
@@ -613,6 +643,18 @@ def _write_chunk(
     """Write whole accounts (customer, account, meter, cards, what the batch created, opening
     rows); accounts already there (an earlier, interrupted run of this batch) are skipped."""
     conn = connection_of(session)
+    # the batch row first (PostgreSQL: locked till commit): a batch rolled back meanwhile stops
+    # the import here, and a rollback's last step waits for this chunk
+    still = conn.execute(
+        update(import_batches)
+        .where(
+            import_batches.c.id == batch_id,
+            import_batches.c.status == ImportBatchStatus.RUNNING,
+        )
+        .values(accounts_done=import_batches.c.accounts_done)
+    )
+    if still.rowcount != 1:
+        raise Conflict("这批导入已被回退或已结束，不再写入", f"batch {batch_id} not running")
     there = set(
         conn.execute(
             select(accounts.c.account_no).where(
@@ -623,6 +665,7 @@ def _write_chunk(
     part = [b for b in part if b.account.account_no not in there]
     if not part:
         return 0
+    _recheck(session, part)
     now = ctx.now()
     # customers: one per identity document, reused when GasDesk (or this batch) has them
     wanted = {}
@@ -793,6 +836,28 @@ def _write_chunk(
     return len(part)
 
 
+def _recheck(session: Session, part: Sequence[AccountBundle]) -> None:
+    """The dry run's numbers checked again under the write lock: a card or meter registered at
+    a counter since (the plan may be hours old) stops the chunk with a clear word, not a
+    constraint error; the chunks before it stay, the same files resume after a new dry run."""
+    serials = [c.card_no for b in part for c in b.cards]
+    taken = _in_db(session, cards.c.serial, serials)
+    if taken:
+        first = sorted(taken)[0]
+        raise Conflict(
+            f"卡号{first}在试导入之后已在系统中登记：请重新试导入（已导入的户保留）",
+            f"card {first} registered since the dry run",
+        )
+    numbers = [b.meter.meter_no for b in part if b.meter is not None]
+    taken = _in_db(session, meters.c.meter_no, numbers)
+    if taken:
+        first = sorted(taken)[0]
+        raise Conflict(
+            f"表号{first}在试导入之后已在系统中登记：请重新试导入（已导入的户保留）",
+            f"meter {first} registered since the dry run",
+        )
+
+
 def _account_count(bundle: AccountBundle) -> int:
     """The account's purchase count: its active card's (the card decides the next write),
     else the old system's last purchase count."""
@@ -805,23 +870,29 @@ def _account_count(bundle: AccountBundle) -> int:
 def _follow_account_numbers(
     session: Session, hall_code: str, part: Sequence[AccountBundle]
 ) -> None:
-    """Imported numbers in GasDesk's own form (hall code + 8 digits) move the hall's account
-    sequence past them, so an account opened later never gets an imported number."""
-    highest = 0
-    own = re.compile(re.escape(hall_code) + r"(\d{8})")
-    for b in part:
-        match = own.fullmatch(b.account.account_no)
-        if match:
-            highest = max(highest, int(match.group(1)))
-    if not highest:
-        return
-    name = f"account:{hall_code}"
+    """Imported numbers in GasDesk's own form (a hall's code + 8 digits) move that hall's
+    account sequence past them, so an account opened later never gets an imported number."""
     conn = connection_of(session)
-    current = conn.execute(select(sequences.c.last_value).where(sequences.c.name == name)).scalar()
-    if current is None:
-        conn.execute(insert(sequences).values(name=name, last_value=highest))
-    elif current < highest:
-        conn.execute(update(sequences).where(sequences.c.name == name).values(last_value=highest))
+    codes = session.info.setdefault("import_hall_codes", None) or list(
+        conn.execute(select(Hall.code)).scalars()
+    )
+    session.info["import_hall_codes"] = codes
+    highest: dict[str, int] = {}
+    for b in part:
+        no = b.account.account_no
+        for code in codes:
+            rest = no[len(code) :]
+            if no.startswith(code) and len(rest) == 8 and rest.isdigit() and rest.isascii():
+                highest[code] = max(highest.get(code, 0), int(rest))
+    for code, value in highest.items():
+        name = f"account:{code}"
+        current = conn.execute(
+            select(sequences.c.last_value).where(sequences.c.name == name)
+        ).scalar()
+        if current is None:
+            conn.execute(insert(sequences).values(name=name, last_value=value))
+        elif current < value:
+            conn.execute(update(sequences).where(sequences.c.name == name).values(last_value=value))
 
 
 @service
@@ -920,18 +991,31 @@ def rollback_import(
             lambda session, part=part: _undo_chunk(session, batch.id, reversal_id, part)
         )
         progress.report(min((done + 1) * chunk, total), total)
-    with ctx.unit_of_work() as session:
+
+    def finish(session: Session) -> None:
         conn = connection_of(session)
         now = ctx.now()
-        conn.execute(
-            update(import_batches)
-            .where(import_batches.c.id == reversal_id)
-            .values(status=ImportBatchStatus.COMPLETED, finished_at=now)
-        )
+        # the import's row first: a chunk still being written (a batch rolled back while its
+        # import runs) commits before this or finds the batch rolled back and stops
         conn.execute(
             update(import_batches)
             .where(import_batches.c.id == batch.id)
             .values(status=ImportBatchStatus.ROLLED_BACK, finished_at=batch.finished_at or now)
+        )
+        late = list(
+            conn.execute(
+                select(imported_accounts.c.account_no).where(
+                    imported_accounts.c.batch_id == batch.id,
+                    imported_accounts.c.account_no.not_in(numbers),
+                )
+            ).scalars()
+        )
+        if late:
+            _undo_chunk(session, batch.id, reversal_id, late)
+        conn.execute(
+            update(import_batches)
+            .where(import_batches.c.id == reversal_id)
+            .values(status=ImportBatchStatus.COMPLETED, finished_at=now)
         )
         audit.record(
             session,
@@ -943,34 +1027,81 @@ def rollback_import(
                 data={"batch_no": reversal_no, "reverses": batch_no, "accounts": total},
             ),
         )
-        row = conn.execute(select(import_batches).where(import_batches.c.id == reversal_id)).one()
-        session.commit()
+
+    ctx.transaction(finish)
+    with ctx.reading() as session:
+        row = (
+            connection_of(session)
+            .execute(select(import_batches).where(import_batches.c.id == reversal_id))
+            .one()
+        )
     return ImportOutcome(
         BatchView(**{**_batch_view(row).__dict__, "reverses": batch_no}), 0, already=total
     )
 
 
+BUSINESS_LABELS = {
+    "counter_transactions": "柜台业务",
+    "card_takeovers": "旧卡接管",
+    "card_writes": "写卡",
+    "account_limits": "限购设置",
+    "inspections": "安检记录",
+    "tool_cards": "工具卡",
+    "contracts": "合同",
+    "meter_replacements": "换表",
+    "ownership_changes": "过户",
+    "sale_overrides": "放行记录",
+}
+
+
+def _references(targets: tuple[Table, ...], skip: tuple[Table, ...]) -> list[tuple[Table, Column]]:
+    """(table, column) of every foreign key onto ``targets`` but from the tables in ``skip``."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        if table in skip:
+            continue
+        for key in table.foreign_keys:
+            if key.column.table in targets:
+                found.append((table, key.parent))
+    return found
+
+
 def _refuse_business(session: Session, numbers: Sequence[str]) -> None:
-    """A batch is rolled back only before any of its accounts did business at a counter."""
-    conn = connection_of(session)
+    """A batch is rolled back only while its accounts hold nothing but what it wrote: any row
+    elsewhere that names one of them, its cards or its meter (a sale, a takeover, a limit, an
+    inspection, a tool card, a contract …) refuses the rollback, in Chinese, before a delete."""
     for part in _chunks(numbers, LOOKUP):
-        ids = select(accounts.c.id).where(accounts.c.account_no.in_(part))
-        busy = conn.execute(
-            select(accounts.c.account_no)
-            .where(
-                accounts.c.id.in_(ids),
-                or_(
-                    exists().where(transactions.c.account_id == accounts.c.id),
-                    exists().where(card_takeovers.c.account_id == accounts.c.id),
-                ),
-            )
-            .limit(1)
-        ).scalar()
-        if busy is not None:
+        found = _business_in(session, part)
+        if found is not None:
+            if len(part) > 1:  # which account: asked again one by one (the refusal only)
+                found = next(f for no in part if (f := _business_in(session, [no])) is not None)
+            no, table = found
             raise RuleViolation(
-                f"户号{busy}已在柜台办理过业务，这批导入不能再回退",
-                f"account {busy} has counter business",
+                f"户号{no}已在系统中办理过业务（{BUSINESS_LABELS.get(table, table)}），"
+                "这批导入不能再回退",
+                f"{table} references account {no} of the batch",
             )
+
+
+def _business_in(session: Session, numbers: Sequence[str]) -> tuple[str, str] | None:
+    """(an account number of ``numbers``, the table) of a row naming one of those accounts,
+    their cards or meters; None when nothing does."""
+    conn = connection_of(session)
+    ids = select(accounts.c.id).where(accounts.c.account_no.in_(numbers))
+    chosen = {
+        accounts: ids,
+        cards: select(cards.c.id).where(cards.c.account_id.in_(ids)),
+        meters: select(meters.c.id).where(meters.c.account_id.in_(ids)),
+    }
+    for table, column in _REFERENCES:
+        target = next(iter(column.foreign_keys)).column.table
+        if conn.execute(select(column).where(column.in_(chosen[target])).limit(1)).first():
+            return numbers[0], table.name
+    return None
+
+
+_REFERENCES = _references((accounts, cards, meters), (accounts, cards, meters))
+_CUSTOMER_REFERENCES = _references((customers,), (accounts,))
 
 
 def _undo_chunk(session: Session, batch_id: int, reversal_id: int, numbers: Sequence[str]) -> None:
@@ -982,15 +1113,6 @@ def _undo_chunk(session: Session, batch_id: int, reversal_id: int, numbers: Sequ
         )
     ).all()
     account_ids = [r.id for r in rows]
-    created = set(
-        conn.execute(
-            select(imported_accounts.c.account_no).where(
-                imported_accounts.c.batch_id == batch_id,
-                imported_accounts.c.account_no.in_(numbers),
-                imported_accounts.c.customer_created.is_(True),
-            )
-        ).scalars()
-    )
     for table, column in ((opening_usage, opening_usage.c), (opening_entries, opening_entries.c)):
         originals = conn.execute(
             select(table).where(column.batch_id == batch_id, column.account_no.in_(numbers))
@@ -1022,12 +1144,19 @@ def _undo_chunk(session: Session, batch_id: int, reversal_id: int, numbers: Sequ
         conn.execute(delete(cards).where(cards.c.account_id.in_(account_ids)))
         conn.execute(delete(meters).where(meters.c.account_id.in_(account_ids)))
         conn.execute(delete(accounts).where(accounts.c.id.in_(account_ids)))
-        mine = [r.customer_id for r in rows if r.account_no in created]
-        if mine:
-            still_used = select(accounts.c.customer_id).where(accounts.c.customer_id.in_(mine))
-            conn.execute(
-                delete(customers).where(customers.c.id.in_(mine), customers.c.id.not_in(still_used))
+        # their customers go too once nothing names them any more (a customer reused from
+        # GasDesk or shared with another batch keeps its other accounts)
+        owners = sorted({r.customer_id for r in rows})
+        orphans = delete(customers).where(
+            customers.c.id.in_(owners),
+            customers.c.id.not_in(select(accounts.c.customer_id)),
+        )
+        for _table, column in _CUSTOMER_REFERENCES:
+            # NOT IN over a NULL would keep every customer: only the rows that name one
+            orphans = orphans.where(
+                customers.c.id.not_in(select(column).where(column.is_not(None)))
             )
+        conn.execute(orphans)
     conn.execute(
         update(import_batches)
         .where(import_batches.c.id == reversal_id)
