@@ -765,3 +765,14 @@ def test_bench_set_reads_back_without_a_problem(tmp_path):
     assert data.bills and data.balances and data.usage
     assert all(u.ladder_year == dt.date(2026, 1, 1) for us in data.usage.values() for u in us)
     assert data.rows["accounts"] == 400 and sum(data.rows.values()) > 1500
+
+
+def test_a_mapping_file_not_in_utf8_is_refused_in_chinese(tmp_path):
+    from app.errors import InvalidInput
+    from app.services.import_files import load_mapping
+
+    path = tmp_path / "mapping.toml"
+    path.write_bytes('[files]\ncustomers = "客户.csv"\n'.encode("gb18030"))
+    with pytest.raises(InvalidInput) as error:
+        load_mapping(path)
+    assert "UTF-8" in error.value.user_message

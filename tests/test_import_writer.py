@@ -448,3 +448,28 @@ def test_a_card_registered_after_the_dry_run_stops_the_chunk_in_chinese(hall):
     again = plan_import(hall.ctx, admin(hall), records(3), digests())
     assert [p.column for p in again.errors][:1] == ["card_no"]
     assert run_import(hall.ctx, admin(hall), again, skip_bad_rows=True).resumed
+
+
+def test_a_customer_gasdesk_holds_must_agree_on_what_prices_their_gas(hall):
+    """The same identity document with another household size is an error (it moves the tier
+    breakpoints); another phone is a warning and GasDesk's is kept."""
+    imported(hall, records(1))
+    data = records(1, start=2)
+    person = data.customers["K000002"]
+    first = records(1).customers["K000001"]
+    data.customers["K000002"] = dataclasses.replace(
+        person, id_number=first.id_number, name=first.name, household_size=5
+    )
+    plan = plan_import(hall.ctx, admin(hall), data, digests("x"))
+    found = {(p.column, p.error): p.reason for p in plan.problems if p.file == "customers.csv"}
+    assert set(found) == {("household_size", True), ("phone", False)}
+    assert "家庭人口与系统不同" in found["household_size", True]
+
+
+def test_an_account_imported_before_with_other_figures_is_a_warning_not_a_silent_skip(hall):
+    imported(hall, records(2))
+    changed = records(2, usage=40000)
+    plan = plan_import(hall.ctx, admin(hall), changed, digests("y"))
+    assert plan.errors == [] and plan.already == 2 and plan.new == []
+    warnings = [p.reason for p in plan.problems if not p.error]
+    assert len(warnings) == 2 and "阶梯年度已购气量" in warnings[0]

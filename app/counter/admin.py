@@ -191,11 +191,14 @@ class AdminDesk:
         self.user = user
         self.actor = AdminActor(user.user_id)
         self.maker_ports = dict(maker_ports or {})
+        self.counter: CounterSession | None = None  # the counter it was opened at
 
     @classmethod
     def of(cls, session: CounterSession) -> AdminDesk:
         """The desk of the user logged in at this counter."""
-        return cls(session.ctx, session.user, session.maker_ports())
+        desk = cls(session.ctx, session.user, session.maker_ports())
+        desk.counter = session
+        return desk
 
     @property
     def administers(self) -> bool:
@@ -335,7 +338,13 @@ class AdminDesk:
     ) -> ImportOutcome:
         """Carry out a dry run's plan (resumes the same files' unfinished batch)."""
         return imports.run_import(
-            self.ctx, self.actor, plan, skip_bad_rows=skip_bad_rows, progress=progress
+            self.ctx,
+            self.actor,
+            plan,
+            skip_bad_rows=skip_bad_rows,
+            # into this counter's hall (asked here, off the GUI thread, like the call)
+            hall_id=self.counter.hall_id if self.counter is not None else None,
+            progress=progress,
         )
 
     def write_import_report(self, plan: ImportPlan, path: str) -> None:

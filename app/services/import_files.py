@@ -136,6 +136,10 @@ def load_mapping(path: Path) -> ImportMapping:
         raise InvalidInput(f"无法读取映射文件：{path.name}", str(error)) from error
     except tomllib.TOMLDecodeError as error:
         raise _mapping_error(f"不是有效的TOML格式（{error}）", str(error)) from error
+    except UnicodeDecodeError as error:  # TOML is UTF-8 by definition
+        raise _mapping_error(
+            "映射文件须保存为 UTF-8 编码（数据文件可以是 GB18030）", str(error)
+        ) from error
     known = ("options", "files", "columns", "codes")
     for key in raw:
         if key not in known:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Column, Table, delete, insert, select, update
+from sqlalchemy import Column, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -251,6 +251,19 @@ def check_against_database(
             existing = known_accounts[no]
             if no in imported and _same_account(session, existing, bundle):
                 already += 1
+                changed = _changed_figures(session, existing, bundle)
+                if changed:
+                    problems.append(
+                        Problem(
+                            account.source.file,
+                            account.source.row,
+                            "account_no",
+                            no,
+                            f"该户已导入过，文件中的{'、'.join(changed)}与系统不同，不再导入"
+                            "（如需更正，请回退原批次后重新导入）",
+                            error=False,
+                        )
+                    )
             else:
                 problems.append(
                     _problem(
@@ -273,16 +286,8 @@ def check_against_database(
                 )
             )
         person = known_people.get((bundle.customer.id_type, bundle.customer.id_number))
-        if person is not None and person.name != bundle.customer.name:
-            bad.append(
-                _problem(
-                    bundle.customer,
-                    "customers",
-                    "id_number",
-                    bundle.customer.id_number,
-                    f"证件号码已登记为其他客户（{person.name}）",
-                )
-            )
+        if person is not None:
+            problems.extend(_same_person(bundle.customer, person, bad))
         for usage in bundle.usage:
             kind = bundle.customer.customer_class
             month = ladder_starts.get((kind, usage.ladder_year))
@@ -323,6 +328,50 @@ def check_against_database(
     return problems, new, already
 
 
+def _same_person(record, person, bad: list[Problem]) -> list[Problem]:  # type: ignore[no-untyped-def]
+    """The file's customer against the one GasDesk holds with the same identity document: a
+    different name, class or household size (they decide the tariff and the tier breakpoints)
+    is an error in ``bad``; a different phone or address is a warning returned (GasDesk's is
+    kept)."""
+    differs = [
+        (column, shown)
+        for column, shown, ours, theirs in (
+            ("name", "姓名", person.name, record.name),
+            ("customer_class", "客户类别", person.kind, record.customer_class),
+            ("household_size", "家庭人口", person.household_size, record.household_size),
+        )
+        if ours != theirs
+    ]
+    for column, shown in differs:
+        value = str(getattr(record, column))
+        bad.append(
+            Problem(
+                record.source.file,
+                record.source.row,
+                column,
+                value,
+                f"证件号码已登记为客户“{person.name}”，{shown}与系统不同",
+            )
+        )
+    notes = []
+    for column, ours, theirs in (
+        ("phone", person.phone, record.phone),
+        ("address", person.address, record.address),
+    ):
+        if ours != theirs:
+            notes.append(
+                Problem(
+                    record.source.file,
+                    record.source.row,
+                    column,
+                    str(theirs or ""),
+                    f"该客户已在系统中，沿用系统中的{'电话' if column == 'phone' else '地址'}",
+                    error=False,
+                )
+            )
+    return notes
+
+
 def _people(session: Session, records) -> dict[tuple[str, str], object]:  # type: ignore[no-untyped-def]
     conn = connection_of(session)
     wanted = sorted({(r.id_type, r.id_number) for r in records})
@@ -334,7 +383,14 @@ def _people(session: Session, records) -> dict[tuple[str, str], object]:  # type
         for chunk in _chunks(numbers, LOOKUP):
             for row in conn.execute(
                 select(
-                    customers.c.id, customers.c.id_type, customers.c.id_number, customers.c.name
+                    customers.c.id,
+                    customers.c.id_type,
+                    customers.c.id_number,
+                    customers.c.name,
+                    customers.c.kind,
+                    customers.c.household_size,
+                    customers.c.phone,
+                    customers.c.address,
                 ).where(customers.c.id_type == id_type, customers.c.id_number.in_(chunk))
             ):
                 found[(row.id_type, row.id_number)] = row
@@ -362,6 +418,36 @@ def _same_account(session: Session, existing, bundle: AccountBundle) -> bool:  #
         conn.execute(select(cards.c.serial).where(cards.c.account_id == existing.id)).scalars()
     )
     return serials == {c.card_no for c in bundle.cards}
+
+
+def _changed_figures(session: Session, existing, bundle: AccountBundle) -> list[str]:  # type: ignore[no-untyped-def]
+    """What an account imported before holds differently from the files now (Chinese names):
+    its purchase count, its opening usage per ladder year, its opening money."""
+    conn = connection_of(session)
+    changed = []
+    if existing.purchase_count != _account_count(bundle):
+        changed.append(f"购气次数（系统{existing.purchase_count}次）")
+    held = dict(
+        conn.execute(
+            select(opening_usage.c.ladder_year, func.sum(opening_usage.c.volume))
+            .where(opening_usage.c.account_no == existing.account_no)
+            .group_by(opening_usage.c.ladder_year)
+        ).all()
+    )
+    held = {year: int(volume) for year, volume in held.items() if int(volume)}
+    if held != {u.ladder_year: u.volume for u in bundle.usage if u.volume}:
+        changed.append("阶梯年度已购气量")
+    money = conn.execute(
+        select(func.coalesce(func.sum(opening_entries.c.amount_fen), 0)).where(
+            opening_entries.c.account_no == existing.account_no
+        )
+    ).scalar()
+    ours = (bundle.balance.balance_fen if bundle.balance else 0) + sum(
+        b.amount_fen for b in bundle.bills
+    )
+    if int(money or 0) != ours:
+        changed.append("期初余额或欠费")
+    return changed
 
 
 def plan_import(
