@@ -452,7 +452,7 @@ def test_a_card_registered_after_the_dry_run_stops_the_chunk_in_chinese(hall):
 
 def test_a_customer_gasdesk_holds_must_agree_on_what_prices_their_gas(hall):
     """The same identity document with another household size is an error (it moves the tier
-    breakpoints); another phone is a warning and GasDesk's is kept."""
+    breakpoints); another phone and address are warnings and GasDesk's are kept."""
     imported(hall, records(1))
     data = records(1, start=2)
     person = data.customers["K000002"]
@@ -462,7 +462,7 @@ def test_a_customer_gasdesk_holds_must_agree_on_what_prices_their_gas(hall):
     )
     plan = plan_import(hall.ctx, admin(hall), data, digests("x"))
     found = {(p.column, p.error): p.reason for p in plan.problems if p.file == "customers.csv"}
-    assert set(found) == {("household_size", True), ("phone", False)}
+    assert set(found) == {("household_size", True), ("phone", False), ("address", False)}
     assert "家庭人口与系统不同" in found["household_size", True]
 
 
