@@ -265,6 +265,19 @@ def _label_of(name: str, meta: Sequence[object]) -> str:
 
 # Chinese names of fields that carry no rule of their own (the clerk reads these in messages).
 FIELD_LABELS = {
+    # the go-live import and the export (管理 → 数据导入, gasdesk admin import/export)
+    "admin": "管理员",
+    "paths": "导入文件",
+    "mapping": "映射文件",
+    "plan": "试导入结果",
+    "skip_bad_rows": "跳过有错误的行",
+    "hall_code": "营业厅代码",
+    "hall_id": "营业厅",
+    "chunk": "每批户数",
+    "batch_no": "导入批次号",
+    "directory": "导出目录",
+    "xlsx": "导出为工作簿",
+    "encoding": "文件编码",
     "rated_flow": "额定流量",
     "first_instalment": "本次写入补气量",
     "entry": "安检结果",
