@@ -16,7 +16,11 @@ from app.config import LocalConfig, sqlite_url
 from app.services.backup import check_backup, hall_identity, take_backup
 from tests.support import gasdesk
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+# heavy (processes, the CLI): in the suite's second half beside the PC/SC stack
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="POSIX file modes"),
+    pytest.mark.slow,
+]
 
 
 def mode(path: Path) -> int:

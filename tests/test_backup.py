@@ -31,6 +31,9 @@ from db import migrate
 from db.engine import Database, open_database
 from tests.support import buy, gasdesk, lift_cash_limits, m3, open_customer, refused
 
+# heavy (processes, the CLI, randomized days): in the suite's second half beside the PC/SC stack
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
 postgres_only = pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import json
 import random
 from collections import defaultdict
 
+import pytest
 from sqlalchemy import text
 
 from app.domain.cash import CASH, NON_CASH, PAYMENT_METHODS, Payment, count_of
@@ -37,6 +38,9 @@ from tests.support import PASSWORD, m3, open_customer, open_shift, password_hash
 
 TRANSACTIONS = 1000
 DAY = dt.date(2026, 3, 2)
+
+# heavy (processes, the CLI, randomized days): in the suite's second half beside the PC/SC stack
+pytestmark = pytest.mark.slow
 
 
 def rows(ctx, table: str) -> list[dict]:

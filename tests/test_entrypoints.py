@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.context import Context
 from app.demo import create_demo_hall
 from app.services.setup import this_workstation
@@ -11,6 +13,9 @@ from db import migrate
 from tests.support import AUDIT_KEY, gasdesk
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# heavy (processes, the CLI, randomized days): in the suite's second half beside the PC/SC stack
+pytestmark = pytest.mark.slow
 
 
 def test_admin_db_upgrade_and_demo(tmp_path):

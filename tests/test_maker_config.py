@@ -11,6 +11,9 @@ from app.errors import InvalidInput, PermissionDenied
 from app.services.administration import card_makers, change_card_makers
 from app.services.security import AdminActor
 
+# heavy (processes, the CLI, randomized days): in the suite's second half beside the PC/SC stack
+pytestmark = pytest.mark.slow
+
 ENTRY = {"code": "xfa", "name": "先锋", "library": "C:\\GasDesk\\makers\\xf.dll"}
 
 

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# heavy (processes, the CLI, randomized days): in the suite's second half beside the PC/SC stack
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 READER = "Test Reader (gasdesk single-instance test) 00 00"
 
