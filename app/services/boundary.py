@@ -271,8 +271,6 @@ FIELD_LABELS = {
     "mapping": "映射文件",
     "plan": "试导入结果",
     "skip_bad_rows": "跳过有错误的行",
-    "hall_code": "营业厅代码",
-    "hall_id": "营业厅",
     "chunk": "每批户数",
     "batch_no": "导入批次号",
     "directory": "导出目录",
