@@ -8,12 +8,10 @@ bar (rows per second, time left) and a 取消 button; the rules live in the serv
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,34 +27,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.counter import AdminDesk, BatchView, ImportPlan, ImportProgress
+from app.counter import AdminDesk, BatchView, ImportPlan
 from ui.base import error_text
 from ui.dialogs.admin import AdminScreen, push_button
 from ui.i18n import vocabulary_text
+from ui.progress import ProgressRelay, RelayedProgress
 from ui.worker import run_in_background
 
 SHOWN_PROBLEMS = 1000  # the table's rows; the XLSX report holds every one
 
 AskPaths = Callable[[str], Sequence[str]]  # kind ("dir", "files", "mapping", "report") → paths
 Confirm = Callable[[str], bool]
-
-
-class _Relay(QObject):
-    """Carries progress from the worker thread to the GUI thread (queued)."""
-
-    moved = Signal(int, int)
-
-
-class _Progress(ImportProgress):
-    def __init__(self, relay: _Relay):
-        self.relay = relay
-        self.stop = threading.Event()
-
-    def report(self, done: int, total: int) -> None:
-        self.relay.moved.emit(done, total)
-
-    def cancelled(self) -> bool:
-        return self.stop.is_set()
 
 
 class DataImportDialog(AdminScreen):
@@ -76,7 +57,7 @@ class DataImportDialog(AdminScreen):
         self.ask = ask or self._ask
         self.confirm = confirm or self._confirm
         self.plan: ImportPlan | None = None
-        self.running: _Progress | None = None
+        self.running: RelayedProgress | None = None
         self.started = 0.0
 
         self.files = QLineEdit()
@@ -138,7 +119,7 @@ class DataImportDialog(AdminScreen):
         self.rollback_button = push_button(self.tr("回退所选批次…"))
         self.rollback_button.setObjectName("rollback")
         self.rollback_button.clicked.connect(self.rollback)
-        self.relay = _Relay(self)
+        self.relay = ProgressRelay(self)
         self.relay.moved.connect(self._moved)
 
         grid = QGridLayout()
@@ -213,13 +194,13 @@ class DataImportDialog(AdminScreen):
 
     # ------------------------------------------------------------------ the long calls
 
-    def _start(self, job: Callable[[_Progress], Any], done: Callable[[Any], None]) -> None:
+    def _start(self, job: Callable[[RelayedProgress], Any], done: Callable[[Any], None]) -> None:
         if self.working:
             return
         self.working = True
         self.error.clear()
         self.note.clear()
-        self.running = progress = _Progress(self.relay)
+        self.running = progress = RelayedProgress(self.relay)
         self.started = time.monotonic()
         self._busy(True)
 

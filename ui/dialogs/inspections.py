@@ -11,11 +11,10 @@ an import shows its progress and can be cancelled (nothing is written then).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,32 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.counter import CounterSession, ImportProgress, InspectionEntry
+from app.counter import CounterSession, InspectionEntry
 from app.errors import InvalidInput
 from app.vocabulary import InspectionResult
 from ui.base import OperationDialog
+from ui.progress import ProgressRelay, RelayedProgress
 from ui.worker import run_in_background
 
 # Asked for a file: (dialog title, suggested name or folder, filter) → path or None
 AskPath = Callable[[str, str, str], str | None]
-
-
-class _Relay(QObject):
-    """Carries an import's progress from the worker thread to the GUI thread (queued)."""
-
-    moved = Signal(int, int)
-
-
-class _Progress(ImportProgress):
-    def __init__(self, relay: _Relay):
-        self.relay = relay
-        self.stop = threading.Event()
-
-    def report(self, done: int, total: int) -> None:
-        self.relay.moved.emit(done, total)
-
-    def cancelled(self) -> bool:
-        return self.stop.is_set()
 
 
 class InspectionsDialog(OperationDialog):
@@ -114,9 +96,9 @@ class InspectionsDialog(OperationDialog):
             tools.addWidget(widget)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.relay = _Relay(self)
+        self.relay = ProgressRelay(self)
         self.relay.moved.connect(self._moved)
-        self.running: _Progress | None = None
+        self.running: RelayedProgress | None = None
         layout = self.layout()
         index = layout.indexOf(self.info)
         layout.insertWidget(index, self.status)
@@ -189,7 +171,7 @@ class InspectionsDialog(OperationDialog):
         if not path:
             return
         self.error.clear()
-        self.running = progress = _Progress(self.relay)
+        self.running = progress = RelayedProgress(self.relay)
         self._busy(True)
         session = self.session
 
