@@ -660,7 +660,6 @@ def _start_batch(
     skip_bad_rows: bool,
     seq: int,
 ) -> tuple[int, str]:
-    conn = connection_of(session)
     now = ctx.now()
     batch_no = f"IMP-{now.astimezone(ctx.tz):%Y%m%d}-{seq:04d}"
     files = [
@@ -674,41 +673,62 @@ def _start_batch(
         for d in plan.digests
     ]
     skipped = sorted({(p.file, p.row or 0) for p in plan.errors}) if skip_bad_rows else []
-    batch_id = conn.execute(
-        insert(import_batches)
-        .values(
-            batch_no=batch_no,
-            kind=ImportBatchKind.IMPORT,
-            status=ImportBatchStatus.RUNNING,
-            content_hash=plan.content_hash,
-            files=json.dumps(files, ensure_ascii=False),
-            options=json.dumps(
+    batch_id = _insert_batch(
+        session,
+        ctx,
+        user_id,
+        {
+            "batch_no": batch_no,
+            "kind": ImportBatchKind.IMPORT,
+            "content_hash": plan.content_hash,
+            "files": json.dumps(files, ensure_ascii=False),
+            "options": json.dumps(
                 {"skip_bad_rows": skip_bad_rows, "skipped": [f"{f}:{r}" for f, r in skipped]},
                 ensure_ascii=False,
             ),
-            accounts_total=len(plan.new),
-            accounts_done=0,
-            started_by=user_id,
-            started_at=now,
+            "accounts_total": len(plan.new),
+        },
+        "import_started",
+        {"files": files, "accounts": len(plan.new), "skipped_rows": len(skipped)},
+    )
+    return batch_id, batch_no
+
+
+def _insert_batch(
+    session: Session,
+    ctx: Context,
+    user_id: int,
+    values: dict[str, object],
+    event: str,
+    data: dict[str, object],
+) -> int:
+    """A new batch row, running, with the audit event of its start (its number in ``data``)."""
+    batch_id = (
+        connection_of(session)
+        .execute(
+            insert(import_batches)
+            .values(
+                status=ImportBatchStatus.RUNNING,
+                accounts_done=0,
+                started_by=user_id,
+                started_at=ctx.now(),
+                **values,
+            )
+            .returning(import_batches.c.id)
         )
-        .returning(import_batches.c.id)
-    ).scalar_one()
+        .scalar_one()
+    )
     audit.record(
         session,
         ctx,
         audit.Event(
-            "import_started",
+            event,
             user_id,
             ref=f"import_batches:{batch_id}",
-            data={
-                "batch_no": batch_no,
-                "files": files,
-                "accounts": len(plan.new),
-                "skipped_rows": len(skipped),
-            },
+            data={"batch_no": values["batch_no"], **data},
         ),
     )
-    return batch_id, batch_no
+    return batch_id
 
 
 def _local_midnight(ctx: Context, day: dt.date | None) -> dt.datetime | None:
@@ -1037,32 +1057,21 @@ def rollback_import(
             now = ctx.now()
             seq = next_number(session, f"import:{now.astimezone(ctx.tz):%Y}")
             reversal_no = f"RBK-{now.astimezone(ctx.tz):%Y%m%d}-{seq:04d}"
-            reversal_id = conn.execute(
-                insert(import_batches)
-                .values(
-                    batch_no=reversal_no,
-                    kind=ImportBatchKind.ROLLBACK,
-                    status=ImportBatchStatus.RUNNING,
-                    content_hash=batch.content_hash,
-                    files=batch.files,
-                    options=json.dumps({"reverses": batch_no}),
-                    reverses_id=batch.id,
-                    accounts_total=len(numbers),
-                    accounts_done=0,
-                    started_by=user.id,
-                    started_at=now,
-                )
-                .returning(import_batches.c.id)
-            ).scalar_one()
-            audit.record(
+            reversal_id = _insert_batch(
                 session,
                 ctx,
-                audit.Event(
-                    "import_rollback_started",
-                    user.id,
-                    ref=f"import_batches:{reversal_id}",
-                    data={"batch_no": reversal_no, "reverses": batch_no, "accounts": len(numbers)},
-                ),
+                user.id,
+                {
+                    "batch_no": reversal_no,
+                    "kind": ImportBatchKind.ROLLBACK,
+                    "content_hash": batch.content_hash,
+                    "files": batch.files,
+                    "options": json.dumps({"reverses": batch_no}),
+                    "reverses_id": batch.id,
+                    "accounts_total": len(numbers),
+                },
+                "import_rollback_started",
+                {"reverses": batch_no, "accounts": len(numbers)},
             )
         else:
             reversal_id, reversal_no = reversal.id, reversal.batch_no
