@@ -473,3 +473,57 @@ def test_an_account_imported_before_with_other_figures_is_a_warning_not_a_silent
     assert plan.errors == [] and plan.already == 2 and plan.new == []
     warnings = [p.reason for p in plan.problems if not p.error]
     assert len(warnings) == 2 and "阶梯年度已购气量" in warnings[0]
+
+
+class RollbackAtTheEnd(ImportProgress):
+    """A rollback of the batch lands after its last chunk, before the import marks it done."""
+
+    def __init__(self, hall) -> None:
+        self.hall = hall
+
+    def report(self, done: int, total: int) -> None:
+        if done == total:
+            batch = list_batches(self.hall.ctx, admin(self.hall))[0]
+            rollback_import(self.hall.ctx, admin(self.hall), batch.batch_no)
+
+
+def test_a_rollback_racing_the_imports_last_step_wins_and_nothing_is_negated_twice(hall):
+    plan = plan_import(hall.ctx, admin(hall), records(2), digests())
+    with refused(Conflict, "已被回退"):
+        run_import(hall.ctx, admin(hall), plan, progress=RollbackAtTheEnd(hall))
+    statuses = {b.kind: b.status for b in list_batches(hall.ctx, admin(hall))}
+    assert statuses == {"import": "rolled_back", "rollback": "completed"}
+    again = imported(hall, records(2))
+    assert again.added == 2
+    assert tier_usage(hall.ctx, hall.clerk, "8800000001").total_used == 34000
+    rollback_import(hall.ctx, admin(hall), again.batch.batch_no)
+    with hall.ctx.unit_of_work() as s:
+        assert s.scalar(select(func.sum(OpeningUsage.volume))) == 0
+        twins = s.execute(
+            select(OpeningUsage.reverses_id, func.count())
+            .where(OpeningUsage.reverses_id.is_not(None))
+            .group_by(OpeningUsage.reverses_id)
+        ).all()
+    assert twins and all(count == 1 for _, count in twins)
+    assert verify(hall.ctx.db, AUDIT_KEY).ok
+
+
+def test_old_gas_carried_over_at_a_meter_replacement_is_refunded_at_the_closing(hall):
+    """Imported with 3,120 m³ bought, the meter replaced at 3,100 m³ (20 m³ carried over, not
+    yet written), the account closed at the new meter's first reading: the 20 m³ come back at
+    today's tier-1 price (2.61 yuan): 52.20 yuan."""
+    from app.services.accounts import CloseAccountRequest, close_account
+    from app.services.meters import ReplaceMeterRequest, replace_meter
+
+    imported(hall, records(1, usage=34000))
+    taken_over(hall, "OC00000001")
+    replaced = replace_meter(
+        hall.ctx,
+        hall.clerk,
+        ReplaceMeterRequest(rid(), "8800000001", 310000, "王师傅", "NEW-METER-1", "NEW-CARD-1"),
+    )
+    assert replaced.figures.carry_over_volume == 2000
+    closed = close_account(
+        hall.ctx, hall.clerk, CloseAccountRequest(rid(), "8800000001", 0, "搬迁")
+    )
+    assert closed.amount_fen == -5220 and closed.volume == -2000

@@ -61,9 +61,9 @@ from app.services.locks import (
 )
 from app.services.meter_periods import (
     current_replacement,
+    imported_purchase,
     in_current_period,
     meter_credit,
-    opening_credit,
 )
 from app.services.sales import (
     SaleResult,
@@ -599,9 +599,10 @@ def unused_gas_value(
 
     Gas from supplements (补气) was free and is given back at no charge. The result is a list of
     negative segments that restore tier usage in the ladder years the gas was bought in. Gas
-    the old system sold for the imported meter (``opening_credit``) comes after GasDesk's own
-    purchases: its prices are not in the import, so it is valued at today's tariff, taken back
-    from the top of this ladder year's usage (``_opening_value``).
+    the old system sold (``imported_purchase``: left in the imported meter, or carried over
+    from it to a new one) comes after GasDesk's own purchases: its prices are not in the
+    import, so it is valued at today's tariff, taken back from the top of this ladder year's
+    usage (``_opening_value``).
     """
     voided = select(CounterTransaction.reverses_id).where(
         CounterTransaction.account_id == account.id, CounterTransaction.kind == TransactionKind.VOID
@@ -635,7 +636,7 @@ def unused_gas_value(
                 amount = segment_amount(take, row.price_fen)
                 result.append((row.ladder_year, Segment(row.tier, -take, row.price_fen, -amount)))
                 left -= take
-    if left and left <= opening_credit(session, account.id):
+    if left and left <= imported_purchase(session, account.id):
         result.extend(_opening_value(session, ctx, account, left, result))
         left = 0
     if left:  # more gas unused than was ever put on the cards: the records disagree

@@ -148,6 +148,24 @@ def opening_credit(session: Session, account_id: int) -> int:
     return int(found or 0)
 
 
+_IMPORTED_PURCHASE = (
+    select(imported_accounts.c.cumulative_purchased)
+    .join(import_batches, import_batches.c.id == imported_accounts.c.batch_id)
+    .join(accounts, accounts.c.account_no == imported_accounts.c.account_no)
+    .where(accounts.c.id == bindparam("account_id"), _STANDING)
+    .order_by(imported_accounts.c.id.desc())
+    .limit(1)
+)
+
+
+def imported_purchase(session: Session, account_id: int) -> int:
+    """All the gas the old system sold the account (the import's ``cumulative_purchased``),
+    whichever meter it went to: what unused old gas (left in the meter, or carried over to a
+    new one at 换表) is at most."""
+    found = connection_of(session).execute(_IMPORTED_PURCHASE, {"account_id": account_id})
+    return int(found.scalar() or 0)
+
+
 _IMPORTED_GAS = (
     select(imported_cards.c.gas_on_card)
     .join(import_batches, import_batches.c.id == imported_cards.c.batch_id)
