@@ -124,18 +124,20 @@ def meter_credit(session: Session, account_id: int) -> int:
 
 
 _STANDING = import_batches.c.status != ImportBatchStatus.ROLLED_BACK
-_OPENING_CREDIT = (
+_IMPORTED_PURCHASE = (
     select(imported_accounts.c.cumulative_purchased)
     .join(import_batches, import_batches.c.id == imported_accounts.c.batch_id)
     .join(accounts, accounts.c.account_no == imported_accounts.c.account_no)
-    .join(
-        meters,
-        (meters.c.account_id == accounts.c.id)
-        & (meters.c.meter_no == imported_accounts.c.meter_no),
-    )
     .where(accounts.c.id == bindparam("account_id"), _STANDING)
     .order_by(imported_accounts.c.id.desc())
     .limit(1)
+)
+
+
+# the same record, while the meter it came with is still bound to the account
+_OPENING_CREDIT = _IMPORTED_PURCHASE.join(
+    meters,
+    (meters.c.account_id == accounts.c.id) & (meters.c.meter_no == imported_accounts.c.meter_no),
 )
 
 
@@ -146,16 +148,6 @@ def opening_credit(session: Session, account_id: int) -> int:
     once its imported meter was replaced (the replacement settled it)."""
     found = connection_of(session).execute(_OPENING_CREDIT, {"account_id": account_id}).scalar()
     return int(found or 0)
-
-
-_IMPORTED_PURCHASE = (
-    select(imported_accounts.c.cumulative_purchased)
-    .join(import_batches, import_batches.c.id == imported_accounts.c.batch_id)
-    .join(accounts, accounts.c.account_no == imported_accounts.c.account_no)
-    .where(accounts.c.id == bindparam("account_id"), _STANDING)
-    .order_by(imported_accounts.c.id.desc())
-    .limit(1)
-)
 
 
 def imported_purchase(session: Session, account_id: int) -> int:
